@@ -1,0 +1,206 @@
+//! The spec model of cloudvpn.
+//!
+//! `specs/<provider>/<api>/api.yaml` and `specs/<provider>/<api>/<Action>.yaml` are YAML transcriptions of the
+//! providers' API documents (format: `specs/README.md`). [`load`] reads a whole tree, checks it, and returns a
+//! [`SpecSet`] that the code generator turns into Rust. Every problem is reported with its file, line and
+//! column, and loading carries on after the first so that one run shows them all.
+
+mod error;
+mod locate;
+pub mod model;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+pub use error::{SpecError, SpecErrors};
+pub use model::*;
+pub use validate::{pascal_case, resolve_path, snake_case};
+
+/// A loaded, checked spec tree.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SpecSet {
+    /// The APIs, sorted by folder.
+    pub apis: Vec<Api>,
+}
+
+/// One API: its shared file and its operations.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Api {
+    /// The API's folder, as given to the loader.
+    #[serde(skip)]
+    pub dir: PathBuf,
+    /// `api.yaml`.
+    pub file: ApiFile,
+    /// The operations, sorted by action.
+    pub operations: Vec<Operation>,
+}
+
+/// One operation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Operation {
+    /// The spec file.
+    #[serde(skip)]
+    pub path: PathBuf,
+    /// Its contents.
+    #[serde(flatten)]
+    pub spec: OperationFile,
+}
+
+impl Api {
+    /// The Rust module the API's types are generated into: `alibaba_vpc`, `tencent_vpc_v2`.
+    ///
+    /// Date versions (`2016-04-28`) are left out, named versions (`v2`) kept, so the name stays short and
+    /// still tells Tencent's v2 API from a later one.
+    pub fn module_name(&self) -> String {
+        let provider = match self.file.provider {
+            Provider::Alibaba => "alibaba",
+            Provider::Tencent => "tencent",
+        };
+        let mut name = format!("{provider}_{}", self.file.service.replace('-', "_"));
+        if !self.file.version.starts_with(|c: char| c.is_ascii_digit()) {
+            name.push('_');
+            name.push_str(&self.file.version.replace(['-', '.'], "_").to_lowercase());
+        }
+        name
+    }
+
+    /// The operation with this action.
+    pub fn operation(&self, action: &str) -> Option<&Operation> {
+        self.operations.iter().find(|o| o.spec.action == action)
+    }
+}
+
+/// Loads every API folder under `root` (`root/<provider>/<api>/api.yaml`).
+pub fn load(root: &Path) -> Result<SpecSet, SpecErrors> {
+    let mut apis = Vec::new();
+    let mut errors = Vec::new();
+    let providers = match sorted_entries(root) {
+        Ok(p) => p,
+        Err(e) => return Err(SpecErrors(vec![e])),
+    };
+    for provider_dir in providers.into_iter().filter(|p| p.is_dir()) {
+        match sorted_entries(&provider_dir) {
+            Ok(dirs) => {
+                for dir in dirs.into_iter().filter(|p| p.is_dir()) {
+                    match load_api(&dir) {
+                        Ok(api) => apis.push(api),
+                        Err(SpecErrors(mut es)) => errors.append(&mut es),
+                    }
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if apis.is_empty() && errors.is_empty() {
+        errors.push(SpecError::new(
+            root,
+            (1, 1),
+            "no API folder found: expected <provider>/<api>/api.yaml under this directory",
+        ));
+    }
+    if errors.is_empty() {
+        check_module_names(&apis, &mut errors);
+    }
+    if errors.is_empty() {
+        Ok(SpecSet { apis })
+    } else {
+        Err(SpecErrors(errors))
+    }
+}
+
+/// Loads one API folder: its `api.yaml` and every other `*.yaml` in it as an operation.
+pub fn load_api(dir: &Path) -> Result<Api, SpecErrors> {
+    let api_path = dir.join("api.yaml");
+    let mut errors = Vec::new();
+    let api_text = match read(&api_path) {
+        Ok(t) => t,
+        Err(e) => return Err(SpecErrors(vec![e])),
+    };
+    let api_file: Option<ApiFile> = parse(&api_path, &api_text, &mut errors);
+
+    let mut operations = Vec::new();
+    let files = sorted_entries(dir).map_err(|e| SpecErrors(vec![e]))?;
+    for path in files {
+        let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        if !is_yaml || path.file_name().is_some_and(|n| n == "api.yaml") {
+            continue;
+        }
+        match read(&path) {
+            Ok(text) => {
+                if let Some(spec) = parse::<OperationFile>(&path, &text, &mut errors) {
+                    operations.push((path, text, spec));
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+
+    let Some(api_file) = api_file else {
+        return Err(SpecErrors(errors));
+    };
+    validate::api(&api_path, &api_text, &api_file, &operations, &mut errors);
+    if !errors.is_empty() {
+        return Err(SpecErrors(errors));
+    }
+    let mut operations: Vec<Operation> = operations
+        .into_iter()
+        .map(|(path, _, spec)| Operation { path, spec })
+        .collect();
+    operations.sort_by(|a, b| a.spec.action.cmp(&b.spec.action));
+    Ok(Api {
+        dir: dir.to_path_buf(),
+        file: api_file,
+        operations,
+    })
+}
+
+fn check_module_names(apis: &[Api], errors: &mut Vec<SpecError>) {
+    for (i, api) in apis.iter().enumerate() {
+        if let Some(other) = apis[..i]
+            .iter()
+            .find(|o| o.module_name() == api.module_name())
+        {
+            errors.push(SpecError::new(
+                &api.dir.join("api.yaml"),
+                (1, 1),
+                format!(
+                    "this API would generate module `{}`, which {} already uses; give it a different service or version",
+                    api.module_name(),
+                    other.dir.display()
+                ),
+            ));
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<String, SpecError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| SpecError::new(path, (1, 1), format!("cannot read spec file: {e}")))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    errors: &mut Vec<SpecError>,
+) -> Option<T> {
+    match serde_yaml::from_str(text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.push(SpecError::from_yaml(path, &e));
+            None
+        }
+    }
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, SpecError> {
+    let read = std::fs::read_dir(dir)
+        .map_err(|e| SpecError::new(dir, (1, 1), format!("cannot read spec folder: {e}")))?;
+    let mut paths = Vec::new();
+    for entry in read {
+        let entry = entry
+            .map_err(|e| SpecError::new(dir, (1, 1), format!("cannot read spec folder: {e}")))?;
+        paths.push(entry.path());
+    }
+    paths.sort();
+    Ok(paths)
+}

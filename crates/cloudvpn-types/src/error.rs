@@ -1,0 +1,220 @@
+//! Errors as data: what a service said ([`ErrorInfo`]), the trait every generated error enum implements
+//! ([`OperationError`]), and the client-side validation error ([`ValidationError`]).
+
+use crate::meta::DocumentedError;
+use std::fmt;
+
+/// An error as the service sent it. Kept whole so that nothing the server said is lost, even for codes
+/// the specs do not know.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ErrorInfo {
+    /// The error code (`InvalidVpnGatewayInstanceId.NotFound`; Tencent v2: `codeDesc`, or the integer
+    /// `code` as text when there is no `codeDesc`).
+    pub code: String,
+    /// The service's message.
+    pub message: String,
+    /// The request id, when the service gave one.
+    pub request_id: Option<String>,
+    /// The HTTP status (Tencent v2 errors arrive with 200).
+    pub http_status: Option<u16>,
+    /// Alibaba: the troubleshooting link.
+    pub recommend: Option<String>,
+    /// Alibaba: the host that answered.
+    pub host_id: Option<String>,
+    /// Tencent v2: the integer `code` of the envelope.
+    pub envelope_code: Option<i64>,
+}
+
+impl fmt::Display for ErrorInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.code)?;
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        if let Some(status) = self.http_status {
+            write!(f, " (HTTP {status}")?;
+        } else {
+            f.write_str(" (")?;
+        }
+        match &self.request_id {
+            Some(id) if self.http_status.is_some() => write!(f, ", request id {id})"),
+            Some(id) => write!(f, "request id {id})"),
+            None if self.http_status.is_some() => f.write_str(")"),
+            None => f.write_str("no request id)"),
+        }
+    }
+}
+
+/// Implemented by every generated per-operation error enum.
+///
+/// One variant per documented code (spellings of one error share a variant), plus `Unhandled` for codes the
+/// documents do not list; every variant keeps the [`ErrorInfo`] it came from.
+pub trait OperationError: std::error::Error + Send + Sync + 'static {
+    /// Classifies a service error by its code.
+    fn from_info(info: ErrorInfo) -> Self;
+    /// What the service sent.
+    fn info(&self) -> &ErrorInfo;
+    /// What the specs say about this code, if they know it.
+    fn documented(&self) -> Option<&'static DocumentedError>;
+
+    /// The code as received.
+    fn code(&self) -> &str {
+        &self.info().code
+    }
+    /// The message as received.
+    fn message(&self) -> &str {
+        &self.info().message
+    }
+    /// The request id, if any.
+    fn request_id(&self) -> Option<&str> {
+        self.info().request_id.as_deref()
+    }
+    /// Whether the specs mark this error retryable (throttling included).
+    fn is_retryable(&self) -> bool {
+        self.documented()
+            .is_some_and(|d| d.retryable || d.throttling)
+    }
+    /// Whether the specs mark this error as rate limiting.
+    fn is_throttling(&self) -> bool {
+        self.documented().is_some_and(|d| d.throttling)
+    }
+    /// Whether the specs say this error means "the resource does not exist".
+    fn is_not_found(&self) -> bool {
+        self.documented().is_some_and(|d| d.not_found)
+    }
+}
+
+/// What is wrong with a parameter value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// A required parameter is absent.
+    Missing,
+    /// A required string is empty.
+    Empty,
+    /// Shorter than allowed.
+    TooShort {
+        /// Minimum length in characters.
+        min: u32,
+        /// Actual length in characters.
+        actual: usize,
+    },
+    /// Longer than allowed.
+    TooLong {
+        /// Maximum length in characters.
+        max: u32,
+        /// Actual length in characters.
+        actual: usize,
+    },
+    /// Contains a character that is not ASCII.
+    NotAscii {
+        /// The first offending character.
+        found: char,
+        /// Its position (0-based, in characters).
+        position: usize,
+    },
+    /// Not one of the allowed values.
+    NotAllowed {
+        /// The allowed values.
+        allowed: &'static [&'static str],
+    },
+    /// An integer below the minimum.
+    BelowMinimum {
+        /// The minimum.
+        min: i64,
+        /// The value.
+        actual: i64,
+    },
+    /// An integer above the maximum.
+    AboveMaximum {
+        /// The maximum.
+        max: i64,
+        /// The value.
+        actual: i64,
+    },
+    /// Text that should be an integer.
+    NotAnInteger,
+    /// Text that should be `true` or `false`.
+    NotABoolean,
+    /// The parameter appears more than once.
+    Duplicate,
+    /// The operation does not take this parameter.
+    Unknown,
+}
+
+/// A request that breaks a documented constraint, caught before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    /// The operation.
+    pub action: &'static str,
+    /// The parameter's wire name.
+    pub param: String,
+    /// What is wrong.
+    pub problem: Problem,
+    /// The offending value, when showing it helps (never a secret: only request parameters get here).
+    pub value: Option<String>,
+}
+
+impl ValidationError {
+    /// A new error.
+    pub fn new(action: &'static str, param: impl Into<String>, problem: Problem) -> Self {
+        ValidationError {
+            action,
+            param: param.into(),
+            problem,
+            value: None,
+        }
+    }
+
+    /// With the offending value.
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = &self.param;
+        write!(f, "{}: ", self.action)?;
+        match &self.problem {
+            Problem::Missing => write!(f, "{p} is required but was not given"),
+            Problem::Empty => write!(f, "{p} must not be empty"),
+            Problem::TooShort { min, actual } => {
+                write!(
+                    f,
+                    "{p} is {actual} characters long; it must be at least {min}"
+                )
+            }
+            Problem::TooLong { max, actual } => {
+                write!(
+                    f,
+                    "{p} is {actual} characters long; it must be at most {max}"
+                )
+            }
+            Problem::NotAscii { found, position } => write!(
+                f,
+                "{p} contains {found:?} at position {position}; only ASCII characters are allowed"
+            ),
+            Problem::NotAllowed { allowed } => {
+                write!(f, "{p} must be one of {}", allowed.join(", "))
+            }
+            Problem::BelowMinimum { min, actual } => {
+                write!(f, "{p} is {actual}; it must be at least {min}")
+            }
+            Problem::AboveMaximum { max, actual } => {
+                write!(f, "{p} is {actual}; it must be at most {max}")
+            }
+            Problem::NotAnInteger => write!(f, "{p} must be an integer"),
+            Problem::NotABoolean => write!(f, "{p} must be true or false"),
+            Problem::Duplicate => write!(f, "{p} was given more than once"),
+            Problem::Unknown => write!(f, "{p} is not a parameter of this operation"),
+        }?;
+        if let Some(v) = &self.value {
+            write!(f, " (got {v:?})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationError {}

@@ -1,0 +1,328 @@
+//! Static descriptions of APIs and operations, generated from the specs.
+//!
+//! The runtime reads them to sign and route a call, the emulator to parse and answer one, the CLI to build
+//! its flags and help. They are plain `'static` data so that adding an operation adds no code to any of them.
+
+/// Which cloud.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Provider {
+    /// Alibaba Cloud.
+    Alibaba,
+    /// Tencent Cloud.
+    Tencent,
+}
+
+impl Provider {
+    /// `alibaba` / `tencent`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provider::Alibaba => "alibaba",
+            Provider::Tencent => "tencent",
+        }
+    }
+}
+
+/// The wire protocol of an API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    /// Alibaba RPC style.
+    AlibabaRpc,
+    /// Tencent Cloud API v2 (`/v2/index.php`).
+    TencentV2,
+}
+
+/// HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+}
+
+impl HttpMethod {
+    /// `GET` / `POST`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+        }
+    }
+}
+
+/// A signing scheme an API accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SigningScheme {
+    /// Alibaba V3 `ACS3-HMAC-SHA256`.
+    Acs3HmacSha256,
+    /// Alibaba RPC v1 HMAC-SHA1.
+    HmacSha1Rpc,
+    /// Tencent v2 `HmacSHA1`.
+    TencentV2HmacSha1,
+    /// Tencent v2 `HmacSHA256`.
+    TencentV2HmacSha256,
+}
+
+/// How an API reports errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorStatus {
+    /// With a 4xx/5xx HTTP status.
+    Http,
+    /// In an HTTP 200 envelope.
+    Envelope,
+}
+
+/// Endpoint rules of an API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndpointMeta {
+    /// `https` for the real services.
+    pub scheme: &'static str,
+    /// Request path.
+    pub path: &'static str,
+    /// Host pattern; `{region}` is replaced by the region id.
+    pub default_host: &'static str,
+    /// Host of the regions in `central_regions`.
+    pub central_host: Option<&'static str>,
+    /// Regions served by `central_host`.
+    pub central_regions: &'static [&'static str],
+}
+
+impl EndpointMeta {
+    /// The host serving `region`.
+    pub fn host_for(&self, region: &str) -> String {
+        match self.central_host {
+            Some(central) if self.central_regions.contains(&region) => central.to_owned(),
+            _ => self.default_host.replace("{region}", region),
+        }
+    }
+}
+
+/// What all operations of one API share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApiMeta {
+    /// The cloud.
+    pub provider: Provider,
+    /// The product (`vpc`).
+    pub service: &'static str,
+    /// The API version sent on the wire.
+    pub version: &'static str,
+    /// The wire protocol.
+    pub protocol: Protocol,
+    /// A human title.
+    pub title: &'static str,
+    /// The generated module (`alibaba_vpc`).
+    pub module: &'static str,
+    /// Endpoint rules.
+    pub endpoint: EndpointMeta,
+    /// The scheme the official SDK uses by default.
+    pub default_signing: SigningScheme,
+    /// Every scheme the service accepts.
+    pub signing: &'static [SigningScheme],
+    /// Allowed distance between a request's timestamp and the server's clock.
+    pub timestamp_window_seconds: u64,
+    /// How errors are reported.
+    pub error_status: ErrorStatus,
+    /// Errors every operation of the API may answer.
+    pub common_errors: &'static [DocumentedError],
+}
+
+/// The scalar type of a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParamKind {
+    /// Text.
+    String,
+    /// A 64-bit integer.
+    Integer,
+    /// `true` / `false`.
+    Boolean,
+}
+
+/// Documented constraints on a parameter's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Constraints {
+    /// Minimum length in characters.
+    pub min_length: Option<u32>,
+    /// Maximum length in characters.
+    pub max_length: Option<u32>,
+    /// ASCII only.
+    pub ascii: bool,
+    /// Allowed values (empty: any).
+    pub allowed: &'static [&'static str],
+    /// Smallest integer.
+    pub minimum: Option<i64>,
+    /// Largest integer.
+    pub maximum: Option<i64>,
+}
+
+impl Constraints {
+    /// No constraint.
+    pub const NONE: Constraints = Constraints {
+        min_length: None,
+        max_length: None,
+        ascii: false,
+        allowed: &[],
+        minimum: None,
+        maximum: None,
+    };
+}
+
+/// One request parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamMeta {
+    /// Wire name.
+    pub name: &'static str,
+    /// Rust field name.
+    pub field: &'static str,
+    /// Scalar type.
+    pub kind: ParamKind,
+    /// Whether the caller must give it.
+    pub required: bool,
+    /// Whether it is the region parameter.
+    pub region: bool,
+    /// The document's example.
+    pub example: Option<&'static str>,
+    /// The document's description (English first).
+    pub description: &'static str,
+    /// Value constraints.
+    pub constraints: Constraints,
+}
+
+/// A documented error: what the specs know about one code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocumentedError {
+    /// The code as the operation's document spells it.
+    pub code: &'static str,
+    /// Other spellings of the same error.
+    pub also_spelled: &'static [&'static str],
+    /// HTTP statuses it is documented with (empty for envelope APIs).
+    pub statuses: &'static [u16],
+    /// The documented message.
+    pub message: &'static str,
+    /// What it means and what to do (English first).
+    pub description: &'static str,
+    /// Retrying the same call may succeed.
+    pub retryable: bool,
+    /// Rate limiting.
+    pub throttling: bool,
+    /// The resource does not exist.
+    pub not_found: bool,
+    /// Tencent v2: the integer `code` documented with it.
+    pub envelope_code: Option<i64>,
+}
+
+impl DocumentedError {
+    /// Whether `code` is this error, in any of its spellings.
+    pub fn matches(&self, code: &str) -> bool {
+        self.code == code || self.also_spelled.contains(&code)
+    }
+}
+
+/// What a poll result means for a waiter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WaitState {
+    /// Done.
+    Success,
+    /// Failed for good.
+    Failure,
+    /// Poll again.
+    Retry,
+}
+
+/// A literal to compare a response field with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Literal {
+    /// An integer.
+    Int(i64),
+    /// Text.
+    Str(&'static str),
+    /// A boolean.
+    Bool(bool),
+}
+
+/// What an acceptor matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Matcher {
+    /// Any successful poll.
+    Success,
+    /// Any not-found error.
+    NotFound,
+    /// An error with this code.
+    ErrorCode(&'static str),
+    /// A successful poll whose field at `path` (wire names) equals `value`.
+    PathEquals {
+        /// Wire names from the body's root.
+        path: &'static [&'static str],
+        /// The value that matches.
+        value: Literal,
+    },
+}
+
+/// One acceptor of a completion recipe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Acceptor {
+    /// The state it leads to.
+    pub state: WaitState,
+    /// What it matches.
+    pub matcher: Matcher,
+}
+
+/// How completion of an operation is observed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompletionMeta {
+    /// Whether the document calls the operation asynchronous.
+    pub asynchronous: bool,
+    /// How completion shows.
+    pub description: &'static str,
+    /// The action polled.
+    pub poll_action: &'static str,
+    /// First match wins; none means poll again.
+    pub acceptors: &'static [Acceptor],
+}
+
+/// Everything static about one operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperationMeta {
+    /// Its API.
+    pub api: &'static ApiMeta,
+    /// The `Action` value.
+    pub action: &'static str,
+    /// What it does.
+    pub summary: &'static str,
+    /// Accepted methods; the first is what the SDK sends.
+    pub methods: &'static [HttpMethod],
+    /// The idempotency-token parameter.
+    pub idempotency_token: Option<&'static str>,
+    /// The operation only reads, so repeating it is always safe.
+    pub read_only: bool,
+    /// Parameters in spec order.
+    pub params: &'static [ParamMeta],
+    /// Documented errors of the operation itself (see [`ApiMeta::common_errors`] for the rest).
+    pub errors: &'static [DocumentedError],
+    /// How to observe completion.
+    pub completion: Option<CompletionMeta>,
+}
+
+impl OperationMeta {
+    /// The parameter with this wire name.
+    pub fn param(&self, name: &str) -> Option<&'static ParamMeta> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    /// The region parameter, if the operation has one.
+    pub fn region_param(&self) -> Option<&'static ParamMeta> {
+        self.params.iter().find(|p| p.region)
+    }
+
+    /// The documented error for `code`: the operation's own first, then the API's common ones.
+    pub fn documented_error(&self, code: &str) -> Option<&'static DocumentedError> {
+        self.errors
+            .iter()
+            .chain(self.api.common_errors)
+            .find(|e| e.matches(code))
+    }
+
+    /// The HTTP method the SDK sends.
+    pub fn default_method(&self) -> HttpMethod {
+        self.methods.first().copied().unwrap_or(HttpMethod::Post)
+    }
+}

@@ -1,0 +1,118 @@
+//! The generator: snapshots of every generated file, determinism, the `--check` staleness gate, and a new
+//! spec file being all it takes to add an operation.
+
+use cloudvpn_tests::{ScratchWorkspace, workspace_root};
+use xtask::{GENERATED_DIR, Mode, codegen};
+
+fn generate() -> Vec<cloudvpn_codegen::GeneratedFile> {
+    let root = workspace_root();
+    let specs = cloudvpn_spec::load(&root.join("specs")).unwrap_or_else(|e| panic!("{e}"));
+    cloudvpn_codegen::generate(&specs, &root).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn generated_code_of_each_operation_matches_its_snapshot() {
+    for file in generate() {
+        let name = file.path.trim_end_matches(".rs").replace('/', "__");
+        insta::assert_snapshot!(name, file.contents);
+    }
+}
+
+#[test]
+fn generation_is_deterministic() {
+    assert_eq!(generate(), generate());
+}
+
+#[test]
+fn every_generated_file_says_it_is_generated_and_names_no_machine_path() {
+    let root = workspace_root();
+    let root = root.to_string_lossy();
+    for file in generate() {
+        assert!(
+            file.contents.starts_with(cloudvpn_codegen::HEADER),
+            "{}",
+            file.path
+        );
+        assert!(
+            !file.contents.contains(root.as_ref()),
+            "{} contains a machine path",
+            file.path
+        );
+    }
+}
+
+#[test]
+fn committed_generated_code_is_up_to_date() {
+    // The same check as `cargo xtask codegen --check`, so a plain `cargo test` catches stale output.
+    if let Err(e) = codegen(&workspace_root(), Mode::Check) {
+        panic!("{e}");
+    }
+}
+
+#[test]
+fn check_fails_after_a_spec_edit_until_regenerated() {
+    let scratch = ScratchWorkspace::new().expect("scratch workspace");
+    codegen(scratch.root(), Mode::Check).expect("a fresh copy is up to date");
+
+    let spec = scratch
+        .root()
+        .join("specs/alibaba/vpc-2016-04-28/DeleteVpnGateway.yaml");
+    let text = std::fs::read_to_string(&spec).expect("read spec");
+    let edited = text.replacen(
+        "en: The ID of the VPN gateway.",
+        "en: The ID of the VPN gateway to delete.",
+        1,
+    );
+    assert_ne!(text, edited, "the edit must change the spec");
+    std::fs::write(&spec, edited).expect("write spec");
+
+    let err = codegen(scratch.root(), Mode::Check).expect_err("stale after the edit");
+    let message = err.to_string();
+    assert!(
+        message.contains(&format!(
+            "{GENERATED_DIR}/alibaba_vpc/delete_vpn_gateway.rs"
+        )),
+        "{message}"
+    );
+    assert!(message.contains("run `cargo xtask codegen`"), "{message}");
+
+    codegen(scratch.root(), Mode::Write).expect("regenerate");
+    codegen(scratch.root(), Mode::Check).expect("up to date again");
+}
+
+#[test]
+fn a_new_spec_file_is_all_it_takes_to_add_an_operation() {
+    let scratch = ScratchWorkspace::new().expect("scratch workspace");
+    let fixture =
+        workspace_root().join("tests/fixtures/new-operation/DescribeVpnRouteEntries.yaml");
+    std::fs::copy(
+        &fixture,
+        scratch
+            .root()
+            .join("specs/alibaba/vpc-2016-04-28/DescribeVpnRouteEntries.yaml"),
+    )
+    .expect("copy fixture");
+
+    let report = codegen(scratch.root(), Mode::Write).expect("codegen");
+    assert!(report.contains("updated"), "{report}");
+    let generated = scratch.root().join(GENERATED_DIR);
+    let op = std::fs::read_to_string(generated.join("alibaba_vpc/describe_vpn_route_entries.rs"))
+        .expect("the new operation's module was written");
+    assert!(
+        op.contains("pub struct DescribeVpnRouteEntriesRequest"),
+        "{op}"
+    );
+    assert!(
+        op.contains("pub struct DescribeVpnRouteEntriesResponse"),
+        "{op}"
+    );
+    assert!(op.contains("pub enum DescribeVpnRouteEntriesError"), "{op}");
+    let api = std::fs::read_to_string(generated.join("alibaba_vpc/mod.rs")).expect("api module");
+    assert!(api.contains("pub mod describe_vpn_route_entries;"), "{api}");
+    assert!(
+        api.contains("DescribeVpnRouteEntries(DescribeVpnRouteEntriesRequest)"),
+        "{api}"
+    );
+    assert!(api.contains("&describe_vpn_route_entries::META"), "{api}");
+    insta::assert_snapshot!("fixture__describe_vpn_route_entries", op);
+}

@@ -1,0 +1,325 @@
+//! The spec loader rejects bad specs with a clear message pointing at file, line and column.
+
+use cloudvpn_spec::{SpecError, load_api};
+use std::path::Path;
+
+const API: &str = r#"provider: alibaba
+service: vpc
+version: "2016-04-28"
+protocol: alibaba-rpc
+title: Test API
+sources:
+  doc: {title: Test document, document: docs/test.txt}
+endpoint:
+  scheme: https
+  path: /
+  default: "vpc.{region}.aliyuncs.com"
+  source: doc
+signing:
+  default: acs3-hmac-sha256
+  supported: [acs3-hmac-sha256]
+  timestamp_window_seconds: 900
+  source: doc
+error_status: http
+"#;
+
+const OP: &str = r#"action: DeleteThing
+summary: {en: Deletes a thing.}
+methods: [POST]
+source: doc
+idempotency_token: ClientToken
+parameters:
+  - name: RegionId
+    type: string
+    required: true
+    region: true
+    description: {en: The region.}
+    source: doc
+  - name: ThingId
+    type: string
+    required: true
+    description: {en: The thing.}
+    source: doc
+  - name: ClientToken
+    type: string
+    required: false
+    description: {en: The token.}
+    source: doc
+    constraints: {max_length: 64, ascii: true}
+response:
+  - name: RequestId
+    type: string
+    required: true
+    description: {en: The request ID.}
+    source: doc
+errors:
+  - code: Thing.NotFound
+    status: [404]
+    message: The thing does not exist.
+    not_found: true
+    source: doc
+"#;
+
+/// Writes the API with one operation (and optionally a second file) and loads it.
+fn load(
+    api: &str,
+    op: &str,
+) -> (
+    tempfile::TempDir,
+    Result<cloudvpn_spec::Api, Vec<SpecError>>,
+) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("api.yaml"), api).expect("write api");
+    std::fs::write(dir.path().join("DeleteThing.yaml"), op).expect("write op");
+    let result = load_api(dir.path()).map_err(|e| e.0);
+    (dir, result)
+}
+
+/// 1-based line of the first line containing `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("{needle:?} not in the fixture"))
+}
+
+/// Asserts exactly one error, in `file`, on `line`, whose message contains `needle`.
+fn assert_rejected(dir: &Path, errors: &[SpecError], file: &str, line: usize, needle: &str) {
+    assert_eq!(errors.len(), 1, "expected one error, got: {errors:#?}");
+    let e = &errors[0];
+    assert_eq!(e.file, dir.join(file), "{e}");
+    assert_eq!(e.line, line, "wrong line: {e}");
+    assert!(e.column >= 1, "{e}");
+    assert!(e.message.contains(needle), "expected {needle:?} in: {e}");
+    let shown = e.to_string();
+    assert!(
+        shown.starts_with(&format!(
+            "{}:{}:{}: ",
+            dir.join(file).display(),
+            e.line,
+            e.column
+        )),
+        "Display must lead with file:line:column: {shown}"
+    );
+}
+
+#[test]
+fn the_fixture_itself_is_valid() {
+    let (_dir, result) = load(API, OP);
+    let api = result.expect("valid fixture");
+    assert_eq!(api.operations.len(), 1);
+    assert_eq!(api.operations[0].spec.parameters.len(), 3);
+}
+
+#[test]
+fn rejects_an_unknown_key() {
+    let op = OP.replace(
+        "    required: true\n    description: {en: The thing.}",
+        "    requird: true\n    description: {en: The thing.}",
+    );
+    let (dir, result) = load(API, &op);
+    let errors = result.expect_err("unknown key");
+    assert_rejected(
+        dir.path(),
+        &errors,
+        "DeleteThing.yaml",
+        line_of(&op, "requird"),
+        "unknown field `requird`",
+    );
+}
+
+#[test]
+fn rejects_a_missing_required_key() {
+    let op = OP.replace("methods: [POST]\n", "");
+    let (dir, result) = load(API, &op);
+    let errors = result.expect_err("missing methods");
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].message.contains("missing field `methods`"),
+        "{}",
+        errors[0]
+    );
+    assert_eq!(errors[0].file, dir.path().join("DeleteThing.yaml"));
+}
+
+#[test]
+fn rejects_a_duplicate_parameter() {
+    let op = OP.replace("  - name: ClientToken", "  - name: ThingId\n    type: string\n    required: false\n    description: {en: again}\n    source: doc\n  - name: ClientToken");
+    let (dir, result) = load(API, &op);
+    let errors = result.expect_err("duplicate");
+    let second = op
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("name: ThingId"))
+        .nth(1)
+        .map(|(i, _)| i + 1);
+    assert_rejected(
+        dir.path(),
+        &errors,
+        "DeleteThing.yaml",
+        second.expect("two"),
+        "duplicate parameter `ThingId`",
+    );
+}
+
+#[test]
+fn rejects_a_duplicate_error_code() {
+    let op = format!("{OP}  - code: Thing.NotFound\n    status: [400]\n    source: doc\n");
+    let (dir, result) = load(API, &op);
+    let errors = result.expect_err("duplicate code");
+    let second = op
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("code: Thing.NotFound"))
+        .nth(1)
+        .map(|(i, _)| i + 1);
+    assert_rejected(
+        dir.path(),
+        &errors,
+        "DeleteThing.yaml",
+        second.expect("two"),
+        "duplicate error code `Thing.NotFound`",
+    );
+}
+
+#[test]
+fn rejects_a_bad_type() {
+    let op = OP.replace(
+        "    required: true\n    description: {en: The thing.}",
+        "    required: maybe\n    description: {en: The thing.}",
+    );
+    let (dir, result) = load(API, &op);
+    let errors = result.expect_err("bad bool");
+    assert_rejected(
+        dir.path(),
+        &errors,
+        "DeleteThing.yaml",
+        line_of(&op, "required: maybe"),
+        "invalid type",
+    );
+}
+
+#[test]
+fn rejects_an_unknown_type_name() {
+    let op = OP.replace(
+        "  - name: ThingId\n    type: string",
+        "  - name: ThingId\n    type: strng",
+    );
+    let (dir, result) = load(API, &op);
+    let errors = result.expect_err("unknown type");
+    assert_rejected(
+        dir.path(),
+        &errors,
+        "DeleteThing.yaml",
+        line_of(&op, "strng"),
+        "unknown variant `strng`",
+    );
+}
+
+#[test]
+fn rejects_an_error_without_status_where_the_api_uses_statuses() {
+    let op = OP.replace("    status: [404]\n", "");
+    let (dir, result) = load(API, &op);
+    let errors = result.expect_err("no status");
+    assert_rejected(
+        dir.path(),
+        &errors,
+        "DeleteThing.yaml",
+        line_of(&op, "code: Thing.NotFound"),
+        "has no `status`",
+    );
+}
+
+#[test]
+fn rejects_a_status_where_the_api_uses_an_envelope() {
+    let api = API.replace("error_status: http", "error_status: envelope");
+    let (dir, result) = load(&api, OP);
+    let errors = result.expect_err("status in envelope API");
+    assert_rejected(
+        dir.path(),
+        &errors,
+        "DeleteThing.yaml",
+        line_of(OP, "code: Thing.NotFound"),
+        "HTTP 200 envelope",
+    );
+}
+
+#[test]
+fn rejects_an_unknown_source() {
+    let op = OP.replace(
+        "    description: {en: The thing.}\n    source: doc",
+        "    description: {en: The thing.}\n    source: doc-999",
+    );
+    let (dir, result) = load(API, &op);
+    let errors = result.expect_err("unknown source");
+    assert_rejected(
+        dir.path(),
+        &errors,
+        "DeleteThing.yaml",
+        line_of(&op, "doc-999"),
+        "unknown source `doc-999`",
+    );
+}
+
+#[test]
+fn rejects_a_completion_that_polls_an_unknown_operation() {
+    let op = format!(
+        "{OP}completion:\n  asynchronous: true\n  description: {{en: waits}}\n  source: doc\n  poll:\n    operation: DescribeThing\n    input: {{ThingId: request.ThingId}}\n    acceptors:\n      - {{state: success, error: not_found}}\n"
+    );
+    let (dir, result) = load(API, &op);
+    let errors = result.expect_err("unknown poll");
+    assert_rejected(
+        dir.path(),
+        &errors,
+        "DeleteThing.yaml",
+        line_of(&op, "operation: DescribeThing"),
+        "not an operation of this API",
+    );
+}
+
+#[test]
+fn rejects_an_idempotency_token_that_is_not_an_optional_string() {
+    let op = OP.replace(
+        "idempotency_token: ClientToken",
+        "idempotency_token: ThingId",
+    );
+    let (dir, result) = load(API, &op);
+    let errors = result.expect_err("required token");
+    assert_rejected(
+        dir.path(),
+        &errors,
+        "DeleteThing.yaml",
+        line_of(&op, "idempotency_token"),
+        "optional string parameter",
+    );
+}
+
+#[test]
+fn a_file_named_for_another_action_is_rejected() {
+    let op = OP.replace("action: DeleteThing", "action: RemoveThing");
+    let (dir, result) = load(API, &op);
+    let errors = result.expect_err("file name");
+    assert_rejected(
+        dir.path(),
+        &errors,
+        "DeleteThing.yaml",
+        1,
+        "RemoveThing.yaml",
+    );
+}
+
+#[test]
+fn errors_in_several_files_are_all_reported() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("api.yaml"), API).expect("api");
+    std::fs::write(
+        dir.path().join("DeleteThing.yaml"),
+        OP.replace("type: string", "type: text"),
+    )
+    .expect("op");
+    std::fs::write(dir.path().join("Other.yaml"), "action: [").expect("other");
+    let errors = load_api(dir.path()).expect_err("two bad files").0;
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(errors.iter().any(|e| e.file.ends_with("DeleteThing.yaml")));
+    assert!(errors.iter().any(|e| e.file.ends_with("Other.yaml")));
+}

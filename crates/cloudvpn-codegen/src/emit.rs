@@ -426,9 +426,15 @@ fn request(op: &OpIr) -> TokenStream {
         let names: Vec<String> = required.iter().map(|p| format!("`{}`", p.wire)).collect();
         format!(" A request with the required {}.", names.join(", "))
     };
+    // A request without required parameters is also `Default` (clippy's `new_without_default`).
+    let derives = if required.is_empty() {
+        quote!(#[derive(Debug, Clone, PartialEq, Eq, Default)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq, Eq)])
+    };
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq)]
+        #derives
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -474,24 +480,48 @@ fn operation_impl(op: &OpIr) -> TokenStream {
         })
     });
     let capacity = Literal::usize_unsuffixed(op.params.len());
-    let to_params = op.params.iter().map(|p| {
-        let f = format_ident!("{}", p.field);
+    let pair = |p: &ParamIr, source: TokenStream| {
         let wire = &p.wire;
-        let source = if p.required {
-            quote!(self.#f)
-        } else {
-            quote!(v)
-        };
-        let value = match p.kind {
-            ScalarIr::String => quote!(#source.clone()),
-            _ => quote!(#source.to_string()),
-        };
-        if p.required {
-            quote!(out.push((#wire, #value));)
-        } else {
-            quote!(if let Some(v) = &self.#f { out.push((#wire, #value)); })
+        match p.kind {
+            ScalarIr::String => quote!((#wire, #source.clone())),
+            _ => quote!((#wire, #source.to_string())),
         }
-    });
+    };
+    let required_pairs: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| {
+            let f = format_ident!("{}", p.field);
+            pair(p, quote!(self.#f))
+        })
+        .collect();
+    let optional_pushes: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| {
+            let f = format_ident!("{}", p.field);
+            let pair = pair(p, quote!(v));
+            quote!(if let Some(v) = &self.#f { out.push(#pair); })
+        })
+        .collect();
+    let to_params_body = if optional_pushes.is_empty() {
+        quote!(vec![#(#required_pairs),*])
+    } else if required_pairs.is_empty() {
+        quote! {
+            let mut out = Vec::with_capacity(#capacity);
+            #(#optional_pushes)*
+            out
+        }
+    } else {
+        quote! {
+            let mut out = Vec::with_capacity(#capacity);
+            out.extend([#(#required_pairs),*]);
+            #(#optional_pushes)*
+            out
+        }
+    };
     let from_params = op.params.iter().enumerate().map(|(i, p)| {
         let f = format_ident!("{}", p.field);
         let i = Literal::usize_unsuffixed(i);
@@ -544,9 +574,7 @@ fn operation_impl(op: &OpIr) -> TokenStream {
             }
 
             fn to_params(&self) -> Vec<(&'static str, String)> {
-                let mut out = Vec::with_capacity(#capacity);
-                #(#to_params)*
-                out
+                #to_params_body
             }
 
             fn from_params(#params_arg: &Params) -> Result<Self, ValidationError> {
@@ -641,6 +669,7 @@ fn response_struct(s: &StructIr) -> TokenStream {
 fn error_enum(op: &OpIr) -> TokenStream {
     let name = format_ident!("{}", op.error_name());
     let action = &op.action;
+    let display = format!("{action} failed: {{}}");
     let doc = docs(&format!(
         "The errors `{action}` is documented to answer, plus `Unhandled` for any other code.\n\n\
          Every variant keeps the [`ErrorInfo`] the service sent."
@@ -741,7 +770,7 @@ fn error_enum(op: &OpIr) -> TokenStream {
 
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{} failed: {}", #action, self.info())
+                write!(f, #display, self.info())
             }
         }
 

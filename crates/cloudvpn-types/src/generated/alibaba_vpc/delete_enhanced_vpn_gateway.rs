@@ -206,11 +206,13 @@ impl Operation for DeleteEnhancedVpnGatewayRequest {
     }
     fn to_params(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::with_capacity(3);
-        out.push(("RegionId", self.region_id.clone()));
+        out.extend([
+            ("RegionId", self.region_id.clone()),
+            ("VpnGatewayId", self.vpn_gateway_id.clone()),
+        ]);
         if let Some(v) = &self.client_token {
             out.push(("ClientToken", v.clone()));
         }
-        out.push(("VpnGatewayId", self.vpn_gateway_id.clone()));
         out
     }
     fn from_params(params: &Params) -> Result<Self, ValidationError> {
@@ -533,7 +535,7 @@ impl OperationError for DeleteEnhancedVpnGatewayError {
 }
 impl std::fmt::Display for DeleteEnhancedVpnGatewayError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} failed: {}", "DeleteEnhancedVpnGateway", self.info())
+        write!(f, "DeleteEnhancedVpnGateway failed: {}", self.info())
     }
 }
 impl std::error::Error for DeleteEnhancedVpnGatewayError {}

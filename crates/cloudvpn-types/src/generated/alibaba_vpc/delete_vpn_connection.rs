@@ -195,8 +195,10 @@ impl Operation for DeleteVpnConnectionRequest {
     }
     fn to_params(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::with_capacity(3);
-        out.push(("RegionId", self.region_id.clone()));
-        out.push(("VpnConnectionId", self.vpn_connection_id.clone()));
+        out.extend([
+            ("RegionId", self.region_id.clone()),
+            ("VpnConnectionId", self.vpn_connection_id.clone()),
+        ]);
         if let Some(v) = &self.client_token {
             out.push(("ClientToken", v.clone()));
         }
@@ -520,7 +522,7 @@ impl OperationError for DeleteVpnConnectionError {
 }
 impl std::fmt::Display for DeleteVpnConnectionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} failed: {}", "DeleteVpnConnection", self.info())
+        write!(f, "DeleteVpnConnection failed: {}", self.info())
     }
 }
 impl std::error::Error for DeleteVpnConnectionError {}

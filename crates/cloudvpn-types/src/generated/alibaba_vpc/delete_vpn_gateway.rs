@@ -200,8 +200,10 @@ impl Operation for DeleteVpnGatewayRequest {
     }
     fn to_params(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::with_capacity(3);
-        out.push(("RegionId", self.region_id.clone()));
-        out.push(("VpnGatewayId", self.vpn_gateway_id.clone()));
+        out.extend([
+            ("RegionId", self.region_id.clone()),
+            ("VpnGatewayId", self.vpn_gateway_id.clone()),
+        ]);
         if let Some(v) = &self.client_token {
             out.push(("ClientToken", v.clone()));
         }
@@ -541,7 +543,7 @@ impl OperationError for DeleteVpnGatewayError {
 }
 impl std::fmt::Display for DeleteVpnGatewayError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} failed: {}", "DeleteVpnGateway", self.info())
+        write!(f, "DeleteVpnGateway failed: {}", self.info())
     }
 }
 impl std::error::Error for DeleteVpnGatewayError {}

@@ -93,10 +93,10 @@ impl Operation for DescribeVpnConnectionRequest {
         Ok(())
     }
     fn to_params(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::with_capacity(2);
-        out.push(("RegionId", self.region_id.clone()));
-        out.push(("VpnConnectionId", self.vpn_connection_id.clone()));
-        out
+        vec![
+            ("RegionId", self.region_id.clone()), ("VpnConnectionId", self
+            .vpn_connection_id.clone())
+        ]
     }
     fn from_params(params: &Params) -> Result<Self, ValidationError> {
         Ok(Self {
@@ -846,7 +846,7 @@ impl OperationError for DescribeVpnConnectionError {
 }
 impl std::fmt::Display for DescribeVpnConnectionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} failed: {}", "DescribeVpnConnection", self.info())
+        write!(f, "DescribeVpnConnection failed: {}", self.info())
     }
 }
 impl std::error::Error for DescribeVpnConnectionError {}

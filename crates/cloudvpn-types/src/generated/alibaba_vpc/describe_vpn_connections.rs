@@ -209,7 +209,7 @@ impl Operation for DescribeVpnConnectionsRequest {
     }
     fn to_params(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::with_capacity(7);
-        out.push(("RegionId", self.region_id.clone()));
+        out.extend([("RegionId", self.region_id.clone())]);
         if let Some(v) = &self.vpn_gateway_id {
             out.push(("VpnGatewayId", v.clone()));
         }
@@ -863,7 +863,7 @@ impl OperationError for DescribeVpnConnectionsError {
 }
 impl std::fmt::Display for DescribeVpnConnectionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} failed: {}", "DescribeVpnConnections", self.info())
+        write!(f, "DescribeVpnConnections failed: {}", self.info())
     }
 }
 impl std::error::Error for DescribeVpnConnectionsError {}

@@ -113,8 +113,10 @@ impl Operation for DescribeVpnGatewayRequest {
     }
     fn to_params(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::with_capacity(3);
-        out.push(("RegionId", self.region_id.clone()));
-        out.push(("VpnGatewayId", self.vpn_gateway_id.clone()));
+        out.extend([
+            ("RegionId", self.region_id.clone()),
+            ("VpnGatewayId", self.vpn_gateway_id.clone()),
+        ]);
         if let Some(v) = &self.include_reservation_data {
             out.push(("IncludeReservationData", v.to_string()));
         }
@@ -705,7 +707,7 @@ impl OperationError for DescribeVpnGatewayError {
 }
 impl std::fmt::Display for DescribeVpnGatewayError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} failed: {}", "DescribeVpnGateway", self.info())
+        write!(f, "DescribeVpnGateway failed: {}", self.info())
     }
 }
 impl std::error::Error for DescribeVpnGatewayError {}

@@ -258,7 +258,7 @@ impl Operation for DescribeVpnGatewaysRequest {
     }
     fn to_params(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::with_capacity(9);
-        out.push(("RegionId", self.region_id.clone()));
+        out.extend([("RegionId", self.region_id.clone())]);
         if let Some(v) = &self.vpc_id {
             out.push(("VpcId", v.clone()));
         }
@@ -916,7 +916,7 @@ impl OperationError for DescribeVpnGatewaysError {
 }
 impl std::fmt::Display for DescribeVpnGatewaysError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} failed: {}", "DescribeVpnGateways", self.info())
+        write!(f, "DescribeVpnGateways failed: {}", self.info())
     }
 }
 impl std::error::Error for DescribeVpnGatewaysError {}

@@ -172,11 +172,10 @@ impl Operation for DeleteVpnConnRequest {
         Ok(())
     }
     fn to_params(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::with_capacity(3);
-        out.push(("vpcId", self.vpc_id.clone()));
-        out.push(("vpnGwId", self.vpn_gw_id.clone()));
-        out.push(("vpnConnId", self.vpn_conn_id.clone()));
-        out
+        vec![
+            ("vpcId", self.vpc_id.clone()), ("vpnGwId", self.vpn_gw_id.clone()),
+            ("vpnConnId", self.vpn_conn_id.clone())
+        ]
     }
     fn from_params(params: &Params) -> Result<Self, ValidationError> {
         Ok(Self {
@@ -616,7 +615,7 @@ impl OperationError for DeleteVpnConnError {
 }
 impl std::fmt::Display for DeleteVpnConnError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} failed: {}", "DeleteVpnConn", self.info())
+        write!(f, "DeleteVpnConn failed: {}", self.info())
     }
 }
 impl std::error::Error for DeleteVpnConnError {}

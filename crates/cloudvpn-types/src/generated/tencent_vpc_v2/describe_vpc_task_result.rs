@@ -53,9 +53,7 @@ impl Operation for DescribeVpcTaskResultRequest {
         Ok(())
     }
     fn to_params(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::with_capacity(1);
-        out.push(("taskId", self.task_id.to_string()));
-        out
+        vec![("taskId", self.task_id.to_string())]
     }
     fn from_params(params: &Params) -> Result<Self, ValidationError> {
         Ok(Self {
@@ -415,7 +413,7 @@ impl OperationError for DescribeVpcTaskResultError {
 }
 impl std::fmt::Display for DescribeVpcTaskResultError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} failed: {}", "DescribeVpcTaskResult", self.info())
+        write!(f, "DescribeVpcTaskResult failed: {}", self.info())
     }
 }
 impl std::error::Error for DescribeVpcTaskResultError {}

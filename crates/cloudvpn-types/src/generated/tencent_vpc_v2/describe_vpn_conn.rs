@@ -149,7 +149,7 @@ pub const META: OperationMeta = OperationMeta {
 /// This API (DescribeVpnConn) is used to query VPN channel list.
 ///
 /// 本接口（DescribeVpnConn）用于查询 VPN 通道列表。
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeVpnConnRequest {
     /// `vpcId`: Virtual private cloud ID, which can be vpcId or unVpcId. unVpcId is recommended. For example: vpc-03vihbk9. Can be queried via the API DescribeVpcEx. (The request example uses vpc-erxok83l.)
@@ -1329,7 +1329,7 @@ impl OperationError for DescribeVpnConnError {
 }
 impl std::fmt::Display for DescribeVpnConnError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} failed: {}", "DescribeVpnConn", self.info())
+        write!(f, "DescribeVpnConn failed: {}", self.info())
     }
 }
 impl std::error::Error for DescribeVpnConnError {}

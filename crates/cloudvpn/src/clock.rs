@@ -1,0 +1,285 @@
+//! Time and identifiers: the only non-deterministic inputs of a signed request, behind traits so that tests
+//! (ours and users') can pin them.
+
+use std::fmt;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The current time.
+pub trait Clock: Send + Sync + fmt::Debug {
+    /// Now.
+    fn now(&self) -> SystemTime;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+}
+
+/// Nonces and idempotency tokens.
+pub trait IdGenerator: Send + Sync + fmt::Debug {
+    /// A fresh Alibaba `SignatureNonce` (UUID form), new for every attempt.
+    fn nonce(&self) -> String;
+    /// A fresh Tencent v2 `Nonce`: a positive integer below 2^63, new for every attempt.
+    fn numeric_nonce(&self) -> u64;
+    /// A fresh idempotency token (UUID form, ASCII, 36 characters), one per call.
+    fn client_token(&self) -> String;
+}
+
+/// Random identifiers from a seeded generator.
+#[derive(Debug)]
+pub struct RandomIds {
+    rng: Mutex<fastrand::Rng>,
+}
+
+impl RandomIds {
+    /// Seeded from the process's randomness.
+    pub fn new() -> Self {
+        RandomIds {
+            rng: Mutex::new(fastrand::Rng::new()),
+        }
+    }
+
+    /// Seeded, for reproducible runs.
+    pub fn with_seed(seed: u64) -> Self {
+        RandomIds {
+            rng: Mutex::new(fastrand::Rng::with_seed(seed)),
+        }
+    }
+
+    fn u128(&self) -> u128 {
+        // A poisoned lock only means another thread panicked mid-draw; the generator state is still valid.
+        let mut rng = self.rng.lock().unwrap_or_else(|p| p.into_inner());
+        rng.u128(..)
+    }
+}
+
+impl Default for RandomIds {
+    fn default() -> Self {
+        RandomIds::new()
+    }
+}
+
+impl IdGenerator for RandomIds {
+    fn nonce(&self) -> String {
+        uuid_v4(self.u128())
+    }
+
+    fn numeric_nonce(&self) -> u64 {
+        ((self.u128() as u64) >> 1).max(1)
+    }
+
+    fn client_token(&self) -> String {
+        uuid_v4(self.u128())
+    }
+}
+
+/// Formats 128 random bits as a version-4 UUID.
+pub(crate) fn uuid_v4(bits: u128) -> String {
+    let b = (bits & !(0xF << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62);
+    let hex = format!("{b:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// A clock that always says the same time (test-util).
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub SystemTime);
+
+impl FixedClock {
+    /// At this many seconds after the Unix epoch.
+    pub fn at_unix(seconds: u64) -> Self {
+        FixedClock(UNIX_EPOCH + Duration::from_secs(seconds))
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> SystemTime {
+        self.0
+    }
+}
+
+/// Identifiers that are the same every time, or count up (test-util).
+#[derive(Debug)]
+pub struct FixedIds {
+    nonce: String,
+    numeric_nonce: u64,
+    token: String,
+    counter: AtomicU64,
+    counting: bool,
+}
+
+impl FixedIds {
+    /// Always these values.
+    pub fn new(nonce: impl Into<String>, numeric_nonce: u64, token: impl Into<String>) -> Self {
+        FixedIds {
+            nonce: nonce.into(),
+            numeric_nonce,
+            token: token.into(),
+            counter: AtomicU64::new(0),
+            counting: false,
+        }
+    }
+
+    /// The given values with `-1`, `-2`, … appended to the nonce and added to the numeric nonce on every
+    /// draw, so tests can see that each attempt got a fresh one.
+    pub fn counting(
+        nonce: impl Into<String>,
+        numeric_nonce: u64,
+        token: impl Into<String>,
+    ) -> Self {
+        FixedIds {
+            counting: true,
+            ..FixedIds::new(nonce, numeric_nonce, token)
+        }
+    }
+
+    fn next(&self) -> u64 {
+        self.counter.fetch_add(1, Ordering::Relaxed) + 1
+    }
+}
+
+impl IdGenerator for FixedIds {
+    fn nonce(&self) -> String {
+        if self.counting {
+            format!("{}-{}", self.nonce, self.next())
+        } else {
+            self.nonce.clone()
+        }
+    }
+
+    fn numeric_nonce(&self) -> u64 {
+        if self.counting {
+            self.numeric_nonce + self.next()
+        } else {
+            self.numeric_nonce
+        }
+    }
+
+    fn client_token(&self) -> String {
+        self.token.clone()
+    }
+}
+
+/// `2024-01-01T12:00:00Z`: the Alibaba `Timestamp` / `x-acs-date` format (UTC, no fraction).
+pub fn iso8601(t: SystemTime) -> String {
+    let secs = unix_seconds(t);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Parses [`iso8601`]'s format back to Unix seconds; `None` for anything else.
+pub fn parse_iso8601(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'Z'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
+        return None;
+    }
+    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se)
+}
+
+/// Seconds since the Unix epoch (negative before it).
+pub fn unix_seconds(t: SystemTime) -> i64 {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_secs() as i64,
+        Err(e) => -(e.duration().as_secs() as i64),
+    }
+}
+
+// Howard Hinnant's civil-date algorithms: exact for the proleptic Gregorian calendar.
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_the_vector_timestamp() {
+        // 2024-01-01T12:00:00Z, the timestamp of the official-SDK vectors.
+        assert_eq!(
+            iso8601(FixedClock::at_unix(1_704_110_400).now()),
+            "2024-01-01T12:00:00Z"
+        );
+        assert_eq!(
+            iso8601(FixedClock::at_unix(0).now()),
+            "1970-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            iso8601(FixedClock::at_unix(951_825_600).now()),
+            "2000-02-29T12:00:00Z"
+        );
+    }
+
+    #[test]
+    fn parses_what_it_formats() {
+        for t in [0u64, 951_825_600, 1_704_110_400, 4_102_444_799] {
+            let s = iso8601(FixedClock::at_unix(t).now());
+            assert_eq!(parse_iso8601(&s), Some(t as i64), "{s}");
+        }
+        assert_eq!(parse_iso8601("2024-01-01 12:00:00Z"), None);
+        assert_eq!(parse_iso8601("2024-13-01T12:00:00Z"), None);
+        assert_eq!(parse_iso8601("2024-01-01T12:00:00"), None);
+    }
+
+    #[test]
+    fn uuids_are_version_4_and_distinct() {
+        let ids = RandomIds::with_seed(7);
+        let (a, b) = (ids.nonce(), ids.nonce());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
+        assert!(ids.numeric_nonce() > 0 && ids.numeric_nonce() < 1 << 63);
+    }
+}

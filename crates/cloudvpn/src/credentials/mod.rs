@@ -1,0 +1,191 @@
+//! Credentials for both clouds, and the chains that find them.
+//!
+//! | | Alibaba Cloud ([`AlibabaChain`]) | Tencent Cloud ([`TencentChain`]) |
+//! |---|---|---|
+//! | 1 | explicit credentials | explicit credentials |
+//! | 2 | `ALIBABA_CLOUD_ACCESS_KEY_ID` / `_SECRET` / `ALIBABA_CLOUD_SECURITY_TOKEN`, then the older `ALICLOUD_ACCESS_KEY` / `ALICLOUD_SECRET_KEY` / `ALICLOUD_SECURITY_TOKEN` | `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY`, token from `TENCENTCLOUD_SECURITY_TOKEN`, `TENCENTCLOUD_TOKEN` or `TENCENTCLOUD_SESSION_TOKEN` |
+//! | 3 | the CLI's `~/.aliyun/config.json` (modes `AK`, `StsToken`) | `TENCENTCLOUD_CREDENTIALS_FILE` or `~/.tencentcloud/credentials` |
+//! | 4 | `ALIBABA_CLOUD_CREDENTIALS_FILE`, or `~/.alibabacloud/credentials` then `~/.alibabacloud/credentials.ini` (types `access_key`, `sts`) | |
+//!
+//! **Absent versus malformed.** A chain goes on to the next source only when a source is *absent*: no
+//! variable set, no such file, or no such profile in the file. A source that is *present but broken* (one
+//! variable of a pair, a file that does not parse, an unsupported mode, an empty key, a value with
+//! whitespace) stops the chain with a [`CredentialsError`] naming it. The official SDKs skip any failing
+//! provider; we do not, because falling through to another source can silently pick other credentials than
+//! the ones the user meant. A profile missing from one file is *absent*, because the profile name (from
+//! `ALIBABA_CLOUD_PROFILE`, say) applies to every file and is allowed to live in only one of them.
+//!
+//! Nothing here reads the process environment directly: the chains take an [`Environment`], so tests use a
+//! [`MapEnvironment`] and a temporary home directory. Chains re-read their sources on every call; cache the
+//! result in the caller if that matters. Secrets are held in [`Secret`], whose `Debug` is `Secret(***)`, and
+//! no error message contains a value read from a variable or a file.
+//!
+//! ```
+//! use cloudvpn::credentials::{AlibabaChain, MapEnvironment};
+//!
+//! let env = MapEnvironment::new()
+//!     .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIexample")
+//!     .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "example-secret");
+//! let resolved = AlibabaChain::new().resolve(&env).unwrap();
+//! assert_eq!(resolved.credentials.access_key_id, "LTAIexample");
+//! assert_eq!(resolved.source, "environment (ALIBABA_CLOUD_ACCESS_KEY_ID)");
+//! assert!(!format!("{resolved:?}").contains("example-secret"));
+//! ```
+
+mod alibaba;
+mod alibaba_cli;
+mod alibaba_ini;
+mod env;
+mod error;
+mod files;
+mod ini;
+mod search;
+mod secret;
+mod tencent;
+
+pub use alibaba::{AlibabaChain, AlibabaCredentials};
+pub use env::{Environment, MapEnvironment, ProcessEnvironment};
+pub use error::{Attempt, CredentialsError};
+pub use secret::Secret;
+pub use tencent::{TencentChain, TencentCredentials};
+
+use search::{Outcome, Search};
+use std::fmt;
+
+/// Credentials and where they came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved<C> {
+    /// The credentials.
+    pub credentials: C,
+    /// Where they came from, for logs and error messages: `explicit`,
+    /// `environment (ALIBABA_CLOUD_ACCESS_KEY_ID)`, ``profile `default` in ~/.aliyun/config.json``, ….
+    pub source: String,
+    /// The region that came with the source, if any: `region_id` of an Alibaba CLI profile,
+    /// `ALIBABA_CLOUD_REGION` / `ALICLOUD_REGION` with Alibaba environment credentials, `TENCENTCLOUD_REGION`
+    /// with Tencent environment or file credentials. Never set for explicit credentials.
+    pub region: Option<String>,
+}
+
+/// Something a client can ask for credentials before each request.
+pub trait ProvideCredentials<C>: Send + Sync + fmt::Debug {
+    /// Credentials, or every source tried and why none gave any.
+    fn provide(&self) -> Result<Resolved<C>, CredentialsError>;
+}
+
+/// The credential types of this module, [`AlibabaCredentials`] and [`TencentCredentials`].
+///
+/// Sealed: it exists so that [`StaticCredentials`] can validate either kind, not as an extension point.
+pub trait CloudCredentials: Clone + fmt::Debug + Send + Sync + sealed::Sealed {}
+
+mod sealed {
+    use cloudvpn_types::meta::Provider;
+
+    /// What the chains need to know about a credential type.
+    pub trait Sealed {
+        /// The cloud the credentials are for.
+        fn provider() -> Provider;
+        /// Why these credentials cannot be used (an empty or whitespace-padded value), if they cannot.
+        fn problem(&self) -> Option<String>;
+    }
+}
+
+/// Credentials given in code, and nothing else: no environment, no files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaticCredentials<C> {
+    credentials: C,
+}
+
+impl<C> StaticCredentials<C> {
+    /// Always provides `credentials` (after checking them, see [`ProvideCredentials::provide`]).
+    pub fn new(credentials: C) -> Self {
+        StaticCredentials { credentials }
+    }
+
+    /// The credentials.
+    pub fn credentials(&self) -> &C {
+        &self.credentials
+    }
+}
+
+impl<C: CloudCredentials> ProvideCredentials<C> for StaticCredentials<C> {
+    /// The credentials with source `explicit`, or an error if a value is empty or has surrounding whitespace,
+    /// the same check the chains apply to explicit credentials.
+    fn provide(&self) -> Result<Resolved<C>, CredentialsError> {
+        let mut search = Search::new(C::provider());
+        match search.step("explicit", explicit_outcome(Some(&self.credentials)))? {
+            Some(resolved) => Ok(resolved),
+            None => Err(search.exhausted()),
+        }
+    }
+}
+
+/// The first step of both chains.
+fn explicit_outcome<C: CloudCredentials>(explicit: Option<&C>) -> Outcome<C> {
+    let Some(credentials) = explicit else {
+        return Outcome::Absent("not given".to_owned());
+    };
+    match credentials.problem() {
+        Some(problem) => Outcome::Malformed(problem),
+        None => Outcome::Found(Resolved {
+            credentials: credentials.clone(),
+            source: "explicit".to_owned(),
+            region: None,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cloudvpn_types::meta::Provider;
+    use std::sync::Arc;
+
+    #[test]
+    fn static_credentials_provide_themselves() {
+        let provider = StaticCredentials::new(AlibabaCredentials::new("LTAIid", "sekret"));
+        let resolved = provider.provide().unwrap();
+        assert_eq!(
+            resolved.credentials,
+            AlibabaCredentials::new("LTAIid", "sekret")
+        );
+        assert_eq!(resolved.source, "explicit");
+        assert_eq!(resolved.region, None);
+        assert_eq!(provider.credentials().access_key_id, "LTAIid");
+    }
+
+    #[test]
+    fn static_credentials_are_checked() {
+        let provider =
+            StaticCredentials::new(TencentCredentials::new("AKIDid", "key-DISTINCTIVE\n"));
+        let error = provider.provide().unwrap_err();
+        assert_eq!(error.provider, Provider::Tencent);
+        assert!(error.stopped_on_malformed);
+        assert_eq!(
+            error.attempts,
+            vec![Attempt {
+                source: "explicit".into(),
+                outcome: "secret_key has leading or trailing whitespace".into(),
+            }]
+        );
+        assert!(!error.to_string().contains("DISTINCTIVE"));
+        assert!(!format!("{provider:?}").contains("DISTINCTIVE"));
+    }
+
+    #[test]
+    fn providers_work_as_trait_objects() {
+        let providers: Vec<Arc<dyn ProvideCredentials<AlibabaCredentials>>> = vec![
+            Arc::new(StaticCredentials::new(AlibabaCredentials::new("a", "b"))),
+            Arc::new(
+                AlibabaChain::new()
+                    .explicit(AlibabaCredentials::new("a", "b"))
+                    .environment(Arc::new(MapEnvironment::new())),
+            ),
+        ];
+        for provider in providers {
+            assert_eq!(provider.provide().unwrap().credentials.access_key_id, "a");
+        }
+        let tencent: Arc<dyn ProvideCredentials<TencentCredentials>> =
+            Arc::new(TencentChain::new().environment(Arc::new(MapEnvironment::new())));
+        assert!(tencent.provide().is_err());
+    }
+}

@@ -1,0 +1,267 @@
+//! The HTTP layer, behind the crate's own types so that tests and users can swap it and reqwest stays an
+//! implementation detail.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+pub use cloudvpn_types::meta::HttpMethod;
+
+/// Names of headers and parameters whose values are secrets: redacted in `Debug` and [`HttpRequest::redacted`].
+const SECRET_HEADERS: &[&str] = &["x-acs-security-token"];
+const SECRET_PARAMS: &[&str] = &["SecurityToken", "Token"];
+
+/// A request ready to go on the wire.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// `GET` or `POST`.
+    pub method: HttpMethod,
+    /// The whole URL, query included.
+    pub url: String,
+    /// Headers in the order they are sent (names as written).
+    pub headers: Vec<(String, String)>,
+    /// The body (empty for most calls).
+    pub body: Vec<u8>,
+}
+
+impl HttpRequest {
+    /// The value of a header (case-insensitive name).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The request as text (request line, headers, body), with session tokens replaced by `***`. What
+    /// `--dry-run` and `--debug` print.
+    pub fn redacted(&self) -> String {
+        let mut out = format!("{} {}\n", self.method.as_str(), redact_params(&self.url));
+        for (k, v) in &self.headers {
+            let shown = if SECRET_HEADERS.iter().any(|s| k.eq_ignore_ascii_case(s)) {
+                "***"
+            } else {
+                v.as_str()
+            };
+            out.push_str(&format!("{k}: {shown}\n"));
+        }
+        if !self.body.is_empty() {
+            out.push('\n');
+            out.push_str(&redact_params(&String::from_utf8_lossy(&self.body)));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// Replaces the values of secret parameters in a query string or form body (or a URL holding one).
+fn redact_params(text: &str) -> String {
+    let (head, query) = match text.split_once('?') {
+        Some((h, q)) => (Some(h), q),
+        None => (None, text),
+    };
+    let redacted: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if SECRET_PARAMS.contains(&k) => format!("{k}=***"),
+            _ => pair.to_owned(),
+        })
+        .collect();
+    match head {
+        Some(h) => format!("{h}?{}", redacted.join("&")),
+        None => redacted.join("&"),
+    }
+}
+
+/// What came back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// Headers (lower-case names).
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// A response with a status and body and no headers.
+    pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        HttpResponse {
+            status,
+            headers: Vec::new(),
+            body: body.into(),
+        }
+    }
+
+    /// With one more header.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers
+            .push((name.to_ascii_lowercase(), value.to_owned()));
+        self
+    }
+
+    /// The value of a header (case-insensitive name).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why a request got no response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportError {
+    /// What kind of failure.
+    pub kind: TransportErrorKind,
+    /// The underlying error's text.
+    pub message: String,
+}
+
+/// Kinds of transport failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportErrorKind {
+    /// The connection could not be made (refused, DNS, TLS handshake).
+    Connect,
+    /// The connection broke while the request or response was in flight: the server may have acted.
+    Io,
+    /// The transport's own timeout fired.
+    Timeout,
+    /// The request could not be built (bad URL or header).
+    Request,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.kind {
+            TransportErrorKind::Connect => "cannot connect",
+            TransportErrorKind::Io => "connection failed mid-request",
+            TransportErrorKind::Timeout => "transport timeout",
+            TransportErrorKind::Request => "invalid request",
+        };
+        write!(f, "{kind}: {}", self.message)
+    }
+}
+
+impl std::error::Error for TransportError {}
+
+/// The future a transport returns.
+pub type TransportFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
+
+/// Sends one HTTP request. Implemented by [`ReqwestTransport`] and the test transports.
+pub trait Transport: Send + Sync + fmt::Debug {
+    /// Sends `request` and returns whatever status came back; errors are only for no response at all.
+    fn send(&self, request: HttpRequest) -> TransportFuture<'_>;
+}
+
+/// The default transport: reqwest with rustls.
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    /// A transport with this connect timeout (the per-attempt total is enforced by the client).
+    pub fn new(connect_timeout: Duration) -> Result<Self, TransportError> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(connect_timeout)
+            .no_proxy()
+            .build()
+            .map_err(|e| TransportError {
+                kind: TransportErrorKind::Request,
+                message: e.to_string(),
+            })?;
+        Ok(ReqwestTransport { client })
+    }
+}
+
+impl Transport for ReqwestTransport {
+    fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
+        Box::pin(async move {
+            let method = match request.method {
+                HttpMethod::Get => reqwest::Method::GET,
+                HttpMethod::Post => reqwest::Method::POST,
+            };
+            let mut builder = self.client.request(method, &request.url);
+            for (k, v) in &request.headers {
+                // reqwest derives Host from the URL; the value we signed is the same authority.
+                if k.eq_ignore_ascii_case("host") {
+                    continue;
+                }
+                builder = builder.header(k.as_str(), v.as_str());
+            }
+            let response = builder.body(request.body).send().await.map_err(classify)?;
+            let status = response.status().as_u16();
+            let headers = response
+                .headers()
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_owned(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            let body = response.bytes().await.map_err(classify)?.to_vec();
+            Ok(HttpResponse {
+                status,
+                headers,
+                body,
+            })
+        })
+    }
+}
+
+fn classify(e: reqwest::Error) -> TransportError {
+    let kind = if e.is_connect() {
+        TransportErrorKind::Connect
+    } else if e.is_timeout() {
+        TransportErrorKind::Timeout
+    } else if e.is_builder() {
+        TransportErrorKind::Request
+    } else {
+        TransportErrorKind::Io
+    };
+    // reqwest's Display omits the cause ("error sending request"); keep the chain.
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    TransportError { kind, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_hides_session_tokens_in_query_body_and_headers() {
+        let req = HttpRequest {
+            method: HttpMethod::Post,
+            url: "http://127.0.0.1:1/?Action=X&SecurityToken=sts%2Fsecret&RegionId=cn".into(),
+            headers: vec![
+                ("x-acs-security-token".into(), "sts/secret".into()),
+                ("host".into(), "127.0.0.1:1".into()),
+            ],
+            body: b"vpcId=v&Token=tok-secret".to_vec(),
+        };
+        let shown = format!("{req:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(shown.contains("SecurityToken=***"), "{shown}");
+        assert!(shown.contains("Token=***"), "{shown}");
+        assert!(shown.contains("x-acs-security-token: ***"), "{shown}");
+        assert!(shown.contains("RegionId=cn"), "{shown}");
+    }
+}

@@ -151,6 +151,17 @@ pub(crate) fn parse_response<O: Operation>(
     response: &HttpResponse,
 ) -> Result<O::Output, Error<O::Error>> {
     let action = O::META.action;
+    if (200..300).contains(&response.status) && !is_xml(response) {
+        // The common case, straight into the typed output without an intermediate JSON tree.
+        return serde_json::from_slice(&response.body).map_err(|e| {
+            Error::unparsable(
+                action,
+                response.status,
+                format!("the body does not match {action}'s documented response: {e}"),
+                &response.body,
+            )
+        });
+    }
     let body = match body_as_json(response) {
         Ok(v) => v,
         Err(reason) => {
@@ -183,13 +194,17 @@ pub(crate) fn parse_response<O: Operation>(
     }
 }
 
-/// JSON, or XML when the server says so (or the body plainly is XML).
-fn body_as_json(response: &HttpResponse) -> Result<Value, String> {
-    let is_xml = response
+/// XML when the server says so, or when the body plainly is XML.
+fn is_xml(response: &HttpResponse) -> bool {
+    response
         .header("content-type")
         .is_some_and(|c| c.contains("xml"))
-        || response.body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<');
-    if is_xml {
+        || response.body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
+}
+
+/// The body as a JSON value, whichever format it came in.
+fn body_as_json(response: &HttpResponse) -> Result<Value, String> {
+    if is_xml(response) {
         xml::to_json(&response.body).map_err(|e| e.to_string())
     } else {
         serde_json::from_slice(&response.body).map_err(|e| format!("invalid JSON: {e}"))

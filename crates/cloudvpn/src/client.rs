@@ -3,8 +3,8 @@
 use crate::alibaba::{self, AlibabaSignature};
 use crate::clock::{self, Clock, IdGenerator, RandomIds, SystemClock};
 use crate::credentials::{
-    AlibabaChain, AlibabaCredentials, ProvideCredentials, StaticCredentials, TencentChain,
-    TencentCredentials,
+    AlibabaChain, AlibabaCredentials, ProvideCredentials, Resolved, StaticCredentials,
+    TencentChain, TencentCredentials,
 };
 use crate::endpoint::Endpoint;
 use crate::error::Error;
@@ -67,7 +67,8 @@ struct Core {
     backoff: Backoff,
     bucket: TokenBucket,
     attempt_timeout: Duration,
-    endpoint: Option<String>,
+    /// The base URL override, parsed once (its path is replaced by each API's own).
+    endpoint: Option<Result<Endpoint, String>>,
     region: Option<String>,
     user_agent: String,
     wire_log: Option<WireLog>,
@@ -89,9 +90,37 @@ impl fmt::Debug for Core {
 type Parser<O> =
     fn(&HttpResponse) -> Result<<O as Operation>::Output, Error<<O as Operation>::Error>>;
 
+/// Credentials resolved on first use and kept for the client's lifetime, so a call does not re-read the
+/// environment and profile files.
+#[derive(Debug)]
+struct CredentialCache<C> {
+    provider: Arc<dyn ProvideCredentials<C>>,
+    resolved: std::sync::Mutex<Option<Arc<Resolved<C>>>>,
+}
+
+impl<C> CredentialCache<C> {
+    fn new(provider: Arc<dyn ProvideCredentials<C>>) -> Self {
+        CredentialCache {
+            provider,
+            resolved: std::sync::Mutex::new(None),
+        }
+    }
+
+    fn get(&self) -> Result<Arc<Resolved<C>>, crate::credentials::CredentialsError> {
+        let mut cached = self.resolved.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(r) = cached.as_ref() {
+            return Ok(r.clone());
+        }
+        // Failures are not cached: the user may fix the environment and try again.
+        let fresh = Arc::new(self.provider.provide()?);
+        *cached = Some(fresh.clone());
+        Ok(fresh)
+    }
+}
+
 /// What a call needs before its first attempt: resolved once, reused by every attempt.
 struct Prepared<C> {
-    credentials: C,
+    credentials: Arc<Resolved<C>>,
     region: Option<String>,
     endpoint: Endpoint,
     params: Vec<(&'static str, String)>,
@@ -110,11 +139,13 @@ impl Core {
         region: Option<&str>,
     ) -> Result<Endpoint, Error<E>> {
         match &self.endpoint {
-            Some(base) => Endpoint::parse_base(base, meta.api.endpoint.path).map_err(|message| {
-                Error::Config {
-                    action: meta.action,
-                    message,
-                }
+            Some(Ok(base)) => Ok(Endpoint {
+                path: meta.api.endpoint.path.to_owned(),
+                ..base.clone()
+            }),
+            Some(Err(message)) => Err(Error::Config {
+                action: meta.action,
+                message: message.clone(),
             }),
             None => match region {
                 Some(r) => Ok(Endpoint::for_region(meta.api, r)),
@@ -269,7 +300,7 @@ impl Core {
             bucket: TokenBucket::new(config.retry.budget),
             retry: config.retry,
             attempt_timeout: config.attempt_timeout,
-            endpoint: config.endpoint,
+            endpoint: config.endpoint.map(|base| Endpoint::parse_base(&base, "/")),
             region: config.region,
             user_agent: config.user_agent.unwrap_or(default_user_agent),
             wire_log: config.wire_log,
@@ -386,7 +417,7 @@ fn default_user_agent() -> String {
 #[derive(Clone, Debug)]
 pub struct AlibabaClient {
     core: Arc<Core>,
-    credentials: Arc<dyn ProvideCredentials<AlibabaCredentials>>,
+    credentials: Arc<CredentialCache<AlibabaCredentials>>,
     signature: AlibabaSignature,
 }
 
@@ -425,9 +456,10 @@ impl AlibabaClientBuilder {
     pub fn build(self) -> Result<AlibabaClient, crate::transport::TransportError> {
         Ok(AlibabaClient {
             core: Arc::new(Core::build(self.common, default_user_agent())?),
-            credentials: self
-                .credentials
-                .unwrap_or_else(|| Arc::new(AlibabaChain::new())),
+            credentials: Arc::new(CredentialCache::new(
+                self.credentials
+                    .unwrap_or_else(|| Arc::new(AlibabaChain::new())),
+            )),
             signature: self.signature,
         })
     }
@@ -488,16 +520,16 @@ impl AlibabaClient {
         request: &O,
     ) -> Result<Prepared<AlibabaCredentials>, Error<O::Error>> {
         let params = request.to_params();
-        let resolved = self.credentials.provide().map_err(Error::Credentials)?;
+        let resolved = self.credentials.get().map_err(Error::Credentials)?;
         let region = O::META
             .region_param()
             .and_then(|p| params.iter().find(|(k, _)| *k == p.name))
             .map(|(_, v)| v.clone())
             .or_else(|| self.core.region.clone())
-            .or(resolved.region);
+            .or_else(|| resolved.region.clone());
         let endpoint = self.core.endpoint_for(O::META, region.as_deref())?;
         Ok(Prepared {
-            credentials: resolved.credentials,
+            credentials: resolved,
             region,
             endpoint,
             params,
@@ -516,7 +548,7 @@ impl AlibabaClient {
         alibaba::build_request(
             meta,
             &prepared.params,
-            &prepared.credentials,
+            &prepared.credentials.credentials,
             self.signature,
             &prepared.endpoint,
             &core.user_agent,
@@ -547,7 +579,7 @@ impl AlibabaClient {
 #[derive(Clone, Debug)]
 pub struct TencentClient {
     core: Arc<Core>,
-    credentials: Arc<dyn ProvideCredentials<TencentCredentials>>,
+    credentials: Arc<CredentialCache<TencentCredentials>>,
     signature_method: SignatureMethod,
     http_method: HttpMethod,
     request_client: String,
@@ -602,9 +634,10 @@ impl TencentClientBuilder {
     pub fn build(self) -> Result<TencentClient, crate::transport::TransportError> {
         Ok(TencentClient {
             core: Arc::new(Core::build(self.common, default_user_agent())?),
-            credentials: self
-                .credentials
-                .unwrap_or_else(|| Arc::new(TencentChain::new())),
+            credentials: Arc::new(CredentialCache::new(
+                self.credentials
+                    .unwrap_or_else(|| Arc::new(TencentChain::new())),
+            )),
             signature_method: self.signature_method,
             http_method: self.http_method,
             request_client: self
@@ -669,14 +702,14 @@ impl TencentClient {
         &self,
         request: &O,
     ) -> Result<Prepared<TencentCredentials>, Error<O::Error>> {
-        let resolved = self.credentials.provide().map_err(Error::Credentials)?;
-        let region = self.core.region.clone().or(resolved.region);
+        let resolved = self.credentials.get().map_err(Error::Credentials)?;
+        let region = self.core.region.clone().or_else(|| resolved.region.clone());
         // v2 has one host for every region; the region travels as the common `Region` parameter.
         let endpoint = self
             .core
             .endpoint_for(O::META, Some(region.as_deref().unwrap_or("")))?;
         Ok(Prepared {
-            credentials: resolved.credentials,
+            credentials: resolved,
             region,
             endpoint,
             params: request.to_params(),
@@ -693,7 +726,7 @@ impl TencentClient {
         tencent::build_request(
             meta,
             &prepared.params,
-            &prepared.credentials,
+            &prepared.credentials.credentials,
             &prepared.endpoint,
             &tencent::Shape {
                 http_method: self.http_method,

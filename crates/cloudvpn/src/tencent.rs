@@ -110,7 +110,8 @@ pub(crate) fn parse_response<O: Operation>(
             &response.body,
         ));
     }
-    let body: Value = serde_json::from_slice(&response.body).map_err(|e| {
+    // Read only the envelope's head first; a success is then parsed straight into the typed output.
+    let head: Head<'_> = serde_json::from_slice(&response.body).map_err(|e| {
         Error::unparsable(
             action,
             response.status,
@@ -118,7 +119,7 @@ pub(crate) fn parse_response<O: Operation>(
             &response.body,
         )
     })?;
-    let code = match body.get("code") {
+    let code = match &head.code {
         Some(Value::Number(n)) => n.as_i64(),
         Some(Value::String(s)) => s.trim().parse().ok(),
         _ => None,
@@ -132,7 +133,7 @@ pub(crate) fn parse_response<O: Operation>(
         ));
     };
     if code == 0 {
-        return serde_json::from_value(body).map_err(|e| {
+        return serde_json::from_slice(&response.body).map_err(|e| {
             Error::unparsable(
                 action,
                 response.status,
@@ -141,12 +142,13 @@ pub(crate) fn parse_response<O: Operation>(
             )
         });
     }
-    let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_owned);
-    let code_desc = text("codeDesc").filter(|d| !d.is_empty() && d != "Success");
+    let code_desc = head.code_desc.filter(|d| !d.is_empty() && d != "Success");
     Err(Error::Service(O::Error::from_info(ErrorInfo {
-        code: code_desc.unwrap_or_else(|| code.to_string()),
-        message: text("message").unwrap_or_default(),
-        request_id: text("requestId").or_else(|| text("RequestId")),
+        code: code_desc
+            .map(|d| d.into_owned())
+            .unwrap_or_else(|| code.to_string()),
+        message: head.message.map(|m| m.into_owned()).unwrap_or_default(),
+        request_id: head.request_id.map(|r| r.into_owned()),
         http_status: None,
         recommend: None,
         host_id: None,
@@ -154,6 +156,18 @@ pub(crate) fn parse_response<O: Operation>(
     })))
 }
 
+/// The parts of a v2 envelope that say whether it is an error.
+#[derive(serde::Deserialize)]
+struct Head<'a> {
+    #[serde(default)]
+    code: Option<Value>,
+    #[serde(default, rename = "codeDesc", borrow)]
+    code_desc: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, borrow)]
+    message: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, rename = "requestId", alias = "RequestId", borrow)]
+    request_id: Option<std::borrow::Cow<'a, str>>,
+}
 #[cfg(test)]
 mod tests {
     use super::*;

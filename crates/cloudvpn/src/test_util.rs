@@ -93,3 +93,24 @@ impl Transport for ScriptedTransport {
         })
     }
 }
+
+/// Answers every request with the same response, immediately, without recording anything: for benchmarks
+/// and load tests of the client itself.
+#[derive(Debug, Clone)]
+pub struct ConstantTransport {
+    response: HttpResponse,
+}
+
+impl ConstantTransport {
+    /// Always `response`.
+    pub fn new(response: HttpResponse) -> Self {
+        ConstantTransport { response }
+    }
+}
+
+impl Transport for ConstantTransport {
+    fn send(&self, _request: HttpRequest) -> TransportFuture<'_> {
+        let response = self.response.clone();
+        Box::pin(async move { Ok(response) })
+    }
+}

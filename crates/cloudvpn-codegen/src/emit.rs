@@ -149,9 +149,14 @@ pub fn api_module(api: &ApiIr) -> TokenStream {
     let meta_arms = variants
         .iter()
         .map(|(v, req, _)| quote!(Request::#v(_) => #req::META,));
-    let dispatch_arms = variants
-        .iter()
-        .map(|(v, _, _)| quote!(Request::#v(r) => visitor.visit(r),));
+    let dispatch_arms = api.operations.iter().map(|op| {
+        let v = format_ident!("{}", op.action);
+        if op.completion.is_some() {
+            quote!(Request::#v(r) => visitor.visit_completable(r),)
+        } else {
+            quote!(Request::#v(r) => visitor.visit(r),)
+        }
+    });
     let api_doc = inner_docs(&format!("{title}.\n\nGenerated from `{}`.", api.spec_file));
 
     quote! {
@@ -212,7 +217,8 @@ pub fn api_module(api: &ApiIr) -> TokenStream {
                 }
             }
 
-            /// Calls `visitor` with the concrete request.
+            /// Calls `visitor` with the concrete request (`visit_completable` for operations whose completion
+            /// can be awaited).
             pub fn dispatch<V: Visitor>(self, visitor: V) -> V::Output {
                 match self {
                     #(#dispatch_arms)*

@@ -37,10 +37,15 @@ pub trait Completable: Operation {
     fn poll_request(&self, output: &Self::Output) -> Self::Poll;
 }
 
-/// Called by [`Request::dispatch`] with the concrete request type.
-pub trait Visitor {
+/// Called by each API's generated `Request::dispatch` with the concrete request type.
+pub trait Visitor: Sized {
     /// What the visit returns.
     type Output;
-    /// Receives the request.
+    /// Receives a request.
     fn visit<O: Operation>(self, request: O) -> Self::Output;
+    /// Receives a request whose completion can be awaited (it has a completion recipe in the specs).
+    /// By default the same as [`Visitor::visit`]; override it to wait.
+    fn visit_completable<O: Completable>(self, request: O) -> Self::Output {
+        self.visit(request)
+    }
 }

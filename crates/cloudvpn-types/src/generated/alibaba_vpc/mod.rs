@@ -360,12 +360,13 @@ impl Request {
             Request::DescribeVpnGateways(_) => DescribeVpnGatewaysRequest::META,
         }
     }
-    /// Calls `visitor` with the concrete request.
+    /// Calls `visitor` with the concrete request (`visit_completable` for operations whose completion
+    /// can be awaited).
     pub fn dispatch<V: Visitor>(self, visitor: V) -> V::Output {
         match self {
-            Request::DeleteEnhancedVpnGateway(r) => visitor.visit(r),
-            Request::DeleteVpnConnection(r) => visitor.visit(r),
-            Request::DeleteVpnGateway(r) => visitor.visit(r),
+            Request::DeleteEnhancedVpnGateway(r) => visitor.visit_completable(r),
+            Request::DeleteVpnConnection(r) => visitor.visit_completable(r),
+            Request::DeleteVpnGateway(r) => visitor.visit_completable(r),
             Request::DescribeVpnConnection(r) => visitor.visit(r),
             Request::DescribeVpnConnections(r) => visitor.visit(r),
             Request::DescribeVpnGateway(r) => visitor.visit(r),

@@ -347,10 +347,11 @@ impl Request {
             Request::DescribeVpnConn(_) => DescribeVpnConnRequest::META,
         }
     }
-    /// Calls `visitor` with the concrete request.
+    /// Calls `visitor` with the concrete request (`visit_completable` for operations whose completion
+    /// can be awaited).
     pub fn dispatch<V: Visitor>(self, visitor: V) -> V::Output {
         match self {
-            Request::DeleteVpnConn(r) => visitor.visit(r),
+            Request::DeleteVpnConn(r) => visitor.visit_completable(r),
             Request::DescribeVpcTaskResult(r) => visitor.visit(r),
             Request::DescribeVpnConn(r) => visitor.visit(r),
         }

@@ -1,0 +1,317 @@
+//! The command line, built from the generated operation metadata: one subcommand per operation, one flag
+//! per parameter (kebab-case of the wire name), with the spec's descriptions and constraints as help.
+
+use clap::builder::PossibleValuesParser;
+use clap::{Arg, ArgAction, Command};
+use cloudvpn_types::meta::{ApiMeta, OperationMeta, ParamKind, ParamMeta, Provider};
+
+/// Exit codes, documented in `--help`.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  2  usage error: a flag is missing or invalid, or the request breaks a documented constraint (nothing was sent)
+  3  the service answered with an error
+  4  no usable answer: connection failed, or the response was not the protocol
+  5  timed out (--timeout, or --wait's deadline)
+  6  the asynchronous operation failed (seen while --wait-ing)";
+
+/// `DeleteVpnGateway` → `delete-vpn-gateway`.
+pub fn kebab(action: &str) -> String {
+    let mut out = String::with_capacity(action.len() + 4);
+    let chars: Vec<char> = action.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev = i.checked_sub(1).map(|j| chars[j]);
+            let next = chars.get(i + 1);
+            let boundary = match prev {
+                Some(p) if p.is_ascii_lowercase() || p.is_ascii_digit() => true,
+                Some(p) if p.is_ascii_uppercase() => next.is_some_and(|n| n.is_ascii_lowercase()),
+                _ => false,
+            };
+            if boundary {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c == '_' || c == '.' {
+            out.push('-');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The flag of a parameter: kebab-case of its wire name (`VpnGatewayId` → `vpn-gateway-id`).
+pub fn flag_name(param: &ParamMeta) -> String {
+    param.field.replace('_', "-")
+}
+
+/// Whether the parameter is covered by a common flag instead of its own (`--region`, `--client-token`).
+pub fn is_common(op: &OperationMeta, param: &ParamMeta) -> bool {
+    param.region || op.idempotency_token == Some(param.name)
+}
+
+/// The whole command.
+pub fn command() -> Command {
+    Command::new("cloudvpn")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("Manage Alibaba Cloud and Tencent Cloud VPN gateways and connections, or try it all on a local emulator")
+        .long_about(
+            "Manage Alibaba Cloud and Tencent Cloud VPN gateways and connections.\n\n\
+             Every operation of the specs is a subcommand; `cloudvpn demo` runs a guided tour on the built-in \
+             emulator, and `cloudvpn emulator` serves it for your own tools. Results go to stdout (JSON by \
+             default), diagnostics to stderr.",
+        )
+        .after_long_help(EXIT_CODES)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .args(common_args())
+        .subcommand(provider_command(Provider::Alibaba, &cloudvpn_types::alibaba_vpc::API, cloudvpn_types::alibaba_vpc::OPERATIONS))
+        .subcommand(provider_command(Provider::Tencent, &cloudvpn_types::tencent_vpc_v2::API, cloudvpn_types::tencent_vpc_v2::OPERATIONS))
+        .subcommand(teardown_command())
+        .subcommand(
+            Command::new("emulator")
+                .about("Run the local emulator of both clouds' VPN APIs (loopback only)")
+                .arg(
+                    Arg::new("listen")
+                        .long("listen")
+                        .value_name("ADDR")
+                        .default_value("127.0.0.1:8080")
+                        .help("Address to listen on (a loopback address)"),
+                )
+                .arg(Arg::new("state").long("state").value_name("FILE").help("Persist the state to FILE (reloaded on start)"))
+                .arg(
+                    Arg::new("emulator-credentials")
+                        .long("credentials")
+                        .value_name("FILE")
+                        .help("Extra credentials (JSON); the defaults emulator-ak/emulator-secret and emulator-sid/emulator-skey always work"),
+                ),
+        )
+        .subcommand(
+            Command::new("demo")
+                .about("Start the emulator in-process and walk through the four documented deletions")
+                .arg(
+                    Arg::new("fast")
+                        .long("fast")
+                        .action(ArgAction::SetTrue)
+                        .help("Make the emulator's asynchronous transitions near-instant"),
+                ),
+        )
+        .subcommand(
+            Command::new("completions")
+                .about("Print a shell completion script")
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_parser(PossibleValuesParser::new(["bash", "zsh", "fish"])),
+                ),
+        )
+}
+
+fn common_args() -> Vec<Arg> {
+    vec![
+        Arg::new("endpoint").help_heading("Common options")
+            .long("endpoint")
+            .value_name("URL")
+            .global(true)
+            .help("Send requests to this base URL, e.g. http://127.0.0.1:8080 for the emulator"),
+        Arg::new("region").help_heading("Common options")
+            .long("region")
+            .value_name("REGION")
+            .global(true)
+            .help("Region (Alibaba RegionId, Tencent Region); default from ALIBABA_CLOUD_REGION / TENCENTCLOUD_REGION or the profile"),
+        Arg::new("profile").help_heading("Common options")
+            .long("profile")
+            .value_name("NAME")
+            .global(true)
+            .help("Credentials profile in the official CLI/SDK profile files"),
+        Arg::new("signature").help_heading("Common options")
+            .long("signature")
+            .value_name("VERSION")
+            .global(true)
+            .value_parser(PossibleValuesParser::new(["v3", "v1"]))
+            .help("Alibaba signature: v3 (ACS3-HMAC-SHA256, default) or v1 (HMAC-SHA1)"),
+        Arg::new("signature-method").help_heading("Common options")
+            .long("signature-method")
+            .value_name("METHOD")
+            .global(true)
+            .value_parser(PossibleValuesParser::new(["HmacSHA1", "HmacSHA256"]))
+            .help("Tencent v2 signature method (default HmacSHA1)"),
+        Arg::new("output").help_heading("Common options")
+            .long("output")
+            .short('o')
+            .value_name("FORMAT")
+            .global(true)
+            .value_parser(PossibleValuesParser::new(["json", "text"]))
+            .help("Result format on stdout (default json)"),
+        Arg::new("client-token").help_heading("Common options")
+            .long("client-token")
+            .value_name("TOKEN")
+            .global(true)
+            .help("Idempotency token for operations that take one (default: a fresh UUID, reused across retries)"),
+        Arg::new("timeout").help_heading("Common options")
+            .long("timeout")
+            .value_name("SECONDS")
+            .global(true)
+            .value_parser(clap::value_parser!(u64).range(1..))
+            .help("Give up after this many seconds, --wait included (default: 30 s per attempt, 600 s of waiting)"),
+        Arg::new("wait").help_heading("Common options")
+            .long("wait")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help("Poll until an asynchronous operation has completed"),
+        Arg::new("dry-run").help_heading("Common options")
+            .long("dry-run")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help("Print the exact signed HTTP request (secrets redacted) and send nothing"),
+        Arg::new("debug").help_heading("Common options")
+            .long("debug")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help("Log every request and response on stderr (secrets redacted)"),
+    ]
+}
+
+fn provider_command(
+    provider: Provider,
+    api: &ApiMeta,
+    operations: &[&'static OperationMeta],
+) -> Command {
+    let mut cmd = Command::new(provider.as_str())
+        .about(format!("{} operations", api.title))
+        .subcommand_required(true)
+        .arg_required_else_help(true);
+    for op in operations {
+        cmd = cmd.subcommand(operation_command(op));
+    }
+    cmd
+}
+
+fn operation_command(op: &'static OperationMeta) -> Command {
+    let mut long = op.summary.to_owned();
+    if let Some(c) = op.completion {
+        long.push_str(&format!(
+            "\n\n{}: --wait polls {} until done. {}",
+            if c.asynchronous {
+                "Asynchronous"
+            } else {
+                "Completion"
+            },
+            c.poll_action,
+            first_paragraph(c.description)
+        ));
+    }
+    if let Some(region) = op.region_param() {
+        long.push_str(&format!("\n\n{} is given with --region.", region.name));
+    }
+    if let Some(token) = op.idempotency_token {
+        long.push_str(&format!("\n\n{token} is given with --client-token (default: a fresh UUID, reused across retries)."));
+    }
+    let mut cmd = Command::new(kebab(op.action))
+        .about(first_sentence(op.summary))
+        .long_about(long)
+        .after_long_help(EXIT_CODES);
+    for p in op.params.iter().filter(|p| !is_common(op, p)) {
+        cmd = cmd.arg(param_arg(p));
+    }
+    cmd
+}
+
+fn param_arg(p: &'static ParamMeta) -> Arg {
+    let mut help = first_paragraph(p.description).to_owned();
+    let c = &p.constraints;
+    let mut rules = Vec::new();
+    if let Some(max) = c.max_length {
+        rules.push(format!("at most {max} characters"));
+    }
+    if let Some(min) = c.min_length {
+        rules.push(format!("at least {min} characters"));
+    }
+    if c.ascii {
+        rules.push("ASCII only".to_owned());
+    }
+    if let Some(min) = c.minimum {
+        rules.push(format!("≥ {min}"));
+    }
+    if let Some(max) = c.maximum {
+        rules.push(format!("≤ {max}"));
+    }
+    if !rules.is_empty() {
+        help.push_str(&format!(" [{}]", rules.join(", ")));
+    }
+    if let Some(e) = p.example {
+        help.push_str(&format!(" (e.g. {e})"));
+    }
+    let mut arg = Arg::new(p.name)
+        .long(flag_name(p))
+        .required(p.required)
+        .help(help);
+    arg = match p.kind {
+        ParamKind::String => arg.value_name(value_name(p)),
+        ParamKind::Integer => arg.value_name("N").value_parser(clap::value_parser!(i64)),
+        ParamKind::Boolean => arg
+            .value_name("BOOL")
+            .value_parser(PossibleValuesParser::new(["true", "false"])),
+    };
+    if !c.allowed.is_empty() {
+        arg = arg.value_parser(PossibleValuesParser::new(c.allowed.iter().copied()));
+    }
+    arg
+}
+
+fn value_name(p: &ParamMeta) -> String {
+    p.field.to_ascii_uppercase()
+}
+
+fn first_paragraph(text: &str) -> &str {
+    text.split("\n\n").next().unwrap_or(text).trim()
+}
+
+fn first_sentence(text: &str) -> String {
+    let para = first_paragraph(text);
+    match para.find(". ") {
+        Some(i) => para[..=i].to_owned(),
+        None => para.to_owned(),
+    }
+}
+
+fn teardown_command() -> Command {
+    Command::new("teardown")
+        .about("Delete a VPN gateway with everything on it, waiting for each step")
+        .long_about(
+            "Delete a gateway's connections, wait for the gateway to settle, delete the gateway, and wait until it \
+             is gone. Retries what the specs mark retryable; stops with a clear message on what is not (a prepaid \
+             gateway within its term, missing permission).",
+        )
+        .after_long_help(EXIT_CODES)
+        .subcommand_required(true)
+        .subcommand(
+            Command::new("alibaba")
+                .about("Tear down an Alibaba Cloud VPN gateway (standard or enhanced)")
+                .arg(Arg::new("vpn-gateway-id").long("vpn-gateway-id").required(true).value_name("ID").help("The VPN gateway")),
+        )
+        .subcommand(
+            Command::new("tencent")
+                .about("Delete every VPN connection of a Tencent Cloud VPN gateway and wait for each task")
+                .arg(Arg::new("vpc-id").long("vpc-id").required(true).value_name("ID").help("The VPC of the gateway"))
+                .arg(Arg::new("vpn-gw-id").long("vpn-gw-id").required(true).value_name("ID").help("The VPN gateway")),
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kebab_names() {
+        assert_eq!(kebab("DeleteVpnGateway"), "delete-vpn-gateway");
+        assert_eq!(kebab("DeleteVpnConn"), "delete-vpn-conn");
+        assert_eq!(kebab("DescribeVpcTaskResult"), "describe-vpc-task-result");
+    }
+
+    #[test]
+    fn the_command_is_well_formed() {
+        command().debug_assert();
+    }
+}

@@ -1,0 +1,403 @@
+//! Running one operation from its flags: build the parameters, parse them with the generated types, send
+//! with the runtime client, wait if asked, print the result.
+
+use crate::cli::{self, is_common};
+use crate::failure::Failure;
+use crate::progress::Progress;
+use clap::ArgMatches;
+use cloudvpn::credentials::{AlibabaChain, TencentChain};
+use cloudvpn::transport::HttpRequest;
+use cloudvpn::{
+    AlibabaClient, AlibabaSignature, Error, RetryConfig, SignatureMethod, TencentClient,
+    WaitOptions, WireEvent,
+};
+use cloudvpn_types::meta::{OperationMeta, Provider};
+use cloudvpn_types::{Completable, Operation, Params, Visitor};
+use serde_json::Value;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Result format on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// Pretty JSON with the specs' wire names.
+    Json,
+    /// `path: value` lines.
+    Text,
+}
+
+/// The common flags.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub signature: AlibabaSignature,
+    pub signature_method: SignatureMethod,
+    pub output: Output,
+    pub client_token: Option<String>,
+    pub timeout: Option<Duration>,
+    pub wait: bool,
+    pub dry_run: bool,
+    pub debug: bool,
+}
+
+impl Settings {
+    /// Reads the common flags.
+    pub fn from_matches(m: &ArgMatches) -> Self {
+        let text = |name: &str| m.get_one::<String>(name).cloned();
+        Settings {
+            endpoint: text("endpoint"),
+            region: text("region"),
+            profile: text("profile"),
+            signature: match text("signature").as_deref() {
+                Some("v1") => AlibabaSignature::V1,
+                _ => AlibabaSignature::V3,
+            },
+            signature_method: match text("signature-method").as_deref() {
+                Some("HmacSHA256") => SignatureMethod::HmacSha256,
+                _ => SignatureMethod::HmacSha1,
+            },
+            output: match text("output").as_deref() {
+                Some("text") => Output::Text,
+                _ => Output::Json,
+            },
+            client_token: text("client-token"),
+            timeout: m.get_one::<u64>("timeout").map(|s| Duration::from_secs(*s)),
+            wait: m.get_flag("wait"),
+            dry_run: m.get_flag("dry-run"),
+            debug: m.get_flag("debug"),
+        }
+    }
+
+    /// The region: the flag, else the provider's environment variable.
+    fn region_for(&self, provider: Provider) -> Option<String> {
+        let vars: &[&str] = match provider {
+            Provider::Alibaba => &["ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"],
+            Provider::Tencent => &["TENCENTCLOUD_REGION"],
+        };
+        self.region.clone().or_else(|| {
+            vars.iter()
+                .filter_map(|v| std::env::var(v).ok())
+                .find(|v| !v.is_empty())
+        })
+    }
+
+    fn attempt_timeout(&self) -> Duration {
+        let default = cloudvpn::DEFAULT_ATTEMPT_TIMEOUT;
+        self.timeout.map_or(default, |t| t.min(default))
+    }
+
+    fn wait_options(&self) -> WaitOptions {
+        let mut o = WaitOptions {
+            min_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(5),
+            ..WaitOptions::default()
+        };
+        if let Some(t) = self.timeout {
+            o.deadline = t;
+        }
+        o
+    }
+
+    fn wire_log(&self) -> Option<cloudvpn::WireLog> {
+        if !self.debug {
+            return None;
+        }
+        Some(Arc::new(|event: WireEvent<'_>| match event {
+            WireEvent::Request { attempt, request } => {
+                eprintln!("--> attempt {attempt}\n{}", request.redacted().trim_end());
+            }
+            WireEvent::Response { attempt, response } => {
+                eprintln!(
+                    "<-- attempt {attempt}: HTTP {}\n{}",
+                    response.status,
+                    String::from_utf8_lossy(&response.body)
+                );
+            }
+        }))
+    }
+
+    /// The Alibaba client these settings describe.
+    pub fn alibaba_client(&self) -> Result<AlibabaClient, Failure> {
+        let mut chain = AlibabaChain::new();
+        if let Some(p) = &self.profile {
+            chain = chain.profile(p.clone());
+        }
+        let mut b = AlibabaClient::builder()
+            .credentials_provider(Arc::new(chain))
+            .signature(self.signature)
+            .attempt_timeout(self.attempt_timeout())
+            .retry(RetryConfig::default());
+        if let Some(e) = &self.endpoint {
+            b = b.endpoint(e.clone());
+        }
+        if let Some(r) = self.region_for(Provider::Alibaba) {
+            b = b.region(r);
+        }
+        if let Some(log) = self.wire_log() {
+            b = b.wire_log(log);
+        }
+        b.build()
+            .map_err(|e| Failure::usage(format!("cannot set up the HTTP client: {e}")))
+    }
+
+    /// The Tencent client these settings describe.
+    pub fn tencent_client(&self) -> Result<TencentClient, Failure> {
+        let mut chain = TencentChain::new();
+        if let Some(p) = &self.profile {
+            chain = chain.profile(p.clone());
+        }
+        let mut b = TencentClient::builder()
+            .credentials_provider(Arc::new(chain))
+            .signature_method(self.signature_method)
+            .attempt_timeout(self.attempt_timeout());
+        if let Some(e) = &self.endpoint {
+            b = b.endpoint(e.clone());
+        }
+        if let Some(r) = self.region_for(Provider::Tencent) {
+            b = b.region(r);
+        }
+        if let Some(log) = self.wire_log() {
+            b = b.wire_log(log);
+        }
+        b.build()
+            .map_err(|e| Failure::usage(format!("cannot set up the HTTP client: {e}")))
+    }
+}
+
+/// A client of either cloud.
+#[derive(Clone, Debug)]
+pub enum Client {
+    /// Alibaba Cloud.
+    Alibaba(AlibabaClient),
+    /// Tencent Cloud.
+    Tencent(TencentClient),
+}
+
+impl Client {
+    /// Sends a request.
+    pub async fn send<O: Operation>(&self, request: O) -> Result<O::Output, Error<O::Error>> {
+        match self {
+            Client::Alibaba(c) => c.send(request).await,
+            Client::Tencent(c) => c.send(request).await,
+        }
+    }
+
+    fn prepare<O: Operation>(&self, request: O) -> Result<HttpRequest, Error<O::Error>> {
+        match self {
+            Client::Alibaba(c) => c.prepare(request),
+            Client::Tencent(c) => c.prepare(request),
+        }
+    }
+
+    /// Waits for completion, reporting progress.
+    pub async fn wait<O: Completable>(
+        &self,
+        request: &O,
+        output: &O::Output,
+        options: &WaitOptions,
+        progress: &mut Progress,
+    ) -> Result<(), Failure> {
+        let report = |p: &cloudvpn::WaitProgress| progress.update(p);
+        let result = match self {
+            Client::Alibaba(c) => c.wait(request, output, options, report).await,
+            Client::Tencent(c) => c.wait(request, output, options, report).await,
+        };
+        progress.finish();
+        result.map(|_| ()).map_err(Failure::from_wait)
+    }
+}
+
+/// Runs `op` with the flags in `m`; returns what to print on stdout.
+pub async fn run(
+    settings: &Settings,
+    op: &'static OperationMeta,
+    m: &ArgMatches,
+) -> Result<Option<Value>, Failure> {
+    let provider = op.api.provider;
+    let mut params = Params::new();
+    for p in op.params.iter().filter(|p| !is_common(op, p)) {
+        if let Some(mut raw) = m.get_raw(p.name) {
+            if let Some(v) = raw.next() {
+                params.insert(p.name, v.to_string_lossy());
+            }
+        }
+    }
+    if let Some(region) = op.region_param() {
+        match settings.region_for(provider) {
+            Some(r) => params.insert(region.name, r),
+            None => {
+                return Err(Failure::usage(format!(
+                    "{} needs a region: add --region (e.g. --region {})",
+                    cli::kebab(op.action),
+                    region.example.unwrap_or("cn-hangzhou")
+                )));
+            }
+        }
+    }
+    if let (Some(token), Some(value)) = (op.idempotency_token, &settings.client_token) {
+        params.insert(token, value.clone());
+    } else if settings.client_token.is_some() {
+        return Err(Failure::usage(format!(
+            "{} takes no idempotency token; drop --client-token",
+            cli::kebab(op.action)
+        )));
+    }
+    if settings.wait && op.completion.is_none() {
+        return Err(Failure::usage(format!(
+            "{} completes immediately; there is nothing to --wait for",
+            cli::kebab(op.action)
+        )));
+    }
+    let client = match provider {
+        Provider::Alibaba => Client::Alibaba(settings.alibaba_client()?),
+        Provider::Tencent => Client::Tencent(settings.tencent_client()?),
+    };
+    let invoke = Invoke {
+        settings,
+        client: &client,
+    };
+    let parsed = match provider {
+        Provider::Alibaba => cloudvpn_types::alibaba_vpc::Request::from_params(op.action, &params)
+            .map(|r| r.map(|r| r.dispatch(invoke))),
+        Provider::Tencent => {
+            cloudvpn_types::tencent_vpc_v2::Request::from_params(op.action, &params)
+                .map(|r| r.map(|r| r.dispatch(invoke)))
+        }
+    };
+    match parsed {
+        Some(Ok(future)) => with_deadline(settings, future).await,
+        Some(Err(e)) => Err(Failure::usage(with_flag_names(op, e.to_string()))),
+        None => Err(Failure::usage(format!("unknown operation {}", op.action))),
+    }
+}
+
+/// Applies `--timeout` to the whole command.
+async fn with_deadline<T>(
+    settings: &Settings,
+    future: impl Future<Output = Result<T, Failure>>,
+) -> Result<T, Failure> {
+    match settings.timeout {
+        None => future.await,
+        Some(t) => tokio::time::timeout(t, future).await.unwrap_or_else(|_| {
+            Err(Failure {
+                kind: crate::failure::Kind::Timeout,
+                message: format!("gave up after --timeout {} s", t.as_secs()),
+            })
+        }),
+    }
+}
+
+/// Mentions the flag beside the wire name in a validation message.
+fn with_flag_names(op: &OperationMeta, message: String) -> String {
+    let mut out = message;
+    for p in op.params {
+        let flag = if p.region {
+            "--region".to_owned()
+        } else if op.idempotency_token == Some(p.name) {
+            "--client-token".to_owned()
+        } else {
+            format!("--{}", cli::flag_name(p))
+        };
+        let needle = format!(": {} ", p.name);
+        if out.contains(&needle) {
+            out = out.replacen(&needle, &format!(": {} ({flag}) ", p.name), 1);
+            break;
+        }
+    }
+    out
+}
+
+type Invocation<'a> = Pin<Box<dyn Future<Output = Result<Option<Value>, Failure>> + 'a>>;
+
+/// Sends whichever request the generated dispatch hands it.
+struct Invoke<'a> {
+    settings: &'a Settings,
+    client: &'a Client,
+}
+
+impl<'a> Invoke<'a> {
+    /// `--dry-run`: the signed request, nothing sent.
+    fn dry_run<O: Operation>(&self, request: O) -> Result<Option<Value>, Failure> {
+        let prepared = self.client.prepare(request).map_err(Failure::from_sdk)?;
+        print!("{}", prepared.redacted());
+        Ok(None)
+    }
+}
+
+impl<'a> Visitor for Invoke<'a> {
+    type Output = Invocation<'a>;
+
+    fn visit<O: Operation>(self, request: O) -> Self::Output {
+        Box::pin(async move {
+            if self.settings.dry_run {
+                return self.dry_run(request);
+            }
+            let out = self.client.send(request).await.map_err(Failure::from_sdk)?;
+            Ok(Some(serde_json::to_value(out).unwrap_or(Value::Null)))
+        })
+    }
+
+    fn visit_completable<O: Completable>(self, request: O) -> Self::Output {
+        Box::pin(async move {
+            if self.settings.dry_run {
+                return self.dry_run(request);
+            }
+            // The poll request is built from the request's identifiers, so the original is kept for it.
+            let out = self
+                .client
+                .send(request.clone())
+                .await
+                .map_err(Failure::from_sdk)?;
+            if self.settings.wait {
+                let mut progress = Progress::new(O::META.action);
+                self.client
+                    .wait(&request, &out, &self.settings.wait_options(), &mut progress)
+                    .await?;
+            }
+            Ok(Some(serde_json::to_value(out).unwrap_or(Value::Null)))
+        })
+    }
+}
+
+/// Prints a result in the chosen format.
+pub fn print(value: &Value, output: Output) {
+    match output {
+        Output::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(value).unwrap_or_default()
+        ),
+        Output::Text => {
+            let mut lines = Vec::new();
+            flatten("", value, &mut lines);
+            for l in lines {
+                println!("{l}");
+            }
+        }
+    }
+}
+
+fn flatten(prefix: &str, value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, v, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                flatten(&format!("{prefix}[{i}]"), v, out);
+            }
+        }
+        Value::String(s) => out.push(format!("{prefix}: {s}")),
+        other => out.push(format!("{prefix}: {other}")),
+    }
+}

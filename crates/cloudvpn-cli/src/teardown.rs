@@ -1,0 +1,281 @@
+//! `cloudvpn teardown`: delete a gateway and everything on it, in the order the services require, waiting
+//! for each asynchronous step and stopping with a clear message where retrying cannot help.
+
+use crate::failure::{Failure, Kind, describe_service_error};
+use crate::invoke::{Client, Settings};
+use crate::progress::Progress;
+use cloudvpn::{AlibabaClient, Error, TencentClient, WaitOptions};
+use cloudvpn_types::alibaba_vpc::{
+    DeleteEnhancedVpnGatewayRequest, DeleteVpnConnectionRequest, DeleteVpnGatewayRequest,
+    DescribeVpnConnectionsRequest, DescribeVpnGatewayRequest,
+};
+use cloudvpn_types::tencent_vpc_v2::{DeleteVpnConnRequest, DescribeVpnConnRequest};
+use cloudvpn_types::{Operation, OperationError};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+/// Page size for listing connections (the documented maximum of DescribeVpnConnections).
+const PAGE_SIZE: i64 = 50;
+
+fn step(text: &str) {
+    eprintln!("• {text}");
+}
+
+/// Tears down an Alibaba Cloud VPN gateway.
+pub async fn alibaba(settings: &Settings, gateway_id: &str) -> Result<Value, Failure> {
+    let client = settings.alibaba_client()?;
+    let Some(region) = settings
+        .region
+        .clone()
+        .or_else(|| std::env::var("ALIBABA_CLOUD_REGION").ok())
+    else {
+        return Err(Failure::usage(
+            "teardown alibaba needs a region: add --region (e.g. --region cn-hangzhou)",
+        ));
+    };
+    let options = wait_options(settings);
+
+    let gateway = match client
+        .send(DescribeVpnGatewayRequest::new(&region, gateway_id))
+        .await
+    {
+        Ok(g) => g,
+        Err(e) if e.is_not_found() => {
+            step(&format!("{gateway_id} does not exist (already deleted)"));
+            return Ok(
+                json!({"VpnGatewayId": gateway_id, "DeletedConnections": [], "GatewayDeleted": false, "AlreadyGone": true}),
+            );
+        }
+        Err(e) => return Err(Failure::from_sdk(e)),
+    };
+    let enhanced = gateway
+        .gateway_type
+        .as_deref()
+        .is_some_and(|t| t.starts_with("Enhanced"));
+    step(&format!(
+        "{gateway_id}: {} gateway, {}, status {}",
+        if enhanced { "enhanced" } else { "standard" },
+        gateway
+            .charge_type
+            .as_deref()
+            .unwrap_or("unknown charge type"),
+        gateway.status.as_deref().unwrap_or("unknown")
+    ));
+
+    let connections = list_alibaba_connections(&client, &region, gateway_id).await?;
+    step(&format!(
+        "{} IPsec connection(s) to delete",
+        connections.len()
+    ));
+    let mut deleted = Vec::new();
+    for id in &connections {
+        settle(&client, &region, gateway_id, &options).await?;
+        let request = DeleteVpnConnectionRequest::new(&region, id);
+        let out =
+            send_retrying_configuring(&client, &region, gateway_id, &options, request.clone())
+                .await?;
+        step(&format!("deleting connection {id}"));
+        let mut progress = Progress::new("DeleteVpnConnection");
+        Client::Alibaba(client.clone())
+            .wait(&request, &out, &options, &mut progress)
+            .await?;
+        deleted.push(id.clone());
+    }
+
+    settle(&client, &region, gateway_id, &options).await?;
+    step(&format!("deleting gateway {gateway_id}"));
+    let mut progress = Progress::new(if enhanced {
+        "DeleteEnhancedVpnGateway"
+    } else {
+        "DeleteVpnGateway"
+    });
+    if enhanced {
+        let request = DeleteEnhancedVpnGatewayRequest::new(&region, gateway_id);
+        let out =
+            send_retrying_configuring(&client, &region, gateway_id, &options, request.clone())
+                .await?;
+        Client::Alibaba(client.clone())
+            .wait(&request, &out, &options, &mut progress)
+            .await?;
+    } else {
+        let request = DeleteVpnGatewayRequest::new(&region, gateway_id);
+        let out =
+            send_retrying_configuring(&client, &region, gateway_id, &options, request.clone())
+                .await?;
+        Client::Alibaba(client.clone())
+            .wait(&request, &out, &options, &mut progress)
+            .await?;
+    }
+    step(&format!("{gateway_id} is gone"));
+    Ok(json!({"VpnGatewayId": gateway_id, "DeletedConnections": deleted, "GatewayDeleted": true}))
+}
+
+/// Every connection on the gateway, page by page.
+async fn list_alibaba_connections(
+    client: &AlibabaClient,
+    region: &str,
+    gateway_id: &str,
+) -> Result<Vec<String>, Failure> {
+    let mut ids = Vec::new();
+    let mut page = 1;
+    loop {
+        let mut request = DescribeVpnConnectionsRequest::new(region)
+            .vpn_gateway_id(gateway_id)
+            .page_size(PAGE_SIZE);
+        request.page_number = Some(page);
+        let out = client.send(request).await.map_err(Failure::from_sdk)?;
+        let items = out
+            .vpn_connections
+            .map(|c| c.vpn_connection)
+            .unwrap_or_default();
+        let count = items.len();
+        ids.extend(items.into_iter().filter_map(|c| c.vpn_connection_id));
+        if count == 0 || ids.len() as i64 >= out.total_count {
+            return Ok(ids);
+        }
+        page += 1;
+    }
+}
+
+/// Waits until the gateway is `active` again (it is `updating` while a connection is being deleted).
+async fn settle(
+    client: &AlibabaClient,
+    region: &str,
+    gateway_id: &str,
+    options: &WaitOptions,
+) -> Result<(), Failure> {
+    let started = Instant::now();
+    let mut delay = options.min_delay;
+    loop {
+        let status = client
+            .send(DescribeVpnGatewayRequest::new(region, gateway_id))
+            .await
+            .map_err(Failure::from_sdk)?
+            .status
+            .unwrap_or_default();
+        if status == "active" {
+            return Ok(());
+        }
+        if started.elapsed() + delay > options.deadline {
+            return Err(Failure {
+                kind: Kind::Timeout,
+                message: format!(
+                    "{gateway_id} is still `{status}` after {:.0} s",
+                    started.elapsed().as_secs_f64()
+                ),
+            });
+        }
+        step(&format!(
+            "{gateway_id} is {status}; waiting for it to settle"
+        ));
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(options.max_delay);
+    }
+}
+
+/// Sends, and when the gateway is busy (`VpnGateway.Configuring`, `TaskConflict`) waits for it to settle
+/// and tries again; other errors stop the teardown with the spec's explanation.
+async fn send_retrying_configuring<O: Operation>(
+    client: &AlibabaClient,
+    region: &str,
+    gateway_id: &str,
+    options: &WaitOptions,
+    request: O,
+) -> Result<O::Output, Failure> {
+    let started = Instant::now();
+    loop {
+        match client.send(request.clone()).await {
+            Ok(out) => return Ok(out),
+            Err(Error::Service(e)) if e.is_retryable() && started.elapsed() < options.deadline => {
+                step(&format!(
+                    "{} answered {}; waiting and retrying",
+                    O::META.action,
+                    e.code()
+                ));
+                settle(client, region, gateway_id, options).await?;
+            }
+            Err(Error::Service(e)) => return Err(stop(O::META.action, &e)),
+            Err(other) => return Err(Failure::from_sdk(other)),
+        }
+    }
+}
+
+/// A clear stop for errors retrying cannot fix.
+fn stop<E: OperationError>(action: &str, e: &E) -> Failure {
+    let why = match e.code() {
+        "ForbiddenRelease" => "the gateway is prepaid and still within its subscription term; it can be released only after it expires".to_owned(),
+        c if c.starts_with("Forbidden") || c.starts_with("Forbbiden") => {
+            "these credentials may not delete this resource; ask for the permission".to_owned()
+        }
+        _ => format!("{action} cannot go on"),
+    };
+    Failure {
+        kind: Kind::Service,
+        message: format!("teardown stopped: {why}\n  {}", describe_service_error(e)),
+    }
+}
+
+/// Deletes every connection of a Tencent Cloud VPN gateway, waiting for each task.
+pub async fn tencent(
+    settings: &Settings,
+    vpc_id: &str,
+    gateway_id: &str,
+) -> Result<Value, Failure> {
+    let client = settings.tencent_client()?;
+    let options = wait_options(settings);
+    let connections = list_tencent_connections(&client, vpc_id, gateway_id).await?;
+    step(&format!(
+        "{} VPN connection(s) on {gateway_id}",
+        connections.len()
+    ));
+    let mut deleted = Vec::new();
+    for id in &connections {
+        step(&format!("deleting connection {id}"));
+        let request = DeleteVpnConnRequest::new(vpc_id, gateway_id, id);
+        let out = match client.send(request.clone()).await {
+            Ok(out) => out,
+            Err(Error::Service(e)) => return Err(stop("DeleteVpnConn", &e)),
+            Err(e) => return Err(Failure::from_sdk(e)),
+        };
+        let mut progress = Progress::new("DeleteVpnConn");
+        Client::Tencent(client.clone())
+            .wait(&request, &out, &options, &mut progress)
+            .await?;
+        deleted.push(id.clone());
+    }
+    step(&format!(
+        "{gateway_id} has no connections left (deleting the gateway itself is not in the v2 specs yet)"
+    ));
+    Ok(json!({"vpcId": vpc_id, "vpnGwId": gateway_id, "deletedConnections": deleted}))
+}
+
+async fn list_tencent_connections(
+    client: &TencentClient,
+    vpc_id: &str,
+    gateway_id: &str,
+) -> Result<Vec<String>, Failure> {
+    let mut ids = Vec::new();
+    let mut offset = 0;
+    loop {
+        let mut request = DescribeVpnConnRequest::new();
+        request.vpc_id = Some(vpc_id.to_owned());
+        request.vpn_gw_id = Some(gateway_id.to_owned());
+        request.offset = Some(offset);
+        request.limit = Some(PAGE_SIZE);
+        let out = client.send(request).await.map_err(Failure::from_sdk)?;
+        let count = out.data.len();
+        ids.extend(out.data.into_iter().filter_map(|c| c.un_vpn_conn_id));
+        offset += count as i64;
+        if count == 0 || offset >= out.total_count {
+            return Ok(ids);
+        }
+    }
+}
+
+fn wait_options(settings: &Settings) -> WaitOptions {
+    WaitOptions {
+        min_delay: Duration::from_millis(500),
+        max_delay: Duration::from_secs(5),
+        deadline: settings.timeout.unwrap_or(Duration::from_secs(1800)),
+    }
+}

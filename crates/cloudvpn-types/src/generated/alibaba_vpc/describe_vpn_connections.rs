@@ -274,12 +274,12 @@ pub struct DescribeVpnConnectionsResponse {
     pub page_size: Option<i64>,
     /// `VpnConnections`: The IPsec-VPN connections (XML-style wrapper object; the list is in VpnConnection).
     #[serde(rename = "VpnConnections", default, skip_serializing_if = "Option::is_none")]
-    pub vpn_connections: Option<DescribeVpnConnectionsVpnConnections>,
+    pub vpn_connections: Option<VpnConnectionList>,
 }
 /// The IPsec-VPN connections (XML-style wrapper object; the list is in VpnConnection).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
-pub struct DescribeVpnConnectionsVpnConnections {
+pub struct VpnConnectionList {
     /// `VpnConnection`: The IPsec-VPN connections.
     #[serde(
         rename = "VpnConnection",
@@ -287,12 +287,12 @@ pub struct DescribeVpnConnectionsVpnConnections {
         deserialize_with = "crate::de::list",
         skip_serializing_if = "Vec::is_empty"
     )]
-    pub vpn_connection: Vec<DescribeVpnConnectionsVpnConnectionsVpnConnectionItem>,
+    pub vpn_connection: Vec<VpnConnectionListItem>,
 }
 /// One element of `VpnConnection`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
-pub struct DescribeVpnConnectionsVpnConnectionsVpnConnectionItem {
+pub struct VpnConnectionListItem {
     /// `VpnConnectionId`: The ID of the IPsec-VPN connection.
     #[serde(
         rename = "VpnConnectionId",
@@ -479,22 +479,18 @@ pub struct DescribeVpnConnectionsVpnConnectionsVpnConnectionItem {
     pub transit_router_name: Option<String>,
     /// `IkeConfig`: The configuration of Phase 1 negotiations.
     #[serde(rename = "IkeConfig", default, skip_serializing_if = "Option::is_none")]
-    pub ike_config: Option<
-        DescribeVpnConnectionsVpnConnectionsVpnConnectionItemIkeConfig,
-    >,
+    pub ike_config: Option<VpnConnectionListItemIkeConfig>,
     /// `IpsecConfig`: The configuration of Phase 2 negotiations.
     #[serde(rename = "IpsecConfig", default, skip_serializing_if = "Option::is_none")]
-    pub ipsec_config: Option<
-        DescribeVpnConnectionsVpnConnectionsVpnConnectionItemIpsecConfig,
-    >,
+    pub ipsec_config: Option<VpnConnectionListItemIpsecConfig>,
     /// `Tag`: The tags of the connection: a wrapper object named Tag holding a list also named Tag (DescribeVpnConnection calls the wrapper Tags).
     #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
-    pub tag: Option<DescribeVpnConnectionsVpnConnectionsVpnConnectionItemTag>,
+    pub tag: Option<VpnConnectionListItemTag>,
 }
 /// The configuration of Phase 1 negotiations.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
-pub struct DescribeVpnConnectionsVpnConnectionsVpnConnectionItemIkeConfig {
+pub struct VpnConnectionListItemIkeConfig {
     /// `IkeAuthAlg`: The authentication algorithm in the IKE phase.
     #[serde(
         rename = "IkeAuthAlg",
@@ -571,7 +567,7 @@ pub struct DescribeVpnConnectionsVpnConnectionsVpnConnectionItemIkeConfig {
 /// The configuration of Phase 2 negotiations.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
-pub struct DescribeVpnConnectionsVpnConnectionsVpnConnectionItemIpsecConfig {
+pub struct VpnConnectionListItemIpsecConfig {
     /// `IpsecAuthAlg`: The authentication algorithm in the IPsec phase.
     #[serde(
         rename = "IpsecAuthAlg",
@@ -608,7 +604,7 @@ pub struct DescribeVpnConnectionsVpnConnectionsVpnConnectionItemIpsecConfig {
 /// The tags of the connection: a wrapper object named Tag holding a list also named Tag (DescribeVpnConnection calls the wrapper Tags).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
-pub struct DescribeVpnConnectionsVpnConnectionsVpnConnectionItemTag {
+pub struct VpnConnectionListItemTag {
     /// `Tag`: The tags.
     #[serde(
         rename = "Tag",
@@ -616,12 +612,12 @@ pub struct DescribeVpnConnectionsVpnConnectionsVpnConnectionItemTag {
         deserialize_with = "crate::de::list",
         skip_serializing_if = "Vec::is_empty"
     )]
-    pub tag: Vec<DescribeVpnConnectionsVpnConnectionsVpnConnectionItemTagTagItem>,
+    pub tag: Vec<VpnConnectionListItemTagTagItem>,
 }
 /// One element of `Tag`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
-pub struct DescribeVpnConnectionsVpnConnectionsVpnConnectionItemTagTagItem {
+pub struct VpnConnectionListItemTagTagItem {
     /// `Key`: The tag key of the connection.
     #[serde(
         rename = "Key",

@@ -345,14 +345,14 @@ pub struct DescribeVpnGatewaysResponse {
     ///
     /// VPN网关信息列表。
     #[serde(rename = "VpnGateways", default, skip_serializing_if = "Option::is_none")]
-    pub vpn_gateways: Option<DescribeVpnGatewaysVpnGateways>,
+    pub vpn_gateways: Option<VpnGatewayList>,
 }
 /// The VPN gateways (XML-style wrapper object; the list is in VpnGateway).
 ///
 /// VPN网关信息列表。
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
-pub struct DescribeVpnGatewaysVpnGateways {
+pub struct VpnGatewayList {
     /// `VpnGateway`: The VPN gateways. Each item has the fields of DescribeVpnGateway's body, without RequestId.
     #[serde(
         rename = "VpnGateway",
@@ -360,12 +360,12 @@ pub struct DescribeVpnGatewaysVpnGateways {
         deserialize_with = "crate::de::list",
         skip_serializing_if = "Vec::is_empty"
     )]
-    pub vpn_gateway: Vec<DescribeVpnGatewaysVpnGatewaysVpnGatewayItem>,
+    pub vpn_gateway: Vec<VpnGatewayListItem>,
 }
 /// One element of `VpnGateway`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
-pub struct DescribeVpnGatewaysVpnGatewaysVpnGatewayItem {
+pub struct VpnGatewayListItem {
     /// `VpnGatewayId`: The ID of the VPN gateway.
     #[serde(
         rename = "VpnGatewayId",
@@ -520,7 +520,7 @@ pub struct DescribeVpnGatewaysVpnGatewaysVpnGatewayItem {
     pub tag: Option<String>,
     /// `Tags`: The tags added to the VPN gateway (wrapper object around the Tag list).
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<DescribeVpnGatewaysVpnGatewaysVpnGatewayItemTags>,
+    pub tags: Option<VpnGatewayListItemTags>,
     /// `EnableBgp`: The BGP status of the VPN gateway: true or false.
     #[serde(
         rename = "EnableBgp",
@@ -571,23 +571,19 @@ pub struct DescribeVpnGatewaysVpnGatewaysVpnGatewayItem {
     pub resource_group_id: Option<String>,
     /// `EniInstanceIds`: The ENIs created by the system for the VPN gateway (wrapper object).
     #[serde(rename = "EniInstanceIds", default, skip_serializing_if = "Option::is_none")]
-    pub eni_instance_ids: Option<
-        DescribeVpnGatewaysVpnGatewaysVpnGatewayItemEniInstanceIds,
-    >,
+    pub eni_instance_ids: Option<VpnGatewayListItemEniInstanceIds>,
     /// `ReservationData`: The information about pending orders; returned only if IncludeReservationData is true.
     #[serde(
         rename = "ReservationData",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub reservation_data: Option<
-        DescribeVpnGatewaysVpnGatewaysVpnGatewayItemReservationData,
-    >,
+    pub reservation_data: Option<VpnGatewayListItemReservationData>,
 }
 /// The tags added to the VPN gateway (wrapper object around the Tag list).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
-pub struct DescribeVpnGatewaysVpnGatewaysVpnGatewayItemTags {
+pub struct VpnGatewayListItemTags {
     /// `Tag`: The tags.
     #[serde(
         rename = "Tag",
@@ -595,12 +591,12 @@ pub struct DescribeVpnGatewaysVpnGatewaysVpnGatewayItemTags {
         deserialize_with = "crate::de::list",
         skip_serializing_if = "Vec::is_empty"
     )]
-    pub tag: Vec<DescribeVpnGatewaysVpnGatewaysVpnGatewayItemTagsTagItem>,
+    pub tag: Vec<VpnGatewayListItemTagsTagItem>,
 }
 /// One element of `Tag`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
-pub struct DescribeVpnGatewaysVpnGatewaysVpnGatewayItemTagsTagItem {
+pub struct VpnGatewayListItemTagsTagItem {
     /// `Key`: The tag key.
     #[serde(
         rename = "Key",
@@ -621,7 +617,7 @@ pub struct DescribeVpnGatewaysVpnGatewaysVpnGatewayItemTagsTagItem {
 /// The ENIs created by the system for the VPN gateway (wrapper object).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
-pub struct DescribeVpnGatewaysVpnGatewaysVpnGatewayItemEniInstanceIds {
+pub struct VpnGatewayListItemEniInstanceIds {
     /// `EniInstanceId`: The ENI IDs.
     #[serde(
         rename = "EniInstanceId",
@@ -634,7 +630,7 @@ pub struct DescribeVpnGatewaysVpnGatewaysVpnGatewayItemEniInstanceIds {
 /// The information about pending orders; returned only if IncludeReservationData is true.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
-pub struct DescribeVpnGatewaysVpnGatewaysVpnGatewayItemReservationData {
+pub struct VpnGatewayListItemReservationData {
     /// `ReservationEndTime`: For TEMP_UPGRADE, when the temporary upgrade expires; for RENEWCHANGE or RENEW, when the renewal (with a specification change) takes effect.
     #[serde(
         rename = "ReservationEndTime",

@@ -311,6 +311,16 @@ fn with_flag_names(op: &OperationMeta, message: String) -> String {
     out
 }
 
+/// The documented constraints, checked here too so that the message can name the flag.
+fn check<O: Operation>(request: &O) -> Result<(), Failure> {
+    request.validate().map_err(|e| {
+        Failure::usage(format!(
+            "{} (nothing was sent)",
+            with_flag_names(O::META, e.to_string())
+        ))
+    })
+}
+
 type Invocation<'a> = Pin<Box<dyn Future<Output = Result<Option<Value>, Failure>> + 'a>>;
 
 /// Sends whichever request the generated dispatch hands it.
@@ -333,6 +343,7 @@ impl<'a> Visitor for Invoke<'a> {
 
     fn visit<O: Operation>(self, request: O) -> Self::Output {
         Box::pin(async move {
+            check(&request)?;
             if self.settings.dry_run {
                 return self.dry_run(request);
             }
@@ -343,6 +354,7 @@ impl<'a> Visitor for Invoke<'a> {
 
     fn visit_completable<O: Completable>(self, request: O) -> Self::Output {
         Box::pin(async move {
+            check(&request)?;
             if self.settings.dry_run {
                 return self.dry_run(request);
             }

@@ -1,6 +1,8 @@
 //! `cloudvpn`: every operation from the specs, waiting, teardown, the local emulator and a demo.
 
 mod cli;
+mod demo;
+mod emulator;
 mod failure;
 mod invoke;
 mod progress;
@@ -73,6 +75,8 @@ async fn run(matches: &clap::ArgMatches) -> Result<(), Failure> {
             invoke::print(&value, settings.output);
             Ok(())
         }
+        Some(("demo", sub)) => demo::run(sub.get_flag("fast")).await,
+        Some(("emulator", sub)) => emulator::run(sub).await,
         Some(("completions", sub)) => {
             let shell = match sub.get_one::<String>("shell").map(String::as_str) {
                 Some("zsh") => clap_complete::Shell::Zsh,

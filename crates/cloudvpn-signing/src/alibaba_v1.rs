@@ -23,17 +23,53 @@ use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use hmac::Mac as _;
 
-use crate::encoding::percent_encode_into;
 use crate::mac;
-use crate::params::{Lookup, lookup, sorted_by_name};
+use crate::params::{Lookup, Param, lookup, sorted_by_name};
+use crate::sink::{self, Emit, Encoded, Sink};
 
 /// Name of the parameter that carries the signature; it never signs itself.
 pub const SIGNATURE_PARAM: &str = "Signature";
 
 /// The sorted parameters that take part in the signature.
-fn signed_params<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Vec<(&str, &str)> {
+fn signed_params<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Vec<Param<'_>> {
     sorted_by_name(params, |name, _| name != SIGNATURE_PARAM)
+}
+
+/// `CanonicalizedQueryString` of already sorted parameters.
+struct CanonicalQuery<'a>(&'a [Param<'a>]);
+
+impl Emit for CanonicalQuery<'_> {
+    fn emit<S: Sink + ?Sized>(&self, out: &mut S) {
+        for (i, param) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.put("&");
+            }
+            out.put_encoded(param.name);
+            out.put("=");
+            out.put_encoded(param.value);
+        }
+    }
+}
+
+/// `StringToSign` of already sorted parameters: the one description both
+/// [`string_to_sign`] (rendered) and [`signature`] (streamed into the MAC)
+/// use.
+struct StringToSign<'a> {
+    method: &'a str,
+    params: &'a [Param<'a>],
+}
+
+impl Emit for StringToSign<'_> {
+    fn emit<S: Sink + ?Sized>(&self, out: &mut S) {
+        out.put(self.method);
+        out.put("&%2F&");
+        // `pct(CanonicalizedQueryString)`, encoded on the fly: an unreserved
+        // byte stays, anything else becomes `%25XX` (or `%26`, `%3D` for the
+        // separators).
+        CanonicalQuery(self.params).emit(&mut Encoded(out));
+    }
 }
 
 /// `CanonicalizedQueryString`: the parameters sorted by name (bytewise),
@@ -43,17 +79,7 @@ fn signed_params<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Vec<(&str, 
 /// `SignatureType=`). A `Signature` parameter is skipped, so a server may pass
 /// the whole received parameter list.
 pub fn canonicalized_query<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> String {
-    let sorted = signed_params(params);
-    let mut out = String::with_capacity(sorted.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
-    for (i, (name, value)) in sorted.into_iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        percent_encode_into(&mut out, name);
-        out.push('=');
-        percent_encode_into(&mut out, value);
-    }
-    out
+    sink::render(&CanonicalQuery(&signed_params(params)))
 }
 
 /// `StringToSign = METHOD & pct("/") & pct(CanonicalizedQueryString)`.
@@ -62,37 +88,50 @@ pub fn canonicalized_query<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> S
 /// `params` must be the decoded query and form-body parameters *without*
 /// `Signature`; a `Signature` entry, if present, is skipped.
 pub fn string_to_sign<K: AsRef<str>, V: AsRef<str>>(method: &str, params: &[(K, V)]) -> String {
-    let canonical = canonicalized_query(params);
-    let mut out = String::with_capacity(method.len() + 5 + canonical.len() * 3 / 2);
-    out.push_str(method);
-    out.push_str("&%2F&");
-    percent_encode_into(&mut out, &canonical);
-    out
+    let params = signed_params(params);
+    sink::render(&StringToSign {
+        method,
+        params: &params,
+    })
 }
 
-/// The HMAC key: the secret followed by `&` (the empty "token secret" left
-/// over from the OAuth-style design; every official SDK appends it).
-fn key(secret: &str) -> Vec<u8> {
-    let mut key = Vec::with_capacity(secret.len() + 1);
-    key.extend_from_slice(secret.as_bytes());
-    key.push(b'&');
-    key
+/// The MAC keyed with the secret followed by `&` (the empty "token secret"
+/// left over from the OAuth-style design; every official SDK appends it).
+fn keyed(secret: &str) -> mac::HmacSha1 {
+    mac::sha1_mac(&[secret.as_bytes(), b"&"])
+}
+
+/// The MAC after absorbing the string to sign of `params`, streamed: the
+/// string itself is never built.
+fn streamed_mac(secret: &str, string_to_sign: &StringToSign<'_>) -> mac::HmacSha1 {
+    sink::absorb(string_to_sign, keyed(secret))
 }
 
 /// `Base64(HMAC-SHA1(secret + "&", string_to_sign))`, standard alphabet with
 /// padding. Put it on the wire URL-encoded (`+`→`%2B`, `/`→`%2F`, `=`→`%3D`).
 pub fn sign(secret: &str, string_to_sign: &str) -> String {
-    STANDARD.encode(mac::hmac_sha1(&key(secret), string_to_sign.as_bytes()))
+    let mut mac = keyed(secret);
+    mac.update(string_to_sign.as_bytes());
+    STANDARD.encode(mac.finalize().into_bytes())
 }
 
-/// The signature of a request in one step:
-/// `sign(secret, &string_to_sign(method, params))`.
+/// The signature of a request in one step: equal to
+/// `sign(secret, &string_to_sign(method, params))`, but the string to sign is
+/// streamed into the MAC instead of being built.
 pub fn signature<K: AsRef<str>, V: AsRef<str>>(
     secret: &str,
     method: &str,
     params: &[(K, V)],
 ) -> String {
-    sign(secret, &string_to_sign(method, params))
+    let params = signed_params(params);
+    let mac = streamed_mac(
+        secret,
+        &StringToSign {
+            method,
+            params: &params,
+        },
+    );
+    STANDARD.encode(mac.finalize().into_bytes())
 }
 
 /// Why [`verify`] rejected a request.
@@ -149,16 +188,27 @@ pub fn verify<K: AsRef<str>, V: AsRef<str>>(
         Lookup::Duplicate => return Err(V1Error::DuplicateSignature),
         Lookup::Found(value) => value,
     };
-    let string_to_sign = string_to_sign(method, params);
+    let params = signed_params(params);
+    let string_to_sign = StringToSign {
+        method,
+        params: &params,
+    };
     // base64 0.22 rejects non-canonical encodings, so decoding is one-to-one
-    // and comparing MAC bytes is as strict as comparing the text.
-    let matches = STANDARD
-        .decode(provided)
-        .is_ok_and(|tag| mac::verify_hmac_sha1(&key(secret), string_to_sign.as_bytes(), &tag));
+    // and comparing MAC bytes is as strict as comparing the text. A valid
+    // tag is 20 bytes; anything that does not decode into the buffer is too
+    // long to be one.
+    let mut tag = [0u8; 32];
+    let matches = STANDARD.decode_slice(provided, &mut tag).is_ok_and(|len| {
+        streamed_mac(secret, &string_to_sign)
+            .verify_slice(&tag[..len])
+            .is_ok()
+    });
     if matches {
         Ok(())
     } else {
-        Err(V1Error::SignatureMismatch { string_to_sign })
+        Err(V1Error::SignatureMismatch {
+            string_to_sign: sink::render(&string_to_sign),
+        })
     }
 }
 

@@ -26,14 +26,20 @@
 //! pin each step. [`verify`] rebuilds the canonical request with the same
 //! [`CanonicalRequest`] type the signer uses, from exactly the headers listed
 //! in the received `SignedHeaders`.
+//!
+//! [`authorize`] and [`verify`] build neither the canonical request nor the
+//! string to sign: the same code that renders them streams them into
+//! SHA-256 and the HMAC (see `sink.rs`), so signing allocates only the
+//! request's own buffers and the header value it returns.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
+use hmac::Mac as _;
 use sha2::{Digest, Sha256};
 
-use crate::encoding::percent_encode_into;
 use crate::mac;
+use crate::params::prefix_key;
+use crate::sink::{self, Ascii, Emit, Sink, Text};
 
 /// The algorithm name that starts the string to sign and the
 /// `Authorization` header.
@@ -51,21 +57,102 @@ pub const AUTHORIZATION_HEADER: &str = "authorization";
 pub const EMPTY_PAYLOAD_HASH: &str =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+/// Lower-case hex SHA-256 of `body`, as 64 ASCII bytes.
+fn payload_hash_hex(body: &[u8]) -> [u8; 64] {
+    sink::hex_lower_32(&Sha256::digest(body).into())
+}
+
 /// Lower-case hex SHA-256 of `body`, the value of `x-acs-content-sha256`.
 pub fn payload_hash(body: &[u8]) -> String {
-    hex::encode(Sha256::digest(body))
+    sink::ascii_string(&payload_hash_hex(body))
+}
+
+/// Bytes initially reserved for the text of a [`CanonicalRequest`]: enough
+/// for the SDK's requests (about 500 bytes without an STS token), so
+/// building one normally allocates this buffer and the two index vectors
+/// and nothing else. It stays below 1 KiB, the size from which glibc's
+/// `malloc` serves requests from its large bins and first consolidates
+/// every freed small chunk (`malloc_consolidate`).
+const INITIAL_TEXT_CAPACITY: usize = 768;
+
+/// Header entries initially reserved (the SDK signs 9 to 11 headers).
+const INITIAL_HEADER_CAPACITY: usize = 12;
+
+/// A byte range of [`CanonicalRequest`]'s text buffer.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+/// The string `span` covers in `text`. Spans are only ever made by
+/// [`CanonicalRequest::push_text`], around a whole appended `&str`, so they
+/// lie on char boundaries.
+#[inline]
+fn get(text: &str, span: Span) -> &str {
+    &text[span.start..span.end]
+}
+
+/// One query parameter or header: where its name and value are in the text
+/// buffer, and the name's [`prefix_key`] so that ordering entries rarely
+/// needs `memcmp`.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    prefix: u64,
+    name: Span,
+    value: Span,
+}
+
+/// What entries are ordered by: name, then value, bytewise.
+type SortKey<'a> = (u64, &'a [u8], &'a [u8]);
+
+impl Entry {
+    /// The entry's sort key, read from `text`.
+    #[inline]
+    fn key(self, text: &str) -> SortKey<'_> {
+        let bytes = text.as_bytes();
+        (
+            self.prefix,
+            &bytes[self.name.start..self.name.end],
+            &bytes[self.value.start..self.value.end],
+        )
+    }
+}
+
+/// Inserts `entry` after every entry that sorts before or equal to it, so
+/// `entries` stays sorted (a binary search and a short `memmove`; requests
+/// have a dozen or so entries).
+fn insert_sorted(text: &str, entries: &mut Vec<Entry>, entry: Entry) {
+    let key = entry.key(text);
+    let at = entries.partition_point(|e| e.key(text) <= key);
+    entries.insert(at, entry);
+}
+
+/// `value.trim()`, skipping the Unicode-aware scan in the usual case where
+/// the value starts and ends with a visible ASCII character (no whitespace
+/// character is one).
+#[inline]
+fn trim(value: &str) -> &str {
+    let bytes = value.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => value,
+        _ => value.trim(),
+    }
 }
 
 /// The canonical request: everything the signature covers, built the same
 /// way by the signer and by [`verify`].
 ///
 /// Query parameters and headers may be added in any order; rendering sorts
-/// them. Header names are lower-cased when added and values are trimmed when
-/// rendered. Every header added is a signed header, so a client adds the
-/// headers it signs, and a verifier adds the ones named in `SignedHeaders`.
-/// The payload hash defaults to [`EMPTY_PAYLOAD_HASH`].
+/// them. Header names are lower-cased and values trimmed when added (the
+/// rendered text is the same as trimming when rendering). Every header added
+/// is a signed header, so a client adds the headers it signs, and a verifier
+/// adds the ones named in `SignedHeaders`. The payload hash defaults to
+/// [`EMPTY_PAYLOAD_HASH`].
 ///
-/// [`Display`](fmt::Display) renders the canonical request text.
+/// [`Display`](fmt::Display) renders the canonical request text. Two values
+/// are equal when they have the same method, path, payload hash, query
+/// parameters and headers, whatever order those were added in.
 ///
 /// ```
 /// use cloudvpn_signing::alibaba_v3::{CanonicalRequest, EMPTY_PAYLOAD_HASH};
@@ -77,26 +164,73 @@ pub fn payload_hash(body: &[u8]) -> String {
 /// assert_eq!(request.signed_headers(), "host;x-acs-action");
 /// assert!(request.to_string().starts_with("POST\n/\nRegionId=cn-hangzhou\nhost:vpc.aliyuncs.com\n"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct CanonicalRequest {
-    method: String,
-    path: String,
-    query: Vec<(String, String)>,
-    /// Lower-case name → raw values, in the order added.
-    headers: BTreeMap<String, Vec<String>>,
-    hashed_payload: String,
+    /// Every string of the request, back to back; the fields below are byte
+    /// ranges of it. One growing buffer instead of two `String`s per
+    /// parameter and header.
+    text: String,
+    method: Span,
+    path: Span,
+    /// `None` stands for [`EMPTY_PAYLOAD_HASH`].
+    hashed_payload: Option<Span>,
+    /// `(name, value)`, kept sorted by name, then value (bytewise).
+    query: Vec<Entry>,
+    /// `(lower-case name, trimmed value)`, kept sorted by name, then value,
+    /// which is the order rendering needs: names sorted, and the values of
+    /// one name sorted before they are joined with `,`.
+    headers: Vec<Entry>,
 }
 
 impl CanonicalRequest {
     /// Starts a canonical request for `method` (as sent, e.g. `POST`) and
     /// `path` (`/` for every RPC-style API).
     pub fn new(method: &str, path: &str) -> Self {
-        Self {
-            method: method.to_owned(),
-            path: path.to_owned(),
+        let mut request = Self {
+            text: String::with_capacity(INITIAL_TEXT_CAPACITY + method.len() + path.len()),
+            method: Span { start: 0, end: 0 },
+            path: Span { start: 0, end: 0 },
+            hashed_payload: None,
             query: Vec::new(),
-            headers: BTreeMap::new(),
-            hashed_payload: EMPTY_PAYLOAD_HASH.to_owned(),
+            headers: Vec::with_capacity(INITIAL_HEADER_CAPACITY),
+        };
+        request.method = request.push_text(method);
+        request.path = request.push_text(path);
+        request
+    }
+
+    /// Appends `s` to the text buffer and returns where it went.
+    fn push_text(&mut self, s: &str) -> Span {
+        let start = self.text.len();
+        self.text.push_str(s);
+        Span {
+            start,
+            end: self.text.len(),
+        }
+    }
+
+    /// The string `span` covers.
+    fn str(&self, span: Span) -> &str {
+        get(&self.text, span)
+    }
+
+    /// The strings of one query or header entry.
+    fn pair(&self, entry: Entry) -> (&str, &str) {
+        (self.str(entry.name), self.str(entry.value))
+    }
+
+    /// Appends `name` (lower-cased if `lowercase_name`) and `value` to the
+    /// text buffer and returns their entry.
+    fn new_entry(&mut self, name: &str, value: &str, lowercase_name: bool) -> Entry {
+        let name = self.push_text(name);
+        if lowercase_name {
+            self.text[name.start..name.end].make_ascii_lowercase();
+        }
+        let value = self.push_text(value);
+        Entry {
+            prefix: prefix_key(self.str(name)),
+            name,
+            value,
         }
     }
 
@@ -112,14 +246,26 @@ impl CanonicalRequest {
     pub fn query_params<K: AsRef<str>, V: AsRef<str>>(mut self, params: &[(K, V)]) -> Self {
         self.query.reserve(params.len());
         for (name, value) in params {
-            self.push_query(name.as_ref(), value.as_ref());
+            let (name, value) = (name.as_ref(), value.as_ref());
+            let entry = Entry {
+                prefix: prefix_key(name),
+                name: self.push_text(name),
+                value: self.push_text(value),
+            };
+            self.query.push(entry);
         }
+        // Sorting once keeps a large (possibly hostile) parameter list
+        // O(n log n); an already sorted list costs one linear pass.
+        let text = &self.text;
+        self.query
+            .sort_unstable_by(|a, b| a.key(text).cmp(&b.key(text)));
         self
     }
 
     /// Adds one decoded query parameter in place.
     pub fn push_query(&mut self, name: &str, value: &str) {
-        self.query.push((name.to_owned(), value.to_owned()));
+        let entry = self.new_entry(name, value, false);
+        insert_sorted(&self.text, &mut self.query, entry);
     }
 
     /// Adds a signed header. A second value for the same (case-insensitive)
@@ -132,125 +278,293 @@ impl CanonicalRequest {
 
     /// Adds a signed header in place; see [`CanonicalRequest::header`].
     pub fn push_header(&mut self, name: &str, value: &str) {
-        self.headers
-            .entry(name.to_ascii_lowercase())
-            .or_default()
-            .push(value.to_owned());
+        let entry = self.new_entry(name, trim(value), true);
+        insert_sorted(&self.text, &mut self.headers, entry);
     }
 
     /// Sets the payload hash (lower-case hex SHA-256 of the body, the value
     /// sent as `x-acs-content-sha256`).
     #[must_use]
     pub fn hashed_payload(mut self, hex_sha256: &str) -> Self {
-        hex_sha256.clone_into(&mut self.hashed_payload);
+        self.hashed_payload = if hex_sha256 == EMPTY_PAYLOAD_HASH {
+            None
+        } else {
+            Some(self.push_text(hex_sha256))
+        };
         self
     }
 
     /// Sets the payload hash from the body itself.
     #[must_use]
-    pub fn body(self, body: &[u8]) -> Self {
-        self.hashed_payload(&payload_hash(body))
+    pub fn body(mut self, body: &[u8]) -> Self {
+        if body.is_empty() {
+            self.hashed_payload = None;
+            return self;
+        }
+        let hex = payload_hash_hex(body);
+        let start = self.text.len();
+        self.text.put_ascii(&hex);
+        self.hashed_payload = Some(Span {
+            start,
+            end: self.text.len(),
+        });
+        self
+    }
+
+    /// The payload hash line.
+    fn payload(&self) -> &str {
+        self.hashed_payload
+            .map_or(EMPTY_PAYLOAD_HASH, |span| self.str(span))
     }
 
     /// `CanonicalQueryString`: `name=pct(value)` sorted by name (bytewise),
     /// joined with `&`; names are not encoded (as the Python SDK does).
     pub fn canonical_query_string(&self) -> String {
-        let mut sorted: Vec<(&str, &str)> = self
-            .query
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        sorted.sort_unstable();
-        let mut out =
-            String::with_capacity(sorted.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
-        for (i, (name, value)) in sorted.into_iter().enumerate() {
-            if i > 0 {
-                out.push('&');
-            }
-            out.push_str(name);
-            out.push('=');
-            percent_encode_into(&mut out, value);
-        }
-        out
+        sink::render(&Part::Query(self))
     }
 
     /// `CanonicalHeaders`: one `name:value\n` line per signed header, sorted
     /// by name; several values are trimmed, sorted and joined with `,`.
     pub fn canonical_headers(&self) -> String {
-        let mut out = String::new();
-        for (name, values) in &self.headers {
-            let mut trimmed: Vec<&str> = values.iter().map(|v| v.trim()).collect();
-            trimmed.sort_unstable();
-            out.push_str(name);
-            out.push(':');
-            for (i, value) in trimmed.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(value);
-            }
-            out.push('\n');
-        }
-        out
+        sink::render(&Part::Headers(self))
     }
 
     /// `SignedHeaders`: the lower-case header names, sorted, joined with `;`.
     pub fn signed_headers(&self) -> String {
-        let names: Vec<&str> = self.headers.keys().map(String::as_str).collect();
-        names.join(";")
+        sink::render(&Part::SignedHeaders(self))
     }
 
-    /// [`string_to_sign`] of this canonical request.
+    /// [`string_to_sign`] of this canonical request, computed without
+    /// building the canonical request text.
     pub fn string_to_sign(&self) -> String {
-        string_to_sign(&self.to_string())
+        sink::render(&StringToSign(&self.hash_hex()))
+    }
+
+    /// `hex(sha256(canonical request))`, with the canonical request streamed
+    /// into the hash.
+    fn hash_hex(&self) -> [u8; 64] {
+        let hash = sink::absorb(self, Sha256::new()).finalize();
+        sink::hex_lower_32(&hash.into())
+    }
+
+    /// The MAC of this request's string to sign under `secret`, streamed.
+    fn mac(&self, secret: &str) -> mac::HmacSha256 {
+        sink::absorb(
+            &StringToSign(&self.hash_hex()),
+            mac::sha256_mac(&[secret.as_bytes()]),
+        )
+    }
+}
+
+/// The pieces of a [`CanonicalRequest`] that are rendered on their own.
+enum Part<'a> {
+    /// `CanonicalQueryString`.
+    Query(&'a CanonicalRequest),
+    /// `CanonicalHeaders`.
+    Headers(&'a CanonicalRequest),
+    /// `SignedHeaders`.
+    SignedHeaders(&'a CanonicalRequest),
+}
+
+impl Emit for Part<'_> {
+    fn emit<S: Sink + ?Sized>(&self, out: &mut S) {
+        match *self {
+            Self::Query(request) => {
+                for (i, &entry) in request.query.iter().enumerate() {
+                    let (name, value) = request.pair(entry);
+                    if i > 0 {
+                        out.put("&");
+                    }
+                    out.put(name);
+                    out.put("=");
+                    out.put_encoded(value);
+                }
+            }
+            Self::Headers(request) => {
+                let mut previous: Option<(u64, &str)> = None;
+                for &entry in &request.headers {
+                    let (name, value) = request.pair(entry);
+                    if previous == Some((entry.prefix, name)) {
+                        out.put(",");
+                    } else {
+                        if previous.is_some() {
+                            out.put("\n");
+                        }
+                        out.put(name);
+                        out.put(":");
+                    }
+                    out.put(value);
+                    previous = Some((entry.prefix, name));
+                }
+                if previous.is_some() {
+                    out.put("\n");
+                }
+            }
+            Self::SignedHeaders(request) => {
+                let mut previous: Option<(u64, &str)> = None;
+                for entry in &request.headers {
+                    let name = request.str(entry.name);
+                    if previous == Some((entry.prefix, name)) {
+                        continue;
+                    }
+                    if previous.is_some() {
+                        out.put(";");
+                    }
+                    out.put(name);
+                    previous = Some((entry.prefix, name));
+                }
+            }
+        }
+    }
+}
+
+/// The canonical request text: the one description that both
+/// [`Display`](fmt::Display) (rendered) and the signature (streamed into
+/// SHA-256) use.
+impl Emit for CanonicalRequest {
+    fn emit<S: Sink + ?Sized>(&self, out: &mut S) {
+        out.put(self.str(self.method));
+        out.put("\n");
+        out.put(self.str(self.path));
+        out.put("\n");
+        Part::Query(self).emit(out);
+        out.put("\n");
+        Part::Headers(self).emit(out);
+        out.put("\n");
+        Part::SignedHeaders(self).emit(out);
+        out.put("\n");
+        out.put(self.payload());
     }
 }
 
 impl fmt::Display for CanonicalRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}\n{}\n{}\n{}\n{}\n{}",
-            self.method,
-            self.path,
-            self.canonical_query_string(),
-            self.canonical_headers(),
-            self.signed_headers(),
-            self.hashed_payload
-        )
+        f.write_str(&sink::render(self))
+    }
+}
+
+impl fmt::Debug for CanonicalRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// Header names mapped to their values.
+        struct Headers<'a>(&'a CanonicalRequest);
+        impl fmt::Debug for Headers<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let request = self.0;
+                let mut map = f.debug_map();
+                let mut rest = request.headers.as_slice();
+                while let Some(first) = rest.first() {
+                    let name = request.str(first.name);
+                    let count = rest
+                        .iter()
+                        .take_while(|e| request.str(e.name) == name)
+                        .count();
+                    let (group, tail) = rest.split_at(count);
+                    let values: Vec<&str> = group.iter().map(|e| request.str(e.value)).collect();
+                    map.entry(&name, &values);
+                    rest = tail;
+                }
+                map.finish()
+            }
+        }
+        let query: Vec<(&str, &str)> = self.query.iter().map(|&e| self.pair(e)).collect();
+        f.debug_struct("CanonicalRequest")
+            .field("method", &self.str(self.method))
+            .field("path", &self.str(self.path))
+            .field("query", &query)
+            .field("headers", &Headers(self))
+            .field("hashed_payload", &self.payload())
+            .finish()
+    }
+}
+
+impl PartialEq for CanonicalRequest {
+    fn eq(&self, other: &Self) -> bool {
+        let same_entries = |a: &[Entry], b: &[Entry]| {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|(&x, &y)| self.pair(x) == other.pair(y))
+        };
+        self.str(self.method) == other.str(other.method)
+            && self.str(self.path) == other.str(other.path)
+            && self.payload() == other.payload()
+            && same_entries(&self.query, &other.query)
+            && same_entries(&self.headers, &other.headers)
+    }
+}
+
+impl Eq for CanonicalRequest {}
+
+/// `"ACS3-HMAC-SHA256\n" + hex`, given the hex SHA-256 of a canonical
+/// request: rendered by [`string_to_sign`], streamed into the MAC by
+/// [`authorize`] and [`verify`].
+struct StringToSign<'a>(&'a [u8; 64]);
+
+impl Emit for StringToSign<'_> {
+    fn emit<S: Sink + ?Sized>(&self, out: &mut S) {
+        out.put(ALGORITHM);
+        out.put("\n");
+        out.put_ascii(self.0);
     }
 }
 
 /// `"ACS3-HMAC-SHA256\n" + hex(sha256(canonical_request))`.
 pub fn string_to_sign(canonical_request: &str) -> String {
-    let mut out = String::with_capacity(ALGORITHM.len() + 1 + 64);
-    out.push_str(ALGORITHM);
-    out.push('\n');
-    out.push_str(&hex::encode(Sha256::digest(canonical_request.as_bytes())));
-    out
+    sink::render(&StringToSign(&payload_hash_hex(
+        canonical_request.as_bytes(),
+    )))
 }
 
 /// `hex(HMAC-SHA256(secret, string_to_sign))`, lower case. Unlike RPC v1, no
 /// `&` is appended to the secret.
 pub fn signature(secret: &str, string_to_sign: &str) -> String {
-    hex::encode(mac::hmac_sha256(
+    sink::ascii_string(&sink::hex_lower_32(&mac::hmac_sha256(
         secret.as_bytes(),
         string_to_sign.as_bytes(),
-    ))
+    )))
+}
+
+/// The `Authorization` header value.
+struct Authorization<'a, H, G> {
+    access_key_id: &'a str,
+    signed_headers: H,
+    signature: G,
+}
+
+impl<H: Emit, G: Emit> Emit for Authorization<'_, H, G> {
+    fn emit<S: Sink + ?Sized>(&self, out: &mut S) {
+        out.put(ALGORITHM);
+        out.put(" Credential=");
+        out.put(self.access_key_id);
+        out.put(",SignedHeaders=");
+        self.signed_headers.emit(out);
+        out.put(",Signature=");
+        self.signature.emit(out);
+    }
 }
 
 /// `ACS3-HMAC-SHA256 Credential=<id>,SignedHeaders=<a;b;c>,Signature=<hex>`,
 /// with no spaces after the commas, as the Python SDK writes it.
 pub fn authorization_header(access_key_id: &str, signed_headers: &str, signature: &str) -> String {
-    format!(
-        "{ALGORITHM} Credential={access_key_id},SignedHeaders={signed_headers},Signature={signature}"
-    )
+    sink::render(&Authorization {
+        access_key_id,
+        signed_headers: Text(signed_headers),
+        signature: Text(signature),
+    })
 }
 
 /// Signs `request` and returns the whole `Authorization` header value.
+///
+/// Neither the canonical request nor the string to sign is built: both are
+/// streamed into their hashes, and the header is the only allocation.
 pub fn authorize(access_key_id: &str, secret: &str, request: &CanonicalRequest) -> String {
-    let signature = signature(secret, &request.string_to_sign());
-    authorization_header(access_key_id, &request.signed_headers(), &signature)
+    let tag = request.mac(secret).finalize().into_bytes();
+    let signature = sink::hex_lower_32(&tag.into());
+    sink::render(&Authorization {
+        access_key_id,
+        signed_headers: Part::SignedHeaders(request),
+        signature: Ascii(&signature),
+    })
 }
 
 /// The parts of a well-formed `Authorization` header.
@@ -424,6 +738,31 @@ impl From<AuthorizationError> for V3Error {
 /// else that deviates gets its own [`AuthorizationError`]. A server calls this
 /// first to find the AccessKey ID, then [`verify`] with the matching secret.
 pub fn parse_authorization(value: &str) -> Result<ParsedAuthorization, V3Error> {
+    let parsed = parse_authorization_ref(value)?;
+    Ok(ParsedAuthorization {
+        access_key_id: parsed.access_key_id.to_owned(),
+        signed_headers: parsed
+            .signed_headers
+            .split(';')
+            .map(str::to_owned)
+            .collect(),
+        signature: parsed.signature_hex.to_owned(),
+    })
+}
+
+/// [`ParsedAuthorization`], borrowed from the header value.
+struct AuthorizationRef<'a> {
+    access_key_id: &'a str,
+    /// The validated `SignedHeaders` list, still `;`-separated.
+    signed_headers: &'a str,
+    /// The `Signature` value: 64 lower-case hex digits.
+    signature_hex: &'a str,
+    /// The signature bytes (`signature_hex` decoded).
+    signature: [u8; 32],
+}
+
+/// The checks of [`parse_authorization`], without copying anything out.
+fn parse_authorization_ref(value: &str) -> Result<AuthorizationRef<'_>, V3Error> {
     let value = value.trim();
     if value.is_empty() {
         return Err(AuthorizationError::Empty.into());
@@ -475,25 +814,22 @@ pub fn parse_authorization(value: &str) -> Result<ParsedAuthorization, V3Error> 
     if credential.is_empty() {
         return Err(AuthorizationError::EmptyCredential.into());
     }
-    let names = parse_signed_headers(signed_headers)?;
-    if signature.len() != 64
-        || !signature
-            .bytes()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-    {
-        return Err(AuthorizationError::InvalidSignature.into());
-    }
-    Ok(ParsedAuthorization {
-        access_key_id: credential.to_owned(),
-        signed_headers: names,
-        signature: signature.to_owned(),
+    check_signed_headers(signed_headers)?;
+    let signature_hex = signature;
+    let signature =
+        sink::decode_hex_lower_32(signature_hex).ok_or(AuthorizationError::InvalidSignature)?;
+    Ok(AuthorizationRef {
+        access_key_id: credential,
+        signed_headers,
+        signature_hex,
+        signature,
     })
 }
 
-/// Splits and validates a `SignedHeaders` value.
-fn parse_signed_headers(list: &str) -> Result<Vec<String>, AuthorizationError> {
-    let names: Vec<&str> = list.split(';').collect();
-    for &name in &names {
+/// Validates a `SignedHeaders` value: first every name (not empty, lower
+/// case), then the order (strictly ascending, so no duplicates).
+fn check_signed_headers(list: &str) -> Result<(), AuthorizationError> {
+    for name in list.split(';') {
         if name.is_empty() {
             return Err(AuthorizationError::EmptySignedHeader);
         }
@@ -503,32 +839,32 @@ fn parse_signed_headers(list: &str) -> Result<Vec<String>, AuthorizationError> {
             });
         }
     }
-    for pair in names.windows(2) {
-        if let [a, b] = pair {
-            if a == b {
-                return Err(AuthorizationError::DuplicateSignedHeader {
-                    name: (*a).to_owned(),
-                });
+    let mut names = list.split(';');
+    let mut previous = names.next();
+    for name in names {
+        if let Some(a) = previous {
+            if a == name {
+                return Err(AuthorizationError::DuplicateSignedHeader { name: a.to_owned() });
             }
-            if a > b {
+            if a > name {
                 return Err(AuthorizationError::UnsortedSignedHeaders);
             }
         }
+        previous = Some(name);
     }
-    Ok(names.into_iter().map(str::to_owned).collect())
+    Ok(())
 }
 
 /// All values of header `name` (case-insensitive) in `headers`.
-fn header_values<'a, K, V>(headers: &'a [(K, V)], name: &str) -> Vec<&'a str>
+fn header_values<'a, K, V>(headers: &'a [(K, V)], name: &'a str) -> impl Iterator<Item = &'a str>
 where
     K: AsRef<str>,
     V: AsRef<str>,
 {
     headers
         .iter()
-        .filter(|(k, _)| k.as_ref().eq_ignore_ascii_case(name))
+        .filter(move |(k, _)| k.as_ref().eq_ignore_ascii_case(name))
         .map(|(_, v)| v.as_ref())
-        .collect()
 }
 
 /// The single value of a header that must appear exactly once.
@@ -537,10 +873,11 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
-    match header_values(headers, name).as_slice() {
-        [] => Err(V3Error::MissingHeader { name }),
-        [value] => Ok(value),
-        _ => Err(V3Error::DuplicateHeader { name }),
+    let mut values = header_values(headers, name);
+    match (values.next(), values.next()) {
+        (None, _) => Err(V3Error::MissingHeader { name }),
+        (Some(value), None) => Ok(value),
+        (Some(_), Some(_)) => Err(V3Error::DuplicateHeader { name }),
     }
 }
 
@@ -555,7 +892,9 @@ where
 ///
 /// Checks, in order: one well-formed `Authorization` header; one
 /// `x-acs-content-sha256` header equal to `hex(sha256(body))`; every signed
-/// header present; then the signature, compared in constant time.
+/// header present; then the signature, compared in constant time. The
+/// canonical request and string to sign are streamed into their hashes and
+/// only built for the [`V3Error::SignatureMismatch`] report.
 pub fn verify<QK, QV, HK, HV>(
     secret: &str,
     method: &str,
@@ -570,42 +909,43 @@ where
     HK: AsRef<str>,
     HV: AsRef<str>,
 {
-    let authorization = parse_authorization(single_header(headers, AUTHORIZATION_HEADER)?)?;
+    let authorization = parse_authorization_ref(single_header(headers, AUTHORIZATION_HEADER)?)?;
 
     let received = single_header(headers, CONTENT_SHA256_HEADER)?;
-    let computed = payload_hash(body);
-    if received != computed {
+    let computed = payload_hash_hex(body);
+    if received.as_bytes() != computed {
         return Err(V3Error::ContentHashMismatch {
             received: received.to_owned(),
-            computed,
+            computed: sink::ascii_string(&computed),
         });
     }
 
+    // `received` is now known to equal the computed hash.
     let mut request = CanonicalRequest::new(method, path)
         .query_params(query)
-        .hashed_payload(&computed);
-    for name in &authorization.signed_headers {
-        let values = header_values(headers, name);
-        if values.is_empty() {
-            return Err(V3Error::MissingSignedHeader { name: name.clone() });
-        }
-        for value in values {
+        .hashed_payload(received);
+    for name in authorization.signed_headers.split(';') {
+        let mut present = false;
+        for value in header_values(headers, name) {
             request.push_header(name, value);
+            present = true;
+        }
+        if !present {
+            return Err(V3Error::MissingSignedHeader {
+                name: name.to_owned(),
+            });
         }
     }
 
-    let canonical_request = request.to_string();
-    let string_to_sign = string_to_sign(&canonical_request);
-    // parse_authorization guarantees 64 lower-case hex digits.
-    let matches = hex::decode(&authorization.signature).is_ok_and(|tag| {
-        mac::verify_hmac_sha256(secret.as_bytes(), string_to_sign.as_bytes(), &tag)
-    });
-    if matches {
+    let hash = request.hash_hex();
+    let string_to_sign = StringToSign(&hash);
+    let mac = sink::absorb(&string_to_sign, mac::sha256_mac(&[secret.as_bytes()]));
+    if mac.verify_slice(&authorization.signature).is_ok() {
         Ok(())
     } else {
         Err(V3Error::SignatureMismatch {
-            canonical_request,
-            string_to_sign,
+            canonical_request: sink::render(&request),
+            string_to_sign: sink::render(&string_to_sign),
         })
     }
 }

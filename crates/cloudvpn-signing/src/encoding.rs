@@ -19,8 +19,7 @@
 
 use std::fmt;
 
-/// Upper-case hexadecimal digits, as both vendors require for `%XX`.
-const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+use crate::sink::Sink;
 
 /// `UNRESERVED[b]` is true for the RFC 3986 unreserved set
 /// `A-Z a-z 0-9 - _ . ~`, the only bytes both encoders leave as they are.
@@ -37,8 +36,8 @@ const UNRESERVED: [bool; 256] = {
 
 /// Whether `byte` passes through [`percent_encode`] unchanged.
 #[inline]
-fn is_unreserved(byte: u8) -> bool {
-    UNRESERVED[usize::from(byte)]
+pub(crate) const fn is_unreserved(byte: u8) -> bool {
+    UNRESERVED[byte as usize]
 }
 
 /// Length of `input` once every byte outside the unreserved set is escaped.
@@ -47,8 +46,9 @@ fn encoded_len(input: &str) -> usize {
 }
 
 /// Shared core of both encoders: unreserved runs are copied, other bytes are
-/// written as `%XX`, and a space becomes `space` (`"%20"` or `"+"`).
-fn encode_into(out: &mut String, input: &str, space: &str) {
+/// written as `%XX`, and a space becomes `+` if `plus_for_space`.
+#[inline]
+fn encode_to<S: Sink + ?Sized>(out: &mut S, input: &str, plus_for_space: bool) {
     let bytes = input.as_bytes();
     let mut run_start = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -57,31 +57,41 @@ fn encode_into(out: &mut String, input: &str, space: &str) {
         }
         // A non-empty run holds unreserved ASCII bytes only, so it starts and
         // ends on char boundaries. An empty "run" between two bytes of one
-        // multi-byte char is not on a boundary; `get` skips it without panicking.
-        if let Some(run) = input.get(run_start..i) {
-            out.push_str(run);
+        // multi-byte char is skipped before `get` is asked for it.
+        if run_start < i {
+            if let Some(run) = input.get(run_start..i) {
+                out.put_unreserved(run);
+            }
         }
-        if b == b' ' {
-            out.push_str(space);
+        if plus_for_space && b == b' ' {
+            out.put("+");
         } else {
-            out.push('%');
-            out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
-            out.push(char::from(HEX_UPPER[usize::from(b & 0x0F)]));
+            out.put_escape(b);
         }
         run_start = i + 1;
     }
     // Everything after the last escaped byte is unreserved ASCII (continuation
     // bytes are always escaped), so this starts on a char boundary.
-    if let Some(rest) = input.get(run_start..) {
-        out.push_str(rest);
+    if run_start < bytes.len() {
+        if let Some(rest) = input.get(run_start..) {
+            out.put_unreserved(rest);
+        }
     }
+}
+
+/// Writes the RFC 3986 encoding of `input` (see [`percent_encode`]) to any
+/// sink: a `String`, a length counter or a hasher.
+#[inline]
+pub(crate) fn percent_encode_to<S: Sink + ?Sized>(out: &mut S, input: &str) {
+    encode_to(out, input, false);
 }
 
 /// Appends the RFC 3986 encoding of `input` (see [`percent_encode`]) to `out`.
 ///
 /// Lets callers that build a larger string avoid one allocation per component.
 pub fn percent_encode_into(out: &mut String, input: &str) {
-    encode_into(out, input, "%20");
+    out.reserve(encoded_len(input));
+    percent_encode_to(out, input);
 }
 
 /// RFC 3986 percent-encoding as Alibaba Cloud signs it.
@@ -98,7 +108,7 @@ pub fn percent_encode_into(out: &mut String, input: &str) {
 /// ```
 pub fn percent_encode(input: &str) -> String {
     let mut out = String::with_capacity(encoded_len(input));
-    percent_encode_into(&mut out, input);
+    percent_encode_to(&mut out, input);
     out
 }
 
@@ -125,9 +135,9 @@ pub fn form_urlencode<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String 
         if i > 0 {
             out.push('&');
         }
-        encode_into(&mut out, name.as_ref(), "+");
+        encode_to(&mut out, name.as_ref(), true);
         out.push('=');
-        encode_into(&mut out, value.as_ref(), "+");
+        encode_to(&mut out, value.as_ref(), true);
     }
     out
 }
@@ -180,12 +190,12 @@ fn hex_value(b: u8) -> Option<u8> {
 }
 
 /// Decodes one name or value. `base` is its offset in the whole input, used
-/// for error positions.
-fn decode_component(component: &str, base: usize) -> Result<String, DecodeError> {
-    let bytes = component.as_bytes();
-    if !bytes.iter().any(|&b| b == b'%' || b == b'+') {
+/// for error positions; `plain` says the caller saw no `%` or `+` in it.
+fn decode_component(component: &str, base: usize, plain: bool) -> Result<String, DecodeError> {
+    if plain {
         return Ok(component.to_owned());
     }
+    let bytes = component.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
@@ -245,25 +255,65 @@ fn input_offset_of(encoded: &[u8], decoded_offset: usize) -> usize {
 /// ]);
 /// ```
 pub fn form_decode(input: &str) -> Result<Vec<(String, String)>, DecodeError> {
-    let mut pairs = Vec::with_capacity(input.bytes().filter(|&b| b == b'&').count() + 1);
-    let mut offset = 0;
-    for segment in input.split('&') {
-        let start = offset;
-        offset += segment.len() + 1;
-        if segment.is_empty() {
-            continue;
+    let bytes = input.as_bytes();
+    let mut pairs = Vec::with_capacity(bytes.iter().filter(|&&b| b == b'&').count() + 1);
+    let mut start = 0;
+    loop {
+        // One pass over the segment: where it ends, where its first `=` is,
+        // and whether its name or value has anything to decode.
+        let mut end = start;
+        let mut equals = None;
+        let (mut plain_name, mut plain_value) = (true, true);
+        while let Some(&b) = bytes.get(end) {
+            match FORM_CLASS[usize::from(b)] {
+                FORM_PLAIN => {}
+                FORM_AMPERSAND => break,
+                FORM_EQUALS if equals.is_none() => equals = Some(end),
+                FORM_EQUALS => {}
+                _ if equals.is_none() => plain_name = false,
+                _ => plain_value = false,
+            }
+            end += 1;
         }
-        let (name, value, value_start) = match segment.split_once('=') {
-            Some((name, value)) => (name, value, start + name.len() + 1),
-            None => (segment, "", start + segment.len()),
-        };
-        pairs.push((
-            decode_component(name, start)?,
-            decode_component(value, value_start)?,
-        ));
+        // `&` and `=` are ASCII, so every boundary below is a char boundary.
+        if end > start {
+            let (name, value) = match equals {
+                Some(at) => (
+                    decode_component(&input[start..at], start, plain_name)?,
+                    decode_component(&input[at + 1..end], at + 1, plain_value)?,
+                ),
+                None => (
+                    decode_component(&input[start..end], start, plain_name)?,
+                    String::new(),
+                ),
+            };
+            pairs.push((name, value));
+        }
+        if end >= bytes.len() {
+            return Ok(pairs);
+        }
+        start = end + 1;
     }
-    Ok(pairs)
 }
+
+/// [`FORM_CLASS`]: a byte with no meaning to [`form_decode`].
+const FORM_PLAIN: u8 = 0;
+/// [`FORM_CLASS`]: `&`, the pair separator.
+const FORM_AMPERSAND: u8 = 1;
+/// [`FORM_CLASS`]: `=`, the name/value separator.
+const FORM_EQUALS: u8 = 2;
+/// [`FORM_CLASS`]: `%` or `+`, which the component decoder must handle.
+const FORM_ESCAPE: u8 = 3;
+
+/// What each byte means to [`form_decode`]'s scanner.
+const FORM_CLASS: [u8; 256] = {
+    let mut table = [FORM_PLAIN; 256];
+    table[b'&' as usize] = FORM_AMPERSAND;
+    table[b'=' as usize] = FORM_EQUALS;
+    table[b'%' as usize] = FORM_ESCAPE;
+    table[b'+' as usize] = FORM_ESCAPE;
+    table
+};
 
 #[cfg(test)]
 mod tests {

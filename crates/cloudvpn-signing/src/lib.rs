@@ -8,6 +8,12 @@
 //! covers. Each `verify` recomputes the signature from the request as
 //! received and compares MACs in constant time.
 //!
+//! Each canonical text (string to sign, canonical request, source string)
+//! is described once, as pieces written to a sink. The functions that return
+//! it render that description into a `String`; the signature and `verify`
+//! functions stream the very same pieces into the hash or MAC instead, so
+//! they build no intermediate strings.
+//!
 //! | Module | Scheme | Official behaviour reproduced |
 //! |---|---|---|
 //! | [`alibaba_v1`] | RPC signature, HMAC-SHA1, `SignatureVersion=1.0` | legacy `aliyun-python-sdk-core` (`rpc_signature_composer`), the Tea SDK with `signature_algorithm='v2'` (`Utils.get_rpcsignature`), Go `tea-rpc` |
@@ -46,4 +52,5 @@ pub mod alibaba_v3;
 pub mod encoding;
 mod mac;
 mod params;
+mod sink;
 pub mod tencent_v2;

@@ -1,10 +1,11 @@
-//! HMAC computation and constant-time verification.
+//! HMAC keying, shared by every scheme.
 //!
-//! Every scheme funnels through these four functions, so the signer and the
-//! verifier cannot drift apart, and every comparison of a received signature
-//! goes through `hmac`'s constant-time `verify_slice` (RustCrypto `subtle`),
-//! so response timing does not reveal how many bytes of a forged signature
-//! were right.
+//! Every scheme keys its MAC through [`sha1_mac`] or [`sha256_mac`] and then
+//! feeds it, usually by streaming its canonical text through
+//! [`crate::sink::absorb`], so the signer and the verifier cannot drift
+//! apart. Every comparison of a received signature goes through `hmac`'s
+//! constant-time `verify_slice` (RustCrypto `subtle`), so response timing
+//! does not reveal how many bytes of a forged signature were right.
 //!
 //! The key is loaded through `KeyInit::new` with a full block, prepared as
 //! RFC 2104 §2 prescribes (hash keys longer than a block, then zero-pad).
@@ -16,22 +17,33 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use sha2::Sha256;
 
-/// Copies `material` to the front of `block`; the rest stays zero.
-fn load(block: &mut [u8], material: &[u8]) {
-    for (dst, src) in block.iter_mut().zip(material) {
-        *dst = *src;
-    }
-}
+/// HMAC-SHA1 state, ready for `update` calls.
+pub(crate) type HmacSha1 = Hmac<Sha1>;
+
+/// HMAC-SHA256 state, ready for `update` calls.
+pub(crate) type HmacSha256 = Hmac<Sha256>;
 
 macro_rules! keyed_mac {
     ($name:ident, $hash:ty) => {
-        /// A MAC keyed with `key` per RFC 2104 (any key length).
-        fn $name(key: &[u8]) -> Hmac<$hash> {
+        /// A MAC keyed per RFC 2104 (any key length) with the concatenation
+        /// of `key_parts`, which lets RPC v1 append its `&` without building
+        /// the key in a heap buffer.
+        pub(crate) fn $name(key_parts: &[&[u8]]) -> Hmac<$hash> {
             let mut block = Key::<Hmac<$hash>>::default();
-            if key.len() <= block.len() {
-                load(&mut block, key);
+            let len: usize = key_parts.iter().map(|part| part.len()).sum();
+            if len <= block.len() {
+                let mut at = 0;
+                for part in key_parts {
+                    block[at..at + part.len()].copy_from_slice(part);
+                    at += part.len();
+                }
             } else {
-                load(&mut block, &<$hash as Digest>::digest(key));
+                let mut hash = <$hash as Digest>::new();
+                for part in key_parts {
+                    Digest::update(&mut hash, part);
+                }
+                let digest = hash.finalize();
+                block[..digest.len()].copy_from_slice(&digest);
             }
             <Hmac<$hash> as KeyInit>::new(&block)
         }
@@ -42,29 +54,35 @@ keyed_mac!(sha1_mac, Sha1);
 keyed_mac!(sha256_mac, Sha256);
 
 /// HMAC-SHA1 of `message` under `key`.
+/// (One-shot form, kept for the RFC test vectors below.)
+#[cfg(test)]
 pub(crate) fn hmac_sha1(key: &[u8], message: &[u8]) -> [u8; 20] {
-    let mut mac = sha1_mac(key);
+    let mut mac = sha1_mac(&[key]);
     mac.update(message);
     mac.finalize().into_bytes().into()
 }
 
 /// HMAC-SHA256 of `message` under `key`.
 pub(crate) fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut mac = sha256_mac(key);
+    let mut mac = sha256_mac(&[key]);
     mac.update(message);
     mac.finalize().into_bytes().into()
 }
 
 /// Constant-time check that `tag` is HMAC-SHA1(`key`, `message`).
+/// (One-shot form, kept for the RFC test vectors below.)
+#[cfg(test)]
 pub(crate) fn verify_hmac_sha1(key: &[u8], message: &[u8], tag: &[u8]) -> bool {
-    let mut mac = sha1_mac(key);
+    let mut mac = sha1_mac(&[key]);
     mac.update(message);
     mac.verify_slice(tag).is_ok()
 }
 
 /// Constant-time check that `tag` is HMAC-SHA256(`key`, `message`).
+/// (One-shot form, kept for the RFC test vectors below.)
+#[cfg(test)]
 pub(crate) fn verify_hmac_sha256(key: &[u8], message: &[u8], tag: &[u8]) -> bool {
-    let mut mac = sha256_mac(key);
+    let mut mac = sha256_mac(&[key]);
     mac.update(message);
     mac.verify_slice(tag).is_ok()
 }

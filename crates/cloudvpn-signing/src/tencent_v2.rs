@@ -22,13 +22,16 @@
 //! values are the decoded values, never URL-encoded. The same algorithm with
 //! `path = "/"` is the v3 API's old-style `HmacSHA1`/`HmacSHA256` signature.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use hmac::Mac as _;
 
 use crate::mac;
-use crate::params::{Lookup, lookup, sorted_by_name};
+use crate::params::{Lookup, Param, lookup, sorted_by_name};
+use crate::sink::{self, Emit, Sink, Text};
 
 /// Name of the parameter that carries the signature; it never signs itself.
 pub const SIGNATURE_PARAM: &str = "Signature";
@@ -72,6 +75,62 @@ impl fmt::Display for SignatureMethod {
     }
 }
 
+/// The source string of already filtered and sorted parameters: the one
+/// description that [`source_string`] renders and [`signature`] and
+/// [`verify`] stream into the MAC.
+struct Source<'a> {
+    /// Upper-case method.
+    method: &'a str,
+    host: &'a str,
+    path: &'a str,
+    params: &'a [Param<'a>],
+}
+
+impl Emit for Source<'_> {
+    fn emit<S: Sink + ?Sized>(&self, out: &mut S) {
+        out.put(self.method);
+        out.put(self.host);
+        out.put(self.path);
+        out.put("?");
+        for (i, param) in self.params.iter().enumerate() {
+            if i > 0 {
+                out.put("&");
+            }
+            // Only the signed form changes: the wire keeps the original name.
+            let mut rest = param.name;
+            while let Some(at) = rest.bytes().position(|b| b == b'_') {
+                // `_` is ASCII, so both sides are on char boundaries.
+                out.put(&rest[..at]);
+                out.put(".");
+                rest = &rest[at + 1..];
+            }
+            out.put(rest);
+            out.put("=");
+            out.put(param.value);
+        }
+    }
+}
+
+/// `method` upper-cased as the SDK does, borrowed when it already is.
+fn upper(method: &str) -> Cow<'_, str> {
+    if method.bytes().any(|b| b.is_ascii_lowercase()) {
+        Cow::Owned(method.to_ascii_uppercase())
+    } else {
+        Cow::Borrowed(method)
+    }
+}
+
+/// The parameters that take part in the signature, sorted by name.
+fn signed_params<'a, K: AsRef<str>, V: AsRef<str>>(
+    method: &str,
+    params: &'a [(K, V)],
+) -> Vec<Param<'a>> {
+    let is_post = method == "POST";
+    sorted_by_name(params, |name, value| {
+        name != SIGNATURE_PARAM && !(is_post && value.starts_with('@'))
+    })
+}
+
 /// The source string (签名原文字符串):
 /// `METHOD + host + path + "?" + sorted name=value pairs`.
 ///
@@ -85,46 +144,52 @@ pub fn source_string<K: AsRef<str>, V: AsRef<str>>(
     path: &str,
     params: &[(K, V)],
 ) -> String {
-    let method = method.to_ascii_uppercase();
-    let is_post = method == "POST";
-    let sorted = sorted_by_name(params, |name, value| {
-        name != SIGNATURE_PARAM && !(is_post && value.starts_with('@'))
-    });
-    let capacity = method.len()
-        + host.len()
-        + path.len()
-        + 1
-        + sorted
-            .iter()
-            .map(|(k, v)| k.len() + v.len() + 2)
-            .sum::<usize>();
-    let mut out = String::with_capacity(capacity);
-    out.push_str(&method);
-    out.push_str(host);
-    out.push_str(path);
-    out.push('?');
-    for (i, (name, value)) in sorted.into_iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        // Only the signed form changes: the wire keeps the original name.
-        for ch in name.chars() {
-            out.push(if ch == '_' { '.' } else { ch });
-        }
-        out.push('=');
-        out.push_str(value);
-    }
-    out
+    let method = upper(method);
+    let params = signed_params(&method, params);
+    sink::render(&Source {
+        method: &method,
+        host,
+        path,
+        params: &params,
+    })
 }
 
-/// The raw MAC of `source` under `secret_key`.
-fn mac_bytes(method: SignatureMethod, secret_key: &str, source: &str) -> Vec<u8> {
-    match method {
-        SignatureMethod::HmacSha1 => {
-            mac::hmac_sha1(secret_key.as_bytes(), source.as_bytes()).to_vec()
+/// A keyed MAC of either hash, fed through the same sink code.
+enum Keyed {
+    Sha1(mac::HmacSha1),
+    Sha256(mac::HmacSha256),
+}
+
+impl Keyed {
+    fn new(method: SignatureMethod, secret_key: &str) -> Self {
+        let key = [secret_key.as_bytes()];
+        match method {
+            SignatureMethod::HmacSha1 => Self::Sha1(mac::sha1_mac(&key)),
+            SignatureMethod::HmacSha256 => Self::Sha256(mac::sha256_mac(&key)),
         }
-        SignatureMethod::HmacSha256 => {
-            mac::hmac_sha256(secret_key.as_bytes(), source.as_bytes()).to_vec()
+    }
+
+    /// The MAC after absorbing `source`.
+    fn absorb<E: Emit + ?Sized>(self, source: &E) -> Self {
+        match self {
+            Self::Sha1(mac) => Self::Sha1(sink::absorb(source, mac)),
+            Self::Sha256(mac) => Self::Sha256(sink::absorb(source, mac)),
+        }
+    }
+
+    /// `Base64(tag)`, standard alphabet with `=` padding.
+    fn base64(self) -> String {
+        match self {
+            Self::Sha1(mac) => STANDARD.encode(mac.finalize().into_bytes()),
+            Self::Sha256(mac) => STANDARD.encode(mac.finalize().into_bytes()),
+        }
+    }
+
+    /// Constant-time check of a received tag (any length; wrong length fails).
+    fn verify(self, tag: &[u8]) -> bool {
+        match self {
+            Self::Sha1(mac) => mac.verify_slice(tag).is_ok(),
+            Self::Sha256(mac) => mac.verify_slice(tag).is_ok(),
         }
     }
 }
@@ -132,12 +197,15 @@ fn mac_bytes(method: SignatureMethod, secret_key: &str, source: &str) -> Vec<u8>
 /// `Base64(HMAC(secret_key, source))`, standard alphabet with `=` padding.
 /// Put it on the wire URL-encoded.
 pub fn sign(method: SignatureMethod, secret_key: &str, source: &str) -> String {
-    STANDARD.encode(mac_bytes(method, secret_key, source))
+    Keyed::new(method, secret_key)
+        .absorb(&Text(source))
+        .base64()
 }
 
 /// The signature of a request in one step; the hash comes from the
 /// request's own `SignatureMethod` parameter (see
-/// [`SignatureMethod::from_param`]).
+/// [`SignatureMethod::from_param`]). Equal to signing
+/// [`source_string`], which is streamed into the MAC instead of being built.
 pub fn signature<K: AsRef<str>, V: AsRef<str>>(
     secret_key: &str,
     method: &str,
@@ -146,11 +214,15 @@ pub fn signature<K: AsRef<str>, V: AsRef<str>>(
     params: &[(K, V)],
 ) -> String {
     let algorithm = signature_method_of(params);
-    sign(
-        algorithm,
-        secret_key,
-        &source_string(method, host, path, params),
-    )
+    let method = upper(method);
+    let params = signed_params(&method, params);
+    let source = Source {
+        method: &method,
+        host,
+        path,
+        params: &params,
+    };
+    Keyed::new(algorithm, secret_key).absorb(&source).base64()
 }
 
 /// The hash selected by the first `SignatureMethod` parameter, if any.
@@ -219,19 +291,28 @@ pub fn verify<K: AsRef<str>, V: AsRef<str>>(
         Lookup::Found(value) => value,
     };
     let algorithm = signature_method_of(params);
-    let source_string = source_string(method, host, path, params);
-    let key = secret_key.as_bytes();
-    let message = source_string.as_bytes();
-    let matches = STANDARD.decode(provided).is_ok_and(|tag| match algorithm {
-        SignatureMethod::HmacSha1 => mac::verify_hmac_sha1(key, message, &tag),
-        SignatureMethod::HmacSha256 => mac::verify_hmac_sha256(key, message, &tag),
+    let method = upper(method);
+    let params = signed_params(&method, params);
+    let source = Source {
+        method: &method,
+        host,
+        path,
+        params: &params,
+    };
+    // A valid tag is 20 or 32 bytes; anything that does not decode into the
+    // buffer is too long to be one.
+    let mut tag = [0u8; 48];
+    let matches = STANDARD.decode_slice(provided, &mut tag).is_ok_and(|len| {
+        Keyed::new(algorithm, secret_key)
+            .absorb(&source)
+            .verify(&tag[..len])
     });
     if matches {
         Ok(())
     } else {
         Err(V2Error::SignatureMismatch {
             method: algorithm,
-            source_string,
+            source_string: sink::render(&source),
         })
     }
 }

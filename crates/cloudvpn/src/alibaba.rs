@@ -56,7 +56,7 @@ fn build_v3(
     attempt: &Attempt<'_>,
 ) -> HttpRequest {
     let method = meta.default_method();
-    let mut headers: Vec<(String, String)> = vec![
+    let mut headers: Vec<(std::borrow::Cow<'static, str>, String)> = vec![
         ("host".into(), endpoint.authority.clone()),
         ("x-acs-version".into(), meta.api.version.into()),
         ("x-acs-action".into(), meta.action.into()),

@@ -82,16 +82,17 @@ impl IdGenerator for RandomIds {
 
 /// Formats 128 random bits as a version-4 UUID.
 pub(crate) fn uuid_v4(bits: u128) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let b = (bits & !(0xF << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62);
-    let hex = format!("{b:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    let mut out = String::with_capacity(36);
+    for i in 0..32 {
+        if matches!(i, 8 | 12 | 16 | 20) {
+            out.push('-');
+        }
+        let nibble = (b >> (124 - 4 * i)) & 0xF;
+        out.push(char::from(HEX[nibble as usize]));
+    }
+    out
 }
 
 /// A clock that always says the same time (test-util).

@@ -60,20 +60,17 @@ pub(crate) fn build_request(
             shape.signature_method.as_str(),
         ),
     ]);
-    let source = tencent_v2::source_string(
+    // Streams the source string into the MAC; the hash comes from the SignatureMethod pushed above.
+    let signature = tencent_v2::signature(
+        credentials.secret_key.expose(),
         shape.http_method.as_str(),
         &endpoint.authority,
         &endpoint.path,
         &all,
     );
-    let signature = tencent_v2::sign(
-        shape.signature_method,
-        credentials.secret_key.expose(),
-        &source,
-    );
     all.push((tencent_v2::SIGNATURE_PARAM, &signature));
     let encoded = encoding::form_urlencode(&all);
-    let host = ("Host".to_owned(), endpoint.authority.clone());
+    let host = ("Host".into(), endpoint.authority.clone());
     match shape.http_method {
         HttpMethod::Get => HttpRequest {
             method: HttpMethod::Get,
@@ -143,11 +140,23 @@ pub(crate) fn parse_response<O: Operation>(
         });
     }
     let code_desc = head.code_desc.filter(|d| !d.is_empty() && d != "Success");
+    let mut message = head.message.map(|m| m.into_owned()).unwrap_or_default();
+    // Business errors are documented by `codeDesc`, the common ones (4100 authentication failed, 6000
+    // internal error, …) only by the integer `code`: classify by whichever the specs know, and keep the
+    // other in the message so nothing the server said is lost.
+    let numeric = code.to_string();
+    let documented = |c: &str| O::META.documented_error(c).is_some();
+    let error_code = match code_desc {
+        Some(desc) if !documented(&desc) && documented(&numeric) => {
+            message = format!("{message} (codeDesc {desc})");
+            numeric
+        }
+        Some(desc) => desc.into_owned(),
+        None => numeric,
+    };
     Err(Error::Service(O::Error::from_info(ErrorInfo {
-        code: code_desc
-            .map(|d| d.into_owned())
-            .unwrap_or_else(|| code.to_string()),
-        message: head.message.map(|m| m.into_owned()).unwrap_or_default(),
+        code: error_code,
+        message,
         request_id: head.request_id.map(|r| r.into_owned()),
         http_status: None,
         recommend: None,
@@ -287,6 +296,18 @@ mod tests {
         assert_eq!(
             e.service_error().map(|s| s.info().envelope_code),
             Some(Some(5000))
+        );
+
+        // A common error documented only by its integer code keeps its codeDesc in the message.
+        let err = HttpResponse::new(
+            200,
+            r#"{"code": 4100, "message": "signature failed", "codeDesc": "AuthFailure"}"#,
+        );
+        let e = parse_response::<DeleteVpnConnRequest>(&err).expect_err("auth");
+        assert_eq!(e.code(), Some("4100"));
+        assert_eq!(
+            e.service_error().map(|s| s.message()),
+            Some("signature failed (codeDesc AuthFailure)")
         );
 
         // The documented error example: `code` as a string, no codeDesc.

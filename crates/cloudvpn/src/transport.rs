@@ -1,6 +1,7 @@
 //! The HTTP layer, behind the crate's own types so that tests and users can swap it and reqwest stays an
 //! implementation detail.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -19,8 +20,8 @@ pub struct HttpRequest {
     pub method: HttpMethod,
     /// The whole URL, query included.
     pub url: String,
-    /// Headers in the order they are sent (names as written).
-    pub headers: Vec<(String, String)>,
+    /// Headers in the order they are sent (names as written; static names cost no allocation).
+    pub headers: Vec<(Cow<'static, str>, String)>,
     /// The body (empty for most calls).
     pub body: Vec<u8>,
 }
@@ -197,7 +198,7 @@ impl Transport for ReqwestTransport {
                 if k.eq_ignore_ascii_case("host") {
                     continue;
                 }
-                builder = builder.header(k.as_str(), v.as_str());
+                builder = builder.header(k.as_ref(), v.as_str());
             }
             let response = builder.body(request.body).send().await.map_err(classify)?;
             let status = response.status().as_u16();

@@ -1,0 +1,247 @@
+//! The HTTP layer: one hyper HTTP/1.1 server, one port, routed by path — Alibaba RPC at `/`, Tencent v2 at
+//! `/v2/index.php`, the control API under `/_emulator/` — with the body size limit enforced before any
+//! protocol code runs.
+
+use crate::server::Shared;
+use crate::{alibaba, control, tencent};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming as IncomingBody;
+use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode, Uri};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-acs-request-id");
+
+/// Content types, exactly as the clients expect them.
+pub mod content {
+    /// Alibaba JSON.
+    pub const ALIBABA_JSON: &str = "application/json;charset=utf-8";
+    /// Alibaba XML: the Tea SDK parses XML only with exactly this type.
+    pub const ALIBABA_XML: &str = "text/xml;charset=utf-8";
+    /// Tencent v2: exactly `application/json`; the official Python SDKs ignore error bodies otherwise.
+    pub const TENCENT_JSON: &str = "application/json";
+    /// The control API.
+    pub const CONTROL_JSON: &str = "application/json";
+}
+
+/// An answer, before it becomes a hyper response.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// `Content-Type`.
+    pub content_type: &'static str,
+    /// Body.
+    pub body: Bytes,
+    /// `x-acs-request-id` (Alibaba).
+    pub request_id: Option<HeaderValue>,
+}
+
+impl Reply {
+    /// An answer.
+    pub fn new(status: u16, content_type: &'static str, body: impl Into<Bytes>) -> Self {
+        Reply {
+            status,
+            content_type,
+            body: body.into(),
+            request_id: None,
+        }
+    }
+
+    /// Adds the `x-acs-request-id` header.
+    pub fn request_id(mut self, id: &str) -> Self {
+        self.request_id = HeaderValue::from_str(id).ok();
+        self
+    }
+
+    fn into_response(self) -> Response<Full<Bytes>> {
+        let mut response = Response::new(Full::new(self.body));
+        *response.status_mut() =
+            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let headers = response.headers_mut();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(self.content_type));
+        if let Some(id) = self.request_id {
+            headers.insert(REQUEST_ID, id);
+        }
+        response
+    }
+}
+
+/// What a protocol decided: answer, or (fault injection) close the connection without answering.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Send this.
+    Reply(Reply),
+    /// Close the connection.
+    Drop,
+}
+
+/// The error hyper is given to make it close a connection without a response.
+#[derive(Debug)]
+pub struct DroppedConnection;
+
+impl std::fmt::Display for DroppedConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by a fault rule")
+    }
+}
+
+impl std::error::Error for DroppedConnection {}
+
+/// A received request with its whole body.
+#[derive(Debug)]
+pub struct Incoming {
+    /// Method.
+    pub method: Method,
+    /// Path and query.
+    pub uri: Uri,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Body bytes.
+    pub body: Bytes,
+    /// Who sent it.
+    pub peer: SocketAddr,
+}
+
+impl Incoming {
+    /// The path, without the query.
+    pub fn path(&self) -> &str {
+        self.uri.path()
+    }
+
+    /// The raw query string (empty when there is none).
+    pub fn query(&self) -> &str {
+        self.uri.query().unwrap_or("")
+    }
+
+    /// The `Host` header as sent (with the port), which is what Tencent v2 and Alibaba V3 sign.
+    pub fn host(&self) -> &str {
+        self.headers
+            .get(HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// A header's value as text, if present and printable.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|h| h.to_str().ok())
+    }
+
+    /// Whether the body is a form (`application/x-www-form-urlencoded`, or untyped but present).
+    pub fn has_form_body(&self) -> bool {
+        if self.body.is_empty() {
+            return false;
+        }
+        match self.header("content-type") {
+            None => true,
+            Some(ct) => ct.split(';').next().is_some_and(|t| {
+                t.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            }),
+        }
+    }
+}
+
+/// The control API's body limit.
+pub const CONTROL_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Which part of the emulator a path belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// Alibaba RPC (`/`).
+    Alibaba,
+    /// Tencent v2 (`/v2/index.php`).
+    Tencent,
+    /// The control API.
+    Control,
+    /// Nothing.
+    Unknown,
+}
+
+/// Routes a path.
+pub fn route(path: &str) -> Route {
+    match path {
+        "/" => Route::Alibaba,
+        "/v2/index.php" => Route::Tencent,
+        p if p == "/_emulator" || p.starts_with("/_emulator/") => Route::Control,
+        _ => Route::Unknown,
+    }
+}
+
+/// Why a body could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyError {
+    /// Larger than the limit.
+    TooLarge,
+    /// The connection failed while reading.
+    Broken,
+}
+
+/// Serves one request.
+pub(crate) async fn serve(
+    shared: Arc<Shared>,
+    peer: SocketAddr,
+    request: Request<IncomingBody>,
+) -> Result<Response<Full<Bytes>>, DroppedConnection> {
+    let route = route(request.uri().path());
+    let limit = match route {
+        // Bulk seeds of many thousand resources; the control API answers loopback clients only.
+        Route::Control => CONTROL_MAX_BODY_BYTES,
+        _ => shared.limits.max_body_bytes,
+    };
+    let (parts, body) = request.into_parts();
+    let declared_too_large = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n > limit as u64);
+    let body = if declared_too_large {
+        Err(BodyError::TooLarge)
+    } else {
+        match Limited::new(body, limit).collect().await {
+            Ok(collected) => Ok(collected.to_bytes()),
+            Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
+            Err(_) => Err(BodyError::Broken),
+        }
+    };
+    let body = match body {
+        Ok(b) => Ok(b),
+        // Nothing useful can be sent on a connection that broke mid-body.
+        Err(BodyError::Broken) => return Err(DroppedConnection),
+        Err(e) => Err(e),
+    };
+    let body_ok = body.is_ok();
+    let incoming = Incoming {
+        uri: parts.uri,
+        method: parts.method,
+        headers: parts.headers,
+        body: body.unwrap_or_default(),
+        peer,
+    };
+    let outcome = match (route, body_ok) {
+        (Route::Alibaba, true) => alibaba::handle(&shared, incoming).await,
+        (Route::Alibaba, false) => alibaba::body_too_large(&shared, &incoming),
+        (Route::Tencent, true) => tencent::handle(&shared, incoming).await,
+        (Route::Tencent, false) => tencent::body_too_large(&shared),
+        (Route::Control, ok) => control::handle(&shared, incoming, ok).await,
+        (Route::Unknown, _) => Outcome::Reply(Reply::new(
+            404,
+            content::CONTROL_JSON,
+            serde_json::json!({
+                "error": format!(
+                    "no such path {}: Alibaba RPC is served at /, Tencent v2 at /v2/index.php, \
+                     the control API under /_emulator/",
+                    incoming.path()
+                )
+            })
+            .to_string(),
+        )),
+    };
+    match outcome {
+        Outcome::Reply(reply) => Ok(reply.into_response()),
+        Outcome::Drop => Err(DroppedConnection),
+    }
+}

@@ -1,0 +1,136 @@
+//! A local emulator of the Alibaba Cloud VPC API (RPC, 2016-04-28) and the Tencent Cloud VPC API v2 for
+//! VPN gateways and VPN connections: real signatures, real error codes, asynchronous deletions, on one
+//! loopback port.
+//!
+//! # Start it
+//!
+//! ```text
+//! cloudvpn-emulator --listen 127.0.0.1:8080 [--state state.json] [--credentials keys.json]
+//! ```
+//!
+//! or in process (what `cloudvpn emulator` and `cloudvpn demo` do):
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use cloudvpn_emulator::{Emulator, EmulatorConfig, seed::AlibabaGatewaySeed};
+//!
+//! let emulator = Emulator::start(EmulatorConfig::loopback()).await?;
+//! println!("listening on {}", emulator.base_url());
+//! emulator
+//!     .handle()
+//!     .seed_alibaba_gateway(AlibabaGatewaySeed {
+//!         region: "cn-hangzhou".into(),
+//!         id: Some("vpn-demo".into()),
+//!         ..Default::default()
+//!     })
+//!     .await?;
+//! emulator.shutdown().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Alibaba RPC is served at `/` (GET or POST, query and form body, V3 `ACS3-HMAC-SHA256` or v1
+//! signatures, JSON or `Format=XML`), Tencent v2 at `/v2/index.php` (GET or POST form, `HmacSHA1` /
+//! `HmacSHA256`), the control API under `/_emulator/`.
+//!
+//! # Credentials
+//!
+//! | Cloud | Key id | Secret |
+//! |---|---|---|
+//! | Alibaba | `emulator-ak` | `emulator-secret` |
+//! | Tencent | `emulator-sid` | `emulator-skey` |
+//!
+//! Both belong to account `default` and may call everything. `--credentials FILE` adds keys — other
+//! accounts, RAM/CAM sub-users or keys without permission, disabled keys; see [`credentials`] for the
+//! format. Unknown keys, wrong signatures, timestamps outside the window (Alibaba ±15 min, Tencent v2
+//! 2 h) and reused nonces are refused with the services' own codes.
+//!
+//! # Control API (loopback clients only)
+//!
+//! ```text
+//! curl -X POST localhost:8080/_emulator/alibaba/vpn-gateways \
+//!      -d '{"region": "cn-hangzhou", "id": "vpn-1", "enhanced": false, "prepaid_until": null}'
+//! curl -X POST localhost:8080/_emulator/alibaba/vpn-connections \
+//!      -d '{"region": "cn-hangzhou", "id": "vco-1", "vpn_gateway_id": "vpn-1"}'
+//! curl -X POST localhost:8080/_emulator/tencent/vpcs -d '{"id": "vpc-1"}'
+//! curl -X POST localhost:8080/_emulator/tencent/vpn-gateways -d '{"vpc_id": "vpc-1", "id": "vpngw-1"}'
+//! curl -X POST localhost:8080/_emulator/tencent/vpn-connections \
+//!      -d '{"vpc_id": "vpc-1", "vpn_gateway_id": "vpngw-1", "id": "vpnx-1"}'
+//! curl -X POST localhost:8080/_emulator/faults \
+//!      -d '{"action": "DeleteVpnGateway", "error": "Throttling.User", "count": 2, "seed": 1}'
+//! curl -X PUT localhost:8080/_emulator/transitions -d '{"alibaba_vpn_connection": {"mode": "polls", "count": 2}}'
+//! curl localhost:8080/_emulator/state
+//! curl -X POST localhost:8080/_emulator/reset
+//! ```
+//!
+//! Every route and field is listed in [`control`], [`seed`], [`faults`] and [`timing`]. What each
+//! situation answers is tabled in [`alibaba::behaviour`] and [`tencent::behaviour`].
+//!
+//! # Pointing the official SDKs at it
+//!
+//! * `alibabacloud-vpc20160428` (Tea, V3 by default):
+//!   `Config(access_key_id='emulator-ak', access_key_secret='emulator-secret', region_id='cn-hangzhou',
+//!   endpoint='127.0.0.1:8080', protocol='http')`; add `signature_algorithm='v2'` for v1 signatures.
+//! * `aliyun-python-sdk-core` + `aliyun-python-sdk-vpc`: `AcsClient('emulator-ak', 'emulator-secret',
+//!   'cn-hangzhou', auto_retry=False)`, then per request `request.set_endpoint('127.0.0.1:8080')` and
+//!   `request.set_protocol_type('http')`.
+//! * Terraform's alicloud provider: `ALIBABA_CLOUD_ENDPOINT_VPC=127.0.0.1:8080` and `protocol = "HTTP"`.
+//! * `qcloudapi-sdk-python` (v2): `QcloudApi('vpc', {'secretId': 'emulator-sid', 'secretKey':
+//!   'emulator-skey', 'Region': 'gz', 'method': 'GET'})` with `QcloudApi.modules.vpc.Vpc.requestHost =
+//!   '127.0.0.1:8080'` and `QcloudApi.common.request.MyHTTPSConnection` replaced by a plain
+//!   `http.client.HTTPConnection` subclass (the SDK speaks HTTPS only; the emulator speaks HTTP). The
+//!   scripts in `tests/interop/` show all of these.
+//! * The `cloudvpn` runtime and CLI: base URL `http://127.0.0.1:8080`.
+//!
+//! # Asynchronous changes
+//!
+//! Deleting an Alibaba gateway shows `deleting`, then it is gone; deleting a connection shows its gateway
+//! `updating` (further changes answer `VpnGateway.Configuring`), then `active` without it; a Tencent
+//! `DeleteVpnConn` answers a `taskId` whose `DescribeVpcTaskResult` status goes 2 → 0. How long each
+//! takes — a time (default), at once, or after N Describe calls — is set per resource kind with
+//! [`timing::Transitions`].
+//!
+//! # State
+//!
+//! State is kept per account and region. With `--state FILE` it is written atomically after every change
+//! (a change is acknowledged only once it is on disk) and reloaded on start; a file that cannot be read is
+//! an error naming it, never replaced. Replay protection (seen nonces) is kept in memory only, and STS
+//! security tokens (`SecurityToken`, `x-acs-security-token`, Tencent `Token`) are accepted unchecked.
+//!
+//! # Load
+//!
+//! ```text
+//! cargo run --release -p cloudvpn-emulator --example load -- \
+//!     --requests 200000 --concurrency 64 --workload alibaba-delete [--signature v3] [--addr HOST:PORT]
+//! ```
+//!
+//! sends signed requests (signed per request with the signing crate) and prints requests/s and p50/p99
+//! latency; [`load`] holds its parts, and [`load::Caller`] is where another client plugs in.
+
+#![warn(missing_docs)]
+
+pub mod alibaba;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod control;
+pub mod credentials;
+pub mod error;
+pub mod faults;
+pub mod http;
+pub mod idempotency;
+pub mod ids;
+pub mod load;
+pub mod model;
+pub mod nonces;
+pub mod persistence;
+pub mod seed;
+pub mod server;
+pub mod signed;
+pub mod store;
+pub mod tencent;
+pub mod timing;
+
+pub use config::{EmulatorConfig, Limits};
+pub use credentials::{Credentials, Key};
+pub use server::{Emulator, Handle, StartError};
+pub use timing::{Transition, Transitions};

@@ -1,0 +1,469 @@
+//! Starting, serving and stopping an emulator: the library API the `cloudvpn emulator` command and the
+//! demo call, and [`Handle`], the in-process twin of the control API.
+
+use crate::config::{EmulatorConfig, Limits};
+use crate::credentials::Credentials;
+use crate::faults::{FaultRule, Faults, RuleStatus};
+use crate::model::{
+    AlibabaVpnConnection, AlibabaVpnGateway, TencentVpc, TencentVpnConnection, TencentVpnGateway,
+    World,
+};
+use crate::nonces::NonceCache;
+use crate::persistence::{self, StateFileError};
+use crate::seed::{self, SeedError};
+use crate::store::{SaveError, Store};
+use crate::timing::Transitions;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use std::fmt;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// How long [`Emulator::shutdown`] lets open requests finish.
+const GRACE: Duration = Duration::from_secs(5);
+
+/// What every request handler shares.
+pub(crate) struct Shared {
+    pub(crate) credentials: Credentials,
+    pub(crate) limits: Limits,
+    pub(crate) tencent_default_region: String,
+    pub(crate) store: Arc<Store>,
+    pub(crate) nonces: NonceCache,
+    pub(crate) faults: Faults,
+    transitions: Mutex<Transitions>,
+    initial_transitions: Transitions,
+}
+
+impl Shared {
+    fn new(config: EmulatorConfig, store: Arc<Store>) -> Arc<Shared> {
+        Arc::new(Shared {
+            credentials: config.credentials,
+            limits: config.limits,
+            tencent_default_region: config.tencent_default_region,
+            store,
+            nonces: NonceCache::new(config.limits.nonce_capacity),
+            faults: Faults::default(),
+            transitions: Mutex::new(config.transitions),
+            initial_transitions: config.transitions,
+        })
+    }
+
+    /// A shared state without a server, for unit tests of the request handlers.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Arc<Shared> {
+        Shared::new(EmulatorConfig::loopback(), Store::new(World::new(), None))
+    }
+
+    pub(crate) fn transitions(&self) -> Transitions {
+        *self.transitions.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn set_transitions(&self, t: Transitions) {
+        *self.transitions.lock().unwrap_or_else(|p| p.into_inner()) = t;
+    }
+}
+
+/// Why an emulator could not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// The listen address could not be bound.
+    Bind {
+        /// The address.
+        address: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The state file exists but cannot be used (it is left untouched).
+    StateFile(StateFileError),
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StartError::Bind { address, source } => {
+                write!(f, "cannot listen on {address}: {source}")
+            }
+            StartError::StateFile(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for StartError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StartError::Bind { source, .. } => Some(source),
+            StartError::StateFile(e) => Some(e),
+        }
+    }
+}
+
+/// A running emulator. Dropping it stops the server without waiting; call [`Emulator::shutdown`] to stop
+/// it cleanly.
+pub struct Emulator {
+    shared: Arc<Shared>,
+    local_addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<()>>,
+    writer: Option<JoinHandle<()>>,
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Emulator")
+            .field("local_addr", &self.local_addr)
+            .finish()
+    }
+}
+
+impl Emulator {
+    /// Loads the state file (if configured), binds the listen address and starts serving on the current
+    /// Tokio runtime.
+    pub async fn start(config: EmulatorConfig) -> Result<Emulator, StartError> {
+        let world = match &config.state_file {
+            Some(path) => persistence::load(path)
+                .map_err(StartError::StateFile)?
+                .unwrap_or_else(World::new),
+            None => World::new(),
+        };
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| StartError::Bind {
+                    address: config.listen,
+                    source,
+                })?;
+        let local_addr = listener.local_addr().map_err(|source| StartError::Bind {
+            address: config.listen,
+            source,
+        })?;
+        let store = Store::new(world, config.state_file.clone());
+        let shared = Shared::new(config, store.clone());
+        let writer = tokio::spawn(store.run_writer());
+        let (stop, stopped) = oneshot::channel();
+        let server = tokio::spawn(accept_loop(listener, shared.clone(), stopped));
+        Ok(Emulator {
+            shared,
+            local_addr,
+            stop: Some(stop),
+            server: Some(server),
+            writer: Some(writer),
+        })
+    }
+
+    /// The address it listens on (with the real port when the configured one was 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// `host:port`, what the official SDKs take as their endpoint.
+    pub fn endpoint(&self) -> String {
+        self.local_addr.to_string()
+    }
+
+    /// `http://host:port`, what the `cloudvpn` runtime and CLI take as a base URL.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.local_addr)
+    }
+
+    /// The in-process control API.
+    pub fn handle(&self) -> Handle {
+        Handle::from_shared(self.shared.clone())
+    }
+
+    /// Stops accepting connections, lets open requests finish (up to 5 s), and saves the state file.
+    pub async fn shutdown(mut self) -> Result<(), SaveError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+        let flushed = self.shared.store.flush().await;
+        if let Some(writer) = self.writer.take() {
+            writer.abort();
+        }
+        flushed
+    }
+
+    /// Serves until `signal` completes (e.g. Ctrl-C), then [`Emulator::shutdown`].
+    pub async fn run_until(self, signal: impl Future<Output = ()>) -> Result<(), SaveError> {
+        signal.await;
+        self.shutdown().await
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+        if let Some(writer) = self.writer.take() {
+            writer.abort();
+        }
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut stopped: oneshot::Receiver<()>,
+) {
+    let graceful = GracefulShutdown::new();
+    let http = {
+        let mut b = http1::Builder::new();
+        b.keep_alive(true);
+        // Without this, hyper reads ahead while each request is in flight (to notice a client that
+        // hangs up), which makes it allocate a fresh 8 KiB read buffer per request. Requests here take
+        // microseconds, so there is nothing to cancel; reading after the answer reuses the buffer.
+        b.half_close(true);
+        b
+    };
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(a) => a,
+                    // Out of file descriptors and the like: back off briefly instead of spinning.
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let shared = shared.clone();
+                let service = service_fn(move |request| crate::http::serve(shared.clone(), peer, request));
+                let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+                tokio::spawn(async move {
+                    // Errors here are client disconnects and dropped-connection faults.
+                    let _ = connection.await;
+                });
+            }
+            _ = &mut stopped => break,
+        }
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(GRACE, graceful.shutdown()).await;
+}
+
+/// The control API, in process: what `/_emulator/…` does, callable from Rust (the CLI's demo seeds through
+/// it). Cheap to clone.
+#[derive(Clone)]
+pub struct Handle {
+    shared: Arc<Shared>,
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle").finish_non_exhaustive()
+    }
+}
+
+impl Handle {
+    pub(crate) fn from_shared(shared: Arc<Shared>) -> Self {
+        Handle { shared }
+    }
+
+    /// Runs a change and waits until it is saved.
+    async fn change<R>(
+        &self,
+        f: impl FnOnce(&mut World, &mut crate::store::Effects) -> R,
+    ) -> Result<R, SaveError> {
+        let (result, version) = self.shared.store.update(f);
+        if let Some(v) = version {
+            self.shared.store.saved(v).await?;
+        }
+        Ok(result)
+    }
+
+    /// Forgets every resource, task, client token, nonce and fault rule, and restores the transitions
+    /// the emulator started with.
+    pub async fn reset(&self) -> Result<(), SaveError> {
+        self.shared.faults.clear();
+        self.shared.nonces.clear();
+        self.shared.set_transitions(self.shared.initial_transitions);
+        self.change(|world, fx| {
+            *world = World::new();
+            fx.changed();
+        })
+        .await
+    }
+
+    /// The whole state as JSON, once everything changed so far is saved (so it equals the state file's
+    /// `state` member when nothing else is running).
+    pub async fn state(&self) -> Result<serde_json::Value, SaveError> {
+        self.shared.store.flush().await?;
+        Ok(self
+            .shared
+            .store
+            .read(|world| serde_json::to_value(world).unwrap_or(serde_json::Value::Null)))
+    }
+
+    /// A copy of the world.
+    pub fn world(&self) -> World {
+        self.shared.store.read(World::clone)
+    }
+
+    async fn seed_all<S, T>(
+        &self,
+        seeds: Vec<S>,
+        one: impl Fn(&mut World, &mut crate::store::Effects, &Shared, S) -> Result<T, SeedError>,
+    ) -> Result<Vec<T>, SeedError> {
+        let shared = self.shared.clone();
+        self.change(|world, fx| {
+            seeds
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    one(world, fx, &shared, s).map_err(|mut e| {
+                        if i > 0 {
+                            e.message = format!("seed {i}: {}", e.message);
+                        }
+                        e
+                    })
+                })
+                .collect()
+        })
+        .await
+        .map_err(|e| SeedError {
+            status: 500,
+            message: e.to_string(),
+        })?
+    }
+
+    /// Seeds Alibaba VPN gateways.
+    pub async fn seed_alibaba_gateways(
+        &self,
+        seeds: Vec<seed::AlibabaGatewaySeed>,
+    ) -> Result<Vec<AlibabaVpnGateway>, SeedError> {
+        self.seed_all(seeds, |w, fx, shared, s| {
+            seed::alibaba_gateway(w, fx, &shared.transitions(), s)
+        })
+        .await
+    }
+
+    /// Seeds one Alibaba VPN gateway.
+    pub async fn seed_alibaba_gateway(
+        &self,
+        seed: seed::AlibabaGatewaySeed,
+    ) -> Result<AlibabaVpnGateway, SeedError> {
+        first(self.seed_alibaba_gateways(vec![seed]).await)
+    }
+
+    /// Seeds Alibaba IPsec connections.
+    pub async fn seed_alibaba_connections(
+        &self,
+        seeds: Vec<seed::AlibabaConnectionSeed>,
+    ) -> Result<Vec<AlibabaVpnConnection>, SeedError> {
+        self.seed_all(seeds, |w, fx, _, s| seed::alibaba_connection(w, fx, s))
+            .await
+    }
+
+    /// Seeds one Alibaba IPsec connection.
+    pub async fn seed_alibaba_connection(
+        &self,
+        seed: seed::AlibabaConnectionSeed,
+    ) -> Result<AlibabaVpnConnection, SeedError> {
+        first(self.seed_alibaba_connections(vec![seed]).await)
+    }
+
+    /// Seeds Tencent VPCs.
+    pub async fn seed_tencent_vpcs(
+        &self,
+        seeds: Vec<seed::TencentVpcSeed>,
+    ) -> Result<Vec<TencentVpc>, SeedError> {
+        self.seed_all(seeds, |w, fx, shared, s| {
+            seed::tencent_vpc(w, fx, &shared.tencent_default_region, s)
+        })
+        .await
+    }
+
+    /// Seeds one Tencent VPC.
+    pub async fn seed_tencent_vpc(
+        &self,
+        seed: seed::TencentVpcSeed,
+    ) -> Result<TencentVpc, SeedError> {
+        first(self.seed_tencent_vpcs(vec![seed]).await)
+    }
+
+    /// Seeds Tencent VPN gateways.
+    pub async fn seed_tencent_gateways(
+        &self,
+        seeds: Vec<seed::TencentGatewaySeed>,
+    ) -> Result<Vec<TencentVpnGateway>, SeedError> {
+        self.seed_all(seeds, |w, fx, shared, s| {
+            seed::tencent_gateway(w, fx, &shared.tencent_default_region, s)
+        })
+        .await
+    }
+
+    /// Seeds one Tencent VPN gateway.
+    pub async fn seed_tencent_gateway(
+        &self,
+        seed: seed::TencentGatewaySeed,
+    ) -> Result<TencentVpnGateway, SeedError> {
+        first(self.seed_tencent_gateways(vec![seed]).await)
+    }
+
+    /// Seeds Tencent VPN connections.
+    pub async fn seed_tencent_connections(
+        &self,
+        seeds: Vec<seed::TencentConnectionSeed>,
+    ) -> Result<Vec<TencentVpnConnection>, SeedError> {
+        self.seed_all(seeds, |w, fx, shared, s| {
+            seed::tencent_connection(w, fx, &shared.tencent_default_region, s)
+        })
+        .await
+    }
+
+    /// Seeds one Tencent VPN connection.
+    pub async fn seed_tencent_connection(
+        &self,
+        seed: seed::TencentConnectionSeed,
+    ) -> Result<TencentVpnConnection, SeedError> {
+        first(self.seed_tencent_connections(vec![seed]).await)
+    }
+
+    /// Adds fault rules (all or none).
+    pub fn add_faults(&self, rules: Vec<FaultRule>) -> Result<usize, String> {
+        self.shared.faults.add(rules)
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        self.shared.faults.clear();
+    }
+
+    /// The fault rules and how many calls each has hit.
+    pub fn faults(&self) -> Vec<RuleStatus> {
+        self.shared.faults.list()
+    }
+
+    /// The transition models in force.
+    pub fn transitions(&self) -> Transitions {
+        self.shared.transitions()
+    }
+
+    /// Replaces the transition models (changes already under way keep their schedule).
+    pub fn set_transitions(&self, transitions: Transitions) {
+        self.shared.set_transitions(transitions);
+    }
+
+    /// Waits until every change so far is in the state file.
+    pub async fn flush(&self) -> Result<(), SaveError> {
+        self.shared.store.flush().await
+    }
+}
+
+fn first<T>(result: Result<Vec<T>, SeedError>) -> Result<T, SeedError> {
+    result?.pop().ok_or_else(|| SeedError {
+        status: 500,
+        message: "nothing was seeded".to_owned(),
+    })
+}

@@ -6,6 +6,9 @@
 //!     --requests 200000 --concurrency 64 --workload alibaba-delete [--signature v1|v3] [--addr HOST:PORT]
 //! ```
 //!
+//! `--client sdk` sends through the cloudvpn runtime client (validation, serialization, signing, retries
+//! disabled, response parsing into the typed output) instead of the raw signer.
+//!
 //! Without `--addr` it starts an emulator in this process (its own runtime, `--server-threads`, default 2)
 //! on a free loopback port; with `--addr` it drives an emulator started elsewhere (it resets and seeds it
 //! and makes its transitions immediate through the control API: do not point it at state you want to keep). Workloads: alibaba-describe, alibaba-delete,
@@ -26,6 +29,7 @@ struct Args {
     addr: Option<SocketAddr>,
     server_threads: usize,
     client_threads: usize,
+    sdk: bool,
 }
 
 fn parse() -> Result<Args, String> {
@@ -37,6 +41,7 @@ fn parse() -> Result<Args, String> {
         addr: None,
         server_threads: 2,
         client_threads: 1,
+        sdk: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -62,6 +67,13 @@ fn parse() -> Result<Args, String> {
                     "v1" => AlibabaSignature::V1,
                     "v3" => AlibabaSignature::V3,
                     other => return Err(format!("--signature is v1 or v3, not {other:?}")),
+                }
+            }
+            "--client" => {
+                a.sdk = match value()?.as_str() {
+                    "sdk" => true,
+                    "raw" => false,
+                    other => return Err(format!("--client is sdk or raw, not {other:?}")),
                 }
             }
             "--addr" => {
@@ -107,6 +119,11 @@ fn main() -> ExitCode {
     };
     let report = client_runtime.block_on(async {
         let task = args.workload.prepare(addr, args.requests).await?;
+        if args.sdk {
+            let callers =
+                sdk::callers(addr, args.workload, args.signature, task, args.concurrency)?;
+            return Ok::<_, String>(load::drive(callers, args.requests).await);
+        }
         let mut callers = Vec::with_capacity(args.concurrency);
         for _ in 0..args.concurrency {
             callers.push(
@@ -121,9 +138,14 @@ fn main() -> ExitCode {
     match report {
         Ok(report) => {
             println!(
-                "workload: {} ({:?} signatures for Alibaba) against {addr}{}",
+                "workload: {} ({:?} signatures for Alibaba, {} client) against {addr}{}",
                 args.workload.name(),
                 args.signature,
+                if args.sdk {
+                    "cloudvpn runtime"
+                } else {
+                    "raw signing"
+                },
                 if args.addr.is_some() {
                     ""
                 } else {
@@ -140,6 +162,100 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("load: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Callers that go through the cloudvpn runtime client.
+mod sdk {
+    use cloudvpn::credentials::{AlibabaCredentials, Secret, TencentCredentials};
+    use cloudvpn::{AlibabaClient, RetryConfig, TencentClient};
+    use cloudvpn_emulator::load::{Caller, REGION, Workload};
+    use cloudvpn_emulator::signed::AlibabaSignature;
+    use cloudvpn_types::alibaba_vpc::{DeleteVpnGatewayRequest, DescribeVpnGatewayRequest};
+    use cloudvpn_types::tencent_vpc_v2::{DeleteVpnConnRequest, DescribeVpcTaskResultRequest};
+    use std::net::SocketAddr;
+
+    /// One caller per unit of concurrency; clones share the client's connection pool.
+    pub enum SdkCaller {
+        Alibaba(AlibabaClient, Workload),
+        Tencent(TencentClient, Workload, i64),
+    }
+
+    pub fn callers(
+        addr: SocketAddr,
+        workload: Workload,
+        signature: AlibabaSignature,
+        task: Option<i64>,
+        concurrency: usize,
+    ) -> Result<Vec<SdkCaller>, String> {
+        let base = format!("http://{addr}");
+        let caller = match workload {
+            Workload::AlibabaDescribe | Workload::AlibabaDelete => SdkCaller::Alibaba(
+                AlibabaClient::builder()
+                    .endpoint(&base)
+                    .credentials(AlibabaCredentials::new(
+                        "emulator-ak",
+                        Secret::new("emulator-secret"),
+                    ))
+                    .signature(match signature {
+                        AlibabaSignature::V1 => cloudvpn::AlibabaSignature::V1,
+                        AlibabaSignature::V3 => cloudvpn::AlibabaSignature::V3,
+                    })
+                    .retry(RetryConfig::disabled())
+                    .build()
+                    .map_err(|e| e.to_string())?,
+                workload,
+            ),
+            Workload::TencentDescribe | Workload::TencentDelete => SdkCaller::Tencent(
+                TencentClient::builder()
+                    .endpoint(&base)
+                    .credentials(TencentCredentials::new(
+                        "emulator-sid",
+                        Secret::new("emulator-skey"),
+                    ))
+                    .retry(RetryConfig::disabled())
+                    .build()
+                    .map_err(|e| e.to_string())?,
+                workload,
+                task.unwrap_or(0),
+            ),
+        };
+        Ok((0..concurrency)
+            .map(|_| match &caller {
+                SdkCaller::Alibaba(c, w) => SdkCaller::Alibaba(c.clone(), *w),
+                SdkCaller::Tencent(c, w, t) => SdkCaller::Tencent(c.clone(), *w, *t),
+            })
+            .collect())
+    }
+
+    impl Caller for SdkCaller {
+        async fn call(&mut self, index: usize) -> bool {
+            match self {
+                SdkCaller::Alibaba(c, Workload::AlibabaDescribe) => c
+                    .send(DescribeVpnGatewayRequest::new(REGION, "vpn-load-0"))
+                    .await
+                    .is_ok(),
+                SdkCaller::Alibaba(c, _) => c
+                    .send(DeleteVpnGatewayRequest::new(
+                        REGION,
+                        format!("vpn-load-{index}"),
+                    ))
+                    .await
+                    .is_ok(),
+                SdkCaller::Tencent(c, Workload::TencentDescribe, task) => c
+                    .send(DescribeVpcTaskResultRequest::new(*task))
+                    .await
+                    .is_ok(),
+                SdkCaller::Tencent(c, _, _) => c
+                    .send(DeleteVpnConnRequest::new(
+                        "vpc-load",
+                        "vpngw-load",
+                        format!("vpnx-load-{index}"),
+                    ))
+                    .await
+                    .is_ok(),
+            }
         }
     }
 }

@@ -776,6 +776,18 @@ impl DescribeVpnConnectionError {
     pub fn code(&self) -> &str {
         OperationError::code(self)
     }
+    /// The message as received.
+    pub fn message(&self) -> &str {
+        OperationError::message(self)
+    }
+    /// The request id, if the service gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        OperationError::request_id(self)
+    }
+    /// Everything the service sent: code, message, request id, HTTP status, ….
+    pub fn info(&self) -> &ErrorInfo {
+        OperationError::info(self)
+    }
     /// Whether retrying the same call may succeed.
     pub fn is_retryable(&self) -> bool {
         OperationError::is_retryable(self)

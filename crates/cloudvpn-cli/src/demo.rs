@@ -4,9 +4,9 @@
 //! closing summary. No network beyond loopback, no setup.
 
 use crate::failure::{Failure, Kind};
-use crate::progress::Progress;
+use crate::invoke::wait_with_progress;
 use cloudvpn::credentials::{AlibabaCredentials, Secret, TencentCredentials};
-use cloudvpn::{AlibabaClient, Error, RetryConfig, TencentClient, WaitOptions};
+use cloudvpn::{AlibabaClient, ApiClient, Error, RetryConfig, TencentClient, WaitOptions};
 use cloudvpn_emulator::credentials::{Credentials, Key};
 use cloudvpn_emulator::seed::{
     AlibabaConnectionSeed, AlibabaGatewaySeed, TencentConnectionSeed, TencentGatewaySeed,
@@ -18,7 +18,7 @@ use cloudvpn_types::alibaba_vpc::{
     DeleteEnhancedVpnGatewayRequest, DeleteVpnConnectionRequest, DeleteVpnGatewayRequest,
 };
 use cloudvpn_types::tencent_vpc_v2::DeleteVpnConnRequest;
-use cloudvpn_types::{Completable, Operation, OperationError};
+use cloudvpn_types::{Completable, OperationError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 const REGION: &str = "cn-hangzhou";
@@ -319,58 +319,14 @@ fn expect_error<T, E: OperationError>(
     }
 }
 
-/// What the demo's send-then-wait needs from a client.
-trait DemoClient {
-    async fn send_op<O: Operation>(&self, request: O) -> Result<O::Output, Error<O::Error>>;
-    async fn wait_op<O: Completable>(
-        &self,
-        request: &O,
-        output: &O::Output,
-        options: &WaitOptions,
-        progress: &mut Progress,
-    ) -> Result<cloudvpn::Completed, cloudvpn::WaitError<<O::Poll as Operation>::Error>>;
-}
-
-impl DemoClient for AlibabaClient {
-    async fn send_op<O: Operation>(&self, request: O) -> Result<O::Output, Error<O::Error>> {
-        self.send(request).await
-    }
-    async fn wait_op<O: Completable>(
-        &self,
-        request: &O,
-        output: &O::Output,
-        options: &WaitOptions,
-        progress: &mut Progress,
-    ) -> Result<cloudvpn::Completed, cloudvpn::WaitError<<O::Poll as Operation>::Error>> {
-        self.wait(request, output, options, |p| progress.update(p))
-            .await
-    }
-}
-
-impl DemoClient for TencentClient {
-    async fn send_op<O: Operation>(&self, request: O) -> Result<O::Output, Error<O::Error>> {
-        self.send(request).await
-    }
-    async fn wait_op<O: Completable>(
-        &self,
-        request: &O,
-        output: &O::Output,
-        options: &WaitOptions,
-        progress: &mut Progress,
-    ) -> Result<cloudvpn::Completed, cloudvpn::WaitError<<O::Poll as Operation>::Error>> {
-        self.wait(request, output, options, |p| progress.update(p))
-            .await
-    }
-}
-
 /// Sends, then waits for completion with progress; returns how long completion took.
-async fn send_and_wait<C: DemoClient, O: Completable>(
+async fn send_and_wait<C: ApiClient, O: Completable>(
     client: &C,
     request: O,
     options: &WaitOptions,
 ) -> Result<String, Failure> {
     let out = client
-        .send_op(request.clone())
+        .send(request.clone())
         .await
         .map_err(Failure::from_sdk)?;
     let request_id = serde_json::to_value(&out)
@@ -385,13 +341,7 @@ async fn send_and_wait<C: DemoClient, O: Completable>(
         "  ✓ {} accepted ({request_id}); waiting for completion",
         O::META.action
     );
-    let mut progress = Progress::new(O::META.action);
-    let done = client
-        .wait_op(&request, &out, options, &mut progress)
-        .await
-        .map_err(Failure::from_wait);
-    progress.finish();
-    let done = done?;
+    let done = wait_with_progress(client, &request, &out, options).await?;
     println!(
         "  ✓ done: {} shows {} after {:.1} s\n",
         O::META.completion.map(|c| c.poll_action).unwrap_or(""),

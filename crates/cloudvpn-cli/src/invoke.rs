@@ -6,9 +6,8 @@ use crate::failure::Failure;
 use crate::progress::Progress;
 use clap::ArgMatches;
 use cloudvpn::credentials::{AlibabaChain, TencentChain};
-use cloudvpn::transport::HttpRequest;
 use cloudvpn::{
-    AlibabaClient, AlibabaSignature, Error, RetryConfig, SignatureMethod, TencentClient,
+    AlibabaClient, AlibabaSignature, ApiClient, RetryConfig, SignatureMethod, TencentClient,
     WaitOptions, WireEvent,
 };
 use cloudvpn_types::meta::{OperationMeta, Provider};
@@ -168,47 +167,19 @@ impl Settings {
     }
 }
 
-/// A client of either cloud.
-#[derive(Clone, Debug)]
-pub enum Client {
-    /// Alibaba Cloud.
-    Alibaba(AlibabaClient),
-    /// Tencent Cloud.
-    Tencent(TencentClient),
-}
-
-impl Client {
-    /// Sends a request.
-    pub async fn send<O: Operation>(&self, request: O) -> Result<O::Output, Error<O::Error>> {
-        match self {
-            Client::Alibaba(c) => c.send(request).await,
-            Client::Tencent(c) => c.send(request).await,
-        }
-    }
-
-    fn prepare<O: Operation>(&self, request: O) -> Result<HttpRequest, Error<O::Error>> {
-        match self {
-            Client::Alibaba(c) => c.prepare(request),
-            Client::Tencent(c) => c.prepare(request),
-        }
-    }
-
-    /// Waits for completion, reporting progress.
-    pub async fn wait<O: Completable>(
-        &self,
-        request: &O,
-        output: &O::Output,
-        options: &WaitOptions,
-        progress: &mut Progress,
-    ) -> Result<(), Failure> {
-        let report = |p: &cloudvpn::WaitProgress| progress.update(p);
-        let result = match self {
-            Client::Alibaba(c) => c.wait(request, output, options, report).await,
-            Client::Tencent(c) => c.wait(request, output, options, report).await,
-        };
-        progress.finish();
-        result.map(|_| ()).map_err(Failure::from_wait)
-    }
+/// Waits for completion with a progress display, and maps the outcome to the CLI's failures.
+pub async fn wait_with_progress<C: ApiClient, O: Completable>(
+    client: &C,
+    request: &O,
+    output: &O::Output,
+    options: &WaitOptions,
+) -> Result<cloudvpn::Completed, Failure> {
+    let mut progress = Progress::new(O::META.action);
+    let result = client
+        .wait(request, output, options, |p| progress.update(p))
+        .await;
+    progress.finish();
+    result.map_err(Failure::from_wait)
 }
 
 /// Runs `op` with the flags in `m`; returns what to print on stdout.
@@ -252,26 +223,38 @@ pub async fn run(
             cli::kebab(op.action)
         )));
     }
-    let client = match provider {
-        Provider::Alibaba => Client::Alibaba(settings.alibaba_client()?),
-        Provider::Tencent => Client::Tencent(settings.tencent_client()?),
-    };
-    let invoke = Invoke {
-        settings,
-        client: &client,
-    };
-    let parsed = match provider {
-        Provider::Alibaba => cloudvpn_types::alibaba_vpc::Request::from_params(op.action, &params)
-            .map(|r| r.map(|r| r.dispatch(invoke))),
-        Provider::Tencent => {
-            cloudvpn_types::tencent_vpc_v2::Request::from_params(op.action, &params)
-                .map(|r| r.map(|r| r.dispatch(invoke)))
+    let unknown = || Failure::usage(format!("unknown operation {}", op.action));
+    let invalid =
+        |e: cloudvpn_types::ValidationError| Failure::usage(with_flag_names(op, e.to_string()));
+    match provider {
+        Provider::Alibaba => {
+            let client = settings.alibaba_client()?;
+            let request = cloudvpn_types::alibaba_vpc::Request::from_params(op.action, &params)
+                .ok_or_else(unknown)?
+                .map_err(invalid)?;
+            with_deadline(
+                settings,
+                request.dispatch(Invoke {
+                    settings,
+                    client: &client,
+                }),
+            )
+            .await
         }
-    };
-    match parsed {
-        Some(Ok(future)) => with_deadline(settings, future).await,
-        Some(Err(e)) => Err(Failure::usage(with_flag_names(op, e.to_string()))),
-        None => Err(Failure::usage(format!("unknown operation {}", op.action))),
+        Provider::Tencent => {
+            let client = settings.tencent_client()?;
+            let request = cloudvpn_types::tencent_vpc_v2::Request::from_params(op.action, &params)
+                .ok_or_else(unknown)?
+                .map_err(invalid)?;
+            with_deadline(
+                settings,
+                request.dispatch(Invoke {
+                    settings,
+                    client: &client,
+                }),
+            )
+            .await
+        }
     }
 }
 
@@ -324,12 +307,12 @@ fn check<O: Operation>(request: &O) -> Result<(), Failure> {
 type Invocation<'a> = Pin<Box<dyn Future<Output = Result<Option<Value>, Failure>> + 'a>>;
 
 /// Sends whichever request the generated dispatch hands it.
-struct Invoke<'a> {
+struct Invoke<'a, C> {
     settings: &'a Settings,
-    client: &'a Client,
+    client: &'a C,
 }
 
-impl<'a> Invoke<'a> {
+impl<'a, C: ApiClient> Invoke<'a, C> {
     /// `--dry-run`: the signed request, nothing sent.
     fn dry_run<O: Operation>(&self, request: O) -> Result<Option<Value>, Failure> {
         let prepared = self.client.prepare(request).map_err(Failure::from_sdk)?;
@@ -338,7 +321,7 @@ impl<'a> Invoke<'a> {
     }
 }
 
-impl<'a> Visitor for Invoke<'a> {
+impl<'a, C: ApiClient> Visitor for Invoke<'a, C> {
     type Output = Invocation<'a>;
 
     fn visit<O: Operation>(self, request: O) -> Self::Output {
@@ -365,9 +348,7 @@ impl<'a> Visitor for Invoke<'a> {
                 .await
                 .map_err(Failure::from_sdk)?;
             if self.settings.wait {
-                let mut progress = Progress::new(O::META.action);
-                self.client
-                    .wait(&request, &out, &self.settings.wait_options(), &mut progress)
+                wait_with_progress(self.client, &request, &out, &self.settings.wait_options())
                     .await?;
             }
             Ok(Some(serde_json::to_value(out).unwrap_or(Value::Null)))

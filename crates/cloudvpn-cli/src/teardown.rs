@@ -2,9 +2,8 @@
 //! for each asynchronous step and stopping with a clear message where retrying cannot help.
 
 use crate::failure::{Failure, Kind, describe_service_error};
-use crate::invoke::{Client, Settings};
-use crate::progress::Progress;
-use cloudvpn::{AlibabaClient, Error, TencentClient, WaitOptions};
+use crate::invoke::{Settings, wait_with_progress};
+use cloudvpn::{AlibabaClient, ApiClient, Error, TencentClient, WaitOptions};
 use cloudvpn_types::alibaba_vpc::{
     DeleteEnhancedVpnGatewayRequest, DeleteVpnConnectionRequest, DeleteVpnGatewayRequest,
     DescribeVpnConnectionsRequest, DescribeVpnGatewayRequest,
@@ -75,36 +74,24 @@ pub async fn alibaba(settings: &Settings, gateway_id: &str) -> Result<Value, Fai
             send_retrying_configuring(&client, &region, gateway_id, &options, request.clone())
                 .await?;
         step(&format!("deleting connection {id}"));
-        let mut progress = Progress::new("DeleteVpnConnection");
-        Client::Alibaba(client.clone())
-            .wait(&request, &out, &options, &mut progress)
-            .await?;
+        wait_with_progress(&client, &request, &out, &options).await?;
         deleted.push(id.clone());
     }
 
     settle(&client, &region, gateway_id, &options).await?;
     step(&format!("deleting gateway {gateway_id}"));
-    let mut progress = Progress::new(if enhanced {
-        "DeleteEnhancedVpnGateway"
-    } else {
-        "DeleteVpnGateway"
-    });
     if enhanced {
         let request = DeleteEnhancedVpnGatewayRequest::new(&region, gateway_id);
         let out =
             send_retrying_configuring(&client, &region, gateway_id, &options, request.clone())
                 .await?;
-        Client::Alibaba(client.clone())
-            .wait(&request, &out, &options, &mut progress)
-            .await?;
+        wait_with_progress(&client, &request, &out, &options).await?;
     } else {
         let request = DeleteVpnGatewayRequest::new(&region, gateway_id);
         let out =
             send_retrying_configuring(&client, &region, gateway_id, &options, request.clone())
                 .await?;
-        Client::Alibaba(client.clone())
-            .wait(&request, &out, &options, &mut progress)
-            .await?;
+        wait_with_progress(&client, &request, &out, &options).await?;
     }
     step(&format!("{gateway_id} is gone"));
     Ok(json!({"VpnGatewayId": gateway_id, "DeletedConnections": deleted, "GatewayDeleted": true}))
@@ -237,10 +224,7 @@ pub async fn tencent(
             Err(Error::Service(e)) => return Err(stop("DeleteVpnConn", &e)),
             Err(e) => return Err(Failure::from_sdk(e)),
         };
-        let mut progress = Progress::new("DeleteVpnConn");
-        Client::Tencent(client.clone())
-            .wait(&request, &out, &options, &mut progress)
-            .await?;
+        wait_with_progress(&client, &request, &out, &options).await?;
         deleted.push(id.clone());
     }
     step(&format!(

@@ -169,7 +169,7 @@ fn main() -> ExitCode {
 /// Callers that go through the cloudvpn runtime client.
 mod sdk {
     use cloudvpn::credentials::{AlibabaCredentials, Secret, TencentCredentials};
-    use cloudvpn::{AlibabaClient, RetryConfig, TencentClient};
+    use cloudvpn::{AlibabaClient, ApiClient, RetryConfig, TencentClient};
     use cloudvpn_emulator::load::{Caller, REGION, Workload};
     use cloudvpn_emulator::signed::AlibabaSignature;
     use cloudvpn_types::alibaba_vpc::{DeleteVpnGatewayRequest, DescribeVpnGatewayRequest};

@@ -2,6 +2,7 @@
 //! signature variant, documented delete errors arriving typed, a wrong secret rejected, and the waiters
 //! following the emulator's asynchronous changes.
 
+use cloudvpn::ApiClient;
 use cloudvpn::credentials::{AlibabaCredentials, Secret, TencentCredentials};
 use cloudvpn::transport::HttpMethod;
 use cloudvpn::{

@@ -3,6 +3,7 @@
 //!
 //! `cargo bench -p cloudvpn --bench call`
 
+use cloudvpn::ApiClient;
 use cloudvpn::credentials::{AlibabaCredentials, Secret, TencentCredentials};
 use cloudvpn::test_util::ConstantTransport;
 use cloudvpn::transport::HttpResponse;

@@ -13,9 +13,11 @@ use crate::tencent::{self, SignatureMethod};
 use crate::transport::{
     HttpMethod, HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportErrorKind,
 };
+use crate::waiter::{Completed, WaitError, WaitOptions, WaitProgress};
 use cloudvpn_types::meta::{OperationMeta, Provider};
-use cloudvpn_types::{Operation, OperationError};
+use cloudvpn_types::{Completable, Operation, OperationError};
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -59,7 +61,7 @@ pub enum Deletion<T> {
 }
 
 /// What both clients share: transport, clock, identifiers, retry state and timeouts.
-struct Core {
+pub struct Core {
     transport: Arc<dyn Transport>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGenerator>,
@@ -119,7 +121,7 @@ impl<C> CredentialCache<C> {
 }
 
 /// What a call needs before its first attempt: resolved once, reused by every attempt.
-struct Prepared<C> {
+pub struct Prepared<C> {
     credentials: Arc<Resolved<C>>,
     region: Option<String>,
     endpoint: Endpoint,
@@ -410,6 +412,107 @@ fn default_user_agent() -> String {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// What both clients do
+
+/// The protocol hooks that set the two clouds' clients apart; everything else is shared. Sealed: the
+/// module is private, so [`ApiClient`] cannot be implemented outside this crate.
+mod wire {
+    use super::{Core, Parser, Prepared};
+    use crate::error::Error;
+    use crate::transport::HttpRequest;
+    use cloudvpn_types::Operation;
+    use cloudvpn_types::meta::{OperationMeta, Provider};
+
+    pub trait Wire: Sync {
+        /// The credentials this cloud signs with.
+        type Credentials: Send + Sync;
+        /// The cloud.
+        const PROVIDER: Provider;
+        /// Transport, clock, retry state.
+        fn core(&self) -> &Core;
+        /// Reads a response.
+        fn parser<O: Operation>() -> Parser<O>;
+        /// Serializes once; resolves endpoint and credentials.
+        fn resolve<O: Operation>(
+            &self,
+            request: &O,
+        ) -> Result<Prepared<Self::Credentials>, Error<O::Error>>;
+        /// Signs one attempt afresh.
+        fn sign(
+            &self,
+            meta: &OperationMeta,
+            prepared: &Prepared<Self::Credentials>,
+            core: &Core,
+        ) -> HttpRequest;
+    }
+}
+
+/// The calls of [`AlibabaClient`] and [`TencentClient`]: bring it into scope (`use cloudvpn::ApiClient;`) to
+/// call them, or use it to write code generic over the cloud.
+pub trait ApiClient: wire::Wire + Clone + fmt::Debug + Send + Sync + 'static {
+    /// Sends one call: validates it (nothing is sent if it is invalid), fills the idempotency token if the
+    /// operation has one and it is empty, then signs and sends each attempt, retrying throttling, documented
+    /// transient errors, 5xx answers and connection failures where that is safe.
+    fn send<O: Operation>(
+        &self,
+        request: O,
+    ) -> impl Future<Output = Result<O::Output, Error<O::Error>>> + Send {
+        async move {
+            let mut request = request;
+            self.core().prepare(Self::PROVIDER, &mut request)?;
+            let prepared = self.resolve(&request)?;
+            self.core()
+                .execute::<O>(
+                    O::META,
+                    |core| self.sign(O::META, &prepared, core),
+                    Self::parser::<O>(),
+                )
+                .await
+        }
+    }
+
+    /// Like [`send`](Self::send) for a delete, but "not found" on a retry means an earlier attempt already
+    /// deleted the resource: the caller gets [`Deletion::AlreadyGone`] instead of an error.
+    fn delete<O: Operation>(
+        &self,
+        request: O,
+    ) -> impl Future<Output = Result<Deletion<O::Output>, Error<O::Error>>> + Send {
+        async move {
+            let mut request = request;
+            self.core().prepare(Self::PROVIDER, &mut request)?;
+            let prepared = self.resolve(&request)?;
+            delete_with::<O>(
+                self.core(),
+                O::META,
+                |core| self.sign(O::META, &prepared, core),
+                Self::parser::<O>(),
+            )
+            .await
+        }
+    }
+
+    /// The signed request of a first attempt, without sending it (what `--dry-run` prints).
+    fn prepare<O: Operation>(&self, request: O) -> Result<HttpRequest, Error<O::Error>> {
+        let mut request = request;
+        self.core().prepare(Self::PROVIDER, &mut request)?;
+        let prepared = self.resolve(&request)?;
+        Ok(self.sign(O::META, &prepared, self.core()))
+    }
+
+    /// Polls until the call's effect is complete, reporting each poll; see [`crate::waiter`].
+    fn wait<O: Completable>(
+        &self,
+        request: &O,
+        output: &O::Output,
+        options: &WaitOptions,
+        progress: impl FnMut(&WaitProgress) + Send,
+    ) -> impl Future<Output = Result<Completed, WaitError<<O::Poll as Operation>::Error>>> + Send
+    {
+        crate::waiter::wait(request, output, options, |poll| self.send(poll), progress)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Alibaba
 
 /// A client of Alibaba Cloud's RPC APIs (VPC 2016-04-28). Cheap to clone; clones share connections and the
@@ -474,44 +577,18 @@ impl AlibabaClient {
             signature: AlibabaSignature::V3,
         }
     }
+}
 
-    /// Sends one call: validates it (nothing is sent if it is invalid), fills the `ClientToken` if the
-    /// operation has one and it is empty, then signs and sends each attempt, retrying throttling, documented
-    /// transient errors, 5xx answers and connection failures where that is safe.
-    pub async fn send<O: Operation>(&self, mut request: O) -> Result<O::Output, Error<O::Error>> {
-        self.core.prepare(Provider::Alibaba, &mut request)?;
-        let prepared = self.resolve(&request)?;
-        self.core
-            .execute::<O>(
-                O::META,
-                |core| self.sign(O::META, &prepared, core),
-                alibaba::parse_response::<O>,
-            )
-            .await
+impl wire::Wire for AlibabaClient {
+    type Credentials = AlibabaCredentials;
+    const PROVIDER: Provider = Provider::Alibaba;
+
+    fn core(&self) -> &Core {
+        &self.core
     }
 
-    /// Like [`send`](Self::send) for a delete, but "not found" on a retry means an earlier attempt already
-    /// deleted the resource: the caller gets [`Deletion::AlreadyGone`] instead of an error.
-    pub async fn delete<O: Operation>(
-        &self,
-        mut request: O,
-    ) -> Result<Deletion<O::Output>, Error<O::Error>> {
-        self.core.prepare(Provider::Alibaba, &mut request)?;
-        let prepared = self.resolve(&request)?;
-        delete_with::<O>(
-            &self.core,
-            O::META,
-            |core| self.sign(O::META, &prepared, core),
-            alibaba::parse_response::<O>,
-        )
-        .await
-    }
-
-    /// The signed request of a first attempt, without sending it (`--dry-run`).
-    pub fn prepare<O: Operation>(&self, mut request: O) -> Result<HttpRequest, Error<O::Error>> {
-        self.core.prepare(Provider::Alibaba, &mut request)?;
-        let prepared = self.resolve(&request)?;
-        Ok(self.sign(O::META, &prepared, &self.core))
+    fn parser<O: Operation>() -> Parser<O> {
+        alibaba::parse_response::<O>
     }
 
     /// Serializes once and resolves the endpoint (from the request's `RegionId`) and credentials.
@@ -558,19 +635,9 @@ impl AlibabaClient {
             },
         )
     }
-
-    /// Polls until the call's effect is complete; see [`crate::waiter`].
-    pub async fn wait<O: cloudvpn_types::Completable>(
-        &self,
-        request: &O,
-        output: &O::Output,
-        options: &crate::waiter::WaitOptions,
-        progress: impl FnMut(&crate::waiter::WaitProgress),
-    ) -> Result<crate::waiter::Completed, crate::waiter::WaitError<<O::Poll as Operation>::Error>>
-    {
-        crate::waiter::wait(request, output, options, |poll| self.send(poll), progress).await
-    }
 }
+
+impl ApiClient for AlibabaClient {}
 
 // ---------------------------------------------------------------------------------------------------------
 // Tencent
@@ -658,45 +725,20 @@ impl TencentClient {
             request_client: None,
         }
     }
+}
 
-    /// Sends one call; see [`AlibabaClient::send`]. The region is the client's (v2 sends it as the common
-    /// `Region` parameter), or the profile's.
-    pub async fn send<O: Operation>(&self, mut request: O) -> Result<O::Output, Error<O::Error>> {
-        self.core.prepare(Provider::Tencent, &mut request)?;
-        let prepared = self.resolve(&request)?;
-        self.core
-            .execute::<O>(
-                O::META,
-                |core| self.sign(O::META, &prepared, core),
-                tencent::parse_response::<O>,
-            )
-            .await
+impl wire::Wire for TencentClient {
+    type Credentials = TencentCredentials;
+    const PROVIDER: Provider = Provider::Tencent;
+
+    fn core(&self) -> &Core {
+        &self.core
     }
 
-    /// Like [`send`](Self::send) for a delete, with "not found" on a retry meaning already deleted.
-    pub async fn delete<O: Operation>(
-        &self,
-        mut request: O,
-    ) -> Result<Deletion<O::Output>, Error<O::Error>> {
-        self.core.prepare(Provider::Tencent, &mut request)?;
-        let prepared = self.resolve(&request)?;
-        delete_with::<O>(
-            &self.core,
-            O::META,
-            |core| self.sign(O::META, &prepared, core),
-            tencent::parse_response::<O>,
-        )
-        .await
+    fn parser<O: Operation>() -> Parser<O> {
+        tencent::parse_response::<O>
     }
 
-    /// The signed request of a first attempt, without sending it (`--dry-run`).
-    pub fn prepare<O: Operation>(&self, mut request: O) -> Result<HttpRequest, Error<O::Error>> {
-        self.core.prepare(Provider::Tencent, &mut request)?;
-        let prepared = self.resolve(&request)?;
-        Ok(self.sign(O::META, &prepared, &self.core))
-    }
-
-    #[allow(clippy::type_complexity)]
     /// Serializes once and resolves credentials and region (the client's, else the credential source's).
     fn resolve<O: Operation>(
         &self,
@@ -740,19 +782,9 @@ impl TencentClient {
             },
         )
     }
-
-    /// Polls until the call's effect is complete; see [`crate::waiter`].
-    pub async fn wait<O: cloudvpn_types::Completable>(
-        &self,
-        request: &O,
-        output: &O::Output,
-        options: &crate::waiter::WaitOptions,
-        progress: impl FnMut(&crate::waiter::WaitProgress),
-    ) -> Result<crate::waiter::Completed, crate::waiter::WaitError<<O::Poll as Operation>::Error>>
-    {
-        crate::waiter::wait(request, output, options, |poll| self.send(poll), progress).await
-    }
 }
+
+impl ApiClient for TencentClient {}
 
 /// The idempotent-delete wrapper: runs the call with the retry loop, but remembers whether any attempt was
 /// made before a not-found answer.

@@ -8,7 +8,7 @@
 //! connection is always safe). Signatures are byte-for-byte those of the official SDKs.
 //!
 //! ```no_run
-//! use cloudvpn::{AlibabaClient, WaitOptions};
+//! use cloudvpn::{AlibabaClient, ApiClient, WaitOptions};
 //! use cloudvpn::credentials::{AlibabaCredentials, Secret};
 //! use cloudvpn_types::alibaba_vpc::DeleteVpnConnectionRequest;
 //!
@@ -47,8 +47,8 @@ mod xml;
 
 pub use alibaba::AlibabaSignature;
 pub use client::{
-    AlibabaClient, AlibabaClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
-    Deletion, TencentClient, TencentClientBuilder, WireEvent, WireLog,
+    AlibabaClient, AlibabaClientBuilder, ApiClient, DEFAULT_ATTEMPT_TIMEOUT,
+    DEFAULT_CONNECT_TIMEOUT, Deletion, TencentClient, TencentClientBuilder, WireEvent, WireLog,
 };
 pub use endpoint::Endpoint;
 pub use error::Error;

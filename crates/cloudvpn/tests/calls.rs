@@ -1,6 +1,7 @@
 //! Calls through the scripted transport: retries, token reuse, fresh signatures per attempt, every error
 //! path typed, idempotent deletes.
 
+use cloudvpn::ApiClient;
 use cloudvpn::credentials::{
     AlibabaChain, AlibabaCredentials, MapEnvironment, Secret, TencentCredentials,
 };

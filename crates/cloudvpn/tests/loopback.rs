@@ -1,6 +1,7 @@
 //! The real transport (reqwest) against tiny servers on 127.0.0.1: a normal answer, a refused connection,
 //! and a connection closed without an answer.
 
+use cloudvpn::ApiClient;
 use cloudvpn::credentials::{AlibabaCredentials, Secret};
 use cloudvpn::{AlibabaClient, Error, RetryConfig};
 use cloudvpn_types::alibaba_vpc::DeleteVpnGatewayRequest;

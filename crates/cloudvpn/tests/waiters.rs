@@ -1,5 +1,6 @@
 //! Spec-driven waiters through the scripted transport.
 
+use cloudvpn::ApiClient;
 use cloudvpn::credentials::{AlibabaCredentials, Secret, TencentCredentials};
 use cloudvpn::test_util::{FixedIds, Scripted, ScriptedTransport};
 use cloudvpn::transport::HttpResponse;

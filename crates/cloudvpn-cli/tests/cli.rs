@@ -350,6 +350,86 @@ async fn tencent_delete_waits_for_the_task_and_describes_work() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn enhanced_gateways_and_connection_details() {
+    let e = emulator().await;
+    e.handle()
+        .seed_alibaba_gateway(AlibabaGatewaySeed {
+            region: REGION.into(),
+            id: Some("vpn-enh".into()),
+            enhanced: true,
+            ..Default::default()
+        })
+        .await
+        .expect("seed enhanced");
+    seed_gateway(&e, "vpn-d1", &["vco-d1"]).await;
+
+    let o = call(
+        &e,
+        &[
+            "alibaba",
+            "describe-vpn-connection",
+            "--region",
+            REGION,
+            "--vpn-connection-id",
+            "vco-d1",
+        ],
+    )
+    .await;
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout_json(&o)["VpnGatewayId"], json!("vpn-d1"));
+
+    let o = call(
+        &e,
+        &[
+            "alibaba",
+            "delete-enhanced-vpn-gateway",
+            "--region",
+            REGION,
+            "--vpn-gateway-id",
+            "vpn-enh",
+            "--wait",
+            "--client-token",
+            "demo-token-1",
+        ],
+    )
+    .await;
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("TotalCount=0"), "{}", stderr(&o));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn debug_logs_the_wire_without_secrets() {
+    let e = emulator().await;
+    seed_gateway(&e, "vpn-dbg", &[]).await;
+    let o = call(
+        &e,
+        &[
+            "alibaba",
+            "describe-vpn-gateway",
+            "--region",
+            REGION,
+            "--vpn-gateway-id",
+            "vpn-dbg",
+            "--debug",
+        ],
+    )
+    .await;
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("--> attempt 1") && err.contains("<-- attempt 1: HTTP 200"),
+        "{err}"
+    );
+    assert!(err.contains("x-acs-action: DescribeVpnGateway"), "{err}");
+    assert!(!err.contains("emulator-secret"), "{err}");
+    assert_eq!(
+        stdout_json(&o)["VpnGatewayId"],
+        json!("vpn-dbg"),
+        "stdout still carries only the result"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn v1_signatures_work_too() {
     let e = emulator().await;
     seed_gateway(&e, "vpn-v1", &[]).await;

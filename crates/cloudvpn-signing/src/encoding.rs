@@ -126,11 +126,13 @@ pub fn percent_encode(input: &str) -> String {
 /// assert_eq!(q, "ClientToken=a+b%2Ac~d%2F%C3%A9%2Bx&RegionId=cn-hangzhou");
 /// ```
 pub fn form_urlencode<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
-    let capacity = pairs
+    // A generous estimate instead of an exact count: counting would read every byte twice, and the
+    // String grows on its own in the rare case of many escapes.
+    let raw: usize = pairs
         .iter()
-        .map(|(k, v)| encoded_len(k.as_ref()) + encoded_len(v.as_ref()) + 2)
+        .map(|(k, v)| k.as_ref().len() + v.as_ref().len() + 2)
         .sum();
-    let mut out = String::with_capacity(capacity);
+    let mut out = String::with_capacity(raw + raw / 4);
     for (i, (name, value)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push('&');

@@ -107,6 +107,14 @@ pub(crate) fn parse_response<O: Operation>(
             &response.body,
         ));
     }
+    // Fast path: a body that opens with `"code":0` is almost always a success; parse it straight into the
+    // typed output. Anything else (or a failed parse) takes the general path below.
+    let body = response.body.as_slice();
+    if body.starts_with(b"{\"code\":0,") || body.starts_with(b"{\"code\": 0,") {
+        if let Ok(out) = serde_json::from_slice(body) {
+            return Ok(out);
+        }
+    }
     // Read only the envelope's head first; a success is then parsed straight into the typed output.
     let head: Head<'_> = serde_json::from_slice(&response.body).map_err(|e| {
         Error::unparsable(

@@ -54,3 +54,4 @@ mod mac;
 mod params;
 mod sink;
 pub mod tencent_v2;
+pub mod timestamp;

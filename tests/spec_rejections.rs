@@ -57,6 +57,7 @@ errors:
     status: [404]
     message: The thing does not exist.
     not_found: true
+    hint: "No such thing: check the ID and the region."
     source: doc
 "#;
 
@@ -164,7 +165,9 @@ fn rejects_a_duplicate_parameter() {
 
 #[test]
 fn rejects_a_duplicate_error_code() {
-    let op = format!("{OP}  - code: Thing.NotFound\n    status: [400]\n    source: doc\n");
+    let op = format!(
+        "{OP}  - code: Thing.NotFound\n    status: [400]\n    hint: Try again.\n    source: doc\n"
+    );
     let (dir, result) = load(API, &op);
     let errors = result.expect_err("duplicate code");
     let second = op
@@ -264,7 +267,7 @@ fn rejects_an_unknown_source() {
 #[test]
 fn rejects_a_completion_that_polls_an_unknown_operation() {
     let op = format!(
-        "{OP}completion:\n  asynchronous: true\n  description: {{en: waits}}\n  source: doc\n  poll:\n    operation: DescribeThing\n    input: {{ThingId: request.ThingId}}\n    acceptors:\n      - {{state: success, error: not_found}}\n"
+        "{OP}completion:\n  asynchronous: true\n  description: {{en: waits}}\n  hint: Waits.\n  source: doc\n  poll:\n    operation: DescribeThing\n    input: {{ThingId: request.ThingId}}\n    acceptors:\n      - {{state: success, error: not_found}}\n"
     );
     let (dir, result) = load(API, &op);
     let errors = result.expect_err("unknown poll");
@@ -274,6 +277,58 @@ fn rejects_a_completion_that_polls_an_unknown_operation() {
         "DeleteThing.yaml",
         line_of(&op, "operation: DescribeThing"),
         "not an operation of this API",
+    );
+}
+
+#[test]
+fn rejects_an_error_without_a_hint() {
+    let op = OP.replace(
+        "    hint: \"No such thing: check the ID and the region.\"\n",
+        "",
+    );
+    let (dir, result) = load(API, &op);
+    let errors = result.expect_err("no hint");
+    assert_rejected(
+        dir.path(),
+        &errors,
+        "DeleteThing.yaml",
+        line_of(&op, "code: Thing.NotFound"),
+        "missing field `hint`",
+    );
+}
+
+#[test]
+fn rejects_a_hint_that_cites_a_source_or_is_empty() {
+    for (hint, needle) in [
+        ("\"Check the ID (doc says so).\"", "names the source `doc`"),
+        ("\" \"", "`hint` is empty"),
+    ] {
+        let op = OP.replace("\"No such thing: check the ID and the region.\"", hint);
+        let (dir, result) = load(API, &op);
+        let errors = result.expect_err("bad hint");
+        assert_rejected(
+            dir.path(),
+            &errors,
+            "DeleteThing.yaml",
+            line_of(&op, "code: Thing.NotFound"),
+            needle,
+        );
+    }
+}
+
+#[test]
+fn rejects_a_completion_without_a_hint() {
+    let op = format!(
+        "{OP}completion:\n  asynchronous: true\n  description: {{en: waits}}\n  source: doc\n  poll:\n    operation: DeleteThing\n    input: {{RegionId: request.RegionId, ThingId: request.ThingId}}\n    acceptors:\n      - {{state: success, error: not_found}}\n"
+    );
+    let (dir, result) = load(API, &op);
+    let errors = result.expect_err("completion without hint");
+    assert_rejected(
+        dir.path(),
+        &errors,
+        "DeleteThing.yaml",
+        line_of(&op, "  asynchronous: true"),
+        "missing field `hint`",
     );
 }
 

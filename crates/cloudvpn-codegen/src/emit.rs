@@ -79,6 +79,7 @@ pub fn documented_error(e: &ErrorIr) -> TokenStream {
     let statuses = e.statuses.iter().map(|s| Literal::u16_unsuffixed(*s));
     let message = &e.message;
     let description = &e.description;
+    let hint = &e.hint;
     let (retryable, throttling, not_found) = (e.retryable, e.throttling, e.not_found);
     let envelope = opt_num(e.envelope_code, Literal::i64_unsuffixed);
     quote! {
@@ -88,6 +89,7 @@ pub fn documented_error(e: &ErrorIr) -> TokenStream {
             statuses: &[#(#statuses),*],
             message: #message,
             description: #description,
+            hint: #hint,
             retryable: #retryable,
             throttling: #throttling,
             not_found: #not_found,
@@ -268,6 +270,7 @@ fn operation_meta(op: &OpIr) -> TokenStream {
         let (required, region) = (p.required, p.region);
         let example = opt_str(&p.example);
         let description = &p.doc;
+        let help = &p.help;
         let constraints = constraints(&p.constraints);
         quote! {
             ParamMeta {
@@ -278,6 +281,7 @@ fn operation_meta(op: &OpIr) -> TokenStream {
                 region: #region,
                 example: #example,
                 description: #description,
+                help: #help,
                 constraints: #constraints,
             }
         }
@@ -288,6 +292,7 @@ fn operation_meta(op: &OpIr) -> TokenStream {
         Some(c) => {
             let asynchronous = c.asynchronous;
             let description = &c.description;
+            let hint = &c.hint;
             let poll = &c.poll_action;
             let acceptors = c.acceptors.iter().map(|a| {
                 let state = format_ident!("{}", a.state);
@@ -313,6 +318,7 @@ fn operation_meta(op: &OpIr) -> TokenStream {
                 Some(CompletionMeta {
                     asynchronous: #asynchronous,
                     description: #description,
+                    hint: #hint,
                     poll_action: #poll,
                     acceptors: &[#(#acceptors),*],
                 })
@@ -693,6 +699,9 @@ fn error_enum(op: &OpIr) -> TokenStream {
         }
         if !e.message.is_empty() {
             text.push_str(&format!(": {}", e.message));
+        }
+        if !e.hint.is_empty() {
+            text.push_str(&format!("\n\n{}", e.hint));
         }
         if !e.description.is_empty() {
             text.push_str(&format!("\n\n{}", e.description));

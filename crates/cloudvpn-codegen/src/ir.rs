@@ -124,6 +124,8 @@ pub struct ParamIr {
     pub example: Option<String>,
     /// Doc comment.
     pub doc: String,
+    /// The `--help` line: the spec's `hint`, else the description's first paragraph.
+    pub help: String,
     /// Constraints as (min_length, max_length, ascii, allowed, minimum, maximum).
     pub constraints: ConstraintsIr,
 }
@@ -204,6 +206,8 @@ pub struct ErrorIr {
     pub message: String,
     /// Description (English first).
     pub description: String,
+    /// What a user is told.
+    pub hint: String,
     /// Retryable.
     pub retryable: bool,
     /// Throttling.
@@ -237,6 +241,8 @@ pub struct CompletionIr {
     pub asynchronous: bool,
     /// How completion shows.
     pub description: String,
+    /// What a user is told about waiting.
+    pub hint: String,
     /// The polled action.
     pub poll_action: String,
     /// Every field of the poll request, with where its value comes from.
@@ -392,6 +398,7 @@ fn lower_operation(
         Some(CompletionIr {
             asynchronous: c.asynchronous,
             description: c.description.for_docs(),
+            hint: c.hint.trim().to_owned(),
             poll_action: poll.spec.action.clone(),
             poll_fields: poll
                 .spec
@@ -518,6 +525,10 @@ fn lower_param(p: &cloudvpn_spec::Parameter) -> ParamIr {
         region: p.region,
         example: p.example.as_ref().map(ToString::to_string),
         doc: p.description.for_docs(),
+        help: match &p.hint {
+            Some(hint) => hint.trim().to_owned(),
+            None => first_paragraph(p.description.preferred()).to_owned(),
+        },
         constraints: ConstraintsIr {
             min_length: c.min_length,
             max_length: c.max_length,
@@ -620,9 +631,15 @@ fn lower_error(e: &ErrorSpec) -> ErrorIr {
             .as_ref()
             .map(Text::for_docs)
             .unwrap_or_default(),
+        hint: e.hint.trim().to_owned(),
         retryable: e.retryable,
         throttling: e.throttling,
         not_found: e.not_found,
         envelope_code: e.envelope_code,
     }
+}
+
+/// The first paragraph of a text (up to the first blank line), trimmed.
+fn first_paragraph(text: &str) -> &str {
+    text.split("\n\n").next().unwrap_or(text).trim()
 }

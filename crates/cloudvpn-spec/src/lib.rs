@@ -6,6 +6,7 @@
 //! column, and loading carries on after the first so that one run shows them all.
 
 mod error;
+mod hint;
 mod locate;
 pub mod model;
 mod validate;
@@ -13,6 +14,7 @@ mod validate;
 use std::path::{Path, PathBuf};
 
 pub use error::{SpecError, SpecErrors};
+pub use hint::MAX_HINT_CHARS;
 pub use model::*;
 pub use validate::{pascal_case, resolve_path, snake_case};
 

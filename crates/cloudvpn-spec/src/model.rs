@@ -335,8 +335,12 @@ pub struct Parameter {
     /// The document's example value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<Scalar>,
-    /// The document's description.
+    /// The document's description, with the maintainers' remarks on it.
     pub description: Text,
+    /// The `--help` line, in English, when the description is not fit to show a user as it is (it carries
+    /// remarks on sources, or is too long). Without it the help shows the description's first paragraph.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
     /// Where it is documented.
     pub source: String,
     /// Value constraints.
@@ -416,9 +420,11 @@ pub struct ErrorSpec {
     /// The documented message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// The documented description.
+    /// The documented description, with the maintainers' remarks on where it comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Text>,
+    /// What a user is told: what the error means and what to do next, in English, without provenance.
+    pub hint: String,
     /// Whether retrying the same call may succeed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub retryable: bool,
@@ -441,8 +447,10 @@ pub struct ErrorSpec {
 pub struct Completion {
     /// Whether the document calls the operation asynchronous.
     pub asynchronous: bool,
-    /// How completion shows.
+    /// How completion shows, and where that is documented (for maintainers).
     pub description: Text,
+    /// What a user is told about waiting: what `--wait` watches, in English, without provenance.
+    pub hint: String,
     /// Where it is documented.
     pub source: String,
     /// The polling recipe.

@@ -121,6 +121,13 @@ impl Ctx<'_, '_> {
         }
     }
 
+    /// Reports everything [`crate::hint::problems`] finds in a hint, at `at`.
+    fn hint(&mut self, hint: &str, at: (usize, usize), owner: &str) {
+        for problem in crate::hint::problems(hint, &self.sources) {
+            self.error_at(at, format!("{owner}: {problem}"));
+        }
+    }
+
     fn errors_list(&mut self, list: &[ErrorSpec], status: ErrorStatus) {
         let mut codes: BTreeMap<&str, &str> = BTreeMap::new();
         let mut variants = BTreeSet::new();
@@ -199,6 +206,8 @@ impl Ctx<'_, '_> {
             if let Some(d) = &e.description {
                 self.text(d, "code", &e.code);
             }
+            let at = self.loc.find("code", &e.code, 0);
+            self.hint(&e.hint, at, &format!("error `{}`", e.code));
         }
     }
 }
@@ -270,6 +279,10 @@ fn parameters(ctx: &mut Ctx<'_, '_>, op: &OperationFile) {
             ctx.error_at(at, format!("duplicate parameter `{}`", p.name));
         }
         *count += 1;
+        if let Some(hint) = &p.hint {
+            let at = ctx.loc.find("name", &p.name, 0);
+            ctx.hint(hint, at, &format!("parameter `{}`", p.name));
+        }
         let rust = p.rust_name.clone().unwrap_or_else(|| snake_case(&p.name));
         if !is_rust_field_name(&rust) {
             let at = ctx.loc.find("name", &p.name, 0);
@@ -450,6 +463,8 @@ fn completion(
     actions: &BTreeMap<&str, &OperationFile>,
 ) {
     ctx.source(&c.source);
+    let at = ctx.loc.find_key("completion");
+    ctx.hint(&c.hint, at, "completion");
     let Some(poll) = actions.get(c.poll.operation.as_str()) else {
         let at = ctx.loc.find("operation", &c.poll.operation, 0);
         let known: Vec<&str> = actions.keys().copied().collect();

@@ -181,8 +181,10 @@ pub struct ParamMeta {
     pub region: bool,
     /// The document's example.
     pub example: Option<&'static str>,
-    /// The document's description (English first).
+    /// The document's description (English first), with the maintainers' remarks on its sources.
     pub description: &'static str,
+    /// The `--help` line for users: the spec's `hint`, else the description's first paragraph.
+    pub help: &'static str,
     /// Value constraints.
     pub constraints: Constraints,
 }
@@ -198,8 +200,11 @@ pub struct DocumentedError {
     pub statuses: &'static [u16],
     /// The documented message.
     pub message: &'static str,
-    /// What it means and what to do (English first).
+    /// The documents' description (English first), with the maintainers' remarks on where it comes from.
+    /// Not meant for users: show [`DocumentedError::hint`].
     pub description: &'static str,
+    /// What it means and what to do next, in English, for users.
+    pub hint: &'static str,
     /// Retrying the same call may succeed.
     pub retryable: bool,
     /// Rate limiting.
@@ -271,8 +276,11 @@ pub struct Acceptor {
 pub struct CompletionMeta {
     /// Whether the document calls the operation asynchronous.
     pub asynchronous: bool,
-    /// How completion shows.
+    /// How completion shows, with the maintainers' remarks on its sources. Not meant for users: show
+    /// [`CompletionMeta::hint`].
     pub description: &'static str,
+    /// What waiting watches, in English, for users.
+    pub hint: &'static str,
     /// The action polled.
     pub poll_action: &'static str,
     /// First match wins; none means poll again.

@@ -24,6 +24,7 @@ pub const META: OperationMeta = OperationMeta {
             region: true,
             example: Some("cn-hangzhou"),
             description: "The region ID of the enhanced VPN gateway. You can call the DescribeRegions operation to obtain the region ID.",
+            help: "The region ID of the enhanced VPN gateway. You can call the DescribeRegions operation to obtain the region ID.",
             constraints: Constraints::NONE,
         },
         ParamMeta {
@@ -34,6 +35,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("02fb3da4-130e-11e9-8e44-0016e04115b"),
             description: "The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must make sure that the value is unique among different requests. The token can contain only ASCII characters and cannot exceed 64 characters in length. Note: If you do not specify this parameter, the system automatically uses the RequestId of the request as the ClientToken. The RequestId may be different for each request.",
+            help: "A token that makes the request idempotent: unique per request, at most 64 ASCII characters.",
             constraints: Constraints {
                 max_length: Some(64),
                 ascii: true,
@@ -48,6 +50,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("vpn-bp1q8bgx4xnkm2ogj****"),
             description: "The ID of the enhanced VPN gateway.",
+            help: "The ID of the enhanced VPN gateway.",
             constraints: Constraints::NONE,
         },
     ],
@@ -58,6 +61,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[400],
             message: "The specified service is configuring.",
             description: "Document 001 gives no description. The online Chinese page (reference notes) describes it as \"The specified VPN gateway is being configured.\"; the same code in documents 000/002/003 says to try again later.",
+            hint: "The VPN gateway is busy applying an earlier change. Try again in a minute.",
             retryable: true,
             throttling: false,
             not_found: false,
@@ -69,6 +73,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[400],
             message: "The request processing has failed due to some unknown error, exception or failure.",
             description: "Document 001 gives no description and lists it with HTTP 400 (the common-error table in the reference notes says 500). Marked retryable after the legacy SDK's RetryableNormalErrors (reference notes); Terraform retries it only with a 5xx status.",
+            hint: "The service failed while handling the request. Try again later; if it keeps failing, contact Alibaba Cloud support with the request id.",
             retryable: true,
             throttling: false,
             not_found: false,
@@ -80,6 +85,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[400],
             message: "The eip operate too frequent, TaskConflict.",
             description: "Operations are too frequent and tasks conflict with each other.",
+            hint: "Another operation on this gateway is still running. Wait for it to finish, then try again.",
             retryable: true,
             throttling: false,
             not_found: false,
@@ -91,6 +97,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[400, 404],
             message: "The specified vpn gateway instance id does not exist.",
             description: "The specified VPN gateway does not exist. Check whether the specified VPN gateway is valid. (Listed twice in document 001: with HTTP 400, this message and this description; with HTTP 404, the same message and no description.)",
+            hint: "No VPN gateway with this ID exists in this region, or it is already deleted: check the ID and the region (--region).",
             retryable: false,
             throttling: false,
             not_found: true,
@@ -102,6 +109,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[400],
             message: "There are vpn connections on specified vpn gateway not deleted.",
             description: "The error message returned because VPN connections to the specified vpn gateway are not deleted.",
+            hint: "The gateway still has IPsec connections. Delete them first, or run `cloudvpn teardown alibaba --vpn-gateway-id <ID>` to delete the gateway with its connections.",
             retryable: false,
             throttling: false,
             not_found: false,
@@ -113,6 +121,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[403],
             message: "User not authorized to operate on the specified resource as your account is created by another user.",
             description: "The error message returned because you are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.",
+            hint: "This RAM user may not operate on the resource. Ask the account's administrator to grant the permission, or use a key that has it.",
             retryable: false,
             throttling: false,
             not_found: false,
@@ -124,6 +133,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[403],
             message: "User not authorized to operate on the specified resource.",
             description: "You do not have the permissions to manage the specified resource. Apply for the permissions and try again.",
+            hint: "Your key may not operate on this resource. Ask the account's administrator to grant the permission, or submit a ticket to Alibaba Cloud.",
             retryable: false,
             throttling: false,
             not_found: false,
@@ -135,6 +145,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[403],
             message: "Forbidden to release a prepaid instance within validity period",
             description: "Document 001 gives no description (document 000 says a prepaid instance cannot be released within its term).",
+            hint: "A prepaid (subscription) gateway cannot be deleted before its term ends. Wait until the subscription expires, or unsubscribe it in the console.",
             retryable: false,
             throttling: false,
             not_found: false,
@@ -144,6 +155,7 @@ pub const META: OperationMeta = OperationMeta {
     completion: Some(CompletionMeta {
         asynchronous: false,
         description: "Document 001 does not call the deletion asynchronous. Terraform (resource_alicloud_vpn_gateway_enhanced_vpn_gateway.go) waits after the call until DescribeVpnGateways, filtered by RegionId and VpnGatewayId, answers TotalCount 0 (target \"0\" on $.TotalCount, 5 s delay, 5 minutes default timeout); any other answer means poll again.",
+        hint: "The gateway is deleted once DescribeVpnGateways no longer lists it.",
         poll_action: "DescribeVpnGateways",
         acceptors: &[
             Acceptor {
@@ -245,101 +257,151 @@ pub struct DeleteEnhancedVpnGatewayResponse {
 pub enum DeleteEnhancedVpnGatewayError {
     /// `VpnGateway.Configuring`, HTTP 400: The specified service is configuring.
     ///
+    /// The VPN gateway is busy applying an earlier change. Try again in a minute.
+    ///
     /// Document 001 gives no description. The online Chinese page (reference notes) describes it as "The specified VPN gateway is being configured."; the same code in documents 000/002/003 says to try again later.
     VpnGatewayConfiguring(ErrorInfo),
     /// `InternalError`, HTTP 400: The request processing has failed due to some unknown error, exception or failure.
+    ///
+    /// The service failed while handling the request. Try again later; if it keeps failing, contact Alibaba Cloud support with the request id.
     ///
     /// Document 001 gives no description and lists it with HTTP 400 (the common-error table in the reference notes says 500). Marked retryable after the legacy SDK's RetryableNormalErrors (reference notes); Terraform retries it only with a 5xx status.
     InternalError(ErrorInfo),
     /// `TaskConflict`, HTTP 400: The eip operate too frequent, TaskConflict.
     ///
+    /// Another operation on this gateway is still running. Wait for it to finish, then try again.
+    ///
     /// Operations are too frequent and tasks conflict with each other.
     TaskConflict(ErrorInfo),
     /// `InvalidVpnGatewayInstanceId.NotFound`, HTTP 400 or 404: The specified vpn gateway instance id does not exist.
+    ///
+    /// No VPN gateway with this ID exists in this region, or it is already deleted: check the ID and the region (--region).
     ///
     /// The specified VPN gateway does not exist. Check whether the specified VPN gateway is valid. (Listed twice in document 001: with HTTP 400, this message and this description; with HTTP 404, the same message and no description.)
     InvalidVpnGatewayInstanceIdNotFound(ErrorInfo),
     /// `VpnDependencyViolation.VpnConnection`, HTTP 400: There are vpn connections on specified vpn gateway not deleted.
     ///
+    /// The gateway still has IPsec connections. Delete them first, or run `cloudvpn teardown alibaba --vpn-gateway-id <ID>` to delete the gateway with its connections.
+    ///
     /// The error message returned because VPN connections to the specified vpn gateway are not deleted.
     VpnDependencyViolationVpnConnection(ErrorInfo),
     /// `Forbidden.SubUser` (also spelled `Forbbiden.SubUser`), HTTP 403: User not authorized to operate on the specified resource as your account is created by another user.
+    ///
+    /// This RAM user may not operate on the resource. Ask the account's administrator to grant the permission, or use a key that has it.
     ///
     /// The error message returned because you are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     ForbiddenSubUser(ErrorInfo),
     /// `Forbidden`, HTTP 403: User not authorized to operate on the specified resource.
     ///
+    /// Your key may not operate on this resource. Ask the account's administrator to grant the permission, or submit a ticket to Alibaba Cloud.
+    ///
     /// You do not have the permissions to manage the specified resource. Apply for the permissions and try again.
     Forbidden(ErrorInfo),
     /// `ForbiddenRelease`, HTTP 403: Forbidden to release a prepaid instance within validity period
+    ///
+    /// A prepaid (subscription) gateway cannot be deleted before its term ends. Wait until the subscription expires, or unsubscribe it in the console.
     ///
     /// Document 001 gives no description (document 000 says a prepaid instance cannot be released within its term).
     ForbiddenRelease(ErrorInfo),
     /// `SignatureDoesNotMatch`, HTTP 400: Specified signature is not matched with our calculation. server string to sign is:<sts>
     ///
+    /// The request's signature does not match: the AccessKey secret is probably wrong. Check the secret of the key in use.
+    ///
     /// The signature does not verify. Confidence: source (the legacy SDK's code checks for HTTP 400 and compares the text after ':' with its own StringToSign; if they match it reports InvalidAccessKeySecret instead).
     SignatureDoesNotMatch(ErrorInfo),
     /// `IncompleteSignature`, HTTP 400: The request signature does not conform to Aliyun standards. server string to sign is:…
+    ///
+    /// The service could not read the request's signature. Check the AccessKey pair in use; if it is right, report this as a cloudvpn bug with the request id.
     ///
     /// Confidence: source (Alibaba .NET SDK unit test).
     IncompleteSignature(ErrorInfo),
     /// `SignatureNonceUsed`, HTTP 400: Specified signature nonce was used already.
     ///
+    /// The service saw this request's nonce before and refused it as a replay. Run the command again; every attempt gets a fresh nonce.
+    ///
     /// The SignatureNonce was used before (replay). Confidence: source (SLB error table).
     SignatureNonceUsed(ErrorInfo),
     /// `InvalidTimeStamp.Expired`, HTTP 400: Specified time stamp or date value is expired.
+    ///
+    /// The request's time is more than 15 minutes away from the service's clock. Correct this machine's clock (for example with NTP) and try again.
     ///
     /// The Timestamp is more than 15 minutes (UTC) from the server's clock. Confidence: source (documents and user reports of "Status Code: 400").
     InvalidTimeStampExpired(ErrorInfo),
     /// `InvalidTimeStamp.Format`, HTTP 400: Specified time stamp or date value is not well formatted.
     ///
+    /// The service could not read the request's time. Check this machine's clock; if it is right, report this as a cloudvpn bug with the request id.
+    ///
     /// Confidence: unverified (status and message).
     InvalidTimeStampFormat(ErrorInfo),
     /// `InvalidAccessKeyId.NotFound`, HTTP 404: Specified access key is not found.
+    ///
+    /// The service does not know this AccessKey ID. Check the key ID in your environment variables or profile, and that the key still exists.
     ///
     /// Confidence: unverified. The KMS common-error table says 404; third-party mocks vary (400/401/403).
     InvalidAccessKeyIdNotFound(ErrorInfo),
     /// `InvalidAccessKeyId.Inactive`, HTTP 400: Specified access key is disabled.
     ///
+    /// This AccessKey is disabled. Enable it in the RAM console, or use another key.
+    ///
     /// Confidence: unverified.
     InvalidAccessKeyIdInactive(ErrorInfo),
     /// `MissingParameter`, HTTP 400: The input parameter "X" that is mandatory for processing this request is not supplied.
+    ///
+    /// A required parameter is missing; the message names it. Add the matching flag and try again.
     ///
     /// A required parameter is missing (X is its name). Confidence: source (copy of the old common-error table).
     MissingParameter(ErrorInfo),
     /// `InvalidParameter`, HTTP 400
     ///
+    /// A parameter value was refused; the message says which one. Correct the value and try again.
+    ///
     /// A parameter is invalid. The reference table gives no message and no confidence remark for this row.
     InvalidParameter(ErrorInfo),
     /// `InvalidAction.NotFound`, HTTP 400 or 404: Specified api is not found, please check your url and method.
+    ///
+    /// The service does not offer this operation at this endpoint. Check --endpoint and the region.
     ///
     /// The Action is unknown. Status 400 (some documents say 404). Confidence: source (BSS document example).
     InvalidActionNotFound(ErrorInfo),
     /// `InvalidVersion`, HTTP 400: Specified parameter Version is not valid.
     ///
+    /// The service does not accept this API version at this endpoint. Check --endpoint.
+    ///
     /// Confidence: source.
     InvalidVersion(ErrorInfo),
     /// `Throttling`, HTTP 400: Request was denied due to request throttling.
+    ///
+    /// Too many requests in a short time. Wait a moment and try again.
     ///
     /// Status unverified. The legacy SDK's retry_config.json lists Throttling as a retryable throttling error; Terraform's NeedRetry retries every code matching the regex Throttling.
     Throttling(ErrorInfo),
     /// `Throttling.User`, HTTP 400: Request was denied due to user flow control.
     ///
+    /// Your account sent too many requests in a short time. Wait a moment and try again.
+    ///
     /// Status unverified. Terraform's NeedRetry retries it (regex Throttling).
     ThrottlingUser(ErrorInfo),
     /// `Throttling.Api`, HTTP 400: Request was denied due to api flow control.
+    ///
+    /// This operation received too many requests in a short time. Wait a moment and try again.
     ///
     /// Status unverified. Terraform's NeedRetry retries it (regex Throttling).
     ThrottlingApi(ErrorInfo),
     /// `ServiceUnavailable`, HTTP 503: The request has failed due to a temporary failure of the server.
     ///
+    /// The service is temporarily unavailable. Try again in a few minutes.
+    ///
     /// Confidence: unverified. Retried by the legacy SDK (RetryableNormalErrors, and any 500/502/503/504) and by Terraform's NeedRetry (the code, and any HTTP 5xx).
     ServiceUnavailable(ErrorInfo),
     /// `Forbidden.RAM`, HTTP 403
     ///
+    /// RAM denied the call: the key has no permission for this operation. Ask the account's administrator to grant it.
+    ///
     /// RAM denied the call. Confidence: unverified; shares one row with NoPermission in the reference table, no message given. A 403 RAM error may carry an AccessDeniedDetail object (field names unverified).
     ForbiddenRAM(ErrorInfo),
     /// `NoPermission`, HTTP 403
+    ///
+    /// The key has no permission for this operation. Ask the account's administrator to grant it in RAM.
     ///
     /// RAM denied the call. Confidence: unverified; shares one row with Forbidden.RAM in the reference table, no message given. May carry an AccessDeniedDetail object (field names unverified).
     NoPermission(ErrorInfo),

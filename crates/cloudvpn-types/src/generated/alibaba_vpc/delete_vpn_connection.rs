@@ -24,6 +24,7 @@ pub const META: OperationMeta = OperationMeta {
             region: true,
             example: Some("cn-hangzhou"),
             description: "The region ID of the IPsec-VPN connection. You can call the DescribeRegions operation to query the most recent region list. [doc-003 wording; doc-002 says: The ID of the region where the IPsec-VPN connection is created. You can call the DescribeRegions operation to query region IDs.]",
+            help: "The region of the IPsec-VPN connection.",
             constraints: Constraints::NONE,
         },
         ParamMeta {
@@ -34,6 +35,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("vco-bp1bbi27hojx80nck****"),
             description: "The ID of the IPsec-VPN connection. (Same in doc-002 and doc-003.)",
+            help: "The ID of the IPsec-VPN connection.",
             constraints: Constraints::NONE,
         },
         ParamMeta {
@@ -44,6 +46,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("02fb3da4-130e-11e9-8e44-0016e04115b"),
             description: "The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must ensure that it is unique among different requests. The token can only contain ASCII characters and cannot exceed 64 characters in length. [doc-002 wording; the 64-character limit (max_length) comes from doc-002 only. doc-003 says: You can use the client to generate the value, but you must make sure that it is unique among different requests. The client token can contain only ASCII characters. Note: If you do not set this parameter, the system automatically uses RequestId as ClientToken. RequestId of each API request may be different.]",
+            help: "A token that makes the request idempotent: unique per request, at most 64 ASCII characters.",
             constraints: Constraints {
                 max_length: Some(64),
                 ascii: true,
@@ -58,6 +61,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[400],
             message: "The specified service is configuring.",
             description: "The error message returned because the specified service is being configured. Try again later. (Same in doc-002 and doc-003; Terraform retries it.)",
+            hint: "The VPN gateway is busy applying an earlier change. Try again in a minute.",
             retryable: true,
             throttling: false,
             not_found: false,
@@ -69,6 +73,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[403],
             message: "User not authorized to operate on the specified resource as your account is created by another user.",
             description: "The error message returned because you are unauthorized to perform this operation on the specified resource. Apply for the required permissions and try again. [doc-003 wording; doc-002: ...unauthorized to perform the operation on the specified resource. Apply for the permissions and try again.]",
+            hint: "This RAM user may not operate on the resource. Ask the account's administrator to grant the permission, or use a key that has it.",
             retryable: false,
             throttling: false,
             not_found: false,
@@ -80,6 +85,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[403],
             message: "User not authorized to operate on the specified resource.",
             description: "The error message returned because you are unauthorized to perform this operation on the specified resource. Apply for the required permissions and try again. [doc-003 wording; doc-002: The error message returned because you are unauthorized to perform the operation on the specified resource. To acquire the required permissions, submit a ticket.]",
+            hint: "Your key may not operate on this resource. Ask the account's administrator to grant the permission, or submit a ticket to Alibaba Cloud.",
             retryable: false,
             throttling: false,
             not_found: false,
@@ -91,6 +97,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[404],
             message: "The specified vpn connection instance id does not exist.",
             description: "The error message returned because the specified IPsec-VPN connection does not exist. Check whether the ID of the IPsec-VPN connection is valid. [doc-003 wording; doc-002: ...You must check whether the ID of the IPsec-VPN connection is valid.]",
+            hint: "No IPsec-VPN connection with this ID exists in this region, or it is already deleted: check the ID and the region (--region).",
             retryable: false,
             throttling: false,
             not_found: true,
@@ -102,6 +109,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[400],
             message: "",
             description: "Not in either document. Terraform (resource_alicloud_vpn_connection.go) retries DeleteVpnConnection on this code. No message is known; the HTTP status 400 is assumed (unverified), by analogy with VpnGateway.Configuring.",
+            hint: "The VPN gateway's appliance is busy applying an earlier change. Try again in a minute.",
             retryable: true,
             throttling: false,
             not_found: false,
@@ -113,6 +121,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[400],
             message: "",
             description: "Not in either document. Terraform retries DeleteVpnConnection on this code (presumably the refusal of repeated deletes on the same gateway that doc-003 describes). No message is known; the HTTP status 400 is assumed (unverified).",
+            hint: "Another task on this VPN gateway is still running, such as an earlier deletion. Wait for it to finish, then try again.",
             retryable: true,
             throttling: false,
             not_found: false,
@@ -124,6 +133,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[400],
             message: "",
             description: "Not in either document. Terraform retries DeleteVpnConnection on this code. No message is known; the HTTP status 400 is assumed (unverified).",
+            hint: "The IPsec-VPN connection is busy applying an earlier change. Try again in a minute.",
             retryable: true,
             throttling: false,
             not_found: false,
@@ -133,6 +143,7 @@ pub const META: OperationMeta = OperationMeta {
     completion: Some(CompletionMeta {
         asynchronous: true,
         description: "Document 003 declares the operation asynchronous and says to watch the VPN gateway with DescribeVpnGateway: updating while the connection is being deleted, active once it is deleted (document 002 says nothing about it). Terraform instead waits until DescribeVpnConnection answers InvalidVpnConnectionInstanceId.NotFound (5 s delay, 5 minutes), which is the recipe below: not found means done, any successful answer means poll again.",
+        hint: "The deletion continues after the call returns; it is complete once DescribeVpnConnection no longer finds the connection.",
         poll_action: "DescribeVpnConnection",
         acceptors: &[
             Acceptor {
@@ -234,101 +245,151 @@ pub struct DeleteVpnConnectionResponse {
 pub enum DeleteVpnConnectionError {
     /// `VpnGateway.Configuring`, HTTP 400: The specified service is configuring.
     ///
+    /// The VPN gateway is busy applying an earlier change. Try again in a minute.
+    ///
     /// The error message returned because the specified service is being configured. Try again later. (Same in doc-002 and doc-003; Terraform retries it.)
     VpnGatewayConfiguring(ErrorInfo),
     /// `Forbbiden.SubUser` (also spelled `Forbidden.SubUser`), HTTP 403: User not authorized to operate on the specified resource as your account is created by another user.
+    ///
+    /// This RAM user may not operate on the resource. Ask the account's administrator to grant the permission, or use a key that has it.
     ///
     /// The error message returned because you are unauthorized to perform this operation on the specified resource. Apply for the required permissions and try again. [doc-003 wording; doc-002: ...unauthorized to perform the operation on the specified resource. Apply for the permissions and try again.]
     ForbiddenSubUser(ErrorInfo),
     /// `Forbidden`, HTTP 403: User not authorized to operate on the specified resource.
     ///
+    /// Your key may not operate on this resource. Ask the account's administrator to grant the permission, or submit a ticket to Alibaba Cloud.
+    ///
     /// The error message returned because you are unauthorized to perform this operation on the specified resource. Apply for the required permissions and try again. [doc-003 wording; doc-002: The error message returned because you are unauthorized to perform the operation on the specified resource. To acquire the required permissions, submit a ticket.]
     Forbidden(ErrorInfo),
     /// `InvalidVpnConnectionInstanceId.NotFound`, HTTP 404: The specified vpn connection instance id does not exist.
+    ///
+    /// No IPsec-VPN connection with this ID exists in this region, or it is already deleted: check the ID and the region (--region).
     ///
     /// The error message returned because the specified IPsec-VPN connection does not exist. Check whether the ID of the IPsec-VPN connection is valid. [doc-003 wording; doc-002: ...You must check whether the ID of the IPsec-VPN connection is valid.]
     InvalidVpnConnectionInstanceIdNotFound(ErrorInfo),
     /// `Appliance.Configuring`, HTTP 400
     ///
+    /// The VPN gateway's appliance is busy applying an earlier change. Try again in a minute.
+    ///
     /// Not in either document. Terraform (resource_alicloud_vpn_connection.go) retries DeleteVpnConnection on this code. No message is known; the HTTP status 400 is assumed (unverified), by analogy with VpnGateway.Configuring.
     ApplianceConfiguring(ErrorInfo),
     /// `VpnTask.CONFLICT`, HTTP 400
+    ///
+    /// Another task on this VPN gateway is still running, such as an earlier deletion. Wait for it to finish, then try again.
     ///
     /// Not in either document. Terraform retries DeleteVpnConnection on this code (presumably the refusal of repeated deletes on the same gateway that doc-003 describes). No message is known; the HTTP status 400 is assumed (unverified).
     VpnTaskCONFLICT(ErrorInfo),
     /// `VpnConnection.Configuring`, HTTP 400
     ///
+    /// The IPsec-VPN connection is busy applying an earlier change. Try again in a minute.
+    ///
     /// Not in either document. Terraform retries DeleteVpnConnection on this code. No message is known; the HTTP status 400 is assumed (unverified).
     VpnConnectionConfiguring(ErrorInfo),
     /// `SignatureDoesNotMatch`, HTTP 400: Specified signature is not matched with our calculation. server string to sign is:<sts>
+    ///
+    /// The request's signature does not match: the AccessKey secret is probably wrong. Check the secret of the key in use.
     ///
     /// The signature does not verify. Confidence: source (the legacy SDK's code checks for HTTP 400 and compares the text after ':' with its own StringToSign; if they match it reports InvalidAccessKeySecret instead).
     SignatureDoesNotMatch(ErrorInfo),
     /// `IncompleteSignature`, HTTP 400: The request signature does not conform to Aliyun standards. server string to sign is:…
     ///
+    /// The service could not read the request's signature. Check the AccessKey pair in use; if it is right, report this as a cloudvpn bug with the request id.
+    ///
     /// Confidence: source (Alibaba .NET SDK unit test).
     IncompleteSignature(ErrorInfo),
     /// `SignatureNonceUsed`, HTTP 400: Specified signature nonce was used already.
+    ///
+    /// The service saw this request's nonce before and refused it as a replay. Run the command again; every attempt gets a fresh nonce.
     ///
     /// The SignatureNonce was used before (replay). Confidence: source (SLB error table).
     SignatureNonceUsed(ErrorInfo),
     /// `InvalidTimeStamp.Expired`, HTTP 400: Specified time stamp or date value is expired.
     ///
+    /// The request's time is more than 15 minutes away from the service's clock. Correct this machine's clock (for example with NTP) and try again.
+    ///
     /// The Timestamp is more than 15 minutes (UTC) from the server's clock. Confidence: source (documents and user reports of "Status Code: 400").
     InvalidTimeStampExpired(ErrorInfo),
     /// `InvalidTimeStamp.Format`, HTTP 400: Specified time stamp or date value is not well formatted.
+    ///
+    /// The service could not read the request's time. Check this machine's clock; if it is right, report this as a cloudvpn bug with the request id.
     ///
     /// Confidence: unverified (status and message).
     InvalidTimeStampFormat(ErrorInfo),
     /// `InvalidAccessKeyId.NotFound`, HTTP 404: Specified access key is not found.
     ///
+    /// The service does not know this AccessKey ID. Check the key ID in your environment variables or profile, and that the key still exists.
+    ///
     /// Confidence: unverified. The KMS common-error table says 404; third-party mocks vary (400/401/403).
     InvalidAccessKeyIdNotFound(ErrorInfo),
     /// `InvalidAccessKeyId.Inactive`, HTTP 400: Specified access key is disabled.
+    ///
+    /// This AccessKey is disabled. Enable it in the RAM console, or use another key.
     ///
     /// Confidence: unverified.
     InvalidAccessKeyIdInactive(ErrorInfo),
     /// `MissingParameter`, HTTP 400: The input parameter "X" that is mandatory for processing this request is not supplied.
     ///
+    /// A required parameter is missing; the message names it. Add the matching flag and try again.
+    ///
     /// A required parameter is missing (X is its name). Confidence: source (copy of the old common-error table).
     MissingParameter(ErrorInfo),
     /// `InvalidParameter`, HTTP 400
+    ///
+    /// A parameter value was refused; the message says which one. Correct the value and try again.
     ///
     /// A parameter is invalid. The reference table gives no message and no confidence remark for this row.
     InvalidParameter(ErrorInfo),
     /// `InvalidAction.NotFound`, HTTP 400 or 404: Specified api is not found, please check your url and method.
     ///
+    /// The service does not offer this operation at this endpoint. Check --endpoint and the region.
+    ///
     /// The Action is unknown. Status 400 (some documents say 404). Confidence: source (BSS document example).
     InvalidActionNotFound(ErrorInfo),
     /// `InvalidVersion`, HTTP 400: Specified parameter Version is not valid.
+    ///
+    /// The service does not accept this API version at this endpoint. Check --endpoint.
     ///
     /// Confidence: source.
     InvalidVersion(ErrorInfo),
     /// `Throttling`, HTTP 400: Request was denied due to request throttling.
     ///
+    /// Too many requests in a short time. Wait a moment and try again.
+    ///
     /// Status unverified. The legacy SDK's retry_config.json lists Throttling as a retryable throttling error; Terraform's NeedRetry retries every code matching the regex Throttling.
     Throttling(ErrorInfo),
     /// `Throttling.User`, HTTP 400: Request was denied due to user flow control.
+    ///
+    /// Your account sent too many requests in a short time. Wait a moment and try again.
     ///
     /// Status unverified. Terraform's NeedRetry retries it (regex Throttling).
     ThrottlingUser(ErrorInfo),
     /// `Throttling.Api`, HTTP 400: Request was denied due to api flow control.
     ///
+    /// This operation received too many requests in a short time. Wait a moment and try again.
+    ///
     /// Status unverified. Terraform's NeedRetry retries it (regex Throttling).
     ThrottlingApi(ErrorInfo),
     /// `ServiceUnavailable`, HTTP 503: The request has failed due to a temporary failure of the server.
+    ///
+    /// The service is temporarily unavailable. Try again in a few minutes.
     ///
     /// Confidence: unverified. Retried by the legacy SDK (RetryableNormalErrors, and any 500/502/503/504) and by Terraform's NeedRetry (the code, and any HTTP 5xx).
     ServiceUnavailable(ErrorInfo),
     /// `InternalError`, HTTP 500: The request processing has failed due to some unknown error, exception or failure.
     ///
+    /// The service failed while handling the request. Try again later; if it keeps failing, contact Alibaba Cloud support with the request id.
+    ///
     /// Status 500 in the reference table; the VPC DeleteEnhancedVpnGateway document (001) lists it with 400. Retried by the legacy SDK (RetryableNormalErrors, and HTTP 500); Terraform retries it only when the status is 5xx.
     InternalError(ErrorInfo),
     /// `Forbidden.RAM`, HTTP 403
     ///
+    /// RAM denied the call: the key has no permission for this operation. Ask the account's administrator to grant it.
+    ///
     /// RAM denied the call. Confidence: unverified; shares one row with NoPermission in the reference table, no message given. A 403 RAM error may carry an AccessDeniedDetail object (field names unverified).
     ForbiddenRAM(ErrorInfo),
     /// `NoPermission`, HTTP 403
+    ///
+    /// The key has no permission for this operation. Ask the account's administrator to grant it in RAM.
     ///
     /// RAM denied the call. Confidence: unverified; shares one row with Forbidden.RAM in the reference table, no message given. May carry an AccessDeniedDetail object (field names unverified).
     NoPermission(ErrorInfo),

@@ -24,6 +24,7 @@ pub const META: OperationMeta = OperationMeta {
             region: true,
             example: Some("cn-hangzhou"),
             description: "The region of the VPN gateway. Call DescribeRegions to obtain region IDs.\n\nVPN网关实例所在的地域。您可以通过调用DescribeRegions接口获取地域ID。",
+            help: "The region of the VPN gateway. Call DescribeRegions to obtain region IDs.",
             constraints: Constraints::NONE,
         },
         ParamMeta {
@@ -34,6 +35,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("vpn-bp1q8bgx4xnkm2ogj0fiu"),
             description: "The ID of the VPN gateway.\n\nVPN网关实例的ID。",
+            help: "The ID of the VPN gateway.",
             constraints: Constraints::NONE,
         },
         ParamMeta {
@@ -44,6 +46,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("02fb3da4-130e-11e9-8e44-0016e04115b"),
             description: "A client token that makes the request idempotent. Generate it on the client; it must be unique across requests and at most 64 ASCII characters.\n\n客户端token，用于保证请求的幂等性。 由客户端生成该参数值，要保证在不同请求间唯一，最大不值过64个 ASCII 字符。",
+            help: "A client token that makes the request idempotent. Generate it on the client; it must be unique across requests and at most 64 ASCII characters.",
             constraints: Constraints {
                 max_length: Some(64),
                 ascii: true,
@@ -58,6 +61,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[403],
             message: "User not authorized to operate on the specified resource as your account is created by another user.",
             description: "You are not authorized to operate on this resource. Request the permission and try again.\n\n您没有权限操作该资源，请您申请操作权限后再试。",
+            hint: "This RAM user may not operate on the resource. Ask the account's administrator to grant the permission, or use a key that has it.",
             retryable: false,
             throttling: false,
             not_found: false,
@@ -69,6 +73,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[403],
             message: "User not authorized to operate on the specified resource.",
             description: "You are not authorized to operate on the specified resource. Submit a ticket.\n\n您没有权限操作指定资源，请提交工单咨询。",
+            hint: "Your key may not operate on this resource. Ask the account's administrator to grant the permission, or submit a ticket to Alibaba Cloud.",
             retryable: false,
             throttling: false,
             not_found: false,
@@ -80,6 +85,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[404],
             message: "The specified vpn gateway instance id does not exist.",
             description: "The specified VPN gateway does not exist. Check that the VPN gateway ID is correct.\n\n指定的 VPN 网关不存在，请您检查 VPN 网关是否正确。",
+            hint: "No VPN gateway with this ID exists in this region, or it is already deleted: check the ID and the region (--region).",
             retryable: false,
             throttling: false,
             not_found: true,
@@ -91,6 +97,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[403],
             message: "Forbidden to release a prepaid instance within validity period",
             description: "A prepaid instance cannot be released within its subscription term.\n\n不允许在合同期内释放预付费实例。",
+            hint: "A prepaid (subscription) gateway cannot be deleted before its term ends. Wait until the subscription expires, or unsubscribe it in the console.",
             retryable: false,
             throttling: false,
             not_found: false,
@@ -102,6 +109,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[400],
             message: "The specified service is configuring.",
             description: "The service is being configured. Try again later.\n\n服务正在配置中，请您稍后再试。",
+            hint: "The VPN gateway is busy applying an earlier change. Try again in a minute.",
             retryable: true,
             throttling: false,
             not_found: false,
@@ -113,6 +121,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[400],
             message: "There are vpn connections on specified customer gateway not deleted.",
             description: "The gateway still has IPsec connections. Listed in the current online error table (read in the reference notes), not in document 000; document 000 states the rule in its note.",
+            hint: "The gateway still has IPsec connections. Delete them first, or run `cloudvpn teardown alibaba --vpn-gateway-id <ID>` to delete the gateway with its connections.",
             retryable: false,
             throttling: false,
             not_found: false,
@@ -124,6 +133,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[400],
             message: "There is SSL VPN server on specified vpn gateway not deleted.",
             description: "The gateway still has an SSL-VPN server. Listed in the current online error table (reference notes).",
+            hint: "The gateway still has an SSL-VPN server. Delete the SSL-VPN server first, then delete the gateway.",
             retryable: false,
             throttling: false,
             not_found: false,
@@ -133,6 +143,7 @@ pub const META: OperationMeta = OperationMeta {
     completion: Some(CompletionMeta {
         asynchronous: false,
         description: "Document 000 does not call the deletion asynchronous, but the gateway passes through `deleting` before it is gone; Terraform waits until DescribeVpnGateway answers InvalidVpnGatewayInstanceId.NotFound.",
+        hint: "The gateway shows `deleting` for a while; it is gone once DescribeVpnGateway no longer finds it.",
         poll_action: "DescribeVpnGateway",
         acceptors: &[
             Acceptor {
@@ -241,11 +252,15 @@ pub struct DeleteVpnGatewayResponse {
 pub enum DeleteVpnGatewayError {
     /// `Forbbiden.SubUser` (also spelled `Forbidden.SubUser`), HTTP 403: User not authorized to operate on the specified resource as your account is created by another user.
     ///
+    /// This RAM user may not operate on the resource. Ask the account's administrator to grant the permission, or use a key that has it.
+    ///
     /// You are not authorized to operate on this resource. Request the permission and try again.
     ///
     /// 您没有权限操作该资源，请您申请操作权限后再试。
     ForbiddenSubUser(ErrorInfo),
     /// `Forbidden`, HTTP 403: User not authorized to operate on the specified resource.
+    ///
+    /// Your key may not operate on this resource. Ask the account's administrator to grant the permission, or submit a ticket to Alibaba Cloud.
     ///
     /// You are not authorized to operate on the specified resource. Submit a ticket.
     ///
@@ -253,11 +268,15 @@ pub enum DeleteVpnGatewayError {
     Forbidden(ErrorInfo),
     /// `InvalidVpnGatewayInstanceId.NotFound`, HTTP 404: The specified vpn gateway instance id does not exist.
     ///
+    /// No VPN gateway with this ID exists in this region, or it is already deleted: check the ID and the region (--region).
+    ///
     /// The specified VPN gateway does not exist. Check that the VPN gateway ID is correct.
     ///
     /// 指定的 VPN 网关不存在，请您检查 VPN 网关是否正确。
     InvalidVpnGatewayInstanceIdNotFound(ErrorInfo),
     /// `ForbiddenRelease`, HTTP 403: Forbidden to release a prepaid instance within validity period
+    ///
+    /// A prepaid (subscription) gateway cannot be deleted before its term ends. Wait until the subscription expires, or unsubscribe it in the console.
     ///
     /// A prepaid instance cannot be released within its subscription term.
     ///
@@ -265,87 +284,129 @@ pub enum DeleteVpnGatewayError {
     ForbiddenRelease(ErrorInfo),
     /// `VpnGateway.Configuring`, HTTP 400: The specified service is configuring.
     ///
+    /// The VPN gateway is busy applying an earlier change. Try again in a minute.
+    ///
     /// The service is being configured. Try again later.
     ///
     /// 服务正在配置中，请您稍后再试。
     VpnGatewayConfiguring(ErrorInfo),
     /// `DependencyViolation.VpnConnection`, HTTP 400: There are vpn connections on specified customer gateway not deleted.
     ///
+    /// The gateway still has IPsec connections. Delete them first, or run `cloudvpn teardown alibaba --vpn-gateway-id <ID>` to delete the gateway with its connections.
+    ///
     /// The gateway still has IPsec connections. Listed in the current online error table (read in the reference notes), not in document 000; document 000 states the rule in its note.
     DependencyViolationVpnConnection(ErrorInfo),
     /// `DependencyViolation.SslVpnServer`, HTTP 400: There is SSL VPN server on specified vpn gateway not deleted.
+    ///
+    /// The gateway still has an SSL-VPN server. Delete the SSL-VPN server first, then delete the gateway.
     ///
     /// The gateway still has an SSL-VPN server. Listed in the current online error table (reference notes).
     DependencyViolationSslVpnServer(ErrorInfo),
     /// `SignatureDoesNotMatch`, HTTP 400: Specified signature is not matched with our calculation. server string to sign is:<sts>
     ///
+    /// The request's signature does not match: the AccessKey secret is probably wrong. Check the secret of the key in use.
+    ///
     /// The signature does not verify. Confidence: source (the legacy SDK's code checks for HTTP 400 and compares the text after ':' with its own StringToSign; if they match it reports InvalidAccessKeySecret instead).
     SignatureDoesNotMatch(ErrorInfo),
     /// `IncompleteSignature`, HTTP 400: The request signature does not conform to Aliyun standards. server string to sign is:…
+    ///
+    /// The service could not read the request's signature. Check the AccessKey pair in use; if it is right, report this as a cloudvpn bug with the request id.
     ///
     /// Confidence: source (Alibaba .NET SDK unit test).
     IncompleteSignature(ErrorInfo),
     /// `SignatureNonceUsed`, HTTP 400: Specified signature nonce was used already.
     ///
+    /// The service saw this request's nonce before and refused it as a replay. Run the command again; every attempt gets a fresh nonce.
+    ///
     /// The SignatureNonce was used before (replay). Confidence: source (SLB error table).
     SignatureNonceUsed(ErrorInfo),
     /// `InvalidTimeStamp.Expired`, HTTP 400: Specified time stamp or date value is expired.
+    ///
+    /// The request's time is more than 15 minutes away from the service's clock. Correct this machine's clock (for example with NTP) and try again.
     ///
     /// The Timestamp is more than 15 minutes (UTC) from the server's clock. Confidence: source (documents and user reports of "Status Code: 400").
     InvalidTimeStampExpired(ErrorInfo),
     /// `InvalidTimeStamp.Format`, HTTP 400: Specified time stamp or date value is not well formatted.
     ///
+    /// The service could not read the request's time. Check this machine's clock; if it is right, report this as a cloudvpn bug with the request id.
+    ///
     /// Confidence: unverified (status and message).
     InvalidTimeStampFormat(ErrorInfo),
     /// `InvalidAccessKeyId.NotFound`, HTTP 404: Specified access key is not found.
+    ///
+    /// The service does not know this AccessKey ID. Check the key ID in your environment variables or profile, and that the key still exists.
     ///
     /// Confidence: unverified. The KMS common-error table says 404; third-party mocks vary (400/401/403).
     InvalidAccessKeyIdNotFound(ErrorInfo),
     /// `InvalidAccessKeyId.Inactive`, HTTP 400: Specified access key is disabled.
     ///
+    /// This AccessKey is disabled. Enable it in the RAM console, or use another key.
+    ///
     /// Confidence: unverified.
     InvalidAccessKeyIdInactive(ErrorInfo),
     /// `MissingParameter`, HTTP 400: The input parameter "X" that is mandatory for processing this request is not supplied.
+    ///
+    /// A required parameter is missing; the message names it. Add the matching flag and try again.
     ///
     /// A required parameter is missing (X is its name). Confidence: source (copy of the old common-error table).
     MissingParameter(ErrorInfo),
     /// `InvalidParameter`, HTTP 400
     ///
+    /// A parameter value was refused; the message says which one. Correct the value and try again.
+    ///
     /// A parameter is invalid. The reference table gives no message and no confidence remark for this row.
     InvalidParameter(ErrorInfo),
     /// `InvalidAction.NotFound`, HTTP 400 or 404: Specified api is not found, please check your url and method.
+    ///
+    /// The service does not offer this operation at this endpoint. Check --endpoint and the region.
     ///
     /// The Action is unknown. Status 400 (some documents say 404). Confidence: source (BSS document example).
     InvalidActionNotFound(ErrorInfo),
     /// `InvalidVersion`, HTTP 400: Specified parameter Version is not valid.
     ///
+    /// The service does not accept this API version at this endpoint. Check --endpoint.
+    ///
     /// Confidence: source.
     InvalidVersion(ErrorInfo),
     /// `Throttling`, HTTP 400: Request was denied due to request throttling.
+    ///
+    /// Too many requests in a short time. Wait a moment and try again.
     ///
     /// Status unverified. The legacy SDK's retry_config.json lists Throttling as a retryable throttling error; Terraform's NeedRetry retries every code matching the regex Throttling.
     Throttling(ErrorInfo),
     /// `Throttling.User`, HTTP 400: Request was denied due to user flow control.
     ///
+    /// Your account sent too many requests in a short time. Wait a moment and try again.
+    ///
     /// Status unverified. Terraform's NeedRetry retries it (regex Throttling).
     ThrottlingUser(ErrorInfo),
     /// `Throttling.Api`, HTTP 400: Request was denied due to api flow control.
+    ///
+    /// This operation received too many requests in a short time. Wait a moment and try again.
     ///
     /// Status unverified. Terraform's NeedRetry retries it (regex Throttling).
     ThrottlingApi(ErrorInfo),
     /// `ServiceUnavailable`, HTTP 503: The request has failed due to a temporary failure of the server.
     ///
+    /// The service is temporarily unavailable. Try again in a few minutes.
+    ///
     /// Confidence: unverified. Retried by the legacy SDK (RetryableNormalErrors, and any 500/502/503/504) and by Terraform's NeedRetry (the code, and any HTTP 5xx).
     ServiceUnavailable(ErrorInfo),
     /// `InternalError`, HTTP 500: The request processing has failed due to some unknown error, exception or failure.
+    ///
+    /// The service failed while handling the request. Try again later; if it keeps failing, contact Alibaba Cloud support with the request id.
     ///
     /// Status 500 in the reference table; the VPC DeleteEnhancedVpnGateway document (001) lists it with 400. Retried by the legacy SDK (RetryableNormalErrors, and HTTP 500); Terraform retries it only when the status is 5xx.
     InternalError(ErrorInfo),
     /// `Forbidden.RAM`, HTTP 403
     ///
+    /// RAM denied the call: the key has no permission for this operation. Ask the account's administrator to grant it.
+    ///
     /// RAM denied the call. Confidence: unverified; shares one row with NoPermission in the reference table, no message given. A 403 RAM error may carry an AccessDeniedDetail object (field names unverified).
     ForbiddenRAM(ErrorInfo),
     /// `NoPermission`, HTTP 403
+    ///
+    /// The key has no permission for this operation. Ask the account's administrator to grant it in RAM.
     ///
     /// RAM denied the call. Confidence: unverified; shares one row with Forbidden.RAM in the reference table, no message given. May carry an AccessDeniedDetail object (field names unverified).
     NoPermission(ErrorInfo),

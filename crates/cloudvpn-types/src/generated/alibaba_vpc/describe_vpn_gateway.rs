@@ -24,6 +24,7 @@ pub const META: OperationMeta = OperationMeta {
             region: true,
             example: Some("cn-hangzhou"),
             description: "The region ID of the VPN gateway. Call DescribeRegions to obtain region IDs.\n\nVPN 网关所在的地域 ID。您可以通过调用 DescribeRegions 接口获取地域 ID。",
+            help: "The region ID of the VPN gateway. Call DescribeRegions to obtain region IDs.",
             constraints: Constraints::NONE,
         },
         ParamMeta {
@@ -34,6 +35,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("vpn-bp1r3v1xqkl0w519g****"),
             description: "The ID of the VPN gateway.\n\nVPN 网关实例 ID。",
+            help: "The ID of the VPN gateway.",
             constraints: Constraints::NONE,
         },
         ParamMeta {
@@ -44,6 +46,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("true"),
             description: "Whether to include data about pending (not yet effective) orders: false (default) or true.\n\n是否包含未生效的订单数据。取值: false(默认值):不包含未生效的订单数据。true:包含未生效的订单数据。",
+            help: "Whether to include data about pending (not yet effective) orders: false (default) or true.",
             constraints: Constraints::NONE,
         },
     ],
@@ -54,6 +57,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[404],
             message: "The specified vpn gateway instance id does not exist.",
             description: "The VPN gateway does not exist (or no longer exists). Terraform maps this code to \"gone\" and its delete wait ends on it. The HTTP status for this operation is unverified (the reference notes assume 400). 404 is used because the two documents that give a status for this code (000 DeleteVpnGateway: 404; 001 DeleteEnhancedVpnGateway: 400 and 404) both list 404; Terraform matches the code, not the status, so either works for it. The message is taken from those documents.",
+            hint: "No VPN gateway with this ID exists in this region, or it is already deleted: check the ID and the region (--region).",
             retryable: false,
             throttling: false,
             not_found: true,
@@ -479,77 +483,115 @@ pub struct DescribeVpnGatewayReservationData {
 pub enum DescribeVpnGatewayError {
     /// `InvalidVpnGatewayInstanceId.NotFound`, HTTP 404: The specified vpn gateway instance id does not exist.
     ///
+    /// No VPN gateway with this ID exists in this region, or it is already deleted: check the ID and the region (--region).
+    ///
     /// The VPN gateway does not exist (or no longer exists). Terraform maps this code to "gone" and its delete wait ends on it. The HTTP status for this operation is unverified (the reference notes assume 400). 404 is used because the two documents that give a status for this code (000 DeleteVpnGateway: 404; 001 DeleteEnhancedVpnGateway: 400 and 404) both list 404; Terraform matches the code, not the status, so either works for it. The message is taken from those documents.
     InvalidVpnGatewayInstanceIdNotFound(ErrorInfo),
     /// `SignatureDoesNotMatch`, HTTP 400: Specified signature is not matched with our calculation. server string to sign is:<sts>
+    ///
+    /// The request's signature does not match: the AccessKey secret is probably wrong. Check the secret of the key in use.
     ///
     /// The signature does not verify. Confidence: source (the legacy SDK's code checks for HTTP 400 and compares the text after ':' with its own StringToSign; if they match it reports InvalidAccessKeySecret instead).
     SignatureDoesNotMatch(ErrorInfo),
     /// `IncompleteSignature`, HTTP 400: The request signature does not conform to Aliyun standards. server string to sign is:…
     ///
+    /// The service could not read the request's signature. Check the AccessKey pair in use; if it is right, report this as a cloudvpn bug with the request id.
+    ///
     /// Confidence: source (Alibaba .NET SDK unit test).
     IncompleteSignature(ErrorInfo),
     /// `SignatureNonceUsed`, HTTP 400: Specified signature nonce was used already.
+    ///
+    /// The service saw this request's nonce before and refused it as a replay. Run the command again; every attempt gets a fresh nonce.
     ///
     /// The SignatureNonce was used before (replay). Confidence: source (SLB error table).
     SignatureNonceUsed(ErrorInfo),
     /// `InvalidTimeStamp.Expired`, HTTP 400: Specified time stamp or date value is expired.
     ///
+    /// The request's time is more than 15 minutes away from the service's clock. Correct this machine's clock (for example with NTP) and try again.
+    ///
     /// The Timestamp is more than 15 minutes (UTC) from the server's clock. Confidence: source (documents and user reports of "Status Code: 400").
     InvalidTimeStampExpired(ErrorInfo),
     /// `InvalidTimeStamp.Format`, HTTP 400: Specified time stamp or date value is not well formatted.
+    ///
+    /// The service could not read the request's time. Check this machine's clock; if it is right, report this as a cloudvpn bug with the request id.
     ///
     /// Confidence: unverified (status and message).
     InvalidTimeStampFormat(ErrorInfo),
     /// `InvalidAccessKeyId.NotFound`, HTTP 404: Specified access key is not found.
     ///
+    /// The service does not know this AccessKey ID. Check the key ID in your environment variables or profile, and that the key still exists.
+    ///
     /// Confidence: unverified. The KMS common-error table says 404; third-party mocks vary (400/401/403).
     InvalidAccessKeyIdNotFound(ErrorInfo),
     /// `InvalidAccessKeyId.Inactive`, HTTP 400: Specified access key is disabled.
+    ///
+    /// This AccessKey is disabled. Enable it in the RAM console, or use another key.
     ///
     /// Confidence: unverified.
     InvalidAccessKeyIdInactive(ErrorInfo),
     /// `MissingParameter`, HTTP 400: The input parameter "X" that is mandatory for processing this request is not supplied.
     ///
+    /// A required parameter is missing; the message names it. Add the matching flag and try again.
+    ///
     /// A required parameter is missing (X is its name). Confidence: source (copy of the old common-error table).
     MissingParameter(ErrorInfo),
     /// `InvalidParameter`, HTTP 400
+    ///
+    /// A parameter value was refused; the message says which one. Correct the value and try again.
     ///
     /// A parameter is invalid. The reference table gives no message and no confidence remark for this row.
     InvalidParameter(ErrorInfo),
     /// `InvalidAction.NotFound`, HTTP 400 or 404: Specified api is not found, please check your url and method.
     ///
+    /// The service does not offer this operation at this endpoint. Check --endpoint and the region.
+    ///
     /// The Action is unknown. Status 400 (some documents say 404). Confidence: source (BSS document example).
     InvalidActionNotFound(ErrorInfo),
     /// `InvalidVersion`, HTTP 400: Specified parameter Version is not valid.
+    ///
+    /// The service does not accept this API version at this endpoint. Check --endpoint.
     ///
     /// Confidence: source.
     InvalidVersion(ErrorInfo),
     /// `Throttling`, HTTP 400: Request was denied due to request throttling.
     ///
+    /// Too many requests in a short time. Wait a moment and try again.
+    ///
     /// Status unverified. The legacy SDK's retry_config.json lists Throttling as a retryable throttling error; Terraform's NeedRetry retries every code matching the regex Throttling.
     Throttling(ErrorInfo),
     /// `Throttling.User`, HTTP 400: Request was denied due to user flow control.
+    ///
+    /// Your account sent too many requests in a short time. Wait a moment and try again.
     ///
     /// Status unverified. Terraform's NeedRetry retries it (regex Throttling).
     ThrottlingUser(ErrorInfo),
     /// `Throttling.Api`, HTTP 400: Request was denied due to api flow control.
     ///
+    /// This operation received too many requests in a short time. Wait a moment and try again.
+    ///
     /// Status unverified. Terraform's NeedRetry retries it (regex Throttling).
     ThrottlingApi(ErrorInfo),
     /// `ServiceUnavailable`, HTTP 503: The request has failed due to a temporary failure of the server.
+    ///
+    /// The service is temporarily unavailable. Try again in a few minutes.
     ///
     /// Confidence: unverified. Retried by the legacy SDK (RetryableNormalErrors, and any 500/502/503/504) and by Terraform's NeedRetry (the code, and any HTTP 5xx).
     ServiceUnavailable(ErrorInfo),
     /// `InternalError`, HTTP 500: The request processing has failed due to some unknown error, exception or failure.
     ///
+    /// The service failed while handling the request. Try again later; if it keeps failing, contact Alibaba Cloud support with the request id.
+    ///
     /// Status 500 in the reference table; the VPC DeleteEnhancedVpnGateway document (001) lists it with 400. Retried by the legacy SDK (RetryableNormalErrors, and HTTP 500); Terraform retries it only when the status is 5xx.
     InternalError(ErrorInfo),
     /// `Forbidden.RAM`, HTTP 403
     ///
+    /// RAM denied the call: the key has no permission for this operation. Ask the account's administrator to grant it.
+    ///
     /// RAM denied the call. Confidence: unverified; shares one row with NoPermission in the reference table, no message given. A 403 RAM error may carry an AccessDeniedDetail object (field names unverified).
     ForbiddenRAM(ErrorInfo),
     /// `NoPermission`, HTTP 403
+    ///
+    /// The key has no permission for this operation. Ask the account's administrator to grant it in RAM.
     ///
     /// RAM denied the call. Confidence: unverified; shares one row with Forbidden.RAM in the reference table, no message given. May carry an AccessDeniedDetail object (field names unverified).
     NoPermission(ErrorInfo),

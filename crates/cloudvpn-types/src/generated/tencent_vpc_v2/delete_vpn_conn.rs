@@ -24,6 +24,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("vpc-03vihbk9"),
             description: "Virtual private cloud ID, which can be vpcId or unVpcId. unVpcId is recommended. For example: vpc-03vihbk9. Can be queried via the API DescribeVpcEx.\n\n私有网络ID，可使用vpcId或unVpcId，建议使用unVpcId，例如：vpc-03vihbk9,可通过DescribeVpcEx接口查询。",
+            help: "Virtual private cloud ID, which can be vpcId or unVpcId. unVpcId is recommended. For example: vpc-03vihbk9. Can be queried via the API DescribeVpcEx.",
             constraints: Constraints::NONE,
         },
         ParamMeta {
@@ -34,6 +35,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("vpngw-kfldykuz"),
             description: "VPN gateway ID assigned by the system, which can be vpnGwId or unVpnGwId. unVpnGwId is recommended. For example: vpngw-dystbrkv. Can be queried via the API DescribeVpnGw. (The request example uses vpngw-kfldykuz.)\n\n系统分配的VPN网关ID，可使用vpnGwId或unVpnGwId，建议unVpnGwId，例如：vpngw-dystbrkv。可通过DescribeVpnGw接口查询。",
+            help: "The ID of the VPN gateway (vpnGwId or unVpnGwId; unVpnGwId is recommended), e.g. vpngw-dystbrkv.",
             constraints: Constraints::NONE,
         },
         ParamMeta {
@@ -44,6 +46,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("vpnx-ol6bcqp0"),
             description: "VPN channel ID assigned by the system, which can be vpnConnId or unVpnConnId. unVpnConnId is recommended. For example: vpnx-ol6bcqp0. Can be queried via the API DescribeVpnConn.\n\n系统分配的VPN通道ID，可使用vpnConnId或unVpnConnId，建议使用unVpnConnId，例如：vpnx-ol6bcqp0。可通过DescribeVpnConn接口查询。",
+            help: "VPN channel ID assigned by the system, which can be vpnConnId or unVpnConnId. unVpnConnId is recommended. For example: vpnx-ol6bcqp0. Can be queried via the API DescribeVpnConn.",
             constraints: Constraints::NONE,
         },
     ],
@@ -54,6 +57,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[],
             message: "",
             description: "VPC does not exist. Please check the information you entered. You can query the VPC via the API DescribeVpcEx. (The integer code that comes with this codeDesc is not documented.)\n\n无效的VPC。VPC资源不存在，请再次核实您输入的资源信息是否正确，可通过DescribeVpcEx接口查询VPC。",
+            hint: "No VPC with this ID exists in this region: check the ID and the region (--region), and that --vpc-id is the VPC of the gateway.",
             retryable: false,
             throttling: false,
             not_found: true,
@@ -65,6 +69,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[],
             message: "",
             description: "VPN gateway does not exist. Please check the information you entered. You can query the VPN gateway via the API DescribeVpnGw. (Integer code not documented.)\n\n无效的vpn网关。vpn网关资源不存在，请再次核实您输入的资源信息是否正确，可通过DescribeVpnGw接口查询vpn网关。",
+            hint: "No VPN gateway with this ID exists in this VPC: check the ID and the region (--region).",
             retryable: false,
             throttling: false,
             not_found: true,
@@ -76,6 +81,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[],
             message: "",
             description: "Invalid VPN tunnel status. (Integer code not documented.)\n\nvpn通道状态不对",
+            hint: "The VPN connection's current state does not allow deleting it, for example while it is being created or changed. Wait until it is stable, then try again.",
             retryable: false,
             throttling: false,
             not_found: false,
@@ -87,6 +93,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[],
             message: "",
             description: "Invalid VPN tunnel. VPN tunnel does not exist. Please check the information you entered. You can query the VPN channel via the API DescribeVpnConn. (Integer code not documented; likely 5000 or 4000 per the reference notes, unverified.)\n\n无效的vpn通道。vpn通道资源不存在，请再次核实您输入的资源信息是否正确，可通过DescribeVpnConn接口查询vpn通道。",
+            hint: "No VPN connection with this ID exists on this gateway, or it is already deleted: check the ID and the region (--region).",
             retryable: false,
             throttling: false,
             not_found: true,
@@ -96,6 +103,7 @@ pub const META: OperationMeta = OperationMeta {
     completion: Some(CompletionMeta {
         asynchronous: true,
         description: "The call returns data.taskId; the result of the deletion is read with DescribeVpcTaskResult(taskId), whose data.status is 0 (succeeded), 1 (failed) or 2 (in progress).\n\n任务ID，操作结果可以用taskId查询，详见查询任务执行结果接口。",
+        hint: "The call starts a task (data.taskId); the deletion is complete when DescribeVpcTaskResult reports the task succeeded, and has failed when it reports a failure.",
         poll_action: "DescribeVpcTaskResult",
         acceptors: &[
             Acceptor {
@@ -257,11 +265,15 @@ pub struct DeleteVpnConnData {
 pub enum DeleteVpnConnError {
     /// `InvalidVpc.NotFound`
     ///
+    /// No VPC with this ID exists in this region: check the ID and the region (--region), and that --vpc-id is the VPC of the gateway.
+    ///
     /// VPC does not exist. Please check the information you entered. You can query the VPC via the API DescribeVpcEx. (The integer code that comes with this codeDesc is not documented.)
     ///
     /// 无效的VPC。VPC资源不存在，请再次核实您输入的资源信息是否正确，可通过DescribeVpcEx接口查询VPC。
     InvalidVpcNotFound(ErrorInfo),
     /// `InvalidVpnGw.NotFound`
+    ///
+    /// No VPN gateway with this ID exists in this VPC: check the ID and the region (--region).
     ///
     /// VPN gateway does not exist. Please check the information you entered. You can query the VPN gateway via the API DescribeVpnGw. (Integer code not documented.)
     ///
@@ -269,11 +281,15 @@ pub enum DeleteVpnConnError {
     InvalidVpnGwNotFound(ErrorInfo),
     /// `InvalidVpnConnState`
     ///
+    /// The VPN connection's current state does not allow deleting it, for example while it is being created or changed. Wait until it is stable, then try again.
+    ///
     /// Invalid VPN tunnel status. (Integer code not documented.)
     ///
     /// vpn通道状态不对
     InvalidVpnConnState(ErrorInfo),
     /// `InvalidVpnConn.NotFound`
+    ///
+    /// No VPN connection with this ID exists on this gateway, or it is already deleted: check the ID and the region (--region).
     ///
     /// Invalid VPN tunnel. VPN tunnel does not exist. Please check the information you entered. You can query the VPN channel via the API DescribeVpnConn. (Integer code not documented; likely 5000 or 4000 per the reference notes, unverified.)
     ///
@@ -281,11 +297,15 @@ pub enum DeleteVpnConnError {
     InvalidVpnConnNotFound(ErrorInfo),
     /// `4000`
     ///
+    /// A request parameter is missing or malformed; the message says which. Correct it and try again.
+    ///
     /// Invalid request parameter. Required parameter is missing, or parameter value is in an incorrect format. For error message, see the "message" field in error description.
     ///
     /// 请求参数非法。缺少必要参数，或者参数值格式不正确，具体错误信息请查看错误描述 message 字段。
     InvalidRequestParameter(ErrorInfo),
     /// `4100`
+    ///
+    /// Authentication failed: the signature did not verify. Check the SecretKey of the key in use.
     ///
     /// Authentication failed, usually because the signature was computed wrongly.
     ///
@@ -293,11 +313,15 @@ pub enum DeleteVpnConnError {
     AuthenticationFailed(ErrorInfo),
     /// `4101`
     ///
+    /// This sub-account may not call this API. Ask the root account's administrator for the API permission.
+    ///
     /// Unauthorized API access: the sub-account is not authorised by the root account to call this API; ask the root account's administrator for the API permission.
     ///
     /// 未授权访问接口。子账号未被主账号授权访问该接口，请联系主帐号管理员开通接口权限。
     UnauthorizedApi(ErrorInfo),
     /// `4102`
+    ///
+    /// This sub-account may not access this resource. Ask the root account's administrator for the resource permission.
     ///
     /// Unauthorized resource access: the sub-account is not authorised to access the resource; ask the root account's administrator for the resource permission.
     ///
@@ -305,11 +329,15 @@ pub enum DeleteVpnConnError {
     UnauthorizedResource(ErrorInfo),
     /// `4103`
     ///
+    /// This sub-account may not operate on the resources this API acts on. Ask the root account's administrator for the resource permission.
+    ///
     /// Unauthorized access to the resources this API operates on: the sub-account is not authorised for the specific resource; ask the root account's administrator for the resource permission.
     ///
     /// 未授权访问当前接口所操作的资源。子账号没有被主账户授权访问该接口中所操作的特定资源，请联系主帐号管理员开通资源权限。
     UnauthorizedApiResource(ErrorInfo),
     /// `4104`
+    ///
+    /// The service does not know this SecretId. Check the key ID in your environment variables or profile, and that the key still exists.
     ///
     /// The key (SecretId) used for the request does not exist; check it and retry.
     ///
@@ -317,11 +345,15 @@ pub enum DeleteVpnConnError {
     SecretIdNotFound(ErrorInfo),
     /// `4105`
     ///
+    /// The session token was refused. Get fresh temporary credentials and try again.
+    ///
     /// Token error. (Chinese error-code page only; not in the signature document's list.)
     ///
     /// token 错误。
     TokenError(ErrorInfo),
     /// `4106`
+    ///
+    /// The MFA check failed. Complete multi-factor authentication for this account and try again.
     ///
     /// MFA check failed. (Chinese error-code page only; not in the signature document's list.)
     ///
@@ -329,15 +361,21 @@ pub enum DeleteVpnConnError {
     MfaCheckFailed(ErrorInfo),
     /// `4110`
     ///
+    /// The permission check failed. Ask the account's administrator to grant the permission in CAM.
+    ///
     /// Other CAM authorisation failure (the signature document calls it "permission check failed").
     ///
     /// 其他 CAM 鉴权失败。
     CamAuthFailed(ErrorInfo),
     /// `4200`
     ///
+    /// The request expired before the service checked it. Correct this machine's clock and try again.
+    ///
     /// Request expired. The request has expired. For more information, see the "Request Validity" section in the document. (English page only; the current Chinese page has no 4200.)
     RequestExpired(ErrorInfo),
     /// `4300`
+    ///
+    /// Access denied: the account is blocked or may not use this API. Contact Tencent Cloud support.
     ///
     /// Access denied. Account is blocked or not within the user range of the API.
     ///
@@ -345,11 +383,15 @@ pub enum DeleteVpnConnError {
     AccessDenied(ErrorInfo),
     /// `4400`
     ///
+    /// The request quota is used up. Wait a moment and try again.
+    ///
     /// Quota exceeded: the number of requests exceeded the quota limit (the Chinese page says to submit a ticket; the English page points to "Request Quota"). Marked throttling because the text is about the number of requests. Marked retryable as the reference notes' recommended policy (retry 6000, 6200, 4400 and network errors), which is unverified: the v2 documents say nothing about retrying.
     ///
     /// 超过配额。请求的次数超过了配额限制，请提交工单解决。
     QuotaExceeded(ErrorInfo),
     /// `4500`
+    ///
+    /// The request was refused as a replay: its nonce repeats, or its time is far from the service's clock. Correct this machine's clock and try again.
     ///
     /// Replay attack: the Nonce repeats the previous one, or the Timestamp is too far from Tencent's server time — at most 5 minutes per the current Chinese page, at most 2 hours per the English page and the signature document (the signing window in this file follows the 2 hours).
     ///
@@ -357,11 +399,15 @@ pub enum DeleteVpnConnError {
     ReplayAttack(ErrorInfo),
     /// `4600`
     ///
+    /// This API accepts HTTPS only. Use an https:// endpoint.
+    ///
     /// Unsupported protocol. The API supports HTTPS only, not HTTP.
     ///
     /// 协议不支持。协议不支持，当前 API 仅支持 HTTPS 协议，不支持 HTTP 协议。
     UnsupportedProtocol(ErrorInfo),
     /// `5000`
+    ///
+    /// The resource does not exist, was released, or belongs to another account: check the ID and the region (--region).
     ///
     /// Resource does not exist: the instance behind the resource ID does not exist, has been returned, or belongs to another user. (Which codeDesc values, e.g. InvalidVpnConn.NotFound, arrive with code 5000 is not documented.)
     ///
@@ -369,11 +415,15 @@ pub enum DeleteVpnConnError {
     ResourceNotFound(ErrorInfo),
     /// `5100`
     ///
+    /// The operation on the resource failed; the message says why. Try again later, or contact Tencent Cloud support.
+    ///
     /// Resource operation failed; see the message field. The document says to try again later or contact customer service; not marked retryable (the reference's policy retries only 6000, 6200 and 4400).
     ///
     /// 资源操作失败。对资源的操作失败，具体错误信息请查看错误描述 message 字段，稍后重试或者联系客服人员帮忙解决。
     ResourceOperationFailed(ErrorInfo),
     /// `5200`
+    ///
+    /// The purchase failed, for example because the configuration is not supported or resources are short. Try another configuration or zone.
     ///
     /// Failed to purchase the resource, e.g. unsupported instance configuration or insufficient resources.
     ///
@@ -381,11 +431,15 @@ pub enum DeleteVpnConnError {
     ResourcePurchaseFailed(ErrorInfo),
     /// `5300`
     ///
+    /// The account balance is too low for this purchase or upgrade. Top up the account and try again.
+    ///
     /// Insufficient balance to complete the purchase or upgrade.
     ///
     /// 余额不足。用户帐号余额不足，无法完成购买或升级。
     InsufficientBalance(ErrorInfo),
     /// `5400`
+    ///
+    /// The batch operation succeeded on some resources only. Check the result for the ones that failed.
     ///
     /// The batch operation succeeded on some resources only; see the returned value.
     ///
@@ -393,11 +447,15 @@ pub enum DeleteVpnConnError {
     PartialSuccess(ErrorInfo),
     /// `5500`
     ///
+    /// The purchase failed because the account has not passed identity verification. Complete the verification in the console.
+    ///
     /// The resource purchase failed because the user did not pass identity verification.
     ///
     /// 用户资质审核未通过。购买资源失败，用户资质审核未通过。
     IdentityVerificationFailed(ErrorInfo),
     /// `6000`
+    ///
+    /// The service failed internally. Try again later; if it keeps failing, contact Tencent Cloud support.
     ///
     /// Internal server error; try again later or contact customer service. Marked retryable as the reference notes' recommended policy (unverified).
     ///
@@ -405,11 +463,15 @@ pub enum DeleteVpnConnError {
     InternalServerError(ErrorInfo),
     /// `6100`
     ///
+    /// This API is not supported here or is under maintenance. Check the endpoint (--endpoint) first.
+    ///
     /// Not supported in this version, or under maintenance. When it occurs, check the API's domain name first: different modules may use different domains.
     ///
     /// 版本暂不支持。本版本内不支持此接口或该接口处于维护状态等。注意：出现这个错误时，请先确定接口的域名是否正确，不同的模块，域名可能不一样。
     VersionNotSupported(ErrorInfo),
     /// `6200`
+    ///
+    /// The API is under maintenance. Try again later.
     ///
     /// The API is under maintenance and temporarily unavailable; try again later. Marked retryable as the reference notes' recommended policy (unverified).
     ///

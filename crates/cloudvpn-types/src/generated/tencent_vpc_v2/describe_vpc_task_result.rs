@@ -24,6 +24,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("15454"),
             description: "ID of request task. For example: 15454. This is provided by specific asynchronous operation API (e.g. DeleteVpnConn's data.taskId). The request example uses 6356081.",
+            help: "The ID of the task, as returned by an asynchronous operation (DeleteVpnConn's data.taskId).",
             constraints: Constraints::NONE,
         },
     ],
@@ -103,11 +104,15 @@ pub struct DescribeVpcTaskResultData {
 pub enum DescribeVpcTaskResultError {
     /// `4000`
     ///
+    /// A request parameter is missing or malformed; the message says which. Correct it and try again.
+    ///
     /// Invalid request parameter. Required parameter is missing, or parameter value is in an incorrect format. For error message, see the "message" field in error description.
     ///
     /// 请求参数非法。缺少必要参数，或者参数值格式不正确，具体错误信息请查看错误描述 message 字段。
     InvalidRequestParameter(ErrorInfo),
     /// `4100`
+    ///
+    /// Authentication failed: the signature did not verify. Check the SecretKey of the key in use.
     ///
     /// Authentication failed, usually because the signature was computed wrongly.
     ///
@@ -115,11 +120,15 @@ pub enum DescribeVpcTaskResultError {
     AuthenticationFailed(ErrorInfo),
     /// `4101`
     ///
+    /// This sub-account may not call this API. Ask the root account's administrator for the API permission.
+    ///
     /// Unauthorized API access: the sub-account is not authorised by the root account to call this API; ask the root account's administrator for the API permission.
     ///
     /// 未授权访问接口。子账号未被主账号授权访问该接口，请联系主帐号管理员开通接口权限。
     UnauthorizedApi(ErrorInfo),
     /// `4102`
+    ///
+    /// This sub-account may not access this resource. Ask the root account's administrator for the resource permission.
     ///
     /// Unauthorized resource access: the sub-account is not authorised to access the resource; ask the root account's administrator for the resource permission.
     ///
@@ -127,11 +136,15 @@ pub enum DescribeVpcTaskResultError {
     UnauthorizedResource(ErrorInfo),
     /// `4103`
     ///
+    /// This sub-account may not operate on the resources this API acts on. Ask the root account's administrator for the resource permission.
+    ///
     /// Unauthorized access to the resources this API operates on: the sub-account is not authorised for the specific resource; ask the root account's administrator for the resource permission.
     ///
     /// 未授权访问当前接口所操作的资源。子账号没有被主账户授权访问该接口中所操作的特定资源，请联系主帐号管理员开通资源权限。
     UnauthorizedApiResource(ErrorInfo),
     /// `4104`
+    ///
+    /// The service does not know this SecretId. Check the key ID in your environment variables or profile, and that the key still exists.
     ///
     /// The key (SecretId) used for the request does not exist; check it and retry.
     ///
@@ -139,11 +152,15 @@ pub enum DescribeVpcTaskResultError {
     SecretIdNotFound(ErrorInfo),
     /// `4105`
     ///
+    /// The session token was refused. Get fresh temporary credentials and try again.
+    ///
     /// Token error. (Chinese error-code page only; not in the signature document's list.)
     ///
     /// token 错误。
     TokenError(ErrorInfo),
     /// `4106`
+    ///
+    /// The MFA check failed. Complete multi-factor authentication for this account and try again.
     ///
     /// MFA check failed. (Chinese error-code page only; not in the signature document's list.)
     ///
@@ -151,15 +168,21 @@ pub enum DescribeVpcTaskResultError {
     MfaCheckFailed(ErrorInfo),
     /// `4110`
     ///
+    /// The permission check failed. Ask the account's administrator to grant the permission in CAM.
+    ///
     /// Other CAM authorisation failure (the signature document calls it "permission check failed").
     ///
     /// 其他 CAM 鉴权失败。
     CamAuthFailed(ErrorInfo),
     /// `4200`
     ///
+    /// The request expired before the service checked it. Correct this machine's clock and try again.
+    ///
     /// Request expired. The request has expired. For more information, see the "Request Validity" section in the document. (English page only; the current Chinese page has no 4200.)
     RequestExpired(ErrorInfo),
     /// `4300`
+    ///
+    /// Access denied: the account is blocked or may not use this API. Contact Tencent Cloud support.
     ///
     /// Access denied. Account is blocked or not within the user range of the API.
     ///
@@ -167,11 +190,15 @@ pub enum DescribeVpcTaskResultError {
     AccessDenied(ErrorInfo),
     /// `4400`
     ///
+    /// The request quota is used up. Wait a moment and try again.
+    ///
     /// Quota exceeded: the number of requests exceeded the quota limit (the Chinese page says to submit a ticket; the English page points to "Request Quota"). Marked throttling because the text is about the number of requests. Marked retryable as the reference notes' recommended policy (retry 6000, 6200, 4400 and network errors), which is unverified: the v2 documents say nothing about retrying.
     ///
     /// 超过配额。请求的次数超过了配额限制，请提交工单解决。
     QuotaExceeded(ErrorInfo),
     /// `4500`
+    ///
+    /// The request was refused as a replay: its nonce repeats, or its time is far from the service's clock. Correct this machine's clock and try again.
     ///
     /// Replay attack: the Nonce repeats the previous one, or the Timestamp is too far from Tencent's server time — at most 5 minutes per the current Chinese page, at most 2 hours per the English page and the signature document (the signing window in this file follows the 2 hours).
     ///
@@ -179,11 +206,15 @@ pub enum DescribeVpcTaskResultError {
     ReplayAttack(ErrorInfo),
     /// `4600`
     ///
+    /// This API accepts HTTPS only. Use an https:// endpoint.
+    ///
     /// Unsupported protocol. The API supports HTTPS only, not HTTP.
     ///
     /// 协议不支持。协议不支持，当前 API 仅支持 HTTPS 协议，不支持 HTTP 协议。
     UnsupportedProtocol(ErrorInfo),
     /// `5000`
+    ///
+    /// The resource does not exist, was released, or belongs to another account: check the ID and the region (--region).
     ///
     /// Resource does not exist: the instance behind the resource ID does not exist, has been returned, or belongs to another user. (Which codeDesc values, e.g. InvalidVpnConn.NotFound, arrive with code 5000 is not documented.)
     ///
@@ -191,11 +222,15 @@ pub enum DescribeVpcTaskResultError {
     ResourceNotFound(ErrorInfo),
     /// `5100`
     ///
+    /// The operation on the resource failed; the message says why. Try again later, or contact Tencent Cloud support.
+    ///
     /// Resource operation failed; see the message field. The document says to try again later or contact customer service; not marked retryable (the reference's policy retries only 6000, 6200 and 4400).
     ///
     /// 资源操作失败。对资源的操作失败，具体错误信息请查看错误描述 message 字段，稍后重试或者联系客服人员帮忙解决。
     ResourceOperationFailed(ErrorInfo),
     /// `5200`
+    ///
+    /// The purchase failed, for example because the configuration is not supported or resources are short. Try another configuration or zone.
     ///
     /// Failed to purchase the resource, e.g. unsupported instance configuration or insufficient resources.
     ///
@@ -203,11 +238,15 @@ pub enum DescribeVpcTaskResultError {
     ResourcePurchaseFailed(ErrorInfo),
     /// `5300`
     ///
+    /// The account balance is too low for this purchase or upgrade. Top up the account and try again.
+    ///
     /// Insufficient balance to complete the purchase or upgrade.
     ///
     /// 余额不足。用户帐号余额不足，无法完成购买或升级。
     InsufficientBalance(ErrorInfo),
     /// `5400`
+    ///
+    /// The batch operation succeeded on some resources only. Check the result for the ones that failed.
     ///
     /// The batch operation succeeded on some resources only; see the returned value.
     ///
@@ -215,11 +254,15 @@ pub enum DescribeVpcTaskResultError {
     PartialSuccess(ErrorInfo),
     /// `5500`
     ///
+    /// The purchase failed because the account has not passed identity verification. Complete the verification in the console.
+    ///
     /// The resource purchase failed because the user did not pass identity verification.
     ///
     /// 用户资质审核未通过。购买资源失败，用户资质审核未通过。
     IdentityVerificationFailed(ErrorInfo),
     /// `6000`
+    ///
+    /// The service failed internally. Try again later; if it keeps failing, contact Tencent Cloud support.
     ///
     /// Internal server error; try again later or contact customer service. Marked retryable as the reference notes' recommended policy (unverified).
     ///
@@ -227,11 +270,15 @@ pub enum DescribeVpcTaskResultError {
     InternalServerError(ErrorInfo),
     /// `6100`
     ///
+    /// This API is not supported here or is under maintenance. Check the endpoint (--endpoint) first.
+    ///
     /// Not supported in this version, or under maintenance. When it occurs, check the API's domain name first: different modules may use different domains.
     ///
     /// 版本暂不支持。本版本内不支持此接口或该接口处于维护状态等。注意：出现这个错误时，请先确定接口的域名是否正确，不同的模块，域名可能不一样。
     VersionNotSupported(ErrorInfo),
     /// `6200`
+    ///
+    /// The API is under maintenance. Try again later.
     ///
     /// The API is under maintenance and temporarily unavailable; try again later. Marked retryable as the reference notes' recommended policy (unverified).
     ///

@@ -24,6 +24,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("vpc-03vihbk9"),
             description: "Virtual private cloud ID, which can be vpcId or unVpcId. unVpcId is recommended. For example: vpc-03vihbk9. Can be queried via the API DescribeVpcEx. (The request example uses vpc-erxok83l.)\n\n私有网络 ID，可使用 vpcId 或 unVpcId，建议使用 unVpcId，例如：vpc-03vihbk9,可通过 DescribeVpcEx 接口查询。",
+            help: "The ID of the VPC (vpcId or unVpcId; unVpcId is recommended), e.g. vpc-03vihbk9.",
             constraints: Constraints::NONE,
         },
         ParamMeta {
@@ -34,6 +35,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("vpngw-dystbrkv"),
             description: "VPN gateway ID assigned by the system, which can be vpnGwId or unVpnGwId. unVpnGwId is recommended. For example: vpngw-dystbrkv. Can be queried via the API DescribeVpnGw.\n\n系统分配的 VPN 网关 ID，可使用 vpnGwId 或 unVpnGwId，建议 unVpnGwId，例如：vpngw-dystbrkv。可通过 DescribeVpnGw 接口查询。",
+            help: "VPN gateway ID assigned by the system, which can be vpnGwId or unVpnGwId. unVpnGwId is recommended. For example: vpngw-dystbrkv. Can be queried via the API DescribeVpnGw.",
             constraints: Constraints::NONE,
         },
         ParamMeta {
@@ -44,6 +46,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("vpnx-ol6bcqp0"),
             description: "VPN channel ID assigned by the system, which can be vpnConnId or unVpnConnId. unVpnConnId is recommended. For example: vpnx-ol6bcqp0.\n\n系统分配的 VPN 通道 ID，可使用 vpnConnId 或 unVpnConnId，建议使用 unVpnConnId，例如：vpnx-ol6bcqp0。",
+            help: "VPN channel ID assigned by the system, which can be vpnConnId or unVpnConnId. unVpnConnId is recommended. For example: vpnx-ol6bcqp0.",
             constraints: Constraints::NONE,
         },
         ParamMeta {
@@ -54,6 +57,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("399_vpnconn"),
             description: "VPN channel name, fuzzy query is supported. (Example value taken from the response example.)\n\nVPN 通道名称，支持模糊查询。",
+            help: "The name of the VPN connection; partial names match.",
             constraints: Constraints::NONE,
         },
         ParamMeta {
@@ -64,6 +68,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("0"),
             description: "Offset of initial line. Default is 0.\n\n初始行的偏移量，默认为0。",
+            help: "Offset of initial line. Default is 0.",
             constraints: Constraints {
                 minimum: Some(0),
                 ..Constraints::NONE
@@ -77,6 +82,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("20"),
             description: "Number of rows per page. Default is 20. Supports up to 50.\n\n每页行数，默认为20，最大支持50。",
+            help: "Number of rows per page. Default is 20. Supports up to 50.",
             constraints: Constraints {
                 maximum: Some(50),
                 ..Constraints::NONE
@@ -90,6 +96,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("createTime"),
             description: "Sort by a certain field. Currently, the sorting can be performed only by createTime (default) and vpnConnName.\n\n按某个字段排序，目前仅支持 createTime，vpnConnName 排序，默认按 createTime 排序。",
+            help: "Sort by a certain field. Currently, the sorting can be performed only by createTime (default) and vpnConnName.",
             constraints: Constraints {
                 allowed: &["createTime", "vpnConnName"],
                 ..Constraints::NONE
@@ -103,6 +110,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("desc"),
             description: "Ascending (asc) or descending (desc). Default desc (the English page says the default is asc).\n\n升序（asc）还是降序（desc），默认：desc。",
+            help: "Sort order: asc (ascending) or desc (descending).",
             constraints: Constraints {
                 allowed: &["asc", "desc"],
                 ..Constraints::NONE
@@ -116,6 +124,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[],
             message: "",
             description: "Invalid VPC. VPC resource does not exist. Please verify that the resource information you entered is correct. You can query the VPC via the API DescribeVpcEx.\n\n无效的 VPC。VPC 资源不存在，请再次核实您输入的资源信息是否正确，可通过 DescribeVpcEx 接口查询 VPC。",
+            hint: "No VPC with this ID exists in this region: check the ID and the region (--region), and that --vpc-id is the VPC of the gateway.",
             retryable: false,
             throttling: false,
             not_found: true,
@@ -127,6 +136,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[],
             message: "",
             description: "Invalid VPN gateway: the VPN gateway resource does not exist; check the input, query gateways via DescribeVpnGw. The table lists this code a second time with the description of an invalid VPN channel (see InvalidVpnConn.NotFound).\n\n无效的 VPN 网关。VPN 网关资源不存在，请再次核实您输入的资源信息是否正确，可通过 DescribeVpnGw 接口查询 VPN 网关。 （表中第二行同一错误码：无效的 VPN 通道。VPN 通道资源不存在，请再次核实您输入的资源信息是否正确，可通过 DescribeVpnConn 接口查询 VPN 通道。）",
+            hint: "No VPN gateway with this ID exists in this VPC: check the ID and the region (--region).",
             retryable: false,
             throttling: false,
             not_found: true,
@@ -138,6 +148,7 @@ pub const META: OperationMeta = OperationMeta {
             statuses: &[],
             message: "",
             description: "Invalid VPN channel: the VPN channel resource does not exist. [unverified for this operation] The document's table gives this description under the code InvalidVpnGw.NotFound (an apparent copy error); the code InvalidVpnConn.NotFound is the one DeleteVpnConn (document 004) documents with the same description.\n\n无效的 VPN 通道。VPN 通道资源不存在，请再次核实您输入的资源信息是否正确，可通过 DescribeVpnConn 接口查询 VPN 通道。",
+            hint: "No VPN connection with this ID exists on this gateway, or it is already deleted: check the ID and the region (--region).",
             retryable: false,
             throttling: false,
             not_found: true,
@@ -983,11 +994,15 @@ pub struct DescribeVpnConnDataItemIPSECArr {
 pub enum DescribeVpnConnError {
     /// `InvalidVpc.NotFound`
     ///
+    /// No VPC with this ID exists in this region: check the ID and the region (--region), and that --vpc-id is the VPC of the gateway.
+    ///
     /// Invalid VPC. VPC resource does not exist. Please verify that the resource information you entered is correct. You can query the VPC via the API DescribeVpcEx.
     ///
     /// 无效的 VPC。VPC 资源不存在，请再次核实您输入的资源信息是否正确，可通过 DescribeVpcEx 接口查询 VPC。
     InvalidVpcNotFound(ErrorInfo),
     /// `InvalidVpnGw.NotFound`
+    ///
+    /// No VPN gateway with this ID exists in this VPC: check the ID and the region (--region).
     ///
     /// Invalid VPN gateway: the VPN gateway resource does not exist; check the input, query gateways via DescribeVpnGw. The table lists this code a second time with the description of an invalid VPN channel (see InvalidVpnConn.NotFound).
     ///
@@ -995,11 +1010,15 @@ pub enum DescribeVpnConnError {
     InvalidVpnGwNotFound(ErrorInfo),
     /// `InvalidVpnConn.NotFound`
     ///
+    /// No VPN connection with this ID exists on this gateway, or it is already deleted: check the ID and the region (--region).
+    ///
     /// Invalid VPN channel: the VPN channel resource does not exist. [unverified for this operation] The document's table gives this description under the code InvalidVpnGw.NotFound (an apparent copy error); the code InvalidVpnConn.NotFound is the one DeleteVpnConn (document 004) documents with the same description.
     ///
     /// 无效的 VPN 通道。VPN 通道资源不存在，请再次核实您输入的资源信息是否正确，可通过 DescribeVpnConn 接口查询 VPN 通道。
     InvalidVpnConnNotFound(ErrorInfo),
     /// `4000`
+    ///
+    /// A request parameter is missing or malformed; the message says which. Correct it and try again.
     ///
     /// Invalid request parameter. Required parameter is missing, or parameter value is in an incorrect format. For error message, see the "message" field in error description.
     ///
@@ -1007,11 +1026,15 @@ pub enum DescribeVpnConnError {
     InvalidRequestParameter(ErrorInfo),
     /// `4100`
     ///
+    /// Authentication failed: the signature did not verify. Check the SecretKey of the key in use.
+    ///
     /// Authentication failed, usually because the signature was computed wrongly.
     ///
     /// 身份认证失败。身份认证失败，一般是由于签名计算错误导致的。
     AuthenticationFailed(ErrorInfo),
     /// `4101`
+    ///
+    /// This sub-account may not call this API. Ask the root account's administrator for the API permission.
     ///
     /// Unauthorized API access: the sub-account is not authorised by the root account to call this API; ask the root account's administrator for the API permission.
     ///
@@ -1019,11 +1042,15 @@ pub enum DescribeVpnConnError {
     UnauthorizedApi(ErrorInfo),
     /// `4102`
     ///
+    /// This sub-account may not access this resource. Ask the root account's administrator for the resource permission.
+    ///
     /// Unauthorized resource access: the sub-account is not authorised to access the resource; ask the root account's administrator for the resource permission.
     ///
     /// 未授权访问资源。子账号未被主账号授权访问特定资源，请联系主帐号管理员开通资源权限。
     UnauthorizedResource(ErrorInfo),
     /// `4103`
+    ///
+    /// This sub-account may not operate on the resources this API acts on. Ask the root account's administrator for the resource permission.
     ///
     /// Unauthorized access to the resources this API operates on: the sub-account is not authorised for the specific resource; ask the root account's administrator for the resource permission.
     ///
@@ -1031,11 +1058,15 @@ pub enum DescribeVpnConnError {
     UnauthorizedApiResource(ErrorInfo),
     /// `4104`
     ///
+    /// The service does not know this SecretId. Check the key ID in your environment variables or profile, and that the key still exists.
+    ///
     /// The key (SecretId) used for the request does not exist; check it and retry.
     ///
     /// 密钥不存在。用于请求的密钥不存在，请确认后重试。
     SecretIdNotFound(ErrorInfo),
     /// `4105`
+    ///
+    /// The session token was refused. Get fresh temporary credentials and try again.
     ///
     /// Token error. (Chinese error-code page only; not in the signature document's list.)
     ///
@@ -1043,11 +1074,15 @@ pub enum DescribeVpnConnError {
     TokenError(ErrorInfo),
     /// `4106`
     ///
+    /// The MFA check failed. Complete multi-factor authentication for this account and try again.
+    ///
     /// MFA check failed. (Chinese error-code page only; not in the signature document's list.)
     ///
     /// MFA 校验失败。
     MfaCheckFailed(ErrorInfo),
     /// `4110`
+    ///
+    /// The permission check failed. Ask the account's administrator to grant the permission in CAM.
     ///
     /// Other CAM authorisation failure (the signature document calls it "permission check failed").
     ///
@@ -1055,9 +1090,13 @@ pub enum DescribeVpnConnError {
     CamAuthFailed(ErrorInfo),
     /// `4200`
     ///
+    /// The request expired before the service checked it. Correct this machine's clock and try again.
+    ///
     /// Request expired. The request has expired. For more information, see the "Request Validity" section in the document. (English page only; the current Chinese page has no 4200.)
     RequestExpired(ErrorInfo),
     /// `4300`
+    ///
+    /// Access denied: the account is blocked or may not use this API. Contact Tencent Cloud support.
     ///
     /// Access denied. Account is blocked or not within the user range of the API.
     ///
@@ -1065,11 +1104,15 @@ pub enum DescribeVpnConnError {
     AccessDenied(ErrorInfo),
     /// `4400`
     ///
+    /// The request quota is used up. Wait a moment and try again.
+    ///
     /// Quota exceeded: the number of requests exceeded the quota limit (the Chinese page says to submit a ticket; the English page points to "Request Quota"). Marked throttling because the text is about the number of requests. Marked retryable as the reference notes' recommended policy (retry 6000, 6200, 4400 and network errors), which is unverified: the v2 documents say nothing about retrying.
     ///
     /// 超过配额。请求的次数超过了配额限制，请提交工单解决。
     QuotaExceeded(ErrorInfo),
     /// `4500`
+    ///
+    /// The request was refused as a replay: its nonce repeats, or its time is far from the service's clock. Correct this machine's clock and try again.
     ///
     /// Replay attack: the Nonce repeats the previous one, or the Timestamp is too far from Tencent's server time — at most 5 minutes per the current Chinese page, at most 2 hours per the English page and the signature document (the signing window in this file follows the 2 hours).
     ///
@@ -1077,11 +1120,15 @@ pub enum DescribeVpnConnError {
     ReplayAttack(ErrorInfo),
     /// `4600`
     ///
+    /// This API accepts HTTPS only. Use an https:// endpoint.
+    ///
     /// Unsupported protocol. The API supports HTTPS only, not HTTP.
     ///
     /// 协议不支持。协议不支持，当前 API 仅支持 HTTPS 协议，不支持 HTTP 协议。
     UnsupportedProtocol(ErrorInfo),
     /// `5000`
+    ///
+    /// The resource does not exist, was released, or belongs to another account: check the ID and the region (--region).
     ///
     /// Resource does not exist: the instance behind the resource ID does not exist, has been returned, or belongs to another user. (Which codeDesc values, e.g. InvalidVpnConn.NotFound, arrive with code 5000 is not documented.)
     ///
@@ -1089,11 +1136,15 @@ pub enum DescribeVpnConnError {
     ResourceNotFound(ErrorInfo),
     /// `5100`
     ///
+    /// The operation on the resource failed; the message says why. Try again later, or contact Tencent Cloud support.
+    ///
     /// Resource operation failed; see the message field. The document says to try again later or contact customer service; not marked retryable (the reference's policy retries only 6000, 6200 and 4400).
     ///
     /// 资源操作失败。对资源的操作失败，具体错误信息请查看错误描述 message 字段，稍后重试或者联系客服人员帮忙解决。
     ResourceOperationFailed(ErrorInfo),
     /// `5200`
+    ///
+    /// The purchase failed, for example because the configuration is not supported or resources are short. Try another configuration or zone.
     ///
     /// Failed to purchase the resource, e.g. unsupported instance configuration or insufficient resources.
     ///
@@ -1101,11 +1152,15 @@ pub enum DescribeVpnConnError {
     ResourcePurchaseFailed(ErrorInfo),
     /// `5300`
     ///
+    /// The account balance is too low for this purchase or upgrade. Top up the account and try again.
+    ///
     /// Insufficient balance to complete the purchase or upgrade.
     ///
     /// 余额不足。用户帐号余额不足，无法完成购买或升级。
     InsufficientBalance(ErrorInfo),
     /// `5400`
+    ///
+    /// The batch operation succeeded on some resources only. Check the result for the ones that failed.
     ///
     /// The batch operation succeeded on some resources only; see the returned value.
     ///
@@ -1113,11 +1168,15 @@ pub enum DescribeVpnConnError {
     PartialSuccess(ErrorInfo),
     /// `5500`
     ///
+    /// The purchase failed because the account has not passed identity verification. Complete the verification in the console.
+    ///
     /// The resource purchase failed because the user did not pass identity verification.
     ///
     /// 用户资质审核未通过。购买资源失败，用户资质审核未通过。
     IdentityVerificationFailed(ErrorInfo),
     /// `6000`
+    ///
+    /// The service failed internally. Try again later; if it keeps failing, contact Tencent Cloud support.
     ///
     /// Internal server error; try again later or contact customer service. Marked retryable as the reference notes' recommended policy (unverified).
     ///
@@ -1125,11 +1184,15 @@ pub enum DescribeVpnConnError {
     InternalServerError(ErrorInfo),
     /// `6100`
     ///
+    /// This API is not supported here or is under maintenance. Check the endpoint (--endpoint) first.
+    ///
     /// Not supported in this version, or under maintenance. When it occurs, check the API's domain name first: different modules may use different domains.
     ///
     /// 版本暂不支持。本版本内不支持此接口或该接口处于维护状态等。注意：出现这个错误时，请先确定接口的域名是否正确，不同的模块，域名可能不一样。
     VersionNotSupported(ErrorInfo),
     /// `6200`
+    ///
+    /// The API is under maintenance. Try again later.
     ///
     /// The API is under maintenance and temporarily unavailable; try again later. Marked retryable as the reference notes' recommended policy (unverified).
     ///

@@ -52,6 +52,28 @@ pub const CONTENT_SHA256_HEADER: &str = "x-acs-content-sha256";
 /// Header carrying the signature.
 pub const AUTHORIZATION_HEADER: &str = "authorization";
 
+/// Header carrying an STS session token; when a request has it, it must be
+/// signed (see [`REQUIRED_SIGNED_HEADERS`]).
+pub const SECURITY_TOKEN_HEADER: &str = "x-acs-security-token";
+
+/// The headers [`verify`] requires in every `SignedHeaders` list, sorted.
+///
+/// Alibaba's V3 document says every common request header other than
+/// `Authorization` must be signed when it is present. These are the ones
+/// that make a request what it is and unique: without `x-acs-action` and
+/// `x-acs-version` a signature for one call could be reused for another,
+/// and without `x-acs-date` and `x-acs-signature-nonce` it could be replayed
+/// with a fresh timestamp and nonce for ever. [`SECURITY_TOKEN_HEADER`] is
+/// required as well whenever the request carries it.
+pub const REQUIRED_SIGNED_HEADERS: [&str; 6] = [
+    "host",
+    "x-acs-action",
+    CONTENT_SHA256_HEADER,
+    "x-acs-date",
+    "x-acs-signature-nonce",
+    "x-acs-version",
+];
+
 /// `hex(sha256(""))`, the payload hash of every body-less request (all three
 /// VPN delete calls send their parameters in the query).
 pub const EMPTY_PAYLOAD_HASH: &str =
@@ -679,6 +701,13 @@ pub enum V3Error {
     },
     /// The `Authorization` header is not in the ACS3 shape.
     MalformedAuthorization(AuthorizationError),
+    /// `SignedHeaders` leaves out a header that must be signed (one of
+    /// [`REQUIRED_SIGNED_HEADERS`], or [`SECURITY_TOKEN_HEADER`] when the
+    /// request has it).
+    UnsignedRequiredHeader {
+        /// The lower-case header name that is missing from `SignedHeaders`.
+        name: &'static str,
+    },
     /// A header named in `SignedHeaders` is not in the request.
     MissingSignedHeader {
         /// The lower-case header name.
@@ -708,6 +737,11 @@ impl fmt::Display for V3Error {
                 write!(f, "the request has more than one `{name}` header")
             }
             Self::MalformedAuthorization(e) => write!(f, "malformed Authorization header: {e}"),
+            Self::UnsignedRequiredHeader { name } => write!(
+                f,
+                "SignedHeaders does not include `{name}`: a request must sign {}, and {SECURITY_TOKEN_HEADER} when it sends one",
+                REQUIRED_SIGNED_HEADERS.join(", ")
+            ),
             Self::MissingSignedHeader { name } => {
                 write!(f, "signed header `{name}` is not in the request")
             }
@@ -855,6 +889,23 @@ fn check_signed_headers(list: &str) -> Result<(), AuthorizationError> {
     Ok(())
 }
 
+/// The first header that must be signed but is not in `signed_headers` (a
+/// validated, sorted `;`-separated list).
+fn unsigned_required_header<K, V>(signed_headers: &str, headers: &[(K, V)]) -> Option<&'static str>
+where
+    K: AsRef<str>,
+    V: AsRef<str>,
+{
+    let signed = |name: &str| signed_headers.split(';').any(|n| n == name);
+    if let Some(name) = REQUIRED_SIGNED_HEADERS.into_iter().find(|n| !signed(n)) {
+        return Some(name);
+    }
+    let has_token = header_values(headers, SECURITY_TOKEN_HEADER)
+        .next()
+        .is_some();
+    (has_token && !signed(SECURITY_TOKEN_HEADER)).then_some(SECURITY_TOKEN_HEADER)
+}
+
 /// All values of header `name` (case-insensitive) in `headers`.
 fn header_values<'a, K, V>(headers: &'a [(K, V)], name: &'a str) -> impl Iterator<Item = &'a str>
 where
@@ -890,7 +941,9 @@ where
 ///   allowed); only those named in `SignedHeaders` are used.
 /// * `body`: the raw body bytes.
 ///
-/// Checks, in order: one well-formed `Authorization` header; one
+/// Checks, in order: one well-formed `Authorization` header whose
+/// `SignedHeaders` include every one of [`REQUIRED_SIGNED_HEADERS`] (and
+/// [`SECURITY_TOKEN_HEADER`] when the request has it); one
 /// `x-acs-content-sha256` header equal to `hex(sha256(body))`; every signed
 /// header present; then the signature, compared in constant time. The
 /// canonical request and string to sign are streamed into their hashes and
@@ -910,6 +963,9 @@ where
     HV: AsRef<str>,
 {
     let authorization = parse_authorization_ref(single_header(headers, AUTHORIZATION_HEADER)?)?;
+    if let Some(name) = unsigned_required_header(authorization.signed_headers, headers) {
+        return Err(V3Error::UnsignedRequiredHeader { name });
+    }
 
     let received = single_header(headers, CONTENT_SHA256_HEADER)?;
     let computed = payload_hash_hex(body);
@@ -1100,24 +1156,39 @@ mod tests {
 
     type Pairs = Vec<(String, String)>;
 
-    fn signed_request() -> (Pairs, Pairs) {
+    /// The headers every test request sends, all of them signed.
+    fn required_headers() -> Pairs {
+        [
+            ("Host", "127.0.0.1:1"),
+            ("x-acs-action", "DescribeVpnGateway"),
+            ("x-acs-version", "2016-04-28"),
+            ("x-acs-date", "2026-01-01T00:00:00Z"),
+            ("x-acs-signature-nonce", "n-1"),
+            ("x-acs-content-sha256", EMPTY_PAYLOAD_HASH),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+    }
+
+    /// A query and headers signed with `secret` under the key `id`, where
+    /// `SignedHeaders` names every header for which `sign` is true.
+    fn signed_with(headers: Pairs, sign: impl Fn(&str) -> bool) -> (Pairs, Pairs) {
         let query = vec![("RegionId".to_owned(), "cn-hangzhou".to_owned())];
-        let mut headers = vec![
-            ("Host".to_owned(), "127.0.0.1:1".to_owned()),
-            (
-                "x-acs-content-sha256".to_owned(),
-                EMPTY_PAYLOAD_HASH.to_owned(),
-            ),
-        ];
-        let request = CanonicalRequest::new("POST", "/")
-            .query_params(&query)
-            .header("host", "127.0.0.1:1")
-            .header("x-acs-content-sha256", EMPTY_PAYLOAD_HASH);
+        let mut request = CanonicalRequest::new("POST", "/").query_params(&query);
+        for (name, value) in headers.iter().filter(|(n, _)| sign(n)) {
+            request.push_header(name, value);
+        }
+        let mut headers = headers;
         headers.push((
             "Authorization".to_owned(),
             authorize("id", "secret", &request),
         ));
         (query, headers)
+    }
+
+    fn signed_request() -> (Pairs, Pairs) {
+        signed_with(required_headers(), |_| true)
     }
 
     #[test]
@@ -1169,13 +1240,66 @@ mod tests {
             })
         );
         let mut doubled = headers.clone();
-        doubled.push(("AUTHORIZATION".into(), headers[2].1.clone()));
+        let authorization = headers.last().map(|(_, v)| v.clone()).unwrap_or_default();
+        doubled.push(("AUTHORIZATION".into(), authorization));
         assert_eq!(
             verify("secret", "POST", "/", &query, &doubled, b""),
             Err(V3Error::DuplicateHeader {
                 name: "authorization"
             })
         );
+    }
+
+    #[test]
+    fn every_required_header_must_be_signed() {
+        for required in REQUIRED_SIGNED_HEADERS {
+            let (query, headers) =
+                signed_with(required_headers(), |n| !n.eq_ignore_ascii_case(required));
+            // The header is sent; it is only left out of SignedHeaders.
+            assert!(
+                headers
+                    .iter()
+                    .any(|(n, _)| n.eq_ignore_ascii_case(required))
+            );
+            let err = verify("secret", "POST", "/", &query, &headers, b"").unwrap_err();
+            assert_eq!(
+                err,
+                V3Error::UnsignedRequiredHeader { name: required },
+                "{required}"
+            );
+            assert!(err.to_string().contains(required), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_security_token_must_be_signed_when_sent() {
+        let mut with_token = required_headers();
+        with_token.push(("X-Acs-Security-Token".to_owned(), "sts-token".to_owned()));
+
+        let (query, headers) = signed_with(with_token.clone(), |n| {
+            !n.eq_ignore_ascii_case(SECURITY_TOKEN_HEADER)
+        });
+        let err = verify("secret", "POST", "/", &query, &headers, b"").unwrap_err();
+        assert_eq!(
+            err,
+            V3Error::UnsignedRequiredHeader {
+                name: SECURITY_TOKEN_HEADER
+            }
+        );
+        // The error names the header, never the token's value.
+        assert!(!format!("{err} {err:?}").contains("sts-token"));
+
+        let (query, headers) = signed_with(with_token, |_| true);
+        assert_eq!(verify("secret", "POST", "/", &query, &headers, b""), Ok(()));
+    }
+
+    #[test]
+    fn extra_unsigned_headers_are_still_ignored() {
+        let mut headers = required_headers();
+        headers.push(("user-agent".to_owned(), "curl".to_owned()));
+        headers.push(("accept".to_owned(), "application/json".to_owned()));
+        let (query, headers) = signed_with(headers, |n| n != "user-agent" && n != "accept");
+        assert_eq!(verify("secret", "POST", "/", &query, &headers, b""), Ok(()));
     }
 
     #[test]
@@ -1202,6 +1326,7 @@ mod tests {
             panic!("{err:?}");
         };
         assert!(canonical_request.starts_with("POST\n/\nRegionId=cn-hangzhou\nhost:127.0.0.1:1\n"));
+        assert!(canonical_request.contains("\nx-acs-action:DescribeVpnGateway\n"));
         assert_eq!(sts, &string_to_sign(canonical_request));
         assert!(!format!("{err:?} {err}").contains("other"));
     }

@@ -228,14 +228,19 @@ proptest! {
         body in prop::collection::vec(any::<u8>(), 0..64),
         secret in text(),
         access_key_id in "[A-Za-z0-9]{1,24}",
+        nonce in "[0-9a-f]{32}",
         method in method(),
         pick in any::<prop::sample::Index>(),
     ) {
-        // Client side: sign.
+        // Client side: sign (every header verify requires, plus some others).
         let hash = alibaba_v3::payload_hash(&body);
         let mut headers: Pairs = vec![
             ("Host".to_owned(), "127.0.0.1:8080".to_owned()),
             ("x-acs-content-sha256".to_owned(), hash.clone()),
+            ("x-acs-action".to_owned(), "DescribeVpnGateway".to_owned()),
+            ("x-acs-version".to_owned(), "2016-04-28".to_owned()),
+            ("x-acs-date".to_owned(), "2026-01-01T00:00:00Z".to_owned()),
+            ("x-acs-signature-nonce".to_owned(), nonce),
         ];
         headers.extend(extra_headers);
         let mut request = CanonicalRequest::new(&method, "/").query_params(&query).hashed_payload(&hash);

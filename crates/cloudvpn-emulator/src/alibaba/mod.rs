@@ -6,7 +6,10 @@
 //! 2. `Action` / `x-acs-action` and `Version` / `x-acs-version` name an operation of the specs
 //!    (`MissingParameter`, `InvalidVersion`, `InvalidAction.NotFound`);
 //! 3. the key exists and is enabled (`InvalidAccessKeyId.NotFound`, `InvalidAccessKeyId.Inactive`), the
-//!    signature verifies (`SignatureDoesNotMatch` with the server's string to sign, `IncompleteSignature`),
+//!    signature verifies (`SignatureDoesNotMatch` with the server's string to sign, `IncompleteSignature`;
+//!    a V3 `SignedHeaders` must cover `host`, `x-acs-action`, `x-acs-version`, `x-acs-date`,
+//!    `x-acs-signature-nonce`, `x-acs-content-sha256` and a sent `x-acs-security-token`, or a signature
+//!    for one call could be replayed as another),
 //!    the timestamp is within ±15 minutes (`InvalidTimeStamp.Expired` / `.Format`), the nonce is new
 //!    (`SignatureNonceUsed`), the key may call the action (`Forbbiden.SubUser` / `Forbidden` / …);
 //! 4. the operation's parameters parse and meet their documented constraints (`MissingParameter`,

@@ -635,7 +635,7 @@ pub enum DescribeVpnConnectionError {
     ///
     /// The service could not read the request's signature. Check the AccessKey pair in use; if it is right, report this as a cloudvpn bug with the request id.
     ///
-    /// Confidence: source (Alibaba .NET SDK unit test).
+    /// Confidence: source (Alibaba .NET SDK unit test) for the code, status and message. The emulator also answers it when a V3 SignedHeaders list leaves out a header that must be signed (common parameter SignedHeaders); that the real service answers this code in that case is unverified. A third-party report about another Alibaba gateway (apache/paimon pull request 9941, DlfNext with ACS4 signatures) names SignatureDoesNotMatch.HeaderUnsigned for an unsigned x-acs-action; no document was found for the VPC API.
     IncompleteSignature(ErrorInfo),
     /// `SignatureNonceUsed`, HTTP 400: Specified signature nonce was used already.
     ///

@@ -83,7 +83,7 @@ pub const API: ApiMeta = ApiMeta {
             also_spelled: &[],
             statuses: &[400],
             message: "The request signature does not conform to Aliyun standards. server string to sign is:…",
-            description: "Confidence: source (Alibaba .NET SDK unit test).",
+            description: "Confidence: source (Alibaba .NET SDK unit test) for the code, status and message. The emulator also answers it when a V3 SignedHeaders list leaves out a header that must be signed (common parameter SignedHeaders); that the real service answers this code in that case is unverified. A third-party report about another Alibaba gateway (apache/paimon pull request 9941, DlfNext with ACS4 signatures) names SignatureDoesNotMatch.HeaderUnsigned for an unsigned x-acs-action; no document was found for the VPC API.",
             hint: "The service could not read the request's signature. Check the AccessKey pair in use; if it is right, report this as a cloudvpn bug with the request id.",
             retryable: false,
             throttling: false,

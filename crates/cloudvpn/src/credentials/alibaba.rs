@@ -1,16 +1,17 @@
 //! Alibaba Cloud credentials and their chain: explicit → environment → CLI profile → credentials file.
 
-use super::alibaba_cli::cli_profile_outcome;
+use super::alibaba_cli::{self, Lookup, cli_profile_outcome};
 use super::alibaba_ini::{CREDENTIALS_FILE_VAR, credentials_file_outcome};
 use super::env::{Environment, ProcessEnvironment};
 use super::error::CredentialsError;
 use super::files::display_path;
-use super::search::{Outcome, ProfileName, Search, first_var, non_empty_var, value_problem};
+use super::region::{ConfiguredRegion, RegionError};
+use super::search::{Outcome, ProfileName, Search, env_source, non_empty_var, value_problem};
 use super::secret::Secret;
 use super::{CloudCredentials, ProvideCredentials, Resolved, explicit_outcome, sealed};
 use cloudvpn_types::meta::Provider;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// An AccessKey pair, with a security token when it is an STS credential.
@@ -160,8 +161,9 @@ impl AlibabaChain {
         let cli_label = "~/.aliyun/config.json";
         let cli = match home {
             Some(home) => {
-                let path = home.join(".aliyun").join("config.json");
-                cli_profile_outcome(&path, self.profile.as_deref(), env)
+                let path = cli_config_path(home);
+                let label = display_path(&path, Some(home));
+                cli_profile_outcome(&path, &label, self.profile.as_deref(), env)
             }
             None => Outcome::Absent("no home directory".to_owned()),
         };
@@ -169,7 +171,7 @@ impl AlibabaChain {
             return Ok(found);
         }
 
-        let section = ProfileName::chosen(self.profile.as_deref(), env, PROFILE_VAR)
+        let section = ProfileName::chosen(self.profile.as_deref(), env, &[PROFILE_VAR])
             .unwrap_or_else(ProfileName::fallback);
         match non_empty_var(env, CREDENTIALS_FILE_VAR) {
             Some(named) => {
@@ -201,6 +203,59 @@ impl AlibabaChain {
         }
         Err(search.exhausted())
     }
+
+    /// The region the user keeps for Alibaba Cloud: `ALIBABA_CLOUD_REGION`, else `ALICLOUD_REGION`, else
+    /// `region_id` of the `~/.aliyun/config.json` profile this chain reads (the explicit name, else
+    /// `ALIBABA_CLOUD_PROFILE`, else the file's `current`, else `default`). `Ok(None)` when none is set; an
+    /// error names a `config.json` that cannot be read.
+    ///
+    /// ```
+    /// use cloudvpn::credentials::{AlibabaChain, MapEnvironment};
+    ///
+    /// let env = MapEnvironment::new().with_var("ALICLOUD_REGION", "cn-beijing");
+    /// let region = AlibabaChain::new().configured_region(&env).unwrap().unwrap();
+    /// assert_eq!(region.region, "cn-beijing");
+    /// assert_eq!(region.source, "environment variable ALICLOUD_REGION");
+    /// ```
+    pub fn configured_region(
+        &self,
+        env: &dyn Environment,
+    ) -> Result<Option<ConfiguredRegion>, RegionError> {
+        if let Some((variable, region)) = env_region(env) {
+            return Ok(Some(ConfiguredRegion::from_variable(region, variable)));
+        }
+        let Some(home) = env.home_dir() else {
+            return Ok(None);
+        };
+        let path = cli_config_path(&home);
+        let label = display_path(&path, Some(&home));
+        let broken = |problem| RegionError {
+            source: label.clone(),
+            problem,
+        };
+        match alibaba_cli::lookup(&path, self.profile.as_deref(), env) {
+            Lookup::Absent(_) | Lookup::Parsed(_, None) => Ok(None),
+            Lookup::Malformed(problem) => Err(broken(problem)),
+            Lookup::Parsed(name, Some(profile)) => match alibaba_cli::region_id(&profile) {
+                Ok(Some(region)) => Ok(Some(ConfiguredRegion::from_file(region, &label, &name))),
+                Ok(None) => Ok(None),
+                Err(problem) => Err(broken(format!("{}: {problem}", name.describe()))),
+            },
+        }
+    }
+}
+
+/// The first region variable that is set, trimmed, with its name.
+fn env_region(env: &dyn Environment) -> Option<(&'static str, String)> {
+    REGION_VARS.iter().find_map(|&name| {
+        let region = non_empty_var(env, name)?.trim().to_owned();
+        (!region.is_empty()).then_some((name, region))
+    })
+}
+
+/// Where the Alibaba Cloud CLI keeps its profiles.
+pub(crate) fn cli_config_path(home: &Path) -> PathBuf {
+    home.join(".aliyun").join("config.json")
 }
 
 impl Default for AlibabaChain {
@@ -259,16 +314,11 @@ fn env_outcome(env: &dyn Environment) -> Outcome<AlibabaCredentials> {
             return Outcome::Malformed(problem);
         }
         let mut credentials = AlibabaCredentials::new(id, secret);
-        let mut source = format!("environment ({}", names.id);
+        let source = env_source(names.id, token.as_ref().map(|_| names.token));
         if let Some(token) = token {
             credentials = credentials.with_token(token);
-            source.push_str(", ");
-            source.push_str(names.token);
         }
-        source.push(')');
-        let region = first_var(env, &REGION_VARS)
-            .map(|(_, region)| region.trim().to_owned())
-            .filter(|region| !region.is_empty());
+        let region = env_region(env).map(|(_, region)| region);
         return Outcome::Found(Resolved {
             credentials,
             source,
@@ -392,7 +442,10 @@ mod tests {
         assert_eq!(resolved.credentials.access_key_id, "LTAIenv");
         assert_eq!(resolved.credentials.access_key_secret.expose(), SECRET);
         assert_eq!(resolved.credentials.security_token, None);
-        assert_eq!(resolved.source, "environment (ALIBABA_CLOUD_ACCESS_KEY_ID)");
+        assert_eq!(
+            resolved.source,
+            "environment variable ALIBABA_CLOUD_ACCESS_KEY_ID"
+        );
         assert_eq!(resolved.region.as_deref(), Some("cn-shanghai"));
     }
 
@@ -403,7 +456,7 @@ mod tests {
         assert_eq!(resolved.credentials.provider_name(), "static_sts");
         assert_eq!(
             resolved.source,
-            "environment (ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_SECURITY_TOKEN)"
+            "environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_SECURITY_TOKEN"
         );
         assert_hidden(&format!("{resolved:?}"));
     }
@@ -422,7 +475,7 @@ mod tests {
         );
         assert_eq!(
             resolved.source,
-            "environment (ALICLOUD_ACCESS_KEY, ALICLOUD_SECURITY_TOKEN)"
+            "environment variables ALICLOUD_ACCESS_KEY and ALICLOUD_SECURITY_TOKEN"
         );
         assert_eq!(resolved.region.as_deref(), Some("cn-beijing"));
 
@@ -547,7 +600,7 @@ mod tests {
         assert_eq!(resolved.credentials.access_key_id, "LTAIcli");
         assert_eq!(
             resolved.source,
-            "profile `default` in ~/.aliyun/config.json"
+            "file ~/.aliyun/config.json, profile `default`"
         );
         assert_eq!(resolved.region.as_deref(), Some("cn-default"));
     }
@@ -565,7 +618,7 @@ mod tests {
         assert_eq!(resolved.credentials.access_key_id, "LTAIprod");
         assert_eq!(
             resolved.source,
-            "profile `prod` in ~/.alibabacloud/credentials"
+            "file ~/.alibabacloud/credentials, profile `prod`"
         );
         assert_eq!(resolved.region, None);
 
@@ -653,7 +706,7 @@ mod tests {
         );
         assert_eq!(
             resolved.source,
-            "profile `default` in ~/.alibabacloud/credentials.ini"
+            "file ~/.alibabacloud/credentials.ini, profile `default`"
         );
 
         // ALIBABA_CLOUD_CREDENTIALS_FILE replaces the default locations.
@@ -667,7 +720,7 @@ mod tests {
             .with_var("ALIBABA_CLOUD_PROFILE", "work");
         let resolved = AlibabaChain::new().resolve(&env).unwrap();
         assert_eq!(resolved.credentials, AlibabaCredentials::new("LTAIw", "s"));
-        assert_eq!(resolved.source, "profile `work` in ~/elsewhere/creds");
+        assert_eq!(resolved.source, "file ~/elsewhere/creds, profile `work`");
     }
 
     #[test]

@@ -18,56 +18,59 @@ use super::Resolved;
 use super::alibaba::{AlibabaCredentials, PROFILE_VAR};
 use super::env::Environment;
 use super::files::{FileText, read_text};
-use super::search::{NameOrigin, Outcome, ProfileName, value_problem};
+use super::json::{optional_setting, parse_object, string_field};
+use super::search::{NameOrigin, Outcome, ProfileName, file_source};
 use serde_json::{Map, Value};
 use std::path::Path;
 
 /// Set to `true` to skip the CLI profile, as in the official SDKs.
 const DISABLED_VAR: &str = "ALIBABA_CLOUD_CLI_PROFILE_DISABLED";
 
-/// The profile chosen from `config.json` at `path`.
-pub(crate) fn cli_profile_outcome(
-    path: &Path,
-    explicit_profile: Option<&str>,
-    env: &dyn Environment,
-) -> Outcome<AlibabaCredentials> {
+/// What looking for the chosen profile in `config.json` found.
+pub(crate) enum Lookup {
+    /// The file is not there, or disabled; the reason.
+    Absent(String),
+    /// The file is broken; the reason (no values).
+    Malformed(String),
+    /// The file parsed: the chosen name, and the profile when the file holds it.
+    Parsed(ProfileName, Option<Map<String, Value>>),
+}
+
+/// Reads `config.json` at `path` and finds the profile chosen by `explicit_profile`, `ALIBABA_CLOUD_PROFILE`,
+/// `current` or `default`, in that order. The credentials chain and the region lookup both start here, so
+/// they always agree on the file and the profile.
+pub(crate) fn lookup(path: &Path, explicit_profile: Option<&str>, env: &dyn Environment) -> Lookup {
     if env
         .var(DISABLED_VAR)
         .is_some_and(|value| value.eq_ignore_ascii_case("true"))
     {
-        return Outcome::Absent(format!("disabled by {DISABLED_VAR}"));
+        return Lookup::Absent(format!("disabled by {DISABLED_VAR}"));
     }
     let text = match read_text(path) {
         FileText::Text(text) => text,
-        FileText::Missing => return Outcome::Absent("no such file".to_owned()),
-        FileText::Unreadable(why) => return Outcome::Malformed(why),
+        FileText::Missing => return Lookup::Absent("no such file".to_owned()),
+        FileText::Unreadable(why) => return Lookup::Malformed(why),
     };
-    let config: Value = match serde_json::from_str(&text) {
+    let config = match parse_object(&text) {
         Ok(config) => config,
-        Err(error) => {
-            return Outcome::Malformed(format!(
-                "invalid JSON at line {} column {}",
-                error.line(),
-                error.column()
-            ));
-        }
+        Err(problem) => return Lookup::Malformed(problem),
     };
-    match select(&config, explicit_profile, env) {
-        Ok(outcome) => outcome,
-        Err(problem) => Outcome::Malformed(problem),
+    match find_profile(&config, explicit_profile, env) {
+        Ok((name, profile)) => Lookup::Parsed(name, profile.cloned()),
+        Err(problem) => Lookup::Malformed(problem),
     }
 }
 
-/// `Ok(Absent)` when the profile is not in the file; `Err` when the file or the profile is malformed.
-fn select(
-    config: &Value,
+/// A JSON object of the file.
+type Object = Map<String, Value>;
+
+/// The chosen name and, if the file has it, the profile's object.
+fn find_profile<'a>(
+    config: &'a Object,
     explicit_profile: Option<&str>,
     env: &dyn Environment,
-) -> Result<Outcome<AlibabaCredentials>, String> {
-    let Some(config) = config.as_object() else {
-        return Err("expected a JSON object at the top level".to_owned());
-    };
-    let name = match ProfileName::chosen(explicit_profile, env, PROFILE_VAR) {
+) -> Result<(ProfileName, Option<&'a Object>), String> {
+    let name = match ProfileName::chosen(explicit_profile, env, &[PROFILE_VAR]) {
         Some(name) => name,
         None => match config.get("current") {
             None | Some(Value::Null) => ProfileName::fallback(),
@@ -84,21 +87,53 @@ fn select(
         Some(Value::Array(profiles)) => profiles,
         Some(_) => return Err("`profiles` is not an array".to_owned()),
     };
-    let mut found = None;
     for (index, profile) in profiles.iter().enumerate() {
         let Some(profile) = profile.as_object() else {
             return Err(format!("profiles[{index}] is not an object"));
         };
         // The first match wins, as in the Python and Go SDKs.
         if profile.get("name").and_then(Value::as_str) == Some(name.name.as_str()) {
-            found = Some(profile);
-            break;
+            return Ok((name, Some(profile)));
         }
     }
+    Ok((name, None))
+}
+
+/// The credentials of the profile chosen from `config.json` at `path`, shown as `label` in messages.
+pub(crate) fn cli_profile_outcome(
+    path: &Path,
+    label: &str,
+    explicit_profile: Option<&str>,
+    env: &dyn Environment,
+) -> Outcome<AlibabaCredentials> {
+    match lookup(path, explicit_profile, env) {
+        Lookup::Absent(why) => Outcome::Absent(why),
+        Lookup::Malformed(why) => Outcome::Malformed(why),
+        Lookup::Parsed(name, None) => Outcome::Absent(format!("{} not found", name.describe())),
+        Lookup::Parsed(name, Some(profile)) => match credentials(&name, &profile) {
+            Ok(credentials) => Outcome::Found(Resolved {
+                credentials,
+                source: file_source(label, &name.name),
+                // `region_id` is a CLI setting, not part of the credentials: an odd value is ignored here;
+                // the region lookup reports it.
+                region: region_id(&profile).ok().flatten(),
+            }),
+            Err(problem) => Outcome::Malformed(problem),
+        },
+    }
+}
+
+/// The profile's `region_id`, trimmed; `Ok(None)` when it has none.
+pub(crate) fn region_id(profile: &Map<String, Value>) -> Result<Option<String>, String> {
+    optional_setting(profile, "region_id")
+}
+
+/// The static credentials of a profile, or why it has none we can use.
+fn credentials(
+    name: &ProfileName,
+    profile: &Map<String, Value>,
+) -> Result<AlibabaCredentials, String> {
     let described = name.describe();
-    let Some(profile) = found else {
-        return Ok(Outcome::Absent(format!("{described} not found")));
-    };
     let with_token = match profile.get("mode") {
         Some(Value::String(mode)) if mode == "AK" => false,
         Some(Value::String(mode)) if mode == "StsToken" => true,
@@ -113,35 +148,11 @@ fn select(
         Some(_) => return Err(format!("{described}: `mode` is not a string")),
     };
     let field = |key: &str| string_field(profile, key).map_err(|why| format!("{described}: {why}"));
-    let mut credentials =
-        AlibabaCredentials::new(field("access_key_id")?, field("access_key_secret")?);
+    let credentials = AlibabaCredentials::new(field("access_key_id")?, field("access_key_secret")?);
     if with_token {
-        credentials = credentials.with_token(field("sts_token")?);
+        return Ok(credentials.with_token(field("sts_token")?));
     }
-    // `region_id` is a CLI setting, not part of the credentials: an odd value is ignored, not an error.
-    let region = profile
-        .get("region_id")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|region| !region.is_empty())
-        .map(str::to_owned);
-    Ok(Outcome::Found(Resolved {
-        credentials,
-        source: format!("profile `{}` in ~/.aliyun/config.json", name.name),
-        region,
-    }))
-}
-
-/// A non-empty, unpadded string field. The message names the field, never its value.
-fn string_field(profile: &Map<String, Value>, key: &str) -> Result<String, String> {
-    match profile.get(key) {
-        None | Some(Value::Null) => Err(format!("{key} missing")),
-        Some(Value::String(value)) => match value_problem(key, value) {
-            Some(problem) => Err(problem),
-            None => Ok(value.clone()),
-        },
-        Some(_) => Err(format!("{key} is not a string")),
-    }
+    Ok(credentials)
 }
 
 #[cfg(test)]
@@ -151,6 +162,7 @@ mod tests {
 
     const SECRET: &str = "cli-SeCrEt-DISTINCTIVE";
     const TOKEN: &str = "cli-ToKeN-DISTINCTIVE";
+    const LABEL: &str = "~/.aliyun/config.json";
 
     /// Writes `config.json` into a temporary directory and reads it back through the provider.
     fn outcome(
@@ -161,7 +173,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.json");
         std::fs::write(&path, json).unwrap();
-        cli_profile_outcome(&path, explicit, env)
+        cli_profile_outcome(&path, LABEL, explicit, env)
     }
 
     fn found(outcome: Outcome<AlibabaCredentials>) -> Resolved<AlibabaCredentials> {
@@ -205,7 +217,7 @@ mod tests {
         let resolved = found(outcome(&json, None, &none));
         assert_eq!(resolved.credentials.access_key_id, "LTAIcur");
         assert_eq!(resolved.region.as_deref(), Some("cn-hangzhou"));
-        assert_eq!(resolved.source, "profile `cur` in ~/.aliyun/config.json");
+        assert_eq!(resolved.source, "file ~/.aliyun/config.json, profile `cur`");
 
         // ALIBABA_CLOUD_PROFILE beats `current`.
         let resolved = found(outcome(&json, None, &with_var));
@@ -345,6 +357,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         match cli_profile_outcome(
             &dir.path().join("config.json"),
+            LABEL,
             None,
             &MapEnvironment::new(),
         ) {
@@ -352,7 +365,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(matches!(
-            cli_profile_outcome(dir.path(), None, &MapEnvironment::new()),
+            cli_profile_outcome(dir.path(), LABEL, None, &MapEnvironment::new()),
             Outcome::Malformed(_)
         ));
     }

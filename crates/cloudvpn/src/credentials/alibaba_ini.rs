@@ -15,7 +15,7 @@ use super::Resolved;
 use super::alibaba::AlibabaCredentials;
 use super::files::{FileText, read_text};
 use super::ini::{Ini, IniOptions, Section};
-use super::search::{Outcome, ProfileName, required_value};
+use super::search::{Outcome, ProfileName, file_source, required_value};
 use std::path::Path;
 
 /// Names the credentials file, replacing the default locations.
@@ -69,7 +69,7 @@ pub(crate) fn credentials_file_outcome(
     match ini_credentials(values, with_token) {
         Ok(credentials) => Outcome::Found(Resolved {
             credentials,
-            source: format!("profile `{}` in {label}", section.name),
+            source: file_source(label, &section.name),
             region: None,
         }),
         Err(problem) => Outcome::Malformed(format!("{profile}: {problem}")),
@@ -119,7 +119,7 @@ mod tests {
                 );
                 assert_eq!(
                     resolved.source,
-                    "profile `default` in ~/.alibabacloud/credentials"
+                    "file ~/.alibabacloud/credentials, profile `default`"
                 );
                 assert_eq!(resolved.region, None);
             }

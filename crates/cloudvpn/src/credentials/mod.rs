@@ -5,7 +5,13 @@
 //! | 1 | explicit credentials | explicit credentials |
 //! | 2 | `ALIBABA_CLOUD_ACCESS_KEY_ID` / `_SECRET` / `ALIBABA_CLOUD_SECURITY_TOKEN`, then the older `ALICLOUD_ACCESS_KEY` / `ALICLOUD_SECRET_KEY` / `ALICLOUD_SECURITY_TOKEN` | `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY`, token from `TENCENTCLOUD_SECURITY_TOKEN`, `TENCENTCLOUD_TOKEN` or `TENCENTCLOUD_SESSION_TOKEN` |
 //! | 3 | the CLI's `~/.aliyun/config.json` (modes `AK`, `StsToken`) | `TENCENTCLOUD_CREDENTIALS_FILE` or `~/.tencentcloud/credentials` |
-//! | 4 | `ALIBABA_CLOUD_CREDENTIALS_FILE`, or `~/.alibabacloud/credentials` then `~/.alibabacloud/credentials.ini` (types `access_key`, `sts`) | |
+//! | 4 | `ALIBABA_CLOUD_CREDENTIALS_FILE`, or `~/.alibabacloud/credentials` then `~/.alibabacloud/credentials.ini` (types `access_key`, `sts`) | tccli's `~/.tccli/<profile>.credential` (`secretId`, `secretKey`, optional `token`) |
+//! | profile | explicit, else `ALIBABA_CLOUD_PROFILE`, else (`config.json` only) its `current`, else `default` | explicit, else `TENCENTCLOUD_PROFILE`, else `TCCLI_PROFILE`, else `default` |
+//! | region | `ALIBABA_CLOUD_REGION`, `ALICLOUD_REGION`, then the `config.json` profile's `region_id` | `TENCENTCLOUD_REGION`, then `_sys_param.region` of `~/.tccli/<profile>.configure` |
+//!
+//! The region row is [`AlibabaChain::configured_region`] / [`TencentChain::configured_region`]: the region
+//! users keep beside their credentials, read from the same files with the same profile, for callers (such as
+//! the `cloudvpn` command) that give it a place after their own explicit region.
 //!
 //! **Absent versus malformed.** A chain goes on to the next source only when a source is *absent*: no
 //! variable set, no such file, or no such profile in the file. A source that is *present but broken* (one
@@ -28,7 +34,7 @@
 //!     .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "example-secret");
 //! let resolved = AlibabaChain::new().resolve(&env).unwrap();
 //! assert_eq!(resolved.credentials.access_key_id, "LTAIexample");
-//! assert_eq!(resolved.source, "environment (ALIBABA_CLOUD_ACCESS_KEY_ID)");
+//! assert_eq!(resolved.source, "environment variable ALIBABA_CLOUD_ACCESS_KEY_ID");
 //! assert!(!format!("{resolved:?}").contains("example-secret"));
 //! ```
 
@@ -39,13 +45,19 @@ mod env;
 mod error;
 mod files;
 mod ini;
+mod json;
+mod region;
 mod search;
 mod secret;
+#[cfg(test)]
+mod settings_tests;
+mod tccli;
 mod tencent;
 
 pub use alibaba::{AlibabaChain, AlibabaCredentials};
 pub use env::{Environment, MapEnvironment, ProcessEnvironment};
 pub use error::{Attempt, CredentialsError};
+pub use region::{ConfiguredRegion, RegionError};
 pub use secret::Secret;
 pub use tencent::{TencentChain, TencentCredentials};
 
@@ -58,11 +70,13 @@ pub struct Resolved<C> {
     /// The credentials.
     pub credentials: C,
     /// Where they came from, for logs and error messages: `explicit`,
-    /// `environment (ALIBABA_CLOUD_ACCESS_KEY_ID)`, ``profile `default` in ~/.aliyun/config.json``, ….
+    /// `environment variable ALIBABA_CLOUD_ACCESS_KEY_ID`,
+    /// ``file ~/.aliyun/config.json, profile `default` ``, …. Names only, never a value.
     pub source: String,
     /// The region that came with the source, if any: `region_id` of an Alibaba CLI profile,
     /// `ALIBABA_CLOUD_REGION` / `ALICLOUD_REGION` with Alibaba environment credentials, `TENCENTCLOUD_REGION`
-    /// with Tencent environment or file credentials. Never set for explicit credentials.
+    /// with Tencent environment or file credentials, else the tccli profile's `.configure` region with tccli
+    /// credentials. Never set for explicit credentials.
     pub region: Option<String>,
 }
 

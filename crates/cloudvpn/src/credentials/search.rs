@@ -114,6 +114,20 @@ pub(crate) fn required_value(section: &Section, key: &str) -> Result<String, Str
     }
 }
 
+/// `environment variable X`, or `environment variables X and T` with a token: how a [`super::Resolved`]
+/// names credentials from the environment (names only, never values).
+pub(crate) fn env_source(id_var: &str, token_var: Option<&str>) -> String {
+    match token_var {
+        Some(token_var) => format!("environment variables {id_var} and {token_var}"),
+        None => format!("environment variable {id_var}"),
+    }
+}
+
+/// ``file ~/.aliyun/config.json, profile `default` ``: how a [`super::Resolved`] names credentials from a file.
+pub(crate) fn file_source(label: &str, profile: &str) -> String {
+    format!("file {label}, profile `{profile}`")
+}
+
 /// How a profile name was chosen; shown next to the name in messages, so that a user who forgot
 /// `ALIBABA_CLOUD_PROFILE=prod` in their shell sees why `prod` was looked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,11 +150,12 @@ pub(crate) struct ProfileName {
 }
 
 impl ProfileName {
-    /// The explicit name, else the variable `var`, else `None`; empty strings count as not given.
+    /// The explicit name, else the first of the variables `vars` that is set, else `None`; empty strings
+    /// count as not given.
     pub(crate) fn chosen(
         explicit: Option<&str>,
         env: &dyn Environment,
-        var: &'static str,
+        vars: &[&'static str],
     ) -> Option<ProfileName> {
         if let Some(name) = explicit.filter(|name| !name.is_empty()) {
             return Some(ProfileName {
@@ -148,7 +163,7 @@ impl ProfileName {
                 origin: NameOrigin::Explicit,
             });
         }
-        non_empty_var(env, var).map(|name| ProfileName {
+        first_var(env, vars).map(|(var, name)| ProfileName {
             name,
             origin: NameOrigin::Var(var),
         })
@@ -209,12 +224,15 @@ mod tests {
     #[test]
     fn profile_name_precedence() {
         let env = MapEnvironment::new().with_var("P", "from-env");
-        let explicit = ProfileName::chosen(Some("x"), &env, "P").unwrap();
+        let explicit = ProfileName::chosen(Some("x"), &env, &["P"]).unwrap();
         assert_eq!(explicit.name, "x");
         assert_eq!(explicit.describe(), "profile `x` (given explicitly)");
-        let from_env = ProfileName::chosen(Some(""), &env, "P").unwrap();
+        let from_env = ProfileName::chosen(Some(""), &env, &["Q", "P"]).unwrap();
         assert_eq!(from_env.describe(), "profile `from-env` (from P)");
-        assert_eq!(ProfileName::chosen(None, &MapEnvironment::new(), "P"), None);
+        assert_eq!(
+            ProfileName::chosen(None, &MapEnvironment::new(), &["P"]),
+            None
+        );
         assert_eq!(ProfileName::fallback().describe(), "profile `default`");
     }
 }

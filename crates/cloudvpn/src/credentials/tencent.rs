@@ -1,13 +1,16 @@
-//! Tencent Cloud credentials and their chain: explicit → environment → credentials file.
+//! Tencent Cloud credentials and their chain: explicit → environment → credentials file → tccli's files.
 
 use super::env::{Environment, ProcessEnvironment};
 use super::error::CredentialsError;
 use super::files::{FileText, display_path, read_text};
 use super::ini::{Ini, IniOptions, Section};
+use super::region::{ConfiguredRegion, RegionError};
 use super::search::{
-    Outcome, ProfileName, Search, first_var, non_empty_var, required_value, value_problem,
+    Outcome, ProfileName, Search, env_source, file_source, first_var, non_empty_var,
+    required_value, value_problem,
 };
 use super::secret::Secret;
+use super::tccli;
 use super::{CloudCredentials, ProvideCredentials, Resolved, explicit_outcome, sealed};
 use cloudvpn_types::meta::Provider;
 use std::fmt;
@@ -66,14 +69,19 @@ const TOKEN_VARS: [&str; 3] = [
     "TENCENTCLOUD_SESSION_TOKEN",
 ];
 const REGION_VAR: &str = "TENCENTCLOUD_REGION";
-const PROFILE_VAR: &str = "TENCENTCLOUD_PROFILE";
+/// The profile name's variables, in order: Terraform's, then tccli's.
+const PROFILE_VARS: [&str; 2] = ["TENCENTCLOUD_PROFILE", "TCCLI_PROFILE"];
 const CREDENTIALS_FILE_VAR: &str = "TENCENTCLOUD_CREDENTIALS_FILE";
 
 /// The Tencent Cloud credentials chain: explicit → `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` (+
-/// token) → `TENCENTCLOUD_CREDENTIALS_FILE` or `~/.tencentcloud/credentials`.
+/// token) → `TENCENTCLOUD_CREDENTIALS_FILE` or `~/.tencentcloud/credentials` → tccli's
+/// `~/.tccli/<profile>.credential`.
 ///
-/// The profile file is INI: section = the explicit profile name, else `TENCENTCLOUD_PROFILE`, else
-/// `default`; keys `secret_id`, `secret_key` and optional `token`; values trimmed. The Python SDK's second
+/// One profile name serves both files: the explicit name, else `TENCENTCLOUD_PROFILE`, else `TCCLI_PROFILE`,
+/// else `default`. The credentials file is INI: section = the profile name; keys `secret_id`, `secret_key`
+/// and optional `token`; values trimmed. tccli's file is JSON (`secretId`, `secretKey`, optional `token`;
+/// see `tccli configure`); a profile that assumes a role or uses the instance role is reported as
+/// unsupported rather than read as plain keys. The Python SDK's second
 /// location, `/etc/tencentcloud/credentials`, is not read: a system-wide secret is better passed explicitly,
 /// and reading outside the home directory would make the chain depend on more than its [`Environment`].
 ///
@@ -139,26 +147,75 @@ impl TencentChain {
             return Ok(found);
         }
 
-        let section = ProfileName::chosen(self.profile.as_deref(), env, PROFILE_VAR)
-            .unwrap_or_else(ProfileName::fallback);
-        let (path, named_by_var) = match non_empty_var(env, CREDENTIALS_FILE_VAR) {
-            Some(named) => (PathBuf::from(named), true),
-            None => match home {
-                Some(home) => (home.join(".tencentcloud").join("credentials"), false),
-                None => {
-                    let outcome =
-                        Outcome::<TencentCredentials>::Absent("no home directory".to_owned());
-                    search.step("~/.tencentcloud/credentials", outcome)?;
-                    return Err(search.exhausted());
-                }
-            },
+        let profile = profile_name(self.profile.as_deref(), env);
+        let file = match non_empty_var(env, CREDENTIALS_FILE_VAR) {
+            Some(named) => Some((PathBuf::from(named), true)),
+            None => home.map(|home| (home.join(".tencentcloud").join("credentials"), false)),
         };
-        let label = display_path(&path, home);
-        let outcome = file_outcome(&path, &label, named_by_var, &section, env);
+        let (label, outcome) = match file {
+            Some((path, named_by_var)) => {
+                let label = display_path(&path, home);
+                let outcome = file_outcome(&path, &label, named_by_var, &profile, env);
+                (label, outcome)
+            }
+            None => (
+                "~/.tencentcloud/credentials".to_owned(),
+                Outcome::Absent("no home directory".to_owned()),
+            ),
+        };
+        if let Some(found) = search.step(label, outcome)? {
+            return Ok(found);
+        }
+
+        let label = tccli::credential_label(home, &profile);
+        let outcome = match home.map(|home| tccli_outcome(home, &label, &profile, env)) {
+            Some(outcome) => outcome,
+            None => Outcome::Absent("no home directory".to_owned()),
+        };
         if let Some(found) = search.step(label, outcome)? {
             return Ok(found);
         }
         Err(search.exhausted())
+    }
+
+    /// The region the user keeps for Tencent Cloud: `TENCENTCLOUD_REGION`, else `_sys_param.region` in
+    /// `~/.tccli/<profile>.configure` for the profile this chain reads (the explicit name, else
+    /// `TENCENTCLOUD_PROFILE`, else `TCCLI_PROFILE`, else `default`). `Ok(None)` when neither is set; an error
+    /// names a `.configure` file that cannot be read.
+    ///
+    /// ```
+    /// use cloudvpn::credentials::{MapEnvironment, TencentChain};
+    ///
+    /// let env = MapEnvironment::new().with_var("TENCENTCLOUD_REGION", "ap-shanghai");
+    /// let region = TencentChain::new().configured_region(&env).unwrap().unwrap();
+    /// assert_eq!(region.region, "ap-shanghai");
+    /// assert_eq!(region.source, "environment variable TENCENTCLOUD_REGION");
+    /// ```
+    pub fn configured_region(
+        &self,
+        env: &dyn Environment,
+    ) -> Result<Option<ConfiguredRegion>, RegionError> {
+        if let Some(region) = region(env) {
+            return Ok(Some(ConfiguredRegion::from_variable(region, REGION_VAR)));
+        }
+        let Some(home) = env.home_dir() else {
+            return Ok(None);
+        };
+        let profile = profile_name(self.profile.as_deref(), env);
+        let path =
+            tccli::profile_file(&home, &profile, "configure").map_err(|problem| RegionError {
+                source: format!("~/.tccli/{}.configure", profile.name),
+                problem,
+            })?;
+        let label = display_path(&path, Some(&home));
+        match tccli::configured_region(&path) {
+            Ok(Some(region)) => Ok(Some(ConfiguredRegion::from_file(region, &label, &profile))),
+            Ok(None) => Ok(None),
+            Err(problem) => Err(RegionError {
+                source: label,
+                problem,
+            }),
+        }
     }
 }
 
@@ -192,6 +249,32 @@ fn region(env: &dyn Environment) -> Option<String> {
         .filter(|region| !region.is_empty())
 }
 
+/// The profile name both files are read with: the explicit one, else `TENCENTCLOUD_PROFILE` (Terraform's),
+/// else `TCCLI_PROFILE` (tccli's), else `default`. One name for both files, as `ALIBABA_CLOUD_PROFILE` is for
+/// Alibaba's, so that a profile the user named is never silently swapped for another file's `default`.
+fn profile_name(explicit: Option<&str>, env: &dyn Environment) -> ProfileName {
+    ProfileName::chosen(explicit, env, &PROFILE_VARS).unwrap_or_else(ProfileName::fallback)
+}
+
+/// The tccli step: `~/.tccli/<profile>.credential`, with `TENCENTCLOUD_REGION` or the profile's
+/// `.configure` region beside it (a broken `.configure` is reported by the region lookup, not here).
+fn tccli_outcome(
+    home: &Path,
+    label: &str,
+    profile: &ProfileName,
+    env: &dyn Environment,
+) -> Outcome<TencentCredentials> {
+    let path = match tccli::profile_file(home, profile, "credential") {
+        Ok(path) => path,
+        Err(problem) => return Outcome::Malformed(problem),
+    };
+    let region = region(env).or_else(|| {
+        let configure = tccli::profile_file(home, profile, "configure").ok()?;
+        tccli::configured_region(&configure).ok().flatten()
+    });
+    tccli::credential_outcome(&path, label, profile, region)
+}
+
 fn env_outcome(env: &dyn Environment) -> Outcome<TencentCredentials> {
     let token = first_var(env, &TOKEN_VARS);
     let (id, key) = match (non_empty_var(env, ID_VAR), non_empty_var(env, KEY_VAR)) {
@@ -221,13 +304,10 @@ fn env_outcome(env: &dyn Environment) -> Outcome<TencentCredentials> {
         return Outcome::Malformed(problem);
     }
     let mut credentials = TencentCredentials::new(id, key);
-    let source = match token {
-        Some((name, token)) => {
-            credentials = credentials.with_token(token);
-            format!("environment ({ID_VAR}, {name})")
-        }
-        None => format!("environment ({ID_VAR})"),
-    };
+    let source = env_source(ID_VAR, token.as_ref().map(|(name, _)| *name));
+    if let Some((_, token)) = token {
+        credentials = credentials.with_token(token);
+    }
     Outcome::Found(Resolved {
         credentials,
         source,
@@ -269,7 +349,7 @@ fn file_outcome(
     match ini_credentials(values) {
         Ok(credentials) => Outcome::Found(Resolved {
             credentials,
-            source: format!("profile `{}` in {label}", section.name),
+            source: file_source(label, &section.name),
             region: region(env),
         }),
         Err(problem) => Outcome::Malformed(format!("{profile}: {problem}")),
@@ -361,7 +441,10 @@ mod tests {
             from_env.credentials,
             TencentCredentials::new("AKIDenv", SECRET)
         );
-        assert_eq!(from_env.source, "environment (TENCENTCLOUD_SECRET_ID)");
+        assert_eq!(
+            from_env.source,
+            "environment variable TENCENTCLOUD_SECRET_ID"
+        );
         assert_eq!(from_env.region, None);
 
         let (dir2, env2) = temp_home();
@@ -376,7 +459,7 @@ mod tests {
         );
         assert_eq!(
             from_file.source,
-            "profile `default` in ~/.tencentcloud/credentials"
+            "file ~/.tencentcloud/credentials, profile `default`"
         );
     }
 
@@ -418,7 +501,7 @@ mod tests {
             );
             assert_eq!(
                 resolved.source,
-                format!("environment (TENCENTCLOUD_SECRET_ID, {winner})")
+                format!("environment variables TENCENTCLOUD_SECRET_ID and {winner}")
             );
             assert_eq!(resolved.region.as_deref(), Some("ap-shanghai"));
             assert_hidden(&format!("{resolved:?}"));
@@ -430,7 +513,7 @@ mod tests {
         let resolved = TencentChain::new().resolve(&env).unwrap();
         assert_eq!(
             resolved.source,
-            "environment (TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_TOKEN)"
+            "environment variables TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_TOKEN"
         );
     }
 
@@ -533,14 +616,18 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "no Tencent Cloud credentials found; tried: explicit (not given); environment \
-             (TENCENTCLOUD_SECRET_ID not set); ~/.tencentcloud/credentials (no such file)"
+             (TENCENTCLOUD_SECRET_ID not set); ~/.tencentcloud/credentials (no such file); \
+             ~/.tccli/default.credential (no such file for profile `default`)"
         );
         let error = TencentChain::new()
             .resolve(&MapEnvironment::new())
             .unwrap_err();
         assert_eq!(
-            attempts(&error)[2],
-            ("~/.tencentcloud/credentials", "no home directory")
+            attempts(&error)[2..],
+            [
+                ("~/.tencentcloud/credentials", "no home directory"),
+                ("~/.tccli/default.credential", "no home directory"),
+            ]
         );
     }
 
@@ -556,7 +643,7 @@ mod tests {
             ),
         );
         let env = env.with_var(REGION_VAR, "ap-beijing");
-        let by_var = env.clone().with_var(PROFILE_VAR, "prod");
+        let by_var = env.clone().with_var("TENCENTCLOUD_PROFILE", "prod");
         let resolved = TencentChain::new().resolve(&by_var).unwrap();
         assert_eq!(
             resolved.credentials,
@@ -564,7 +651,7 @@ mod tests {
         );
         assert_eq!(
             resolved.source,
-            "profile `prod` in ~/.tencentcloud/credentials"
+            "file ~/.tencentcloud/credentials, profile `prod`"
         );
         assert_eq!(resolved.region.as_deref(), Some("ap-beijing"));
 
@@ -606,7 +693,7 @@ mod tests {
         let env = env.with_var(CREDENTIALS_FILE_VAR, named.to_string_lossy());
         let resolved = TencentChain::new().resolve(&env).unwrap();
         assert_eq!(resolved.credentials.secret_id, "AKIDnamed");
-        assert_eq!(resolved.source, "profile `default` in ~/other.ini");
+        assert_eq!(resolved.source, "file ~/other.ini, profile `default`");
 
         fs::remove_file(&named).unwrap();
         let error = TencentChain::new().resolve(&env).unwrap_err();

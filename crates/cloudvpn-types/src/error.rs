@@ -23,6 +23,10 @@ pub struct ErrorInfo {
     pub host_id: Option<String>,
     /// Tencent v2: the integer `code` of the envelope.
     pub envelope_code: Option<i64>,
+    /// Not from the service: when it rejected the credentials (unknown key, wrong secret, disabled key, bad
+    /// token), the client notes where they came from — `environment variable ALIBABA_CLOUD_ACCESS_KEY_ID`,
+    /// ``file ~/.aliyun/config.json, profile `default` `` — so the user knows which key to fix. Never a secret.
+    pub credentials_source: Option<String>,
 }
 
 impl fmt::Display for ErrorInfo {
@@ -41,6 +45,10 @@ impl fmt::Display for ErrorInfo {
             Some(id) => write!(f, "request id {id})"),
             None if self.http_status.is_some() => f.write_str(")"),
             None => f.write_str("no request id)"),
+        }?;
+        match &self.credentials_source {
+            Some(source) => write!(f, "; credentials from: {source}"),
+            None => Ok(()),
         }
     }
 }
@@ -218,3 +226,30 @@ impl fmt::Display for ValidationError {
 }
 
 impl std::error::Error for ValidationError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_the_credentials_source_when_the_client_noted_one() {
+        let mut info = ErrorInfo {
+            code: "SignatureDoesNotMatch".into(),
+            message: "Specified signature is not matched with our calculation.".into(),
+            request_id: Some("R1".into()),
+            http_status: Some(400),
+            ..ErrorInfo::default()
+        };
+        assert_eq!(
+            info.to_string(),
+            "SignatureDoesNotMatch: Specified signature is not matched with our calculation. (HTTP 400, \
+             request id R1)"
+        );
+        info.credentials_source = Some("environment variable ALIBABA_CLOUD_ACCESS_KEY_ID".into());
+        assert_eq!(
+            info.to_string(),
+            "SignatureDoesNotMatch: Specified signature is not matched with our calculation. (HTTP 400, \
+             request id R1); credentials from: environment variable ALIBABA_CLOUD_ACCESS_KEY_ID"
+        );
+    }
+}

@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::transport::{HttpRequest, HttpResponse};
 use crate::xml;
 use cloudvpn_signing::{alibaba_v1, alibaba_v3, encoding};
-use cloudvpn_types::meta::OperationMeta;
+use cloudvpn_types::meta::{DocumentedError, OperationMeta};
 use cloudvpn_types::{ErrorInfo, Operation, OperationError};
 use serde_json::Value;
 
@@ -231,11 +231,45 @@ fn error_info(body: &Value, status: u16) -> Option<ErrorInfo> {
         recommend: field("Recommend", "recommend"),
         host_id: field("HostId", "hostId"),
         envelope_code: None,
+        credentials_source: None,
     })
+}
+
+/// The common errors that mean the service rejected the credentials themselves: a wrong secret (the
+/// signature cannot match), an AccessKey ID it does not know, a disabled key. Each is a documented common
+/// error of the API (a test checks), matched in any of its documented spellings.
+const CREDENTIAL_REJECTIONS: [&str; 3] = [
+    "SignatureDoesNotMatch",
+    "InvalidAccessKeyId.NotFound",
+    "InvalidAccessKeyId.Inactive",
+];
+
+/// Whether an error rejects the credentials (see [`CREDENTIAL_REJECTIONS`]).
+pub(crate) fn rejects_credentials(
+    _info: &ErrorInfo,
+    documented: Option<&'static DocumentedError>,
+) -> bool {
+    documented.is_some_and(|d| CREDENTIAL_REJECTIONS.contains(&d.code))
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_credential_rejection_is_a_documented_common_error() {
+        let common = cloudvpn_types::alibaba_vpc::API.common_errors;
+        for code in CREDENTIAL_REJECTIONS {
+            let documented = common.iter().find(|e| e.code == code);
+            assert!(
+                documented.is_some(),
+                "{code} is not a common error of the spec"
+            );
+            assert!(rejects_credentials(&ErrorInfo::default(), documented));
+        }
+        let throttling = common.iter().find(|e| e.code == "Throttling");
+        assert!(!rejects_credentials(&ErrorInfo::default(), throttling));
+        assert!(!rejects_credentials(&ErrorInfo::default(), None));
+    }
+
     use super::*;
     use crate::credentials::{AlibabaCredentials, Secret};
     use crate::transport::HttpMethod;

@@ -14,8 +14,8 @@ use crate::transport::{
     HttpMethod, HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportErrorKind,
 };
 use crate::waiter::{Completed, WaitError, WaitOptions, WaitProgress};
-use cloudvpn_types::meta::{OperationMeta, Provider};
-use cloudvpn_types::{Completable, Operation, OperationError};
+use cloudvpn_types::meta::{DocumentedError, OperationMeta, Provider};
+use cloudvpn_types::{Completable, ErrorInfo, Operation, OperationError};
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
@@ -420,8 +420,8 @@ mod wire {
     use super::{Core, Parser, Prepared};
     use crate::error::Error;
     use crate::transport::HttpRequest;
-    use cloudvpn_types::Operation;
-    use cloudvpn_types::meta::{OperationMeta, Provider};
+    use cloudvpn_types::meta::{DocumentedError, OperationMeta, Provider};
+    use cloudvpn_types::{ErrorInfo, Operation};
 
     pub trait Wire: Sync {
         /// The credentials this cloud signs with.
@@ -437,6 +437,12 @@ mod wire {
             &self,
             request: &O,
         ) -> Result<Prepared<Self::Credentials>, Error<O::Error>>;
+        /// Whether a service error rejects the credentials themselves (wrong secret, unknown or disabled
+        /// key, bad token), so that the error should say where they came from.
+        fn rejects_credentials(
+            info: &ErrorInfo,
+            documented: Option<&'static DocumentedError>,
+        ) -> bool;
         /// Signs one attempt afresh.
         fn sign(
             &self,
@@ -468,6 +474,7 @@ pub trait ApiClient: wire::Wire + Clone + fmt::Debug + Send + Sync + 'static {
                     Self::parser::<O>(),
                 )
                 .await
+                .map_err(|e| name_credentials_source::<Self, _>(e, &prepared.credentials.source))
         }
     }
 
@@ -488,6 +495,7 @@ pub trait ApiClient: wire::Wire + Clone + fmt::Debug + Send + Sync + 'static {
                 Self::parser::<O>(),
             )
             .await
+            .map_err(|e| name_credentials_source::<Self, _>(e, &prepared.credentials.source))
         }
     }
 
@@ -509,6 +517,23 @@ pub trait ApiClient: wire::Wire + Clone + fmt::Debug + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Completed, WaitError<<O::Poll as Operation>::Error>>> + Send
     {
         crate::waiter::wait(request, output, options, |poll| self.send(poll), progress)
+    }
+}
+
+/// Notes on an error that rejects the credentials where they came from (`source` is a description such as
+/// `environment variable ALIBABA_CLOUD_ACCESS_KEY_ID`, never a secret); other errors pass through.
+fn name_credentials_source<W: wire::Wire, E: OperationError>(
+    error: Error<E>,
+    source: &str,
+) -> Error<E> {
+    match error {
+        Error::Service(e) if W::rejects_credentials(e.info(), e.documented()) => {
+            let mut info = e.info().clone();
+            info.credentials_source = Some(source.to_owned());
+            // Classified again from the same code, so the variant does not change.
+            Error::Service(E::from_info(info))
+        }
+        other => other,
     }
 }
 
@@ -589,6 +614,10 @@ impl wire::Wire for AlibabaClient {
 
     fn parser<O: Operation>() -> Parser<O> {
         alibaba::parse_response::<O>
+    }
+
+    fn rejects_credentials(info: &ErrorInfo, documented: Option<&'static DocumentedError>) -> bool {
+        alibaba::rejects_credentials(info, documented)
     }
 
     /// Serializes once and resolves the endpoint (from the request's `RegionId`) and credentials.
@@ -737,6 +766,10 @@ impl wire::Wire for TencentClient {
 
     fn parser<O: Operation>() -> Parser<O> {
         tencent::parse_response::<O>
+    }
+
+    fn rejects_credentials(info: &ErrorInfo, documented: Option<&'static DocumentedError>) -> bool {
+        tencent::rejects_credentials(info, documented)
     }
 
     /// Serializes once and resolves credentials and region (the client's, else the credential source's).

@@ -6,7 +6,7 @@ use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::transport::{HttpMethod, HttpRequest, HttpResponse};
 use cloudvpn_signing::{encoding, tencent_v2};
-use cloudvpn_types::meta::OperationMeta;
+use cloudvpn_types::meta::{DocumentedError, OperationMeta};
 use cloudvpn_types::{ErrorInfo, Operation, OperationError};
 use serde_json::Value;
 
@@ -170,7 +170,23 @@ pub(crate) fn parse_response<O: Operation>(
         recommend: None,
         host_id: None,
         envelope_code: Some(code),
+        credentials_source: None,
     })))
+}
+
+/// The envelope codes that mean the service rejected the credentials themselves: 4100 (authentication
+/// failed: a wrong SecretKey makes the signature fail), 4104 (the SecretId does not exist), 4105 (a bad
+/// token). Matched on the integer code because the `codeDesc` beside it varies (`AuthFailure`,
+/// `AuthFailure.SecretIdNotFound`, …); each is a documented common error of the API (a test checks).
+const CREDENTIAL_REJECTIONS: [i64; 3] = [4100, 4104, 4105];
+
+/// Whether an error rejects the credentials (see [`CREDENTIAL_REJECTIONS`]).
+pub(crate) fn rejects_credentials(
+    info: &ErrorInfo,
+    _documented: Option<&'static DocumentedError>,
+) -> bool {
+    info.envelope_code
+        .is_some_and(|code| CREDENTIAL_REJECTIONS.contains(&code))
 }
 
 /// The parts of a v2 envelope that say whether it is an error.
@@ -187,6 +203,28 @@ struct Head<'a> {
 }
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_credential_rejection_is_a_documented_common_error() {
+        let common = cloudvpn_types::tencent_vpc_v2::API.common_errors;
+        for code in CREDENTIAL_REJECTIONS {
+            assert!(
+                common.iter().any(|e| e.envelope_code == Some(code)),
+                "{code} is not a common error of the spec"
+            );
+            let info = ErrorInfo {
+                code: "AuthFailure".into(),
+                envelope_code: Some(code),
+                ..ErrorInfo::default()
+            };
+            assert!(rejects_credentials(&info, None));
+        }
+        let denied = ErrorInfo {
+            envelope_code: Some(4300),
+            ..ErrorInfo::default()
+        };
+        assert!(!rejects_credentials(&denied, None));
+    }
+
     use super::*;
     use crate::credentials::Secret;
     use cloudvpn_types::tencent_vpc_v2::DeleteVpnConnRequest;

@@ -6,6 +6,7 @@
 //! and the problem, and the file is left as it is.
 
 use crate::model::World;
+use crate::{consistency, json_check};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::fs;
@@ -75,6 +76,13 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<World, StateFileError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(error("the file is empty".to_owned()));
     }
+    // serde keeps the last of repeated keys without a word; a file with two entries under one key is
+    // refused rather than silently losing one.
+    if let Some((key, at)) = json_check::first_duplicate_key(bytes) {
+        return Err(error(format!(
+            "{at}: the key {key:?} appears twice in one object; each key may appear once"
+        )));
+    }
     let file: FileIn = serde_json::from_slice(bytes).map_err(|e| {
         error(format!(
             "not a valid emulator state: {e} (line {}, column {})",
@@ -88,6 +96,13 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<World, StateFileError> {
             file.format
         )));
     }
+    consistency::check(&file.state).map_err(|broken| {
+        let path: Vec<&str> = broken.path.iter().map(String::as_str).collect();
+        match json_check::locate(bytes, &path) {
+            Some(at) => error(format!("{at}: {broken}")),
+            None => error(broken.to_string()),
+        }
+    })?;
     Ok(file.state)
 }
 
@@ -103,8 +118,41 @@ pub fn load(path: &Path) -> Result<Option<World>, StateFileError> {
     }
 }
 
-/// Replaces `path` with `bytes` atomically and durably.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Removes the temporary files (`.NAME.tmp-PID`) that writers of `path` left behind when they were killed
+/// mid-write, and returns what it removed. A file of a process that is still running is left alone (on
+/// systems where that can be seen), as is anything else in the directory.
+pub fn remove_stale_temporaries(path: &Path) -> Vec<PathBuf> {
+    let (dir, name) = dir_and_name(path);
+    let prefix = format!(".{name}.tmp-");
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == std::process::id() || process_is_running(pid) {
+            continue;
+        }
+        if fs::remove_file(entry.path()).is_ok() {
+            removed.push(entry.path());
+        }
+    }
+    removed
+}
+
+/// Whether process `pid` runs, where /proc says so; elsewhere every writer is taken for gone.
+fn process_is_running(pid: u32) -> bool {
+    Path::new("/proc/self").exists() && Path::new("/proc").join(pid.to_string()).exists()
+}
+
+fn dir_and_name(path: &Path) -> (PathBuf, String) {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),
@@ -113,6 +161,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "state".to_owned());
+    (dir, name)
+}
+
+/// Replaces `path` with `bytes` atomically and durably.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let (dir, name) = dir_and_name(path);
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut file = fs::File::create(&tmp)?;

@@ -126,6 +126,14 @@ impl Emulator {
     /// Loads the state file (if configured), binds the listen address and starts serving on the current
     /// Tokio runtime.
     pub async fn start(config: EmulatorConfig) -> Result<Emulator, StartError> {
+        if let Some(path) = &config.state_file {
+            for stale in persistence::remove_stale_temporaries(path) {
+                eprintln!(
+                    "cloudvpn-emulator: removed {}, left by a writer that was stopped mid-write",
+                    stale.display()
+                );
+            }
+        }
         let world = match &config.state_file {
             Some(path) => persistence::load(path)
                 .map_err(StartError::StateFile)?

@@ -54,4 +54,4 @@ pub use endpoint::Endpoint;
 pub use error::Error;
 pub use retry::RetryConfig;
 pub use tencent::SignatureMethod;
-pub use waiter::{Completed, WaitError, WaitOptions, WaitProgress};
+pub use waiter::{Completed, WaitError, WaitOptions, WaitProgress, WaitSubject};

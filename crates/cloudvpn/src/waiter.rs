@@ -59,6 +59,77 @@ pub struct Completed {
     pub observed: String,
 }
 
+/// What a wait is about, for messages: the operation, the resource it acts on, and the ids a user needs to
+/// follow it up with the service (the accepted call's request id, the poll's own input such as a task id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitSubject {
+    /// The operation waited for.
+    pub action: &'static str,
+    /// The request's parameters (wire name, value), idempotency token left out: the resource acted on.
+    pub resource: Vec<(&'static str, String)>,
+    /// The request id of the accepted call, when its answer carries one.
+    pub request_id: Option<String>,
+    /// The polled action.
+    pub poll_action: &'static str,
+    /// The poll's parameters that do not repeat the request's (Tencent's `taskId`).
+    pub poll_input: Vec<(&'static str, String)>,
+}
+
+impl WaitSubject {
+    /// The subject of waiting for `request`, accepted with `output`.
+    pub fn of<O: Completable>(request: &O, output: &O::Output) -> Self {
+        let resource: Vec<(&'static str, String)> = request
+            .to_params()
+            .into_iter()
+            .filter(|(name, _)| O::META.idempotency_token != Some(*name))
+            .collect();
+        let poll = request.poll_request(output);
+        let poll_input = poll
+            .to_params()
+            .into_iter()
+            .filter(|(name, value)| !resource.iter().any(|(n, v)| n == name && v == value))
+            .collect();
+        let request_id = serde_json::to_value(output).ok().and_then(|v| {
+            v.get("RequestId")
+                .and_then(|id| id.as_str())
+                .map(str::to_owned)
+        });
+        WaitSubject {
+            action: O::META.action,
+            resource,
+            request_id,
+            poll_action: <O::Poll as Operation>::META.action,
+            poll_input,
+        }
+    }
+}
+
+fn pairs(list: &[(&'static str, String)]) -> String {
+    let shown: Vec<String> = list.iter().map(|(n, v)| format!("{n}={v}")).collect();
+    shown.join(", ")
+}
+
+impl fmt::Display for WaitSubject {
+    /// `DeleteVpnConn of vpcId=…, vpnConnId=… (taskId=5)`, `DeleteVpnGateway of RegionId=…, VpnGatewayId=… (request id …)`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.action)?;
+        if !self.resource.is_empty() {
+            write!(f, " of {}", pairs(&self.resource))?;
+        }
+        let mut ids = Vec::new();
+        if !self.poll_input.is_empty() {
+            ids.push(pairs(&self.poll_input));
+        }
+        if let Some(id) = &self.request_id {
+            ids.push(format!("request id {id}"));
+        }
+        if !ids.is_empty() {
+            write!(f, " ({})", ids.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
 /// The wait did not end in success.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -70,6 +141,8 @@ pub enum WaitError<E> {
     },
     /// An acceptor matched a failure state: the operation failed.
     Failed {
+        /// What was waited for: the operation, its resource and the ids to follow it up with.
+        subject: WaitSubject,
         /// The polled action.
         poll_action: &'static str,
         /// What the poll showed.
@@ -97,10 +170,14 @@ impl<E: fmt::Display> fmt::Display for WaitError<E> {
                 write!(f, "{action} has no documented way to observe completion")
             }
             WaitError::Failed {
+                subject,
                 poll_action,
                 observed,
             } => {
-                write!(f, "the operation failed: {poll_action} shows {observed}")
+                write!(
+                    f,
+                    "{subject} was accepted but failed: {poll_action} shows {observed}"
+                )
             }
             WaitError::Poll(e) => write!(f, "polling failed: {e}"),
             WaitError::TimedOut {
@@ -178,6 +255,7 @@ where
             }
             (Some(WaitState::Failure), _) => {
                 return Err(WaitError::Failed {
+                    subject: WaitSubject::of(request, output),
                     poll_action,
                     observed,
                 });

@@ -4,7 +4,7 @@ use cloudvpn::ApiClient;
 use cloudvpn::credentials::{AlibabaCredentials, Secret, TencentCredentials};
 use cloudvpn::test_util::{FixedIds, Scripted, ScriptedTransport};
 use cloudvpn::transport::HttpResponse;
-use cloudvpn::{AlibabaClient, RetryConfig, TencentClient, WaitError, WaitOptions};
+use cloudvpn::{AlibabaClient, RetryConfig, TencentClient, WaitError, WaitOptions, WaitSubject};
 use cloudvpn_types::alibaba_vpc::DeleteVpnConnectionRequest;
 use cloudvpn_types::tencent_vpc_v2::DeleteVpnConnRequest;
 use std::sync::Arc;
@@ -84,9 +84,25 @@ async fn a_failed_task_is_a_failure_not_a_timeout() {
         .await
         .expect_err("failed");
     assert!(matches!(err, WaitError::Failed { .. }), "{err}");
+    // The message names the resource and the task, so the user can follow the failure up.
     assert_eq!(
         err.to_string(),
-        "the operation failed: DescribeVpcTaskResult shows data.status=1"
+        "DeleteVpnConn of vpcId=vpc-1, vpnGwId=vpngw-1, vpnConnId=vpnx-1 (taskId=5) was accepted but failed: \
+         DescribeVpcTaskResult shows data.status=1"
+    );
+}
+
+#[test]
+fn an_alibaba_wait_subject_names_the_resource_and_the_request_id() {
+    let request = DeleteVpnConnectionRequest::new("cn-hangzhou", "vco-1");
+    let accepted = serde_json::from_str(r#"{"RequestId":"REQ-1"}"#).expect("output");
+    let subject = WaitSubject::of(&request, &accepted);
+    assert_eq!(subject.poll_action, "DescribeVpnConnection");
+    // The poll repeats the request's region and id: nothing of its own to show.
+    assert!(subject.poll_input.is_empty(), "{subject:?}");
+    assert_eq!(
+        subject.to_string(),
+        "DeleteVpnConnection of RegionId=cn-hangzhou, VpnConnectionId=vco-1 (request id REQ-1)"
     );
 }
 

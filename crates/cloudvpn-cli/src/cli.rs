@@ -58,7 +58,7 @@ pub fn command() -> Command {
         .about("Manage Alibaba Cloud and Tencent Cloud VPN gateways and connections, or try it all on a local emulator")
         .long_about(
             "Manage Alibaba Cloud and Tencent Cloud VPN gateways and connections.\n\n\
-             Every operation of the specs is a subcommand; `cloudvpn demo` runs a guided tour on the built-in \
+             Every documented operation is a subcommand; `cloudvpn demo` runs a guided tour on the built-in \
              emulator, and `cloudvpn emulator` serves it for your own tools. Results go to stdout (JSON by \
              default), diagnostics to stderr.",
         )
@@ -199,7 +199,7 @@ fn operation_command(op: &'static OperationMeta) -> Command {
                 "Completion"
             },
             c.poll_action,
-            first_paragraph(c.description)
+            c.hint
         ));
     }
     if let Some(region) = op.region_param() {
@@ -219,7 +219,7 @@ fn operation_command(op: &'static OperationMeta) -> Command {
 }
 
 fn param_arg(p: &'static ParamMeta) -> Arg {
-    let mut help = first_paragraph(p.description).to_owned();
+    let mut help = p.help.to_owned();
     let c = &p.constraints;
     let mut rules = Vec::new();
     if let Some(max) = c.max_length {
@@ -281,7 +281,7 @@ fn teardown_command() -> Command {
         .about("Delete a VPN gateway with everything on it, waiting for each step")
         .long_about(
             "Delete a gateway's connections, wait for the gateway to settle, delete the gateway, and wait until it \
-             is gone. Retries what the specs mark retryable; stops with a clear message on what is not (a prepaid \
+             is gone. Retries what the service documents as transient; stops with a clear message on what is not (a prepaid \
              gateway within its term, missing permission).",
         )
         .after_long_help(EXIT_CODES)

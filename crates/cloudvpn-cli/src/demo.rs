@@ -104,7 +104,7 @@ pub async fn run(fast: bool) -> Result<(), Failure> {
     scene(
         1,
         "alibaba delete-vpn-connection --vpn-connection-id vco-demo-1",
-        "DeleteVpnConnection is asynchronous (document 003)",
+        "DeleteVpnConnection is asynchronous: the connection is gone a little after the call returns",
     );
     let request = DeleteVpnConnectionRequest::new(REGION, "vco-demo-1");
     let first = expect_error(sub_user.send(request.clone()).await, "a RAM sub-user's key")?;
@@ -121,7 +121,7 @@ pub async fn run(fast: bool) -> Result<(), Failure> {
     scene(
         2,
         "alibaba delete-vpn-gateway --vpn-gateway-id vpn-demo-2",
-        "a gateway with IPsec connections cannot be deleted (document 000)",
+        "a gateway with IPsec connections cannot be deleted",
     );
     let first = expect_error(
         owner
@@ -155,7 +155,7 @@ pub async fn run(fast: bool) -> Result<(), Failure> {
     scene(
         3,
         "alibaba delete-enhanced-vpn-gateway --vpn-gateway-id vpn-demo-enh",
-        "a prepaid instance cannot be released within its term (document 001)",
+        "a prepaid gateway cannot be deleted within its subscription term",
     );
     // Seeded now, so that its subscription term is still running however long scenes 1 and 2 took.
     seed_prepaid(&emulator, prepaid_term).await?;
@@ -182,7 +182,7 @@ pub async fn run(fast: bool) -> Result<(), Failure> {
     scene(
         4,
         "tencent delete-vpn-conn --vpc-id vpc-wrong --vpn-gw-id vpngw-demo --vpn-conn-id vpnx-demo",
-        "the VPC, gateway and connection must match (document 004)",
+        "the VPC, gateway and connection IDs must belong together",
     );
     let first = expect_error(
         tencent
@@ -308,10 +308,7 @@ fn expect_error<T, E: OperationError>(
                 e.message()
             );
             if let Some(doc) = e.documented() {
-                let why = doc.description.split("\n\n").next().unwrap_or("").trim();
-                if !why.is_empty() {
-                    println!("  why: {why}");
-                }
+                println!("  why: {}", doc.hint);
             }
             Ok(e.code().to_owned())
         }

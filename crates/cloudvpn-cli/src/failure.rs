@@ -115,10 +115,7 @@ pub fn describe_service_error<E: OperationError>(e: &E) -> String {
         let _ = write!(out, "\n  HTTP status: {status}");
     }
     if let Some(doc) = e.documented() {
-        let advice = doc.description.split("\n\n").next().unwrap_or("").trim();
-        if !advice.is_empty() {
-            let _ = write!(out, "\n  what it means: {advice}");
-        }
+        let _ = write!(out, "\n  what it means: {}", doc.hint);
         if doc.retryable {
             let _ = write!(
                 out,

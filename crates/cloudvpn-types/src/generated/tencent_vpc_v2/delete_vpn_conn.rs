@@ -35,7 +35,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("vpngw-kfldykuz"),
             description: "VPN gateway ID assigned by the system, which can be vpnGwId or unVpnGwId. unVpnGwId is recommended. For example: vpngw-dystbrkv. Can be queried via the API DescribeVpnGw. (The request example uses vpngw-kfldykuz.)\n\n系统分配的VPN网关ID，可使用vpnGwId或unVpnGwId，建议unVpnGwId，例如：vpngw-dystbrkv。可通过DescribeVpnGw接口查询。",
-            help: "The ID of the VPN gateway (vpnGwId or unVpnGwId; unVpnGwId is recommended), e.g. vpngw-dystbrkv.",
+            help: "The ID of the VPN gateway (vpnGwId or unVpnGwId; unVpnGwId is recommended).",
             constraints: Constraints::NONE,
         },
         ParamMeta {

@@ -24,7 +24,7 @@ pub const META: OperationMeta = OperationMeta {
             region: false,
             example: Some("vpc-03vihbk9"),
             description: "Virtual private cloud ID, which can be vpcId or unVpcId. unVpcId is recommended. For example: vpc-03vihbk9. Can be queried via the API DescribeVpcEx. (The request example uses vpc-erxok83l.)\n\n私有网络 ID，可使用 vpcId 或 unVpcId，建议使用 unVpcId，例如：vpc-03vihbk9,可通过 DescribeVpcEx 接口查询。",
-            help: "The ID of the VPC (vpcId or unVpcId; unVpcId is recommended), e.g. vpc-03vihbk9.",
+            help: "The ID of the VPC (vpcId or unVpcId; unVpcId is recommended).",
             constraints: Constraints::NONE,
         },
         ParamMeta {

@@ -119,7 +119,7 @@ fn common_args() -> Vec<Arg> {
             .long("region")
             .value_name("REGION")
             .global(true)
-            .help("Region (Alibaba RegionId, Tencent Region); default from ALIBABA_CLOUD_REGION / TENCENTCLOUD_REGION or the profile"),
+            .help("Region (Alibaba RegionId, Tencent Region); else ALIBABA_CLOUD_REGION, ALICLOUD_REGION / TENCENTCLOUD_REGION, else the profile's region (region_id in ~/.aliyun/config.json; ~/.tccli/<profile>.configure)"),
         Arg::new("profile").help_heading("Common options")
             .long("profile")
             .value_name("NAME")

@@ -5,7 +5,7 @@ use crate::cli::{self, is_common};
 use crate::failure::Failure;
 use crate::progress::Progress;
 use clap::ArgMatches;
-use cloudvpn::credentials::{AlibabaChain, TencentChain};
+use cloudvpn::credentials::{AlibabaChain, ProcessEnvironment, TencentChain};
 use cloudvpn::{
     AlibabaClient, AlibabaSignature, ApiClient, RetryConfig, SignatureMethod, TencentClient,
     WaitOptions, WireEvent,
@@ -71,17 +71,14 @@ impl Settings {
         }
     }
 
-    /// The region: the flag, else the provider's environment variable.
-    fn region_for(&self, provider: Provider) -> Option<String> {
-        let vars: &[&str] = match provider {
-            Provider::Alibaba => &["ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"],
-            Provider::Tencent => &["TENCENTCLOUD_REGION"],
-        };
-        self.region.clone().or_else(|| {
-            vars.iter()
-                .filter_map(|v| std::env::var(v).ok())
-                .find(|v| !v.is_empty())
-        })
+    /// The region: the flag, else the provider's variables, else the profile's (see [`crate::region`]).
+    pub fn region_for(&self, provider: Provider) -> Result<Option<String>, Failure> {
+        crate::region::region(
+            self.region.as_deref(),
+            self.profile.as_deref(),
+            provider,
+            &ProcessEnvironment,
+        )
     }
 
     fn attempt_timeout(&self) -> Duration {
@@ -133,7 +130,7 @@ impl Settings {
         if let Some(e) = &self.endpoint {
             b = b.endpoint(e.clone());
         }
-        if let Some(r) = self.region_for(Provider::Alibaba) {
+        if let Some(r) = self.region_for(Provider::Alibaba)? {
             b = b.region(r);
         }
         if let Some(log) = self.wire_log() {
@@ -156,9 +153,11 @@ impl Settings {
         if let Some(e) = &self.endpoint {
             b = b.endpoint(e.clone());
         }
-        if let Some(r) = self.region_for(Provider::Tencent) {
-            b = b.region(r);
-        }
+        // Every v2 call carries the Region common parameter ("normally required"): never leave it out.
+        let region = self
+            .region_for(Provider::Tencent)?
+            .ok_or_else(|| crate::region::missing(Provider::Tencent, "a Tencent Cloud v2 call"))?;
+        b = b.region(region);
         if let Some(log) = self.wire_log() {
             b = b.wire_log(log);
         }
@@ -198,16 +197,13 @@ pub async fn run(
         }
     }
     if let Some(region) = op.region_param() {
-        match settings.region_for(provider) {
+        match settings.region_for(provider)? {
             Some(r) => params.insert(region.name, r),
-            None => {
-                return Err(Failure::usage(format!(
-                    "{} needs a region: add --region (e.g. --region {})",
-                    cli::kebab(op.action),
-                    region.example.unwrap_or("cn-hangzhou")
-                )));
-            }
+            None => return Err(crate::region::missing(provider, &cli::kebab(op.action))),
         }
+    } else if provider == Provider::Tencent && settings.region_for(provider)?.is_none() {
+        // v2 takes the region as a common parameter rather than an operation's own.
+        return Err(crate::region::missing(provider, &cli::kebab(op.action)));
     }
     if let (Some(token), Some(value)) = (op.idempotency_token, &settings.client_token) {
         params.insert(token, value.clone());

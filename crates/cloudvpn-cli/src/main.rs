@@ -6,6 +6,7 @@ mod emulator;
 mod failure;
 mod invoke;
 mod progress;
+mod region;
 mod teardown;
 
 use failure::Failure;

@@ -8,6 +8,7 @@ use cloudvpn_types::alibaba_vpc::{
     DeleteEnhancedVpnGatewayRequest, DeleteVpnConnectionRequest, DeleteVpnGatewayRequest,
     DescribeVpnConnectionsRequest, DescribeVpnGatewayRequest,
 };
+use cloudvpn_types::meta::Provider;
 use cloudvpn_types::tencent_vpc_v2::{DeleteVpnConnRequest, DescribeVpnConnRequest};
 use cloudvpn_types::{Operation, OperationError};
 use serde_json::{Value, json};
@@ -23,13 +24,10 @@ fn step(text: &str) {
 /// Tears down an Alibaba Cloud VPN gateway.
 pub async fn alibaba(settings: &Settings, gateway_id: &str) -> Result<Value, Failure> {
     let client = settings.alibaba_client()?;
-    let Some(region) = settings
-        .region
-        .clone()
-        .or_else(|| std::env::var("ALIBABA_CLOUD_REGION").ok())
-    else {
-        return Err(Failure::usage(
-            "teardown alibaba needs a region: add --region (e.g. --region cn-hangzhou)",
+    let Some(region) = settings.region_for(Provider::Alibaba)? else {
+        return Err(crate::region::missing(
+            Provider::Alibaba,
+            "teardown alibaba",
         ));
     };
     let options = wait_options(settings);
@@ -208,6 +206,12 @@ pub async fn tencent(
     vpc_id: &str,
     gateway_id: &str,
 ) -> Result<Value, Failure> {
+    if settings.region_for(Provider::Tencent)?.is_none() {
+        return Err(crate::region::missing(
+            Provider::Tencent,
+            "teardown tencent",
+        ));
+    }
     let client = settings.tencent_client()?;
     let options = wait_options(settings);
     let connections = list_tencent_connections(&client, vpc_id, gateway_id).await?;

@@ -128,6 +128,8 @@ fn run(args: &[&str]) -> Output {
         .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "emulator-secret")
         .env("TENCENTCLOUD_SECRET_ID", "emulator-sid")
         .env("TENCENTCLOUD_SECRET_KEY", "emulator-skey")
+        // Every Tencent v2 call needs a region; the emulator's default one.
+        .env("TENCENTCLOUD_REGION", "ap-guangzhou")
         .output()
         .expect("the binary runs")
 }

@@ -210,6 +210,7 @@ mod sdk {
             Workload::TencentDescribe | Workload::TencentDelete => SdkCaller::Tencent(
                 TencentClient::builder()
                     .endpoint(&base)
+                    .region("ap-guangzhou")
                     .credentials(TencentCredentials::new(
                         "emulator-sid",
                         Secret::new("emulator-skey"),

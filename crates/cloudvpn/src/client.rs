@@ -773,19 +773,29 @@ impl wire::Wire for TencentClient {
     }
 
     /// Serializes once and resolves credentials and region (the client's, else the credential source's).
+    ///
+    /// v2 has one host for every region; the region travels as the common `Region` parameter, which the
+    /// common-parameter document calls required unless an API says otherwise (none of the specs' operations
+    /// does). So a call with no region anywhere is refused here, before anything is sent, rather than sent
+    /// without one for the server to guess.
     fn resolve<O: Operation>(
         &self,
         request: &O,
     ) -> Result<Prepared<TencentCredentials>, Error<O::Error>> {
         let resolved = self.credentials.get().map_err(Error::Credentials)?;
-        let region = self.core.region.clone().or_else(|| resolved.region.clone());
-        // v2 has one host for every region; the region travels as the common `Region` parameter.
-        let endpoint = self
-            .core
-            .endpoint_for(O::META, Some(region.as_deref().unwrap_or("")))?;
+        let Some(region) = self.core.region.clone().or_else(|| resolved.region.clone()) else {
+            return Err(Error::Config {
+                action: O::META.action,
+                message: "no region: every Tencent Cloud v2 call carries the Region parameter; set one \
+                          with TencentClientBuilder::region, or TENCENTCLOUD_REGION or a tccli profile's \
+                          region for the default credentials chain"
+                    .into(),
+            });
+        };
+        let endpoint = self.core.endpoint_for(O::META, Some(&region))?;
         Ok(Prepared {
             credentials: resolved,
-            region,
+            region: Some(region),
             endpoint,
             params: request.to_params(),
         })

@@ -396,6 +396,36 @@ async fn tencent_errors_arrive_in_http_200() {
 }
 
 #[tokio::test]
+async fn a_tencent_call_without_a_region_sends_nothing() {
+    let t = Arc::new(ScriptedTransport::new([respond(
+        200,
+        r#"{"code":0,"message":"","data":{"taskId":1}}"#,
+    )]));
+    let client = TencentClient::builder()
+        .endpoint("http://127.0.0.1:9")
+        .credentials(TencentCredentials::new("sid", Secret::new("skey")))
+        .transport(t.clone())
+        .build()
+        .expect("client");
+    let request = DeleteVpnConnRequest::new("vpc-1", "vpngw-1", "vpnx-1");
+    for error in [
+        client.send(request.clone()).await.expect_err("no region"),
+        client.prepare(request).expect_err("no region"),
+    ] {
+        let Error::Config { action, message } = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(*action, "DeleteVpnConn");
+        assert!(message.starts_with("no region"), "{message}");
+        assert!(
+            message.contains("TencentClientBuilder::region"),
+            "{message}"
+        );
+    }
+    assert!(t.requests().is_empty(), "a request was sent");
+}
+
+#[tokio::test]
 async fn prepare_signs_without_sending_and_hides_tokens_in_debug() {
     let t = Arc::new(ScriptedTransport::new([]));
     let client = AlibabaClient::builder()

@@ -32,6 +32,7 @@ fn task(status: i64) -> Scripted {
 fn tencent(t: &Arc<ScriptedTransport>) -> TencentClient {
     TencentClient::builder()
         .endpoint("http://127.0.0.1:9")
+        .region("ap-guangzhou")
         .credentials(TencentCredentials::new("sid", Secret::new("skey")))
         .transport(t.clone())
         .ids(Arc::new(FixedIds::counting("n", 1, "t")))

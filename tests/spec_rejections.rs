@@ -378,3 +378,47 @@ fn errors_in_several_files_are_all_reported() {
     assert!(errors.iter().any(|e| e.file.ends_with("DeleteThing.yaml")));
     assert!(errors.iter().any(|e| e.file.ends_with("Other.yaml")));
 }
+
+#[test]
+fn rejects_pagination_that_names_no_integer_parameter_or_list() {
+    let op = OP.replace(
+        "idempotency_token: ClientToken\n",
+        "idempotency_token: ClientToken\npagination:\n  style: page_number\n  page: ThingId\n  size: PageSize\n  items: RequestId\n  total: RequestId\n  source: doc\n",
+    );
+    let (dir, result) = load(API, &op);
+    let errors = result.expect_err("bad pagination");
+    assert_eq!(errors.len(), 4, "{errors:#?}");
+    let page = errors
+        .iter()
+        .find(|e| {
+            e.message
+                .contains("pagination page `ThingId` must name an optional integer parameter")
+        })
+        .unwrap_or_else(|| panic!("{errors:#?}"));
+    assert_eq!(page.file, dir.path().join("DeleteThing.yaml"));
+    assert_eq!(page.line, line_of(&op, "page: ThingId"), "{page}");
+    for wanted in [
+        "pagination size `PageSize`",
+        "pagination items `RequestId` must be the path of a list",
+        "pagination total `RequestId` must be an integer field",
+    ] {
+        assert!(
+            errors.iter().any(|e| e.message.contains(wanted)),
+            "no error with {wanted:?}: {errors:#?}"
+        );
+    }
+}
+
+#[test]
+fn rejects_an_empty_region_list() {
+    let api = format!("{API}regions:\n  ids: []\n  source: doc\n");
+    let (dir, result) = load(&api, OP);
+    let errors = result.expect_err("empty regions");
+    assert_rejected(
+        dir.path(),
+        &errors,
+        "api.yaml",
+        line_of(&api, "regions:"),
+        "at least one region id",
+    );
+}

@@ -1,9 +1,9 @@
 //! The command line, built from the generated operation metadata: one subcommand per operation, one flag
 //! per parameter (kebab-case of the wire name), with the spec's descriptions and constraints as help.
 
-use clap::builder::PossibleValuesParser;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Arg, ArgAction, Command};
-use cloudvpn_types::meta::{ApiMeta, OperationMeta, ParamKind, ParamMeta, Provider};
+use cloudvpn_types::meta::{ApiMeta, OperationMeta, ParamKind, ParamMeta};
 
 /// Exit codes, documented in `--help`.
 pub const EXIT_CODES: &str = "\
@@ -66,8 +66,7 @@ pub fn command() -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .args(common_args())
-        .subcommand(provider_command(Provider::Alibaba, &cloudvpn_types::alibaba_vpc::API, cloudvpn_types::alibaba_vpc::OPERATIONS))
-        .subcommand(provider_command(Provider::Tencent, &cloudvpn_types::tencent_vpc_v2::API, cloudvpn_types::tencent_vpc_v2::OPERATIONS))
+        .subcommands(cloudvpn_types::APIS.iter().map(|api| api_command(api)))
         .subcommand(teardown_command())
         .subcommand(
             Command::new("emulator")
@@ -103,7 +102,7 @@ pub fn command() -> Command {
                 .arg(
                     Arg::new("shell")
                         .required(true)
-                        .value_parser(PossibleValuesParser::new(["bash", "zsh", "fish"])),
+                        .value_parser(PossibleValuesParser::new(["bash", "zsh", "fish", "powershell", "elvish"])),
                 ),
         )
 }
@@ -117,7 +116,11 @@ fn common_args() -> Vec<Arg> {
             .help("Send requests to this base URL, e.g. http://127.0.0.1:8080 for the emulator"),
         Arg::new("region").help_heading("Common options")
             .long("region")
+            .aliases(region_wire_names())
             .value_name("REGION")
+            .value_parser(KnownRegions)
+            // Offered to shell completion; too many to list in --help.
+            .hide_possible_values(true)
             .global(true)
             .help("Region (Alibaba RegionId, Tencent Region); else ALIBABA_CLOUD_REGION, ALICLOUD_REGION / TENCENTCLOUD_REGION, else the profile's region (region_id in ~/.aliyun/config.json; ~/.tccli/<profile>.configure)"),
         Arg::new("profile").help_heading("Common options")
@@ -142,10 +145,27 @@ fn common_args() -> Vec<Arg> {
             .short('o')
             .value_name("FORMAT")
             .global(true)
-            .value_parser(PossibleValuesParser::new(["json", "text"]))
-            .help("Result format on stdout (default json)"),
+            .value_parser(PossibleValuesParser::new(["json", "text", "table"]))
+            .help("Result format on stdout: json (default), text (path: value lines) or table (aligned columns)"),
+        Arg::new("query").help_heading("Common options")
+            .long("query")
+            .value_name("JMESPATH")
+            .global(true)
+            .help("Print only what this JMESPath expression selects from the result, e.g. --query 'VpnGateways.VpnGateway[].VpnGatewayId'"),
+        Arg::new("no-paginate").help_heading("Common options")
+            .long("no-paginate")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help("List operations: print only the page the service sent (default: fetch every page and print them as one)"),
+        Arg::new("max-items").help_heading("Common options")
+            .long("max-items")
+            .value_name("N")
+            .global(true)
+            .value_parser(clap::value_parser!(u64).range(1..))
+            .help("List operations: stop after N items"),
         Arg::new("client-token").help_heading("Common options")
             .long("client-token")
+            .aliases(token_wire_names())
             .value_name("TOKEN")
             .global(true)
             .help("Idempotency token for operations that take one (default: a fresh UUID, reused across retries)"),
@@ -164,7 +184,7 @@ fn common_args() -> Vec<Arg> {
             .long("dry-run")
             .global(true)
             .action(ArgAction::SetTrue)
-            .help("Print the exact signed HTTP request (secrets redacted) and send nothing"),
+            .help("Send nothing that changes anything: operations print the exact signed HTTP request (secrets redacted) and open no connection; teardown sends only read-only Describe calls and prints its plan"),
         Arg::new("debug").help_heading("Common options")
             .long("debug")
             .global(true)
@@ -173,19 +193,95 @@ fn common_args() -> Vec<Arg> {
     ]
 }
 
-fn provider_command(
-    provider: Provider,
-    api: &ApiMeta,
-    operations: &[&'static OperationMeta],
-) -> Command {
-    let mut cmd = Command::new(provider.as_str())
+/// The subcommand group of an API: `alibaba`, `tencent`.
+pub fn group_name(api: &ApiMeta) -> &'static str {
+    api.provider.as_str()
+}
+
+/// The API whose subcommand group is `group`.
+pub fn api_for_group(group: &str) -> Option<&'static ApiMeta> {
+    cloudvpn_types::APIS
+        .iter()
+        .copied()
+        .find(|api| group_name(api) == group)
+}
+
+/// The operations of `api`, in the generated (sorted) order.
+pub fn operations(api: &ApiMeta) -> impl Iterator<Item = &'static OperationMeta> + '_ {
+    cloudvpn_types::all_operations().filter(move |op| op.api.module == api.module)
+}
+
+/// The operation of `api` whose subcommand is `name` (clap has already resolved the action-name alias).
+pub fn operation(api: &ApiMeta, name: &str) -> Option<&'static OperationMeta> {
+    operations(api).find(|op| kebab(op.action) == name)
+}
+
+fn api_command(api: &'static ApiMeta) -> Command {
+    let mut cmd = Command::new(group_name(api))
         .about(format!("{} operations", api.title))
+        .long_about(format!(
+            "{} operations.\n\nEach operation also answers to its action name and each flag to its wire name, \
+             so `cloudvpn {} {}` takes the flags an `aliyun`/`tccli` line has.",
+            api.title,
+            group_name(api),
+            operations(api).next().map(|op| op.action).unwrap_or("Action"),
+        ))
         .subcommand_required(true)
         .arg_required_else_help(true);
-    for op in operations {
+    for op in operations(api) {
         cmd = cmd.subcommand(operation_command(op));
     }
     cmd
+}
+
+/// Wire names of every API's region parameter (`RegionId`, `Region`): aliases of `--region`.
+fn region_wire_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = cloudvpn_types::all_operations()
+        .filter_map(|op| op.region_param().map(|p| p.name))
+        .filter(|n| *n != "region")
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// Wire names of the idempotency tokens (`ClientToken`): aliases of `--client-token`.
+fn token_wire_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = cloudvpn_types::all_operations()
+        .filter_map(|op| op.idempotency_token)
+        .filter(|n| *n != "client-token")
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// `--region` takes any value (new regions open all the time), but offers the regions the specs name to
+/// shell completion.
+#[derive(Debug, Clone, Copy)]
+struct KnownRegions;
+
+impl TypedValueParser for KnownRegions {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &Command,
+        arg: Option<&Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::NonEmptyStringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        let mut regions: Vec<&'static str> = cloudvpn_types::APIS
+            .iter()
+            .flat_map(|api| api.regions.iter().copied())
+            .collect();
+        regions.sort_unstable();
+        regions.dedup();
+        Some(Box::new(regions.into_iter().map(PossibleValue::new)))
+    }
 }
 
 fn operation_command(op: &'static OperationMeta) -> Command {
@@ -208,7 +304,26 @@ fn operation_command(op: &'static OperationMeta) -> Command {
     if let Some(token) = op.idempotency_token {
         long.push_str(&format!("\n\n{token} is given with --client-token (default: a fresh UUID, reused across retries)."));
     }
+    long.push_str(&format!(
+        "\n\nAlso: cloudvpn {} {}, with flags under their wire names (--{}).",
+        group_name(op.api),
+        op.action,
+        op.params
+            .iter()
+            .find(|p| !is_common(op, p))
+            .map(|p| p.name)
+            .unwrap_or("Name")
+    ));
+    if let Some(p) = op.pagination {
+        long.push_str(&format!(
+            "\n\nLists every page by default (--{} and --{} are set for you); --no-paginate prints one page, \
+             --max-items N stops early.",
+            kebab_of_wire(op, p.page),
+            kebab_of_wire(op, p.size)
+        ));
+    }
     let mut cmd = Command::new(kebab(op.action))
+        .alias(op.action)
         .about(first_sentence(op.summary))
         .long_about(long)
         .after_long_help(EXIT_CODES);
@@ -247,6 +362,10 @@ fn param_arg(p: &'static ParamMeta) -> Arg {
         .long(flag_name(p))
         .required(p.required)
         .help(help);
+    if p.name != flag_name(p) {
+        // `--VpnGatewayId` as in `aliyun`/`tccli` lines.
+        arg = arg.alias(p.name);
+    }
     arg = match p.kind {
         ParamKind::String => arg.value_name(value_name(p)),
         ParamKind::Integer => arg.value_name("N").value_parser(clap::value_parser!(i64)),
@@ -258,6 +377,10 @@ fn param_arg(p: &'static ParamMeta) -> Arg {
         arg = arg.value_parser(PossibleValuesParser::new(c.allowed.iter().copied()));
     }
     arg
+}
+
+fn kebab_of_wire(op: &OperationMeta, wire: &str) -> String {
+    op.param(wire).map(flag_name).unwrap_or_else(|| kebab(wire))
 }
 
 fn value_name(p: &ParamMeta) -> String {

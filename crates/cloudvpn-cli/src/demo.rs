@@ -5,6 +5,7 @@
 
 use crate::failure::{Failure, Kind};
 use crate::invoke::wait_with_progress;
+use crate::journal::Accepted;
 use cloudvpn::credentials::{AlibabaCredentials, Secret, TencentCredentials};
 use cloudvpn::{AlibabaClient, ApiClient, Error, RetryConfig, TencentClient, WaitOptions};
 use cloudvpn_emulator::credentials::{Credentials, Key};
@@ -338,7 +339,12 @@ async fn send_and_wait<C: ApiClient, O: Completable>(
         "  ✓ {} accepted ({request_id}); waiting for completion",
         O::META.action
     );
-    let done = wait_with_progress(client, &request, &out, options).await?;
+    let accepted = Accepted::new(
+        O::META.action,
+        String::new(),
+        &serde_json::to_value(&out).unwrap_or_default(),
+    );
+    let done = wait_with_progress(client, &request, &out, options, &accepted).await?;
     println!(
         "  ✓ done: {} shows {} after {:.1} s\n",
         O::META.completion.map(|c| c.poll_action).unwrap_or(""),

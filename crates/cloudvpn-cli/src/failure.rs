@@ -18,6 +18,8 @@ pub enum Kind {
     Timeout,
     /// 6: the asynchronous operation failed.
     OperationFailed,
+    /// Whoever read stdout went away (`cloudvpn … | head -1`): stop quietly with 0, as `ls | head` does.
+    ClosedOutput,
 }
 
 impl Kind {
@@ -29,6 +31,7 @@ impl Kind {
             Kind::Transport => 4,
             Kind::Timeout => 5,
             Kind::OperationFailed => 6,
+            Kind::ClosedOutput => 0,
         }
     }
 }

@@ -2,7 +2,10 @@
 //! with the runtime client, wait if asked, print the result.
 
 use crate::cli::{self, is_common};
-use crate::failure::Failure;
+use crate::failure::{Failure, Kind};
+use crate::journal::{Accepted, Journal};
+use crate::output::{Format, OutputSettings};
+use crate::paginate;
 use crate::progress::Progress;
 use clap::ArgMatches;
 use cloudvpn::credentials::{AlibabaChain, ProcessEnvironment, TencentChain};
@@ -16,16 +19,7 @@ use serde_json::Value;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
-
-/// Result format on stdout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Output {
-    /// Pretty JSON with the specs' wire names.
-    Json,
-    /// `path: value` lines.
-    Text,
-}
+use std::time::{Duration, Instant};
 
 /// The common flags.
 #[derive(Debug, Clone)]
@@ -35,19 +29,25 @@ pub struct Settings {
     pub profile: Option<String>,
     pub signature: AlibabaSignature,
     pub signature_method: SignatureMethod,
-    pub output: Output,
+    pub output: OutputSettings,
     pub client_token: Option<String>,
     pub timeout: Option<Duration>,
     pub wait: bool,
     pub dry_run: bool,
     pub debug: bool,
+    /// `--no-paginate`: one page only.
+    pub no_paginate: bool,
+    /// `--max-items`.
+    pub max_items: Option<u64>,
+    /// When the command started: `--timeout` counts from here, waiting included.
+    pub started: Instant,
 }
 
 impl Settings {
-    /// Reads the common flags.
-    pub fn from_matches(m: &ArgMatches) -> Self {
+    /// Reads the common flags; `--query` is checked here, before anything is sent.
+    pub fn from_matches(m: &ArgMatches) -> Result<Self, Failure> {
         let text = |name: &str| m.get_one::<String>(name).cloned();
-        Settings {
+        Ok(Settings {
             endpoint: text("endpoint"),
             region: text("region"),
             profile: text("profile"),
@@ -59,16 +59,32 @@ impl Settings {
                 Some("HmacSHA256") => SignatureMethod::HmacSha256,
                 _ => SignatureMethod::HmacSha1,
             },
-            output: match text("output").as_deref() {
-                Some("text") => Output::Text,
-                _ => Output::Json,
-            },
+            output: OutputSettings::new(Format::parse(text("output").as_deref()), text("query"))?,
             client_token: text("client-token"),
             timeout: m.get_one::<u64>("timeout").map(|s| Duration::from_secs(*s)),
             wait: m.get_flag("wait"),
             dry_run: m.get_flag("dry-run"),
             debug: m.get_flag("debug"),
+            no_paginate: m.get_flag("no-paginate"),
+            max_items: m.get_one::<u64>("max-items").copied(),
+            started: Instant::now(),
+        })
+    }
+
+    /// Commands that send no requests refuse `--dry-run` rather than ignore it.
+    pub fn refuse_dry_run(&self, command: &str) -> Result<(), Failure> {
+        if self.dry_run {
+            return Err(Failure::usage(format!(
+                "--dry-run applies to operations and teardown; `cloudvpn {command}` sends nothing to a cloud anyway"
+            )));
         }
+        Ok(())
+    }
+
+    /// What is left of `--timeout`, if one was given.
+    pub fn time_left(&self) -> Option<Duration> {
+        self.timeout
+            .map(|t| t.saturating_sub(self.started.elapsed()))
     }
 
     /// The region: the flag, else the provider's variables, else the profile's (see [`crate::region`]).
@@ -86,14 +102,15 @@ impl Settings {
         self.timeout.map_or(default, |t| t.min(default))
     }
 
-    fn wait_options(&self) -> WaitOptions {
+    /// How `--wait` polls: the deadline is what is left of `--timeout` (600 s without one).
+    pub fn wait_options(&self) -> WaitOptions {
         let mut o = WaitOptions {
             min_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(5),
             ..WaitOptions::default()
         };
-        if let Some(t) = self.timeout {
-            o.deadline = t;
+        if let Some(left) = self.time_left() {
+            o.deadline = left;
         }
         o
     }
@@ -166,27 +183,75 @@ impl Settings {
     }
 }
 
-/// Waits for completion with a progress display, and maps the outcome to the CLI's failures.
+/// Waits for completion with a progress display, and maps the outcome to the CLI's failures; a timeout or
+/// failure names what was accepted (`accepted`), since it may still be under way.
 pub async fn wait_with_progress<C: ApiClient, O: Completable>(
     client: &C,
     request: &O,
     output: &O::Output,
     options: &WaitOptions,
+    accepted: &Accepted,
 ) -> Result<cloudvpn::Completed, Failure> {
     let mut progress = Progress::new(O::META.action);
     let result = client
         .wait(request, output, options, |p| progress.update(p))
         .await;
     progress.finish();
-    result.map_err(Failure::from_wait)
+    result.map_err(|e| {
+        let mut f = Failure::from_wait(e);
+        if f.kind == Kind::Timeout {
+            f.message = format!(
+                "{}\n  {} was accepted and may still be running; check again later",
+                f.message,
+                accepted.describe()
+            );
+        }
+        f
+    })
+}
+
+/// The identifying parameters of a request, as `Name=value` (the region and token left out).
+pub fn resource_of(op: &OperationMeta, params: &Params) -> String {
+    let ids: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required && !is_common(op, p))
+        .filter_map(|p| params.get(p.name).map(|v| format!("{}={v}", p.name)))
+        .collect();
+    ids.join(" ")
 }
 
 /// Runs `op` with the flags in `m`; returns what to print on stdout.
 pub async fn run(
     settings: &Settings,
+    journal: &Journal,
     op: &'static OperationMeta,
     m: &ArgMatches,
 ) -> Result<Option<Value>, Failure> {
+    let params = params_from_flags(settings, op, m)?;
+    if settings.wait && op.completion.is_none() {
+        return Err(Failure::usage(format!(
+            "{} completes immediately; there is nothing to --wait for",
+            cli::kebab(op.action)
+        )));
+    }
+    match op.pagination {
+        Some(pages) if !settings.no_paginate && !settings.dry_run => {
+            paginate::every_page(settings, op, pages, params, |params| {
+                send_once(settings, journal, op, params)
+            })
+            .await
+        }
+        _ => send_once(settings, journal, op, params).await,
+    }
+}
+
+/// The wire parameters the flags give, with the region and token from the common flags.
+fn params_from_flags(
+    settings: &Settings,
+    op: &'static OperationMeta,
+    m: &ArgMatches,
+) -> Result<Params, Failure> {
     let provider = op.api.provider;
     let mut params = Params::new();
     for p in op.params.iter().filter(|p| !is_common(op, p)) {
@@ -213,60 +278,68 @@ pub async fn run(
             cli::kebab(op.action)
         )));
     }
-    if settings.wait && op.completion.is_none() {
-        return Err(Failure::usage(format!(
-            "{} completes immediately; there is nothing to --wait for",
-            cli::kebab(op.action)
-        )));
-    }
+    Ok(params)
+}
+
+/// One request built from `params`, sent (or printed, with `--dry-run`), awaited with `--wait`.
+pub async fn send_once(
+    settings: &Settings,
+    journal: &Journal,
+    op: &'static OperationMeta,
+    params: Params,
+) -> Result<Option<Value>, Failure> {
+    let provider = op.api.provider;
     let unknown = || Failure::usage(format!("unknown operation {}", op.action));
     let invalid =
         |e: cloudvpn_types::ValidationError| Failure::usage(with_flag_names(op, e.to_string()));
+    let resource = resource_of(op, &params);
     match provider {
         Provider::Alibaba => {
-            let client = settings.alibaba_client()?;
             let request = cloudvpn_types::alibaba_vpc::Request::from_params(op.action, &params)
                 .ok_or_else(unknown)?
                 .map_err(invalid)?;
-            with_deadline(
-                settings,
-                request.dispatch(Invoke {
+            let client = settings.alibaba_client()?;
+            request
+                .dispatch(Invoke {
                     settings,
+                    journal,
+                    resource,
                     client: &client,
-                }),
-            )
-            .await
+                })
+                .await
         }
         Provider::Tencent => {
-            let client = settings.tencent_client()?;
             let request = cloudvpn_types::tencent_vpc_v2::Request::from_params(op.action, &params)
                 .ok_or_else(unknown)?
                 .map_err(invalid)?;
-            with_deadline(
-                settings,
-                request.dispatch(Invoke {
+            let client = settings.tencent_client()?;
+            request
+                .dispatch(Invoke {
                     settings,
+                    journal,
+                    resource,
                     client: &client,
-                }),
-            )
-            .await
+                })
+                .await
         }
     }
 }
 
-/// Applies `--timeout` to the whole command.
-async fn with_deadline<T>(
+/// Bounds a send by what is left of `--timeout`.
+async fn within_timeout<T>(
     settings: &Settings,
     future: impl Future<Output = Result<T, Failure>>,
 ) -> Result<T, Failure> {
-    match settings.timeout {
-        None => future.await,
-        Some(t) => tokio::time::timeout(t, future).await.unwrap_or_else(|_| {
-            Err(Failure {
-                kind: crate::failure::Kind::Timeout,
-                message: format!("gave up after --timeout {} s", t.as_secs()),
-            })
-        }),
+    match (settings.timeout, settings.time_left()) {
+        (Some(t), Some(left)) => tokio::time::timeout(left, future)
+            .await
+            .unwrap_or_else(|_| {
+                Err(Failure {
+                    kind: Kind::Timeout,
+                    message: format!("gave up after --timeout {} s", t.as_secs()),
+                })
+            }),
+        _ => future.await,
     }
 }
 
@@ -305,15 +378,30 @@ type Invocation<'a> = Pin<Box<dyn Future<Output = Result<Option<Value>, Failure>
 /// Sends whichever request the generated dispatch hands it.
 struct Invoke<'a, C> {
     settings: &'a Settings,
+    journal: &'a Journal,
+    resource: String,
     client: &'a C,
 }
 
 impl<'a, C: ApiClient> Invoke<'a, C> {
-    /// `--dry-run`: the signed request, nothing sent.
+    /// `--dry-run`: the signed request, nothing sent (signing needs no connection).
     fn dry_run<O: Operation>(&self, request: O) -> Result<Option<Value>, Failure> {
         let prepared = self.client.prepare(request).map_err(Failure::from_sdk)?;
-        print!("{}", prepared.redacted());
+        crate::output::emit(prepared.redacted().as_bytes())?;
         Ok(None)
+    }
+
+    async fn send<O: Operation>(&self, request: O) -> Result<(O::Output, Value), Failure> {
+        let out = within_timeout(self.settings, async {
+            self.client.send(request).await.map_err(Failure::from_sdk)
+        })
+        .await?;
+        let value = serde_json::to_value(&out).unwrap_or(Value::Null);
+        if !O::META.read_only {
+            self.journal
+                .record(Accepted::new(O::META.action, self.resource.clone(), &value));
+        }
+        Ok((out, value))
     }
 }
 
@@ -326,8 +414,8 @@ impl<'a, C: ApiClient> Visitor for Invoke<'a, C> {
             if self.settings.dry_run {
                 return self.dry_run(request);
             }
-            let out = self.client.send(request).await.map_err(Failure::from_sdk)?;
-            Ok(Some(serde_json::to_value(out).unwrap_or(Value::Null)))
+            let (_, value) = self.send(request).await?;
+            Ok(Some(value))
         })
     }
 
@@ -338,55 +426,19 @@ impl<'a, C: ApiClient> Visitor for Invoke<'a, C> {
                 return self.dry_run(request);
             }
             // The poll request is built from the request's identifiers, so the original is kept for it.
-            let out = self
-                .client
-                .send(request.clone())
-                .await
-                .map_err(Failure::from_sdk)?;
+            let (out, value) = self.send(request.clone()).await?;
             if self.settings.wait {
-                wait_with_progress(self.client, &request, &out, &self.settings.wait_options())
-                    .await?;
+                let accepted = Accepted::new(O::META.action, self.resource.clone(), &value);
+                wait_with_progress(
+                    self.client,
+                    &request,
+                    &out,
+                    &self.settings.wait_options(),
+                    &accepted,
+                )
+                .await?;
             }
-            Ok(Some(serde_json::to_value(out).unwrap_or(Value::Null)))
+            Ok(Some(value))
         })
-    }
-}
-
-/// Prints a result in the chosen format.
-pub fn print(value: &Value, output: Output) {
-    match output {
-        Output::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(value).unwrap_or_default()
-        ),
-        Output::Text => {
-            let mut lines = Vec::new();
-            flatten("", value, &mut lines);
-            for l in lines {
-                println!("{l}");
-            }
-        }
-    }
-}
-
-fn flatten(prefix: &str, value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                let key = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&key, v, out);
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                flatten(&format!("{prefix}[{i}]"), v, out);
-            }
-        }
-        Value::String(s) => out.push(format!("{prefix}: {s}")),
-        other => out.push(format!("{prefix}: {other}")),
     }
 }

@@ -1,33 +1,41 @@
-//! Progress of a wait on stderr: a spinner line redrawn in place on a terminal, plain lines otherwise (logs,
-//! pipes, CI), so both people and scripts get something useful.
+//! Progress of a wait on stderr: on a terminal, one indicatif spinner line that fits the terminal's width
+//! (long text is cut, never wrapped) and is cleared when the wait ends, leaving one plain line with the
+//! outcome; elsewhere (logs, pipes, CI) a plain line per poll, so both people and scripts get something
+//! useful.
 
-use std::io::{IsTerminal, Write};
-
-const SPINNER: &[char] = &['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::time::Duration;
 
 /// Reports `WaitProgress` updates.
 #[derive(Debug)]
 pub struct Progress {
     action: &'static str,
-    terminal: bool,
-    ticks: usize,
-    drawn: bool,
+    spinner: Option<ProgressBar>,
+    last: Option<String>,
 }
 
 impl Progress {
     /// Progress of waiting for `action`.
     pub fn new(action: &'static str) -> Self {
+        let spinner = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            // `wide_msg` takes the width left on the line and cuts what does not fit.
+            if let Ok(style) = ProgressStyle::with_template("{spinner} {wide_msg}") {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
         Progress {
             action,
-            terminal: std::io::stderr().is_terminal(),
-            ticks: 0,
-            drawn: false,
+            spinner,
+            last: None,
         }
     }
 
     /// After each poll.
     pub fn update(&mut self, p: &cloudvpn::WaitProgress) {
-        let mut err = std::io::stderr().lock();
         let text = format!(
             "waiting for {}: {} shows {} ({:.1} s, {} poll{})",
             self.action,
@@ -37,22 +45,29 @@ impl Progress {
             p.polls,
             if p.polls == 1 { "" } else { "s" }
         );
-        if self.terminal {
-            let spin = SPINNER[self.ticks % SPINNER.len()];
-            self.ticks += 1;
-            let _ = write!(err, "\r\x1b[2K{spin} {text}");
-            self.drawn = true;
-        } else {
-            let _ = writeln!(err, "{text}");
+        match &self.spinner {
+            Some(bar) => bar.set_message(text.clone()),
+            None => eprintln!("{text}"),
         }
-        let _ = err.flush();
+        self.last = Some(text);
     }
 
-    /// Ends the spinner line.
+    /// Clears the spinner and leaves the last state seen as a plain line.
     pub fn finish(&mut self) {
-        if self.terminal && self.drawn {
-            eprintln!();
-            self.drawn = false;
+        if let Some(bar) = self.spinner.take() {
+            bar.finish_and_clear();
+            if let Some(last) = &self.last {
+                eprintln!("{last}");
+            }
+        }
+    }
+}
+
+impl Drop for Progress {
+    /// An interrupted wait (Ctrl-C, an error) leaves no spinner line behind either.
+    fn drop(&mut self) {
+        if let Some(bar) = self.spinner.take() {
+            bar.finish_and_clear();
         }
     }
 }

@@ -3,7 +3,9 @@
 
 use crate::failure::{Failure, Kind, describe_service_error};
 use crate::invoke::{Settings, wait_with_progress};
+use crate::journal::{Accepted, Journal};
 use cloudvpn::{AlibabaClient, ApiClient, Error, TencentClient, WaitOptions};
+use cloudvpn_types::alibaba_vpc::DescribeVpnGatewayResponse;
 use cloudvpn_types::alibaba_vpc::{
     DeleteEnhancedVpnGatewayRequest, DeleteVpnConnectionRequest, DeleteVpnGatewayRequest,
     DescribeVpnConnectionsRequest, DescribeVpnGatewayRequest,
@@ -12,7 +14,7 @@ use cloudvpn_types::meta::Provider;
 use cloudvpn_types::tencent_vpc_v2::{DeleteVpnConnRequest, DescribeVpnConnRequest};
 use cloudvpn_types::{Operation, OperationError};
 use serde_json::{Value, json};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Page size for listing connections (the documented maximum of DescribeVpnConnections).
 const PAGE_SIZE: i64 = 50;
@@ -22,7 +24,13 @@ fn step(text: &str) {
 }
 
 /// Tears down an Alibaba Cloud VPN gateway.
-pub async fn alibaba(settings: &Settings, gateway_id: &str) -> Result<Value, Failure> {
+///
+/// With `--dry-run` only the read-only Describe calls are sent, and the plan is printed instead.
+pub async fn alibaba(
+    settings: &Settings,
+    journal: &Journal,
+    gateway_id: &str,
+) -> Result<Value, Failure> {
     let client = settings.alibaba_client()?;
     let Some(region) = settings.region_for(Provider::Alibaba)? else {
         return Err(crate::region::missing(
@@ -64,6 +72,9 @@ pub async fn alibaba(settings: &Settings, gateway_id: &str) -> Result<Value, Fai
         "{} IPsec connection(s) to delete",
         connections.len()
     ));
+    if settings.dry_run {
+        return Ok(alibaba_plan(gateway_id, enhanced, &gateway, &connections));
+    }
     let mut deleted = Vec::new();
     for id in &connections {
         settle(&client, &region, gateway_id, &options).await?;
@@ -71,28 +82,129 @@ pub async fn alibaba(settings: &Settings, gateway_id: &str) -> Result<Value, Fai
         let out =
             send_retrying_configuring(&client, &region, gateway_id, &options, request.clone())
                 .await?;
+        let accepted = accept(journal, &request, &out, format!("VpnConnectionId={id}"));
         step(&format!("deleting connection {id}"));
-        wait_with_progress(&client, &request, &out, &options).await?;
+        wait_with_progress(&client, &request, &out, &options, &accepted).await?;
         deleted.push(id.clone());
     }
 
     settle(&client, &region, gateway_id, &options).await?;
     step(&format!("deleting gateway {gateway_id}"));
+    let resource = format!("VpnGatewayId={gateway_id}");
     if enhanced {
         let request = DeleteEnhancedVpnGatewayRequest::new(&region, gateway_id);
         let out =
             send_retrying_configuring(&client, &region, gateway_id, &options, request.clone())
                 .await?;
-        wait_with_progress(&client, &request, &out, &options).await?;
+        let accepted = accept(journal, &request, &out, resource);
+        wait_with_progress(&client, &request, &out, &options, &accepted).await?;
     } else {
         let request = DeleteVpnGatewayRequest::new(&region, gateway_id);
         let out =
             send_retrying_configuring(&client, &region, gateway_id, &options, request.clone())
                 .await?;
-        wait_with_progress(&client, &request, &out, &options).await?;
+        let accepted = accept(journal, &request, &out, resource);
+        wait_with_progress(&client, &request, &out, &options, &accepted).await?;
     }
     step(&format!("{gateway_id} is gone"));
     Ok(json!({"VpnGatewayId": gateway_id, "DeletedConnections": deleted, "GatewayDeleted": true}))
+}
+
+/// Records an accepted deletion, for the message an interrupt or a timeout prints.
+fn accept<O: Operation>(
+    journal: &Journal,
+    _request: &O,
+    out: &O::Output,
+    resource: String,
+) -> Accepted {
+    let value = serde_json::to_value(out).unwrap_or(Value::Null);
+    let accepted = Accepted::new(O::META.action, resource, &value);
+    journal.record(accepted.clone());
+    accepted
+}
+
+/// What a teardown would do, in order, and what would stop it; printed by `--dry-run`.
+fn alibaba_plan(
+    gateway_id: &str,
+    enhanced: bool,
+    gateway: &DescribeVpnGatewayResponse,
+    connections: &[String],
+) -> Value {
+    let delete_gateway = if enhanced {
+        DeleteEnhancedVpnGatewayRequest::META.action
+    } else {
+        DeleteVpnGatewayRequest::META.action
+    };
+    let mut steps: Vec<String> = connections
+        .iter()
+        .map(|id| {
+            format!(
+                "{} {id}, then wait until it is gone",
+                DeleteVpnConnectionRequest::META.action
+            )
+        })
+        .collect();
+    steps.push(format!(
+        "{delete_gateway} {gateway_id}, then wait until it is gone"
+    ));
+
+    let mut blockers = Vec::new();
+    let prepaid = gateway
+        .charge_type
+        .as_deref()
+        .is_some_and(|c| c.eq_ignore_ascii_case("prepay"));
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    match gateway.end_time {
+        Some(end) if prepaid && end > now_ms => blockers.push(format!(
+            "the gateway is prepaid and its term runs for another {}: {delete_gateway} would answer              ForbiddenRelease; it can be released when the term ends",
+            human_duration(Duration::from_millis((end - now_ms) as u64))
+        )),
+        _ => {}
+    }
+    if gateway.ssl_vpn.as_deref() == Some("enable") {
+        blockers.push(format!(
+            "SSL-VPN is enabled: if an SSL-VPN server is configured, {delete_gateway} would answer              DependencyViolation.SslVpnServer; delete the server first"
+        ));
+    }
+    plan_report(&steps, &blockers);
+    json!({
+        "DryRun": true,
+        "VpnGatewayId": gateway_id,
+        "Plan": steps,
+        "WouldStop": blockers,
+        "DeletedConnections": [],
+        "GatewayDeleted": false,
+    })
+}
+
+/// The plan on stderr, as the other steps are.
+fn plan_report(steps: &[String], blockers: &[String]) {
+    step("dry run: nothing was changed; the teardown would");
+    for (i, s) in steps.iter().enumerate() {
+        eprintln!("  {}. {s}", i + 1);
+    }
+    if blockers.is_empty() {
+        eprintln!("  nothing seen that would stop it");
+    } else {
+        for b in blockers {
+            eprintln!("  would stop: {b}");
+        }
+    }
+    eprintln!(
+        "  (whether these credentials may delete is not checked: no read-only call can tell)"
+    );
+}
+
+fn human_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..=119 => format!("{s} s"),
+        120..=7199 => format!("{} min", s / 60),
+        7200..=172_799 => format!("{} h", s / 3600),
+        _ => format!("{} days", s / 86_400),
+    }
 }
 
 /// Every connection on the gateway, page by page.
@@ -201,8 +313,11 @@ fn stop<E: OperationError>(action: &str, e: &E) -> Failure {
 }
 
 /// Deletes every connection of a Tencent Cloud VPN gateway, waiting for each task.
+///
+/// With `--dry-run` only the read-only Describe calls are sent, and the plan is printed instead.
 pub async fn tencent(
     settings: &Settings,
+    journal: &Journal,
     vpc_id: &str,
     gateway_id: &str,
 ) -> Result<Value, Failure> {
@@ -219,6 +334,22 @@ pub async fn tencent(
         "{} VPN connection(s) on {gateway_id}",
         connections.len()
     ));
+    if settings.dry_run {
+        let steps: Vec<String> = connections
+            .iter()
+            .map(|id| {
+                format!(
+                    "{} {id}, then wait for its task",
+                    DeleteVpnConnRequest::META.action
+                )
+            })
+            .collect();
+        plan_report(&steps, &[]);
+        return Ok(json!({
+            "dryRun": true, "vpcId": vpc_id, "vpnGwId": gateway_id, "plan": steps,
+            "deletedConnections": [],
+        }));
+    }
     let mut deleted = Vec::new();
     for id in &connections {
         step(&format!("deleting connection {id}"));
@@ -228,7 +359,8 @@ pub async fn tencent(
             Err(Error::Service(e)) => return Err(stop("DeleteVpnConn", &e)),
             Err(e) => return Err(Failure::from_sdk(e)),
         };
-        wait_with_progress(&client, &request, &out, &options).await?;
+        let accepted = accept(journal, &request, &out, format!("vpnConnId={id}"));
+        wait_with_progress(&client, &request, &out, &options, &accepted).await?;
         deleted.push(id.clone());
     }
     step(&format!(
@@ -264,6 +396,6 @@ fn wait_options(settings: &Settings) -> WaitOptions {
     WaitOptions {
         min_delay: Duration::from_millis(500),
         max_delay: Duration::from_secs(5),
-        deadline: settings.timeout.unwrap_or(Duration::from_secs(1800)),
+        deadline: settings.time_left().unwrap_or(Duration::from_secs(1800)),
     }
 }

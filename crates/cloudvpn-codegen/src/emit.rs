@@ -112,6 +112,7 @@ pub fn api_module(api: &ApiIr) -> TokenStream {
     let window = Literal::u64_unsuffixed(api.timestamp_window_seconds);
     let error_status = format_ident!("{}", api.error_status);
     let common_errors = api.common_errors.iter().map(documented_error);
+    let regions = &api.regions;
 
     let mods = api
         .operations
@@ -190,6 +191,7 @@ pub fn api_module(api: &ApiIr) -> TokenStream {
             timestamp_window_seconds: #window,
             error_status: ErrorStatus::#error_status,
             common_errors: &[#(#common_errors),*],
+            regions: &[#(#regions),*],
         };
 
         /// Every operation of this API, sorted by action.
@@ -325,6 +327,22 @@ fn operation_meta(op: &OpIr) -> TokenStream {
             }
         }
     };
+    let pagination = match &op.pagination {
+        None => quote!(None),
+        Some(p) => {
+            let style = format_ident!("{}", p.style);
+            let (page, size, items, total) = (&p.page, &p.size, &p.items, &p.total);
+            quote! {
+                Some(PaginationMeta {
+                    style: PaginationStyle::#style,
+                    page: #page,
+                    size: #size,
+                    items: &[#(#items),*],
+                    total: #total,
+                })
+            }
+        }
+    };
     quote! {
         /// Everything static about this operation.
         pub const META: OperationMeta = OperationMeta {
@@ -337,6 +355,7 @@ fn operation_meta(op: &OpIr) -> TokenStream {
             params: &[#(#params),*],
             errors: &[#(#errors),*],
             completion: #completion,
+            pagination: #pagination,
         };
     }
 }

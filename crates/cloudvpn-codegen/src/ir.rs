@@ -46,6 +46,8 @@ pub struct ApiIr {
     pub error_status: &'static str,
     /// Errors shared by every operation.
     pub common_errors: Vec<ErrorIr>,
+    /// Region ids the documents name.
+    pub regions: Vec<String>,
     /// Operations, sorted by action.
     pub operations: Vec<OpIr>,
 }
@@ -79,6 +81,23 @@ pub struct OpIr {
     pub variants: Vec<ErrorIr>,
     /// Completion recipe.
     pub completion: Option<CompletionIr>,
+    /// Paging of a list operation.
+    pub pagination: Option<PaginationIr>,
+}
+
+/// How a list operation pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaginationIr {
+    /// `PageNumber` / `Offset`.
+    pub style: &'static str,
+    /// The page parameter's wire name.
+    pub page: String,
+    /// The page-size parameter's wire name.
+    pub size: String,
+    /// Path to the items.
+    pub items: Vec<String>,
+    /// The total's wire name.
+    pub total: String,
 }
 
 impl OpIr {
@@ -341,6 +360,11 @@ pub fn lower_api(api: &Api, spec_path: &dyn Fn(&std::path::Path) -> String) -> A
             cloudvpn_spec::ErrorStatus::Envelope => "Envelope",
         },
         common_errors,
+        regions: f
+            .regions
+            .as_ref()
+            .map(|r| r.ids.clone())
+            .unwrap_or_default(),
         operations,
     }
 }
@@ -437,6 +461,16 @@ fn lower_operation(
         own_errors,
         variants,
         completion,
+        pagination: s.pagination.as_ref().map(|p| PaginationIr {
+            style: match p.style {
+                cloudvpn_spec::PaginationStyle::PageNumber => "PageNumber",
+                cloudvpn_spec::PaginationStyle::Offset => "Offset",
+            },
+            page: p.page.clone(),
+            size: p.size.clone(),
+            items: p.items.split('.').map(str::to_owned).collect(),
+            total: p.total.clone(),
+        }),
     }
 }
 

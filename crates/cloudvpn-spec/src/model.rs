@@ -160,6 +160,19 @@ pub struct ApiFile {
     /// Errors any operation of the API may answer.
     #[serde(default)]
     pub common_errors: Vec<ErrorSpec>,
+    /// Region ids the documents name (what the command line offers to complete).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Regions>,
+}
+
+/// Region ids known from the documents.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regions {
+    /// The ids, as sent on the wire.
+    pub ids: Vec<String>,
+    /// Where they are listed.
+    pub source: String,
 }
 
 /// Endpoint rules.
@@ -250,6 +263,9 @@ pub struct OperationFile {
     /// How to observe completion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completion: Option<Completion>,
+    /// How a list operation pages through its results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
     /// Examples, verbatim.
     #[serde(default)]
     pub examples: Vec<Example>,
@@ -455,6 +471,34 @@ pub struct Completion {
     pub source: String,
     /// The polling recipe.
     pub poll: Poll,
+}
+
+/// How a list operation pages: which parameters choose the page, where the items and the total are.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pagination {
+    /// `page_number` (pages counted from 1) or `offset` (items skipped, from 0).
+    pub style: PaginationStyle,
+    /// The integer parameter choosing the page: `PageNumber`, or the offset (`offset`).
+    pub page: String,
+    /// The integer parameter with the page size (`PageSize`, `limit`); its `maximum` is used when paging.
+    pub size: String,
+    /// Dotted path of wire names to the list of items in the response (`VpnGateways.VpnGateway`).
+    pub items: String,
+    /// The response field with the total number of items (`TotalCount`).
+    pub total: String,
+    /// Where this is documented.
+    pub source: String,
+}
+
+/// How pages are numbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaginationStyle {
+    /// `page` is a page number counted from 1.
+    PageNumber,
+    /// `page` is the number of items to skip, from 0.
+    Offset,
 }
 
 /// The operation to poll, its input, and how to read its answers.

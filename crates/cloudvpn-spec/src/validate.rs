@@ -35,6 +35,13 @@ pub(crate) fn api(
             ctx.text(&p.description, "name", &p.name);
         }
         ctx.errors_list(&api.common_errors, api.error_status);
+        if let Some(r) = &api.regions {
+            ctx.source(&r.source);
+            if r.ids.is_empty() {
+                let at = api_loc.find_key("regions");
+                ctx.error_at(at, "`regions.ids` needs at least one region id");
+            }
+        }
     }
 
     let actions: BTreeMap<&str, &OperationFile> = operations
@@ -264,6 +271,54 @@ fn operation(
     }
     if let Some(c) = &op.completion {
         completion(ctx, op, c, actions);
+    }
+    if let Some(p) = &op.pagination {
+        pagination(ctx, op, p);
+    }
+}
+
+/// The paging parameters are integer parameters of the operation, the items a list and the total an
+/// integer of its response.
+fn pagination(ctx: &mut Ctx<'_, '_>, op: &OperationFile, p: &Pagination) {
+    ctx.source(&p.source);
+    for (key, name) in [("page", &p.page), ("size", &p.size)] {
+        let found = op.parameters.iter().find(|q| &q.name == name);
+        if !found.is_some_and(|q| q.ty == FieldType::Integer && !q.required) {
+            let at = ctx.loc.find(key, name, 0);
+            ctx.error_at(
+                at,
+                format!(
+                    "pagination {key} `{name}` must name an optional integer parameter of {}",
+                    op.action
+                ),
+            );
+        }
+    }
+    if !matches!(
+        resolve_path(&op.response, &p.items),
+        Some((FieldType::List, _))
+    ) {
+        let at = ctx.loc.find("items", &p.items, 0);
+        ctx.error_at(
+            at,
+            format!(
+                "pagination items `{}` must be the path of a list in {}'s response",
+                p.items, op.action
+            ),
+        );
+    }
+    if !matches!(
+        resolve_path(&op.response, &p.total),
+        Some((FieldType::Integer, _))
+    ) {
+        let at = ctx.loc.find("total", &p.total, 0);
+        ctx.error_at(
+            at,
+            format!(
+                "pagination total `{}` must be an integer field of {}'s response",
+                p.total, op.action
+            ),
+        );
     }
 }
 

@@ -124,6 +124,8 @@ pub struct ApiMeta {
     pub error_status: ErrorStatus,
     /// Errors every operation of the API may answer.
     pub common_errors: &'static [DocumentedError],
+    /// Region ids the documents name.
+    pub regions: &'static [&'static str],
 }
 
 /// The scalar type of a parameter.
@@ -287,6 +289,30 @@ pub struct CompletionMeta {
     pub acceptors: &'static [Acceptor],
 }
 
+/// How pages are numbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PaginationStyle {
+    /// Page numbers counted from 1.
+    PageNumber,
+    /// Items to skip, counted from 0.
+    Offset,
+}
+
+/// How a list operation pages through its results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaginationMeta {
+    /// How pages are numbered.
+    pub style: PaginationStyle,
+    /// The parameter choosing the page (`PageNumber`, `offset`).
+    pub page: &'static str,
+    /// The page-size parameter (`PageSize`, `limit`).
+    pub size: &'static str,
+    /// Path of wire names to the items in the response (`["VpnGateways", "VpnGateway"]`).
+    pub items: &'static [&'static str],
+    /// The response field holding the total number of items.
+    pub total: &'static str,
+}
+
 /// Everything static about one operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OperationMeta {
@@ -308,6 +334,8 @@ pub struct OperationMeta {
     pub errors: &'static [DocumentedError],
     /// How to observe completion.
     pub completion: Option<CompletionMeta>,
+    /// How to page through the results of a list operation.
+    pub pagination: Option<PaginationMeta>,
 }
 
 impl OperationMeta {

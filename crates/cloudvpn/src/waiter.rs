@@ -271,15 +271,21 @@ where
                 observed: observed.clone(),
             }),
         }
-        if elapsed + delay > options.deadline {
+        // The last poll is made at the deadline itself rather than skipped because the next delay would
+        // cross it: an operation that completes just before the deadline is then seen as complete.
+        let Some(left) = options
+            .deadline
+            .checked_sub(started.elapsed())
+            .filter(|l| !l.is_zero())
+        else {
             return Err(WaitError::TimedOut {
                 poll_action,
                 polls,
-                waited: elapsed,
+                waited: started.elapsed(),
                 observed,
             });
-        }
-        tokio::time::sleep(delay).await;
+        };
+        tokio::time::sleep(delay.min(left)).await;
         delay = (delay * 2).min(options.max_delay);
     }
 }

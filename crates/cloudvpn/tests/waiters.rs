@@ -130,6 +130,27 @@ async fn the_deadline_ends_a_wait() {
 }
 
 #[tokio::test]
+async fn the_last_poll_is_made_at_the_deadline_not_skipped() {
+    // Polls at 0 ms and 200 ms; the next delay (400 ms) would cross the 500 ms deadline, so the third poll
+    // is made at the deadline, and it sees the task done.
+    let t = Arc::new(ScriptedTransport::new([task(2), task(2), task(0)]));
+    let client = tencent(&t);
+    let request = DeleteVpnConnRequest::new("vpc-1", "vpngw-1", "vpnx-1");
+    let accepted =
+        serde_json::from_str(r#"{"code":0,"message":"","data":{"taskId":5}}"#).expect("output");
+    let options = WaitOptions {
+        min_delay: Duration::from_millis(200),
+        max_delay: Duration::from_secs(5),
+        deadline: Duration::from_millis(500),
+    };
+    let done = client
+        .wait(&request, &accepted, &options, |_| {})
+        .await
+        .expect("the poll at the deadline sees completion");
+    assert_eq!(done.polls, 3);
+}
+
+#[tokio::test]
 async fn an_alibaba_connection_deletion_completes_when_the_connection_is_gone() {
     let not_found =
         r#"{"RequestId":"r","Code":"InvalidVpnConnectionInstanceId.NotFound","Message":"gone"}"#;

@@ -171,6 +171,7 @@ pub const META: OperationMeta = OperationMeta {
             },
         ],
     }),
+    pagination: None,
 };
 /// Deletes a specified enhanced VPN gateway.
 #[derive(Debug, Clone, PartialEq, Eq)]

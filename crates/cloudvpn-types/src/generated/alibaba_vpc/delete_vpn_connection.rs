@@ -156,6 +156,7 @@ pub const META: OperationMeta = OperationMeta {
             },
         ],
     }),
+    pagination: None,
 };
 /// Deletes a specified IPsec-VPN connection.
 #[derive(Debug, Clone, PartialEq, Eq)]

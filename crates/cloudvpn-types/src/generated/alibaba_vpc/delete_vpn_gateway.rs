@@ -156,6 +156,7 @@ pub const META: OperationMeta = OperationMeta {
             },
         ],
     }),
+    pagination: None,
 };
 /// Deletes the specified VPN gateway.
 ///

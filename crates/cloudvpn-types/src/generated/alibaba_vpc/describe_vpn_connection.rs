@@ -54,6 +54,7 @@ pub const META: OperationMeta = OperationMeta {
         },
     ],
     completion: None,
+    pagination: None,
 };
 /// Queries the information about a specified IPsec-VPN connection.
 ///

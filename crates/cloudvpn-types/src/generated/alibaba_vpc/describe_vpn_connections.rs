@@ -103,6 +103,13 @@ pub const META: OperationMeta = OperationMeta {
     ],
     errors: &[],
     completion: None,
+    pagination: Some(PaginationMeta {
+        style: PaginationStyle::PageNumber,
+        page: "PageNumber",
+        size: "PageSize",
+        items: &["VpnConnections", "VpnConnection"],
+        total: "TotalCount",
+    }),
 };
 /// Queries IPsec-VPN connections.
 ///

@@ -65,6 +65,7 @@ pub const META: OperationMeta = OperationMeta {
         },
     ],
     completion: None,
+    pagination: None,
 };
 /// Queries the detailed information about a VPN gateway.
 ///

@@ -131,6 +131,13 @@ pub const META: OperationMeta = OperationMeta {
     ],
     errors: &[],
     completion: None,
+    pagination: Some(PaginationMeta {
+        style: PaginationStyle::PageNumber,
+        page: "PageNumber",
+        size: "PageSize",
+        items: &["VpnGateways", "VpnGateway"],
+        total: "TotalCount",
+    }),
 };
 /// Queries VPN gateways in a region.
 ///

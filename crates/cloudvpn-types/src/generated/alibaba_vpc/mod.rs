@@ -283,6 +283,25 @@ pub const API: ApiMeta = ApiMeta {
             envelope_code: None,
         },
     ],
+    regions: &[
+        "cn-hangzhou",
+        "cn-shanghai",
+        "cn-qingdao",
+        "cn-beijing",
+        "cn-zhangjiakou",
+        "cn-shenzhen",
+        "cn-hongkong",
+        "ap-southeast-1",
+        "us-east-1",
+        "us-west-1",
+        "eu-central-1",
+        "cn-shanghai-finance-1",
+        "cn-shenzhen-finance-1",
+        "cn-north-2-gov-1",
+        "cn-wuhan",
+        "cn-fujian",
+        "cn-zhangbei",
+    ],
 };
 /// Every operation of this API, sorted by action.
 pub const OPERATIONS: &[&OperationMeta] = &[

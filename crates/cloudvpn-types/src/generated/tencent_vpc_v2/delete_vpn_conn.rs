@@ -129,6 +129,7 @@ pub const META: OperationMeta = OperationMeta {
             },
         ],
     }),
+    pagination: None,
 };
 /// This API (DeleteVpnConn) is used to delete VPN tunnel.
 ///

@@ -30,6 +30,7 @@ pub const META: OperationMeta = OperationMeta {
     ],
     errors: &[],
     completion: None,
+    pagination: None,
 };
 /// This API (DescribeVpcTaskResult) is used to query task execution result APIs
 #[derive(Debug, Clone, PartialEq, Eq)]

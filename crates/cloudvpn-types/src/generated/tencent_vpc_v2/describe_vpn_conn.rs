@@ -156,6 +156,13 @@ pub const META: OperationMeta = OperationMeta {
         },
     ],
     completion: None,
+    pagination: Some(PaginationMeta {
+        style: PaginationStyle::Offset,
+        page: "offset",
+        size: "limit",
+        items: &["data"],
+        total: "totalCount",
+    }),
 };
 /// This API (DescribeVpnConn) is used to query VPN channel list.
 ///

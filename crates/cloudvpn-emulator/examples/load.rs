@@ -6,6 +6,9 @@
 //!     --requests 200000 --concurrency 64 --workload alibaba-delete [--signature v1|v3] [--addr HOST:PORT]
 //! ```
 //!
+//! `--replay-first` sends one request before the load and the very same bytes again after it, and fails
+//! unless the second one is refused as a replay (`SignatureNonceUsed` / 4500).
+//!
 //! `--client sdk` sends through the cloudvpn runtime client (validation, serialization, signing, retries
 //! disabled, response parsing into the typed output) instead of the raw signer.
 //!
@@ -15,7 +18,7 @@
 //! tencent-describe, tencent-delete. Every request is signed with the signing crate (fresh nonce and
 //! timestamp) by `--client-threads` threads (default 1).
 
-use cloudvpn_emulator::load::{self, RawCaller, Workload};
+use cloudvpn_emulator::load::{self, RawCaller, ReplayOutcome, ReplayProbe, Workload};
 use cloudvpn_emulator::signed::AlibabaSignature;
 use cloudvpn_emulator::{Emulator, EmulatorConfig};
 use std::net::SocketAddr;
@@ -30,6 +33,7 @@ struct Args {
     server_threads: usize,
     client_threads: usize,
     sdk: bool,
+    replay_first: bool,
 }
 
 fn parse() -> Result<Args, String> {
@@ -42,6 +46,7 @@ fn parse() -> Result<Args, String> {
         server_threads: 2,
         client_threads: 1,
         sdk: false,
+        replay_first: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -76,6 +81,7 @@ fn parse() -> Result<Args, String> {
                     other => return Err(format!("--client is sdk or raw, not {other:?}")),
                 }
             }
+            "--replay-first" => a.replay_first = true,
             "--addr" => {
                 let v = value()?;
                 a.addr = Some(v.parse().map_err(|_| format!("{v:?} is not HOST:PORT"))?);
@@ -119,24 +125,37 @@ fn main() -> ExitCode {
     };
     let report = client_runtime.block_on(async {
         let task = args.workload.prepare(addr, args.requests).await?;
-        if args.sdk {
+        let probe = if args.replay_first {
+            let probe = ReplayProbe::for_workload(args.workload, args.signature);
+            probe.send_first(addr).await?;
+            Some(probe)
+        } else {
+            None
+        };
+        let report = if args.sdk {
             let callers =
                 sdk::callers(addr, args.workload, args.signature, task, args.concurrency)?;
-            return Ok::<_, String>(load::drive(callers, args.requests).await);
-        }
-        let mut callers = Vec::with_capacity(args.concurrency);
-        for _ in 0..args.concurrency {
-            callers.push(
-                RawCaller::connect(addr, args.workload, args.signature, task)
-                    .await
-                    .map_err(|e| e.to_string())?,
-            );
-        }
-        Ok::<_, String>(load::drive(callers, args.requests).await)
+            load::drive(callers, args.requests).await
+        } else {
+            let mut callers = Vec::with_capacity(args.concurrency);
+            for _ in 0..args.concurrency {
+                callers.push(
+                    RawCaller::connect(addr, args.workload, args.signature, task)
+                        .await
+                        .map_err(|e| e.to_string())?,
+                );
+            }
+            load::drive(callers, args.requests).await
+        };
+        let replayed = match &probe {
+            Some(probe) => Some(probe.replay(addr).await?),
+            None => None,
+        };
+        Ok::<_, String>((report, replayed))
     });
     drop(emulator);
     match report {
-        Ok(report) => {
+        Ok((report, replayed)) => {
             println!(
                 "workload: {} ({:?} signatures for Alibaba, {} client) against {addr}{}",
                 args.workload.name(),
@@ -153,7 +172,24 @@ fn main() -> ExitCode {
                 }
             );
             println!("{report}");
-            if report.ok == report.requests {
+            let replay_refused = match &replayed {
+                None => true,
+                Some(ReplayOutcome::Refused(code)) => {
+                    println!(
+                        "replay of the first request after {} requests: refused ({code})",
+                        report.requests
+                    );
+                    true
+                }
+                Some(ReplayOutcome::NotRefused(what)) => {
+                    println!(
+                        "replay of the first request after {} requests: NOT refused ({what})",
+                        report.requests
+                    );
+                    false
+                }
+            };
+            if report.ok == report.requests && replay_refused {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE

@@ -9,13 +9,13 @@ pub fn within_window(signed_secs: i64, now_secs: i64, window_secs: u64) -> bool 
     signed_secs.abs_diff(now_secs) <= window_secs
 }
 
-/// How long a nonce must be remembered: until its request's timestamp leaves the window (plus a second
-/// for rounding), after which the timestamp check refuses a replay by itself.
-pub fn nonce_keep_until_ms(signed_secs: i64, window_secs: u64) -> u64 {
+/// The second from which a nonce may be forgotten: the first one at which its request's timestamp is out
+/// of the window, so that [`within_window`] refuses a replay by itself from then on.
+pub fn nonce_keep_until_secs(signed_secs: i64, window_secs: u64) -> u64 {
     let until = signed_secs
         .saturating_add(i64::try_from(window_secs).unwrap_or(i64::MAX))
         .saturating_add(1);
-    u64::try_from(until).unwrap_or(0).saturating_mul(1000)
+    u64::try_from(until).unwrap_or(0)
 }
 
 /// The generic facts about a parsed request.
@@ -59,7 +59,10 @@ mod tests {
         assert!(within_window(1_900, 1_000, 900));
         assert!(!within_window(1_000, 1_901, 900));
         assert!(!within_window(i64::MIN, i64::MAX, 900));
-        assert_eq!(nonce_keep_until_ms(100, 900), 1_001_000);
-        assert_eq!(nonce_keep_until_ms(i64::MIN, 900), 0);
+        assert_eq!(nonce_keep_until_secs(100, 900), 1_001);
+        assert_eq!(nonce_keep_until_secs(i64::MIN, 900), 0);
+        // The nonce is kept through the last second the timestamp check accepts it, and not after.
+        assert!(within_window(100, 1_000, 900));
+        assert!(!within_window(100, 1_001, 900));
     }
 }

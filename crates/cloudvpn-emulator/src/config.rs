@@ -15,7 +15,11 @@ pub struct Limits {
     pub max_query_bytes: usize,
     /// Most parameters in one request, query and body together (default 128).
     pub max_params: usize,
-    /// How many nonces are remembered for replay protection (default 1,000,000).
+    /// How many nonces may be remembered at a time for replay protection (default 10,000,000, a few
+    /// hundred MB at most). Each is kept until its request's timestamp leaves the window (Alibaba 900 s,
+    /// Tencent v2 7,200 s), so this caps the request rate one window can hold; beyond it new requests get
+    /// the throttling error (Alibaba `Throttling`, Tencent v2 4400) until old nonces expire, and no nonce
+    /// is ever forgotten early.
     pub nonce_capacity: usize,
 }
 
@@ -25,7 +29,7 @@ impl Default for Limits {
             max_body_bytes: 64 * 1024,
             max_query_bytes: 32 * 1024,
             max_params: 128,
-            nonce_capacity: 1_000_000,
+            nonce_capacity: 10_000_000,
         }
     }
 }

@@ -187,6 +187,102 @@ async fn seed_tencent(addr: SocketAddr, host: &str, n: usize) -> Result<(), Stri
     Ok(())
 }
 
+/// A request sent once before the load and byte for byte again after it: the second time it must be
+/// refused as a replay (Alibaba `SignatureNonceUsed`, Tencent v2 4500), however many requests came between.
+#[derive(Debug, Clone)]
+pub enum ReplayProbe {
+    /// An Alibaba call with its timestamp and nonce fixed.
+    Alibaba(AlibabaCall),
+    /// A Tencent v2 call with its timestamp and nonce fixed.
+    Tencent(TencentCall),
+}
+
+/// What the second sending of a [`ReplayProbe`] got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplayOutcome {
+    /// Refused as a replay, with this code.
+    Refused(String),
+    /// Anything else (the code, or `accepted` for a success): the replay protection failed.
+    NotRefused(String),
+}
+
+impl ReplayProbe {
+    /// The probe for `workload`: a read of something [`Workload::prepare`] seeded, signed now with a
+    /// fixed nonce.
+    pub fn for_workload(workload: Workload, signature: AlibabaSignature) -> Self {
+        let nonce = signed::nonce();
+        match workload {
+            Workload::AlibabaDescribe | Workload::AlibabaDelete => ReplayProbe::Alibaba(
+                AlibabaCall::new("DescribeVpnGateway")
+                    .param("RegionId", REGION)
+                    .param("VpnGatewayId", "vpn-load-0")
+                    .signature(signature)
+                    .timestamp(&crate::clock::format_utc(crate::clock::now_secs()))
+                    .nonce(&nonce),
+            ),
+            Workload::TencentDescribe | Workload::TencentDelete => ReplayProbe::Tencent(
+                TencentCall::new("DescribeVpnConn")
+                    .param("vpcId", "vpc-load")
+                    .timestamp(&crate::clock::now_secs().to_string())
+                    .nonce(&u64::from(fastrand::u32(1..)).to_string()),
+            ),
+        }
+    }
+
+    fn build(&self, host: &str) -> Request<Full<Bytes>> {
+        match self {
+            ReplayProbe::Alibaba(call) => call.build(host),
+            ReplayProbe::Tencent(call) => call.build(host),
+        }
+    }
+
+    /// Sends the probe the first time; it must succeed.
+    pub async fn send_first(&self, addr: SocketAddr) -> Result<(), String> {
+        let r = signed::send(addr, self.build(&addr.to_string()))
+            .await
+            .map_err(|e| e.to_string())?;
+        match answer_code(self, &r) {
+            None => Ok(()),
+            Some(code) => Err(format!(
+                "the replay probe was refused the first time: {code}"
+            )),
+        }
+    }
+
+    /// Sends the very same bytes again.
+    pub async fn replay(&self, addr: SocketAddr) -> Result<ReplayOutcome, String> {
+        let r = signed::send(addr, self.build(&addr.to_string()))
+            .await
+            .map_err(|e| e.to_string())?;
+        let replay_code = match self {
+            ReplayProbe::Alibaba(_) => "SignatureNonceUsed",
+            ReplayProbe::Tencent(_) => "4500",
+        };
+        Ok(match answer_code(self, &r) {
+            Some(code) if code == replay_code => ReplayOutcome::Refused(code),
+            Some(code) => ReplayOutcome::NotRefused(code),
+            None => ReplayOutcome::NotRefused("accepted".to_owned()),
+        })
+    }
+}
+
+/// The error code of an answer (Alibaba `Code`, Tencent integer `code`), `None` for a success.
+fn answer_code(probe: &ReplayProbe, r: &signed::RawResponse) -> Option<String> {
+    let body = r.json();
+    match probe {
+        ReplayProbe::Alibaba(_) => (r.status != 200).then(|| {
+            body["Code"]
+                .as_str()
+                .map_or_else(|| format!("HTTP {}", r.status), str::to_owned)
+        }),
+        ReplayProbe::Tencent(_) => match body["code"].as_i64() {
+            Some(0) => None,
+            Some(code) => Some(code.to_string()),
+            None => Some(format!("not an envelope: {}", r.text())),
+        },
+    }
+}
+
 /// One client of the load: makes call number `index` and says whether it got the expected answer.
 pub trait Caller: Send + 'static {
     /// Makes one call.

@@ -8,7 +8,7 @@ use cloudvpn_emulator::clock;
 use cloudvpn_emulator::credentials::{
     DEFAULT_ALIBABA_ACCESS_KEY_ID, DEFAULT_ALIBABA_ACCESS_KEY_SECRET,
 };
-use cloudvpn_emulator::signed::{self, AlibabaSignature};
+use cloudvpn_emulator::signed::{self, AlibabaSignature, TencentCall};
 use cloudvpn_signing::alibaba_v3::{self, CanonicalRequest, EMPTY_PAYLOAD_HASH};
 use cloudvpn_signing::encoding;
 use http_body_util::Full;
@@ -127,4 +127,120 @@ async fn each_required_header_left_unsigned_is_refused() {
     let (request, _) = v3_signing_only(&host, "DescribeVpnGateway", &all, None);
     let r = env.send(request).await;
     assert_eq!((r.status, code(&r)), (200, None), "{}", r.text());
+}
+
+/// An emulator that remembers at most `nonces` nonces at a time.
+async fn with_nonce_capacity(nonces: usize) -> Env {
+    let limits = cloudvpn_emulator::Limits {
+        nonce_capacity: nonces,
+        ..Default::default()
+    };
+    Env::start(
+        cloudvpn_emulator::EmulatorConfig::loopback()
+            .transitions(cloudvpn_emulator::Transitions::immediate())
+            .limits(limits),
+    )
+    .await
+}
+
+/// The old cache forgot its oldest nonce once it held its capacity, so a byte-identical replay succeeded
+/// again after that many requests. Now every nonce stays until its timestamp leaves the window, and a full
+/// cache refuses new requests (as throttled) instead of forgetting.
+#[tokio::test]
+async fn a_replay_after_more_requests_than_the_capacity_is_still_refused() {
+    const CAPACITY: usize = 64;
+    let env = with_nonce_capacity(CAPACITY).await;
+    env.gateway("vpn-a", serde_json::json!({})).await;
+    let timestamp = clock::format_utc(clock::now_secs());
+    let first = || {
+        describe_gateway("vpn-a")
+            .timestamp(&timestamp)
+            .nonce("the-first-nonce")
+    };
+    let r = env.alibaba(first()).await;
+    assert_eq!((r.status, code(&r)), (200, None), "{}", r.text());
+
+    // Many more requests than the cache holds: the first ones succeed, then the cache is full (so many
+    // that every one of its shards fills up).
+    let (mut accepted, mut throttled) = (1, 0);
+    for _ in 0..CAPACITY * 8 {
+        let r = env.alibaba(describe_gateway("vpn-a")).await;
+        match code(&r).as_deref() {
+            None => accepted += 1,
+            Some("Throttling") => {
+                assert_alibaba_error(&r, 400, "Throttling");
+                throttled += 1;
+            }
+            other => panic!("unexpected {other:?}: {}", r.text()),
+        }
+    }
+    assert!(
+        accepted <= CAPACITY,
+        "{accepted} nonces held by a cache of {CAPACITY}"
+    );
+    assert!(throttled >= CAPACITY * 7, "only {throttled} throttled");
+
+    // The byte-identical replay of the first request is refused as a replay, not let through.
+    assert_alibaba_error(&env.alibaba(first()).await, 400, "SignatureNonceUsed");
+    // V3 requests share the cache, and a full one refuses them too.
+    let r = env
+        .alibaba(describe_gateway("vpn-a").signature(AlibabaSignature::V3))
+        .await;
+    assert_alibaba_error(&r, 400, "Throttling");
+
+    // A reset empties the cache.
+    let reset = env
+        .control(Method::POST, "/_emulator/reset", serde_json::Value::Null)
+        .await;
+    assert_eq!(reset.status, 200, "{}", reset.text());
+    env.gateway("vpn-a", serde_json::json!({})).await;
+    let r = env.alibaba(describe_gateway("vpn-a")).await;
+    assert_eq!((r.status, code(&r)), (200, None), "{}", r.text());
+}
+
+/// Nonces are dropped once their request's timestamp has left the window (here Tencent v2's 7,200 s,
+/// with requests signed 7,196 s ago: a few seconds to fill the cache, a few more to wait), which makes
+/// room in a full cache again.
+#[tokio::test]
+async fn nonces_are_dropped_when_their_timestamp_leaves_the_window() {
+    // One nonce per shard: enough requests fill every shard.
+    const CAPACITY: usize = 16;
+    let env = with_nonce_capacity(CAPACITY).await;
+    env.seed(
+        "/_emulator/tencent/vpcs",
+        serde_json::json!({"id": "vpc-t"}),
+    )
+    .await;
+    let list = || TencentCall::new("DescribeVpnConn").param("vpcId", "vpc-t");
+
+    let signed = clock::now_secs() - 7_196;
+    let (mut accepted, mut throttled) = (0, 0);
+    for _ in 0..CAPACITY * 16 {
+        let r = env.tencent(list().timestamp(&signed.to_string())).await;
+        match r.json()["code"].as_i64() {
+            Some(0) => accepted += 1,
+            Some(4400) => {
+                assert_tencent_error(&r, 4400, "RequestLimitExceeded");
+                throttled += 1;
+            }
+            _ => panic!("unexpected answer: {}", r.text()),
+        }
+    }
+    assert!(
+        accepted <= CAPACITY,
+        "{accepted} nonces held by a cache of {CAPACITY}"
+    );
+    assert!(throttled >= CAPACITY * 15, "only {throttled} throttled");
+    assert_tencent_error(&env.tencent(list()).await, 4400, "RequestLimitExceeded");
+
+    // Those nonces may be forgotten from the second their timestamp is out of the window.
+    let forget_at = signed + 7_201;
+    for _ in 0..80 {
+        if clock::now_secs() >= forget_at {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(clock::now_secs() >= forget_at, "the clock did not advance");
+    tencent_ok(&env.tencent(list()).await);
 }

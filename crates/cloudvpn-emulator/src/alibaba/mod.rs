@@ -27,6 +27,7 @@ use crate::http::{Incoming, Outcome};
 use crate::idempotency::{self, Lookup, Record};
 use crate::ids;
 use crate::model::World;
+use crate::nonces::NonceCheck;
 use crate::server::Shared;
 use crate::store::Effects;
 use cloudvpn_signing::{alibaba_v1, alibaba_v3, encoding};
@@ -331,24 +332,34 @@ fn lookup_key<'s>(shared: &'s Shared, access_key_id: &str) -> Result<&'s Key, Se
     Ok(key)
 }
 
-fn check_timestamp(text: &str) -> Result<i64, ServiceError> {
+/// The signed time of a request checked at `now_secs` (one clock reading per request, shared with
+/// [`check_nonce`], so a nonce cannot be forgotten between the two checks).
+fn check_timestamp(text: &str, now_secs: i64) -> Result<i64, ServiceError> {
     let signed =
         clock::parse_utc(text).ok_or_else(|| api_error(API, "InvalidTimeStamp.Format", 400))?;
-    if !auth::within_window(signed, clock::now_secs(), API.timestamp_window_seconds) {
+    if !auth::within_window(signed, now_secs, API.timestamp_window_seconds) {
         return Err(api_error(API, "InvalidTimeStamp.Expired", 400));
     }
     Ok(signed)
 }
 
-fn check_nonce(shared: &Shared, key: &Key, nonce: &str, signed: i64) -> Result<(), ServiceError> {
-    let keep_until = auth::nonce_keep_until_ms(signed, API.timestamp_window_seconds);
-    if shared
+fn check_nonce(
+    shared: &Shared,
+    key: &Key,
+    nonce: &str,
+    signed: i64,
+    now_secs: i64,
+) -> Result<(), ServiceError> {
+    let keep_until = auth::nonce_keep_until_secs(signed, API.timestamp_window_seconds);
+    let now = u64::try_from(now_secs).unwrap_or(0);
+    match shared
         .nonces
-        .first_use("alibaba", &key.id, nonce, keep_until, clock::now_ms())
+        .first_use("alibaba", &key.id, nonce, keep_until, now)
     {
-        Ok(())
-    } else {
-        Err(api_error(API, "SignatureNonceUsed", 400))
+        NonceCheck::Fresh => Ok(()),
+        NonceCheck::Replay => Err(api_error(API, "SignatureNonceUsed", 400)),
+        // Refusing is safe; forgetting a nonce that can still be replayed is not.
+        NonceCheck::Full => Err(api_error(API, "Throttling", 400)),
     }
 }
 
@@ -397,9 +408,10 @@ fn authenticate_v1<'s>(
         Err(other) => return Err(incomplete(&other.to_string())),
     }
     let timestamp = find(query, body, "Timestamp").ok_or_else(|| missing("Timestamp"))?;
-    let signed = check_timestamp(timestamp)?;
+    let now = clock::now_secs();
+    let signed = check_timestamp(timestamp, now)?;
     let nonce = find(query, body, "SignatureNonce").ok_or_else(|| missing("SignatureNonce"))?;
-    check_nonce(shared, key, nonce, signed)?;
+    check_nonce(shared, key, nonce, signed, now)?;
     Ok(key)
 }
 
@@ -433,11 +445,12 @@ fn authenticate_v3<'s>(
     let date = req
         .header("x-acs-date")
         .ok_or_else(|| missing("x-acs-date"))?;
-    let signed = check_timestamp(date)?;
+    let now = clock::now_secs();
+    let signed = check_timestamp(date, now)?;
     let nonce = req
         .header("x-acs-signature-nonce")
         .ok_or_else(|| missing("x-acs-signature-nonce"))?;
-    check_nonce(shared, key, nonce, signed)?;
+    check_nonce(shared, key, nonce, signed, now)?;
     Ok(key)
 }
 

@@ -16,6 +16,7 @@ use crate::clock;
 use crate::credentials::{Key, Principal};
 use crate::error::ServiceError;
 use crate::http::{Incoming, Outcome, Reply, content};
+use crate::nonces::NonceCheck;
 use crate::server::Shared;
 use cloudvpn_signing::{encoding, tencent_v2};
 use cloudvpn_types::error::Problem;
@@ -309,7 +310,9 @@ fn authenticate<'s>(
         .parse()
         .map_err(|_| invalid("(emulator) Timestamp must be an integer (UNIX seconds)"))?;
     let window = API.timestamp_window_seconds;
-    if !auth::within_window(signed, clock::now_secs(), window) {
+    // One clock reading for both checks, so a nonce cannot be forgotten between them.
+    let now = clock::now_secs();
+    if !auth::within_window(signed, now, window) {
         return Err(common_error(4500));
     }
     let nonce =
@@ -317,12 +320,21 @@ fn authenticate<'s>(
     if nonce.parse::<u64>().is_err() {
         return Err(invalid("(emulator) Nonce must be a positive integer"));
     }
-    let keep_until = auth::nonce_keep_until_ms(signed, window);
-    if !shared
+    let keep_until = auth::nonce_keep_until_secs(signed, window);
+    let now = u64::try_from(now).unwrap_or(0);
+    match shared
         .nonces
-        .first_use("tencent", &key.id, nonce, keep_until, clock::now_ms())
+        .first_use("tencent", &key.id, nonce, keep_until, now)
     {
-        return Err(common_error(4500));
+        NonceCheck::Fresh => {}
+        NonceCheck::Replay => return Err(common_error(4500)),
+        // Refusing is safe; forgetting a nonce that can still be replayed is not.
+        NonceCheck::Full => {
+            return Err(common_error(4400).with_message(
+                "(emulator) too many requests inside the timestamp window: every nonce is kept until its \
+                 Timestamp leaves the window, and the replay cache is full; try again later",
+            ));
+        }
     }
     Ok(key)
 }

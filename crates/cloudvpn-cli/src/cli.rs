@@ -236,8 +236,12 @@ fn api_command(api: &'static ApiMeta) -> Command {
 
 /// Wire names of every API's region parameter (`RegionId`, `Region`): aliases of `--region`.
 fn region_wire_names() -> Vec<&'static str> {
+    // Tencent sends the region as the common parameter `Region` (api.yaml `common_parameters`, which the
+    // metadata does not carry) rather than as a parameter of each operation.
+    let common = ["Region"];
     let mut names: Vec<&'static str> = cloudvpn_types::all_operations()
         .filter_map(|op| op.region_param().map(|p| p.name))
+        .chain(common)
         .filter(|n| *n != "region")
         .collect();
     names.sort_unstable();

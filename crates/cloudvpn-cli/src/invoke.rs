@@ -196,7 +196,7 @@ pub async fn wait_with_progress<C: ApiClient, O: Completable>(
     let result = client
         .wait(request, output, options, |p| progress.update(p))
         .await;
-    progress.finish();
+    progress.finish(result.as_ref().ok());
     result.map_err(|e| {
         let mut f = Failure::from_wait(e);
         if f.kind == Kind::Timeout {

@@ -59,21 +59,25 @@ pub fn print(value: &Value, settings: &OutputSettings) -> Result<(), Failure> {
         Some(q) => query(q, value)?,
         None => value.clone(),
     };
+    let mut notes = Vec::new();
     let mut text = match settings.format {
         Format::Json => serde_json::to_string_pretty(&value).unwrap_or_default(),
         Format::Text => flatten_lines(&value),
         Format::Table => {
-            let (table, notes) = table::render(&value, terminal_width());
-            for note in notes {
-                eprintln!("note: {note}");
-            }
+            let (table, table_notes) = table::render(&value, terminal_width());
+            notes = table_notes;
             table
         }
     };
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    emit(text.as_bytes())
+    emit(text.as_bytes())?;
+    // After the table, so that a terminal shows them below it.
+    for note in notes {
+        eprintln!("note: {note}");
+    }
+    Ok(())
 }
 
 fn query(expression: &str, value: &Value) -> Result<Value, Failure> {

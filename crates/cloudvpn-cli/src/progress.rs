@@ -1,5 +1,5 @@
 //! Progress of a wait on stderr: on a terminal, one indicatif spinner line that fits the terminal's width
-//! (long text is cut, never wrapped) and is cleared when the wait ends, leaving one plain line with the
+//! (long text is cut, never wrapped) and is cleared when the wait ends, leaving one short line with the
 //! outcome; elsewhere (logs, pipes, CI) a plain line per poll, so both people and scripts get something
 //! useful.
 
@@ -12,7 +12,6 @@ use std::time::Duration;
 pub struct Progress {
     action: &'static str,
     spinner: Option<ProgressBar>,
-    last: Option<String>,
 }
 
 impl Progress {
@@ -27,11 +26,7 @@ impl Progress {
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
-        Progress {
-            action,
-            spinner,
-            last: None,
-        }
+        Progress { action, spinner }
     }
 
     /// After each poll.
@@ -46,18 +41,23 @@ impl Progress {
             if p.polls == 1 { "" } else { "s" }
         );
         match &self.spinner {
-            Some(bar) => bar.set_message(text.clone()),
+            Some(bar) => bar.set_message(text),
             None => eprintln!("{text}"),
         }
-        self.last = Some(text);
     }
 
-    /// Clears the spinner and leaves the last state seen as a plain line.
-    pub fn finish(&mut self) {
+    /// Clears the spinner; after a completed wait a short line (it fits 80 columns) says so.
+    pub fn finish(&mut self, completed: Option<&cloudvpn::Completed>) {
         if let Some(bar) = self.spinner.take() {
             bar.finish_and_clear();
-            if let Some(last) = &self.last {
-                eprintln!("{last}");
+            if let Some(done) = completed {
+                eprintln!(
+                    "✓ {} complete ({:.1} s, {} poll{})",
+                    self.action,
+                    done.elapsed.as_secs_f64(),
+                    done.polls,
+                    if done.polls == 1 { "" } else { "s" }
+                );
             }
         }
     }

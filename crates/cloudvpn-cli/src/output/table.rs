@@ -14,10 +14,33 @@ const MIN_WIDTH: usize = 8;
 /// The table, then notes for stderr (columns left out), if any.
 pub fn render(value: &Value, width: usize) -> (String, Vec<String>) {
     match rows_of(value) {
-        Some(Rows::Objects(rows)) => columns(&rows, width),
-        Some(Rows::Scalars(items)) => {
+        Some((Rows::Objects(rows), path)) => columns(&rows, &path, width),
+        Some((Rows::Lists(items), _)) => {
+            let cells: Vec<Vec<String>> = items
+                .iter()
+                .map(|r| {
+                    r.as_array()
+                        .map(|r| r.iter().map(cell).collect())
+                        .unwrap_or_default()
+                })
+                .collect();
+            let n = cells.iter().map(Vec::len).max().unwrap_or(0);
+            let cells: Vec<Vec<String>> = cells
+                .into_iter()
+                .map(|mut r| {
+                    r.resize(n, String::new());
+                    r
+                })
+                .collect();
+            let names: Vec<String> = (1..=n).map(|i| format!("#{i}")).collect();
+            let widths = fit(&names, &cells, width);
+            (layout(&names, &cells, &widths), Vec::new())
+        }
+        Some((Rows::Scalars(items), _)) => {
             let cells: Vec<Vec<String>> = items.iter().map(|v| vec![cell(v)]).collect();
-            (layout(&["Value".to_owned()], &cells, width), Vec::new())
+            let names = ["Value".to_owned()];
+            let widths = fit(&names, &cells, width);
+            (layout(&names, &cells, &widths), Vec::new())
         }
         None => match value {
             Value::Object(map) => key_values(map, width),
@@ -29,21 +52,34 @@ pub fn render(value: &Value, width: usize) -> (String, Vec<String>) {
 enum Rows<'a> {
     Objects(Vec<&'a Map<String, Value>>),
     Scalars(&'a [Value]),
+    Lists(&'a [Value]),
 }
 
 /// The list a table shows: the value itself, or the one list of objects inside it (at most two levels
 /// down, as in `{"VpnGateways": {"VpnGateway": [...]}}` or `{"data": [...]}`).
-fn rows_of(value: &Value) -> Option<Rows<'_>> {
+fn rows_of(value: &Value) -> Option<(Rows<'_>, Vec<String>)> {
     match value {
-        Value::Array(items) if items.iter().all(Value::is_object) && !items.is_empty() => Some(
+        Value::Array(items) if items.iter().all(Value::is_object) && !items.is_empty() => Some((
             Rows::Objects(items.iter().filter_map(Value::as_object).collect()),
-        ),
-        Value::Array(items) if items.iter().all(is_scalar) => Some(Rows::Scalars(items)),
+            Vec::new(),
+        )),
+        Value::Array(items) if items.iter().all(is_scalar) => {
+            Some((Rows::Scalars(items), Vec::new()))
+        }
+        // What `--query 'List[].[A, B]'` selects: a row per inner list.
+        Value::Array(items)
+            if !items.is_empty()
+                && items
+                    .iter()
+                    .all(|i| i.as_array().is_some_and(|r| r.iter().all(is_scalar))) =>
+        {
+            Some((Rows::Lists(items), Vec::new()))
+        }
         Value::Object(map) => {
             let mut lists = Vec::new();
             collect_lists(map, 2, &mut lists);
             match lists.as_slice() {
-                [only] => rows_of(only),
+                [(path, only)] => rows_of(only).map(|(rows, _)| (rows, path.clone())),
                 _ => None,
             }
         }
@@ -51,13 +87,25 @@ fn rows_of(value: &Value) -> Option<Rows<'_>> {
     }
 }
 
-fn collect_lists<'a>(map: &'a Map<String, Value>, depth: usize, out: &mut Vec<&'a Value>) {
-    for v in map.values() {
+/// The lists of objects in `map`, with the path of keys each is under (`VpnGateways.VpnGateway`).
+fn collect_lists<'a>(
+    map: &'a Map<String, Value>,
+    depth: usize,
+    out: &mut Vec<(Vec<String>, &'a Value)>,
+) {
+    for (k, v) in map {
         match v {
             Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => {
-                out.push(v)
+                out.push((vec![k.clone()], v))
             }
-            Value::Object(inner) if depth > 1 => collect_lists(inner, depth - 1, out),
+            Value::Object(inner) if depth > 1 => {
+                let mut found = Vec::new();
+                collect_lists(inner, depth - 1, &mut found);
+                for (mut path, list) in found {
+                    path.insert(0, k.clone());
+                    out.push((path, list));
+                }
+            }
             _ => {}
         }
     }
@@ -75,7 +123,8 @@ fn cell(v: &Value) -> String {
     }
 }
 
-fn columns(rows: &[&Map<String, Value>], width: usize) -> (String, Vec<String>) {
+/// `path` is where the list was (`VpnGateways.VpnGateway`): its `VpnGatewayId` column comes first.
+fn columns(rows: &[&Map<String, Value>], path: &[String], width: usize) -> (String, Vec<String>) {
     let mut names: Vec<String> = Vec::new();
     let mut nested: Vec<String> = Vec::new();
     for row in rows {
@@ -91,8 +140,10 @@ fn columns(rows: &[&Map<String, Value>], width: usize) -> (String, Vec<String>) 
         }
     }
     nested.retain(|n| !names.contains(n));
-    // JSON objects come sorted by key; a reader looks for the identifiers first, then name and state.
-    names.sort_by_key(|n| (column_rank(n), n.clone()));
+    // JSON objects come sorted by key; a reader looks for the item's own id first, then its name and
+    // state, then the ids of what it belongs to.
+    let own = own_id(&names, rows, path.last().map(String::as_str));
+    names.sort_by_key(|n| (column_rank(n, own.as_deref()), n.clone()));
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|row| {
@@ -102,16 +153,22 @@ fn columns(rows: &[&Map<String, Value>], width: usize) -> (String, Vec<String>) 
                 .collect()
         })
         .collect();
-    let (shown, left_out) = fit(&names, &cells, width);
-    let cells: Vec<Vec<String>> = cells.into_iter().map(|r| r[..shown].to_vec()).collect();
+    let widths = fit(&names, &cells, width);
+    let left_out = &names[widths.len()..];
     let mut notes = Vec::new();
-    if !left_out.is_empty() {
+    if let Some(first_left_out) = left_out.first() {
+        let list = if path.is_empty() {
+            String::new()
+        } else {
+            path.join(".")
+        };
         notes.push(format!(
             "{} more column(s) do not fit in {width} columns: {}; choose columns with --query, e.g. \
-             --query '[].{{Id: {}}}' on the list",
+             --query '{list}[].{{{id}: {id}, {more}: {more}}}'",
             left_out.len(),
             left_out.join(", "),
-            names[0]
+            id = names[0],
+            more = first_left_out,
         ));
     }
     if !nested.is_empty() {
@@ -120,19 +177,48 @@ fn columns(rows: &[&Map<String, Value>], width: usize) -> (String, Vec<String>) 
             nested.join(", ")
         ));
     }
-    (layout(&names[..shown], &cells, width), notes)
+    (layout(&names, &cells, &widths), notes)
 }
 
-fn column_rank(name: &str) -> u8 {
+/// The column that identifies each row: `<item>Id` when the list's key names the item, else the
+/// shortest-named id column whose values differ in every row.
+fn own_id(names: &[String], rows: &[&Map<String, Value>], item: Option<&str>) -> Option<String> {
+    if let Some(named) = item
+        .map(|i| format!("{i}Id"))
+        .filter(|id| names.contains(id))
+    {
+        return Some(named);
+    }
+    let is_id = |n: &&String| n.to_ascii_lowercase().ends_with("id");
+    let distinct = |n: &&String| {
+        let mut values: Vec<String> = rows
+            .iter()
+            .map(|r| r.get(*n).map(cell).unwrap_or_default())
+            .collect();
+        values.sort();
+        values.dedup();
+        values.len() == rows.len()
+    };
+    names
+        .iter()
+        .filter(is_id)
+        .filter(distinct)
+        .min_by_key(|n| (n.len(), (*n).clone()))
+        .cloned()
+}
+
+fn column_rank(name: &str, own_id: Option<&str>) -> u8 {
     let lower = name.to_ascii_lowercase();
-    if lower.ends_with("id") {
+    if Some(name) == own_id {
         0
     } else if lower.ends_with("name") {
         1
     } else if lower == "status" || lower == "state" {
         2
-    } else {
+    } else if lower.ends_with("id") {
         3
+    } else {
+        4
     }
 }
 
@@ -154,28 +240,32 @@ fn key_values(map: &Map<String, Value>, width: usize) -> (String, Vec<String>) {
             nested.join(", ")
         )]
     };
-    (
-        layout(&["Field".to_owned(), "Value".to_owned()], &rows, width),
-        notes,
-    )
+    let names = ["Field".to_owned(), "Value".to_owned()];
+    let widths = fit(&names, &rows, width);
+    (layout(&names, &rows, &widths), notes)
 }
 
-/// How many leading columns fit in `width` once shortened as far as allowed, and the names of the rest.
-fn fit(names: &[String], cells: &[Vec<String>], width: usize) -> (usize, Vec<String>) {
-    let mut shown = names.len();
-    while shown > 1 {
-        let floor: usize = (0..shown)
-            .map(|i| {
-                natural(names, cells, i).min(MIN_WIDTH.max(names[i].chars().count().min(MIN_WIDTH)))
-            })
-            .sum::<usize>()
-            + GAP.len() * (shown - 1);
-        if floor <= width {
-            break;
+/// The widths of the leading columns that fit in `width`: each at its natural width while it fits, then
+/// one more shortened to the space left if that leaves it readable; the rest are left out.
+fn fit(names: &[String], cells: &[Vec<String>], width: usize) -> Vec<usize> {
+    let mut widths = Vec::new();
+    let mut used = 0;
+    for i in 0..names.len() {
+        let gap = if widths.is_empty() { 0 } else { GAP.len() };
+        let natural = natural(names, cells, i);
+        if used + gap + natural <= width {
+            widths.push(natural);
+            used += gap + natural;
+            continue;
         }
-        shown -= 1;
+        let left = width.saturating_sub(used + gap);
+        let readable = MIN_WIDTH.max(names[i].chars().count().min(MIN_WIDTH));
+        if left >= readable || widths.is_empty() {
+            widths.push(left.max(1));
+        }
+        break;
     }
-    (shown, names[shown..].to_vec())
+    widths
 }
 
 fn natural(names: &[String], cells: &[Vec<String>], i: usize) -> usize {
@@ -187,24 +277,13 @@ fn natural(names: &[String], cells: &[Vec<String>], i: usize) -> usize {
         .unwrap_or(0)
 }
 
-/// Header, rule and rows, with the widest columns shortened until the whole fits in `width`.
-fn layout(names: &[String], cells: &[Vec<String>], width: usize) -> String {
-    let mut widths: Vec<usize> = (0..names.len()).map(|i| natural(names, cells, i)).collect();
-    let total = |w: &[usize]| w.iter().sum::<usize>() + GAP.len() * w.len().saturating_sub(1);
-    while total(&widths) > width {
-        let Some((widest, &w)) = widths.iter().enumerate().max_by_key(|(_, w)| **w) else {
-            break;
-        };
-        if w <= MIN_WIDTH {
-            break;
-        }
-        widths[widest] = w - 1;
-    }
+/// Header, rule and rows of the first `widths.len()` columns.
+fn layout(names: &[String], cells: &[Vec<String>], widths: &[usize]) -> String {
     let mut out = String::new();
     let line = |out: &mut String, values: &[String]| {
         let parts: Vec<String> = values
             .iter()
-            .zip(&widths)
+            .zip(widths)
             .map(|(v, &w)| pad(&shorten(v, w), w))
             .collect();
         out.push_str(parts.join(GAP).trim_end());
@@ -271,12 +350,30 @@ mod tests {
         for line in text.lines() {
             assert!(line.chars().count() <= 80, "{line:?} is wider than 80");
         }
-        assert!(text.contains('…'), "{text}");
         assert!(text.starts_with("Id"), "{text}");
+        assert!(
+            text.contains("a-rather-long-gateway-name-for-ci"),
+            "not shortened: {text}"
+        );
         assert!(
             notes.iter().any(|n| n.contains("do not fit")),
             "{notes:?}\n{text}"
         );
+    }
+
+    #[test]
+    fn the_last_column_that_fits_is_shortened_rather_than_left_out() {
+        let rows = json!([{"Id": "vpn-1", "Description": "d".repeat(100)}]);
+        let (text, notes) = render(&rows, 40);
+        assert_eq!(
+            text,
+            format!(
+                "Id     Description\n-----  {}\nvpn-1  {}…\n",
+                "-".repeat(33),
+                "d".repeat(32)
+            )
+        );
+        assert!(notes.is_empty(), "{notes:?}");
     }
 
     #[test]
@@ -287,6 +384,15 @@ mod tests {
             "Field      Value\n---------  -----\nOk         true\nRequestId  r-1\n"
         );
         assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn lists_of_lists_are_rows() {
+        let rows = json!([["vpn-1", "active"], ["vpn-22", "deleting"]]);
+        assert_eq!(
+            render(&rows, 80).0,
+            "#1      #2\n------  --------\nvpn-1   active\nvpn-22  deleting\n"
+        );
     }
 
     #[test]

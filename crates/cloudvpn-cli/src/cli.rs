@@ -13,7 +13,8 @@ Exit codes:
   3  the service answered with an error
   4  no usable answer: connection failed, or the response was not the protocol
   5  timed out (--timeout, or --wait's deadline)
-  6  the asynchronous operation failed (seen while --wait-ing)";
+  6  the asynchronous operation failed (seen while --wait-ing)
+  130  interrupted (Ctrl-C); what the service had already accepted is listed";
 
 /// `DeleteVpnGateway` → `delete-vpn-gateway`.
 pub fn kebab(action: &str) -> String {

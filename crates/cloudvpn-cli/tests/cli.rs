@@ -1,122 +1,19 @@
 //! End to end: the built `cloudvpn` binary against the emulator on 127.0.0.1 — every subcommand, success and
 //! documented errors, `--wait`, `--dry-run`, teardown, exit codes, the demo, completions and `--help`.
 
+use cloudvpn_emulator::Emulator;
 use cloudvpn_emulator::faults::FaultRule;
-use cloudvpn_emulator::seed::{
-    AlibabaConnectionSeed, AlibabaGatewaySeed, TencentConnectionSeed, TencentGatewaySeed,
-    TencentVpcSeed, TimeMs,
-};
-use cloudvpn_emulator::timing::{Transition, Transitions};
-use cloudvpn_emulator::{Emulator, EmulatorConfig};
-use serde_json::{Value, json};
-use std::process::{Command, Output};
+use cloudvpn_emulator::seed::{AlibabaGatewaySeed, TimeMs};
+use serde_json::json;
+use std::process::Command;
 
-const REGION: &str = "cn-hangzhou";
+mod support;
 
-/// An emulator whose asynchronous changes finish after two polls.
-async fn emulator() -> Emulator {
-    Emulator::start(
-        EmulatorConfig::loopback().transitions(Transitions::all(Transition::Polls { count: 2 })),
-    )
-    .await
-    .expect("emulator starts")
-}
+use support::*;
 
-async fn seed_gateway(e: &Emulator, id: &str, connections: &[&str]) {
-    let h = e.handle();
-    h.seed_alibaba_gateway(AlibabaGatewaySeed {
-        region: REGION.into(),
-        id: Some(id.into()),
-        ..Default::default()
-    })
-    .await
-    .expect("seed gateway");
-    for c in connections {
-        h.seed_alibaba_connection(AlibabaConnectionSeed {
-            region: REGION.into(),
-            id: Some((*c).into()),
-            vpn_gateway_id: id.into(),
-            ..Default::default()
-        })
-        .await
-        .expect("seed connection");
-    }
-}
-
+/// The VPC `vpc-t1` with gateway `vpngw-t1` and `connections`.
 async fn seed_tencent(e: &Emulator, connections: &[&str]) {
-    let h = e.handle();
-    h.seed_tencent_vpc(TencentVpcSeed {
-        id: Some("vpc-t1".into()),
-        ..Default::default()
-    })
-    .await
-    .expect("vpc");
-    h.seed_tencent_gateway(TencentGatewaySeed {
-        vpc_id: "vpc-t1".into(),
-        id: Some("vpngw-t1".into()),
-        ..Default::default()
-    })
-    .await
-    .expect("gateway");
-    for c in connections {
-        h.seed_tencent_connection(TencentConnectionSeed {
-            vpc_id: "vpc-t1".into(),
-            vpn_gateway_id: "vpngw-t1".into(),
-            id: Some((*c).into()),
-            ..Default::default()
-        })
-        .await
-        .expect("connection");
-    }
-}
-
-/// Runs the binary (off the async runtime, which keeps serving the emulator).
-async fn cloudvpn(args: &[&str]) -> Output {
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_cloudvpn"))
-            .args(&args)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", std::env::temp_dir())
-            .env("COLUMNS", "100")
-            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "emulator-ak")
-            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "emulator-secret")
-            .env("TENCENTCLOUD_SECRET_ID", "emulator-sid")
-            .env("TENCENTCLOUD_SECRET_KEY", "emulator-skey")
-            // Every Tencent v2 call needs a region; the emulator's default one.
-            .env("TENCENTCLOUD_REGION", "ap-guangzhou")
-            .output()
-            .expect("the binary runs")
-    })
-    .await
-    .expect("join")
-}
-
-/// Runs against the emulator with `--endpoint` added.
-async fn call(e: &Emulator, args: &[&str]) -> Output {
-    let base = e.base_url();
-    let mut all: Vec<&str> = args.to_vec();
-    all.extend(["--endpoint", base.as_str()]);
-    cloudvpn(&all).await
-}
-
-fn stdout_json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&o.stdout),
-            stderr(o)
-        )
-    })
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
+    support::seed_tencent(e, "vpc-t1", "vpngw-t1", connections).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

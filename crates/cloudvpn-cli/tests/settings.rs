@@ -10,9 +10,13 @@ use cloudvpn_emulator::seed::{
 };
 use cloudvpn_emulator::timing::{Transition, Transitions};
 use cloudvpn_emulator::{Emulator, EmulatorConfig};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::path::Path;
 use std::process::{Command, Output};
+
+mod support;
+
+use support::{code, stderr, stdout_json};
 
 /// A secret that must never show up in any output.
 const WRONG_SECRET: &str = "wrong-SeCrEt-DISTINCTIVE-7d2e";
@@ -139,24 +143,6 @@ async fn seed_tencent(e: &Emulator, region: &str) {
     })
     .await
     .expect("connection");
-}
-
-fn stdout_json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&o.stdout),
-            stderr(o)
-        )
-    })
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
 }
 
 /// The gateway id a `describe-vpn-gateway` printed, or the error code it failed with.

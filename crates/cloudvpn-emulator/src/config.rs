@@ -21,6 +21,9 @@ pub struct Limits {
     /// the throttling error (Alibaba `Throttling`, Tencent v2 4400) until old nonces expire, and no nonce
     /// is ever forgotten early.
     pub nonce_capacity: usize,
+    /// Most resources one seed request (control API or [`crate::Handle`]) may create (default 10,000);
+    /// a larger one is refused with 413 before anything is built.
+    pub max_seed_items: usize,
 }
 
 impl Default for Limits {
@@ -30,6 +33,7 @@ impl Default for Limits {
             max_query_bytes: 32 * 1024,
             max_params: 128,
             nonce_capacity: 10_000_000,
+            max_seed_items: 10_000,
         }
     }
 }

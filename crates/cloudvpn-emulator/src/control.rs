@@ -14,12 +14,13 @@
 //! | `GET` / `PUT /_emulator/transitions` | reads / replaces the [`crate::timing::Transitions`] |
 //! | `GET /_emulator/health` | `{"ok": true}` |
 //!
-//! Seeds answer 201 with what was created (a list for a list: seeds before a refused one are kept);
-//! errors answer `{"error": "..."}` with 400, 403, 404, 405 or 409.
+//! Seeds answer 201 with what was created (a list for a list: seeds before a refused one are kept); a list
+//! of more than [`crate::Limits::max_seed_items`] (default 10,000) is refused whole with 413. Errors answer
+//! `{"error": "..."}` with 400, 403, 404, 405, 409 or 413.
 
 use crate::faults::FaultRule;
 use crate::http::{Incoming, Outcome, Reply, content};
-use crate::seed::SeedError;
+use crate::seed::{self, SeedError};
 use crate::server::{Handle, Shared};
 use crate::timing::Transitions;
 use serde::Serialize;
@@ -44,9 +45,15 @@ fn parse<T: DeserializeOwned>(req: &Incoming) -> Result<T, Outcome> {
         .map_err(|e| error(400, format!("the body is not what this route takes: {e}")))
 }
 
-/// One seed or a list of seeds.
-fn parse_many<T: DeserializeOwned>(req: &Incoming) -> Result<(Vec<T>, bool), Outcome> {
+/// One seed or a list of at most `max_items` seeds (413 for a longer list, before the items are read).
+fn parse_many<T: DeserializeOwned>(
+    req: &Incoming,
+    max_items: usize,
+) -> Result<(Vec<T>, bool), Outcome> {
     let value: Value = parse(req)?;
+    if let Some(list) = value.as_array() {
+        seed::check_count(list.len(), max_items).map_err(|e| error(e.status, e.message))?;
+    }
     let many = value.is_array();
     let items = if many {
         serde_json::from_value(value)
@@ -102,26 +109,35 @@ pub(crate) async fn handle(shared: &Arc<Shared>, req: Incoming, body_ok: bool) -
             Ok(state) => reply(200, &state),
             Err(e) => error(500, e.to_string()),
         },
-        ("POST", "/_emulator/alibaba/vpn-gateways") => match parse_many(&req) {
-            Ok((seeds, many)) => created(handle.seed_alibaba_gateways(seeds).await, many),
-            Err(o) => o,
-        },
-        ("POST", "/_emulator/alibaba/vpn-connections") => match parse_many(&req) {
-            Ok((seeds, many)) => created(handle.seed_alibaba_connections(seeds).await, many),
-            Err(o) => o,
-        },
-        ("POST", "/_emulator/tencent/vpcs") => match parse_many(&req) {
+        ("POST", "/_emulator/alibaba/vpn-gateways") => {
+            match parse_many(&req, shared.limits.max_seed_items) {
+                Ok((seeds, many)) => created(handle.seed_alibaba_gateways(seeds).await, many),
+                Err(o) => o,
+            }
+        }
+        ("POST", "/_emulator/alibaba/vpn-connections") => {
+            match parse_many(&req, shared.limits.max_seed_items) {
+                Ok((seeds, many)) => created(handle.seed_alibaba_connections(seeds).await, many),
+                Err(o) => o,
+            }
+        }
+        ("POST", "/_emulator/tencent/vpcs") => match parse_many(&req, shared.limits.max_seed_items)
+        {
             Ok((seeds, many)) => created(handle.seed_tencent_vpcs(seeds).await, many),
             Err(o) => o,
         },
-        ("POST", "/_emulator/tencent/vpn-gateways") => match parse_many(&req) {
-            Ok((seeds, many)) => created(handle.seed_tencent_gateways(seeds).await, many),
-            Err(o) => o,
-        },
-        ("POST", "/_emulator/tencent/vpn-connections") => match parse_many(&req) {
-            Ok((seeds, many)) => created(handle.seed_tencent_connections(seeds).await, many),
-            Err(o) => o,
-        },
+        ("POST", "/_emulator/tencent/vpn-gateways") => {
+            match parse_many(&req, shared.limits.max_seed_items) {
+                Ok((seeds, many)) => created(handle.seed_tencent_gateways(seeds).await, many),
+                Err(o) => o,
+            }
+        }
+        ("POST", "/_emulator/tencent/vpn-connections") => {
+            match parse_many(&req, shared.limits.max_seed_items) {
+                Ok((seeds, many)) => created(handle.seed_tencent_connections(seeds).await, many),
+                Err(o) => o,
+            }
+        }
         ("GET", "/_emulator/faults") => reply(200, &json!({ "rules": handle.faults() })),
         ("POST", "/_emulator/faults") => {
             let value: Value = match parse(&req) {

@@ -10,6 +10,7 @@ use crate::model::{
 };
 use crate::nonces::NonceCache;
 use crate::persistence::{self, StateFileError};
+use crate::seed::build::{self, Prepared};
 use crate::seed::{self, SeedError};
 use crate::store::{SaveError, Store};
 use crate::timing::Transitions;
@@ -296,11 +297,15 @@ impl Handle {
         self.shared.faults.clear();
         self.shared.nonces.clear();
         self.shared.set_transitions(self.shared.initial_transitions);
-        self.change(|world, fx| {
-            *world = World::new();
-            fx.changed();
-        })
-        .await
+        let old = self
+            .change(|world, fx| {
+                fx.changed();
+                std::mem::replace(world, World::new())
+            })
+            .await?;
+        // Freed after the lock is released: dropping a large world takes a while.
+        drop(old);
+        Ok(())
     }
 
     /// The whole state as JSON, once everything changed so far is saved (so it equals the state file's
@@ -318,31 +323,45 @@ impl Handle {
         self.shared.store.read(World::clone)
     }
 
-    async fn seed_all<S, T>(
+    /// Seeds `seeds` in order, stopping at the first refused one (those before it stay): each is built
+    /// by `prepare` outside the world's lock, then all are inserted in one short step under it.
+    async fn seed_all<S, P: Prepared>(
         &self,
         seeds: Vec<S>,
-        one: impl Fn(&mut World, &mut crate::store::Effects, &Shared, S) -> Result<T, SeedError>,
-    ) -> Result<Vec<T>, SeedError> {
-        let shared = self.shared.clone();
-        self.change(|world, fx| {
-            seeds
-                .into_iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    one(world, fx, &shared, s).map_err(|mut e| {
-                        if i > 0 {
-                            e.message = format!("seed {i}: {}", e.message);
-                        }
-                        e
-                    })
-                })
-                .collect()
-        })
-        .await
-        .map_err(|e| SeedError {
-            status: 500,
-            message: e.to_string(),
-        })?
+        prepare: impl Fn(&Shared, S) -> Result<P, SeedError>,
+    ) -> Result<Vec<P::Made>, SeedError> {
+        seed::check_count(seeds.len(), self.shared.limits.max_seed_items)?;
+        let mut prepared = Vec::with_capacity(seeds.len());
+        let mut refused = None;
+        for (i, s) in seeds.into_iter().enumerate() {
+            match prepare(&self.shared, s) {
+                Ok(p) => prepared.push(p),
+                Err(e) => {
+                    refused = Some(seed::at_index(i, e));
+                    break;
+                }
+            }
+        }
+        let mut answers: Vec<P::Made> = prepared.iter().map(|p| p.made().clone()).collect();
+        let (assigned, insert_refused) = self
+            .change(|world, fx| build::insert_all(world, fx, prepared))
+            .await
+            .map_err(|e| SeedError {
+                status: 500,
+                message: e.to_string(),
+            })?;
+        answers.truncate(assigned.len());
+        for (answer, a) in answers.iter_mut().zip(assigned) {
+            P::complete(answer, a);
+        }
+        // A refusal while inserting comes before any item that failed to build.
+        if let Some(e) = insert_refused
+            .map(|(i, e)| seed::at_index(i, e))
+            .or(refused)
+        {
+            return Err(e);
+        }
+        Ok(answers)
     }
 
     /// Seeds Alibaba VPN gateways.
@@ -350,8 +369,8 @@ impl Handle {
         &self,
         seeds: Vec<seed::AlibabaGatewaySeed>,
     ) -> Result<Vec<AlibabaVpnGateway>, SeedError> {
-        self.seed_all(seeds, |w, fx, shared, s| {
-            seed::alibaba_gateway(w, fx, &shared.transitions(), s)
+        self.seed_all(seeds, |shared, s| {
+            build::alibaba_gateway(&shared.transitions(), s)
         })
         .await
     }
@@ -369,7 +388,7 @@ impl Handle {
         &self,
         seeds: Vec<seed::AlibabaConnectionSeed>,
     ) -> Result<Vec<AlibabaVpnConnection>, SeedError> {
-        self.seed_all(seeds, |w, fx, _, s| seed::alibaba_connection(w, fx, s))
+        self.seed_all(seeds, |_, s| build::alibaba_connection(s))
             .await
     }
 
@@ -386,8 +405,8 @@ impl Handle {
         &self,
         seeds: Vec<seed::TencentVpcSeed>,
     ) -> Result<Vec<TencentVpc>, SeedError> {
-        self.seed_all(seeds, |w, fx, shared, s| {
-            seed::tencent_vpc(w, fx, &shared.tencent_default_region, s)
+        self.seed_all(seeds, |shared, s| {
+            build::tencent_vpc(&shared.tencent_default_region, s)
         })
         .await
     }
@@ -405,8 +424,8 @@ impl Handle {
         &self,
         seeds: Vec<seed::TencentGatewaySeed>,
     ) -> Result<Vec<TencentVpnGateway>, SeedError> {
-        self.seed_all(seeds, |w, fx, shared, s| {
-            seed::tencent_gateway(w, fx, &shared.tencent_default_region, s)
+        self.seed_all(seeds, |shared, s| {
+            build::tencent_gateway(&shared.tencent_default_region, s)
         })
         .await
     }
@@ -424,8 +443,8 @@ impl Handle {
         &self,
         seeds: Vec<seed::TencentConnectionSeed>,
     ) -> Result<Vec<TencentVpnConnection>, SeedError> {
-        self.seed_all(seeds, |w, fx, shared, s| {
-            seed::tencent_connection(w, fx, &shared.tencent_default_region, s)
+        self.seed_all(seeds, |shared, s| {
+            build::tencent_connection(&shared.tencent_default_region, s)
         })
         .await
     }

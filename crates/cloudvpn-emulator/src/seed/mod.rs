@@ -1,0 +1,223 @@
+//! Putting resources into the world from outside (the control API and [`crate::Handle`]): the specs have no
+//! Create operations, so this is how tests and demos set up what they delete.
+//!
+//! A request seeds at most [`crate::Limits::max_seed_items`] resources (413 beyond); they are built outside
+//! the world's lock and put in in one short step ([`build`]).
+
+pub mod build;
+
+use crate::clock;
+use crate::credentials::DEFAULT_ACCOUNT;
+use crate::model::GatewayStatus;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+
+/// A point in time given either as `YYYY-MM-DDTHH:MM:SSZ` or as milliseconds since the epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TimeMs(pub u64);
+
+impl<'de> Deserialize<'de> for TimeMs {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Ms(u64),
+            Text(String),
+        }
+        match Either::deserialize(d)? {
+            Either::Ms(ms) => Ok(TimeMs(ms)),
+            Either::Text(t) => clock::parse_utc(&t)
+                .and_then(|s| u64::try_from(s).ok())
+                .map(|s| TimeMs(s * 1000))
+                .ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "expected YYYY-MM-DDTHH:MM:SSZ or milliseconds since the epoch, got {t:?}"
+                    ))
+                }),
+        }
+    }
+}
+
+/// `POST /_emulator/alibaba/vpn-gateways`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlibabaGatewaySeed {
+    /// Region id (`cn-hangzhou`).
+    pub region: String,
+    /// Gateway id; generated (`vpn-…`) when absent.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Account (default `"default"`).
+    #[serde(default)]
+    pub account: Option<String>,
+    /// An enhanced gateway (`DeleteEnhancedVpnGateway`).
+    #[serde(default)]
+    pub enhanced: bool,
+    /// Prepaid until then; `null` for pay-as-you-go.
+    #[serde(default)]
+    pub prepaid_until: Option<TimeMs>,
+    /// `init`, `provisioning` (then `active` per the gateway transition) or `active` (default).
+    #[serde(default)]
+    pub status: Option<GatewayStatus>,
+    /// Has an SSL-VPN server (blocks `DeleteVpnGateway` with `DependencyViolation.SslVpnServer`).
+    #[serde(default)]
+    pub ssl_vpn_server: bool,
+    /// VPC id; generated when absent.
+    #[serde(default)]
+    pub vpc_id: Option<String>,
+    /// Name.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `POST /_emulator/alibaba/vpn-connections`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlibabaConnectionSeed {
+    /// Region id.
+    pub region: String,
+    /// Connection id; generated (`vco-…`) when absent.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The gateway, which must exist in the same account and region.
+    pub vpn_gateway_id: String,
+    /// Account (default `"default"`).
+    #[serde(default)]
+    pub account: Option<String>,
+    /// Name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Customer gateway id; generated when absent.
+    #[serde(default)]
+    pub customer_gateway_id: Option<String>,
+}
+
+/// `POST /_emulator/tencent/vpcs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TencentVpcSeed {
+    /// VPC id; generated (`vpc-…`) when absent.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Region (default: the emulator's Tencent default region).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Account (default `"default"`).
+    #[serde(default)]
+    pub account: Option<String>,
+    /// Name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// CIDR block (default `10.0.0.0/16`).
+    #[serde(default)]
+    pub cidr_block: Option<String>,
+}
+
+/// `POST /_emulator/tencent/vpn-gateways`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TencentGatewaySeed {
+    /// The VPC, which must exist.
+    pub vpc_id: String,
+    /// Gateway id; generated (`vpngw-…`) when absent.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Region (default: the emulator's Tencent default region).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Account (default `"default"`).
+    #[serde(default)]
+    pub account: Option<String>,
+    /// Name.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `POST /_emulator/tencent/vpn-connections`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TencentConnectionSeed {
+    /// The VPC, which must exist.
+    pub vpc_id: String,
+    /// The gateway, which must exist in that VPC.
+    pub vpn_gateway_id: String,
+    /// Connection id; generated (`vpnx-…`) when absent.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Region (default: the emulator's Tencent default region).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Account (default `"default"`).
+    #[serde(default)]
+    pub account: Option<String>,
+    /// Name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `vpcConnStatus` (default 6, running); 0 (creating) and 2 (modifying) make `DeleteVpnConn` answer
+    /// `InvalidVpnConnState`.
+    #[serde(default)]
+    pub status: Option<i64>,
+    /// Its deletion task fails (status 1) and leaves it in state 5.
+    #[serde(default)]
+    pub deletion_fails: bool,
+}
+
+/// Why a seed was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedError {
+    /// The HTTP status the control API answers (400, 404, 409, or 413 for too many items).
+    pub status: u16,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for SeedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SeedError {}
+
+fn refuse(status: u16, message: impl Into<String>) -> SeedError {
+    SeedError {
+        status,
+        message: message.into(),
+    }
+}
+
+fn account(a: &Option<String>) -> &str {
+    a.as_deref().unwrap_or(DEFAULT_ACCOUNT)
+}
+
+fn check_id(id: &str) -> Result<(), SeedError> {
+    if id.is_empty() || id.len() > 128 || !id.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(refuse(
+            400,
+            format!("id {id:?} must be 1 to 128 printable ASCII characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a seed request of `count` items when more than `max` (413, saying how to do it instead).
+pub fn check_count(count: usize, max: usize) -> Result<(), SeedError> {
+    if count > max {
+        return Err(refuse(
+            413,
+            format!(
+                "a seed request may hold at most {max} items, this one holds {count}: send them in \
+                 several requests of up to {max}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `error` as the answer for item `index` of a list (the first item's errors are given as they are).
+pub fn at_index(index: usize, mut error: SeedError) -> SeedError {
+    if index > 0 {
+        error.message = format!("seed {index}: {}", error.message);
+    }
+    error
+}

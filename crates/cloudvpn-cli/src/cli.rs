@@ -77,14 +77,33 @@ pub fn command() -> Command {
                         .long("listen")
                         .value_name("ADDR")
                         .default_value("127.0.0.1:8080")
-                        .help("Address to listen on (a loopback address)"),
+                        .help("Address to listen on: IP:PORT or localhost:PORT; loopback only unless --allow-remote"),
                 )
                 .arg(Arg::new("state").long("state").value_name("FILE").help("Persist the state to FILE (reloaded on start)"))
                 .arg(
                     Arg::new("emulator-credentials")
                         .long("credentials")
                         .value_name("FILE")
-                        .help("Extra credentials (JSON); the defaults emulator-ak/emulator-secret and emulator-sid/emulator-skey always work"),
+                        .help("Access keys (JSON); the published defaults emulator-ak/emulator-secret and emulator-sid/emulator-skey stay unless it sets \"include_defaults\": false"),
+                )
+                .arg(
+                    Arg::new("allow-remote")
+                        .long("allow-remote")
+                        .action(ArgAction::SetTrue)
+                        .help("Allow a non-loopback --listen address (then --credentials must switch the published default keys off)"),
+                )
+                .arg(
+                    Arg::new("control-token")
+                        .long("control-token")
+                        .value_name("TOKEN")
+                        .help("Require Authorization: Bearer TOKEN on every control API request"),
+                )
+                .arg(
+                    Arg::new("max-connections")
+                        .long("max-connections")
+                        .value_name("N")
+                        .value_parser(clap::value_parser!(usize))
+                        .help("Most open connections; at the cap the oldest idle one is closed [default: 512]"),
                 ),
         )
         .subcommand(

@@ -1,53 +1,35 @@
-//! `cloudvpn emulator`: serve the emulator until Ctrl-C.
+//! `cloudvpn emulator`: serve the emulator until Ctrl-C or SIGTERM — the same options, refusals, signals and
+//! exit codes as the standalone `cloudvpn-emulator` (both are `cloudvpn_emulator::launch`).
 
 use crate::failure::{Failure, Kind};
 use clap::ArgMatches;
-use cloudvpn_emulator::credentials::Credentials;
-use cloudvpn_emulator::{Emulator, EmulatorConfig};
-use std::net::SocketAddr;
+use cloudvpn_emulator::launch::{self, LaunchOptions};
+use std::path::PathBuf;
+
+/// The launch options in `m`.
+fn options(m: &ArgMatches) -> LaunchOptions {
+    let text = |name: &str| m.get_one::<String>(name).cloned();
+    LaunchOptions {
+        listen: text("listen").unwrap_or_else(|| launch::DEFAULT_LISTEN.to_owned()),
+        state: text("state").map(PathBuf::from),
+        credentials: text("emulator-credentials").map(PathBuf::from),
+        allow_remote: m.get_flag("allow-remote"),
+        control_token: text("control-token"),
+        max_connections: m.get_one::<usize>("max-connections").copied(),
+    }
+}
 
 /// Runs the emulator with the flags in `m`.
 pub async fn run(m: &ArgMatches) -> Result<(), Failure> {
-    let listen = m
-        .get_one::<String>("listen")
-        .map(String::as_str)
-        .unwrap_or("127.0.0.1:8080");
-    let addr: SocketAddr = listen.parse().map_err(|_| {
-        Failure::usage(format!(
-            "--listen {listen:?} is not an address like 127.0.0.1:8080"
-        ))
-    })?;
-    if !addr.ip().is_loopback() {
-        eprintln!(
-            "warning: {addr} is not a loopback address; anyone who can reach it can use the emulator"
-        );
-    }
-    let mut config = EmulatorConfig::new(addr);
-    if let Some(path) = m.get_one::<String>("emulator-credentials") {
-        config.credentials = Credentials::from_file(std::path::Path::new(path))
-            .map_err(|e| Failure::usage(e.to_string()))?;
-    }
-    if let Some(path) = m.get_one::<String>("state") {
-        config = config.state_file(path);
-    }
-    let emulator = Emulator::start(config).await.map_err(|e| Failure {
-        kind: Kind::Transport,
-        message: format!("cannot start the emulator: {e}"),
-    })?;
-    println!(
-        "cloudvpn emulator listening on {} (Alibaba RPC at /, Tencent v2 at /v2/index.php, control API at /_emulator/)",
-        emulator.base_url()
-    );
-    println!(
-        "credentials: Alibaba emulator-ak / emulator-secret, Tencent emulator-sid / emulator-skey; Ctrl-C stops"
-    );
-    emulator
-        .run_until(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+    launch::run(&options(m), "cloudvpn emulator")
         .await
         .map_err(|e| Failure {
-            kind: Kind::Transport,
-            message: format!("the emulator stopped with an error: {e}"),
+            // The launch module's codes are the CLI's: 2 usage, 4 the emulator could not run.
+            kind: if e.exit_code() == Kind::Usage.code() {
+                Kind::Usage
+            } else {
+                Kind::Transport
+            },
+            message: e.to_string(),
         })
 }

@@ -2,8 +2,10 @@
 
 use crate::credentials::Credentials;
 use crate::timing::Transitions;
+use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Limits on what one request may contain; beyond them the request gets the protocol's invalid-parameter
 /// error (Alibaba `InvalidParameter`, Tencent v2 code 4000), never a crash.
@@ -38,6 +40,63 @@ impl Default for Limits {
     }
 }
 
+/// Limits on connections, so that idle, slow or abandoned sockets cannot lock other clients out.
+///
+/// A connection is *waiting* while it has sent nothing of its next request, *reading a head* from the first
+/// byte of a request until its headers are complete, *reading a body* until the body is complete, and
+/// *handled* while the emulator works on the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// Most connections open at once (default 512, well under the usual limit of 1,024 open files). When a
+    /// new one arrives at the cap, the one that has been waiting or reading a head the longest is closed to
+    /// make room (then the oldest still sending a body); a connection being handled is never closed. If
+    /// every connection is being handled, the new one is closed instead.
+    pub max_connections: usize,
+    /// How long a kept-alive connection may wait without sending a byte of its next request (default 60 s).
+    pub idle_timeout: Duration,
+    /// How long a request's headers may take from their first byte (default 10 s): a client that trickles
+    /// its headers (slowloris) is cut off after this.
+    pub header_read_timeout: Duration,
+    /// How long a request's body may take once its headers are in (default 10 s); a late body is answered
+    /// 408 and the connection closed.
+    pub body_read_timeout: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            max_connections: 512,
+            idle_timeout: Duration::from_secs(60),
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The token the control API requires as `Authorization: Bearer TOKEN` (`--control-token`). Its `Debug`
+/// output does not show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ControlToken(String);
+
+impl ControlToken {
+    /// A token; `None` when it is empty (an empty token would protect nothing).
+    pub fn new(token: impl Into<String>) -> Option<Self> {
+        let token = token.into();
+        (!token.is_empty()).then_some(ControlToken(token))
+    }
+
+    /// The token, to compare with what a request sent.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ControlToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ControlToken(<redacted>)")
+    }
+}
+
 /// Everything [`crate::Emulator::start`] needs.
 #[derive(Debug, Clone)]
 pub struct EmulatorConfig {
@@ -54,6 +113,14 @@ pub struct EmulatorConfig {
     /// Tencent v2 region used when a request has no `Region` parameter (the official Python SDK omits
     /// it after `setRegion()`); default `ap-guangzhou`.
     pub tencent_default_region: String,
+    /// Connection limits and timeouts.
+    pub connections: ConnectionLimits,
+    /// Whether `listen` may be an address other machines can reach (`--allow-remote`). Without it,
+    /// [`crate::Emulator::start`] refuses a non-loopback address; with it, it refuses to start while the
+    /// published default keys are accepted.
+    pub allow_remote: bool,
+    /// When set, every control request must send `Authorization: Bearer TOKEN`.
+    pub control_token: Option<ControlToken>,
 }
 
 impl EmulatorConfig {
@@ -66,6 +133,9 @@ impl EmulatorConfig {
             transitions: Transitions::default(),
             limits: Limits::default(),
             tencent_default_region: "ap-guangzhou".to_owned(),
+            connections: ConnectionLimits::default(),
+            allow_remote: false,
+            control_token: None,
         }
     }
 
@@ -95,6 +165,18 @@ impl EmulatorConfig {
     /// Uses these limits.
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// Uses these connection limits.
+    pub fn connection_limits(mut self, connections: ConnectionLimits) -> Self {
+        self.connections = connections;
+        self
+    }
+
+    /// Requires `Authorization: Bearer TOKEN` on every control request.
+    pub fn control_token(mut self, token: ControlToken) -> Self {
+        self.control_token = Some(token);
         self
     }
 }

@@ -1,5 +1,6 @@
-//! The control API under `/_emulator/`, answered to loopback clients only. Every route calls the same
-//! [`Handle`] method a program embedding the emulator would call.
+//! The control API under `/_emulator/`, answered to loopback clients only, and never to a web page (see
+//! [`crate::control_guard`]: loopback `Host`, no foreign `Origin`, JSON bodies, the optional control token).
+//! Every route calls the same [`Handle`] method a program embedding the emulator would call.
 //!
 //! | Route | Does |
 //! |---|---|
@@ -16,7 +17,7 @@
 //!
 //! Seeds answer 201 with what was created (a list for a list: seeds before a refused one are kept); a list
 //! of more than [`crate::Limits::max_seed_items`] (default 10,000) is refused whole with 413. Errors answer
-//! `{"error": "..."}` with 400, 403, 404, 405, 409 or 413.
+//! `{"error": "..."}` with 400, 401, 403, 404, 405, 409, 413 or 415.
 
 use crate::faults::FaultRule;
 use crate::http::{Incoming, Outcome, Reply, content};
@@ -84,8 +85,8 @@ fn created<T: Serialize>(result: Result<Vec<T>, SeedError>, many: bool) -> Outco
 
 /// Serves one control request (`body_ok`: the body was within the size limit).
 pub(crate) async fn handle(shared: &Arc<Shared>, req: Incoming, body_ok: bool) -> Outcome {
-    if !req.peer.ip().is_loopback() {
-        return error(403, "the control API answers loopback clients only");
+    if let Err(refusal) = crate::control_guard::check(&req, shared.control_token.as_ref()) {
+        return error(refusal.status, refusal.message);
     }
     if !body_ok {
         return error(
@@ -195,10 +196,13 @@ mod tests {
     use hyper::header::HeaderMap;
 
     fn request(peer: &str, method: &str, path: &str) -> Incoming {
+        let mut headers = HeaderMap::new();
+        headers.insert("host", "127.0.0.1:8080".parse().unwrap());
+        headers.insert("content-type", "application/json".parse().unwrap());
         Incoming {
             method: method.parse().unwrap(),
             uri: path.parse().unwrap(),
-            headers: HeaderMap::new(),
+            headers,
             body: Bytes::new(),
             peer: peer.parse().unwrap(),
         }
@@ -216,7 +220,7 @@ mod tests {
         let shared = Shared::for_tests();
         let remote = request("192.0.2.7:5000", "GET", "/_emulator/health");
         assert_eq!(status(handle(&shared, remote, true).await), 403);
-        for local in ["127.0.0.1:5000", "[::1]:5000"] {
+        for local in ["127.0.0.1:5000", "[::1]:5000", "[::ffff:127.0.0.1]:5000"] {
             let r = request(local, "GET", "/_emulator/health");
             assert_eq!(status(handle(&shared, r, true).await), 200);
         }

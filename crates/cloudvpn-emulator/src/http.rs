@@ -1,16 +1,20 @@
 //! The HTTP layer: one hyper HTTP/1.1 server, one port, routed by path — Alibaba RPC at `/`, Tencent v2 at
-//! `/v2/index.php`, the control API under `/_emulator/` — with the body size limit enforced before any
-//! protocol code runs.
+//! `/v2/index.php`, the control API under `/_emulator/` — with the request's framing checked (one `Host`,
+//! no `CONNECT`) and the body's size limit and read deadline enforced before any protocol code runs.
 
+use crate::connections::{Phase, Tracker};
 use crate::server::Shared;
 use crate::{alibaba, control, tencent};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming as IncomingBody;
-use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
+use hyper::header::{
+    ALLOW, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue,
+};
 use hyper::{Method, Request, Response, StatusCode, Uri};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-acs-request-id");
 
@@ -177,40 +181,111 @@ pub enum BodyError {
     TooLarge,
     /// The connection failed while reading.
     Broken,
+    /// Not complete within the body-read timeout.
+    Late,
 }
 
-/// Serves one request.
-pub(crate) async fn serve(
-    shared: Arc<Shared>,
-    peer: SocketAddr,
-    request: Request<IncomingBody>,
-) -> Result<Response<Full<Bytes>>, DroppedConnection> {
-    let route = route(request.uri().path());
-    let limit = match route {
-        // Bulk seeds of many thousand resources; the control API answers loopback clients only.
-        Route::Control => CONTROL_MAX_BODY_BYTES,
-        _ => shared.limits.max_body_bytes,
-    };
-    let (parts, body) = request.into_parts();
+/// An answer about the HTTP request itself (no protocol's format applies), as `{"error": "..."}`.
+fn http_error(status: StatusCode, message: String) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(
+        serde_json::json!({ "error": message }).to_string(),
+    )));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static(content::CONTROL_JSON),
+    );
+    response
+}
+
+/// What is wrong with a request before any route looks at it: `CONNECT` (405), no `Host` or more than one
+/// (400, as RFC 9112 section 3.2 requires).
+fn refuse_framing(parts: &hyper::http::request::Parts) -> Option<Response<Full<Bytes>>> {
+    if parts.method == Method::CONNECT {
+        let mut response = http_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "CONNECT is not allowed: this is an API endpoint, not a proxy".to_owned(),
+        );
+        response
+            .headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("GET, POST, PUT, DELETE"));
+        return Some(response);
+    }
+    match parts.headers.get_all(HOST).iter().count() {
+        1 => None,
+        0 => Some(http_error(
+            StatusCode::BAD_REQUEST,
+            "the request has no Host header; send one, e.g. Host: 127.0.0.1:8080".to_owned(),
+        )),
+        n => Some(http_error(
+            StatusCode::BAD_REQUEST,
+            format!("the request has {n} Host headers; send exactly one"),
+        )),
+    }
+}
+
+/// Reads the whole body, within `limit` bytes and `deadline`.
+async fn read_body(
+    parts: &hyper::http::request::Parts,
+    body: IncomingBody,
+    limit: usize,
+    deadline: Duration,
+) -> Result<Bytes, BodyError> {
     let declared_too_large = parts
         .headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok())
         .is_some_and(|n| n > limit as u64);
-    let body = if declared_too_large {
-        Err(BodyError::TooLarge)
-    } else {
-        match Limited::new(body, limit).collect().await {
-            Ok(collected) => Ok(collected.to_bytes()),
-            Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
-            Err(_) => Err(BodyError::Broken),
-        }
+    if declared_too_large {
+        return Err(BodyError::TooLarge);
+    }
+    match tokio::time::timeout(deadline, Limited::new(body, limit).collect()).await {
+        Err(_) => Err(BodyError::Late),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
+        Ok(Err(_)) => Err(BodyError::Broken),
+    }
+}
+
+/// Serves one request; `tracker` learns when the body is being read and when the request is handled.
+pub(crate) async fn serve(
+    shared: Arc<Shared>,
+    peer: SocketAddr,
+    tracker: &Tracker,
+    request: Request<IncomingBody>,
+) -> Result<Response<Full<Bytes>>, DroppedConnection> {
+    let (parts, body) = request.into_parts();
+    if let Some(refusal) = refuse_framing(&parts) {
+        return Ok(refusal);
+    }
+    let route = route(parts.uri.path());
+    let limit = match route {
+        // Bulk seeds of many thousand resources; the control API answers loopback clients only.
+        Route::Control => CONTROL_MAX_BODY_BYTES,
+        _ => shared.limits.max_body_bytes,
     };
+    tracker.enter(Phase::ReadingBody);
+    let deadline = shared.connections.body_read_timeout;
+    let body = read_body(&parts, body, limit, deadline).await;
+    tracker.enter(Phase::Handling);
     let body = match body {
         Ok(b) => Ok(b),
         // Nothing useful can be sent on a connection that broke mid-body.
         Err(BodyError::Broken) => return Err(DroppedConnection),
+        Err(BodyError::Late) => {
+            let mut response = http_error(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the request body did not arrive within {} ms; send it at once",
+                    deadline.as_millis()
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(CONNECTION, HeaderValue::from_static("close"));
+            return Ok(response);
+        }
         Err(e) => Err(e),
     };
     let body_ok = body.is_ok();

@@ -110,12 +110,15 @@
 
 #![warn(missing_docs)]
 
+mod accept;
 pub mod alibaba;
 pub mod auth;
 pub mod clock;
 pub mod config;
+mod connections;
 pub mod consistency;
 pub mod control;
+pub mod control_guard;
 pub mod credentials;
 pub mod error;
 pub mod faults;
@@ -123,7 +126,10 @@ pub mod http;
 pub mod idempotency;
 pub mod ids;
 pub mod json_check;
+pub mod launch;
+pub mod listen;
 pub mod load;
+pub mod loopback;
 pub mod model;
 pub mod nonces;
 pub mod persistence;
@@ -134,7 +140,7 @@ pub mod store;
 pub mod tencent;
 pub mod timing;
 
-pub use config::{EmulatorConfig, Limits};
+pub use config::{ConnectionLimits, ControlToken, EmulatorConfig, Limits};
 pub use credentials::{Credentials, Key};
 pub use server::{Emulator, Handle, StartError};
 pub use timing::{Transition, Transitions};

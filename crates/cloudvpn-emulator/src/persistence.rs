@@ -83,13 +83,9 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<World, StateFileError> {
             "{at}: the key {key:?} appears twice in one object; each key may appear once"
         )));
     }
-    let file: FileIn = serde_json::from_slice(bytes).map_err(|e| {
-        error(format!(
-            "not a valid emulator state: {e} (line {}, column {})",
-            e.line(),
-            e.column()
-        ))
-    })?;
+    // serde_json's message already ends with "at line L column C".
+    let file: FileIn = serde_json::from_slice(bytes)
+        .map_err(|e| error(format!("not a valid emulator state: {e}")))?;
     if file.format != FORMAT {
         return Err(error(format!(
             "format is {:?}, this emulator reads {FORMAT:?}",

@@ -1,9 +1,10 @@
 //! Starting, serving and stopping an emulator: the library API the `cloudvpn emulator` command and the
 //! demo call, and [`Handle`], the in-process twin of the control API.
 
-use crate::config::{EmulatorConfig, Limits};
+use crate::config::{ConnectionLimits, ControlToken, EmulatorConfig, Limits};
 use crate::credentials::Credentials;
 use crate::faults::{FaultRule, Faults, RuleStatus};
+use crate::listen::{self, ExposureError};
 use crate::model::{
     AlibabaVpnConnection, AlibabaVpnGateway, TencentVpc, TencentVpnConnection, TencentVpnGateway,
     World,
@@ -14,27 +15,21 @@ use crate::seed::build::{self, Prepared};
 use crate::seed::{self, SeedError};
 use crate::store::{SaveError, Store};
 use crate::timing::Transitions;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
-use hyper_util::server::graceful::GracefulShutdown;
 use std::fmt;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-
-/// How long [`Emulator::shutdown`] lets open requests finish.
-const GRACE: Duration = Duration::from_secs(5);
 
 /// What every request handler shares.
 pub(crate) struct Shared {
     pub(crate) credentials: Credentials,
     pub(crate) limits: Limits,
     pub(crate) tencent_default_region: String,
+    pub(crate) connections: ConnectionLimits,
+    pub(crate) control_token: Option<ControlToken>,
     pub(crate) store: Arc<Store>,
     pub(crate) nonces: NonceCache,
     pub(crate) faults: Faults,
@@ -48,6 +43,8 @@ impl Shared {
             credentials: config.credentials,
             limits: config.limits,
             tencent_default_region: config.tencent_default_region,
+            connections: config.connections,
+            control_token: config.control_token,
             store,
             nonces: NonceCache::new(config.limits.nonce_capacity),
             faults: Faults::default(),
@@ -83,6 +80,8 @@ pub enum StartError {
     },
     /// The state file exists but cannot be used (it is left untouched).
     StateFile(StateFileError),
+    /// The listen address would expose the emulator (see [`crate::listen`]).
+    Exposure(ExposureError),
 }
 
 impl fmt::Display for StartError {
@@ -92,6 +91,7 @@ impl fmt::Display for StartError {
                 write!(f, "cannot listen on {address}: {source}")
             }
             StartError::StateFile(e) => e.fmt(f),
+            StartError::Exposure(e) => e.fmt(f),
         }
     }
 }
@@ -101,6 +101,7 @@ impl std::error::Error for StartError {
         match self {
             StartError::Bind { source, .. } => Some(source),
             StartError::StateFile(e) => Some(e),
+            StartError::Exposure(e) => Some(e),
         }
     }
 }
@@ -124,9 +125,11 @@ impl fmt::Debug for Emulator {
 }
 
 impl Emulator {
-    /// Loads the state file (if configured), binds the listen address and starts serving on the current
-    /// Tokio runtime.
+    /// Checks the exposure policy ([`crate::listen::check_exposure`]), loads the state file (if configured),
+    /// binds the listen address and starts serving on the current Tokio runtime.
     pub async fn start(config: EmulatorConfig) -> Result<Emulator, StartError> {
+        listen::check_exposure(config.listen, config.allow_remote, &config.credentials)
+            .map_err(StartError::Exposure)?;
         if let Some(path) = &config.state_file {
             for stale in persistence::remove_stale_temporaries(path) {
                 eprintln!(
@@ -156,7 +159,11 @@ impl Emulator {
         let shared = Shared::new(config, store.clone());
         let writer = tokio::spawn(store.run_writer());
         let (stop, stopped) = oneshot::channel();
-        let server = tokio::spawn(accept_loop(listener, shared.clone(), stopped));
+        let server = tokio::spawn(crate::accept::accept_loop(
+            listener,
+            shared.clone(),
+            stopped,
+        ));
         Ok(Emulator {
             shared,
             local_addr,
@@ -217,48 +224,6 @@ impl Drop for Emulator {
             writer.abort();
         }
     }
-}
-
-async fn accept_loop(
-    listener: TcpListener,
-    shared: Arc<Shared>,
-    mut stopped: oneshot::Receiver<()>,
-) {
-    let graceful = GracefulShutdown::new();
-    let http = {
-        let mut b = http1::Builder::new();
-        b.keep_alive(true);
-        // Without this, hyper reads ahead while each request is in flight (to notice a client that
-        // hangs up), which makes it allocate a fresh 8 KiB read buffer per request. Requests here take
-        // microseconds, so there is nothing to cancel; reading after the answer reuses the buffer.
-        b.half_close(true);
-        b
-    };
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let (stream, peer) = match accepted {
-                    Ok(a) => a,
-                    // Out of file descriptors and the like: back off briefly instead of spinning.
-                    Err(_) => {
-                        tokio::time::sleep(Duration::from_millis(10)).await;
-                        continue;
-                    }
-                };
-                let _ = stream.set_nodelay(true);
-                let shared = shared.clone();
-                let service = service_fn(move |request| crate::http::serve(shared.clone(), peer, request));
-                let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
-                tokio::spawn(async move {
-                    // Errors here are client disconnects and dropped-connection faults.
-                    let _ = connection.await;
-                });
-            }
-            _ = &mut stopped => break,
-        }
-    }
-    drop(listener);
-    let _ = tokio::time::timeout(GRACE, graceful.shutdown()).await;
 }
 
 /// The control API, in process: what `/_emulator/…` does, callable from Rust (the CLI's demo seeds through

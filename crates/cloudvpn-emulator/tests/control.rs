@@ -368,6 +368,7 @@ fn the_binary_serves_and_stops_cleanly_on_sigterm() {
             .method(Method::POST)
             .uri("/_emulator/alibaba/vpn-gateways")
             .header("host", addr.to_string())
+            .header("content-type", "application/json")
             .body(http_body_util::Full::new(bytes::Bytes::from(
                 json!({"region": REGION, "id": "vpn-bin"}).to_string(),
             )))

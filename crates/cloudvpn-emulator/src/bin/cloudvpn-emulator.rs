@@ -1,32 +1,29 @@
-//! `cloudvpn-emulator`: runs the emulator until Ctrl-C (the `cloudvpn emulator` command will do the same).
+//! `cloudvpn-emulator`: runs the emulator until Ctrl-C or SIGTERM, exactly as `cloudvpn emulator` does (both
+//! are [`cloudvpn_emulator::launch`]; exit codes are tabled there).
 
-use cloudvpn_emulator::{Credentials, Emulator, EmulatorConfig};
-use std::net::SocketAddr;
+use cloudvpn_emulator::launch::{self, LaunchOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: cloudvpn-emulator [--listen ADDR] [--state FILE] [--credentials FILE]
+usage: cloudvpn-emulator [--listen ADDR] [--state FILE] [--credentials FILE] [--allow-remote]
+                         [--control-token TOKEN] [--max-connections N]
 
-  --listen ADDR        address to listen on (default 127.0.0.1:8080; port 0 picks a free one)
-  --state FILE         keep the state in FILE: loaded on start, written after every change
-  --credentials FILE   more access keys (JSON; see the crate documentation)
+  --listen ADDR            address to listen on: IP:PORT or localhost:PORT (default 127.0.0.1:8080; port 0
+                           picks a free one); loopback only unless --allow-remote
+  --state FILE             keep the state in FILE: loaded on start, written after every change
+  --credentials FILE       access keys (JSON; see the crate documentation)
+  --allow-remote           allow a non-loopback --listen address; then the published default keys must be
+                           off (\"include_defaults\": false in the --credentials file)
+  --control-token TOKEN    the control API then requires Authorization: Bearer TOKEN
+  --max-connections N      most open connections; at the cap the oldest idle one is closed (default 512)
 
 Default keys: Alibaba emulator-ak / emulator-secret, Tencent emulator-sid / emulator-skey.
-Alibaba RPC is served at /, Tencent v2 at /v2/index.php, the control API under /_emulator/.";
+Alibaba RPC is served at /, Tencent v2 at /v2/index.php, the control API under /_emulator/ (loopback
+clients, loopback Host and Origin, JSON bodies).";
 
-struct Args {
-    listen: SocketAddr,
-    state: Option<PathBuf>,
-    credentials: Option<PathBuf>,
-}
-
-fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
-    let mut parsed = Args {
-        listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
-        state: None,
-        credentials: None,
-    };
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<LaunchOptions>, String> {
+    let mut parsed = LaunchOptions::default();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
@@ -40,46 +37,27 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String>
         };
         match flag.as_str() {
             "-h" | "--help" => return Ok(None),
-            "--listen" => {
-                let v = value("--listen")?;
-                parsed.listen = v
-                    .parse()
-                    .map_err(|_| format!("--listen {v:?} is not an address like 127.0.0.1:8080"))?;
-            }
+            "--listen" => parsed.listen = value("--listen")?,
             "--state" => parsed.state = Some(PathBuf::from(value("--state")?)),
             "--credentials" => parsed.credentials = Some(PathBuf::from(value("--credentials")?)),
+            "--allow-remote" => parsed.allow_remote = true,
+            "--control-token" => parsed.control_token = Some(value("--control-token")?),
+            "--max-connections" => {
+                let v = value("--max-connections")?;
+                parsed.max_connections = Some(
+                    v.parse()
+                        .map_err(|_| format!("--max-connections {v:?} is not a number"))?,
+                );
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
     Ok(Some(parsed))
 }
 
-/// Ctrl-C, or SIGTERM (what service managers and `kill` send).
-async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-}
-
 fn main() -> ExitCode {
-    let args = match parse(std::env::args().skip(1)) {
-        Ok(Some(a)) => a,
+    let options = match parse(std::env::args().skip(1)) {
+        Ok(Some(o)) => o,
         Ok(None) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -89,19 +67,6 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut config = EmulatorConfig::new(args.listen);
-    if let Some(path) = &args.credentials {
-        match Credentials::from_file(path) {
-            Ok(c) => config.credentials = c,
-            Err(e) => {
-                eprintln!("cloudvpn-emulator: {e}");
-                return ExitCode::from(2);
-            }
-        }
-    }
-    if let Some(path) = args.state {
-        config.state_file = Some(path);
-    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -112,25 +77,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(async move {
-        let emulator = match Emulator::start(config).await {
-            Ok(e) => e,
-            Err(e) => {
-                eprintln!("cloudvpn-emulator: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
-        println!(
-            "cloudvpn-emulator listening on {} (Alibaba RPC at /, Tencent v2 at /v2/index.php, control API at /_emulator/)",
-            emulator.base_url()
-        );
-        let stopped = emulator.run_until(stop_signal()).await;
-        match stopped {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("cloudvpn-emulator: {e}");
-                ExitCode::FAILURE
-            }
+    match runtime.block_on(launch::run(&options, "cloudvpn-emulator")) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cloudvpn-emulator: {e}");
+            ExitCode::from(e.exit_code())
         }
-    })
+    }
 }

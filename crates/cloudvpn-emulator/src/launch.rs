@@ -1,0 +1,234 @@
+//! Running the emulator as a program: what `cloudvpn-emulator` and `cloudvpn emulator` share, so that both
+//! take the same options, refuse the same setups, stop on the same signals and exit with the same codes.
+//!
+//! | Exit code | When |
+//! |---|---|
+//! | 0 | stopped by Ctrl-C or SIGTERM, state saved |
+//! | 2 | an option to change: a bad `--listen`, `--credentials` or `--control-token`, a refused exposure, a state file that cannot be used |
+//! | 4 | the address cannot be bound, or the state could not be saved when stopping |
+
+use crate::config::{ControlToken, EmulatorConfig};
+use crate::credentials::{Credentials, CredentialsError};
+use crate::listen::{ListenAddressError, parse_listen, published_keys_accepted};
+use crate::server::{Emulator, StartError};
+use crate::store::SaveError;
+use std::fmt;
+use std::io::Write as _;
+use std::path::PathBuf;
+
+/// The default `--listen`.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// The options both commands take.
+#[derive(Debug, Clone)]
+pub struct LaunchOptions {
+    /// `--listen ADDR`.
+    pub listen: String,
+    /// `--state FILE`.
+    pub state: Option<PathBuf>,
+    /// `--credentials FILE`.
+    pub credentials: Option<PathBuf>,
+    /// `--allow-remote`.
+    pub allow_remote: bool,
+    /// `--control-token TOKEN`.
+    pub control_token: Option<String>,
+    /// `--max-connections N`.
+    pub max_connections: Option<usize>,
+}
+
+impl Default for LaunchOptions {
+    fn default() -> Self {
+        LaunchOptions {
+            listen: DEFAULT_LISTEN.to_owned(),
+            state: None,
+            credentials: None,
+            allow_remote: false,
+            control_token: None,
+            max_connections: None,
+        }
+    }
+}
+
+/// Why the emulator did not run, or did not stop cleanly.
+#[derive(Debug)]
+pub enum LaunchError {
+    /// `--listen` is not an address.
+    Listen(ListenAddressError),
+    /// `--credentials` cannot be used.
+    Credentials(CredentialsError),
+    /// `--control-token ""`.
+    EmptyControlToken,
+    /// `--max-connections 0`.
+    NoConnections,
+    /// Starting failed.
+    Start(StartError),
+    /// The state could not be saved when stopping.
+    Stop(SaveError),
+}
+
+impl LaunchError {
+    /// The process exit code (table in the module documentation).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            LaunchError::Start(StartError::Bind { .. }) | LaunchError::Stop(_) => 4,
+            _ => 2,
+        }
+    }
+}
+
+impl fmt::Display for LaunchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LaunchError::Listen(e) => e.fmt(f),
+            LaunchError::Credentials(e) => e.fmt(f),
+            LaunchError::EmptyControlToken => {
+                f.write_str("--control-token is empty: give the token clients must send as Authorization: Bearer TOKEN")
+            }
+            LaunchError::NoConnections => f.write_str("--max-connections must be at least 1"),
+            LaunchError::Start(e) => write!(f, "cannot start the emulator: {e}"),
+            LaunchError::Stop(e) => write!(f, "the emulator stopped, but {e}"),
+        }
+    }
+}
+
+impl std::error::Error for LaunchError {}
+
+impl LaunchOptions {
+    /// The configuration these options describe (the exposure policy is checked by
+    /// [`Emulator::start`]).
+    pub fn config(&self) -> Result<EmulatorConfig, LaunchError> {
+        let mut config =
+            EmulatorConfig::new(parse_listen(&self.listen).map_err(LaunchError::Listen)?);
+        if let Some(path) = &self.credentials {
+            config.credentials = Credentials::from_file(path).map_err(LaunchError::Credentials)?;
+        }
+        config.state_file = self.state.clone();
+        config.allow_remote = self.allow_remote;
+        if let Some(token) = &self.control_token {
+            config.control_token =
+                Some(ControlToken::new(token.as_str()).ok_or(LaunchError::EmptyControlToken)?);
+        }
+        if let Some(n) = self.max_connections {
+            if n == 0 {
+                return Err(LaunchError::NoConnections);
+            }
+            config.connections.max_connections = n;
+        }
+        Ok(config)
+    }
+}
+
+/// Starts the emulator, prints where it listens (first line, with the URL) and which keys it takes, serves
+/// until Ctrl-C or SIGTERM, then saves the state. `program` names the command in the banner.
+pub async fn run(options: &LaunchOptions, program: &str) -> Result<(), LaunchError> {
+    let config = options.config()?;
+    let defaults = !published_keys_accepted(&config.credentials).is_empty();
+    let token = config.control_token.is_some();
+    let emulator = Emulator::start(config).await.map_err(LaunchError::Start)?;
+    let keys = match (defaults, options.credentials.is_some()) {
+        (true, false) => {
+            "the published defaults (Alibaba emulator-ak / emulator-secret, Tencent emulator-sid / emulator-skey)"
+        }
+        (true, true) => "the published defaults and those of the credentials file",
+        (false, _) => "only those of the credentials file",
+    };
+    let control = if token {
+        "loopback clients with the control token"
+    } else {
+        "loopback clients"
+    };
+    // One write, and no panic if nobody reads stdout any more (a closed pipe must not stop the server).
+    let banner = format!(
+        "{program} listening on {} (Alibaba RPC at /, Tencent v2 at /v2/index.php, control API at /_emulator/)\n\
+         keys: {keys}; control API: {control}; Ctrl-C or SIGTERM stops and saves\n",
+        emulator.base_url()
+    );
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(banner.as_bytes())
+        .and_then(|()| stdout.flush());
+    drop(stdout);
+    emulator
+        .run_until(stop_signal())
+        .await
+        .map_err(LaunchError::Stop)
+}
+
+/// Ctrl-C, or SIGTERM (what service managers and `kill` send).
+pub async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_become_a_config() {
+        let options = LaunchOptions {
+            listen: "localhost:0".into(),
+            control_token: Some("t0ken".into()),
+            max_connections: Some(7),
+            ..Default::default()
+        };
+        let config = options.config().unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:0");
+        assert_eq!(config.connections.max_connections, 7);
+        assert_eq!(
+            config.control_token.as_ref().map(ControlToken::expose),
+            Some("t0ken")
+        );
+        assert!(!format!("{config:?}").contains("t0ken"));
+        for (bad, code) in [
+            (
+                LaunchOptions {
+                    listen: "nowhere".into(),
+                    ..Default::default()
+                },
+                2,
+            ),
+            (
+                LaunchOptions {
+                    control_token: Some(String::new()),
+                    ..Default::default()
+                },
+                2,
+            ),
+            (
+                LaunchOptions {
+                    max_connections: Some(0),
+                    ..Default::default()
+                },
+                2,
+            ),
+            (
+                LaunchOptions {
+                    credentials: Some("/nonexistent/keys.json".into()),
+                    ..Default::default()
+                },
+                2,
+            ),
+        ] {
+            let err = bad.config().unwrap_err();
+            assert_eq!(err.exit_code(), code, "{err}");
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! The network edge: where the emulator may listen (loopback unless allowed, never with the published
+//! keys when remote), what keeps web pages away from the control API, and requests refused before any
+//! route: no `Host` or two, `CONNECT`.
+
+mod support;
+
+use cloudvpn_emulator::credentials::{Credentials, Key};
+use cloudvpn_emulator::listen::ExposureError;
+use cloudvpn_emulator::{ControlToken, Emulator, EmulatorConfig, StartError};
+use hyper::Method;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::time::Duration;
+use support::*;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// Sends `request` as raw bytes (it should say `Connection: close`) and returns the status and body.
+async fn raw(addr: SocketAddr, request: &str) -> (u16, Value) {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut answer))
+        .await
+        .expect("answered")
+        .unwrap();
+    let text = String::from_utf8(answer).unwrap();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP answer: {text:?}"));
+    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn requests_without_exactly_one_host_and_connect_are_refused() {
+    let env = Env::immediate().await;
+    let addr = env.emulator.local_addr();
+    let host = env.host();
+    for path in ["/_emulator/health", "/", "/v2/index.php"] {
+        let (status, body) = raw(
+            addr,
+            &format!("GET {path} HTTP/1.1\r\nConnection: close\r\n\r\n"),
+        )
+        .await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert!(
+            body["error"].as_str().unwrap().contains("no Host"),
+            "{body}"
+        );
+        let (status, body) = raw(
+            addr,
+            &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nHost: other.example\r\nConnection: close\r\n\r\n"),
+        )
+        .await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert!(
+            body["error"].as_str().unwrap().contains("2 Host headers"),
+            "{body}"
+        );
+    }
+    let (status, body) = raw(
+        addr,
+        "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status, 405, "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("CONNECT"),
+        "{body}"
+    );
+    // With one Host the same request is served.
+    let (status, _) = raw(
+        addr,
+        &format!("GET /_emulator/health HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+fn own_keys() -> Credentials {
+    let mut keys = Credentials::empty();
+    keys.add_alibaba(Key::new("edge-ak", "edge-secret-not-published"));
+    keys
+}
+
+#[tokio::test]
+async fn non_loopback_listen_addresses_need_allow_remote_and_own_keys() {
+    let any: SocketAddr = "0.0.0.0:0".parse().unwrap();
+    let err = Emulator::start(EmulatorConfig::new(any)).await.unwrap_err();
+    assert!(
+        matches!(err, StartError::Exposure(ExposureError::NotLoopback { .. })),
+        "{err}"
+    );
+    assert!(err.to_string().contains("--allow-remote"), "{err}");
+    let mut remote = EmulatorConfig::new("[::]:0".parse().unwrap());
+    remote.allow_remote = true;
+    let err = Emulator::start(remote.clone()).await.unwrap_err();
+    assert!(
+        matches!(err, StartError::Exposure(ExposureError::DefaultKeys { .. })),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("\"include_defaults\": false"),
+        "{err}"
+    );
+
+    // Allowed with keys of its own. On the dual-stack [::] listener an IPv4 loopback client arrives as
+    // ::ffff:127.0.0.1 and is still a loopback client of the control API. (Only loopback is ever contacted.)
+    let emulator = Emulator::start(remote.credentials(own_keys()))
+        .await
+        .unwrap();
+    let local = SocketAddr::from(([127, 0, 0, 1], emulator.local_addr().port()));
+    let (status, body) = raw(
+        local,
+        &format!(
+            "POST /_emulator/tencent/vpcs HTTP/1.1\r\nHost: {local}\r\nContent-Type: application/json\r\n\
+             Content-Length: 16\r\nConnection: close\r\n\r\n{{\"id\": \"vpc-v4\"}}"
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn web_pages_cannot_drive_the_control_api() {
+    let env = Env::immediate().await;
+    let addr = env.emulator.local_addr();
+    let host = env.host();
+    env.gateway("vpn-kept", json!({})).await;
+    let reset = |headers: &str| {
+        format!(
+            "POST /_emulator/reset HTTP/1.1\r\n{headers}Content-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+        )
+    };
+    let attacks = [
+        // A cross-site form or fetch() without preflight can only send these types.
+        (
+            format!("Host: {host}\r\nContent-Type: text/plain\r\n"),
+            415,
+            "Content-Type: application/json",
+        ),
+        (
+            format!("Host: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n"),
+            415,
+            "application/json",
+        ),
+        (format!("Host: {host}\r\n"), 415, "application/json"),
+        // DNS rebinding: the page's own name, resolved to 127.0.0.1.
+        (
+            "Host: attacker.example:8080\r\nContent-Type: application/json\r\n".to_owned(),
+            403,
+            "Host",
+        ),
+        (
+            format!(
+                "Host: {host}\r\nOrigin: http://attacker.example\r\nContent-Type: application/json\r\n"
+            ),
+            403,
+            "Origin",
+        ),
+        (
+            format!("Host: {host}\r\nOrigin: null\r\nContent-Type: application/json\r\n"),
+            403,
+            "Origin",
+        ),
+    ];
+    for (headers, expected, hint) in attacks {
+        let (status, body) = raw(addr, &reset(&headers)).await;
+        assert_eq!(status, expected, "{headers}: {body}");
+        assert!(body["error"].as_str().unwrap().contains(hint), "{body}");
+    }
+    // Nothing was reset.
+    assert_eq!(env.alibaba(describe_gateway("vpn-kept")).await.status, 200);
+    // A loopback page, and curl with the JSON type, may.
+    let (status, body) = raw(
+        addr,
+        &reset(&format!("Host: localhost:{}\r\nOrigin: http://localhost:3000\r\nContent-Type: application/json\r\n", addr.port())),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn a_control_token_is_required_when_configured() {
+    let token = ControlToken::new("edge-token-1").unwrap();
+    let env = Env::start(EmulatorConfig::loopback().control_token(token)).await;
+    let refused = env
+        .control(Method::GET, "/_emulator/state", Value::Null)
+        .await;
+    assert_eq!(refused.status, 401, "{}", refused.text());
+    assert!(refused.json()["error"].as_str().unwrap().contains("Bearer"));
+    assert!(!refused.text().contains("edge-token-1"));
+    let request = |authorization: &str| {
+        hyper::Request::builder()
+            .uri("/_emulator/state")
+            .header("host", env.host())
+            .header("authorization", authorization)
+            .body(http_body_util::Full::new(bytes::Bytes::new()))
+            .unwrap()
+    };
+    assert_eq!(env.send(request("Bearer edge-token-2")).await.status, 401);
+    assert_eq!(env.send(request("edge-token-1")).await.status, 401);
+    assert_eq!(env.send(request("Bearer edge-token-1")).await.status, 200);
+    // The signed APIs do not need it.
+    let r = env
+        .alibaba(
+            cloudvpn_emulator::signed::AlibabaCall::new("DescribeVpnGateways")
+                .param("RegionId", REGION),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+}
+
+fn emulator_binary(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_cloudvpn-emulator"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// The same table as `cloudvpn emulator`'s (crates/cloudvpn-cli/tests/emulator_cmd.rs).
+#[test]
+fn the_binary_refuses_exposed_listen_addresses_with_a_usage_error() {
+    for (args, hint) in [
+        (&["--listen", "0.0.0.0:0"][..], "--allow-remote"),
+        (&["--listen", "[::]:0"][..], "--allow-remote"),
+        (
+            &["--listen", "0.0.0.0:0", "--allow-remote"][..],
+            "\"include_defaults\": false",
+        ),
+        (&["--listen", "example.com:80"][..], "localhost:PORT"),
+        (&["--control-token", ""][..], "--control-token"),
+    ] {
+        let out = emulator_binary(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(hint), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn the_binary_reports_a_corrupt_state_file_with_exit_2_and_the_position_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.json");
+    std::fs::write(
+        &path,
+        b"{\"format\": \"cloudvpn-emulator-state/1\", \"state\": [1, 2",
+    )
+    .unwrap();
+    let out = emulator_binary(&["--listen", "127.0.0.1:0", "--state", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("broken.json"), "{stderr}");
+    assert_eq!(stderr.matches("line 1").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("column").count(), 1, "{stderr}");
+}

@@ -6,7 +6,12 @@
 //!
 //! ```text
 //! cloudvpn-emulator --listen 127.0.0.1:8080 [--state state.json] [--credentials keys.json]
+//!     [--allow-remote] [--control-token TOKEN] [--max-connections N]
 //! ```
+//!
+//! It listens on loopback only unless `--allow-remote`, and then never with the published default keys
+//! ([`listen`]); connections are capped and timed out ([`ConnectionLimits`]); [`launch`] tables the exit
+//! codes, shared with `cloudvpn emulator`.
 //!
 //! or in process (what `cloudvpn emulator` and `cloudvpn demo` do):
 //!
@@ -48,20 +53,25 @@
 //!
 //! # Control API (loopback clients only)
 //!
+//! Not for web pages: the `Host` must name loopback, an `Origin` must be a loopback page, `POST` / `PUT`
+//! bodies must be typed `application/json`, and with `--control-token TOKEN` every request must send
+//! `Authorization: Bearer TOKEN` ([`control_guard`]).
+//!
 //! ```text
-//! curl -X POST localhost:8080/_emulator/alibaba/vpn-gateways \
-//!      -d '{"region": "cn-hangzhou", "id": "vpn-1", "enhanced": false, "prepaid_until": null}'
-//! curl -X POST localhost:8080/_emulator/alibaba/vpn-connections \
-//!      -d '{"region": "cn-hangzhou", "id": "vco-1", "vpn_gateway_id": "vpn-1"}'
-//! curl -X POST localhost:8080/_emulator/tencent/vpcs -d '{"id": "vpc-1"}'
-//! curl -X POST localhost:8080/_emulator/tencent/vpn-gateways -d '{"vpc_id": "vpc-1", "id": "vpngw-1"}'
-//! curl -X POST localhost:8080/_emulator/tencent/vpn-connections \
-//!      -d '{"vpc_id": "vpc-1", "vpn_gateway_id": "vpngw-1", "id": "vpnx-1"}'
-//! curl -X POST localhost:8080/_emulator/faults \
-//!      -d '{"action": "DeleteVpnGateway", "error": "Throttling.User", "count": 2, "seed": 1}'
-//! curl -X PUT localhost:8080/_emulator/transitions -d '{"alibaba_vpn_connection": {"mode": "polls", "count": 2}}'
-//! curl localhost:8080/_emulator/state
-//! curl -X POST localhost:8080/_emulator/reset
+//! alias ctl="curl -H 'Content-Type: application/json'"
+//! ctl -X POST localhost:8080/_emulator/alibaba/vpn-gateways \
+//!     -d '{"region": "cn-hangzhou", "id": "vpn-1", "enhanced": false, "prepaid_until": null}'
+//! ctl -X POST localhost:8080/_emulator/alibaba/vpn-connections \
+//!     -d '{"region": "cn-hangzhou", "id": "vco-1", "vpn_gateway_id": "vpn-1"}'
+//! ctl -X POST localhost:8080/_emulator/tencent/vpcs -d '{"id": "vpc-1"}'
+//! ctl -X POST localhost:8080/_emulator/tencent/vpn-gateways -d '{"vpc_id": "vpc-1", "id": "vpngw-1"}'
+//! ctl -X POST localhost:8080/_emulator/tencent/vpn-connections \
+//!     -d '{"vpc_id": "vpc-1", "vpn_gateway_id": "vpngw-1", "id": "vpnx-1"}'
+//! ctl -X POST localhost:8080/_emulator/faults \
+//!     -d '{"action": "DeleteVpnGateway", "error": "Throttling.User", "count": 2, "seed": 1}'
+//! ctl -X PUT localhost:8080/_emulator/transitions -d '{"alibaba_vpn_connection": {"mode": "polls", "count": 2}}'
+//! ctl localhost:8080/_emulator/state
+//! ctl -X POST localhost:8080/_emulator/reset
 //! ```
 //!
 //! Every route and field is listed in [`control`], [`seed`], [`faults`] and [`timing`]. What each

@@ -116,3 +116,114 @@ fn a_new_spec_file_is_all_it_takes_to_add_an_operation() {
     assert!(api.contains("&describe_vpn_route_entries::META"), "{api}");
     insta::assert_snapshot!("fixture__describe_vpn_route_entries", op);
 }
+
+fn lowered() -> Vec<cloudvpn_codegen::ir::ApiIr> {
+    let root = workspace_root();
+    let specs = cloudvpn_spec::load(&root.join("specs")).unwrap_or_else(|e| panic!("{e}"));
+    cloudvpn_codegen::lower(&specs, &root)
+}
+
+fn every_type(ty: &cloudvpn_codegen::ir::TypeIr) -> Option<&str> {
+    use cloudvpn_codegen::ir::TypeIr;
+    match ty {
+        TypeIr::Struct(name) => Some(name),
+        TypeIr::List(inner) => every_type(inner),
+        TypeIr::Scalar(_) => None,
+    }
+}
+
+#[test]
+fn every_generated_name_is_in_its_own_case() {
+    // A name that changes when its case function runs on it again still carries a wire spelling
+    // (`IKESet`, `ForbiddenRAM`): the words were not decided once.
+    use cloudvpn_spec::{pascal_case, snake_case};
+    for api in lowered() {
+        for op in &api.operations {
+            for s in &op.structs {
+                assert_eq!(pascal_case(&s.name), s.name, "struct of {}", op.action);
+                for f in &s.fields {
+                    assert_eq!(snake_case(&f.field), f.field, "{}.{}", s.name, f.wire);
+                    if let Some(name) = every_type(&f.ty) {
+                        assert_eq!(pascal_case(name), name, "{}.{}", s.name, f.wire);
+                    }
+                }
+            }
+            for p in &op.params {
+                assert_eq!(snake_case(&p.field), p.field, "{}.{}", op.action, p.wire);
+            }
+            for v in &op.variants {
+                assert_eq!(
+                    pascal_case(&v.variant),
+                    v.variant,
+                    "{}: {}",
+                    op.action,
+                    v.code
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn predicates_are_the_snake_case_of_their_variants() {
+    use cloudvpn_codegen::ir::CLASSIFICATION_METHODS;
+    use cloudvpn_spec::snake_case;
+    for api in lowered() {
+        for op in &api.operations {
+            for v in &op.variants {
+                let plain = format!("is_{}", snake_case(&v.variant));
+                // The one exception: a predicate that would shadow a classification method is suffixed.
+                let expected = if CLASSIFICATION_METHODS.contains(&plain.as_str()) {
+                    format!("{plain}_code")
+                } else {
+                    plain
+                };
+                assert_eq!(v.predicate(), expected, "{}: {}", op.action, v.code);
+            }
+        }
+    }
+}
+
+#[test]
+fn acronyms_and_mixed_case_terms_are_single_words_in_rust_names() {
+    let apis = lowered();
+    let conn = apis
+        .iter()
+        .flat_map(|a| &a.operations)
+        .find(|op| op.action == "DescribeVpnConn")
+        .expect("DescribeVpnConn");
+    let field = |wire: &str| {
+        conn.structs
+            .iter()
+            .flat_map(|s| &s.fields)
+            .find(|f| f.wire == wire)
+            .map(|f| (f.field.as_str(), every_type(&f.ty).unwrap_or_default()))
+            .unwrap_or_else(|| panic!("{wire}"))
+    };
+    assert_eq!(
+        field("IPsecSet"),
+        ("ipsec_set", "DescribeVpnConnDataItemIpsecSet")
+    );
+    assert_eq!(
+        field("IPSECArr"),
+        ("ipsec_arr", "DescribeVpnConnDataItemIpsecArr")
+    );
+    assert_eq!(
+        field("IKESet"),
+        ("ike_set", "DescribeVpnConnDataItemIkeSet")
+    );
+    assert_eq!(
+        field("IKEArr"),
+        ("ike_arr", "DescribeVpnConnDataItemIkeArr")
+    );
+    let variant = |code: &str| {
+        apis.iter()
+            .flat_map(|a| &a.operations)
+            .flat_map(|op| &op.variants)
+            .find(|v| v.code == code)
+            .map(|v| v.variant.clone())
+            .unwrap_or_else(|| panic!("{code}"))
+    };
+    assert_eq!(variant("Forbidden.RAM"), "ForbiddenRam");
+    assert_eq!(variant("VpnTask.CONFLICT"), "VpnTaskConflict");
+}

@@ -319,3 +319,24 @@ fn every_operation_is_listed_with_its_api() {
         "vpc.api.qcloud.com"
     );
 }
+
+#[test]
+fn renamed_rust_fields_keep_their_wire_names() {
+    // Rust names follow the naming rule; what is read and written on the wire stays the document's spelling.
+    let item: tencent_vpc_v2::describe_vpn_conn::DescribeVpnConnDataItem =
+        serde_json::from_str(r#"{"IPsecSet": {}, "IKEArr": {}}"#).expect("parses");
+    assert!(item.ipsec_set.is_some());
+    assert!(item.ike_arr.is_some());
+    let back = serde_json::to_value(&item).expect("serializes");
+    assert!(back.get("IPsecSet").is_some(), "{back}");
+    assert!(back.get("IKEArr").is_some(), "{back}");
+    assert!(back.get("ipsec_set").is_none(), "{back}");
+
+    let ram = DeleteVpnGatewayError::from_info(info("Forbidden.RAM", 403));
+    assert!(
+        matches!(ram, DeleteVpnGatewayError::ForbiddenRam(_)),
+        "{ram:?}"
+    );
+    assert!(ram.is_forbidden_ram());
+    assert_eq!(ram.info().code, "Forbidden.RAM");
+}

@@ -16,30 +16,10 @@ Exit codes:
   6  the asynchronous operation failed (seen while --wait-ing)
   130  interrupted (Ctrl-C); what the service had already accepted is listed";
 
-/// `DeleteVpnGateway` → `delete-vpn-gateway`.
+/// `DeleteVpnGateway` → `delete-vpn-gateway`: the generator's word split, so a subcommand is always named
+/// after the same words as its types.
 pub fn kebab(action: &str) -> String {
-    let mut out = String::with_capacity(action.len() + 4);
-    let chars: Vec<char> = action.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_ascii_uppercase() {
-            let prev = i.checked_sub(1).map(|j| chars[j]);
-            let next = chars.get(i + 1);
-            let boundary = match prev {
-                Some(p) if p.is_ascii_lowercase() || p.is_ascii_digit() => true,
-                Some(p) if p.is_ascii_uppercase() => next.is_some_and(|n| n.is_ascii_lowercase()),
-                _ => false,
-            };
-            if boundary {
-                out.push('-');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if c == '_' || c == '.' {
-            out.push('-');
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    cloudvpn_types::naming::kebab_case(action)
 }
 
 /// The flag of a parameter: kebab-case of its wire name (`VpnGatewayId` → `vpn-gateway-id`).

@@ -13,10 +13,11 @@ mod validate;
 
 use std::path::{Path, PathBuf};
 
+pub use cloudvpn_naming::{pascal_case, snake_case};
 pub use error::{SpecError, SpecErrors};
 pub use hint::MAX_HINT_CHARS;
 pub use model::*;
-pub use validate::{pascal_case, resolve_path, snake_case};
+pub use validate::resolve_path;
 
 /// A loaded, checked spec tree.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -4,6 +4,7 @@
 use crate::error::SpecError;
 use crate::locate::Locator;
 use crate::model::*;
+use cloudvpn_naming::{pascal_case, snake_case};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -664,52 +665,6 @@ pub fn resolve_path(fields: &[Field], path: &str) -> Option<(FieldType, bool)> {
     None
 }
 
-/// `VpnGatewayId` → `vpn_gateway_id`, `vpcId` → `vpc_id`, `codeDesc` → `code_desc`.
-pub fn snake_case(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '.' || c == '-' || c == ' ' {
-            if !out.ends_with('_') {
-                out.push('_');
-            }
-            continue;
-        }
-        if c.is_ascii_uppercase() {
-            let prev = i.checked_sub(1).map(|j| chars[j]);
-            let next = chars.get(i + 1);
-            let boundary = match prev {
-                Some(p) if p.is_ascii_lowercase() || p.is_ascii_digit() => true,
-                Some(p) if p.is_ascii_uppercase() => next.is_some_and(|n| n.is_ascii_lowercase()),
-                _ => false,
-            };
-            if boundary && !out.ends_with('_') {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// `InvalidVpnGatewayInstanceId.NotFound` → `InvalidVpnGatewayInstanceIdNotFound`, `4100` → `Code4100`.
-pub fn pascal_case(name: &str) -> String {
-    let mut out = String::new();
-    for part in name.split(['.', '_', '-', ' ']).filter(|p| !p.is_empty()) {
-        let mut chars = part.chars();
-        if let Some(first) = chars.next() {
-            out.push(first.to_ascii_uppercase());
-            out.extend(chars);
-        }
-    }
-    if out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert_str(0, "Code");
-    }
-    out
-}
-
 fn is_rust_type_name(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_uppercase()) && s.chars().all(|c| c.is_ascii_alphanumeric())
 }
@@ -726,30 +681,4 @@ fn is_rust_field_name(s: &str) -> bool {
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !KEYWORDS.contains(&s)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn snake_case_handles_both_camel_styles_and_acronyms() {
-        assert_eq!(snake_case("VpnGatewayId"), "vpn_gateway_id");
-        assert_eq!(snake_case("vpnConnId"), "vpn_conn_id");
-        assert_eq!(snake_case("codeDesc"), "code_desc");
-        assert_eq!(snake_case("EnableBgp"), "enable_bgp");
-        assert_eq!(snake_case("SslVpnInternetIp"), "ssl_vpn_internet_ip");
-        assert_eq!(snake_case("VSwitchId"), "v_switch_id");
-        assert_eq!(snake_case("IPsecID"), "i_psec_id");
-    }
-
-    #[test]
-    fn pascal_case_of_codes() {
-        assert_eq!(
-            pascal_case("InvalidVpnGatewayInstanceId.NotFound"),
-            "InvalidVpnGatewayInstanceIdNotFound"
-        );
-        assert_eq!(pascal_case("VpnTask.CONFLICT"), "VpnTaskCONFLICT");
-        assert_eq!(pascal_case("4100"), "Code4100");
-    }
 }

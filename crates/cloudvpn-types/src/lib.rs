@@ -33,6 +33,8 @@ pub mod waiter;
 #[rustfmt::skip]
 mod generated;
 
+/// How wire names become Rust and command-line names: the rule the generator used for every name here.
+pub use cloudvpn_naming as naming;
 pub use error::{ErrorInfo, OperationError, Problem, ValidationError};
 pub use generated::*;
 pub use operation::{Completable, Operation, Visitor};

@@ -279,7 +279,7 @@ pub enum DeleteVpnConnectionError {
     /// Another task on this VPN gateway is still running, such as an earlier deletion. Wait for it to finish, then try again.
     ///
     /// Not in either document. Terraform retries DeleteVpnConnection on this code (presumably the refusal of repeated deletes on the same gateway that doc-003 describes). No message is known; the HTTP status 400 is assumed (unverified).
-    VpnTaskCONFLICT(ErrorInfo),
+    VpnTaskConflict(ErrorInfo),
     /// `VpnConnection.Configuring`, HTTP 400
     ///
     /// The IPsec-VPN connection is busy applying an earlier change. Try again in a minute.
@@ -387,7 +387,7 @@ pub enum DeleteVpnConnectionError {
     /// RAM denied the call: the key has no permission for this operation. Ask the account's administrator to grant it.
     ///
     /// RAM denied the call. Confidence: unverified; shares one row with NoPermission in the reference table, no message given. A 403 RAM error may carry an AccessDeniedDetail object (field names unverified).
-    ForbiddenRAM(ErrorInfo),
+    ForbiddenRam(ErrorInfo),
     /// `NoPermission`, HTTP 403
     ///
     /// The key has no permission for this operation. Ask the account's administrator to grant it in RAM.
@@ -420,7 +420,7 @@ impl DeleteVpnConnectionError {
     }
     /// Whether this is `VpnTask.CONFLICT`.
     pub fn is_vpn_task_conflict(&self) -> bool {
-        matches!(self, Self::VpnTaskCONFLICT(_))
+        matches!(self, Self::VpnTaskConflict(_))
     }
     /// Whether this is `VpnConnection.Configuring`.
     pub fn is_vpn_connection_configuring(&self) -> bool {
@@ -492,7 +492,7 @@ impl DeleteVpnConnectionError {
     }
     /// Whether this is `Forbidden.RAM`.
     pub fn is_forbidden_ram(&self) -> bool {
-        matches!(self, Self::ForbiddenRAM(_))
+        matches!(self, Self::ForbiddenRam(_))
     }
     /// Whether this is `NoPermission`.
     pub fn is_no_permission(&self) -> bool {
@@ -537,7 +537,7 @@ impl OperationError for DeleteVpnConnectionError {
                 Self::InvalidVpnConnectionInstanceIdNotFound(info)
             }
             "Appliance.Configuring" => Self::ApplianceConfiguring(info),
-            "VpnTask.CONFLICT" => Self::VpnTaskCONFLICT(info),
+            "VpnTask.CONFLICT" => Self::VpnTaskConflict(info),
             "VpnConnection.Configuring" => Self::VpnConnectionConfiguring(info),
             "SignatureDoesNotMatch" => Self::SignatureDoesNotMatch(info),
             "IncompleteSignature" => Self::IncompleteSignature(info),
@@ -555,7 +555,7 @@ impl OperationError for DeleteVpnConnectionError {
             "Throttling.Api" => Self::ThrottlingApi(info),
             "ServiceUnavailable" => Self::ServiceUnavailable(info),
             "InternalError" => Self::InternalError(info),
-            "Forbidden.RAM" => Self::ForbiddenRAM(info),
+            "Forbidden.RAM" => Self::ForbiddenRam(info),
             "NoPermission" => Self::NoPermission(info),
             _ => Self::Unhandled(info),
         }
@@ -567,7 +567,7 @@ impl OperationError for DeleteVpnConnectionError {
             | Self::Forbidden(info)
             | Self::InvalidVpnConnectionInstanceIdNotFound(info)
             | Self::ApplianceConfiguring(info)
-            | Self::VpnTaskCONFLICT(info)
+            | Self::VpnTaskConflict(info)
             | Self::VpnConnectionConfiguring(info)
             | Self::SignatureDoesNotMatch(info)
             | Self::IncompleteSignature(info)
@@ -585,7 +585,7 @@ impl OperationError for DeleteVpnConnectionError {
             | Self::ThrottlingApi(info)
             | Self::ServiceUnavailable(info)
             | Self::InternalError(info)
-            | Self::ForbiddenRAM(info)
+            | Self::ForbiddenRam(info)
             | Self::NoPermission(info)
             | Self::Unhandled(info) => info,
         }

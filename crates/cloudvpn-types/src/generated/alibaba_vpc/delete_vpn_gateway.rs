@@ -404,7 +404,7 @@ pub enum DeleteVpnGatewayError {
     /// RAM denied the call: the key has no permission for this operation. Ask the account's administrator to grant it.
     ///
     /// RAM denied the call. Confidence: unverified; shares one row with NoPermission in the reference table, no message given. A 403 RAM error may carry an AccessDeniedDetail object (field names unverified).
-    ForbiddenRAM(ErrorInfo),
+    ForbiddenRam(ErrorInfo),
     /// `NoPermission`, HTTP 403
     ///
     /// The key has no permission for this operation. Ask the account's administrator to grant it in RAM.
@@ -509,7 +509,7 @@ impl DeleteVpnGatewayError {
     }
     /// Whether this is `Forbidden.RAM`.
     pub fn is_forbidden_ram(&self) -> bool {
-        matches!(self, Self::ForbiddenRAM(_))
+        matches!(self, Self::ForbiddenRam(_))
     }
     /// Whether this is `NoPermission`.
     pub fn is_no_permission(&self) -> bool {
@@ -576,7 +576,7 @@ impl OperationError for DeleteVpnGatewayError {
             "Throttling.Api" => Self::ThrottlingApi(info),
             "ServiceUnavailable" => Self::ServiceUnavailable(info),
             "InternalError" => Self::InternalError(info),
-            "Forbidden.RAM" => Self::ForbiddenRAM(info),
+            "Forbidden.RAM" => Self::ForbiddenRam(info),
             "NoPermission" => Self::NoPermission(info),
             _ => Self::Unhandled(info),
         }
@@ -606,7 +606,7 @@ impl OperationError for DeleteVpnGatewayError {
             | Self::ThrottlingApi(info)
             | Self::ServiceUnavailable(info)
             | Self::InternalError(info)
-            | Self::ForbiddenRAM(info)
+            | Self::ForbiddenRam(info)
             | Self::NoPermission(info)
             | Self::Unhandled(info) => info,
         }

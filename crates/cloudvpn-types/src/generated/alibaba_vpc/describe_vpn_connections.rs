@@ -756,7 +756,7 @@ pub enum DescribeVpnConnectionsError {
     /// RAM denied the call: the key has no permission for this operation. Ask the account's administrator to grant it.
     ///
     /// RAM denied the call. Confidence: unverified; shares one row with NoPermission in the reference table, no message given. A 403 RAM error may carry an AccessDeniedDetail object (field names unverified).
-    ForbiddenRAM(ErrorInfo),
+    ForbiddenRam(ErrorInfo),
     /// `NoPermission`, HTTP 403
     ///
     /// The key has no permission for this operation. Ask the account's administrator to grant it in RAM.
@@ -833,7 +833,7 @@ impl DescribeVpnConnectionsError {
     }
     /// Whether this is `Forbidden.RAM`.
     pub fn is_forbidden_ram(&self) -> bool {
-        matches!(self, Self::ForbiddenRAM(_))
+        matches!(self, Self::ForbiddenRam(_))
     }
     /// Whether this is `NoPermission`.
     pub fn is_no_permission(&self) -> bool {
@@ -887,7 +887,7 @@ impl OperationError for DescribeVpnConnectionsError {
             "Throttling.Api" => Self::ThrottlingApi(info),
             "ServiceUnavailable" => Self::ServiceUnavailable(info),
             "InternalError" => Self::InternalError(info),
-            "Forbidden.RAM" => Self::ForbiddenRAM(info),
+            "Forbidden.RAM" => Self::ForbiddenRam(info),
             "NoPermission" => Self::NoPermission(info),
             _ => Self::Unhandled(info),
         }
@@ -910,7 +910,7 @@ impl OperationError for DescribeVpnConnectionsError {
             | Self::ThrottlingApi(info)
             | Self::ServiceUnavailable(info)
             | Self::InternalError(info)
-            | Self::ForbiddenRAM(info)
+            | Self::ForbiddenRam(info)
             | Self::NoPermission(info)
             | Self::Unhandled(info) => info,
         }

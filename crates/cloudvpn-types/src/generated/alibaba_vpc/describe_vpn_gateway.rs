@@ -173,7 +173,7 @@ pub struct DescribeVpnGatewayResponse {
         deserialize_with = "crate::de::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub v_switch_id: Option<String>,
+    pub vswitch_id: Option<String>,
     /// `InternetIp`: If the VPN gateway supports IPsec-VPN connections in single-tunnel mode, the IP address of the VPN gateway, usable for IPsec-VPN and SSL-VPN connections. If it supports dual-tunnel mode, the first IP address used to create IPsec-VPN connections (not usable for SSL-VPN); the system then assigns two IP addresses to the gateway to create two encrypted tunnels.
     #[serde(
         rename = "InternetIp",
@@ -197,7 +197,7 @@ pub struct DescribeVpnGatewayResponse {
         deserialize_with = "crate::de::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub disaster_recovery_v_switch_id: Option<String>,
+    pub disaster_recovery_vswitch_id: Option<String>,
     /// `SslVpnInternetIp`: The IP address of the SSL-VPN connection. Returned only when the VPN gateway is a public VPN gateway with SSL-VPN enabled (the Java SDK says: supports only the single-tunnel mode; the Python SDK says: supports dual-tunnel IPsec-VPN connections).
     #[serde(
         rename = "SslVpnInternetIp",
@@ -589,7 +589,7 @@ pub enum DescribeVpnGatewayError {
     /// RAM denied the call: the key has no permission for this operation. Ask the account's administrator to grant it.
     ///
     /// RAM denied the call. Confidence: unverified; shares one row with NoPermission in the reference table, no message given. A 403 RAM error may carry an AccessDeniedDetail object (field names unverified).
-    ForbiddenRAM(ErrorInfo),
+    ForbiddenRam(ErrorInfo),
     /// `NoPermission`, HTTP 403
     ///
     /// The key has no permission for this operation. Ask the account's administrator to grant it in RAM.
@@ -670,7 +670,7 @@ impl DescribeVpnGatewayError {
     }
     /// Whether this is `Forbidden.RAM`.
     pub fn is_forbidden_ram(&self) -> bool {
-        matches!(self, Self::ForbiddenRAM(_))
+        matches!(self, Self::ForbiddenRam(_))
     }
     /// Whether this is `NoPermission`.
     pub fn is_no_permission(&self) -> bool {
@@ -727,7 +727,7 @@ impl OperationError for DescribeVpnGatewayError {
             "Throttling.Api" => Self::ThrottlingApi(info),
             "ServiceUnavailable" => Self::ServiceUnavailable(info),
             "InternalError" => Self::InternalError(info),
-            "Forbidden.RAM" => Self::ForbiddenRAM(info),
+            "Forbidden.RAM" => Self::ForbiddenRam(info),
             "NoPermission" => Self::NoPermission(info),
             _ => Self::Unhandled(info),
         }
@@ -751,7 +751,7 @@ impl OperationError for DescribeVpnGatewayError {
             | Self::ThrottlingApi(info)
             | Self::ServiceUnavailable(info)
             | Self::InternalError(info)
-            | Self::ForbiddenRAM(info)
+            | Self::ForbiddenRam(info)
             | Self::NoPermission(info)
             | Self::Unhandled(info) => info,
         }

@@ -405,7 +405,7 @@ pub struct VpnGatewayListItem {
         deserialize_with = "crate::de::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub v_switch_id: Option<String>,
+    pub vswitch_id: Option<String>,
     /// `InternetIp`: Single-tunnel gateways: the gateway's IP address, usable for IPsec-VPN and SSL-VPN connections. Dual-tunnel gateways: the first IP address used to create IPsec-VPN connections (not usable for SSL-VPN); the system assigns two IPsec addresses.
     #[serde(
         rename = "InternetIp",
@@ -429,7 +429,7 @@ pub struct VpnGatewayListItem {
         deserialize_with = "crate::de::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub disaster_recovery_v_switch_id: Option<String>,
+    pub disaster_recovery_vswitch_id: Option<String>,
     /// `SslVpnInternetIp`: The IP address of the SSL-VPN connection; only for public gateways that support dual-tunnel IPsec-VPN connections and have SSL-VPN enabled.
     #[serde(
         rename = "SslVpnInternetIp",
@@ -811,7 +811,7 @@ pub enum DescribeVpnGatewaysError {
     /// RAM denied the call: the key has no permission for this operation. Ask the account's administrator to grant it.
     ///
     /// RAM denied the call. Confidence: unverified; shares one row with NoPermission in the reference table, no message given. A 403 RAM error may carry an AccessDeniedDetail object (field names unverified).
-    ForbiddenRAM(ErrorInfo),
+    ForbiddenRam(ErrorInfo),
     /// `NoPermission`, HTTP 403
     ///
     /// The key has no permission for this operation. Ask the account's administrator to grant it in RAM.
@@ -888,7 +888,7 @@ impl DescribeVpnGatewaysError {
     }
     /// Whether this is `Forbidden.RAM`.
     pub fn is_forbidden_ram(&self) -> bool {
-        matches!(self, Self::ForbiddenRAM(_))
+        matches!(self, Self::ForbiddenRam(_))
     }
     /// Whether this is `NoPermission`.
     pub fn is_no_permission(&self) -> bool {
@@ -942,7 +942,7 @@ impl OperationError for DescribeVpnGatewaysError {
             "Throttling.Api" => Self::ThrottlingApi(info),
             "ServiceUnavailable" => Self::ServiceUnavailable(info),
             "InternalError" => Self::InternalError(info),
-            "Forbidden.RAM" => Self::ForbiddenRAM(info),
+            "Forbidden.RAM" => Self::ForbiddenRam(info),
             "NoPermission" => Self::NoPermission(info),
             _ => Self::Unhandled(info),
         }
@@ -965,7 +965,7 @@ impl OperationError for DescribeVpnGatewaysError {
             | Self::ThrottlingApi(info)
             | Self::ServiceUnavailable(info)
             | Self::InternalError(info)
-            | Self::ForbiddenRAM(info)
+            | Self::ForbiddenRam(info)
             | Self::NoPermission(info)
             | Self::Unhandled(info) => info,
         }

@@ -596,25 +596,25 @@ pub struct DescribeVpnConnDataItem {
     ///
     /// IKE 配置信息数组。
     #[serde(rename = "IKESet", default, skip_serializing_if = "Option::is_none")]
-    pub ike_set: Option<DescribeVpnConnDataItemIKESet>,
+    pub ike_set: Option<DescribeVpnConnDataItemIkeSet>,
     /// `IPsecSet`: IPsec configuration. The Chinese table calls it IPsecSet and types it Array; the example shows an object, under IPsecSet in one item and IPSECArr in the others.
     ///
     /// IPsec 配置信息数组。
     #[serde(rename = "IPsecSet", default, skip_serializing_if = "Option::is_none")]
-    pub i_psec_set: Option<DescribeVpnConnDataItemIPsecSet>,
+    pub ipsec_set: Option<DescribeVpnConnDataItemIpsecSet>,
     /// `IKEArr`: IKE configuration under the name the English table uses (IKEArr.n, typed Array) and that two of the three Chinese example items and all three English example items show (an object). Same fields as IKESet.
     #[serde(rename = "IKEArr", default, skip_serializing_if = "Option::is_none")]
-    pub ike_arr: Option<DescribeVpnConnDataItemIKEArr>,
+    pub ike_arr: Option<DescribeVpnConnDataItemIkeArr>,
     /// `IPSECArr`: IPsec configuration under the name the English table uses (IPSECArr.n, typed Array) and that the examples mostly show (an object). Same fields as IPsecSet.
     #[serde(rename = "IPSECArr", default, skip_serializing_if = "Option::is_none")]
-    pub ipsec_arr: Option<DescribeVpnConnDataItemIPSECArr>,
+    pub ipsec_arr: Option<DescribeVpnConnDataItemIpsecArr>,
 }
 /// IKE configuration. The Chinese table calls it IKESet and types it Array; the example shows an object, under IKESet in one item and IKEArr in the others.
 ///
 /// IKE 配置信息数组。
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
-pub struct DescribeVpnConnDataItemIKESet {
+pub struct DescribeVpnConnDataItemIkeSet {
     /// `propoEncryAlgorithm`: IKE configuration, identity authentication method (encryption algorithm), e.g. 3des-cbc.
     ///
     /// IKE 配置，身份认证方法，例如：'3des-cbc'，更多详见产品说明文档。
@@ -731,7 +731,7 @@ pub struct DescribeVpnConnDataItemIKESet {
 /// IPsec 配置信息数组。
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
-pub struct DescribeVpnConnDataItemIPsecSet {
+pub struct DescribeVpnConnDataItemIpsecSet {
     /// `encryptAlgorithm`: IPsec configuration, encryption algorithm, e.g. 3des-cbc.
     ///
     /// IPsec 配置，加密算法，例如：'3des-cbc'，更多详见产品说明文档。
@@ -806,7 +806,7 @@ pub struct DescribeVpnConnDataItemIPsecSet {
 /// IKE configuration under the name the English table uses (IKEArr.n, typed Array) and that two of the three Chinese example items and all three English example items show (an object). Same fields as IKESet.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
-pub struct DescribeVpnConnDataItemIKEArr {
+pub struct DescribeVpnConnDataItemIkeArr {
     /// `propoEncryAlgorithm`: IKE configuration, identity authentication method (encryption algorithm), e.g. 3des-cbc.
     ///
     /// IKE 配置，身份认证方法，例如：'3des-cbc'，更多详见产品说明文档。
@@ -921,7 +921,7 @@ pub struct DescribeVpnConnDataItemIKEArr {
 /// IPsec configuration under the name the English table uses (IPSECArr.n, typed Array) and that the examples mostly show (an object). Same fields as IPsecSet.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
-pub struct DescribeVpnConnDataItemIPSECArr {
+pub struct DescribeVpnConnDataItemIpsecArr {
     /// `encryptAlgorithm`: IPsec configuration, encryption algorithm, e.g. 3des-cbc.
     ///
     /// IPsec 配置，加密算法，例如：'3des-cbc'，更多详见产品说明文档。

@@ -9,7 +9,8 @@ use cloudvpn_types::alibaba_vpc::{
 use cloudvpn_types::meta::{Matcher, WaitState};
 use cloudvpn_types::tencent_vpc_v2::{self, DeleteVpnConnRequest, DeleteVpnConnResponse};
 use cloudvpn_types::{
-    Completable, ErrorInfo, Operation, OperationError, Params, Problem, ValidationError, Visitor,
+    Api, ApiRequest, ApiVisitor, Completable, ErrorInfo, Operation, OperationError, Params,
+    Problem, ValidationError, Visitor,
 };
 
 fn info(code: &str, status: u16) -> ErrorInfo {
@@ -236,6 +237,23 @@ impl Visitor for ParseExample {
     }
 }
 
+/// Reaches the operation's types through the registry: the API from its metadata, then the request.
+struct ParseVia<'a> {
+    action: &'a str,
+    params: Params,
+    body: serde_json::Value,
+}
+
+impl ApiVisitor for ParseVia<'_> {
+    type Output = Result<(), String>;
+    fn visit<A: Api>(self) -> Self::Output {
+        A::from_params(self.action, &self.params)
+            .expect("known action")
+            .expect("example params parse")
+            .dispatch(ParseExample(self.body))
+    }
+}
+
 fn check_example(module: &str, action: &str, body: serde_json::Value) {
     // Build any request of the operation (from its examples' required params) just to reach its types.
     let meta = cloudvpn_types::all_operations()
@@ -245,16 +263,15 @@ fn check_example(module: &str, action: &str, body: serde_json::Value) {
     for p in meta.params.iter().filter(|p| p.required) {
         params.insert(p.name, p.example.unwrap_or("1"));
     }
-    let result = match module {
-        "alibaba_vpc" => alibaba_vpc::Request::from_params(action, &params)
-            .expect("known action")
-            .expect("example params parse")
-            .dispatch(ParseExample(body)),
-        _ => tencent_vpc_v2::Request::from_params(action, &params)
-            .expect("known action")
-            .expect("example params parse")
-            .dispatch(ParseExample(body)),
-    };
+    let result = cloudvpn_types::visit_api(
+        meta.api,
+        ParseVia {
+            action,
+            params,
+            body,
+        },
+    )
+    .expect("a generated API");
     if let Err(e) = result {
         panic!("documented example does not parse: {e}");
     }

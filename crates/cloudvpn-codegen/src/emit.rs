@@ -161,11 +161,15 @@ pub fn api_module(api: &ApiIr) -> TokenStream {
         }
     });
     let api_doc = inner_docs(&format!("{title}.\n\nGenerated from `{}`.", api.spec_file));
+    let api_type = format_ident!("{}", api.type_name);
+    let api_type_doc = format!(
+        " The {title}: its metadata, operations and `Request` enum, for code generic over the API."
+    );
 
     quote! {
         #api_doc
         use crate::meta::*;
-        use crate::operation::{Operation, Visitor};
+        use crate::operation::{Api, ApiRequest, Operation, Visitor};
         use crate::{Params, ValidationError};
 
         #(pub mod #mods;)*
@@ -229,6 +233,32 @@ pub fn api_module(api: &ApiIr) -> TokenStream {
                 }
             }
         }
+
+        impl ApiRequest for Request {
+            type Api = #api_type;
+
+            fn meta(&self) -> &'static OperationMeta {
+                Request::meta(self)
+            }
+
+            fn dispatch<V: Visitor>(self, visitor: V) -> V::Output {
+                Request::dispatch(self, visitor)
+            }
+        }
+
+        #[doc = #api_type_doc]
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+        pub struct #api_type;
+
+        impl Api for #api_type {
+            const META: &'static ApiMeta = &API;
+            const OPERATIONS: &'static [&'static OperationMeta] = OPERATIONS;
+            type Request = Request;
+
+            fn from_params(action: &str, params: &Params) -> Option<Result<Request, ValidationError>> {
+                Request::from_params(action, params)
+            }
+        }
     }
 }
 
@@ -240,7 +270,7 @@ pub fn operation_module(api: &ApiIr, op: &OpIr) -> TokenStream {
     ));
     let meta = operation_meta(op);
     let request = request(op);
-    let operation_impl = operation_impl(op);
+    let operation_impl = operation_impl(api, op);
     let structs = op.structs.iter().map(response_struct);
     let error = error_enum(op);
     let completion = completion_impl(api, op);
@@ -481,7 +511,8 @@ fn request(op: &OpIr) -> TokenStream {
     }
 }
 
-fn operation_impl(op: &OpIr) -> TokenStream {
+fn operation_impl(api: &ApiIr, op: &OpIr) -> TokenStream {
+    let api_type = format_ident!("{}", api.type_name);
     let name = format_ident!("{}", op.request_name());
     let output = format_ident!("{}", op.response_name());
     let error = format_ident!("{}", op.error_name());
@@ -595,6 +626,7 @@ fn operation_impl(op: &OpIr) -> TokenStream {
     };
     quote! {
         impl Operation for #name {
+            type Api = super::#api_type;
             type Output = #output;
             type Error = #error;
             const META: &'static OperationMeta = &META;
@@ -890,19 +922,45 @@ fn completion_impl(api: &ApiIr, op: &OpIr) -> TokenStream {
     }
 }
 
-/// The crate's `generated/mod.rs`: the API modules and a list of all of them.
+/// The crate's `generated/mod.rs`: the API modules, the list of all of them and the way from an API's
+/// metadata to its type.
 pub fn root_module(apis: &[ApiIr]) -> TokenStream {
     let mods: Vec<_> = apis.iter().map(|a| format_ident!("{}", a.module)).collect();
+    let visit_arms = apis.iter().map(|a| {
+        let (m, module, ty) = (
+            format_ident!("{}", a.module),
+            &a.module,
+            format_ident!("{}", a.type_name),
+        );
+        quote!(#module => Some(visitor.visit::<#m::#ty>()),)
+    });
     quote! {
         #![doc = " The generated API modules."]
         #(pub mod #mods;)*
 
-        /// Every API the specs describe.
+        /// Every API the specs describe: what [`all_apis`] returns.
         pub const APIS: &[&crate::meta::ApiMeta] = &[#(&#mods::API),*];
+
+        /// Every API the specs describe, in module order.
+        pub fn all_apis() -> &'static [&'static crate::meta::ApiMeta] {
+            APIS
+        }
 
         /// Every operation of every API.
         pub fn all_operations() -> impl Iterator<Item = &'static crate::meta::OperationMeta> {
             [#(#mods::OPERATIONS),*].into_iter().flatten().copied()
+        }
+
+        /// Calls `visitor` with the type of the API `api` describes (matched by its module, which is unique);
+        /// `None` for metadata that no generated API has.
+        pub fn visit_api<V: crate::operation::ApiVisitor>(
+            api: &crate::meta::ApiMeta,
+            visitor: V,
+        ) -> Option<V::Output> {
+            match api.module {
+                #(#visit_arms)*
+                _ => None,
+            }
         }
     }
 }

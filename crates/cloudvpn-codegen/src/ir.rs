@@ -14,6 +14,8 @@ use std::collections::BTreeSet;
 pub struct ApiIr {
     /// Rust module (`alibaba_vpc`).
     pub module: String,
+    /// The unit struct implementing `Api` (`AlibabaVpc`): the module's words.
+    pub type_name: String,
     /// The spec file, relative to the workspace.
     pub spec_file: String,
     /// `alibaba` / `tencent`.
@@ -328,8 +330,10 @@ pub fn lower_api(api: &Api, spec_path: &dyn Fn(&std::path::Path) -> String) -> A
         .iter()
         .map(|op| lower_operation(api, op, &common_errors, spec_path))
         .collect();
+    let module = api.module_name();
     ApiIr {
-        module: api.module_name(),
+        type_name: pascal_case(&module),
+        module,
         spec_file: spec_path(&api.dir.join("api.yaml")),
         provider: match f.provider {
             cloudvpn_spec::Provider::Alibaba => "Alibaba",

@@ -37,5 +37,5 @@ mod generated;
 pub use cloudvpn_naming as naming;
 pub use error::{ErrorInfo, OperationError, Problem, ValidationError};
 pub use generated::*;
-pub use operation::{Completable, Operation, Visitor};
+pub use operation::{Api, ApiRequest, ApiVisitor, Completable, Operation, Visitor};
 pub use params::Params;

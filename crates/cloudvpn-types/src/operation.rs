@@ -1,14 +1,53 @@
 //! The traits generated code implements and the runtime, emulator and CLI program against.
 
 use crate::error::{OperationError, ValidationError};
-use crate::meta::OperationMeta;
+use crate::meta::{ApiMeta, OperationMeta};
 use crate::params::Params;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt::Debug;
 
+/// One API: what its operations share and its `Request` enum. Each generated API module implements it with
+/// a unit struct named after the module (`alibaba_vpc::AlibabaVpc`), so code can be generic over the API and
+/// its protocol ([`ApiMeta::protocol`]) rather than over a provider.
+pub trait Api: Copy + Debug + Default + Send + Sync + 'static {
+    /// Everything its operations share.
+    const META: &'static ApiMeta;
+    /// Its operations, sorted by action.
+    const OPERATIONS: &'static [&'static OperationMeta];
+    /// A request of any of its operations (the module's `Request` enum).
+    type Request: ApiRequest<Api = Self>;
+
+    /// Parses the parameters of `action`; `None` when the API has no such operation. Checks presence and
+    /// types, like [`Operation::from_params`].
+    fn from_params(action: &str, params: &Params)
+    -> Option<Result<Self::Request, ValidationError>>;
+}
+
+/// A request of any operation of one API, chosen at run time (the generated `Request` enum of each API).
+pub trait ApiRequest: Clone + Debug + Send + Sync + 'static {
+    /// The API.
+    type Api: Api;
+    /// The operation's metadata.
+    fn meta(&self) -> &'static OperationMeta;
+    /// Calls `visitor` with the concrete request (`visit_completable` for operations whose completion can
+    /// be awaited).
+    fn dispatch<V: Visitor>(self, visitor: V) -> V::Output;
+}
+
+/// Receives the API type that a run-time [`ApiMeta`] describes, from the generated `visit_api`: how code
+/// that starts from metadata (a command line, a server routing a request) reaches the typed API.
+pub trait ApiVisitor {
+    /// What the visit returns.
+    type Output;
+    /// Receives the API.
+    fn visit<A: Api>(self) -> Self::Output;
+}
+
 /// A request of one operation.
 pub trait Operation: Clone + Debug + Send + Sync + 'static {
+    /// The API the operation belongs to.
+    type Api: Api;
     /// The successful response body.
     type Output: DeserializeOwned + Serialize + Clone + Debug + Send + Sync + 'static;
     /// The operation's error enum.
@@ -31,8 +70,8 @@ pub trait Operation: Clone + Debug + Send + Sync + 'static {
 
 /// An operation whose completion is observed by polling another operation of the same API.
 pub trait Completable: Operation {
-    /// The request that is polled.
-    type Poll: Operation;
+    /// The request that is polled: an operation of the same API.
+    type Poll: Operation<Api = Self::Api>;
     /// Builds the poll request from this request and its response.
     fn poll_request(&self, output: &Self::Output) -> Self::Poll;
 }

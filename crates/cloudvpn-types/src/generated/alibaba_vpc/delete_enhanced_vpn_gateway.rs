@@ -206,6 +206,7 @@ impl DeleteEnhancedVpnGatewayRequest {
     }
 }
 impl Operation for DeleteEnhancedVpnGatewayRequest {
+    type Api = super::AlibabaVpc;
     type Output = DeleteEnhancedVpnGatewayResponse;
     type Error = DeleteEnhancedVpnGatewayError;
     const META: &'static OperationMeta = &META;

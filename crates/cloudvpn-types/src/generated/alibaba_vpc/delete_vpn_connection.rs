@@ -194,6 +194,7 @@ impl DeleteVpnConnectionRequest {
     }
 }
 impl Operation for DeleteVpnConnectionRequest {
+    type Api = super::AlibabaVpc;
     type Output = DeleteVpnConnectionResponse;
     type Error = DeleteVpnConnectionError;
     const META: &'static OperationMeta = &META;

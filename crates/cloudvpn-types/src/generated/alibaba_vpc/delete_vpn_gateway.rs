@@ -199,6 +199,7 @@ impl DeleteVpnGatewayRequest {
     }
 }
 impl Operation for DeleteVpnGatewayRequest {
+    type Api = super::AlibabaVpc;
     type Output = DeleteVpnGatewayResponse;
     type Error = DeleteVpnGatewayError;
     const META: &'static OperationMeta = &META;

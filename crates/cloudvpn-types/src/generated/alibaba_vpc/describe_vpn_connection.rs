@@ -88,6 +88,7 @@ impl DescribeVpnConnectionRequest {
     }
 }
 impl Operation for DescribeVpnConnectionRequest {
+    type Api = super::AlibabaVpc;
     type Output = DescribeVpnConnectionResponse;
     type Error = DescribeVpnConnectionError;
     const META: &'static OperationMeta = &META;

@@ -208,6 +208,7 @@ impl DescribeVpnConnectionsRequest {
     }
 }
 impl Operation for DescribeVpnConnectionsRequest {
+    type Api = super::AlibabaVpc;
     type Output = DescribeVpnConnectionsResponse;
     type Error = DescribeVpnConnectionsError;
     const META: &'static OperationMeta = &META;

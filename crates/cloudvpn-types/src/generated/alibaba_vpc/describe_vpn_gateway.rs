@@ -108,6 +108,7 @@ impl DescribeVpnGatewayRequest {
     }
 }
 impl Operation for DescribeVpnGatewayRequest {
+    type Api = super::AlibabaVpc;
     type Output = DescribeVpnGatewayResponse;
     type Error = DescribeVpnGatewayError;
     const META: &'static OperationMeta = &META;

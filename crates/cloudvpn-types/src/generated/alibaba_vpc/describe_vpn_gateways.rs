@@ -253,6 +253,7 @@ impl DescribeVpnGatewaysRequest {
     }
 }
 impl Operation for DescribeVpnGatewaysRequest {
+    type Api = super::AlibabaVpc;
     type Output = DescribeVpnGatewaysResponse;
     type Error = DescribeVpnGatewaysError;
     const META: &'static OperationMeta = &META;

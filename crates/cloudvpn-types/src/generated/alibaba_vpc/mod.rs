@@ -4,7 +4,7 @@
 //!
 //! Generated from `specs/alibaba/vpc-2016-04-28/api.yaml`.
 use crate::meta::*;
-use crate::operation::{Operation, Visitor};
+use crate::operation::{Api, ApiRequest, Operation, Visitor};
 use crate::{Params, ValidationError};
 pub mod delete_enhanced_vpn_gateway;
 pub mod delete_vpn_connection;
@@ -409,5 +409,28 @@ impl Request {
             Request::DescribeVpnGateway(r) => visitor.visit(r),
             Request::DescribeVpnGateways(r) => visitor.visit(r),
         }
+    }
+}
+impl ApiRequest for Request {
+    type Api = AlibabaVpc;
+    fn meta(&self) -> &'static OperationMeta {
+        Request::meta(self)
+    }
+    fn dispatch<V: Visitor>(self, visitor: V) -> V::Output {
+        Request::dispatch(self, visitor)
+    }
+}
+/// The Alibaba Cloud VPC API (RPC style, 2016-04-28): its metadata, operations and `Request` enum, for code generic over the API.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct AlibabaVpc;
+impl Api for AlibabaVpc {
+    const META: &'static ApiMeta = &API;
+    const OPERATIONS: &'static [&'static OperationMeta] = OPERATIONS;
+    type Request = Request;
+    fn from_params(
+        action: &str,
+        params: &Params,
+    ) -> Option<Result<Request, ValidationError>> {
+        Request::from_params(action, params)
     }
 }

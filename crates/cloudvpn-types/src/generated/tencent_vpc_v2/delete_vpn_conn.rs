@@ -171,6 +171,7 @@ impl DeleteVpnConnRequest {
     }
 }
 impl Operation for DeleteVpnConnRequest {
+    type Api = super::TencentVpcV2;
     type Output = DeleteVpnConnResponse;
     type Error = DeleteVpnConnError;
     const META: &'static OperationMeta = &META;

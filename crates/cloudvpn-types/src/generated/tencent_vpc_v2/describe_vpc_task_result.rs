@@ -48,6 +48,7 @@ impl DescribeVpcTaskResultRequest {
     }
 }
 impl Operation for DescribeVpcTaskResultRequest {
+    type Api = super::TencentVpcV2;
     type Output = DescribeVpcTaskResultResponse;
     type Error = DescribeVpcTaskResultError;
     const META: &'static OperationMeta = &META;

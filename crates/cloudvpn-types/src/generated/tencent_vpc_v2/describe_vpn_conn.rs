@@ -275,6 +275,7 @@ impl DescribeVpnConnRequest {
     }
 }
 impl Operation for DescribeVpnConnRequest {
+    type Api = super::TencentVpcV2;
     type Output = DescribeVpnConnResponse;
     type Error = DescribeVpnConnError;
     const META: &'static OperationMeta = &META;

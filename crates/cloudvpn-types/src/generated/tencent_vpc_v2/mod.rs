@@ -4,7 +4,7 @@
 //!
 //! Generated from `specs/tencent/vpc-v2/api.yaml`.
 use crate::meta::*;
-use crate::operation::{Operation, Visitor};
+use crate::operation::{Api, ApiRequest, Operation, Visitor};
 use crate::{Params, ValidationError};
 pub mod delete_vpn_conn;
 pub mod describe_vpc_task_result;
@@ -402,5 +402,28 @@ impl Request {
             Request::DescribeVpcTaskResult(r) => visitor.visit(r),
             Request::DescribeVpnConn(r) => visitor.visit(r),
         }
+    }
+}
+impl ApiRequest for Request {
+    type Api = TencentVpcV2;
+    fn meta(&self) -> &'static OperationMeta {
+        Request::meta(self)
+    }
+    fn dispatch<V: Visitor>(self, visitor: V) -> V::Output {
+        Request::dispatch(self, visitor)
+    }
+}
+/// The Tencent Cloud VPC API, legacy v2 (vpc.api.qcloud.com/v2/index.php): its metadata, operations and `Request` enum, for code generic over the API.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct TencentVpcV2;
+impl Api for TencentVpcV2 {
+    const META: &'static ApiMeta = &API;
+    const OPERATIONS: &'static [&'static OperationMeta] = OPERATIONS;
+    type Request = Request;
+    fn from_params(
+        action: &str,
+        params: &Params,
+    ) -> Option<Result<Request, ValidationError>> {
+        Request::from_params(action, params)
     }
 }

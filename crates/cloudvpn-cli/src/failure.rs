@@ -63,7 +63,9 @@ impl Failure {
     pub fn from_sdk<E: OperationError>(e: Error<E>) -> Self {
         match e {
             Error::Validation(v) => Failure::usage(format!("{v} (nothing was sent)")),
-            Error::Config { .. } | Error::Credentials(_) => Failure::usage(e.to_string()),
+            Error::Config { .. } | Error::WrongProtocol { .. } | Error::Credentials(_) => {
+                Failure::usage(e.to_string())
+            }
             Error::Transport { .. } | Error::Unparsable { .. } => Failure {
                 kind: Kind::Transport,
                 message: e.to_string(),

@@ -31,6 +31,16 @@ pub enum Protocol {
     TencentV2,
 }
 
+impl Protocol {
+    /// `alibaba-rpc` / `tencent-v2`, as the specs spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::AlibabaRpc => "alibaba-rpc",
+            Protocol::TencentV2 => "tencent-v2",
+        }
+    }
+}
+
 /// HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HttpMethod {

@@ -14,7 +14,7 @@ use crate::transport::{
     HttpMethod, HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportErrorKind,
 };
 use crate::waiter::{Completed, WaitError, WaitOptions, WaitProgress};
-use cloudvpn_types::meta::{DocumentedError, OperationMeta, Provider};
+use cloudvpn_types::meta::{DocumentedError, OperationMeta, Protocol};
 use cloudvpn_types::{Completable, ErrorInfo, Operation, OperationError};
 use std::fmt;
 use std::future::Future;
@@ -161,24 +161,14 @@ impl Core {
         }
     }
 
-    /// Validates, fills the idempotency token, and checks the operation belongs to `provider`.
+    /// Checks the operation's API speaks `protocol`, validates, and fills the idempotency token.
     fn prepare<O: Operation>(
         &self,
-        provider: Provider,
+        protocol: Protocol,
         request: &mut O,
     ) -> Result<(), Error<O::Error>> {
         let meta = O::META;
-        if meta.api.provider != provider {
-            return Err(Error::Config {
-                action: meta.action,
-                message: format!(
-                    "{} is a {} operation; send it with the {} client",
-                    meta.action,
-                    meta.api.provider.as_str(),
-                    meta.api.provider.as_str()
-                ),
-            });
-        }
+        check_protocol(meta, protocol)?;
         request.validate().map_err(Error::Validation)?;
         if meta.idempotency_token.is_some() && request.idempotency_token().is_none() {
             request.set_idempotency_token(self.ids.client_token());
@@ -407,6 +397,22 @@ macro_rules! common_builder_methods {
     };
 }
 
+/// Refuses an operation whose API speaks another protocol than `client`: signing it with this client's
+/// scheme would send a request its service cannot read. The API decides, not the provider: one cloud may
+/// offer APIs of several protocols.
+fn check_protocol<E>(meta: &OperationMeta, client: Protocol) -> Result<(), Error<E>> {
+    if meta.api.protocol == client {
+        return Ok(());
+    }
+    Err(Error::WrongProtocol {
+        action: meta.action,
+        provider: meta.api.provider,
+        api: meta.api.title,
+        protocol: meta.api.protocol,
+        client,
+    })
+}
+
 fn default_user_agent() -> String {
     format!("cloudvpn-rust/{}", env!("CARGO_PKG_VERSION"))
 }
@@ -420,14 +426,14 @@ mod wire {
     use super::{Core, Parser, Prepared};
     use crate::error::Error;
     use crate::transport::HttpRequest;
-    use cloudvpn_types::meta::{DocumentedError, OperationMeta, Provider};
+    use cloudvpn_types::meta::{DocumentedError, OperationMeta, Protocol};
     use cloudvpn_types::{ErrorInfo, Operation};
 
     pub trait Wire: Sync {
-        /// The credentials this cloud signs with.
+        /// The credentials this protocol signs with.
         type Credentials: Send + Sync;
-        /// The cloud.
-        const PROVIDER: Provider;
+        /// The protocol the client speaks: it sends operations of APIs of this protocol only.
+        const PROTOCOL: Protocol;
         /// Transport, clock, retry state.
         fn core(&self) -> &Core;
         /// Reads a response.
@@ -465,7 +471,7 @@ pub trait ApiClient: wire::Wire + Clone + fmt::Debug + Send + Sync + 'static {
     ) -> impl Future<Output = Result<O::Output, Error<O::Error>>> + Send {
         async move {
             let mut request = request;
-            self.core().prepare(Self::PROVIDER, &mut request)?;
+            self.core().prepare(Self::PROTOCOL, &mut request)?;
             let prepared = self.resolve(&request)?;
             self.core()
                 .execute::<O>(
@@ -486,7 +492,7 @@ pub trait ApiClient: wire::Wire + Clone + fmt::Debug + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Deletion<O::Output>, Error<O::Error>>> + Send {
         async move {
             let mut request = request;
-            self.core().prepare(Self::PROVIDER, &mut request)?;
+            self.core().prepare(Self::PROTOCOL, &mut request)?;
             let prepared = self.resolve(&request)?;
             delete_with::<O>(
                 self.core(),
@@ -502,7 +508,7 @@ pub trait ApiClient: wire::Wire + Clone + fmt::Debug + Send + Sync + 'static {
     /// The signed request of a first attempt, without sending it (what `--dry-run` prints).
     fn prepare<O: Operation>(&self, request: O) -> Result<HttpRequest, Error<O::Error>> {
         let mut request = request;
-        self.core().prepare(Self::PROVIDER, &mut request)?;
+        self.core().prepare(Self::PROTOCOL, &mut request)?;
         let prepared = self.resolve(&request)?;
         Ok(self.sign(O::META, &prepared, self.core()))
     }
@@ -606,7 +612,7 @@ impl AlibabaClient {
 
 impl wire::Wire for AlibabaClient {
     type Credentials = AlibabaCredentials;
-    const PROVIDER: Provider = Provider::Alibaba;
+    const PROTOCOL: Protocol = Protocol::AlibabaRpc;
 
     fn core(&self) -> &Core {
         &self.core
@@ -758,7 +764,7 @@ impl TencentClient {
 
 impl wire::Wire for TencentClient {
     type Credentials = TencentCredentials;
-    const PROVIDER: Provider = Provider::Tencent;
+    const PROTOCOL: Protocol = Protocol::TencentV2;
 
     fn core(&self) -> &Core {
         &self.core

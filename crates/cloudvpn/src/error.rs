@@ -2,6 +2,7 @@
 
 use crate::credentials::CredentialsError;
 use crate::transport::TransportError;
+use cloudvpn_types::meta::{Protocol, Provider};
 use cloudvpn_types::{OperationError, ValidationError};
 use std::fmt;
 use std::time::Duration;
@@ -20,12 +21,25 @@ const MAX_KEPT_BODY: usize = 4096;
 pub enum Error<E> {
     /// The request breaks a documented constraint; nothing was sent.
     Validation(ValidationError),
-    /// The client cannot make this call as configured (e.g. no region, wrong provider, bad endpoint).
+    /// The client cannot make this call as configured (e.g. no region, bad endpoint).
     Config {
         /// The operation.
         action: &'static str,
         /// What is wrong and what would be right.
         message: String,
+    },
+    /// The operation belongs to an API of another protocol than the client speaks; nothing was sent.
+    WrongProtocol {
+        /// The operation.
+        action: &'static str,
+        /// The cloud of the operation's API.
+        provider: Provider,
+        /// The title of the operation's API.
+        api: &'static str,
+        /// The protocol of the operation's API.
+        protocol: Protocol,
+        /// The protocol the client speaks.
+        client: Protocol,
     },
     /// No credentials could be found.
     Credentials(CredentialsError),
@@ -133,6 +147,28 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
         match self {
             Error::Validation(e) => write!(f, "invalid request, nothing was sent: {e}"),
             Error::Config { action, message } => write!(f, "{action}: {message}"),
+            Error::WrongProtocol {
+                action,
+                provider,
+                api,
+                protocol,
+                client,
+            } => {
+                let provider = provider.as_str();
+                let article = if provider.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                };
+                write!(
+                    f,
+                    "{action} is {article} {provider} operation of the {api}, whose protocol is {}; this client \
+                     speaks {}, so nothing was sent: send it with a client of the {} protocol",
+                    protocol.as_str(),
+                    client.as_str(),
+                    protocol.as_str()
+                )
+            }
             Error::Credentials(e) => write!(f, "{e}"),
             Error::Transport {
                 action,

@@ -47,7 +47,7 @@ pub fn command() -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .args(common_args())
-        .subcommands(cloudvpn_types::APIS.iter().map(|api| api_command(api)))
+        .subcommands(cloudvpn_types::all_apis().iter().map(|api| api_command(api)))
         .subcommand(teardown_command())
         .subcommand(
             Command::new("emulator")
@@ -200,7 +200,7 @@ pub fn group_name(api: &ApiMeta) -> &'static str {
 
 /// The API whose subcommand group is `group`.
 pub fn api_for_group(group: &str) -> Option<&'static ApiMeta> {
-    cloudvpn_types::APIS
+    cloudvpn_types::all_apis()
         .iter()
         .copied()
         .find(|api| group_name(api) == group)
@@ -278,7 +278,7 @@ impl TypedValueParser for KnownRegions {
     }
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
-        let mut regions: Vec<&'static str> = cloudvpn_types::APIS
+        let mut regions: Vec<&'static str> = cloudvpn_types::all_apis()
             .iter()
             .flat_map(|api| api.regions.iter().copied())
             .collect();

@@ -133,3 +133,29 @@ pub fn describe_service_error<E: OperationError>(e: &E) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cloudvpn_types::alibaba_vpc::DeleteVpnGatewayError;
+    use cloudvpn_types::meta::{Protocol, Provider};
+
+    #[test]
+    fn an_operation_of_another_protocol_is_a_usage_error() {
+        // Nothing was sent: exit 2, like the other ways a client cannot make the call.
+        let f = Failure::from_sdk(Error::<DeleteVpnGatewayError>::WrongProtocol {
+            action: "Frob",
+            provider: Provider::Alibaba,
+            api: "made-up API",
+            protocol: Protocol::TencentV2,
+            client: Protocol::AlibabaRpc,
+        });
+        assert_eq!(f.kind, Kind::Usage);
+        assert!(
+            f.message.starts_with("Frob is an alibaba operation"),
+            "{}",
+            f.message
+        );
+        assert!(f.message.contains("nothing was sent"), "{}", f.message);
+    }
+}

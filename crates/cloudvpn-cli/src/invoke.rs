@@ -13,8 +13,8 @@ use cloudvpn::{
     AlibabaClient, AlibabaSignature, ApiClient, RetryConfig, SignatureMethod, TencentClient,
     WaitOptions, WireEvent,
 };
-use cloudvpn_types::meta::{OperationMeta, Provider};
-use cloudvpn_types::{Completable, Operation, Params, Visitor};
+use cloudvpn_types::meta::{OperationMeta, Protocol, Provider};
+use cloudvpn_types::{Api, ApiRequest, ApiVisitor, Completable, Operation, Params, Visitor};
 use serde_json::Value;
 use std::future::Future;
 use std::pin::Pin;
@@ -266,7 +266,7 @@ fn params_from_flags(
             Some(r) => params.insert(region.name, r),
             None => return Err(crate::region::missing(provider, &cli::kebab(op.action))),
         }
-    } else if provider == Provider::Tencent && settings.region_for(provider)?.is_none() {
+    } else if op.api.protocol == Protocol::TencentV2 && settings.region_for(provider)?.is_none() {
         // v2 takes the region as a common parameter rather than an operation's own.
         return Err(crate::region::missing(provider, &cli::kebab(op.action)));
     }
@@ -288,40 +288,65 @@ pub async fn send_once(
     op: &'static OperationMeta,
     params: Params,
 ) -> Result<Option<Value>, Failure> {
-    let provider = op.api.provider;
-    let unknown = || Failure::usage(format!("unknown operation {}", op.action));
-    let invalid =
-        |e: cloudvpn_types::ValidationError| Failure::usage(with_flag_names(op, e.to_string()));
     let resource = resource_of(op, &params);
-    match provider {
-        Provider::Alibaba => {
-            let request = cloudvpn_types::alibaba_vpc::Request::from_params(op.action, &params)
-                .ok_or_else(unknown)?
-                .map_err(invalid)?;
-            let client = settings.alibaba_client()?;
-            request
-                .dispatch(Invoke {
-                    settings,
-                    journal,
-                    resource,
-                    client: &client,
-                })
-                .await
-        }
-        Provider::Tencent => {
-            let request = cloudvpn_types::tencent_vpc_v2::Request::from_params(op.action, &params)
-                .ok_or_else(unknown)?
-                .map_err(invalid)?;
-            let client = settings.tencent_client()?;
-            request
-                .dispatch(Invoke {
-                    settings,
-                    journal,
-                    resource,
-                    client: &client,
-                })
-                .await
-        }
+    let send = SendOnce {
+        settings,
+        journal,
+        op,
+        params,
+        resource,
+    };
+    // The registry leads from the operation's metadata to its API's types; no list of APIs here.
+    cloudvpn_types::visit_api(op.api, send)
+        .ok_or_else(|| unknown_operation(op))?
+        .await
+}
+
+fn unknown_operation(op: &OperationMeta) -> Failure {
+    Failure::usage(format!("unknown operation {}", op.action))
+}
+
+/// Parses the request with its API's types, then sends it with the client of the API's protocol.
+struct SendOnce<'a> {
+    settings: &'a Settings,
+    journal: &'a Journal,
+    op: &'static OperationMeta,
+    params: Params,
+    resource: String,
+}
+
+impl<'a> ApiVisitor for SendOnce<'a> {
+    type Output = Invocation<'a>;
+
+    fn visit<A: Api>(self) -> Self::Output {
+        Box::pin(async move {
+            let SendOnce {
+                settings,
+                journal,
+                op,
+                params,
+                resource,
+            } = self;
+            let request = A::from_params(op.action, &params)
+                .ok_or_else(|| unknown_operation(op))?
+                .map_err(|e| Failure::usage(with_flag_names(op, e.to_string())))?;
+            // One client per protocol: they differ in what they are configured with (signature version,
+            // signature method, where the region goes).
+            match A::META.protocol {
+                Protocol::AlibabaRpc => {
+                    let client = settings.alibaba_client()?;
+                    request
+                        .dispatch(Invoke::new(settings, journal, resource, &client))
+                        .await
+                }
+                Protocol::TencentV2 => {
+                    let client = settings.tencent_client()?;
+                    request
+                        .dispatch(Invoke::new(settings, journal, resource, &client))
+                        .await
+                }
+            }
+        })
     }
 }
 
@@ -384,6 +409,15 @@ struct Invoke<'a, C> {
 }
 
 impl<'a, C: ApiClient> Invoke<'a, C> {
+    fn new(settings: &'a Settings, journal: &'a Journal, resource: String, client: &'a C) -> Self {
+        Invoke {
+            settings,
+            journal,
+            resource,
+            client,
+        }
+    }
+
     /// `--dry-run`: the signed request, nothing sent (signing needs no connection).
     fn dry_run<O: Operation>(&self, request: O) -> Result<Option<Value>, Failure> {
         let prepared = self.client.prepare(request).map_err(Failure::from_sdk)?;

@@ -9,6 +9,7 @@ pub mod build;
 use crate::clock;
 use crate::credentials::DEFAULT_ACCOUNT;
 use crate::model::GatewayStatus;
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
@@ -220,4 +221,64 @@ pub fn at_index(index: usize, mut error: SeedError) -> SeedError {
         error.message = format!("seed {index}: {}", error.message);
     }
     error
+}
+
+/// How many items `body` lists, when it is a JSON array; `None` for anything else (including JSON that
+/// does not parse, which the full parse then reports). Nothing is built: every item is skipped.
+pub fn listed_items(body: &[u8]) -> Option<usize> {
+    struct Count;
+
+    impl<'de> Visitor<'de> for Count {
+        type Value = Option<usize>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON array or object")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<usize>, A::Error> {
+            let mut count = 0;
+            while seq.next_element::<IgnoredAny>()?.is_some() {
+                count += 1;
+            }
+            Ok(Some(count))
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<usize>, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+    }
+
+    serde_json::Deserializer::from_slice(body)
+        .deserialize_any(Count)
+        .ok()
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_the_items_of_a_top_level_list_only() {
+        assert_eq!(listed_items(br#"[{"a": [1, 2, 3]}, {}, 3]"#), Some(3));
+        assert_eq!(listed_items(b" [] "), Some(0));
+        assert_eq!(listed_items(br#"{"region": "x", "list": [1, 2]}"#), None);
+        assert_eq!(listed_items(b"[1, 2"), None);
+        assert_eq!(listed_items(b"not json"), None);
+        assert_eq!(listed_items(b"7"), None);
+    }
+
+    #[test]
+    fn the_cap_names_the_limit_and_the_count() {
+        assert_eq!(check_count(10, 10), Ok(()));
+        let refused = check_count(11, 10).unwrap_err();
+        assert_eq!(refused.status, 413);
+        assert!(
+            refused
+                .message
+                .contains("at most 10 items, this one holds 11"),
+            "{refused}"
+        );
+    }
 }

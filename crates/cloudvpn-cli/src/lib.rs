@@ -45,9 +45,10 @@ pub fn main() -> ExitCode {
     };
     let journal = Journal::default();
     let outcome = runtime.block_on(async {
+        let interrupt = interrupted(&matches);
         tokio::select! {
             outcome = run(&matches, &journal) => Some(outcome),
-            _ = interrupted(&matches) => None,
+            _ = interrupt => None,
         }
     });
     match outcome {
@@ -65,9 +66,27 @@ pub fn main() -> ExitCode {
 }
 
 /// Resolves on Ctrl-C, except for `cloudvpn emulator`, which handles it itself (it saves its state first).
-async fn interrupted(matches: &clap::ArgMatches) {
-    if matches.subcommand_name() == Some("emulator") || tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
+///
+/// On Unix the handler is installed when this is called, not when the future is first polled, so that an
+/// interrupt that comes at any moment after start finds it in place rather than killing the process.
+fn interrupted(matches: &clap::ArgMatches) -> impl std::future::Future<Output = ()> + use<> {
+    let handles_its_own = matches.subcommand_name() == Some("emulator");
+    #[cfg(unix)]
+    let signal = (!handles_its_own)
+        .then(|| tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok())
+        .flatten();
+    async move {
+        #[cfg(unix)]
+        match signal {
+            Some(mut s) => {
+                s.recv().await;
+            }
+            None => std::future::pending::<()>().await,
+        }
+        #[cfg(not(unix))]
+        if handles_its_own || tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! listed twice, a connection nobody can delete), so it is refused.
 
 use crate::model::{Account, AlibabaRegion, TencentRegion, World};
-use std::collections::BTreeMap;
+use crate::tracked::Tracked;
 use std::fmt;
 
 /// The first broken rule found: where (object keys from the top of the state file) and what.
@@ -73,7 +73,7 @@ fn keyed_by_id<'a>(
 }
 
 fn ids<'a, V>(
-    map: &'a BTreeMap<String, V>,
+    map: &'a Tracked<String, V>,
     id: impl Fn(&'a V) -> &'a str,
 ) -> impl Iterator<Item = (&'a str, &'a str)> {
     map.iter().map(move |(k, v)| (k.as_str(), id(v)))

@@ -120,6 +120,16 @@ impl ClientTokens {
         }
     }
 
+    /// The sequence number the next record will get (the journal asks which records are new).
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// The records made since the one numbered `seq` (inclusive) that are still kept, oldest first.
+    pub fn recorded_since(&self, seq: u64) -> impl Iterator<Item = &Record> {
+        self.records.range(seq..).map(|(_, r)| r)
+    }
+
     /// How many outcomes are recorded.
     pub fn len(&self) -> usize {
         self.records.len()

@@ -103,10 +103,19 @@
 //!
 //! # State
 //!
-//! State is kept per account and region. With `--state FILE` it is written atomically after every change
-//! (a change is acknowledged only once it is on disk) and reloaded on start; a file that cannot be read is
-//! an error naming it, never replaced. Replay protection (seen nonces) is kept in memory only, and STS
-//! security tokens (`SecurityToken`, `x-acs-security-token`, Tencent `Token`) are accepted unchecked.
+//! State is kept per account and region. With `--state FILE`, a change is written before it is made
+//! visible: it is appended to the journal `FILE.journal` (one record per batch of changes, each with its
+//! length and CRC-32, flushed with `fdatasync`), and no answer — not even a read's — shows it before it
+//! is on disk. If it cannot be written, it is undone and the call answers that nothing was changed
+//! (Alibaba `InternalError`, HTTP 500; Tencent code 6000), so a retry behaves as if the first attempt had
+//! never happened. Now and then, and at a clean shutdown, the journal is folded into `FILE`, which keeps
+//! the JSON format of earlier versions (`cloudvpn-emulator-state/1`); files written by earlier versions
+//! are read as they are. On start, an unfinished last journal record (a crash mid-write; it was never
+//! acknowledged) is dropped with a note on stderr; any other damage, a repeated key, an entry filed
+//! under another id or a link to a missing resource is an error naming the file (with line and column
+//! for `FILE`), and nothing is replaced. See [`journal`] for the format. Replay protection (seen nonces)
+//! is kept in memory only, and STS security tokens (`SecurityToken`, `x-acs-security-token`, Tencent
+//! `Token`) are accepted unchecked.
 //!
 //! # Load
 //!
@@ -123,6 +132,7 @@
 mod accept;
 pub mod alibaba;
 pub mod auth;
+pub mod changes;
 pub mod clock;
 pub mod config;
 mod connections;
@@ -135,6 +145,7 @@ pub mod faults;
 pub mod http;
 pub mod idempotency;
 pub mod ids;
+pub mod journal;
 pub mod json_check;
 pub mod launch;
 pub mod listen;
@@ -149,6 +160,7 @@ pub mod signed;
 pub mod store;
 pub mod tencent;
 pub mod timing;
+pub mod tracked;
 
 pub use config::{ConnectionLimits, ControlToken, EmulatorConfig, Limits};
 pub use credentials::{Credentials, Key};

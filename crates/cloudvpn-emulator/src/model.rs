@@ -1,11 +1,13 @@
 //! The emulated world: accounts, their regions and resources, Tencent tasks and recorded client tokens.
 //!
 //! Plain data, serialised as is to the state file and by `GET /_emulator/state`; the behaviours change it,
-//! the transitions in [`crate::timing`] say when pending changes complete. Maps are `BTreeMap`s so that
-//! lists and the state file come out in a stable order.
+//! the transitions in [`crate::timing`] say when pending changes complete. Maps are ordered so that
+//! lists and the state file come out in a stable order; the maps of resources are [`Tracked`], so that
+//! the store journals exactly the entries a call changed.
 
 use crate::idempotency::ClientTokens;
 use crate::timing::Due;
+use crate::tracked::Tracked;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -69,7 +71,7 @@ pub struct Account {
     pub tencent: BTreeMap<String, TencentRegion>,
     /// Tencent v2 tasks by id.
     #[serde(default)]
-    pub tencent_tasks: BTreeMap<u64, TencentTask>,
+    pub tencent_tasks: Tracked<u64, TencentTask>,
 }
 
 impl Account {
@@ -90,10 +92,10 @@ impl Account {
 pub struct AlibabaRegion {
     /// VPN gateways by id.
     #[serde(default)]
-    pub vpn_gateways: BTreeMap<String, AlibabaVpnGateway>,
+    pub vpn_gateways: Tracked<String, AlibabaVpnGateway>,
     /// IPsec connections by id.
     #[serde(default)]
-    pub vpn_connections: BTreeMap<String, AlibabaVpnConnection>,
+    pub vpn_connections: Tracked<String, AlibabaVpnConnection>,
 }
 
 /// `Status` of an Alibaba VPN gateway.
@@ -213,13 +215,13 @@ pub struct AlibabaVpnConnection {
 pub struct TencentRegion {
     /// VPCs by id (`vpc-…`).
     #[serde(default)]
-    pub vpcs: BTreeMap<String, TencentVpc>,
+    pub vpcs: Tracked<String, TencentVpc>,
     /// VPN gateways by id (`vpngw-…`).
     #[serde(default)]
-    pub vpn_gateways: BTreeMap<String, TencentVpnGateway>,
+    pub vpn_gateways: Tracked<String, TencentVpnGateway>,
     /// VPN connections by id (`vpnx-…`).
     #[serde(default)]
-    pub vpn_connections: BTreeMap<String, TencentVpnConnection>,
+    pub vpn_connections: Tracked<String, TencentVpnConnection>,
 }
 
 /// A Tencent VPC.

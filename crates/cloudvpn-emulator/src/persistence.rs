@@ -1,6 +1,7 @@
 //! The state file (`--state FILE`): the whole [`World`] as JSON, replaced atomically (write a temporary file
 //! beside it, flush it to disk, rename it over the old one), so that a crash leaves either the old or the
-//! new state and never a torn one.
+//! new state and never a torn one. Changes made since it was written are in its journal
+//! ([`crate::journal`]), which compaction folds into it.
 //!
 //! Loading never guesses: a file that is not exactly what the emulator writes is an error naming the file
 //! and the problem, and the file is left as it is.

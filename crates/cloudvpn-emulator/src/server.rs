@@ -4,13 +4,14 @@
 use crate::config::{ConnectionLimits, ControlToken, EmulatorConfig, Limits};
 use crate::credentials::Credentials;
 use crate::faults::{FaultRule, Faults, RuleStatus};
+use crate::journal;
 use crate::listen::{self, ExposureError};
 use crate::model::{
     AlibabaVpnConnection, AlibabaVpnGateway, TencentVpc, TencentVpnConnection, TencentVpnGateway,
     World,
 };
 use crate::nonces::NonceCache;
-use crate::persistence::{self, StateFileError};
+use crate::persistence::StateFileError;
 use crate::seed::build::{self, Prepared};
 use crate::seed::{self, SeedError};
 use crate::store::{SaveError, Store};
@@ -130,19 +131,16 @@ impl Emulator {
     pub async fn start(config: EmulatorConfig) -> Result<Emulator, StartError> {
         listen::check_exposure(config.listen, config.allow_remote, &config.credentials)
             .map_err(StartError::Exposure)?;
-        if let Some(path) = &config.state_file {
-            for stale in persistence::remove_stale_temporaries(path) {
-                eprintln!(
-                    "cloudvpn-emulator: removed {}, left by a writer that was stopped mid-write",
-                    stale.display()
-                );
+        let opened = match &config.state_file {
+            Some(path) => {
+                let opened = journal::open(path, journal::Policy::default())
+                    .map_err(StartError::StateFile)?;
+                for note in &opened.notes {
+                    eprintln!("cloudvpn-emulator: {note}");
+                }
+                Some(opened)
             }
-        }
-        let world = match &config.state_file {
-            Some(path) => persistence::load(path)
-                .map_err(StartError::StateFile)?
-                .unwrap_or_else(World::new),
-            None => World::new(),
+            None => None,
         };
         let listener =
             TcpListener::bind(config.listen)
@@ -155,7 +153,10 @@ impl Emulator {
             address: config.listen,
             source,
         })?;
-        let store = Store::new(world, config.state_file.clone());
+        let store = match opened {
+            Some(opened) => Store::with_journal(opened),
+            None => Store::new(World::new(), None),
+        };
         let shared = Shared::new(config, store.clone());
         let writer = tokio::spawn(store.run_writer());
         let (stop, stopped) = oneshot::channel();
@@ -201,7 +202,7 @@ impl Emulator {
         if let Some(server) = self.server.take() {
             let _ = server.await;
         }
-        let flushed = self.shared.store.flush().await;
+        let flushed = self.shared.store.close().await;
         if let Some(writer) = self.writer.take() {
             writer.abort();
         }

@@ -1,14 +1,21 @@
-//! The world behind one lock, and its persistence: every change gets a version number; with a state file,
-//! a background writer saves the newest version (several changes at once when they arrive faster than the
-//! disk), and a call that changed something is answered only once a file holding its change is on disk.
-//! So a crash loses nothing that was acknowledged, and a busy emulator writes far fewer files than it
-//! makes changes.
+//! The world behind one lock, and its durability: write first, then answer.
+//!
+//! Every change gets a version number and its entry-level [`Change`]s (collected by
+//! [`crate::changes::Tracker`]) queue for a background writer, which appends everything queued as one
+//! journal record and flushes it to disk (group commit: one `fdatasync` for all the changes made while
+//! the previous one ran). A call — a change, or a read that saw a change not yet on disk — is answered
+//! only once that version is durable. If the write fails, the world is put back as it is on disk (the
+//! writer keeps that copy, and it is also what compaction writes), every call that changed or saw the
+//! lost versions is told that nothing was changed, and a retry finds the world as if the first attempt
+//! had never happened. So no answer, and no state after a restart, ever shows a change that is not on
+//! disk, and no acknowledged change is lost by a crash.
 
+use crate::changes::{self, Change, Tracker};
+use crate::journal::{self, Backend};
 use crate::model::World;
-use crate::persistence;
-use std::path::PathBuf;
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, oneshot, watch};
 
 /// What a change to the world did, filled in by the code that changes it.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -26,32 +33,63 @@ impl Effects {
 
 struct Inner {
     world: World,
+    // The newest version made.
     version: u64,
+    // Every version up to this one is on disk or was undone: the world holds nothing newer unless
+    // `version` is higher.
+    settled: u64,
+    tracker: Tracker,
+    // Changes not yet handed to the writer, oldest first.
+    pending: Vec<(u64, Vec<Change>)>,
 }
+
+/// How many failed version ranges are remembered for callers that have not looked yet.
+const FAILURES_KEPT: usize = 1024;
 
 #[derive(Debug, Clone, Default)]
 struct Saved {
-    // Highest version known to be on disk.
-    version: u64,
-    // Highest version whose write failed, and why.
-    failure: Option<(u64, String)>,
+    // Every version up to this one is decided: on disk unless listed in `failed`.
+    resolved: u64,
+    // Versions `(after, through]` that were undone, and why.
+    failed: VecDeque<(u64, u64, String)>,
+    // The writer is gone: nothing more will be decided.
+    stopped: bool,
 }
 
-/// The world, its version and (optionally) its state file.
+impl Saved {
+    fn failure(&self, version: u64) -> Option<&str> {
+        self.failed
+            .iter()
+            .find(|(after, through, _)| *after < version && version <= *through)
+            .map(|(_, _, why)| why.as_str())
+    }
+}
+
+/// The writer's own part: where records go, and the world as it is on disk.
+struct WriterState {
+    backend: Box<dyn Backend>,
+    durable: World,
+}
+
+/// The world, its version and (optionally) where it is made durable.
 pub struct Store {
     inner: Mutex<Inner>,
-    file: Option<PathBuf>,
+    durable: bool,
+    writer: Mutex<Option<WriterState>>,
     wake_writer: Notify,
+    close: Mutex<Option<oneshot::Sender<Result<(), String>>>>,
     saved_tx: watch::Sender<Saved>,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("file", &self.file).finish()
+        f.debug_struct("Store")
+            .field("durable", &self.durable)
+            .finish()
     }
 }
 
-/// A change could not be saved to the state file.
+/// A change could not be saved to the state file (and was undone).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SaveError(pub String);
 
@@ -64,15 +102,33 @@ impl std::fmt::Display for SaveError {
 impl std::error::Error for SaveError {}
 
 impl Store {
-    /// A store holding `world`, saved to `file` if given.
-    pub fn new(world: World, file: Option<PathBuf>) -> Arc<Self> {
+    /// A store holding `world`, made durable through `backend` if given (start [`Store::run_writer`]).
+    pub fn new(world: World, backend: Option<Box<dyn Backend>>) -> Arc<Self> {
         let (saved_tx, _) = watch::channel(Saved::default());
+        let durable = backend.is_some();
+        let writer = backend.map(|backend| WriterState {
+            backend,
+            durable: world.clone(),
+        });
         Arc::new(Store {
-            inner: Mutex::new(Inner { world, version: 0 }),
-            file,
+            inner: Mutex::new(Inner {
+                tracker: Tracker::new(&world),
+                world,
+                version: 0,
+                settled: 0,
+                pending: Vec::new(),
+            }),
+            durable,
+            writer: Mutex::new(writer),
             wake_writer: Notify::new(),
+            close: Mutex::new(None),
             saved_tx,
         })
+    }
+
+    /// A store for the state file of [`journal::open`].
+    pub fn with_journal(opened: journal::Opened) -> Arc<Self> {
+        Store::new(opened.world, Some(Box::new(opened.journal)))
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -80,23 +136,34 @@ impl Store {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Runs `f` on the world. Returns its result and, when it changed the world, the new version (pass it
-    /// to [`Store::saved`] before acknowledging the change).
+    /// Runs `f` on the world. Returns its result and, when the world it saw or left holds a change that
+    /// is not yet on disk, the version to pass to [`Store::saved`] before answering.
     pub fn update<R>(&self, f: impl FnOnce(&mut World, &mut Effects) -> R) -> (R, Option<u64>) {
         let mut fx = Effects::default();
         let mut inner = self.lock();
         let result = f(&mut inner.world, &mut fx);
-        let version = if fx.changed {
+        let Inner { world, tracker, .. } = &mut *inner;
+        let changes = tracker.collect(world, fx.changed && self.durable);
+        if !self.durable {
+            // Nothing to wait for; the version still counts changes for callers that look.
+            if fx.changed {
+                inner.version += 1;
+                return (result, Some(inner.version));
+            }
+            return (result, None);
+        }
+        if !changes.is_empty() {
             inner.version += 1;
-            Some(inner.version)
-        } else {
-            None
-        };
+            let version = inner.version;
+            inner.pending.push((version, changes));
+        }
+        let wait = (inner.version > inner.settled).then_some(inner.version);
+        let wake = !inner.pending.is_empty();
         drop(inner);
-        if version.is_some() && self.file.is_some() {
+        if wake {
             self.wake_writer.notify_one();
         }
-        (result, version)
+        (result, wait)
     }
 
     /// Reads the world.
@@ -104,25 +171,21 @@ impl Store {
         f(&self.lock().world)
     }
 
-    /// Waits until `version` is on disk (at once without a state file).
+    /// Waits until `version` is on disk (at once without a state file); an error when it was undone.
     pub async fn saved(&self, version: u64) -> Result<(), SaveError> {
-        if self.file.is_none() {
+        if !self.durable {
             return Ok(());
         }
         let mut rx = self.saved_tx.subscribe();
         let outcome = rx
-            .wait_for(|s| {
-                s.version >= version || s.failure.as_ref().is_some_and(|(v, _)| *v >= version)
-            })
+            .wait_for(|s| s.resolved >= version || s.failure(version).is_some() || s.stopped)
             .await;
         match outcome {
-            Ok(s) if s.version >= version => Ok(()),
-            Ok(s) => Err(SaveError(
-                s.failure
-                    .as_ref()
-                    .map(|(_, e)| e.clone())
-                    .unwrap_or_default(),
-            )),
+            Ok(s) => match s.failure(version) {
+                Some(why) => Err(SaveError(why.to_owned())),
+                None if s.resolved >= version => Ok(()),
+                None => Err(SaveError("the state writer stopped".to_owned())),
+            },
             Err(_) => Err(SaveError("the state writer stopped".to_owned())),
         }
     }
@@ -137,90 +200,184 @@ impl Store {
         self.saved(version).await
     }
 
+    /// Flushes, then folds the journal into the state file (a clean shutdown leaves one plain file).
+    pub async fn close(&self) -> Result<(), SaveError> {
+        self.flush().await?;
+        if !self.durable {
+            return Ok(());
+        }
+        let writer_running = self
+            .writer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_none()
+            && !self.saved_tx.borrow().stopped;
+        if !writer_running {
+            return Err(SaveError("the state writer is not running".to_owned()));
+        }
+        let (tx, rx) = oneshot::channel();
+        *self.close.lock().unwrap_or_else(|p| p.into_inner()) = Some(tx);
+        self.wake_writer.notify_one();
+        match rx.await {
+            Ok(result) => result.map_err(SaveError),
+            Err(_) => Err(SaveError("the state writer stopped".to_owned())),
+        }
+    }
+
     /// The current version.
     pub fn version(&self) -> u64 {
         self.lock().version
     }
 
-    /// Saves the newest version whenever woken; runs until the task is dropped. Does nothing without a
-    /// state file.
+    /// Makes queued changes durable whenever woken; runs until the task is dropped. Does nothing
+    /// without a backend.
     pub async fn run_writer(self: Arc<Self>) {
-        let Some(path) = self.file.clone() else {
+        let taken = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let Some(mut state) = taken else {
             return;
         };
         loop {
             self.wake_writer.notified().await;
             loop {
-                let last_saved = self.saved_tx.borrow().version;
-                let snapshot = {
-                    let inner = self.lock();
-                    (inner.version > last_saved)
-                        .then(|| (inner.version, persistence::encode(&inner.world)))
-                };
-                let Some((version, bytes)) = snapshot else {
+                let batch = std::mem::take(&mut self.lock().pending);
+                if batch.is_empty() {
                     break;
+                }
+                let Some(back) = self.write_batch(state, batch).await else {
+                    self.saved_tx.send_modify(|s| s.stopped = true);
+                    return;
                 };
-                let target = path.clone();
-                let written =
-                    tokio::task::spawn_blocking(move || persistence::write_atomic(&target, &bytes))
-                        .await;
-                let result = match written {
-                    Ok(Ok(())) => Ok(()),
-                    Ok(Err(e)) => Err(e.to_string()),
-                    Err(e) => Err(format!("writer task failed: {e}")),
+                state = back;
+            }
+            let close = self.close.lock().unwrap_or_else(|p| p.into_inner()).take();
+            if let Some(reply) = close {
+                let (back, result) = blocking(state, |s| {
+                    let WriterState { backend, durable } = s;
+                    backend.compact(durable).map_err(|e| e.to_string())
+                })
+                .await
+                .unzip_state();
+                let Some(back) = back else {
+                    let _ = reply.send(Err("the state writer failed".to_owned()));
+                    self.saved_tx.send_modify(|s| s.stopped = true);
+                    return;
                 };
-                match result {
-                    Ok(()) => self.saved_tx.send_modify(|s| {
-                        s.version = version;
-                        s.failure = None;
-                    }),
-                    Err(e) => {
-                        eprintln!(
-                            "cloudvpn-emulator: cannot write state file {}: {e}",
-                            path.display()
-                        );
-                        self.saved_tx
-                            .send_modify(|s| s.failure = Some((version, e.clone())));
-                        // Try again on the next change rather than spinning on a broken disk.
-                        break;
+                state = back;
+                let _ = reply.send(result);
+            }
+        }
+    }
+
+    /// Appends one batch; on success applies it to the durable copy, on failure undoes it (and every
+    /// change made since) in the world. `None` when the writer itself failed.
+    async fn write_batch(
+        &self,
+        state: WriterState,
+        batch: Vec<(u64, Vec<Change>)>,
+    ) -> Option<WriterState> {
+        let last = batch.last().map_or(0, |(v, _)| *v);
+        let record = journal::encode_record(batch.iter().flat_map(|(_, c)| c));
+        let (back, result) = blocking(state, move |s| {
+            let WriterState { backend, durable } = s;
+            backend.append(&record, durable)
+        })
+        .await
+        .unzip_state();
+        let mut state = back?;
+        match result {
+            Ok(()) => {
+                for change in batch.into_iter().flat_map(|(_, c)| c) {
+                    changes::apply(&mut state.durable, change);
+                }
+                self.lock().settled = last;
+                self.saved_tx
+                    .send_modify(|s| s.resolved = s.resolved.max(last));
+                if state.backend.wants_compaction() {
+                    let (back, result) = blocking(state, |s| {
+                        let WriterState { backend, durable } = s;
+                        backend.compact(durable)
+                    })
+                    .await
+                    .unzip_state();
+                    state = back?;
+                    if let Err(e) = result {
+                        // Nothing is lost: the next append rewrites the state file and journal.
+                        eprintln!("cloudvpn-emulator: cannot compact the state journal: {e}");
                     }
                 }
             }
+            Err(e) => {
+                let why = e.to_string();
+                eprintln!(
+                    "cloudvpn-emulator: cannot write the state journal: {why}; the changes were undone"
+                );
+                let restored = state.durable.clone();
+                let through = {
+                    let mut inner = self.lock();
+                    inner.world = restored;
+                    inner.tracker = Tracker::new(&inner.world);
+                    inner.pending.clear();
+                    inner.settled = inner.version;
+                    inner.version
+                };
+                let after = self.saved_tx.borrow().resolved;
+                self.saved_tx.send_modify(|s| {
+                    s.failed.push_back((after, through, why));
+                    while s.failed.len() > FAILURES_KEPT {
+                        s.failed.pop_front();
+                    }
+                    s.resolved = s.resolved.max(through);
+                });
+            }
+        }
+        Some(state)
+    }
+}
+
+/// The outcome of a blocking step that borrowed the writer's state: the state back (unless the step
+/// panicked) and its result.
+struct Blocking<T>(Option<(WriterState, T)>);
+
+impl<T> Blocking<T> {
+    fn unzip_state(self) -> (Option<WriterState>, T)
+    where
+        T: From<Stopped>,
+    {
+        match self.0 {
+            Some((s, r)) => (Some(s), r),
+            None => (None, T::from(Stopped)),
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The writer's blocking step did not finish.
+struct Stopped;
 
-    #[tokio::test]
-    async fn acknowledges_changes_only_once_saved() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("s.json");
-        let store = Store::new(World::new(), Some(path.clone()));
-        let writer = tokio::spawn(store.clone().run_writer());
-        let ((), v) = store.update(|w, fx| {
-            w.account_mut("x");
-            fx.changed();
-        });
-        store.saved(v.unwrap()).await.unwrap();
-        let on_disk = persistence::load(&path).unwrap().unwrap();
-        assert!(on_disk.accounts.contains_key("x"));
-        let ((), none) = store.update(|_, _| ());
-        assert_eq!(none, None);
-        store.flush().await.unwrap();
-        writer.abort();
-    }
-
-    #[tokio::test]
-    async fn reports_a_failed_write() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("missing-dir").join("s.json");
-        let store = Store::new(World::new(), Some(path));
-        let writer = tokio::spawn(store.clone().run_writer());
-        let ((), v) = store.update(|_, fx| fx.changed());
-        assert!(store.saved(v.unwrap()).await.is_err());
-        writer.abort();
+impl From<Stopped> for std::io::Result<()> {
+    fn from(_: Stopped) -> Self {
+        Err(std::io::Error::other("the state writer failed"))
     }
 }
+
+impl From<Stopped> for Result<(), String> {
+    fn from(_: Stopped) -> Self {
+        Err("the state writer failed".to_owned())
+    }
+}
+
+/// Runs `f` on the writer's state on a thread that may block (file I/O).
+async fn blocking<T: Send + 'static>(
+    mut state: WriterState,
+    f: impl FnOnce(&mut WriterState) -> T + Send + 'static,
+) -> Blocking<T> {
+    let joined = tokio::task::spawn_blocking(move || {
+        let result = f(&mut state);
+        (state, result)
+    })
+    .await;
+    Blocking(joined.ok())
+}
+
+#[cfg(test)]
+#[path = "store_tests.rs"]
+mod tests;

@@ -518,6 +518,6 @@ async fn concurrent_clients_delete_each_resource_exactly_once() {
         .unwrap();
     assert_eq!(tasks.len(), TENCENT, "one task per deletion");
     assert!(tasks.values().all(|t| t["status"] == "succeeded"));
-    let file: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    assert_eq!(file["state"], memory);
+    let on_disk = serde_json::to_value(cloudvpn_emulator::journal::read(&path).unwrap()).unwrap();
+    assert_eq!(on_disk, memory);
 }

@@ -238,10 +238,10 @@ async fn process(
         .store
         .update(|world, fx| run(world, fx, &ctx, op, request, inspected));
     let (body, replayed_id) = result?;
-    if let Some(version) = version.filter(|_| !op.read_only) {
+    // Reads wait too when they saw a change not yet on disk: no answer shows what may be undone.
+    if let Some(version) = version {
         shared.store.saved(version).await.map_err(|e| {
-            api_error(API, "InternalError", 500)
-                .with_message(format!("The change was made but could not be saved: {e}."))
+            api_error(API, "InternalError", 500).with_message(format!("Nothing was changed; {e}."))
         })?;
     }
     Ok(Answer::Json {

@@ -243,11 +243,10 @@ async fn process(shared: &Shared, req: &Incoming) -> Result<Option<Vec<u8>>, Ser
         .store
         .update(|world, fx| behaviour::execute(world, fx, &ctx, request));
     let body = result?;
-    if let Some(version) = version.filter(|_| !op.read_only) {
+    // Reads wait too when they saw a change not yet on disk: no answer shows what may be undone.
+    if let Some(version) = version {
         shared.store.saved(version).await.map_err(|e| {
-            common_error(6000).with_message(format!(
-                "(emulator) the change was made but could not be saved: {e}"
-            ))
+            common_error(6000).with_message(format!("(emulator) nothing was changed; {e}"))
         })?;
     }
     Ok(Some(body))

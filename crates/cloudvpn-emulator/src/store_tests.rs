@@ -1,0 +1,177 @@
+use super::*;
+use crate::model::{AlibabaVpnGateway, GatewayStatus};
+use std::sync::mpsc;
+
+fn gateway(id: &str) -> AlibabaVpnGateway {
+    AlibabaVpnGateway {
+        id: id.to_owned(),
+        vpc_id: "vpc-1".to_owned(),
+        name: String::new(),
+        enhanced: false,
+        prepaid_until_ms: None,
+        ssl_vpn_server: false,
+        status: GatewayStatus::Active,
+        created_ms: 1,
+        internet_ip: "203.0.113.1".to_owned(),
+        spec: "10M".to_owned(),
+        connections: Default::default(),
+        task: None,
+    }
+}
+
+fn world_with(ids: &[&str]) -> World {
+    let mut world = World::new();
+    let region = world.account_mut("a").alibaba_region_mut("r");
+    for id in ids {
+        region.vpn_gateways.insert((*id).to_owned(), gateway(id));
+    }
+    region.vpn_gateways.take_touched();
+    world
+}
+
+fn has(world: &World, id: &str) -> bool {
+    world.accounts["a"].alibaba["r"]
+        .vpn_gateways
+        .contains_key(id)
+}
+
+fn remove(id: &'static str) -> impl FnOnce(&mut World, &mut Effects) -> bool {
+    move |w, fx| {
+        let gone = w
+            .accounts
+            .get_mut("a")
+            .and_then(|a| a.alibaba.get_mut("r"))
+            .and_then(|r| r.vpn_gateways.remove(id))
+            .is_some();
+        if gone {
+            fx.changed();
+        }
+        gone
+    }
+}
+
+/// A disk whose every append waits to be told whether to succeed, and keeps what succeeded.
+struct GatedDisk {
+    outcomes: Mutex<mpsc::Receiver<bool>>,
+    appended: Appended,
+}
+
+impl Backend for GatedDisk {
+    fn append(&mut self, record: &[u8], _durable: &World) -> std::io::Result<()> {
+        let ok = self
+            .outcomes
+            .lock()
+            .unwrap()
+            .recv()
+            .map_err(|_| std::io::Error::other("test over"))?;
+        if !ok {
+            return Err(std::io::Error::other("No space left on device (injected)"));
+        }
+        self.appended.lock().unwrap().push(record.to_vec());
+        Ok(())
+    }
+    fn wants_compaction(&self) -> bool {
+        false
+    }
+    fn compact(&mut self, _durable: &World) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What reached the disk, record by record.
+type Appended = Arc<Mutex<Vec<Vec<u8>>>>;
+
+fn gated(world: World) -> (Arc<Store>, mpsc::Sender<bool>, Appended) {
+    let (tx, rx) = mpsc::channel();
+    let appended = Arc::new(Mutex::new(Vec::new()));
+    let disk = GatedDisk {
+        outcomes: Mutex::new(rx),
+        appended: appended.clone(),
+    };
+    (Store::new(world, Some(Box::new(disk))), tx, appended)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_that_cannot_be_written_is_undone_and_never_shown() {
+    let (store, disk, appended) = gated(world_with(&["g1", "g2"]));
+    let writer = tokio::spawn(store.clone().run_writer());
+
+    // A deletion is waiting for the disk …
+    let (gone, version) = store.update(remove("g1"));
+    assert!(gone);
+    let deletion = {
+        let store = store.clone();
+        tokio::spawn(async move { store.saved(version.unwrap()).await })
+    };
+    // … and a read meanwhile sees the world with it: it must not answer before the disk has.
+    let (seen, read_version) = store.update(|w, _| has(w, "g1"));
+    assert!(!seen);
+    assert_eq!(
+        read_version, version,
+        "the read waits for the change it saw"
+    );
+    let read = {
+        let store = store.clone();
+        tokio::spawn(async move { store.saved(read_version.unwrap()).await })
+    };
+    disk.send(false).unwrap();
+    let err = deletion.await.unwrap().unwrap_err();
+    assert!(err.to_string().contains("No space left on device"), "{err}");
+    assert!(
+        read.await.unwrap().is_err(),
+        "the read that saw it is refused too"
+    );
+
+    // Undone: the world is as it was, and a read now answers at once.
+    assert!(store.read(|w| has(w, "g1")));
+    let (seen, wait) = store.update(|w, _| has(w, "g1"));
+    assert!(seen);
+    assert_eq!(wait, None);
+
+    // A retry behaves as if the first attempt never happened.
+    let (gone, version) = store.update(remove("g1"));
+    assert!(gone, "the retry finds the gateway and deletes it");
+    disk.send(true).unwrap();
+    store.saved(version.unwrap()).await.unwrap();
+    assert!(!store.read(|w| has(w, "g1")) && store.read(|w| has(w, "g2")));
+    // Only the retry reached the disk.
+    assert_eq!(appended.lock().unwrap().len(), 1);
+    writer.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_made_while_a_failing_write_runs_are_undone_with_it() {
+    let (store, disk, _) = gated(world_with(&["g1", "g2", "g3"]));
+    let writer = tokio::spawn(store.clone().run_writer());
+    let (_, first) = store.update(remove("g1"));
+    // Let the writer take the first change, then make a second one that builds on it.
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let (_, second) = store.update(remove("g2"));
+    let waits: Vec<_> = [first, second]
+        .into_iter()
+        .map(|v| {
+            let store = store.clone();
+            tokio::spawn(async move { store.saved(v.unwrap()).await })
+        })
+        .collect();
+    disk.send(false).unwrap();
+    for w in waits {
+        assert!(w.await.unwrap().is_err());
+    }
+    assert!(store.read(|w| has(w, "g1") && has(w, "g2") && has(w, "g3")));
+    // The writer carries on.
+    let (_, v) = store.update(remove("g3"));
+    disk.send(true).unwrap();
+    store.saved(v.unwrap()).await.unwrap();
+    assert!(store.read(|w| has(w, "g1") && has(w, "g2") && !has(w, "g3")));
+    writer.abort();
+}
+
+#[tokio::test]
+async fn without_a_backend_nothing_waits() {
+    let store = Store::new(world_with(&["g1"]), None);
+    let (gone, v) = store.update(remove("g1"));
+    assert!(gone && v.is_some());
+    store.saved(v.unwrap()).await.unwrap();
+    store.close().await.unwrap();
+}

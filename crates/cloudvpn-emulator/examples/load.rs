@@ -3,11 +3,15 @@
 //!
 //! ```text
 //! cargo run --release -p cloudvpn-emulator --example load -- \
-//!     --requests 200000 --concurrency 64 --workload alibaba-delete [--signature v1|v3] [--addr HOST:PORT]
+//!     --requests 200000 --concurrency 64 --workload alibaba-delete [--signature v1|v3] [--addr HOST:PORT] \
+//!     [--state FILE]
 //! ```
 //!
 //! `--replay-first` sends one request before the load and the very same bytes again after it, and fails
 //! unless the second one is refused as a replay (`SignatureNonceUsed` / 4500).
+//! `--standing N` seeds N more gateways that the workload leaves alone (the world's size during the run).
+//! `--state FILE` gives the in-process emulator a state file (every change is then acknowledged only once
+//! it is on disk); it must not exist yet or hold nothing worth keeping.
 //!
 //! `--client sdk` sends through the cloudvpn runtime client (validation, serialization, signing, retries
 //! disabled, response parsing into the typed output) instead of the raw signer.
@@ -34,6 +38,8 @@ struct Args {
     client_threads: usize,
     sdk: bool,
     replay_first: bool,
+    state: Option<std::path::PathBuf>,
+    standing: usize,
 }
 
 fn parse() -> Result<Args, String> {
@@ -47,6 +53,8 @@ fn parse() -> Result<Args, String> {
         client_threads: 1,
         sdk: false,
         replay_first: false,
+        state: None,
+        standing: 0,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -82,12 +90,19 @@ fn parse() -> Result<Args, String> {
                 }
             }
             "--replay-first" => a.replay_first = true,
+            "--state" => a.state = Some(value()?.into()),
+            "--standing" => a.standing = number(value()?)?,
             "--addr" => {
                 let v = value()?;
                 a.addr = Some(v.parse().map_err(|_| format!("{v:?} is not HOST:PORT"))?);
             }
             other => return Err(format!("unknown argument {other:?}")),
         }
+    }
+    if a.addr.is_some() && a.state.is_some() {
+        return Err(
+            "--state is for the in-process emulator; give the other one its own --state".into(),
+        );
     }
     Ok(a)
 }
@@ -115,7 +130,10 @@ fn main() -> ExitCode {
     };
     let (addr, emulator) = match args.addr {
         Some(addr) => (addr, None),
-        None => match server_runtime.block_on(Emulator::start(EmulatorConfig::loopback())) {
+        None => match server_runtime.block_on(Emulator::start(match &args.state {
+            Some(path) => EmulatorConfig::loopback().state_file(path),
+            None => EmulatorConfig::loopback(),
+        })) {
             Ok(e) => (e.local_addr(), Some(e)),
             Err(e) => {
                 eprintln!("load: {e}");
@@ -125,6 +143,7 @@ fn main() -> ExitCode {
     };
     let report = client_runtime.block_on(async {
         let task = args.workload.prepare(addr, args.requests).await?;
+        load::seed_standing_gateways(addr, args.standing).await?;
         let probe = if args.replay_first {
             let probe = ReplayProbe::for_workload(args.workload, args.signature);
             probe.send_first(addr).await?;

@@ -127,12 +127,27 @@ async fn control(
 
 const SEED_CHUNK: usize = 5_000;
 
+/// Seeds `n` more Alibaba gateways (`vpn-standing-…`) that no workload touches, so that a workload runs
+/// against a world of a given size (after [`Workload::prepare`], which resets).
+pub async fn seed_standing_gateways(addr: SocketAddr, n: usize) -> Result<(), String> {
+    seed_gateways_named(addr, &addr.to_string(), "vpn-standing", n).await
+}
+
 async fn seed_gateways(addr: SocketAddr, host: &str, n: usize) -> Result<(), String> {
+    seed_gateways_named(addr, host, "vpn-load", n).await
+}
+
+async fn seed_gateways_named(
+    addr: SocketAddr,
+    host: &str,
+    prefix: &str,
+    n: usize,
+) -> Result<(), String> {
     let mut start = 0;
     while start < n {
         let end = (start + SEED_CHUNK).min(n);
         let items: Vec<String> = (start..end)
-            .map(|i| format!(r#"{{"region": "{REGION}", "id": "vpn-load-{i}"}}"#))
+            .map(|i| format!(r#"{{"region": "{REGION}", "id": "{prefix}-{i}"}}"#))
             .collect();
         control(
             addr,

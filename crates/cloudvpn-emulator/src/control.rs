@@ -5,7 +5,7 @@
 //! | Route | Does |
 //! |---|---|
 //! | `POST /_emulator/reset` | forgets every resource, task, client token, nonce and fault; restores the startup transitions |
-//! | `GET /_emulator/state` | the whole state as JSON (after saving it, so it equals the state file's `state`) |
+//! | `GET /_emulator/state` | the whole state as JSON (after saving it, so it equals what a restart loads: the state file with its journal, [`crate::journal::read`]) |
 //! | `POST /_emulator/alibaba/vpn-gateways` | seeds gateway(s): [`crate::seed::AlibabaGatewaySeed`], or a list of them |
 //! | `POST /_emulator/alibaba/vpn-connections` | [`crate::seed::AlibabaConnectionSeed`] |
 //! | `POST /_emulator/tencent/vpcs` | [`crate::seed::TencentVpcSeed`] |

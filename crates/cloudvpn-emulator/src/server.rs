@@ -274,8 +274,8 @@ impl Handle {
         Ok(())
     }
 
-    /// The whole state as JSON, once everything changed so far is saved (so it equals the state file's
-    /// `state` member when nothing else is running).
+    /// The whole state as JSON, once everything changed so far is saved (so it equals what a restart
+    /// loads, [`crate::journal::read`], when nothing else is running).
     pub async fn state(&self) -> Result<serde_json::Value, SaveError> {
         self.shared.store.flush().await?;
         Ok(self

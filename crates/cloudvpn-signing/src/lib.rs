@@ -18,6 +18,7 @@
 //! |---|---|---|
 //! | [`alibaba_v1`] | RPC signature, HMAC-SHA1, `SignatureVersion=1.0` | legacy `aliyun-python-sdk-core` (`rpc_signature_composer`), the Tea SDK with `signature_algorithm='v2'` (`Utils.get_rpcsignature`), Go `tea-rpc` |
 //! | [`alibaba_v3`] | `ACS3-HMAC-SHA256`, `Authorization` header | the Tea SDK default (`alibabacloud_tea_openapi` `Utils.get_authorization`) |
+//! | [`tencent_tc3`] | `TC3-HMAC-SHA256`, `Authorization` header (API 3.0 default) | `tencentcloud-sdk-python` `Sign.sign_tc3` and the signature v3 document |
 //! | [`tencent_v2`] | legacy `/v2/index.php` HmacSHA1 / HmacSHA256 | `qcloudapi-sdk-python` `Sign.make` (also the v3 API's old-style form signature) |
 //!
 //! [`encoding`] holds the percent-encoders the schemes sign with and the form
@@ -26,8 +27,6 @@
 //! Secrets are plain `&str` arguments. They are never stored, and no error
 //! or `Debug` output contains them; mismatch errors carry only what the real
 //! services echo back (the string to sign or canonical request).
-//!
-//! Tencent's TC3-HMAC-SHA256 (API 3.0 default) is not implemented here.
 //!
 //! ```
 //! use cloudvpn_signing::{alibaba_v1, encoding};
@@ -53,5 +52,6 @@ pub mod encoding;
 mod mac;
 mod params;
 mod sink;
+pub mod tencent_tc3;
 pub mod tencent_v2;
 pub mod timestamp;

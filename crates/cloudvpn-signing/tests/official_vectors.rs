@@ -17,10 +17,10 @@
 //! with path `/`, and every `generateUrl()` URL the v2 SDK printed (including
 //! the `setRegion` quirk URL without `Region`).
 //!
-//! Skipped: Alibaba [J] (SDK error mapping, no request) and the Tencent
-//! TC3-HMAC-SHA256 cases (API 3.0 default signing), which this crate does not
-//! implement; `tencent_file_has_the_expected_cases` counts them so that
-//! nothing is skipped by accident.
+//! Skipped here: Alibaba [J] (SDK error mapping, no request). The Tencent
+//! TC3-HMAC-SHA256 cases (API 3.0 default signing) have their own file,
+//! `tc3_vectors.rs`; `tencent_file_has_the_expected_cases` counts them so
+//! that nothing is skipped by accident.
 
 mod support;
 
@@ -490,7 +490,7 @@ fn tencent_file_has_the_expected_cases() {
         .iter()
         .filter(|t| t.contains("[old-style signature]"))
         .count();
-    // Out of scope: TC3-HMAC-SHA256 (API 3.0 default); see the module doc.
+    // TC3-HMAC-SHA256 (API 3.0 default) cases are checked in tc3_vectors.rs.
     let tc3 = titles
         .iter()
         .filter(|t| t.contains("TC3-HMAC-SHA256"))

@@ -12,7 +12,8 @@
 //! * Tencent: the request as the socket saw it, every line ending in a
 //!   literal `\r\n` (as Python prints bytes), a `\r\n` line, then the body
 //!   line; then `  source string : <...>` and `  signature     : <sig>  (...)`
-//!   for the v2 and old-style cases, or a TC3 canonical request.
+//!   for the v2 and old-style cases, or a TC3 canonical request and string
+//!   to sign.
 //!
 //! The parser is strict: anything it does not recognise makes it panic with
 //! the case title, so a changed file cannot silently drop a case.
@@ -244,6 +245,15 @@ fn parse_tencent_case(lines: Vec<&str>) -> Case {
                 .map(|l| l.strip_prefix("    ").unwrap_or(l.trim()))
                 .collect();
             case.canonical_request = Some(body.join("\n"));
+            i = end;
+        } else if trimmed == "StringToSign:" {
+            // Its lines are indented by four spaces; the line after them
+            // (`  Authorization (...)`) by two.
+            let end = (i + 1..lines.len())
+                .find(|&j| !lines[j].starts_with("    "))
+                .unwrap_or(lines.len());
+            let body: Vec<&str> = lines[i + 1..end].iter().map(|l| &l[4..]).collect();
+            case.string_to_sign = Some(body.join("\n"));
             i = end;
         } else {
             i += 1;

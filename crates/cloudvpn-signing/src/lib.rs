@@ -19,7 +19,8 @@
 //! | [`alibaba_v1`] | RPC signature, HMAC-SHA1, `SignatureVersion=1.0` | legacy `aliyun-python-sdk-core` (`rpc_signature_composer`), the Tea SDK with `signature_algorithm='v2'` (`Utils.get_rpcsignature`), Go `tea-rpc` |
 //! | [`alibaba_v3`] | `ACS3-HMAC-SHA256`, `Authorization` header | the Tea SDK default (`alibabacloud_tea_openapi` `Utils.get_authorization`) |
 //! | [`tencent_tc3`] | `TC3-HMAC-SHA256`, `Authorization` header (API 3.0 default) | `tencentcloud-sdk-python` `Sign.sign_tc3` and the signature v3 document |
-//! | [`tencent_v2`] | legacy `/v2/index.php` HmacSHA1 / HmacSHA256 | `qcloudapi-sdk-python` `Sign.make` (also the v3 API's old-style form signature) |
+//! | [`tencent_v2`] | legacy `/v2/index.php` HmacSHA1 / HmacSHA256 | `qcloudapi-sdk-python` `Sign.make` |
+//! | [`tencent_v3_form`] | API 3.0 old-style form signature, `HmacSHA1` / `HmacSHA256` | `tencentcloud-sdk-python` `_build_req_with_old_signature` |
 //!
 //! [`encoding`] holds the percent-encoders the schemes sign with and the form
 //! decoder a server needs to recover the values that were signed.
@@ -54,4 +55,5 @@ mod params;
 mod sink;
 pub mod tencent_tc3;
 pub mod tencent_v2;
+pub mod tencent_v3_form;
 pub mod timestamp;

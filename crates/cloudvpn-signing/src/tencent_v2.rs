@@ -19,8 +19,9 @@
 //! position, which no VPC parameter has.)
 //!
 //! `host` is the `Host` the client signed, including `:port` when present;
-//! values are the decoded values, never URL-encoded. The same algorithm with
-//! `path = "/"` is the v3 API's old-style `HmacSHA1`/`HmacSHA256` signature.
+//! values are the decoded values, never URL-encoded. The v3 API's old-style
+//! `HmacSHA1`/`HmacSHA256` signature is this algorithm with `path = "/"` and
+//! the v3 SDK's parameter order; see [`tencent_v3_form`](crate::tencent_v3_form).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -78,12 +79,13 @@ impl fmt::Display for SignatureMethod {
 /// The source string of already filtered and sorted parameters: the one
 /// description that [`source_string`] renders and [`signature`] and
 /// [`verify`] stream into the MAC.
-struct Source<'a> {
+pub(crate) struct Source<'a> {
     /// Upper-case method.
-    method: &'a str,
-    host: &'a str,
-    path: &'a str,
-    params: &'a [Param<'a>],
+    pub(crate) method: &'a str,
+    pub(crate) host: &'a str,
+    pub(crate) path: &'a str,
+    /// Sorted as the scheme sorts them.
+    pub(crate) params: &'a [Param<'a>],
 }
 
 impl Emit for Source<'_> {
@@ -112,7 +114,7 @@ impl Emit for Source<'_> {
 }
 
 /// `method` upper-cased as the SDK does, borrowed when it already is.
-fn upper(method: &str) -> Cow<'_, str> {
+pub(crate) fn upper(method: &str) -> Cow<'_, str> {
     if method.bytes().any(|b| b.is_ascii_lowercase()) {
         Cow::Owned(method.to_ascii_uppercase())
     } else {
@@ -155,13 +157,13 @@ pub fn source_string<K: AsRef<str>, V: AsRef<str>>(
 }
 
 /// A keyed MAC of either hash, fed through the same sink code.
-enum Keyed {
+pub(crate) enum Keyed {
     Sha1(mac::HmacSha1),
     Sha256(mac::HmacSha256),
 }
 
 impl Keyed {
-    fn new(method: SignatureMethod, secret_key: &str) -> Self {
+    pub(crate) fn new(method: SignatureMethod, secret_key: &str) -> Self {
         let key = [secret_key.as_bytes()];
         match method {
             SignatureMethod::HmacSha1 => Self::Sha1(mac::sha1_mac(&key)),
@@ -170,7 +172,7 @@ impl Keyed {
     }
 
     /// The MAC after absorbing `source`.
-    fn absorb<E: Emit + ?Sized>(self, source: &E) -> Self {
+    pub(crate) fn absorb<E: Emit + ?Sized>(self, source: &E) -> Self {
         match self {
             Self::Sha1(mac) => Self::Sha1(sink::absorb(source, mac)),
             Self::Sha256(mac) => Self::Sha256(sink::absorb(source, mac)),
@@ -178,7 +180,7 @@ impl Keyed {
     }
 
     /// `Base64(tag)`, standard alphabet with `=` padding.
-    fn base64(self) -> String {
+    pub(crate) fn base64(self) -> String {
         match self {
             Self::Sha1(mac) => STANDARD.encode(mac.finalize().into_bytes()),
             Self::Sha256(mac) => STANDARD.encode(mac.finalize().into_bytes()),
@@ -186,7 +188,7 @@ impl Keyed {
     }
 
     /// Constant-time check of a received tag (any length; wrong length fails).
-    fn verify(self, tag: &[u8]) -> bool {
+    pub(crate) fn verify(self, tag: &[u8]) -> bool {
         match self {
             Self::Sha1(mac) => mac.verify_slice(tag).is_ok(),
             Self::Sha256(mac) => mac.verify_slice(tag).is_ok(),
@@ -226,7 +228,9 @@ pub fn signature<K: AsRef<str>, V: AsRef<str>>(
 }
 
 /// The hash selected by the first `SignatureMethod` parameter, if any.
-fn signature_method_of<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> SignatureMethod {
+pub(crate) fn signature_method_of<K: AsRef<str>, V: AsRef<str>>(
+    params: &[(K, V)],
+) -> SignatureMethod {
     let value = params
         .iter()
         .find(|(k, _)| k.as_ref() == SIGNATURE_METHOD_PARAM)

@@ -17,6 +17,20 @@ enum Payload {
     Unsigned,
 }
 
+/// Bytes initially reserved for the text of a [`CanonicalRequest`]: enough
+/// for the SDK's requests (about 60 bytes of method, path and two headers,
+/// plus a GET query), so building one allocates this buffer and the header
+/// index and nothing else.
+const INITIAL_TEXT_CAPACITY: usize = 256;
+
+/// A byte range of [`CanonicalRequest`]'s text buffer. Spans are only made
+/// around a whole appended `&str`, so they lie on char boundaries.
+#[derive(Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
 /// Everything a TC3 signature covers except the time and the scope.
 ///
 /// Headers may be added in any order; they are kept sorted by name (bytewise,
@@ -26,7 +40,8 @@ enum Payload {
 /// the ones named in `SignedHeaders`. The payload defaults to the hash of an
 /// empty body (a GET request).
 ///
-/// [`Display`](fmt::Display) renders the canonical request text.
+/// [`Display`](fmt::Display) renders the canonical request text; two values
+/// are equal when they render the same text.
 ///
 /// ```
 /// use cloudvpn_signing::tencent_tc3::CanonicalRequest;
@@ -37,15 +52,18 @@ enum Payload {
 /// assert_eq!(request.signed_headers(), "content-type;host");
 /// assert!(request.to_string().starts_with("POST\n/\n\ncontent-type:application/json\n"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct CanonicalRequest {
-    method: String,
-    path: String,
+    /// Every string of the request, back to back; the fields below are byte
+    /// ranges of it. One buffer instead of a `String` per piece.
+    text: String,
+    method: Span,
+    path: Span,
     /// The canonical query string: the wire query of a GET, empty for POST.
-    query: String,
+    query: Span,
     /// `(lower(name), lower(trim(value)))`, sorted by name, equal names in
     /// the order they were added.
-    headers: Vec<(String, String)>,
+    headers: Vec<(Span, Span)>,
     payload: Payload,
 }
 
@@ -56,19 +74,33 @@ impl CanonicalRequest {
     /// A request with `method` as sent (`POST` or `GET`) and `path` (`/` for
     /// API 3.0), no query, no header, an empty body.
     pub fn new(method: &str, path: &str) -> Self {
+        let mut text = String::with_capacity(INITIAL_TEXT_CAPACITY);
+        let method = push_text(&mut text, method);
+        let path = push_text(&mut text, path);
+        let query = Span {
+            start: path.end,
+            end: path.end,
+        };
         Self {
-            method: method.to_owned(),
-            path: path.to_owned(),
-            query: String::new(),
+            text,
+            method,
+            path,
+            query,
             headers: Vec::with_capacity(2),
             payload: Payload::Hash(hash_hex(b"")),
         }
     }
 
+    /// The string `span` covers.
+    #[inline]
+    fn get(&self, span: Span) -> &str {
+        &self.text[span.start..span.end]
+    }
+
     /// Sets the canonical query string: the raw query after `?`, still
     /// URL-encoded, exactly as on the wire.
     pub fn query(mut self, raw_query: &str) -> Self {
-        raw_query.clone_into(&mut self.query);
+        self.query = push_text(&mut self.text, raw_query);
         self
     }
 
@@ -80,9 +112,10 @@ impl CanonicalRequest {
 
     /// Adds a signed header in place.
     pub fn push_header(&mut self, name: &str, value: &str) {
-        let name = name.to_ascii_lowercase();
-        let value = value.trim().to_ascii_lowercase();
-        let at = self.headers.partition_point(|(n, _)| *n <= name);
+        let name = push_lower(&mut self.text, name);
+        let value = push_lower(&mut self.text, value.trim());
+        let key = self.get(name);
+        let at = self.headers.partition_point(|&(n, _)| self.get(n) <= key);
         self.headers.insert(at, (name, value));
     }
 
@@ -130,6 +163,38 @@ impl CanonicalRequest {
     }
 }
 
+/// Appends `text` and returns where it is.
+fn push_text(buffer: &mut String, text: &str) -> Span {
+    let start = buffer.len();
+    buffer.push_str(text);
+    Span {
+        start,
+        end: buffer.len(),
+    }
+}
+
+/// Appends `text` with ASCII letters lower-cased and returns where it is.
+fn push_lower(buffer: &mut String, text: &str) -> Span {
+    let span = push_text(buffer, text);
+    buffer[span.start..span.end].make_ascii_lowercase();
+    span
+}
+
+impl PartialEq for CanonicalRequest {
+    fn eq(&self, other: &Self) -> bool {
+        sink::render(self) == sink::render(other)
+    }
+}
+
+impl Eq for CanonicalRequest {}
+
+impl fmt::Debug for CanonicalRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("CanonicalRequest")
+            .field(&sink::render(self))
+            .finish()
+    }
+}
 /// `hex(sha256(bytes))` as 64 ASCII bytes.
 fn hash_hex(bytes: &[u8]) -> [u8; 64] {
     sink::hex_lower_32(&Sha256::digest(bytes).into())
@@ -137,11 +202,11 @@ fn hash_hex(bytes: &[u8]) -> [u8; 64] {
 
 impl Emit for CanonicalRequest {
     fn emit<S: Sink + ?Sized>(&self, out: &mut S) {
-        out.put(&self.method);
+        out.put(self.get(self.method));
         out.put("\n");
-        out.put(&self.path);
+        out.put(self.get(self.path));
         out.put("\n");
-        out.put(&self.query);
+        out.put(self.get(self.query));
         out.put("\n");
         CanonicalHeaders(self).emit(out);
         out.put("\n");
@@ -165,10 +230,11 @@ struct CanonicalHeaders<'a>(&'a CanonicalRequest);
 
 impl Emit for CanonicalHeaders<'_> {
     fn emit<S: Sink + ?Sized>(&self, out: &mut S) {
-        for (name, value) in &self.0.headers {
-            out.put(name);
+        let request = self.0;
+        for &(name, value) in &request.headers {
+            out.put(request.get(name));
             out.put(":");
-            out.put(value);
+            out.put(request.get(value));
             out.put("\n");
         }
     }
@@ -179,11 +245,12 @@ pub(super) struct SignedHeaders<'a>(pub(super) &'a CanonicalRequest);
 
 impl Emit for SignedHeaders<'_> {
     fn emit<S: Sink + ?Sized>(&self, out: &mut S) {
-        for (i, (name, _)) in self.0.headers.iter().enumerate() {
+        let request = self.0;
+        for (i, &(name, _)) in request.headers.iter().enumerate() {
             if i > 0 {
                 out.put(";");
             }
-            out.put(name);
+            out.put(request.get(name));
         }
     }
 }

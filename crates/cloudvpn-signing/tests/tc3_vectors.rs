@@ -421,3 +421,30 @@ fn verify_signs_extra_headers_when_the_client_lists_them() {
         .collect();
     assert!(is_mismatch(&server_verify(SECRET_KEY, wire, &changed)));
 }
+
+#[test]
+fn verify_honours_an_unsigned_payload() {
+    // `ClientProfile(unsignedPayload=True)`: the SDK sends
+    // X-TC-Content-SHA256: UNSIGNED-PAYLOAD and signs that literal instead
+    // of the body hash.
+    let case = &tc3_cases()[0];
+    let wire = case.wire();
+    let scoped = Scoped {
+        timestamp: timestamp(case),
+        service: SERVICE,
+    };
+    let request = client_side(case).unsigned_payload();
+    assert!(
+        request
+            .to_string()
+            .ends_with("\ncontent-type;host\nUNSIGNED-PAYLOAD")
+    );
+    let authorization = tencent_tc3::authorize(SECRET_ID, SECRET_KEY, scoped, &request);
+    let mut headers = with_header(wire, "Authorization", &authorization);
+    assert!(is_mismatch(&server_verify(SECRET_KEY, wire, &headers)));
+    headers.push(("X-TC-Content-SHA256".into(), "UNSIGNED-PAYLOAD".into()));
+    assert_eq!(server_verify(SECRET_KEY, wire, &headers), Ok(()));
+    let mut other_body = wire.clone();
+    other_body.body = "{}".into();
+    assert_eq!(server_verify(SECRET_KEY, &other_body, &headers), Ok(()));
+}

@@ -237,7 +237,7 @@ pub async fn run(
     }
     match op.pagination {
         Some(pages) if !settings.no_paginate && !settings.dry_run => {
-            paginate::every_page(settings, op, pages, params, |params| {
+            paginate::every_page(settings.max_items, op, pages, params, |params| {
                 send_once(settings, journal, op, params)
             })
             .await

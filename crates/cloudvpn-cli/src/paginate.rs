@@ -6,7 +6,6 @@
 //! empty, or `--max-items` is reached.
 
 use crate::failure::Failure;
-use crate::invoke::Settings;
 use cloudvpn_types::Params;
 use cloudvpn_types::meta::{OperationMeta, PaginationMeta, PaginationStyle};
 use serde_json::Value;
@@ -17,7 +16,7 @@ const MAX_PAGES: u64 = 10_000;
 
 /// Sends page after page with `send_page` and merges them.
 pub async fn every_page<F, Fut>(
-    settings: &Settings,
+    max_items: Option<u64>,
     op: &'static OperationMeta,
     pages: PaginationMeta,
     mut params: Params,
@@ -49,7 +48,12 @@ where
         },
     };
     let first_position = position;
-    let limit = settings.max_items.map_or(usize::MAX, |m| m as usize);
+    // Items before the first page asked for (a --page-number or --offset the user gave).
+    let skipped = match pages.style {
+        PaginationStyle::PageNumber => first_position.saturating_sub(1) * size,
+        PaginationStyle::Offset => first_position,
+    };
+    let limit = max_items.map_or(usize::MAX, |m| m as usize);
 
     let mut first: Option<Value> = None;
     let mut items: Vec<Value> = Vec::new();
@@ -63,10 +67,9 @@ where
         items.extend(items_at(&page, pages.items).into_iter().flatten().cloned());
         total = page.get(pages.total).and_then(Value::as_u64).or(total);
         first.get_or_insert(page);
-        let seen = match pages.style {
-            PaginationStyle::PageNumber => (position - first_position) * size + got as u64,
-            PaginationStyle::Offset => position + got as u64,
-        };
+        // Counted from what came back, not from the size asked for: a service that sends smaller pages
+        // than asked is still followed to the end.
+        let seen = skipped + items.len() as u64;
         let done = got == 0 || items.len() >= limit || total.is_none_or(|t| seen >= t);
         if done {
             break;
@@ -86,7 +89,7 @@ where
         eprintln!(
             "note: showing {} of {t} items{}",
             items.len(),
-            if settings.max_items.is_some() {
+            if max_items.is_some() {
                 " (--max-items)"
             } else {
                 ""
@@ -129,7 +132,74 @@ fn set_items(page: &mut Value, path: &[&str], items: Vec<Value>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cloudvpn_types::alibaba_vpc::DescribeVpnGatewaysRequest;
+    use cloudvpn_types::{Operation, Params};
     use serde_json::json;
+    use std::sync::Mutex;
+
+    /// A service holding `total` gateways that answers at most `cap` per page, whatever size is asked.
+    fn service(total: usize, cap: usize, asked: &Mutex<Vec<(u64, u64)>>, params: &Params) -> Value {
+        let page: u64 = params
+            .get("PageNumber")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1);
+        let size: u64 = params
+            .get("PageSize")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(10);
+        asked.lock().unwrap().push((page, size));
+        let per = (size as usize).min(cap);
+        let start = (page as usize - 1) * per;
+        let items: Vec<Value> = (start..total.min(start + per))
+            .map(|i| json!({"VpnGatewayId": format!("vpn-{i}")}))
+            .collect();
+        json!({"TotalCount": total, "PageNumber": page, "PageSize": per,
+               "VpnGateways": {"VpnGateway": items}})
+    }
+
+    fn list(total: usize, cap: usize, max_items: Option<u64>) -> (Value, Vec<(u64, u64)>) {
+        let op = DescribeVpnGatewaysRequest::META;
+        let pages = op.pagination.expect("a list operation");
+        let asked = Mutex::new(Vec::new());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        let merged = runtime
+            .block_on(every_page(max_items, op, pages, Params::new(), |p| {
+                let page = service(total, cap, &asked, &p);
+                async move { Ok(Some(page)) }
+            }))
+            .expect("pages")
+            .expect("a result");
+        (merged, asked.into_inner().unwrap())
+    }
+
+    #[test]
+    fn pages_smaller_than_asked_are_still_followed_to_the_end() {
+        let (merged, asked) = list(43, 10, None);
+        let ids = merged["VpnGateways"]["VpnGateway"]
+            .as_array()
+            .expect("items");
+        assert_eq!(ids.len(), 43);
+        assert_eq!(ids[42]["VpnGatewayId"], "vpn-42");
+        // The documented maximum is asked for; the service sent 10 a page.
+        assert_eq!(asked, (1..=5).map(|p| (p, 50)).collect::<Vec<_>>());
+        assert_eq!(merged["PageSize"], 43);
+        assert_eq!(merged["PageNumber"], 1);
+    }
+
+    #[test]
+    fn max_items_stops_early_and_an_empty_listing_is_one_call() {
+        let (merged, asked) = list(43, 50, Some(5));
+        assert_eq!(
+            merged["VpnGateways"]["VpnGateway"].as_array().map(Vec::len),
+            Some(5)
+        );
+        assert_eq!(asked.len(), 1);
+        let (merged, asked) = list(0, 50, None);
+        assert_eq!(merged["VpnGateways"]["VpnGateway"], json!([]));
+        assert_eq!(asked.len(), 1);
+    }
 
     #[test]
     fn items_are_found_and_replaced_at_their_path() {

@@ -282,7 +282,10 @@ impl Core {
     ) -> Result<Core, crate::transport::TransportError> {
         let transport: Arc<dyn Transport> = match config.transport {
             Some(t) => t,
-            None => Arc::new(ReqwestTransport::new(config.connect_timeout)?),
+            None => Arc::new(ReqwestTransport::with_root_certificates(
+                config.connect_timeout,
+                &config.root_certificates,
+            )?),
         };
         Ok(Core {
             transport,
@@ -312,6 +315,8 @@ struct CommonConfig {
     ids: Option<Arc<dyn IdGenerator>>,
     user_agent: Option<String>,
     wire_log: Option<WireLog>,
+    /// Extra trusted roots (PEM bundles) for the default transport.
+    root_certificates: Vec<Vec<u8>>,
 }
 
 impl Default for CommonConfig {
@@ -327,6 +332,7 @@ impl Default for CommonConfig {
             ids: None,
             user_agent: None,
             wire_log: None,
+            root_certificates: Vec::new(),
         }
     }
 }
@@ -392,6 +398,15 @@ macro_rules! common_builder_methods {
         /// Observes every request and response on the wire.
         pub fn wire_log(mut self, log: WireLog) -> Self {
             self.common.wire_log = Some(log);
+            self
+        }
+
+        /// Also trusts the certificates of this PEM bundle (one or more `CERTIFICATE` blocks) for HTTPS,
+        /// beside the built-in roots: e.g. the CA an emulator started with `--tls` prints. May be called
+        /// more than once. `build` refuses a bundle holding no certificate. Applies to the default
+        /// transport only (not to one given with `transport`).
+        pub fn root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+            self.common.root_certificates.push(pem.into());
             self
         }
     };

@@ -173,14 +173,44 @@ pub struct ReqwestTransport {
 impl ReqwestTransport {
     /// A transport with this connect timeout (the per-attempt total is enforced by the client).
     pub fn new(connect_timeout: Duration) -> Result<Self, TransportError> {
-        let client = reqwest::Client::builder()
+        Self::with_root_certificates(connect_timeout, &[])
+    }
+
+    /// A transport that also trusts the certificates in each of `pem_bundles` (PEM, one or more
+    /// `CERTIFICATE` blocks each) beside the built-in roots: for a local CA such as the emulator's `--tls`
+    /// one. A bundle without any certificate is refused rather than trusting nothing new in silence.
+    pub fn with_root_certificates(
+        connect_timeout: Duration,
+        pem_bundles: &[Vec<u8>],
+    ) -> Result<Self, TransportError> {
+        let request_error = |message: String| TransportError {
+            kind: TransportErrorKind::Request,
+            message,
+        };
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
-            .no_proxy()
-            .build()
-            .map_err(|e| TransportError {
-                kind: TransportErrorKind::Request,
-                message: e.to_string(),
+            .no_proxy();
+        for (i, bundle) in pem_bundles.iter().enumerate() {
+            let certificates = reqwest::Certificate::from_pem_bundle(bundle).map_err(|e| {
+                request_error(format!(
+                    "root certificate bundle {} is not valid PEM: {e}",
+                    i + 1
+                ))
             })?;
+            if certificates.is_empty() {
+                return Err(request_error(format!(
+                    "root certificate bundle {} holds no certificate: expected PEM blocks starting \
+                     with -----BEGIN CERTIFICATE-----",
+                    i + 1
+                )));
+            }
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        let client = builder
+            .build()
+            .map_err(|e| request_error(classify(e).message))?;
         Ok(ReqwestTransport { client })
     }
 }
@@ -246,6 +276,22 @@ fn classify(e: reqwest::Error) -> TransportError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_root_certificate_bundle_without_a_certificate_is_refused() {
+        let timeout = Duration::from_secs(1);
+        for bad in [
+            &b""[..],
+            b"not a certificate",
+            b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+        ] {
+            let err =
+                ReqwestTransport::with_root_certificates(timeout, &[bad.to_vec()]).unwrap_err();
+            assert_eq!(err.kind, TransportErrorKind::Request);
+            assert!(err.message.contains("bundle 1"), "{err}");
+        }
+        assert!(ReqwestTransport::with_root_certificates(timeout, &[]).is_ok());
+    }
 
     #[test]
     fn redaction_hides_session_tokens_in_query_body_and_headers() {

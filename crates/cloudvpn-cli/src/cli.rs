@@ -84,6 +84,19 @@ pub fn command() -> Command {
                         .value_name("N")
                         .value_parser(clap::value_parser!(usize))
                         .help("Most open connections; at the cap the oldest idle one is closed [default: 512]"),
+                )
+                .arg(
+                    Arg::new("tls")
+                        .long("tls")
+                        .action(ArgAction::SetTrue)
+                        .help("Serve HTTPS instead of HTTP, with a CA and a certificate for 127.0.0.1, ::1 and localhost made at start (the CA is printed)"),
+                )
+                .arg(
+                    Arg::new("tls-cert-out")
+                        .long("tls-cert-out")
+                        .value_name("FILE")
+                        .requires("tls")
+                        .help("With --tls, also write the CA certificate to FILE (PEM), for REQUESTS_CA_BUNDLE, SSL_CERT_FILE, NODE_EXTRA_CA_CERTS or --ca-bundle"),
                 ),
         )
         .subcommand(
@@ -114,6 +127,11 @@ fn common_args() -> Vec<Arg> {
             .value_name("URL")
             .global(true)
             .help("Send requests to this base URL, e.g. http://127.0.0.1:8080 for the emulator"),
+        Arg::new("ca-bundle").help_heading("Common options")
+            .long("ca-bundle")
+            .value_name("FILE")
+            .global(true)
+            .help("Also trust the certificates in FILE (PEM) for HTTPS, e.g. the one `cloudvpn emulator --tls --tls-cert-out FILE` wrote"),
         Arg::new("region").help_heading("Common options")
             .long("region")
             .aliases(region_wire_names())

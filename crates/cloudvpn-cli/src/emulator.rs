@@ -16,6 +16,8 @@ fn options(m: &ArgMatches) -> LaunchOptions {
         allow_remote: m.get_flag("allow-remote"),
         control_token: text("control-token"),
         max_connections: m.get_one::<usize>("max-connections").copied(),
+        tls: m.get_flag("tls"),
+        tls_cert_out: text("tls-cert-out").map(PathBuf::from),
     }
 }
 

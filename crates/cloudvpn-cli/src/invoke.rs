@@ -17,6 +17,7 @@ use cloudvpn_types::meta::{OperationMeta, Protocol, Provider};
 use cloudvpn_types::{Api, ApiRequest, ApiVisitor, Completable, Operation, Params, Visitor};
 use serde_json::Value;
 use std::future::Future;
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,6 +26,8 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub endpoint: Option<String>,
+    /// `--ca-bundle FILE`: more trusted roots for HTTPS.
+    pub ca_bundle: Option<PathBuf>,
     pub region: Option<String>,
     pub profile: Option<String>,
     pub signature: AlibabaSignature,
@@ -49,6 +52,7 @@ impl Settings {
         let text = |name: &str| m.get_one::<String>(name).cloned();
         Ok(Settings {
             endpoint: text("endpoint"),
+            ca_bundle: text("ca-bundle").map(PathBuf::from),
             region: text("region"),
             profile: text("profile"),
             signature: match text("signature").as_deref() {
@@ -95,6 +99,20 @@ impl Settings {
             provider,
             &ProcessEnvironment,
         )
+    }
+
+    /// The `--ca-bundle` file's contents (read when a client is built, so a missing file stops the command
+    /// before anything is sent).
+    fn ca_bundle(&self) -> Result<Option<Vec<u8>>, Failure> {
+        let Some(path) = &self.ca_bundle else {
+            return Ok(None);
+        };
+        std::fs::read(path).map(Some).map_err(|e| {
+            Failure::usage(format!(
+                "cannot read --ca-bundle {}: {e} (give a PEM file of certificates to trust)",
+                path.display()
+            ))
+        })
     }
 
     fn attempt_timeout(&self) -> Duration {
@@ -150,6 +168,9 @@ impl Settings {
         if let Some(r) = self.region_for(Provider::Alibaba)? {
             b = b.region(r);
         }
+        if let Some(pem) = self.ca_bundle()? {
+            b = b.root_certificate_pem(pem);
+        }
         if let Some(log) = self.wire_log() {
             b = b.wire_log(log);
         }
@@ -175,6 +196,9 @@ impl Settings {
             .region_for(Provider::Tencent)?
             .ok_or_else(|| crate::region::missing(Provider::Tencent, "a Tencent Cloud v2 call"))?;
         b = b.region(region);
+        if let Some(pem) = self.ca_bundle()? {
+            b = b.root_certificate_pem(pem);
+        }
         if let Some(log) = self.wire_log() {
             b = b.wire_log(log);
         }

@@ -146,3 +146,127 @@ fn serves_on_localhost_and_stops_cleanly_on_sigterm() {
         "{saved}"
     );
 }
+
+/// `cloudvpn` with the emulator's default Alibaba keys and a HOME of its own.
+fn cloudvpn_with_keys(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cloudvpn"))
+        .args(args)
+        .env("HOME", env!("CARGO_TARGET_TMPDIR"))
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "emulator-ak")
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "emulator-secret")
+        .output()
+        .expect("cloudvpn runs")
+}
+
+#[test]
+fn serves_https_with_the_certificate_it_wrote_and_the_cli_trusts_it_with_ca_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("emulator-ca.pem");
+    let mut child = Running(
+        Command::new(env!("CARGO_BIN_EXE_cloudvpn"))
+            .args([
+                "emulator",
+                "--listen",
+                "127.0.0.1:0",
+                "--tls",
+                "--tls-cert-out",
+            ])
+            .arg(&cert)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stdout = BufReader::new(child.0.stdout.take().unwrap());
+    let mut banner = String::new();
+    for _ in 0..3 {
+        stdout.read_line(&mut banner).unwrap();
+    }
+    let url = banner
+        .split_whitespace()
+        .find(|w| w.starts_with("https://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no https URL in {banner:?}"))
+        .to_owned();
+    let file = cert.to_str().unwrap();
+    assert!(
+        banner.contains(&format!("REQUESTS_CA_BUNDLE={file}"))
+            && banner.contains(&format!("SSL_CERT_FILE={file}"))
+            && banner.contains(&format!("NODE_EXTRA_CA_CERTS={file}")),
+        "{banner}"
+    );
+    // The file was written before the banner, and the banner prints the same certificate.
+    let pem = std::fs::read_to_string(&cert).unwrap();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+    let mut printed = String::new();
+    while !printed.contains("-----END CERTIFICATE-----") {
+        assert_ne!(stdout.read_line(&mut printed).unwrap(), 0, "{printed}");
+    }
+    assert_eq!(printed, pem);
+
+    let describe = [
+        "alibaba",
+        "describe-vpn-gateways",
+        "--endpoint",
+        &url,
+        "--region",
+        "cn-hangzhou",
+    ];
+    let trusted = cloudvpn_with_keys(&[&["--ca-bundle", file][..], &describe[..]].concat());
+    let stderr = String::from_utf8_lossy(&trusted.stderr);
+    assert_eq!(trusted.status.code(), Some(0), "{stderr}");
+    let answer: serde_json::Value = serde_json::from_slice(&trusted.stdout).unwrap();
+    assert_eq!(answer["TotalCount"], 0, "{answer}");
+
+    // Without the bundle the certificate is not trusted: no usable answer (exit 4), saying why.
+    let untrusted = cloudvpn_with_keys(&describe);
+    let stderr = String::from_utf8_lossy(&untrusted.stderr);
+    assert_eq!(untrusted.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("certificate"), "{stderr}");
+}
+
+#[test]
+fn tls_flags_that_cannot_work_are_usage_errors() {
+    let missing = cloudvpn_with_keys(&[
+        "--ca-bundle",
+        "/nonexistent/ca.pem",
+        "alibaba",
+        "describe-vpn-gateways",
+        "--endpoint",
+        "https://127.0.0.1:9",
+        "--region",
+        "cn-hangzhou",
+    ]);
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--ca-bundle /nonexistent/ca.pem"),
+        "{stderr}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let not_pem = dir.path().join("not.pem");
+    std::fs::write(&not_pem, "not a certificate").unwrap();
+    let refused = cloudvpn_with_keys(&[
+        "--ca-bundle",
+        not_pem.to_str().unwrap(),
+        "alibaba",
+        "describe-vpn-gateways",
+        "--endpoint",
+        "https://127.0.0.1:9",
+        "--region",
+        "cn-hangzhou",
+    ]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("BEGIN CERTIFICATE"), "{stderr}");
+
+    let no_tls = cloudvpn(&[
+        "emulator",
+        "--listen",
+        "127.0.0.1:0",
+        "--tls-cert-out",
+        "x.pem",
+    ]);
+    let stderr = String::from_utf8_lossy(&no_tls.stderr);
+    assert_eq!(no_tls.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--tls"), "{stderr}");
+}

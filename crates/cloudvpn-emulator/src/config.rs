@@ -2,6 +2,7 @@
 
 use crate::credentials::Credentials;
 use crate::timing::Transitions;
+use crate::tls::TlsIdentity;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -121,6 +122,8 @@ pub struct EmulatorConfig {
     pub allow_remote: bool,
     /// When set, every control request must send `Authorization: Bearer TOKEN`.
     pub control_token: Option<ControlToken>,
+    /// When set, the port speaks HTTPS with this certificate (`--tls`) instead of plain HTTP.
+    pub tls: Option<TlsIdentity>,
 }
 
 impl EmulatorConfig {
@@ -136,6 +139,7 @@ impl EmulatorConfig {
             connections: ConnectionLimits::default(),
             allow_remote: false,
             control_token: None,
+            tls: None,
         }
     }
 
@@ -171,6 +175,12 @@ impl EmulatorConfig {
     /// Uses these connection limits.
     pub fn connection_limits(mut self, connections: ConnectionLimits) -> Self {
         self.connections = connections;
+        self
+    }
+
+    /// Serves HTTPS with this certificate (e.g. [`TlsIdentity::generate`]).
+    pub fn tls(mut self, identity: TlsIdentity) -> Self {
+        self.tls = Some(identity);
         self
     }
 

@@ -4,7 +4,7 @@
 //! | Exit code | When |
 //! |---|---|
 //! | 0 | stopped by Ctrl-C or SIGTERM, state saved |
-//! | 2 | an option to change: a bad `--listen`, `--credentials` or `--control-token`, a refused exposure, a state file that cannot be used |
+//! | 2 | an option to change: a bad `--listen`, `--credentials` or `--control-token`, a refused exposure, a state file that cannot be used, a `--tls-cert-out` file that cannot be written |
 //! | 4 | the address cannot be bound, or the state could not be saved when stopping |
 
 use crate::config::{ControlToken, EmulatorConfig};
@@ -12,6 +12,7 @@ use crate::credentials::{Credentials, CredentialsError};
 use crate::listen::{ListenAddressError, parse_listen, published_keys_accepted};
 use crate::server::{Emulator, StartError};
 use crate::store::SaveError;
+use crate::tls::{TlsError, TlsIdentity};
 use std::fmt;
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -34,6 +35,10 @@ pub struct LaunchOptions {
     pub control_token: Option<String>,
     /// `--max-connections N`.
     pub max_connections: Option<usize>,
+    /// `--tls`: serve HTTPS with a certificate made at start.
+    pub tls: bool,
+    /// `--tls-cert-out FILE`: where to write the certificate clients must trust (PEM); needs `tls`.
+    pub tls_cert_out: Option<PathBuf>,
 }
 
 impl Default for LaunchOptions {
@@ -45,6 +50,8 @@ impl Default for LaunchOptions {
             allow_remote: false,
             control_token: None,
             max_connections: None,
+            tls: false,
+            tls_cert_out: None,
         }
     }
 }
@@ -60,6 +67,17 @@ pub enum LaunchError {
     EmptyControlToken,
     /// `--max-connections 0`.
     NoConnections,
+    /// `--tls-cert-out` without `--tls`.
+    CertOutWithoutTls,
+    /// The TLS certificate could not be made.
+    Tls(TlsError),
+    /// The `--tls-cert-out` file could not be written.
+    CertOut {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// Starting failed.
     Start(StartError),
     /// The state could not be saved when stopping.
@@ -85,6 +103,15 @@ impl fmt::Display for LaunchError {
                 f.write_str("--control-token is empty: give the token clients must send as Authorization: Bearer TOKEN")
             }
             LaunchError::NoConnections => f.write_str("--max-connections must be at least 1"),
+            LaunchError::CertOutWithoutTls => {
+                f.write_str("--tls-cert-out needs --tls (plain HTTP has no certificate to write)")
+            }
+            LaunchError::Tls(e) => e.fmt(f),
+            LaunchError::CertOut { path, source } => write!(
+                f,
+                "cannot write the TLS certificate to {} (--tls-cert-out): {source}",
+                path.display()
+            ),
             LaunchError::Start(e) => write!(f, "cannot start the emulator: {e}"),
             LaunchError::Stop(e) => write!(f, "the emulator stopped, but {e}"),
         }
@@ -114,6 +141,12 @@ impl LaunchOptions {
             }
             config.connections.max_connections = n;
         }
+        if self.tls_cert_out.is_some() && !self.tls {
+            return Err(LaunchError::CertOutWithoutTls);
+        }
+        if self.tls {
+            config.tls = Some(TlsIdentity::generate().map_err(LaunchError::Tls)?);
+        }
         Ok(config)
     }
 }
@@ -137,10 +170,14 @@ pub async fn run(options: &LaunchOptions, program: &str) -> Result<(), LaunchErr
     } else {
         "loopback clients"
     };
+    let tls = match emulator.tls_certificate_pem() {
+        Some(pem) => tls_banner(pem, options.tls_cert_out.as_deref())?,
+        None => String::new(),
+    };
     // One write, and no panic if nobody reads stdout any more (a closed pipe must not stop the server).
     let banner = format!(
         "{program} listening on {} (Alibaba RPC at /, Tencent v2 at /v2/index.php, control API at /_emulator/)\n\
-         keys: {keys}; control API: {control}; Ctrl-C or SIGTERM stops and saves\n",
+         keys: {keys}; control API: {control}; Ctrl-C or SIGTERM stops and saves\n{tls}",
         emulator.base_url()
     );
     let mut stdout = std::io::stdout().lock();
@@ -152,6 +189,29 @@ pub async fn run(options: &LaunchOptions, program: &str) -> Result<(), LaunchErr
         .run_until(stop_signal())
         .await
         .map_err(LaunchError::Stop)
+}
+
+/// Writes the certificate to trust to `out` (if given) and says how to trust it, followed by the certificate.
+fn tls_banner(pem: &str, out: Option<&std::path::Path>) -> Result<String, LaunchError> {
+    let trust = match out {
+        Some(path) => {
+            std::fs::write(path, pem).map_err(|source| LaunchError::CertOut {
+                path: path.to_owned(),
+                source,
+            })?;
+            let file = path.display();
+            format!(
+                "TLS: certificate to trust (a CA made at start for 127.0.0.1, ::1 and localhost) written to {file}; \
+                 trust it with REQUESTS_CA_BUNDLE={file}, SSL_CERT_FILE={file} or NODE_EXTRA_CA_CERTS={file}, \
+                 or cloudvpn --ca-bundle {file}\n"
+            )
+        }
+        None => "TLS: certificate to trust (a CA made at start for 127.0.0.1, ::1 and localhost) below; save it \
+                 to a file (or use --tls-cert-out FILE) and point REQUESTS_CA_BUNDLE, SSL_CERT_FILE, \
+                 NODE_EXTRA_CA_CERTS or cloudvpn --ca-bundle at it\n"
+            .to_owned(),
+    };
+    Ok(format!("{trust}{pem}"))
 }
 
 /// Ctrl-C, or SIGTERM (what service managers and `kill` send).
@@ -197,6 +257,12 @@ mod tests {
             Some("t0ken")
         );
         assert!(!format!("{config:?}").contains("t0ken"));
+        assert!(config.tls.is_none(), "plain HTTP stays the default");
+        let tls = LaunchOptions {
+            tls: true,
+            ..Default::default()
+        };
+        assert!(tls.config().unwrap().tls.is_some());
         for (bad, code) in [
             (
                 LaunchOptions {
@@ -222,6 +288,13 @@ mod tests {
             (
                 LaunchOptions {
                     credentials: Some("/nonexistent/keys.json".into()),
+                    ..Default::default()
+                },
+                2,
+            ),
+            (
+                LaunchOptions {
+                    tls_cert_out: Some("cert.pem".into()),
                     ..Default::default()
                 },
                 2,

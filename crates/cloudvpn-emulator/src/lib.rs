@@ -6,12 +6,16 @@
 //!
 //! ```text
 //! cloudvpn-emulator --listen 127.0.0.1:8080 [--state state.json] [--credentials keys.json]
-//!     [--allow-remote] [--control-token TOKEN] [--max-connections N]
+//!     [--allow-remote] [--control-token TOKEN] [--max-connections N] [--tls [--tls-cert-out FILE]]
 //! ```
 //!
 //! It listens on loopback only unless `--allow-remote`, and then never with the published default keys
 //! ([`listen`]); connections are capped and timed out ([`ConnectionLimits`]); [`launch`] tables the exit
-//! codes, shared with `cloudvpn emulator`.
+//! codes, shared with `cloudvpn emulator`. With `--tls` the same port speaks HTTPS only, with a CA and a
+//! certificate for `127.0.0.1`, `::1` and `localhost` made at start ([`tls`]); the CA is printed, and written
+//! to `FILE` with `--tls-cert-out`, for `REQUESTS_CA_BUNDLE`, `SSL_CERT_FILE`, `NODE_EXTRA_CA_CERTS` or
+//! `cloudvpn --ca-bundle`. The handshake counts as part of the first request's head, so it has the header
+//! timeout.
 //!
 //! or in process (what `cloudvpn emulator` and `cloudvpn demo` do):
 //!
@@ -91,7 +95,8 @@
 //!   '127.0.0.1:8080'` and `QcloudApi.common.request.MyHTTPSConnection` replaced by a plain
 //!   `http.client.HTTPConnection` subclass (the SDK speaks HTTPS only; the emulator speaks HTTP). The
 //!   scripts in `tests/interop/` show all of these.
-//! * The `cloudvpn` runtime and CLI: base URL `http://127.0.0.1:8080`.
+//! * The `cloudvpn` runtime and CLI: base URL `http://127.0.0.1:8080` (with `--tls`: `https://…` and
+//!   `root_certificate_pem` on the client builder, `--ca-bundle FILE` on the command line).
 //!
 //! # Asynchronous changes
 //!
@@ -160,9 +165,11 @@ pub mod signed;
 pub mod store;
 pub mod tencent;
 pub mod timing;
+pub mod tls;
 pub mod tracked;
 
 pub use config::{ConnectionLimits, ControlToken, EmulatorConfig, Limits};
 pub use credentials::{Credentials, Key};
 pub use server::{Emulator, Handle, StartError};
 pub use timing::{Transition, Transitions};
+pub use tls::TlsIdentity;

@@ -16,6 +16,7 @@ use crate::seed::build::{self, Prepared};
 use crate::seed::{self, SeedError};
 use crate::store::{SaveError, Store};
 use crate::timing::Transitions;
+use crate::tls::TlsError;
 use std::fmt;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -83,6 +84,8 @@ pub enum StartError {
     StateFile(StateFileError),
     /// The listen address would expose the emulator (see [`crate::listen`]).
     Exposure(ExposureError),
+    /// The TLS certificate could not be loaded.
+    Tls(TlsError),
 }
 
 impl fmt::Display for StartError {
@@ -93,6 +96,7 @@ impl fmt::Display for StartError {
             }
             StartError::StateFile(e) => e.fmt(f),
             StartError::Exposure(e) => e.fmt(f),
+            StartError::Tls(e) => e.fmt(f),
         }
     }
 }
@@ -103,6 +107,7 @@ impl std::error::Error for StartError {
             StartError::Bind { source, .. } => Some(source),
             StartError::StateFile(e) => Some(e),
             StartError::Exposure(e) => Some(e),
+            StartError::Tls(e) => Some(e),
         }
     }
 }
@@ -112,6 +117,8 @@ impl std::error::Error for StartError {
 pub struct Emulator {
     shared: Arc<Shared>,
     local_addr: SocketAddr,
+    /// The certificate clients must trust, when it speaks HTTPS.
+    trust_pem: Option<String>,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<()>>,
     writer: Option<JoinHandle<()>>,
@@ -131,6 +138,14 @@ impl Emulator {
     pub async fn start(config: EmulatorConfig) -> Result<Emulator, StartError> {
         listen::check_exposure(config.listen, config.allow_remote, &config.credentials)
             .map_err(StartError::Exposure)?;
+        let tls = match &config.tls {
+            Some(identity) => Some((
+                identity.acceptor().map_err(StartError::Tls)?,
+                identity.trust_pem().to_owned(),
+            )),
+            None => None,
+        };
+        let (acceptor, trust_pem) = tls.unzip();
         let opened = match &config.state_file {
             Some(path) => {
                 let opened = journal::open(path, journal::Policy::default())
@@ -163,11 +178,13 @@ impl Emulator {
         let server = tokio::spawn(crate::accept::accept_loop(
             listener,
             shared.clone(),
+            acceptor,
             stopped,
         ));
         Ok(Emulator {
             shared,
             local_addr,
+            trust_pem,
             stop: Some(stop),
             server: Some(server),
             writer: Some(writer),
@@ -184,9 +201,19 @@ impl Emulator {
         self.local_addr.to_string()
     }
 
-    /// `http://host:port`, what the `cloudvpn` runtime and CLI take as a base URL.
+    /// `http://host:port` (`https://` with TLS), what the `cloudvpn` runtime and CLI take as a base URL.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.local_addr)
+        let scheme = if self.trust_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.local_addr)
+    }
+
+    /// With TLS, the certificate clients must trust (PEM); `None` for plain HTTP.
+    pub fn tls_certificate_pem(&self) -> Option<&str> {
+        self.trust_pem.as_deref()
     }
 
     /// The in-process control API.

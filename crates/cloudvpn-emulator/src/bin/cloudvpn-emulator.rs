@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: cloudvpn-emulator [--listen ADDR] [--state FILE] [--credentials FILE] [--allow-remote]
-                         [--control-token TOKEN] [--max-connections N]
+                         [--control-token TOKEN] [--max-connections N] [--tls [--tls-cert-out FILE]]
 
   --listen ADDR            address to listen on: IP:PORT or localhost:PORT (default 127.0.0.1:8080; port 0
                            picks a free one); loopback only unless --allow-remote
@@ -17,6 +17,10 @@ usage: cloudvpn-emulator [--listen ADDR] [--state FILE] [--credentials FILE] [--
                            off (\"include_defaults\": false in the --credentials file)
   --control-token TOKEN    the control API then requires Authorization: Bearer TOKEN
   --max-connections N      most open connections; at the cap the oldest idle one is closed (default 512)
+  --tls                    serve HTTPS instead of HTTP, with a CA and a certificate for 127.0.0.1, ::1 and
+                           localhost made at start (the CA is printed)
+  --tls-cert-out FILE      with --tls, also write the CA certificate to FILE (PEM), for REQUESTS_CA_BUNDLE,
+                           SSL_CERT_FILE, NODE_EXTRA_CA_CERTS or cloudvpn --ca-bundle
 
 Default keys: Alibaba emulator-ak / emulator-secret, Tencent emulator-sid / emulator-skey.
 Alibaba RPC is served at /, Tencent v2 at /v2/index.php, the control API under /_emulator/ (loopback
@@ -41,6 +45,8 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<LaunchOptions>
             "--state" => parsed.state = Some(PathBuf::from(value("--state")?)),
             "--credentials" => parsed.credentials = Some(PathBuf::from(value("--credentials")?)),
             "--allow-remote" => parsed.allow_remote = true,
+            "--tls" => parsed.tls = true,
+            "--tls-cert-out" => parsed.tls_cert_out = Some(PathBuf::from(value("--tls-cert-out")?)),
             "--control-token" => parsed.control_token = Some(value("--control-token")?),
             "--max-connections" => {
                 let v = value("--max-connections")?;

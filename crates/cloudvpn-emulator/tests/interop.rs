@@ -6,7 +6,7 @@
 //! first failed check.
 
 use cloudvpn_emulator::credentials::{Credentials, Key};
-use cloudvpn_emulator::{Emulator, EmulatorConfig};
+use cloudvpn_emulator::{Emulator, EmulatorConfig, TlsIdentity};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -26,6 +26,12 @@ fn credentials() -> Credentials {
 }
 
 async fn run(script: &str, args: &[&str]) {
+    run_with(script, args, false).await;
+}
+
+/// Runs `script`; with `tls`, against an emulator that speaks HTTPS, the script trusting its CA through
+/// `SSL_CERT_FILE` and `ALIBABA_CLOUD_CA_BUNDLE` (the settings the SDKs in use read).
+async fn run_with(script: &str, args: &[&str], tls: bool) {
     let Some(python) = std::env::var_os("CLOUDVPN_INTEROP_PYTHON") else {
         println!(
             "skipped: set CLOUDVPN_INTEROP_PYTHON to a virtualenv's python with the SDKs of \
@@ -33,9 +39,13 @@ async fn run(script: &str, args: &[&str]) {
         );
         return;
     };
-    let emulator = Emulator::start(EmulatorConfig::loopback().credentials(credentials()))
-        .await
-        .expect("emulator starts");
+    let mut config = EmulatorConfig::loopback().credentials(credentials());
+    if tls {
+        config = config.tls(TlsIdentity::generate().expect("certificate"));
+    }
+    let emulator = Emulator::start(config).await.expect("emulator starts");
+    let ca_dir = tempfile::tempdir().expect("a directory for the CA");
+    let ca_file = ca_dir.path().join("emulator-ca.pem");
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/interop");
     let mut command = Command::new(python);
     command
@@ -47,6 +57,13 @@ async fn run(script: &str, args: &[&str]) {
         .env("NO_PROXY", "127.0.0.1,localhost")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    if let Some(pem) = emulator.tls_certificate_pem() {
+        std::fs::write(&ca_file, pem).expect("CA file");
+        command
+            .env("EMULATOR_SCHEME", "https")
+            .env("SSL_CERT_FILE", &ca_file)
+            .env("ALIBABA_CLOUD_CA_BUNDLE", &ca_file);
+    }
     let output = tokio::task::spawn_blocking(move || {
         let mut child = command.spawn().expect("python starts");
         let started = Instant::now();
@@ -97,4 +114,9 @@ async fn alibabacloud_vpc20160428_v2_signature() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn qcloudapi_sdk_python_v2() {
     run("qcloudapi_v2.py", &[]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn official_sdks_over_https() {
+    run_with("https_official.py", &[], true).await;
 }

@@ -11,6 +11,9 @@ import sys
 import urllib.request
 
 ENDPOINT = os.environ["EMULATOR_ENDPOINT"]
+# "https" when the emulator was started with TLS (the control API is then HTTPS too; urllib trusts the
+# emulator's CA through SSL_CERT_FILE).
+SCHEME = os.environ.get("EMULATOR_SCHEME", "http")
 REGION = "cn-hangzhou"
 
 ALIBABA_KEY = ("emulator-ak", "emulator-secret")
@@ -22,7 +25,7 @@ TENCENT_KEY = ("emulator-sid", "emulator-skey")
 def control(method, path, body=None):
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(
-        "http://%s%s" % (ENDPOINT, path), data=data, method=method,
+        "%s://%s%s" % (SCHEME, ENDPOINT, path), data=data, method=method,
         headers={"content-type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read() or b"null")

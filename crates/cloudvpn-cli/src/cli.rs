@@ -59,7 +59,7 @@ pub fn command() -> Command {
                         .default_value("127.0.0.1:8080")
                         .help("Address to listen on: IP:PORT or localhost:PORT; loopback only unless --allow-remote"),
                 )
-                .arg(Arg::new("state").long("state").value_name("FILE").help("Persist the state to FILE (reloaded on start)"))
+                .arg(Arg::new("state").long("state").value_name("FILE").help("Keep the state in FILE and FILE.journal (reloaded on start; a change is answered only once it is on disk)"))
                 .arg(
                     Arg::new("emulator-credentials")
                         .long("credentials")

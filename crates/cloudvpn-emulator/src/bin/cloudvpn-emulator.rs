@@ -11,7 +11,8 @@ usage: cloudvpn-emulator [--listen ADDR] [--state FILE] [--credentials FILE] [--
 
   --listen ADDR            address to listen on: IP:PORT or localhost:PORT (default 127.0.0.1:8080; port 0
                            picks a free one); loopback only unless --allow-remote
-  --state FILE             keep the state in FILE: loaded on start, written after every change
+  --state FILE             keep the state in FILE and FILE.journal: loaded on start; a change is
+                           answered only once it is on disk
   --credentials FILE       access keys (JSON; see the crate documentation)
   --allow-remote           allow a non-loopback --listen address; then the published default keys must be
                            off (\"include_defaults\": false in the --credentials file)

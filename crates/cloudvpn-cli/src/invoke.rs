@@ -450,15 +450,18 @@ impl<'a, C: ApiClient> Invoke<'a, C> {
     }
 
     async fn send<O: Operation>(&self, request: O) -> Result<(O::Output, Value), Failure> {
-        let out = within_timeout(self.settings, async {
+        let send = within_timeout(self.settings, async {
             self.client.send(request).await.map_err(Failure::from_sdk)
-        })
-        .await?;
-        let value = serde_json::to_value(&out).unwrap_or(Value::Null);
-        if !O::META.read_only {
+        });
+        let out = if O::META.read_only {
+            send.await?
+        } else {
             self.journal
-                .record(Accepted::new(O::META.action, self.resource.clone(), &value));
-        }
+                .track(O::META.action, self.resource.clone(), send)
+                .await?
+                .0
+        };
+        let value = serde_json::to_value(&out).unwrap_or(Value::Null);
         Ok((out, value))
     }
 }

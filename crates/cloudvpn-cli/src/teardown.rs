@@ -3,7 +3,7 @@
 
 use crate::failure::{Failure, Kind, describe_service_error};
 use crate::invoke::{Settings, wait_with_progress};
-use crate::journal::{Accepted, Journal};
+use crate::journal::Journal;
 use cloudvpn::{AlibabaClient, ApiClient, Error, TencentClient, WaitOptions};
 use cloudvpn_types::alibaba_vpc::DescribeVpnGatewayResponse;
 use cloudvpn_types::alibaba_vpc::{
@@ -79,10 +79,13 @@ pub async fn alibaba(
     for id in &connections {
         settle(&client, &region, gateway_id, &options).await?;
         let request = DeleteVpnConnectionRequest::new(&region, id);
-        let out =
-            send_retrying_configuring(&client, &region, gateway_id, &options, request.clone())
-                .await?;
-        let accepted = accept(journal, &request, &out, format!("VpnConnectionId={id}"));
+        let (out, accepted) = journal
+            .track(
+                DeleteVpnConnectionRequest::META.action,
+                format!("VpnConnectionId={id}"),
+                send_retrying_configuring(&client, &region, gateway_id, &options, request.clone()),
+            )
+            .await?;
         step(&format!("deleting connection {id}"));
         wait_with_progress(&client, &request, &out, &options, &accepted).await?;
         deleted.push(id.clone());
@@ -93,34 +96,27 @@ pub async fn alibaba(
     let resource = format!("VpnGatewayId={gateway_id}");
     if enhanced {
         let request = DeleteEnhancedVpnGatewayRequest::new(&region, gateway_id);
-        let out =
-            send_retrying_configuring(&client, &region, gateway_id, &options, request.clone())
-                .await?;
-        let accepted = accept(journal, &request, &out, resource);
+        let (out, accepted) = journal
+            .track(
+                DeleteEnhancedVpnGatewayRequest::META.action,
+                resource,
+                send_retrying_configuring(&client, &region, gateway_id, &options, request.clone()),
+            )
+            .await?;
         wait_with_progress(&client, &request, &out, &options, &accepted).await?;
     } else {
         let request = DeleteVpnGatewayRequest::new(&region, gateway_id);
-        let out =
-            send_retrying_configuring(&client, &region, gateway_id, &options, request.clone())
-                .await?;
-        let accepted = accept(journal, &request, &out, resource);
+        let (out, accepted) = journal
+            .track(
+                DeleteVpnGatewayRequest::META.action,
+                resource,
+                send_retrying_configuring(&client, &region, gateway_id, &options, request.clone()),
+            )
+            .await?;
         wait_with_progress(&client, &request, &out, &options, &accepted).await?;
     }
     step(&format!("{gateway_id} is gone"));
     Ok(json!({"VpnGatewayId": gateway_id, "DeletedConnections": deleted, "GatewayDeleted": true}))
-}
-
-/// Records an accepted deletion, for the message an interrupt or a timeout prints.
-fn accept<O: Operation>(
-    journal: &Journal,
-    _request: &O,
-    out: &O::Output,
-    resource: String,
-) -> Accepted {
-    let value = serde_json::to_value(out).unwrap_or(Value::Null);
-    let accepted = Accepted::new(O::META.action, resource, &value);
-    journal.record(accepted.clone());
-    accepted
 }
 
 /// What a teardown would do, in order, and what would stop it; printed by `--dry-run`.
@@ -354,12 +350,20 @@ pub async fn tencent(
     for id in &connections {
         step(&format!("deleting connection {id}"));
         let request = DeleteVpnConnRequest::new(vpc_id, gateway_id, id);
-        let out = match client.send(request.clone()).await {
-            Ok(out) => out,
-            Err(Error::Service(e)) => return Err(stop("DeleteVpnConn", &e)),
-            Err(e) => return Err(Failure::from_sdk(e)),
+        let send = async {
+            match client.send(request.clone()).await {
+                Ok(out) => Ok(out),
+                Err(Error::Service(e)) => Err(stop("DeleteVpnConn", &e)),
+                Err(e) => Err(Failure::from_sdk(e)),
+            }
         };
-        let accepted = accept(journal, &request, &out, format!("vpnConnId={id}"));
+        let (out, accepted) = journal
+            .track(
+                DeleteVpnConnRequest::META.action,
+                format!("vpnConnId={id}"),
+                send,
+            )
+            .await?;
         wait_with_progress(&client, &request, &out, &options, &accepted).await?;
         deleted.push(id.clone());
     }

@@ -722,7 +722,8 @@ pub enum V3Error {
     },
     /// The signature is not the one computed for this request.
     SignatureMismatch {
-        /// The canonical request the server built.
+        /// The canonical request the server built, with a session token's value shown as `***` (the string
+        /// to sign is of the real one).
         canonical_request: String,
         /// The string to sign the server built from it.
         string_to_sign: String,
@@ -1000,7 +1001,10 @@ where
         Ok(())
     } else {
         Err(V3Error::SignatureMismatch {
-            canonical_request: sink::render(&request),
+            canonical_request: sink::mask_header_values(
+                sink::render(&request),
+                &[SECURITY_TOKEN_HEADER],
+            ),
             string_to_sign: sink::render(&string_to_sign),
         })
     }
@@ -1329,6 +1333,28 @@ mod tests {
         assert!(canonical_request.contains("\nx-acs-action:DescribeVpnGateway\n"));
         assert_eq!(sts, &string_to_sign(canonical_request));
         assert!(!format!("{err:?} {err}").contains("other"));
+    }
+
+    #[test]
+    fn a_mismatch_report_masks_the_session_token() {
+        let mut headers = required_headers();
+        headers.push((
+            SECURITY_TOKEN_HEADER.to_owned(),
+            "tok-SECRET-VALUE".to_owned(),
+        ));
+        let (query, headers) = signed_with(headers, |_| true);
+        let err = verify("other", "POST", "/", &query, &headers, b"").unwrap_err();
+        let V3Error::SignatureMismatch {
+            canonical_request, ..
+        } = &err
+        else {
+            panic!("{err:?}");
+        };
+        assert!(
+            canonical_request.contains("\nx-acs-security-token:***\n"),
+            "{canonical_request}"
+        );
+        assert!(!format!("{err:?} {err}").contains("tok-SECRET-VALUE"));
     }
 
     #[test]

@@ -358,6 +358,26 @@ pub(crate) trait Emit {
 
 /// The text `value` describes, in a `String` allocated once at its exact
 /// size.
+/// A canonical request for an error report, with the values of the `masked` headers (session tokens:
+/// credentials) shown as `***`. The report is for finding why signatures differ; a token's value never
+/// helps with that, and errors end up in logs.
+pub(crate) fn mask_header_values(canonical: String, masked: &[&str]) -> String {
+    if !masked
+        .iter()
+        .any(|m| canonical.contains(&format!("\n{m}:")))
+    {
+        return canonical;
+    }
+    canonical
+        .split('\n')
+        .map(|line| match line.split_once(':') {
+            Some((name, _)) if masked.contains(&name) => format!("{name}:***"),
+            _ => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 pub(crate) fn render<E: Emit + ?Sized>(value: &E) -> String {
     let mut len = Len::default();
     value.emit(&mut len);
@@ -431,6 +451,20 @@ pub(crate) fn decode_hex_lower_32(hex: &str) -> Option<[u8; 32]> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn token_values_are_masked_in_reports_and_nothing_else() {
+        let canonical = "POST\n/\n\ncontent-type:application/json\nx-tc-token:tok-1\n\ncontent-type;x-tc-token\nabc";
+        assert_eq!(
+            mask_header_values(canonical.to_owned(), &["x-tc-token"]),
+            "POST\n/\n\ncontent-type:application/json\nx-tc-token:***\n\ncontent-type;x-tc-token\nabc"
+        );
+        assert_eq!(
+            mask_header_values(canonical.to_owned(), &["x-acs-security-token"]),
+            canonical
+        );
+    }
+
     use super::*;
     use sha2::{Digest, Sha256};
 

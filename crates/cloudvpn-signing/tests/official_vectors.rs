@@ -259,7 +259,19 @@ fn acs3_verify_rejects_any_change() {
                 canonical_request,
                 string_to_sign,
             }) => {
-                assert_eq!(Some(canonical_request), case.canonical_request, "{title}");
+                // The report shows a session token's value as `***`; everything else is the SDK's.
+                let masked = case.canonical_request.as_deref().map(|c| {
+                    c.split('\n')
+                        .map(|line| match line.split_once(':') {
+                            Some(("x-acs-security-token", _)) => {
+                                "x-acs-security-token:***".to_owned()
+                            }
+                            _ => line.to_owned(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                });
+                assert_eq!(Some(canonical_request), masked, "{title}");
                 assert_eq!(Some(string_to_sign), case.string_to_sign, "{title}");
             }
             other => panic!("{title}: {other:?}"),

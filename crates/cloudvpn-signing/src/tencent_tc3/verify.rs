@@ -252,7 +252,11 @@ where
         Ok(())
     } else {
         Err(Tc3Error::SignatureMismatch {
-            canonical_request: request.to_string(),
+            // A token is signed only if the client chose to; its value is shown as `***`.
+            canonical_request: sink::mask_header_values(
+                request.to_string(),
+                &[super::TOKEN_HEADER],
+            ),
             string_to_sign: sink::render(&to_sign),
         })
     }

@@ -142,6 +142,8 @@ async fn kill_9_loses_no_acknowledged_deletion() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.json");
     let mut acknowledged_total = 0;
+    // The gateways of earlier rounds still there after the previous round; no later round touches them.
+    let mut earlier_left: BTreeSet<String> = BTreeSet::new();
     for round in 0..rounds() {
         // Each round restarts on what the previous kill left.
         let (mut child, addr) = spawn(&state);
@@ -160,15 +162,18 @@ async fn kill_9_loses_no_acknowledged_deletion() {
         assert_eq!(signed::send(addr, transitions).await.unwrap().status, 200);
 
         let acknowledged: Arc<Mutex<BTreeSet<String>>> = Arc::default();
+        // Every deletion that was sent (acknowledged or not); the others must all survive the kill.
+        let sent: Arc<Mutex<BTreeSet<String>>> = Arc::default();
         let mut clients = Vec::new();
         for c in 0..CLIENTS {
             let mine: Vec<String> = ids.iter().skip(c).step_by(CLIENTS).cloned().collect();
-            let (acknowledged, host) = (acknowledged.clone(), host.clone());
+            let (acknowledged, sent, host) = (acknowledged.clone(), sent.clone(), host.clone());
             clients.push(tokio::spawn(async move {
                 let Ok(mut http) = Connection::open(addr).await else {
                     return;
                 };
                 for id in mine {
+                    sent.lock().unwrap().insert(id.clone());
                     match http.send(delete_gateway(&id).build(&host)).await {
                         Ok(r) if r.status == 200 => {
                             acknowledged.lock().unwrap().insert(id);
@@ -205,9 +210,28 @@ async fn kill_9_loses_no_acknowledged_deletion() {
             lost.is_empty(),
             "round {round}: acknowledged but back after kill -9: {lost:?}"
         );
-        // Everything not acknowledged is either deleted (made durable, answer lost) or still there.
-        let remaining = ids.iter().filter(|id| left.contains_key(*id)).count();
-        assert!(remaining + acknowledged.len() <= GATEWAYS);
+        // A deletion that was never sent did not happen: the seed was durable and replay removes
+        // nothing it was not asked to (a sent but unacknowledged one may have gone either way).
+        let sent = sent.lock().unwrap().clone();
+        let vanished: Vec<&String> = ids
+            .iter()
+            .filter(|id| !sent.contains(*id) && !left.contains_key(*id))
+            .collect();
+        assert!(
+            vanished.is_empty(),
+            "round {round}: never asked to delete, yet gone after kill -9: {vanished:?}"
+        );
+        // Earlier rounds' gateways are exactly as the previous round left them.
+        let this_round = format!("vpn-r{round}-");
+        let (mine, earlier): (BTreeSet<String>, BTreeSet<String>) = left
+            .keys()
+            .cloned()
+            .partition(|id| id.starts_with(&this_round));
+        assert_eq!(
+            earlier, earlier_left,
+            "round {round}: earlier rounds' gateways changed"
+        );
+        earlier_left.extend(mine);
     }
     eprintln!(
         "{} kill -9 rounds, {acknowledged_total} acknowledged deletions, 0 lost",

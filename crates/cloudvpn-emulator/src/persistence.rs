@@ -163,6 +163,11 @@ fn dir_and_name(path: &Path) -> (PathBuf, String) {
 
 /// Replaces `path` with `bytes` atomically and durably.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace(path, bytes, sync_directory)
+}
+
+/// [`write_atomic`], with the step that makes the rename durable given (so tests can make it fail).
+fn replace(path: &Path, bytes: &[u8], sync_dir: fn(&Path) -> io::Result<()>) -> io::Result<()> {
     let (dir, name) = dir_and_name(path);
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
@@ -171,11 +176,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         file.sync_all()?;
         drop(file);
         fs::rename(&tmp, path)?;
-        // Make the rename itself durable; not every platform can open a directory, which is fine.
-        if let Ok(d) = fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
+        // Until the directory is on disk a crash may bring the old file back, so a caller that
+        // acknowledges changes on the strength of this write must hear that it is not durable.
+        sync_dir(&dir).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "{} was replaced but its directory {} could not be flushed to disk: {e}",
+                    path.display(),
+                    dir.display()
+                ),
+            )
+        })
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -183,9 +195,40 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
+/// Flushes a directory's entries (a rename in it) to disk.
+#[cfg(unix)]
+fn sync_directory(dir: &Path) -> io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
+
+/// Elsewhere a directory cannot be opened as a file; the rename is as durable as the system makes it.
+#[cfg(not(unix))]
+fn sync_directory(_dir: &Path) -> io::Result<()> {
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_directory_that_cannot_be_flushed_fails_the_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        fn refuse(_: &Path) -> io::Result<()> {
+            Err(io::Error::other("Input/output error (injected)"))
+        }
+        let err = replace(&path, b"new", refuse).unwrap_err().to_string();
+        assert!(
+            err.contains("state.json")
+                && err.contains("directory")
+                && err.contains("Input/output error (injected)"),
+            "{err}"
+        );
+        // The real step works on this system.
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+    }
 
     #[test]
     fn round_trips_and_names_the_problem() {

@@ -43,25 +43,66 @@ struct Inner {
     pending: Vec<(u64, Vec<Change>)>,
 }
 
-/// How many failed version ranges are remembered for callers that have not looked yet.
-const FAILURES_KEPT: usize = 1024;
+/// How many runs of decided versions are remembered for callers that have not looked yet.
+const OUTCOMES_KEPT: usize = 1024;
+
+/// Versions `(the previous run's last, through]`, all made durable or all undone together.
+#[derive(Debug, Clone)]
+struct Run {
+    through: u64,
+    // Why they were undone; `None` when they are on disk.
+    failed: Option<String>,
+}
 
 #[derive(Debug, Clone, Default)]
 struct Saved {
-    // Every version up to this one is decided: on disk unless listed in `failed`.
-    resolved: u64,
-    // Versions `(after, through]` that were undone, and why.
-    failed: VecDeque<(u64, u64, String)>,
+    // Versions up to this one were decided, but their runs were dropped to bound memory: a caller
+    // asking about one is told its outcome is unknown, never that it is on disk.
+    forgotten_through: u64,
+    // The runs after `forgotten_through`, oldest first.
+    runs: VecDeque<Run>,
     // The writer is gone: nothing more will be decided.
     stopped: bool,
 }
 
 impl Saved {
-    fn failure(&self, version: u64) -> Option<&str> {
-        self.failed
-            .iter()
-            .find(|(after, through, _)| *after < version && version <= *through)
-            .map(|(_, _, why)| why.as_str())
+    /// The newest decided version.
+    fn resolved(&self) -> u64 {
+        self.runs
+            .back()
+            .map_or(self.forgotten_through, |r| r.through)
+    }
+
+    /// What became of `version`; `None` while it is undecided.
+    fn outcome(&self, version: u64) -> Option<Result<(), String>> {
+        if version <= self.forgotten_through {
+            return Some(Err(format!(
+                "whether this change reached the disk is no longer known (more than {OUTCOMES_KEPT} \
+                 write outcomes followed it, some of them failures), so it may have been undone"
+            )));
+        }
+        let run = self.runs.iter().find(|r| version <= r.through)?;
+        Some(match &run.failed {
+            None => Ok(()),
+            Some(why) => Err(why.clone()),
+        })
+    }
+
+    /// Records that every undecided version through `through` is on disk (`failed: None`) or undone.
+    fn decide(&mut self, through: u64, failed: Option<String>) {
+        if through <= self.resolved() {
+            return;
+        }
+        match (self.runs.back_mut(), &failed) {
+            // Successes in a row are one run, so only failures make the list grow.
+            (Some(last), None) if last.failed.is_none() => last.through = through,
+            _ => self.runs.push_back(Run { through, failed }),
+        }
+        while self.runs.len() > OUTCOMES_KEPT {
+            if let Some(dropped) = self.runs.pop_front() {
+                self.forgotten_through = dropped.through;
+            }
+        }
     }
 }
 
@@ -178,15 +219,14 @@ impl Store {
         }
         let mut rx = self.saved_tx.subscribe();
         let outcome = rx
-            .wait_for(|s| s.resolved >= version || s.failure(version).is_some() || s.stopped)
-            .await;
+            .wait_for(|s| s.outcome(version).is_some() || s.stopped)
+            .await
+            .ok()
+            .and_then(|s| s.outcome(version));
         match outcome {
-            Ok(s) => match s.failure(version) {
-                Some(why) => Err(SaveError(why.to_owned())),
-                None if s.resolved >= version => Ok(()),
-                None => Err(SaveError("the state writer stopped".to_owned())),
-            },
-            Err(_) => Err(SaveError("the state writer stopped".to_owned())),
+            Some(Ok(())) => Ok(()),
+            Some(Err(why)) => Err(SaveError(why)),
+            None => Err(SaveError("the state writer stopped".to_owned())),
         }
     }
 
@@ -290,8 +330,7 @@ impl Store {
                     changes::apply(&mut state.durable, change);
                 }
                 self.lock().settled = last;
-                self.saved_tx
-                    .send_modify(|s| s.resolved = s.resolved.max(last));
+                self.saved_tx.send_modify(|s| s.decide(last, None));
                 if state.backend.wants_compaction() {
                     let (back, result) = blocking(state, |s| {
                         let WriterState { backend, durable } = s;
@@ -320,14 +359,7 @@ impl Store {
                     inner.settled = inner.version;
                     inner.version
                 };
-                let after = self.saved_tx.borrow().resolved;
-                self.saved_tx.send_modify(|s| {
-                    s.failed.push_back((after, through, why));
-                    while s.failed.len() > FAILURES_KEPT {
-                        s.failed.pop_front();
-                    }
-                    s.resolved = s.resolved.max(through);
-                });
+                self.saved_tx.send_modify(|s| s.decide(through, Some(why)));
             }
         }
         Some(state)

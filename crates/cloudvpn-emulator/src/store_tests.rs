@@ -175,3 +175,39 @@ async fn without_a_backend_nothing_waits() {
     store.saved(v.unwrap()).await.unwrap();
     store.close().await.unwrap();
 }
+
+fn add(id: String) -> impl FnOnce(&mut World, &mut Effects) {
+    move |w, fx| {
+        let region = w.account_mut("a").alibaba_region_mut("r");
+        region.vpn_gateways.insert(id.clone(), gateway(&id));
+        fx.changed();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_undone_change_is_never_reported_saved_however_many_failures_follow() {
+    let (store, disk, _) = gated(world_with(&["g1"]));
+    let writer = tokio::spawn(store.clone().run_writer());
+    // A deletion is undone; its caller has not looked yet when many more writes fail after it.
+    let (_, lost) = store.update(remove("g1"));
+    disk.send(false).unwrap();
+    assert!(store.flush().await.is_err());
+    for i in 0..=OUTCOMES_KEPT {
+        let (_, v) = store.update(add(format!("x{i}")));
+        disk.send(false).unwrap();
+        assert!(store.saved(v.unwrap()).await.is_err());
+    }
+    let err = store.saved(lost.unwrap()).await.unwrap_err();
+    assert!(err.to_string().contains("may have been undone"), "{err}");
+    assert!(store.read(|w| has(w, "g1")), "the deletion was undone");
+
+    // Outcomes still remembered are exact: a write that worked answers success.
+    let (_, kept) = store.update(remove("g1"));
+    disk.send(true).unwrap();
+    store.saved(kept.unwrap()).await.unwrap();
+    let (_, failed) = store.update(add("late".to_owned()));
+    disk.send(false).unwrap();
+    assert!(store.saved(failed.unwrap()).await.is_err());
+    store.saved(kept.unwrap()).await.unwrap();
+    writer.abort();
+}

@@ -168,6 +168,11 @@ pub mod timing;
 pub mod tls;
 pub mod tracked;
 
+#[cfg(test)]
+mod durable_answer_tests;
+#[cfg(test)]
+mod test_disk;
+
 pub use config::{ConnectionLimits, ControlToken, EmulatorConfig, Limits};
 pub use credentials::{Credentials, Key};
 pub use server::{Emulator, Handle, StartError};

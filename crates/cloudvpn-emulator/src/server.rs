@@ -58,7 +58,13 @@ impl Shared {
     /// A shared state without a server, for unit tests of the request handlers.
     #[cfg(test)]
     pub(crate) fn for_tests() -> Arc<Shared> {
-        Shared::new(EmulatorConfig::loopback(), Store::new(World::new(), None))
+        Shared::for_tests_with(Store::new(World::new(), None))
+    }
+
+    /// [`Shared::for_tests`] around a given store (one whose disk a test controls).
+    #[cfg(test)]
+    pub(crate) fn for_tests_with(store: Arc<Store>) -> Arc<Shared> {
+        Shared::new(EmulatorConfig::loopback(), store)
     }
 
     pub(crate) fn transitions(&self) -> Transitions {

@@ -237,13 +237,14 @@ async fn process(
     let (result, version) = shared
         .store
         .update(|world, fx| run(world, fx, &ctx, op, request, inspected));
-    let (body, replayed_id) = result?;
-    // Reads wait too when they saw a change not yet on disk: no answer shows what may be undone.
+    // Every answer waits, errors included, when the call made or saw a change not yet on disk: a
+    // NotFound may rest on a deletion that is then undone, and no answer may show what may be undone.
     if let Some(version) = version {
         shared.store.saved(version).await.map_err(|e| {
             api_error(API, "InternalError", 500).with_message(format!("Nothing was changed; {e}."))
         })?;
     }
+    let (body, replayed_id) = result?;
     Ok(Answer::Json {
         action: op.action,
         body,

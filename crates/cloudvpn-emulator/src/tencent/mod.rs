@@ -242,14 +242,14 @@ async fn process(shared: &Shared, req: &Incoming) -> Result<Option<Vec<u8>>, Ser
     let (result, version) = shared
         .store
         .update(|world, fx| behaviour::execute(world, fx, &ctx, request));
-    let body = result?;
-    // Reads wait too when they saw a change not yet on disk: no answer shows what may be undone.
+    // Every answer waits, errors included, when the call made or saw a change not yet on disk: a
+    // "not found" may rest on a deletion that is then undone, and no answer may show what may be undone.
     if let Some(version) = version {
         shared.store.saved(version).await.map_err(|e| {
             common_error(6000).with_message(format!("(emulator) nothing was changed; {e}"))
         })?;
     }
-    Ok(Some(body))
+    Ok(Some(result?))
 }
 
 fn operation(action: &str, req: &Incoming) -> Result<&'static OperationMeta, ServiceError> {

@@ -25,6 +25,8 @@ use crate::changes::{self, Change};
 use crate::consistency;
 use crate::model::World;
 use crate::persistence::{self, StateFileError};
+use crate::state_lock::{self, LockError, StateLock};
+use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -272,11 +274,45 @@ fn load(state: &Path) -> Result<Loaded, StateFileError> {
     })
 }
 
-/// Loads the state file `state` and its journal, and leaves both ready for appending: temporary files
-/// of killed writers are removed, and the state file is rewritten (and the journal emptied) when the
-/// journal held anything, so that every start begins with an empty journal. Damage of either file is
-/// an error that names it; nothing is then changed but the temporary files.
-pub fn open(state: &Path, policy: Policy) -> Result<Opened, StateFileError> {
+/// Why [`open`] failed.
+#[derive(Debug)]
+pub enum OpenError {
+    /// Another emulator has the state file open, or it cannot be locked; nothing was touched.
+    Lock(LockError),
+    /// The state file or its journal cannot be used.
+    State(StateFileError),
+}
+
+impl fmt::Display for OpenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OpenError::Lock(e) => e.fmt(f),
+            OpenError::State(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for OpenError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            OpenError::Lock(e) => Some(e),
+            OpenError::State(e) => Some(e),
+        }
+    }
+}
+
+/// Locks the state file `state` ([`crate::state_lock`]; the journal keeps the lock until dropped),
+/// loads it and its journal, and leaves both ready for appending: temporary files of killed writers are
+/// removed, and the state file is rewritten (and the journal emptied) when the journal held anything,
+/// so that every start begins with an empty journal. Damage of either file is an error that names it;
+/// nothing is then changed but the temporary files.
+pub fn open(state: &Path, policy: Policy) -> Result<Opened, OpenError> {
+    // First of all: everything after this may rewrite files another emulator is using.
+    let lock = state_lock::acquire(state).map_err(OpenError::Lock)?;
+    open_locked(state, policy, lock).map_err(OpenError::State)
+}
+
+fn open_locked(state: &Path, policy: Policy, lock: StateLock) -> Result<Opened, StateFileError> {
     let journal_path = path_for(state);
     let mut removed = Vec::new();
     for stale in persistence::remove_stale_temporaries(state)
@@ -303,6 +339,7 @@ pub fn open(state: &Path, policy: Policy) -> Result<Opened, StateFileError> {
         records: 0,
         snapshot_len,
         policy,
+        _lock: lock,
     };
     let ready = if clean {
         journal.reopen()
@@ -365,6 +402,8 @@ pub struct Journal {
     records: u64,
     snapshot_len: u64,
     policy: Policy,
+    // Held for as long as this journal may write the state file and the journal.
+    _lock: StateLock,
 }
 
 impl Journal {

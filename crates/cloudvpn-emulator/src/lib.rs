@@ -118,7 +118,9 @@
 //! are read as they are. On start, an unfinished last journal record (a crash mid-write; it was never
 //! acknowledged) is dropped with a note on stderr; any other damage, a repeated key, an entry filed
 //! under another id or a link to a missing resource is an error naming the file (with line and column
-//! for `FILE`), and nothing is replaced. See [`journal`] for the format. Replay protection (seen nonces)
+//! for `FILE`), and nothing is replaced. One emulator at a time uses a state file: it locks `FILE.lock`
+//! while it runs, and a second one on the same file refuses to start (exit code 2) without touching
+//! it ([`state_lock`]). See [`journal`] for the format. Replay protection (seen nonces)
 //! is kept in memory only, and STS security tokens (`SecurityToken`, `x-acs-security-token`, Tencent
 //! `Token`) are accepted unchecked.
 //!
@@ -162,6 +164,7 @@ pub mod persistence;
 pub mod seed;
 pub mod server;
 pub mod signed;
+pub mod state_lock;
 pub mod store;
 pub mod tencent;
 pub mod timing;

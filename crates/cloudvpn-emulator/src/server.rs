@@ -14,6 +14,7 @@ use crate::nonces::NonceCache;
 use crate::persistence::StateFileError;
 use crate::seed::build::{self, Prepared};
 use crate::seed::{self, SeedError};
+use crate::state_lock::LockError;
 use crate::store::{SaveError, Store};
 use crate::timing::Transitions;
 use crate::tls::TlsError;
@@ -88,6 +89,8 @@ pub enum StartError {
     },
     /// The state file exists but cannot be used (it is left untouched).
     StateFile(StateFileError),
+    /// Another emulator uses the state file, or it cannot be locked (nothing was touched).
+    StateLock(LockError),
     /// The listen address would expose the emulator (see [`crate::listen`]).
     Exposure(ExposureError),
     /// The TLS certificate could not be loaded.
@@ -101,6 +104,7 @@ impl fmt::Display for StartError {
                 write!(f, "cannot listen on {address}: {source}")
             }
             StartError::StateFile(e) => e.fmt(f),
+            StartError::StateLock(e) => e.fmt(f),
             StartError::Exposure(e) => e.fmt(f),
             StartError::Tls(e) => e.fmt(f),
         }
@@ -112,6 +116,7 @@ impl std::error::Error for StartError {
         match self {
             StartError::Bind { source, .. } => Some(source),
             StartError::StateFile(e) => Some(e),
+            StartError::StateLock(e) => Some(e),
             StartError::Exposure(e) => Some(e),
             StartError::Tls(e) => Some(e),
         }
@@ -152,17 +157,7 @@ impl Emulator {
             None => None,
         };
         let (acceptor, trust_pem) = tls.unzip();
-        let opened = match &config.state_file {
-            Some(path) => {
-                let opened = journal::open(path, journal::Policy::default())
-                    .map_err(StartError::StateFile)?;
-                for note in &opened.notes {
-                    eprintln!("cloudvpn-emulator: {note}");
-                }
-                Some(opened)
-            }
-            None => None,
-        };
+        // Bind first: an emulator that cannot listen must not have touched the state file.
         let listener =
             TcpListener::bind(config.listen)
                 .await
@@ -174,6 +169,20 @@ impl Emulator {
             address: config.listen,
             source,
         })?;
+        let opened = match &config.state_file {
+            Some(path) => {
+                let opened =
+                    journal::open(path, journal::Policy::default()).map_err(|e| match e {
+                        journal::OpenError::Lock(e) => StartError::StateLock(e),
+                        journal::OpenError::State(e) => StartError::StateFile(e),
+                    })?;
+                for note in &opened.notes {
+                    eprintln!("cloudvpn-emulator: {note}");
+                }
+                Some(opened)
+            }
+            None => None,
+        };
         let store = match opened {
             Some(opened) => Store::with_journal(opened),
             None => Store::new(World::new(), None),
@@ -257,6 +266,9 @@ impl Drop for Emulator {
         if let Some(writer) = self.writer.take() {
             writer.abort();
         }
+        // At once, not when the aborted writer task is next polled: a new emulator on the same state
+        // file (a restart in the same process) must find the journal closed and its lock released.
+        self.shared.store.retire();
     }
 }
 

@@ -14,6 +14,7 @@ use crate::changes::{self, Change, Tracker};
 use crate::journal::{self, Backend};
 use crate::model::World;
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::{Notify, oneshot, watch};
 
@@ -116,7 +117,10 @@ struct WriterState {
 pub struct Store {
     inner: Mutex<Inner>,
     durable: bool,
-    writer: Mutex<Option<WriterState>>,
+    // `None` once retired. The writer's blocking steps hold it, so retiring waits for the step in
+    // flight and nothing is written after.
+    writer: Arc<Mutex<Option<WriterState>>>,
+    writer_started: AtomicBool,
     wake_writer: Notify,
     close: Mutex<Option<oneshot::Sender<Result<(), String>>>>,
     saved_tx: watch::Sender<Saved>,
@@ -160,7 +164,8 @@ impl Store {
                 pending: Vec::new(),
             }),
             durable,
-            writer: Mutex::new(writer),
+            writer: Arc::new(Mutex::new(writer)),
+            writer_started: AtomicBool::new(false),
             wake_writer: Notify::new(),
             close: Mutex::new(None),
             saved_tx,
@@ -246,12 +251,8 @@ impl Store {
         if !self.durable {
             return Ok(());
         }
-        let writer_running = self
-            .writer
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_none()
-            && !self.saved_tx.borrow().stopped;
+        let writer_running =
+            self.writer_started.load(Ordering::Acquire) && !self.saved_tx.borrow().stopped;
         if !writer_running {
             return Err(SaveError("the state writer is not running".to_owned()));
         }
@@ -269,13 +270,21 @@ impl Store {
         self.lock().version
     }
 
-    /// Makes queued changes durable whenever woken; runs until the task is dropped. Does nothing
-    /// without a backend.
+    /// Stops making changes durable, at once: waits for the write in flight (if any), then drops the
+    /// backend (closing the journal and releasing the state file's lock). Changes after this are
+    /// answered with an error. Blocks for at most one write.
+    pub fn retire(&self) {
+        let backend = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
+        drop(backend);
+        self.saved_tx.send_modify(|s| s.stopped = true);
+    }
+
+    /// Makes queued changes durable whenever woken; runs until the task is dropped or the store is
+    /// retired. Does nothing without a backend, or when already running.
     pub async fn run_writer(self: Arc<Self>) {
-        let taken = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
-        let Some(mut state) = taken else {
+        if !self.durable || self.writer_started.swap(true, Ordering::AcqRel) {
             return;
-        };
+        }
         loop {
             self.wake_writer.notified().await;
             loop {
@@ -283,77 +292,67 @@ impl Store {
                 if batch.is_empty() {
                     break;
                 }
-                let Some(back) = self.write_batch(state, batch).await else {
+                if !self.write_batch(batch).await {
                     self.saved_tx.send_modify(|s| s.stopped = true);
                     return;
-                };
-                state = back;
+                }
             }
             let close = self.close.lock().unwrap_or_else(|p| p.into_inner()).take();
             if let Some(reply) = close {
-                let (back, result) = blocking(state, |s| {
-                    let WriterState { backend, durable } = s;
-                    backend.compact(durable).map_err(|e| e.to_string())
-                })
-                .await
-                .unzip_state();
-                let Some(back) = back else {
+                let compacted = self
+                    .step(|s| s.backend.compact(&s.durable).map_err(|e| e.to_string()))
+                    .await;
+                let Some(result) = compacted else {
                     let _ = reply.send(Err("the state writer failed".to_owned()));
                     self.saved_tx.send_modify(|s| s.stopped = true);
                     return;
                 };
-                state = back;
                 let _ = reply.send(result);
             }
         }
     }
 
     /// Appends one batch; on success applies it to the durable copy, on failure undoes it (and every
-    /// change made since) in the world. `None` when the writer itself failed.
-    async fn write_batch(
-        &self,
-        state: WriterState,
-        batch: Vec<(u64, Vec<Change>)>,
-    ) -> Option<WriterState> {
+    /// change made since) in the world. `false` when the writer itself is gone.
+    async fn write_batch(&self, batch: Vec<(u64, Vec<Change>)>) -> bool {
         let last = batch.last().map_or(0, |(v, _)| *v);
         let record = journal::encode_record(batch.iter().flat_map(|(_, c)| c));
-        let (back, result) = blocking(state, move |s| {
-            let WriterState { backend, durable } = s;
-            backend.append(&record, durable)
-        })
-        .await
-        .unzip_state();
-        let mut state = back?;
-        match result {
-            Ok(()) => {
-                for change in batch.into_iter().flat_map(|(_, c)| c) {
-                    changes::apply(&mut state.durable, change);
+        let written = self
+            .step(move |s| match s.backend.append(&record, &s.durable) {
+                Ok(()) => {
+                    for change in batch.into_iter().flat_map(|(_, c)| c) {
+                        changes::apply(&mut s.durable, change);
+                    }
+                    Ok(s.backend.wants_compaction())
                 }
+                // Boxed: a world is large, and this is the rare path.
+                Err(e) => Err((e.to_string(), Box::new(s.durable.clone()))),
+            })
+            .await;
+        let Some(written) = written else {
+            return false;
+        };
+        match written {
+            Ok(wants_compaction) => {
                 self.lock().settled = last;
                 self.saved_tx.send_modify(|s| s.decide(last, None));
-                if state.backend.wants_compaction() {
-                    let (back, result) = blocking(state, |s| {
-                        let WriterState { backend, durable } = s;
-                        backend.compact(durable)
-                    })
-                    .await
-                    .unzip_state();
-                    state = back?;
+                if wants_compaction {
+                    let Some(result) = self.step(|s| s.backend.compact(&s.durable)).await else {
+                        return false;
+                    };
                     if let Err(e) = result {
                         // Nothing is lost: the next append rewrites the state file and journal.
                         eprintln!("cloudvpn-emulator: cannot compact the state journal: {e}");
                     }
                 }
             }
-            Err(e) => {
-                let why = e.to_string();
+            Err((why, restored)) => {
                 eprintln!(
                     "cloudvpn-emulator: cannot write the state journal: {why}; the changes were undone"
                 );
-                let restored = state.durable.clone();
                 let through = {
                     let mut inner = self.lock();
-                    inner.world = restored;
+                    inner.world = *restored;
                     inner.tracker = Tracker::new(&inner.world);
                     inner.pending.clear();
                     inner.settled = inner.version;
@@ -362,52 +361,30 @@ impl Store {
                 self.saved_tx.send_modify(|s| s.decide(through, Some(why)));
             }
         }
-        Some(state)
+        true
     }
-}
 
-/// The outcome of a blocking step that borrowed the writer's state: the state back (unless the step
-/// panicked) and its result.
-struct Blocking<T>(Option<(WriterState, T)>);
-
-impl<T> Blocking<T> {
-    fn unzip_state(self) -> (Option<WriterState>, T)
-    where
-        T: From<Stopped>,
-    {
-        match self.0 {
-            Some((s, r)) => (Some(s), r),
-            None => (None, T::from(Stopped)),
+    /// Runs `f` on the writer's state on a thread that may block (file I/O), holding it for the
+    /// whole step. `None` when the store was retired, or when `f` panicked (the state is then
+    /// dropped, as its files are in an unknown state).
+    async fn step<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut WriterState) -> T + Send + 'static,
+    ) -> Option<T> {
+        let writer = self.writer.clone();
+        let joined = tokio::task::spawn_blocking(move || {
+            let mut state = writer.lock().unwrap_or_else(|p| p.into_inner());
+            state.as_mut().map(f)
+        })
+        .await;
+        match joined {
+            Ok(result) => result,
+            Err(_) => {
+                self.retire();
+                None
+            }
         }
     }
-}
-
-/// The writer's blocking step did not finish.
-struct Stopped;
-
-impl From<Stopped> for std::io::Result<()> {
-    fn from(_: Stopped) -> Self {
-        Err(std::io::Error::other("the state writer failed"))
-    }
-}
-
-impl From<Stopped> for Result<(), String> {
-    fn from(_: Stopped) -> Self {
-        Err("the state writer failed".to_owned())
-    }
-}
-
-/// Runs `f` on the writer's state on a thread that may block (file I/O).
-async fn blocking<T: Send + 'static>(
-    mut state: WriterState,
-    f: impl FnOnce(&mut WriterState) -> T + Send + 'static,
-) -> Blocking<T> {
-    let joined = tokio::task::spawn_blocking(move || {
-        let result = f(&mut state);
-        (state, result)
-    })
-    .await;
-    Blocking(joined.ok())
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use crate::connections::{Phase, Tracker};
 use crate::server::Shared;
-use crate::{alibaba, control, tencent};
+use crate::{alibaba, control, control_guard, tencent};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming as IncomingBody;
@@ -94,6 +94,19 @@ impl std::fmt::Display for DroppedConnection {
 
 impl std::error::Error for DroppedConnection {}
 
+/// What is known of a request before its body is read: enough to refuse it without reading the body.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestHead<'a> {
+    /// Method.
+    pub method: &'a Method,
+    /// Path and query.
+    pub uri: &'a Uri,
+    /// Headers.
+    pub headers: &'a HeaderMap,
+    /// Who sent it.
+    pub peer: SocketAddr,
+}
+
 /// A received request with its whole body.
 #[derive(Debug)]
 pub struct Incoming {
@@ -110,6 +123,16 @@ pub struct Incoming {
 }
 
 impl Incoming {
+    /// The request without its body.
+    pub fn head(&self) -> RequestHead<'_> {
+        RequestHead {
+            method: &self.method,
+            uri: &self.uri,
+            headers: &self.headers,
+            peer: self.peer,
+        }
+    }
+
     /// The path, without the query.
     pub fn path(&self) -> &str {
         self.uri.path()
@@ -198,6 +221,17 @@ fn http_error(status: StatusCode, message: String) -> Response<Full<Bytes>> {
     response
 }
 
+/// A refusal sent before the body was read. The unread body would be taken for the next request's bytes, so
+/// the connection is closed after the answer.
+fn refuse_unread(status: u16, message: String) -> Response<Full<Bytes>> {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
+    let mut response = http_error(status, message);
+    response
+        .headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
 /// What is wrong with a request before any route looks at it: `CONNECT` (405), no `Host` or more than one
 /// (400, as RFC 9112 section 3.2 requires).
 fn refuse_framing(parts: &hyper::http::request::Parts) -> Option<Response<Full<Bytes>>> {
@@ -260,8 +294,21 @@ pub(crate) async fn serve(
         return Ok(refusal);
     }
     let route = route(parts.uri.path());
+    let head = RequestHead {
+        method: &parts.method,
+        uri: &parts.uri,
+        headers: &parts.headers,
+        peer,
+    };
+    // Checked on the head, so that a request the control API refuses (a web page's, a remote client's)
+    // costs no body read: its generous limit is for the loopback clients that pass.
+    if route == Route::Control
+        && let Err(refusal) = control_guard::check(&head, shared.control_token.as_ref())
+    {
+        return Ok(refuse_unread(refusal.status, refusal.message));
+    }
     let limit = match route {
-        // Bulk seeds of many thousand resources; the control API answers loopback clients only.
+        // Bulk seeds of many thousand resources, from loopback clients that passed the guard above.
         Route::Control => CONTROL_MAX_BODY_BYTES,
         _ => shared.limits.max_body_bytes,
     };

@@ -184,6 +184,49 @@ async fn web_pages_cannot_drive_the_control_api() {
     assert_eq!(status, 200, "{body}");
 }
 
+/// A refused control request is answered from its head: the announced body (nearly the 16 MiB the control
+/// API takes) is never sent, and the answer comes anyway, not after the body-read timeout.
+#[tokio::test]
+async fn refused_control_requests_are_answered_before_their_body_is_read() {
+    let mut config = EmulatorConfig::loopback();
+    // Long enough that a server waiting for the body would answer 408, never the refusal.
+    config.connections.body_read_timeout = Duration::from_secs(5);
+    let env = Env::start(config).await;
+    let addr = env.emulator.local_addr();
+    let host = env.host();
+    let announced = 16_000_000;
+    for (headers, expected, hint) in [
+        (
+            format!("Host: {host}\r\nContent-Type: text/plain\r\n"),
+            415,
+            "application/json",
+        ),
+        (
+            format!(
+                "Host: {host}\r\nOrigin: http://attacker.example\r\nContent-Type: application/json\r\n"
+            ),
+            403,
+            "Origin",
+        ),
+        (
+            "Host: attacker.example\r\nContent-Type: application/json\r\n".to_owned(),
+            403,
+            "Host",
+        ),
+    ] {
+        // Only the head is sent; the connection stays open for the body that never comes.
+        let (status, body) = raw(
+            addr,
+            &format!(
+                "POST /_emulator/tencent/vpcs HTTP/1.1\r\n{headers}Content-Length: {announced}\r\n\r\n"
+            ),
+        )
+        .await;
+        assert_eq!(status, expected, "{headers}: {body}");
+        assert!(body["error"].as_str().unwrap().contains(hint), "{body}");
+    }
+}
+
 #[tokio::test]
 async fn a_control_token_is_required_when_configured() {
     let token = ControlToken::new("edge-token-1").unwrap();

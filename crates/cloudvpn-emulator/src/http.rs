@@ -1,10 +1,15 @@
 //! The HTTP layer: one hyper HTTP/1.1 server, one port, routed by path — Alibaba RPC at `/`, Tencent v2 at
 //! `/v2/index.php`, the control API under `/_emulator/` — with the request's framing checked (one `Host`,
-//! no `CONNECT`) and the body's size limit and read deadline enforced before any protocol code runs.
+//! no `CONNECT`), web pages refused on every route ([`crate::web_guard`]) and on the control API
+//! ([`crate::control_guard`]) from the request head, and the body's size limit and read deadline enforced
+//! before any protocol code runs.
 
+use crate::alibaba::render::Format;
 use crate::connections::{Phase, Tracker};
+use crate::control_guard::Refusal;
+use crate::error::ServiceError;
 use crate::server::Shared;
-use crate::{alibaba, control, control_guard, tencent};
+use crate::{alibaba, control, control_guard, ids, tencent, web_guard};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming as IncomingBody;
@@ -232,6 +237,43 @@ fn refuse_unread(status: u16, message: String) -> Response<Full<Bytes>> {
     response
 }
 
+/// The answer to a request [`web_guard`] refused, in its route's own error format so that an SDK or CLI that
+/// meets it (a proxy adding `Origin`, a `Host` of another name) reports why.
+fn refuse_web_request(
+    route: Route,
+    head: &RequestHead<'_>,
+    refusal: Refusal,
+) -> Response<Full<Bytes>> {
+    let reply = match route {
+        Route::Alibaba => {
+            let e = ServiceError::custom("Forbidden.WebRequest", refusal.message, refusal.status);
+            let host = head
+                .headers
+                .get(HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("vpc.aliyuncs.com");
+            alibaba::render::error(&e, &ids::request_id(), host, Format::Json)
+        }
+        Route::Tencent => {
+            // Tencent v2 answers every error with HTTP 200 and the envelope; 4300 is its "access denied".
+            let e =
+                tencent::common_error(4300).with_message(format!("(emulator) {}", refusal.message));
+            let envelope = serde_json::json!({
+                "code": e.envelope_code.unwrap_or(4300),
+                "message": e.message,
+                "codeDesc": e.code,
+            });
+            Reply::new(200, content::TENCENT_JSON, envelope.to_string())
+        }
+        Route::Control | Route::Unknown => return refuse_unread(refusal.status, refusal.message),
+    };
+    let mut response = reply.into_response();
+    response
+        .headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
 /// What is wrong with a request before any route looks at it: `CONNECT` (405), no `Host` or more than one
 /// (400, as RFC 9112 section 3.2 requires).
 fn refuse_framing(parts: &hyper::http::request::Parts) -> Option<Response<Full<Bytes>>> {
@@ -300,6 +342,9 @@ pub(crate) async fn serve(
         headers: &parts.headers,
         peer,
     };
+    if let Err(refusal) = web_guard::check(&head, shared.allow_remote) {
+        return Ok(refuse_web_request(route, &head, refusal));
+    }
     // Checked on the head, so that a request the control API refuses (a web page's, a remote client's)
     // costs no body read: its generous limit is for the loopback clients that pass.
     if route == Route::Control

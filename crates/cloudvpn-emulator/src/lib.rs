@@ -170,6 +170,7 @@ pub mod tencent;
 pub mod timing;
 pub mod tls;
 pub mod tracked;
+pub mod web_guard;
 
 #[cfg(test)]
 mod durable_answer_tests;

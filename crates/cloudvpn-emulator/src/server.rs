@@ -33,6 +33,8 @@ pub(crate) struct Shared {
     pub(crate) tencent_default_region: String,
     pub(crate) connections: ConnectionLimits,
     pub(crate) control_token: Option<ControlToken>,
+    /// `--allow-remote`: clients may address the emulator by any name (see [`crate::web_guard`]).
+    pub(crate) allow_remote: bool,
     pub(crate) store: Arc<Store>,
     pub(crate) nonces: NonceCache,
     pub(crate) faults: Faults,
@@ -48,6 +50,7 @@ impl Shared {
             tencent_default_region: config.tencent_default_region,
             connections: config.connections,
             control_token: config.control_token,
+            allow_remote: config.allow_remote,
             store,
             nonces: NonceCache::new(config.limits.nonce_capacity),
             faults: Faults::default(),

@@ -1,11 +1,12 @@
 //! The network edge: where the emulator may listen (loopback unless allowed, never with the published
-//! keys when remote), what keeps web pages away from the control API, and requests refused before any
-//! route: no `Host` or two, `CONNECT`.
+//! keys when remote), what keeps web pages away from the cloud APIs and the control API, and requests
+//! refused before any route: no `Host` or two, `CONNECT`.
 
 mod support;
 
 use cloudvpn_emulator::credentials::{Credentials, Key};
 use cloudvpn_emulator::listen::ExposureError;
+use cloudvpn_emulator::signed::{AlibabaSignature, TencentCall};
 use cloudvpn_emulator::{ControlToken, Emulator, EmulatorConfig, StartError};
 use hyper::Method;
 use serde_json::{Value, json};
@@ -225,6 +226,69 @@ async fn refused_control_requests_are_answered_before_their_body_is_read() {
         assert_eq!(status, expected, "{headers}: {body}");
         assert!(body["error"].as_str().unwrap().contains(hint), "{body}");
     }
+}
+
+/// `<img src="http://127.0.0.1:PORT/?Action=DeleteVpnGateway&...">` on any page, signed with the published
+/// keys (RPC v1 takes GET and does not sign `Host`), and a DNS-rebound page reading Describe answers.
+#[tokio::test]
+async fn web_pages_cannot_drive_the_cloud_apis() {
+    let env = Env::immediate().await;
+    let host = env.host();
+    env.gateway("vpn-kept", json!({})).await;
+    let delete = || {
+        delete_gateway("vpn-kept")
+            .signature(AlibabaSignature::V1)
+            .method(Method::GET)
+    };
+    let browser_headers: [(&str, &str); 4] = [
+        ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-site", "same-site"),
+        ("origin", "https://attacker.example"),
+        ("origin", "null"),
+    ];
+    for (name, value) in browser_headers {
+        let mut request = delete().build(&host);
+        request.headers_mut().insert(name, value.parse().unwrap());
+        let r = env.send(request).await;
+        assert_eq!(r.status, 403, "{name}: {value}: {}", r.text());
+        let body = r.json();
+        assert_eq!(body["Code"], "Forbidden.WebRequest", "{body}");
+        assert!(body["RequestId"].is_string(), "{body}");
+        let header = if name == "origin" {
+            "Origin"
+        } else {
+            "Sec-Fetch-Site"
+        };
+        assert!(body["Message"].as_str().unwrap().contains(header), "{body}");
+    }
+    // DNS rebinding: the same call addressed to the page's own name.
+    let rebound = env
+        .send(describe_gateway("vpn-kept").build("attacker.example:8080"))
+        .await;
+    assert_eq!(rebound.status, 403, "{}", rebound.text());
+    assert!(rebound.json()["Message"].as_str().unwrap().contains("Host"));
+    // Tencent v2 answers in its envelope (HTTP 200, integer code).
+    let mut tencent = TencentCall::new("DescribeVpnConn").build(&host);
+    tencent
+        .headers_mut()
+        .insert("origin", "http://attacker.example".parse().unwrap());
+    let r = env.send(tencent).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let body = r.json();
+    assert_eq!(body["code"], 4300, "{body}");
+    assert_eq!(body["codeDesc"], "AccessDenied", "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("Origin"),
+        "{body}"
+    );
+    let rebound = env
+        .send(TencentCall::new("DescribeVpnConn").build("attacker.example"))
+        .await;
+    assert_eq!(rebound.json()["code"], 4300, "{}", rebound.text());
+    // Nothing was deleted; the same call from a program (no browser headers) is served.
+    assert_eq!(env.alibaba(describe_gateway("vpn-kept")).await.status, 200);
+    let r = env.alibaba(delete()).await;
+    assert_eq!(r.status, 200, "{}", r.text());
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 //! |---|---|
 //! | 0 | stopped by Ctrl-C or SIGTERM, state saved |
 //! | 2 | an option to change: a bad `--listen`, `--credentials` or `--control-token`, a refused exposure, a state file that cannot be used, a `--tls-cert-out` file that cannot be written |
-//! | 4 | the address cannot be bound, or the state could not be saved when stopping |
+//! | 4 | the address cannot be bound, the stop signals cannot be listened for, or the state could not be saved when stopping |
 
 use crate::config::{ControlToken, EmulatorConfig};
 use crate::credentials::{Credentials, CredentialsError};
@@ -14,7 +14,6 @@ use crate::server::{Emulator, StartError};
 use crate::store::SaveError;
 use crate::tls::{TlsError, TlsIdentity};
 use std::fmt;
-use std::io::Write as _;
 use std::path::PathBuf;
 
 /// The default `--listen`.
@@ -78,6 +77,8 @@ pub enum LaunchError {
         /// Why.
         source: std::io::Error,
     },
+    /// The Ctrl-C / SIGTERM handlers could not be installed.
+    Signals(std::io::Error),
     /// Starting failed.
     Start(StartError),
     /// The state could not be saved when stopping.
@@ -88,7 +89,9 @@ impl LaunchError {
     /// The process exit code (table in the module documentation).
     pub fn exit_code(&self) -> u8 {
         match self {
-            LaunchError::Start(StartError::Bind { .. }) | LaunchError::Stop(_) => 4,
+            LaunchError::Start(StartError::Bind { .. })
+            | LaunchError::Signals(_)
+            | LaunchError::Stop(_) => 4,
             _ => 2,
         }
     }
@@ -112,6 +115,9 @@ impl fmt::Display for LaunchError {
                 "cannot write the TLS certificate to {} (--tls-cert-out): {source}",
                 path.display()
             ),
+            LaunchError::Signals(e) => {
+                write!(f, "cannot listen for Ctrl-C and SIGTERM (needed to stop and save): {e}")
+            }
             LaunchError::Start(e) => write!(f, "cannot start the emulator: {e}"),
             LaunchError::Stop(e) => write!(f, "the emulator stopped, but {e}"),
         }
@@ -154,7 +160,18 @@ impl LaunchOptions {
 /// Starts the emulator, prints where it listens (first line, with the URL) and which keys it takes, serves
 /// until Ctrl-C or SIGTERM, then saves the state. `program` names the command in the banner.
 pub async fn run(options: &LaunchOptions, program: &str) -> Result<(), LaunchError> {
+    run_printing(options, program, &mut std::io::stdout()).await
+}
+
+/// [`run`], with the banner written to `out`.
+pub async fn run_printing(
+    options: &LaunchOptions,
+    program: &str,
+    out: &mut (dyn std::io::Write + Send),
+) -> Result<(), LaunchError> {
     let config = options.config()?;
+    // Before the banner: whoever reads it may signal at once.
+    let signals = StopSignals::listen().map_err(LaunchError::Signals)?;
     let defaults = !published_keys_accepted(&config.credentials).is_empty();
     let token = config.control_token.is_some();
     let emulator = Emulator::start(config).await.map_err(LaunchError::Start)?;
@@ -180,13 +197,9 @@ pub async fn run(options: &LaunchOptions, program: &str) -> Result<(), LaunchErr
          keys: {keys}; control API: {control}; Ctrl-C or SIGTERM stops and saves\n{tls}",
         emulator.base_url()
     );
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout
-        .write_all(banner.as_bytes())
-        .and_then(|()| stdout.flush());
-    drop(stdout);
+    let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
     emulator
-        .run_until(stop_signal())
+        .run_until(signals.received())
         .await
         .map_err(LaunchError::Stop)
 }
@@ -214,32 +227,109 @@ fn tls_banner(pem: &str, out: Option<&std::path::Path>) -> Result<String, Launch
     Ok(format!("{trust}{pem}"))
 }
 
-/// Ctrl-C, or SIGTERM (what service managers and `kill` send).
-pub async fn stop_signal() {
+/// Ctrl-C (SIGINT) and SIGTERM (what service managers and `kill` send), listened for from the moment this
+/// is made: a supervisor may signal as soon as it sees the banner, and a signal that arrives before a handler
+/// exists takes the default action, which kills the process without saving the state.
+pub struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    /// Installs the handlers now (inside a Tokio runtime).
+    pub fn listen() -> std::io::Result<StopSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(StopSignals {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(StopSignals {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    /// Waits for the first of them (any received since [`StopSignals::listen`] counts).
+    pub async fn received(mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => {}
+                _ = self.terminate.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = &mut self;
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// Ctrl-C, or SIGTERM, from the first poll on (a program that must not miss an early signal uses
+/// [`StopSignals::listen`] first).
+pub async fn stop_signal() {
+    match StopSignals::listen() {
+        Ok(signals) => signals.received().await,
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Sends SIGTERM to this process the moment the banner is written, as a supervisor watching for it may.
+    #[cfg(unix)]
+    struct SignalOnBanner(Vec<u8>);
+
+    #[cfg(unix)]
+    impl std::io::Write for SignalOnBanner {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.extend_from_slice(buf);
+            let pid = std::process::id().to_string();
+            let status = std::process::Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()?;
+            assert!(status.success(), "kill -TERM {pid}: {status}");
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Without handlers installed before the banner, this SIGTERM kills the whole test process.
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_sigterm_sent_when_the_banner_appears_stops_and_saves() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("state.json");
+        let options = LaunchOptions {
+            listen: "127.0.0.1:0".into(),
+            state: Some(state.clone()),
+            ..Default::default()
+        };
+        let mut out = SignalOnBanner(Vec::new());
+        run_printing(&options, "signal-test", &mut out)
+            .await
+            .unwrap();
+        let banner = String::from_utf8(out.0).unwrap();
+        assert!(
+            banner.starts_with("signal-test listening on http://127.0.0.1:"),
+            "{banner}"
+        );
+        let saved = std::fs::read_to_string(&state).unwrap();
+        assert!(saved.contains("cloudvpn-emulator-state/1"), "{saved}");
+    }
 
     #[test]
     fn options_become_a_config() {

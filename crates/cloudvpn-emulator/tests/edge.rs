@@ -365,3 +365,56 @@ fn the_binary_reports_a_corrupt_state_file_with_exit_2_and_the_position_once() {
     assert_eq!(stderr.matches("line 1").count(), 1, "{stderr}");
     assert_eq!(stderr.matches("column").count(), 1, "{stderr}");
 }
+
+/// A supervisor may send SIGTERM the moment it reads the banner: the emulator must stop cleanly and save.
+#[cfg(unix)]
+#[test]
+fn the_binary_stops_and_saves_on_a_sigterm_sent_as_soon_as_the_banner_is_read() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cloudvpn-emulator"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--state",
+            state.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut banner = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut banner)
+        .unwrap();
+    let term = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    assert!(
+        banner.contains("listening on http://127.0.0.1:"),
+        "{banner}"
+    );
+    // Bounded: a process that ignored the signal is killed, and the test fails.
+    let mut status = None;
+    for _ in 0..300 {
+        status = child.try_wait().unwrap();
+        if status.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let Some(status) = status else {
+        child.kill().unwrap();
+        child.wait().unwrap();
+        panic!("the emulator did not stop within 30 s of SIGTERM");
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(0), "{status}: {stderr}");
+    let saved = std::fs::read_to_string(&state).unwrap();
+    assert!(saved.contains("cloudvpn-emulator-state/1"), "{saved}");
+}

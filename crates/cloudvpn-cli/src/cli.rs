@@ -76,7 +76,18 @@ pub fn command() -> Command {
                     Arg::new("control-token")
                         .long("control-token")
                         .value_name("TOKEN")
-                        .help("Require Authorization: Bearer TOKEN on every control API request"),
+                        .value_parser(|token: &str| {
+                            cloudvpn_emulator::ControlToken::new(token)
+                                .ok_or("the token is empty: give the one clients must send as Authorization: Bearer TOKEN")
+                        })
+                        .help("Require Authorization: Bearer TOKEN on every control API request (other users can see arguments: prefer --control-token-file or CLOUDVPN_EMULATOR_CONTROL_TOKEN)"),
+                )
+                .arg(
+                    Arg::new("control-token-file")
+                        .long("control-token-file")
+                        .value_name("FILE")
+                        .conflicts_with("control-token")
+                        .help("The same, with the token read from FILE (a trailing line break is ignored); without either flag, CLOUDVPN_EMULATOR_CONTROL_TOKEN is used when set"),
                 )
                 .arg(
                     Arg::new("max-connections")

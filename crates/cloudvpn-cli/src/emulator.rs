@@ -14,7 +14,10 @@ fn options(m: &ArgMatches) -> LaunchOptions {
         state: text("state").map(PathBuf::from),
         credentials: text("emulator-credentials").map(PathBuf::from),
         allow_remote: m.get_flag("allow-remote"),
-        control_token: text("control-token"),
+        control_token: m
+            .get_one::<cloudvpn_emulator::ControlToken>("control-token")
+            .cloned(),
+        control_token_file: text("control-token-file").map(PathBuf::from),
         max_connections: m.get_one::<usize>("max-connections").copied(),
         tls: m.get_flag("tls"),
         tls_cert_out: text("tls-cert-out").map(PathBuf::from),

@@ -28,6 +28,20 @@ fn refuses_exposed_listen_addresses_with_a_usage_error() {
             "localhost:PORT",
         ),
         (&["emulator", "--control-token", ""][..], "--control-token"),
+        (
+            &["emulator", "--control-token-file", "/nonexistent/token"][..],
+            "--control-token-file",
+        ),
+        (
+            &[
+                "emulator",
+                "--control-token",
+                "a",
+                "--control-token-file",
+                "t",
+            ][..],
+            "--control-token-file",
+        ),
     ] {
         let out = cloudvpn(args);
         let stderr = String::from_utf8_lossy(&out.stderr);

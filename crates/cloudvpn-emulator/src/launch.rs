@@ -4,7 +4,7 @@
 //! | Exit code | When |
 //! |---|---|
 //! | 0 | stopped by Ctrl-C or SIGTERM, state saved |
-//! | 2 | an option to change: a bad `--listen`, `--credentials` or `--control-token`, a refused exposure, a state file that cannot be used, a `--tls-cert-out` file that cannot be written |
+//! | 2 | an option to change: a bad `--listen`, `--credentials`, `--control-token`, `--control-token-file` or `CLOUDVPN_EMULATOR_CONTROL_TOKEN`, a refused exposure, a state file that cannot be used, a `--tls-cert-out` file that cannot be written |
 //! | 4 | the address cannot be bound, the stop signals cannot be listened for, or the state could not be saved when stopping |
 
 use crate::config::{ControlToken, EmulatorConfig};
@@ -13,8 +13,13 @@ use crate::listen::{ListenAddressError, parse_listen, published_keys_accepted};
 use crate::server::{Emulator, StartError};
 use crate::store::SaveError;
 use crate::tls::{TlsError, TlsIdentity};
+use std::ffi::OsString;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// The environment variable that may hold the control token (when neither `--control-token` nor
+/// `--control-token-file` is given): unlike an argument, it is not shown to other users by `ps`.
+pub const CONTROL_TOKEN_ENV: &str = "CLOUDVPN_EMULATOR_CONTROL_TOKEN";
 
 /// The default `--listen`.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -30,8 +35,10 @@ pub struct LaunchOptions {
     pub credentials: Option<PathBuf>,
     /// `--allow-remote`.
     pub allow_remote: bool,
-    /// `--control-token TOKEN`.
-    pub control_token: Option<String>,
+    /// `--control-token TOKEN` (its `Debug` output does not show it).
+    pub control_token: Option<ControlToken>,
+    /// `--control-token-file FILE`: the token is the file's content, without a trailing line break.
+    pub control_token_file: Option<PathBuf>,
     /// `--max-connections N`.
     pub max_connections: Option<usize>,
     /// `--tls`: serve HTTPS with a certificate made at start.
@@ -48,6 +55,7 @@ impl Default for LaunchOptions {
             credentials: None,
             allow_remote: false,
             control_token: None,
+            control_token_file: None,
             max_connections: None,
             tls: false,
             tls_cert_out: None,
@@ -62,8 +70,19 @@ pub enum LaunchError {
     Listen(ListenAddressError),
     /// `--credentials` cannot be used.
     Credentials(CredentialsError),
-    /// `--control-token ""`.
-    EmptyControlToken,
+    /// An empty control token (it would protect nothing); says where it came from.
+    EmptyControlToken(&'static str),
+    /// Both `--control-token` and `--control-token-file`.
+    TwoControlTokens,
+    /// The `--control-token-file` cannot be read.
+    ControlTokenFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// `CLOUDVPN_EMULATOR_CONTROL_TOKEN` is not valid UTF-8.
+    ControlTokenEnvNotText,
     /// `--max-connections 0`.
     NoConnections,
     /// `--tls-cert-out` without `--tls`.
@@ -102,8 +121,20 @@ impl fmt::Display for LaunchError {
         match self {
             LaunchError::Listen(e) => e.fmt(f),
             LaunchError::Credentials(e) => e.fmt(f),
-            LaunchError::EmptyControlToken => {
-                f.write_str("--control-token is empty: give the token clients must send as Authorization: Bearer TOKEN")
+            LaunchError::EmptyControlToken(from) => write!(
+                f,
+                "{from} is empty: give the token clients must send as Authorization: Bearer TOKEN"
+            ),
+            LaunchError::TwoControlTokens => f.write_str(
+                "--control-token and --control-token-file both give the control token: use one",
+            ),
+            LaunchError::ControlTokenFile { path, source } => write!(
+                f,
+                "cannot read the control token from {} (--control-token-file): {source}",
+                path.display()
+            ),
+            LaunchError::ControlTokenEnvNotText => {
+                write!(f, "{CONTROL_TOKEN_ENV} is not valid UTF-8")
             }
             LaunchError::NoConnections => f.write_str("--max-connections must be at least 1"),
             LaunchError::CertOutWithoutTls => {
@@ -116,7 +147,10 @@ impl fmt::Display for LaunchError {
                 path.display()
             ),
             LaunchError::Signals(e) => {
-                write!(f, "cannot listen for Ctrl-C and SIGTERM (needed to stop and save): {e}")
+                write!(
+                    f,
+                    "cannot listen for Ctrl-C and SIGTERM (needed to stop and save): {e}"
+                )
             }
             LaunchError::Start(e) => write!(f, "cannot start the emulator: {e}"),
             LaunchError::Stop(e) => write!(f, "the emulator stopped, but {e}"),
@@ -137,10 +171,7 @@ impl LaunchOptions {
         }
         config.state_file = self.state.clone();
         config.allow_remote = self.allow_remote;
-        if let Some(token) = &self.control_token {
-            config.control_token =
-                Some(ControlToken::new(token.as_str()).ok_or(LaunchError::EmptyControlToken)?);
-        }
+        config.control_token = self.control_token_or(std::env::var_os(CONTROL_TOKEN_ENV))?;
         if let Some(n) = self.max_connections {
             if n == 0 {
                 return Err(LaunchError::NoConnections);
@@ -155,6 +186,40 @@ impl LaunchOptions {
         }
         Ok(config)
     }
+
+    /// The control token: `--control-token`, else `--control-token-file`, else `env` (the value of
+    /// [`CONTROL_TOKEN_ENV`]), else none.
+    pub fn control_token_or(
+        &self,
+        env: Option<OsString>,
+    ) -> Result<Option<ControlToken>, LaunchError> {
+        match (&self.control_token, &self.control_token_file) {
+            (Some(_), Some(_)) => Err(LaunchError::TwoControlTokens),
+            (Some(token), None) => Ok(Some(token.clone())),
+            (None, Some(path)) => read_control_token(path).map(Some),
+            (None, None) => match env {
+                None => Ok(None),
+                Some(value) => {
+                    let text = value
+                        .into_string()
+                        .map_err(|_| LaunchError::ControlTokenEnvNotText)?;
+                    ControlToken::new(text)
+                        .map(Some)
+                        .ok_or(LaunchError::EmptyControlToken(CONTROL_TOKEN_ENV))
+                }
+            },
+        }
+    }
+}
+
+/// The token in `path`: its content without the trailing line break an editor or `echo` adds.
+fn read_control_token(path: &Path) -> Result<ControlToken, LaunchError> {
+    let text = std::fs::read_to_string(path).map_err(|source| LaunchError::ControlTokenFile {
+        path: path.to_owned(),
+        source,
+    })?;
+    ControlToken::new(text.trim_end_matches(['\r', '\n']))
+        .ok_or(LaunchError::EmptyControlToken("--control-token-file"))
 }
 
 /// Starts the emulator, prints where it listens (first line, with the URL) and which keys it takes, serves
@@ -286,6 +351,50 @@ pub async fn stop_signal() {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_control_token_comes_from_the_flag_the_file_or_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("token");
+        std::fs::write(&file, "from-file-1\n").unwrap();
+        let env = || Some(OsString::from("from-env-1"));
+        let expose = |t: Option<ControlToken>| t.map(|t| t.expose().to_owned());
+        let flag = LaunchOptions {
+            control_token: ControlToken::new("from-flag-1"),
+            ..Default::default()
+        };
+        assert_eq!(
+            expose(flag.control_token_or(env()).unwrap()).as_deref(),
+            Some("from-flag-1")
+        );
+        let from_file = LaunchOptions {
+            control_token_file: Some(file.clone()),
+            ..Default::default()
+        };
+        assert_eq!(
+            expose(from_file.control_token_or(env()).unwrap()).as_deref(),
+            Some("from-file-1")
+        );
+        assert!(!format!("{from_file:?}").contains("from-file-1"));
+        let none = LaunchOptions::default();
+        assert_eq!(
+            expose(none.control_token_or(env()).unwrap()).as_deref(),
+            Some("from-env-1")
+        );
+        assert!(none.control_token_or(None).unwrap().is_none());
+        let empty_env = none.control_token_or(Some(OsString::new())).unwrap_err();
+        assert!(
+            empty_env.to_string().contains(CONTROL_TOKEN_ENV),
+            "{empty_env}"
+        );
+        std::fs::write(&file, "\r\n").unwrap();
+        let empty_file = from_file.control_token_or(None).unwrap_err();
+        assert_eq!(empty_file.exit_code(), 2);
+        assert!(
+            empty_file.to_string().contains("--control-token-file"),
+            "{empty_file}"
+        );
+    }
+
     /// Sends SIGTERM to this process the moment the banner is written, as a supervisor watching for it may.
     #[cfg(unix)]
     struct SignalOnBanner(Vec<u8>);
@@ -335,7 +444,7 @@ mod tests {
     fn options_become_a_config() {
         let options = LaunchOptions {
             listen: "localhost:0".into(),
-            control_token: Some("t0ken".into()),
+            control_token: ControlToken::new("t0ken"),
             max_connections: Some(7),
             ..Default::default()
         };
@@ -347,6 +456,7 @@ mod tests {
             Some("t0ken")
         );
         assert!(!format!("{config:?}").contains("t0ken"));
+        assert!(!format!("{options:?}").contains("t0ken"), "{options:?}");
         assert!(config.tls.is_none(), "plain HTTP stays the default");
         let tls = LaunchOptions {
             tls: true,
@@ -363,7 +473,15 @@ mod tests {
             ),
             (
                 LaunchOptions {
-                    control_token: Some(String::new()),
+                    control_token: ControlToken::new("a"),
+                    control_token_file: Some("token".into()),
+                    ..Default::default()
+                },
+                2,
+            ),
+            (
+                LaunchOptions {
+                    control_token_file: Some("/nonexistent/token".into()),
                     ..Default::default()
                 },
                 2,

@@ -6,7 +6,8 @@
 //!
 //! ```text
 //! cloudvpn-emulator --listen 127.0.0.1:8080 [--state state.json] [--credentials keys.json]
-//!     [--allow-remote] [--control-token TOKEN] [--max-connections N] [--tls [--tls-cert-out FILE]]
+//!     [--allow-remote] [--control-token TOKEN | --control-token-file FILE] [--max-connections N]
+//!     [--tls [--tls-cert-out FILE]]
 //! ```
 //!
 //! It listens on loopback only unless `--allow-remote`, and then never with the published default keys

@@ -341,12 +341,88 @@ fn the_binary_refuses_exposed_listen_addresses_with_a_usage_error() {
         ),
         (&["--listen", "example.com:80"][..], "localhost:PORT"),
         (&["--control-token", ""][..], "--control-token"),
+        (
+            &["--control-token-file", "/nonexistent/token"][..],
+            "--control-token-file",
+        ),
+        (
+            &["--control-token", "a", "--control-token-file", "t"][..],
+            "--control-token-file",
+        ),
     ] {
         let out = emulator_binary(args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains(hint), "{args:?}: {stderr}");
     }
+}
+
+/// A spawned emulator, killed when the test ends, whether it passed or not.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The token from `--control-token-file` or `CLOUDVPN_EMULATOR_CONTROL_TOKEN` is the one the control API
+/// requires (and an empty one is a usage error, not an unprotected emulator).
+#[tokio::test]
+async fn the_binary_takes_the_control_token_from_a_file_or_the_environment() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, "edge-file-token\n").unwrap();
+    let binary = env!("CARGO_BIN_EXE_cloudvpn-emulator");
+    let from_file = ["--control-token-file", file.to_str().unwrap()];
+    for (args, env, token) in [
+        (&from_file[..], None, "edge-file-token"),
+        (&[][..], Some("edge-env-token"), "edge-env-token"),
+    ] {
+        let mut command = Command::new(binary);
+        command.args(["--listen", "127.0.0.1:0"]).args(args);
+        command.env_remove("CLOUDVPN_EMULATOR_CONTROL_TOKEN");
+        if let Some(value) = env {
+            command.env("CLOUDVPN_EMULATOR_CONTROL_TOKEN", value);
+        }
+        let mut child = KillOnDrop(command.stdout(Stdio::piped()).spawn().unwrap());
+        let mut banner = String::new();
+        std::io::BufReader::new(child.0.stdout.take().unwrap())
+            .read_line(&mut banner)
+            .unwrap();
+        let url = banner
+            .split_whitespace()
+            .nth(3)
+            .unwrap_or_default()
+            .to_owned();
+        let addr: SocketAddr = url
+            .trim_start_matches("http://")
+            .parse()
+            .unwrap_or_else(|e| panic!("{banner}: {e}"));
+        let health = |authorization: String| {
+            format!(
+                "GET /_emulator/health HTTP/1.1\r\nHost: {addr}\r\n{authorization}Connection: close\r\n\r\n"
+            )
+        };
+        let (without, _) = raw(addr, &health(String::new())).await;
+        let (with, _) = raw(addr, &health(format!("Authorization: Bearer {token}\r\n"))).await;
+        drop(child);
+        assert_eq!((without, with), (401, 200), "{args:?} {env:?}");
+    }
+    let empty = Command::new(binary)
+        .args(["--listen", "127.0.0.1:0"])
+        .env("CLOUDVPN_EMULATOR_CONTROL_TOKEN", "")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&empty.stderr);
+    assert_eq!(empty.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("CLOUDVPN_EMULATOR_CONTROL_TOKEN"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -1,13 +1,15 @@
 //! `cloudvpn-emulator`: runs the emulator until Ctrl-C or SIGTERM, exactly as `cloudvpn emulator` does (both
 //! are [`cloudvpn_emulator::launch`]; exit codes are tabled there).
 
+use cloudvpn_emulator::ControlToken;
 use cloudvpn_emulator::launch::{self, LaunchOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: cloudvpn-emulator [--listen ADDR] [--state FILE] [--credentials FILE] [--allow-remote]
-                         [--control-token TOKEN] [--max-connections N] [--tls [--tls-cert-out FILE]]
+                         [--control-token TOKEN | --control-token-file FILE] [--max-connections N]
+                         [--tls [--tls-cert-out FILE]]
 
   --listen ADDR            address to listen on: IP:PORT or localhost:PORT (default 127.0.0.1:8080; port 0
                            picks a free one); loopback only unless --allow-remote
@@ -16,7 +18,10 @@ usage: cloudvpn-emulator [--listen ADDR] [--state FILE] [--credentials FILE] [--
   --credentials FILE       access keys (JSON; see the crate documentation)
   --allow-remote           allow a non-loopback --listen address; then the published default keys must be
                            off (\"include_defaults\": false in the --credentials file)
-  --control-token TOKEN    the control API then requires Authorization: Bearer TOKEN
+  --control-token TOKEN    the control API then requires Authorization: Bearer TOKEN (other users can see
+                           arguments: prefer the file or the environment variable)
+  --control-token-file FILE  the same, with the token read from FILE (a trailing line break is ignored);
+                           without either flag, CLOUDVPN_EMULATOR_CONTROL_TOKEN is used when set
   --max-connections N      most open connections; at the cap the oldest idle one is closed (default 512)
   --tls                    serve HTTPS instead of HTTP, with a CA and a certificate for 127.0.0.1, ::1 and
                            localhost made at start (the CA is printed)
@@ -48,7 +53,17 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<LaunchOptions>
             "--allow-remote" => parsed.allow_remote = true,
             "--tls" => parsed.tls = true,
             "--tls-cert-out" => parsed.tls_cert_out = Some(PathBuf::from(value("--tls-cert-out")?)),
-            "--control-token" => parsed.control_token = Some(value("--control-token")?),
+            "--control-token" => {
+                parsed.control_token =
+                    Some(ControlToken::new(value("--control-token")?).ok_or_else(|| {
+                        "--control-token is empty: give the token clients must send as \
+                         Authorization: Bearer TOKEN"
+                            .to_owned()
+                    })?);
+            }
+            "--control-token-file" => {
+                parsed.control_token_file = Some(PathBuf::from(value("--control-token-file")?));
+            }
             "--max-connections" => {
                 let v = value("--max-connections")?;
                 parsed.max_connections = Some(

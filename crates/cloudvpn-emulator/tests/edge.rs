@@ -5,7 +5,7 @@
 mod support;
 
 use cloudvpn_emulator::credentials::{Credentials, Key};
-use cloudvpn_emulator::listen::ExposureError;
+use cloudvpn_emulator::listen::{ExposureError, check_exposure};
 use cloudvpn_emulator::signed::{AlibabaSignature, TencentCall};
 use cloudvpn_emulator::{ControlToken, Emulator, EmulatorConfig, StartError};
 use hyper::Method;
@@ -98,7 +98,7 @@ async fn non_loopback_listen_addresses_need_allow_remote_and_own_keys() {
     assert!(err.to_string().contains("--allow-remote"), "{err}");
     let mut remote = EmulatorConfig::new("[::]:0".parse().unwrap());
     remote.allow_remote = true;
-    let err = Emulator::start(remote.clone()).await.unwrap_err();
+    let err = Emulator::start(remote).await.unwrap_err();
     assert!(
         matches!(err, StartError::Exposure(ExposureError::DefaultKeys { .. })),
         "{err}"
@@ -108,22 +108,42 @@ async fn non_loopback_listen_addresses_need_allow_remote_and_own_keys() {
         "{err}"
     );
 
-    // Allowed with keys of its own. On the dual-stack [::] listener an IPv4 loopback client arrives as
-    // ::ffff:127.0.0.1 and is still a loopback client of the control API. (Only loopback is ever contacted.)
-    let emulator = Emulator::start(remote.credentials(own_keys()))
-        .await
-        .unwrap();
-    let local = SocketAddr::from(([127, 0, 0, 1], emulator.local_addr().port()));
+    // Allowed with keys of its own: the policy is checked without binding, so nothing is ever exposed
+    // (an IPv4 client of a dual-stack listener, ::ffff:127.0.0.1, is a loopback client:
+    // control_guard's and loopback's unit tests).
+    let own = own_keys();
+    assert_eq!(
+        check_exposure("[::]:0".parse().unwrap(), true, &own),
+        Ok(())
+    );
+    assert_eq!(
+        check_exposure("0.0.0.0:0".parse().unwrap(), true, &own),
+        Ok(())
+    );
+
+    // With --allow-remote (here on loopback) clients may address the emulator by its network name; the
+    // control API still answers requests addressed to loopback only.
+    let mut config = EmulatorConfig::loopback().credentials(own_keys());
+    config.allow_remote = true;
+    let env = Env::start(config).await;
+    let addr = env.emulator.local_addr();
+    let call = cloudvpn_emulator::signed::AlibabaCall::new("DescribeVpnGateways")
+        .param("RegionId", REGION)
+        .key("edge-ak", "edge-secret-not-published");
+    let r = env.send(call.build("emulator.internal:8080")).await;
+    assert_eq!(r.status, 200, "{}", r.text());
     let (status, body) = raw(
-        local,
-        &format!(
-            "POST /_emulator/tencent/vpcs HTTP/1.1\r\nHost: {local}\r\nContent-Type: application/json\r\n\
-             Content-Length: 16\r\nConnection: close\r\n\r\n{{\"id\": \"vpc-v4\"}}"
-        ),
+        addr,
+        "GET /_emulator/health HTTP/1.1\r\nHost: emulator.internal:8080\r\nConnection: close\r\n\r\n",
     )
     .await;
-    assert_eq!(status, 201, "{body}");
-    emulator.shutdown().await.unwrap();
+    assert_eq!(status, 403, "{body}");
+    let (status, body) = raw(
+        addr,
+        &format!("GET /_emulator/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
 }
 
 #[tokio::test]

@@ -12,9 +12,9 @@
 
 use crate::config::ControlToken;
 use crate::http::RequestHead;
-use crate::loopback::{is_loopback_authority, is_loopback_ip, is_loopback_origin};
+use crate::loopback::{foreign_host, foreign_origin, is_loopback_ip};
 use hyper::Method;
-use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST, ORIGIN};
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE};
 use subtle::ConstantTimeEq;
 
 /// Why a control request was refused: the status and what to do instead.
@@ -39,13 +39,7 @@ pub fn check(req: &RequestHead<'_>, token: Option<&ControlToken>) -> Result<(), 
     if !is_loopback_ip(req.peer.ip()) {
         return refuse(403, "the control API answers loopback clients only");
     }
-    let host = req
-        .headers
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    let authority = req.uri.authority().map(|a| a.as_str());
-    if !is_loopback_authority(host) || authority.is_some_and(|a| !is_loopback_authority(a)) {
+    if let Some(host) = foreign_host(req.headers, req.uri) {
         return refuse(
             403,
             format!(
@@ -54,17 +48,14 @@ pub fn check(req: &RequestHead<'_>, token: Option<&ControlToken>) -> Result<(), 
             ),
         );
     }
-    for origin in req.headers.get_all(ORIGIN) {
-        let origin = origin.to_str().unwrap_or("");
-        if !is_loopback_origin(origin) {
-            return refuse(
-                403,
-                format!(
-                    "the control API does not answer requests from web pages elsewhere; Origin was \
-                     {origin:?} (only http(s)://localhost, 127.0.0.1 or [::1] pages may call it)"
-                ),
-            );
-        }
+    if let Some(origin) = foreign_origin(req.headers) {
+        return refuse(
+            403,
+            format!(
+                "the control API does not answer requests from web pages elsewhere; Origin was \
+                 {origin:?} (only http(s)://localhost, 127.0.0.1 or [::1] pages may call it)"
+            ),
+        );
     }
     if let Some(token) = token {
         let sent = req

@@ -5,6 +5,9 @@
 //! (`127.0.0.1`, `[::1]`), with or without a port. Names are never resolved: what matters is what the client
 //! asked for, which is what a DNS-rebinding page cannot fake.
 
+use hyper::HeaderMap;
+use hyper::Uri;
+use hyper::header::{HOST, ORIGIN};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Whether `ip` is a loopback address, IPv4-mapped IPv6 addresses included.
@@ -52,6 +55,26 @@ pub fn is_loopback_origin(origin: &str) -> bool {
     };
     (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
         && is_loopback_authority(authority)
+}
+
+/// The first `Origin` of a request that is not a loopback page, if any (what both guards refuse).
+pub fn foreign_origin(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(ORIGIN)
+        .iter()
+        .map(|o| o.to_str().unwrap_or(""))
+        .find(|o| !is_loopback_origin(o))
+}
+
+/// The request's `Host` when it, or an absolute-form URI's authority, does not name this machine.
+pub fn foreign_host<'a>(headers: &'a HeaderMap, uri: &Uri) -> Option<&'a str> {
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let authority = uri.authority().map(|a| a.as_str());
+    (!is_loopback_authority(host) || authority.is_some_and(|a| !is_loopback_authority(a)))
+        .then_some(host)
 }
 
 #[cfg(test)]

@@ -13,8 +13,8 @@
 
 use crate::control_guard::Refusal;
 use crate::http::RequestHead;
-use crate::loopback::{is_loopback_authority, is_loopback_origin};
-use hyper::header::{HOST, HeaderName, ORIGIN};
+use crate::loopback::{foreign_host, foreign_origin};
+use hyper::header::HeaderName;
 
 const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
@@ -28,14 +28,11 @@ fn refuse(message: String) -> Result<(), Refusal> {
 /// Checks a request on any route against the table in the module documentation (`allow_remote`: the
 /// emulator was started with `--allow-remote`, so clients may address it by any name).
 pub fn check(head: &RequestHead<'_>, allow_remote: bool) -> Result<(), Refusal> {
-    for origin in head.headers.get_all(ORIGIN) {
-        let origin = origin.to_str().unwrap_or("");
-        if !is_loopback_origin(origin) {
-            return refuse(format!(
-                "the emulator does not answer requests from web pages elsewhere; Origin was {origin:?} \
-                 (only http(s)://localhost, 127.0.0.1 or [::1] pages may call it; SDKs and CLIs send no Origin)"
-            ));
-        }
+    if let Some(origin) = foreign_origin(head.headers) {
+        return refuse(format!(
+            "the emulator does not answer requests from web pages elsewhere; Origin was {origin:?} \
+             (only http(s)://localhost, 127.0.0.1 or [::1] pages may call it; SDKs and CLIs send no Origin)"
+        ));
     }
     for site in head.headers.get_all(SEC_FETCH_SITE) {
         let site = site.to_str().unwrap_or("");
@@ -49,13 +46,7 @@ pub fn check(head: &RequestHead<'_>, allow_remote: bool) -> Result<(), Refusal> 
     if allow_remote {
         return Ok(());
     }
-    let host = head
-        .headers
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    let authority = head.uri.authority().map(|a| a.as_str());
-    if !is_loopback_authority(host) || authority.is_some_and(|a| !is_loopback_authority(a)) {
+    if let Some(host) = foreign_host(head.headers, head.uri) {
         return refuse(format!(
             "the emulator answers requests addressed to localhost, 127.0.0.1 or [::1] only (it was started \
              without --allow-remote); Host was {host:?}"

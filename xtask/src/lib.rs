@@ -4,8 +4,8 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// Where the generated files live, relative to the workspace.
-pub const GENERATED_DIR: &str = "crates/cloudvpn-types/src/generated";
+/// Where the generated types live, relative to the workspace.
+pub const GENERATED_DIR: &str = cloudvpn_codegen::TYPES_DIR;
 /// Where the specs live, relative to the workspace.
 pub const SPECS_DIR: &str = "specs";
 
@@ -57,16 +57,15 @@ impl std::error::Error for Error {}
 pub fn codegen(root: &Path, mode: Mode) -> Result<String, Error> {
     let specs = cloudvpn_spec::load(&root.join(SPECS_DIR)).map_err(Error::Specs)?;
     let files = cloudvpn_codegen::generate(&specs, root).map_err(Error::Codegen)?;
-    let dir = root.join(GENERATED_DIR);
 
     let mut differing = Vec::new();
     let mut expected = BTreeSet::new();
     for file in &files {
-        let path = dir.join(&file.path);
+        let path = root.join(file.dir).join(&file.path);
         expected.insert(path.clone());
         let current = std::fs::read_to_string(&path).ok();
         if current.as_deref() != Some(file.contents.as_str()) {
-            differing.push(format!("{GENERATED_DIR}/{}", file.path));
+            differing.push(format!("{}/{}", file.dir, file.path));
             if mode == Mode::Write {
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent)
@@ -76,7 +75,11 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<String, Error> {
             }
         }
     }
-    for leftover in existing_files(&dir)? {
+    let mut existing = Vec::new();
+    for dir in cloudvpn_codegen::GENERATED_DIRS {
+        existing.extend(existing_files(&root.join(dir))?);
+    }
+    for leftover in existing {
         if !expected.contains(&leftover) {
             let rel = leftover.strip_prefix(root).unwrap_or(&leftover);
             differing.push(format!("{} (no longer generated)", rel.display()));

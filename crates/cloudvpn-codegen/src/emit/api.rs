@@ -1,0 +1,210 @@
+//! The module of an API and the crate's root module: metadata, operation list, registry.
+
+use super::*;
+
+/// The module of one API: metadata, operation modules, re-exports and the `Request` enum.
+pub fn api_module(api: &ApiIr) -> TokenStream {
+    let title = &api.title;
+    let provider = format_ident!("{}", api.provider);
+    let protocol = format_ident!("{}", api.protocol);
+    let (service, version, module) = (&api.service, &api.version, &api.module);
+    let (scheme, path, default_host) = (&api.scheme, &api.path, &api.default_host);
+    let central_host = opt_str(&api.central_host);
+    let central_regions = &api.central_regions;
+    let default_signing = format_ident!("{}", api.default_signing);
+    let signing = api.signing.iter().map(|s| format_ident!("{}", s));
+    let window = Literal::u64_unsuffixed(api.timestamp_window_seconds);
+    let error_status = format_ident!("{}", api.error_status);
+    let common_errors = api.common_errors.iter().map(documented_error);
+    let regions = &api.regions;
+
+    let mods = api
+        .operations
+        .iter()
+        .map(|op| format_ident!("{}", op.module));
+    let reexports = api.operations.iter().map(|op| {
+        let m = format_ident!("{}", op.module);
+        let (req, resp, err) = (
+            format_ident!("{}", op.request_name()),
+            format_ident!("{}", op.response_name()),
+            format_ident!("{}", op.error_name()),
+        );
+        quote!(pub use #m::{#req, #resp, #err};)
+    });
+    let metas = api.operations.iter().map(|op| {
+        let m = format_ident!("{}", op.module);
+        quote!(&#m::META)
+    });
+    let variants: Vec<_> = api
+        .operations
+        .iter()
+        .map(|op| {
+            (
+                format_ident!("{}", op.action),
+                format_ident!("{}", op.request_name()),
+                &op.action,
+            )
+        })
+        .collect();
+    let enum_variants = variants.iter().map(|(v, req, action)| {
+        let doc = format!(" `{action}`.");
+        quote!(#[doc = #doc] #v(#req),)
+    });
+    let parse_arms = variants.iter().map(
+        |(v, req, action)| quote!(#action => Some(#req::from_params(params).map(Request::#v)),),
+    );
+    let meta_arms = variants
+        .iter()
+        .map(|(v, req, _)| quote!(Request::#v(_) => #req::META,));
+    let dispatch_arms = api.operations.iter().map(|op| {
+        let v = format_ident!("{}", op.action);
+        if op.completion.is_some() {
+            quote!(Request::#v(r) => visitor.visit_completable(r),)
+        } else {
+            quote!(Request::#v(r) => visitor.visit(r),)
+        }
+    });
+    let api_doc = inner_docs(&format!("{title}.\n\nGenerated from `{}`.", api.spec_file));
+    let api_type = format_ident!("{}", api.type_name);
+    let api_type_doc = format!(
+        " The {title}: its metadata, operations and `Request` enum, for code generic over the API."
+    );
+
+    quote! {
+        #api_doc
+        use crate::meta::*;
+        use crate::operation::{Api, ApiRequest, Operation, Visitor};
+        use crate::{Params, ValidationError};
+
+        #(pub mod #mods;)*
+        #(#reexports)*
+
+        /// What every operation of this API shares.
+        pub const API: ApiMeta = ApiMeta {
+            provider: Provider::#provider,
+            service: #service,
+            version: #version,
+            protocol: Protocol::#protocol,
+            title: #title,
+            module: #module,
+            endpoint: EndpointMeta {
+                scheme: #scheme,
+                path: #path,
+                default_host: #default_host,
+                central_host: #central_host,
+                central_regions: &[#(#central_regions),*],
+            },
+            default_signing: SigningScheme::#default_signing,
+            signing: &[#(SigningScheme::#signing),*],
+            timestamp_window_seconds: #window,
+            error_status: ErrorStatus::#error_status,
+            common_errors: &[#(#common_errors),*],
+            regions: &[#(#regions),*],
+        };
+
+        /// Every operation of this API, sorted by action.
+        pub const OPERATIONS: &[&OperationMeta] = &[#(#metas),*];
+
+        /// A request of any operation of this API, for code that picks the operation at run time (a server
+        /// parsing `Action`, a command line).
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum Request {
+            #(#enum_variants)*
+        }
+
+        impl Request {
+            /// Parses the parameters of `action`; `None` when the API has no such operation.
+            pub fn from_params(action: &str, params: &Params) -> Option<Result<Self, ValidationError>> {
+                match action {
+                    #(#parse_arms)*
+                    _ => None,
+                }
+            }
+
+            /// The operation's metadata.
+            pub fn meta(&self) -> &'static OperationMeta {
+                match self {
+                    #(#meta_arms)*
+                }
+            }
+
+            /// Calls `visitor` with the concrete request (`visit_completable` for operations whose completion
+            /// can be awaited).
+            pub fn dispatch<V: Visitor>(self, visitor: V) -> V::Output {
+                match self {
+                    #(#dispatch_arms)*
+                }
+            }
+        }
+
+        impl ApiRequest for Request {
+            type Api = #api_type;
+
+            fn meta(&self) -> &'static OperationMeta {
+                Request::meta(self)
+            }
+
+            fn dispatch<V: Visitor>(self, visitor: V) -> V::Output {
+                Request::dispatch(self, visitor)
+            }
+        }
+
+        #[doc = #api_type_doc]
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+        pub struct #api_type;
+
+        impl Api for #api_type {
+            const META: &'static ApiMeta = &API;
+            const OPERATIONS: &'static [&'static OperationMeta] = OPERATIONS;
+            type Request = Request;
+
+            fn from_params(action: &str, params: &Params) -> Option<Result<Request, ValidationError>> {
+                Request::from_params(action, params)
+            }
+        }
+    }
+}
+
+/// The crate's `generated/mod.rs`: the API modules, the list of all of them and the way from an API's
+/// metadata to its type.
+pub fn root_module(apis: &[ApiIr]) -> TokenStream {
+    let mods: Vec<_> = apis.iter().map(|a| format_ident!("{}", a.module)).collect();
+    let visit_arms = apis.iter().map(|a| {
+        let (m, module, ty) = (
+            format_ident!("{}", a.module),
+            &a.module,
+            format_ident!("{}", a.type_name),
+        );
+        quote!(#module => Some(visitor.visit::<#m::#ty>()),)
+    });
+    quote! {
+        #![doc = " The generated API modules."]
+        #(pub mod #mods;)*
+
+        /// Every API the specs describe: what [`all_apis`] returns.
+        pub const APIS: &[&crate::meta::ApiMeta] = &[#(&#mods::API),*];
+
+        /// Every API the specs describe, in module order.
+        pub fn all_apis() -> &'static [&'static crate::meta::ApiMeta] {
+            APIS
+        }
+
+        /// Every operation of every API.
+        pub fn all_operations() -> impl Iterator<Item = &'static crate::meta::OperationMeta> {
+            [#(#mods::OPERATIONS),*].into_iter().flatten().copied()
+        }
+
+        /// Calls `visitor` with the type of the API `api` describes (matched by its module, which is unique);
+        /// `None` for metadata that no generated API has.
+        pub fn visit_api<V: crate::operation::ApiVisitor>(
+            api: &crate::meta::ApiMeta,
+            visitor: V,
+        ) -> Option<V::Output> {
+            match api.module {
+                #(#visit_arms)*
+                _ => None,
+            }
+        }
+    }
+}

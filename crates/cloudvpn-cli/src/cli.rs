@@ -222,9 +222,9 @@ fn common_args() -> Vec<Arg> {
     ]
 }
 
-/// The subcommand group of an API: `alibaba`, `tencent`.
+/// The subcommand group of an API, from its spec's `names.command`: `alibaba`, `tencent`.
 pub fn group_name(api: &ApiMeta) -> &'static str {
-    api.provider.as_str()
+    api.command
 }
 
 /// The API whose subcommand group is `group`.

@@ -28,6 +28,10 @@ pub struct ApiIr {
     pub protocol: &'static str,
     /// Human title.
     pub title: String,
+    /// The SDK client type (`VpcClient`), in the provider's module of the runtime.
+    pub client: String,
+    /// The command-line group (`alibaba`, `tencent-v2`).
+    pub command: String,
     /// Endpoint scheme.
     pub scheme: String,
     /// Endpoint path.
@@ -346,6 +350,8 @@ pub fn lower_api(api: &Api, spec_path: &dyn Fn(&std::path::Path) -> String) -> A
             cloudvpn_spec::Protocol::TencentV2 => "TencentV2",
         },
         title: f.title.clone(),
+        client: f.names.client.clone(),
+        command: f.names.command.clone(),
         scheme: f.endpoint.scheme.clone(),
         path: f.endpoint.path.clone(),
         default_host: f.endpoint.default.clone(),

@@ -102,7 +102,7 @@ pub fn load(root: &Path) -> Result<SpecSet, SpecErrors> {
         ));
     }
     if errors.is_empty() {
-        check_module_names(&apis, &mut errors);
+        check_names(&apis, &mut errors);
     }
     if errors.is_empty() {
         Ok(SpecSet { apis })
@@ -157,14 +157,18 @@ pub fn load_api(dir: &Path) -> Result<Api, SpecErrors> {
     })
 }
 
-fn check_module_names(apis: &[Api], errors: &mut Vec<SpecError>) {
+/// Names that must be unique across APIs (the generated module, the command group, the client of a
+/// provider) and well formed.
+fn check_names(apis: &[Api], errors: &mut Vec<SpecError>) {
     for (i, api) in apis.iter().enumerate() {
-        if let Some(other) = apis[..i]
+        let file = api.dir.join("api.yaml");
+        let earlier = &apis[..i];
+        if let Some(other) = earlier
             .iter()
             .find(|o| o.module_name() == api.module_name())
         {
             errors.push(SpecError::new(
-                &api.dir.join("api.yaml"),
+                &file,
                 (1, 1),
                 format!(
                     "this API would generate module `{}`, which {} already uses; give it a different service or version",
@@ -173,7 +177,80 @@ fn check_module_names(apis: &[Api], errors: &mut Vec<SpecError>) {
                 ),
             ));
         }
+        let names = &api.file.names;
+        let at = |key: &str| (line_of(&file, key), 1);
+        if !is_pascal_case(&names.client) {
+            errors.push(SpecError::new(
+                &file,
+                at("client:"),
+                format!(
+                    "names.client `{}` is not a Rust type name: expected PascalCase letters and digits, e.g. `VpcClient`",
+                    names.client
+                ),
+            ));
+        }
+        if !is_kebab_case(&names.command) {
+            errors.push(SpecError::new(
+                &file,
+                at("command:"),
+                format!(
+                    "names.command `{}` is not a command name: expected lower-case words joined by `-`, e.g. `tencent-v2`",
+                    names.command
+                ),
+            ));
+        }
+        if let Some(other) = earlier
+            .iter()
+            .find(|o| o.file.names.command == names.command)
+        {
+            errors.push(SpecError::new(
+                &file,
+                at("command:"),
+                format!(
+                    "names.command `{}` is already the command group of {}; give each API its own",
+                    names.command,
+                    other.dir.display()
+                ),
+            ));
+        }
+        if let Some(other) = earlier
+            .iter()
+            .find(|o| o.file.provider == api.file.provider && o.file.names.client == names.client)
+        {
+            errors.push(SpecError::new(
+                &file,
+                at("client:"),
+                format!(
+                    "names.client `{}` is already the client of {} for this provider; give each API its own",
+                    names.client,
+                    other.dir.display()
+                ),
+            ));
+        }
     }
+}
+
+/// The 1-based line of the first line of `file` containing `needle`, or 1 when it cannot be read.
+fn line_of(file: &Path, needle: &str) -> usize {
+    std::fs::read_to_string(file)
+        .ok()
+        .and_then(|text| text.lines().position(|l| l.contains(needle)))
+        .map_or(1, |i| i + 1)
+}
+
+fn is_pascal_case(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+fn is_kebab_case(name: &str) -> bool {
+    !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && !name.ends_with('-')
+        && !name.contains("--")
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 fn read(path: &Path) -> Result<String, SpecError> {

@@ -146,6 +146,8 @@ pub struct ApiFile {
     pub protocol: Protocol,
     /// A human title.
     pub title: String,
+    /// What users call the API: its SDK client and its command-line group.
+    pub names: ApiNames,
     /// Sources shared by every operation of the API.
     pub sources: BTreeMap<String, Source>,
     /// How to reach the API.
@@ -163,6 +165,17 @@ pub struct ApiFile {
     /// Region ids the documents name (what the command line offers to complete).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regions: Option<Regions>,
+}
+
+/// The names users see for an API.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiNames {
+    /// The SDK's client type, in the module of the API's provider (`VpcClient` →
+    /// `cloudvpn::alibaba::VpcClient`); unique per provider.
+    pub client: String,
+    /// The command-line subcommand group (`cloudvpn alibaba <operation>`); unique.
+    pub command: String,
 }
 
 /// Region ids known from the documents.

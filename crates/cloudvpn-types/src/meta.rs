@@ -120,6 +120,10 @@ pub struct ApiMeta {
     pub protocol: Protocol,
     /// A human title.
     pub title: &'static str,
+    /// The SDK client type in the runtime's module of the provider (`VpcClient`).
+    pub client: &'static str,
+    /// The command-line subcommand group (`alibaba`, `tencent-v2`).
+    pub command: &'static str,
     /// The generated module (`alibaba_vpc`).
     pub module: &'static str,
     /// Endpoint rules.

@@ -5,6 +5,7 @@ use super::*;
 /// The module of one API: metadata, operation modules, re-exports and the `Request` enum.
 pub fn api_module(api: &ApiIr) -> TokenStream {
     let title = &api.title;
+    let (client, command) = (&api.client, &api.command);
     let provider = format_ident!("{}", api.provider);
     let protocol = format_ident!("{}", api.protocol);
     let (service, version, module) = (&api.service, &api.version, &api.module);
@@ -86,6 +87,8 @@ pub fn api_module(api: &ApiIr) -> TokenStream {
             version: #version,
             protocol: Protocol::#protocol,
             title: #title,
+            client: #client,
+            command: #command,
             module: #module,
             endpoint: EndpointMeta {
                 scheme: #scheme,

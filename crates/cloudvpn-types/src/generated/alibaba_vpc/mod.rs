@@ -44,6 +44,8 @@ pub const API: ApiMeta = ApiMeta {
     version: "2016-04-28",
     protocol: Protocol::AlibabaRpc,
     title: "Alibaba Cloud VPC API (RPC style, 2016-04-28)",
+    client: "VpcClient",
+    command: "alibaba",
     module: "alibaba_vpc",
     endpoint: EndpointMeta {
         scheme: "https",

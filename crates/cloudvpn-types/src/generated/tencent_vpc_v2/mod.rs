@@ -26,6 +26,8 @@ pub const API: ApiMeta = ApiMeta {
     version: "v2",
     protocol: Protocol::TencentV2,
     title: "Tencent Cloud VPC API, legacy v2 (vpc.api.qcloud.com/v2/index.php)",
+    client: "VpcV2Client",
+    command: "tencent",
     module: "tencent_vpc_v2",
     endpoint: EndpointMeta {
         scheme: "https",

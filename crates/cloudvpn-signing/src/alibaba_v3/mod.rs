@@ -1,0 +1,168 @@
+//! Alibaba Cloud V3 signature, `ACS3-HMAC-SHA256`.
+//!
+//! Reproduces `alibabacloud_tea_openapi` (`Client.do_request` with the
+//! default config, `Utils.get_authorization`, `get_canonical_query_string`,
+//! `get_canonicalized_headers`), which the Tea VPC SDK uses by default:
+//!
+//! ```text
+//! CanonicalRequest = METHOD "\n" path "\n" CanonicalQuery "\n"
+//!                    CanonicalHeaders "\n" SignedHeaders "\n" HashedPayload
+//! CanonicalQuery   = join("&", name "=" pct(value))      sorted by name; the name is NOT encoded
+//! CanonicalHeaders = for each signed header, sorted: lower(name) ":" sort(trim(values)).join(",") "\n"
+//! SignedHeaders    = join(";", lower(name))              sorted
+//! HashedPayload    = hex(sha256(body))                   also sent as x-acs-content-sha256
+//! StringToSign     = "ACS3-HMAC-SHA256\n" hex(sha256(CanonicalRequest))
+//! Signature        = hex(HMAC-SHA256(AccessKeySecret, StringToSign))   no "&" appended
+//! Authorization    = "ACS3-HMAC-SHA256 Credential=" id ",SignedHeaders=" list ",Signature=" hex
+//! ```
+//!
+//! The Python SDK leaves query *names* unencoded while Alibaba's prose says
+//! to encode them; the two agree for every real parameter name (they are
+//! alphanumeric), and the captured SDK requests follow the SDK, so this
+//! module does too.
+//!
+//! Every intermediate artifact ([`CanonicalRequest`] as text,
+//! [`string_to_sign`], [`signature`]) is available on its own so tests can
+//! pin each step. [`verify`](fn@verify) rebuilds the canonical request with the same
+//! [`CanonicalRequest`] type the signer uses, from exactly the headers listed
+//! in the received `SignedHeaders`.
+//!
+//! [`authorize`] and [`verify`](fn@verify) build neither the canonical request nor the
+//! string to sign: the same code that renders them streams them into
+//! SHA-256 and the HMAC (see `sink.rs`), so signing allocates only the
+//! request's own buffers and the header value it returns.
+
+mod authorization;
+mod canonical;
+mod verify;
+
+use hmac::Mac as _;
+use sha2::{Digest, Sha256};
+
+use crate::mac;
+use crate::sink::{self, Ascii, Emit, Sink, Text};
+
+pub use authorization::{AuthorizationError, ParsedAuthorization, parse_authorization};
+pub use canonical::CanonicalRequest;
+use canonical::Part;
+pub use verify::{V3Error, verify};
+
+/// The algorithm name that starts the string to sign and the
+/// `Authorization` header.
+pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
+
+/// Header carrying the hex SHA-256 of the body; it is also the last line of
+/// the canonical request.
+pub const CONTENT_SHA256_HEADER: &str = "x-acs-content-sha256";
+
+/// Header carrying the signature.
+pub const AUTHORIZATION_HEADER: &str = "authorization";
+
+/// Header carrying an STS session token; when a request has it, it must be
+/// signed (see [`REQUIRED_SIGNED_HEADERS`]).
+pub const SECURITY_TOKEN_HEADER: &str = "x-acs-security-token";
+
+/// The headers [`verify`](fn@verify) requires in every `SignedHeaders` list, sorted.
+///
+/// Alibaba's V3 document says every common request header other than
+/// `Authorization` must be signed when it is present. These are the ones
+/// that make a request what it is and unique: without `x-acs-action` and
+/// `x-acs-version` a signature for one call could be reused for another,
+/// and without `x-acs-date` and `x-acs-signature-nonce` it could be replayed
+/// with a fresh timestamp and nonce for ever. [`SECURITY_TOKEN_HEADER`] is
+/// required as well whenever the request carries it.
+pub const REQUIRED_SIGNED_HEADERS: [&str; 6] = [
+    "host",
+    "x-acs-action",
+    CONTENT_SHA256_HEADER,
+    "x-acs-date",
+    "x-acs-signature-nonce",
+    "x-acs-version",
+];
+
+/// `hex(sha256(""))`, the payload hash of every body-less request (all three
+/// VPN delete calls send their parameters in the query).
+pub const EMPTY_PAYLOAD_HASH: &str =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+/// Lower-case hex SHA-256 of `body`, as 64 ASCII bytes.
+fn payload_hash_hex(body: &[u8]) -> [u8; 64] {
+    sink::hex_lower_32(&Sha256::digest(body).into())
+}
+
+/// Lower-case hex SHA-256 of `body`, the value of `x-acs-content-sha256`.
+pub fn payload_hash(body: &[u8]) -> String {
+    sink::ascii_string(&payload_hash_hex(body))
+}
+
+/// `"ACS3-HMAC-SHA256\n" + hex`, given the hex SHA-256 of a canonical
+/// request: rendered by [`string_to_sign`], streamed into the MAC by
+/// [`authorize`] and [`verify`](fn@verify).
+struct StringToSign<'a>(&'a [u8; 64]);
+
+impl Emit for StringToSign<'_> {
+    fn emit<S: Sink + ?Sized>(&self, out: &mut S) {
+        out.put(ALGORITHM);
+        out.put("\n");
+        out.put_ascii(self.0);
+    }
+}
+
+/// `"ACS3-HMAC-SHA256\n" + hex(sha256(canonical_request))`.
+pub fn string_to_sign(canonical_request: &str) -> String {
+    sink::render(&StringToSign(&payload_hash_hex(
+        canonical_request.as_bytes(),
+    )))
+}
+
+/// `hex(HMAC-SHA256(secret, string_to_sign))`, lower case. Unlike RPC v1, no
+/// `&` is appended to the secret.
+pub fn signature(secret: &str, string_to_sign: &str) -> String {
+    sink::ascii_string(&sink::hex_lower_32(&mac::hmac_sha256(
+        secret.as_bytes(),
+        string_to_sign.as_bytes(),
+    )))
+}
+
+/// The `Authorization` header value.
+struct Authorization<'a, H, G> {
+    access_key_id: &'a str,
+    signed_headers: H,
+    signature: G,
+}
+
+impl<H: Emit, G: Emit> Emit for Authorization<'_, H, G> {
+    fn emit<S: Sink + ?Sized>(&self, out: &mut S) {
+        out.put(ALGORITHM);
+        out.put(" Credential=");
+        out.put(self.access_key_id);
+        out.put(",SignedHeaders=");
+        self.signed_headers.emit(out);
+        out.put(",Signature=");
+        self.signature.emit(out);
+    }
+}
+
+/// `ACS3-HMAC-SHA256 Credential=<id>,SignedHeaders=<a;b;c>,Signature=<hex>`,
+/// with no spaces after the commas, as the Python SDK writes it.
+pub fn authorization_header(access_key_id: &str, signed_headers: &str, signature: &str) -> String {
+    sink::render(&Authorization {
+        access_key_id,
+        signed_headers: Text(signed_headers),
+        signature: Text(signature),
+    })
+}
+
+/// Signs `request` and returns the whole `Authorization` header value.
+///
+/// Neither the canonical request nor the string to sign is built: both are
+/// streamed into their hashes, and the header is the only allocation.
+pub fn authorize(access_key_id: &str, secret: &str, request: &CanonicalRequest) -> String {
+    let tag = request.mac(secret).finalize().into_bytes();
+    let signature = sink::hex_lower_32(&tag.into());
+    sink::render(&Authorization {
+        access_key_id,
+        signed_headers: Part::SignedHeaders(request),
+        signature: Ascii(&signature),
+    })
+}

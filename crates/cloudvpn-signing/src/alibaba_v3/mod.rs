@@ -29,7 +29,7 @@
 //!
 //! [`authorize`] and [`verify`](fn@verify) build neither the canonical request nor the
 //! string to sign: the same code that renders them streams them into
-//! SHA-256 and the HMAC (see `sink.rs`), so signing allocates only the
+//! SHA-256 and the HMAC (see `sink/`), so signing allocates only the
 //! request's own buffers and the header value it returns.
 
 mod authorization;

@@ -1,0 +1,147 @@
+//! `teardown`, `demo`, `completions` and `--help`.
+
+use super::*;
+use cloudvpn_emulator::seed::{AlibabaGatewaySeed, TimeMs};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn teardown_deletes_connections_then_the_gateway() {
+    let e = emulator().await;
+    seed_gateway(&e, "vpn-td", &["vco-td1", "vco-td2"]).await;
+    let o = call(
+        &e,
+        &[
+            "teardown",
+            "alibaba",
+            "--region",
+            REGION,
+            "--vpn-gateway-id",
+            "vpn-td",
+        ],
+    )
+    .await;
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v = stdout_json(&o);
+    assert_eq!(v["DeletedConnections"], json!(["vco-td1", "vco-td2"]));
+    assert_eq!(v["GatewayDeleted"], json!(true));
+    let o = call(
+        &e,
+        &[
+            "alibaba",
+            "describe-vpn-gateway",
+            "--region",
+            REGION,
+            "--vpn-gateway-id",
+            "vpn-td",
+        ],
+    )
+    .await;
+    assert_eq!(code(&o), 3, "gone: {}", stderr(&o));
+
+    // A prepaid gateway within its term stops the teardown with a clear reason.
+    e.handle()
+        .seed_alibaba_gateway(AlibabaGatewaySeed {
+            region: REGION.into(),
+            id: Some("vpn-prepaid".into()),
+            prepaid_until: Some(TimeMs(4_102_444_800_000)),
+            ..Default::default()
+        })
+        .await
+        .expect("seed");
+    let o = call(
+        &e,
+        &[
+            "teardown",
+            "alibaba",
+            "--region",
+            REGION,
+            "--vpn-gateway-id",
+            "vpn-prepaid",
+        ],
+    )
+    .await;
+    assert_eq!(code(&o), 3);
+    assert!(
+        stderr(&o).contains("prepaid and still within its subscription term"),
+        "{}",
+        stderr(&o)
+    );
+
+    seed_tencent(&e, &["vpnx-td1", "vpnx-td2"]).await;
+    let o = call(
+        &e,
+        &[
+            "teardown",
+            "tencent",
+            "--vpc-id",
+            "vpc-t1",
+            "--vpn-gw-id",
+            "vpngw-t1",
+        ],
+    )
+    .await;
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let mut deleted: Vec<String> =
+        serde_json::from_value(stdout_json(&o)["deletedConnections"].clone()).expect("list");
+    deleted.sort();
+    assert_eq!(deleted, ["vpnx-td1", "vpnx-td2"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_walks_through_all_four_deletions() {
+    let o = cloudvpn(&["demo", "--fast"]).await;
+    assert_eq!(
+        code(&o),
+        0,
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        stderr(&o)
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    for expected in [
+        "| DeleteVpnConnection ",
+        "| DeleteVpnGateway ",
+        "| DeleteEnhancedVpnGateway ",
+        "| DeleteVpnConn (Tencent v2) ",
+        "Forbbiden.SubUser",
+        "DependencyViolation.VpnConnection",
+        "ForbiddenRelease",
+        "InvalidVpc.NotFound",
+        "All four documented deletions completed",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn completions_and_help() {
+    for shell in ["bash", "zsh", "fish"] {
+        let o = cloudvpn(&["completions", shell]).await;
+        assert_eq!(code(&o), 0);
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("delete-vpn-gateway"),
+            "{shell}"
+        );
+    }
+    for (name, args) in [
+        ("help_root", vec!["--help"]),
+        ("help_alibaba", vec!["alibaba", "--help"]),
+        ("help_tencent", vec!["tencent", "--help"]),
+        (
+            "help_delete_vpn_gateway",
+            vec!["alibaba", "delete-vpn-gateway", "--help"],
+        ),
+        (
+            "help_delete_vpn_connection",
+            vec!["alibaba", "delete-vpn-connection", "--help"],
+        ),
+        (
+            "help_delete_vpn_conn",
+            vec!["tencent", "delete-vpn-conn", "--help"],
+        ),
+        ("help_teardown", vec!["teardown", "--help"]),
+    ] {
+        let o = cloudvpn(&args).await;
+        assert_eq!(code(&o), 0, "{name}");
+        insta::assert_snapshot!(name, String::from_utf8_lossy(&o.stdout));
+    }
+}

@@ -13,6 +13,7 @@ mod output;
 mod paginate;
 mod progress;
 mod region;
+mod settings;
 mod teardown;
 
 use failure::{Failure, Kind};
@@ -91,7 +92,7 @@ fn interrupted(matches: &clap::ArgMatches) -> impl std::future::Future<Output = 
 }
 
 async fn run(matches: &clap::ArgMatches, journal: &Journal) -> Result<(), Failure> {
-    let settings = invoke::Settings::from_matches(matches)?;
+    let settings = settings::Settings::from_matches(matches)?;
     match matches.subcommand() {
         Some(("teardown", sub)) => {
             let text =

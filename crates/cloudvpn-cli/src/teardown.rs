@@ -2,8 +2,9 @@
 //! for each asynchronous step and stopping with a clear message where retrying cannot help.
 
 use crate::failure::{Failure, Kind, describe_service_error};
-use crate::invoke::{Settings, wait_with_progress};
+use crate::invoke::wait_with_progress;
 use crate::journal::Journal;
+use crate::settings::Settings;
 use cloudvpn::{AlibabaClient, ApiClient, Error, TencentClient, WaitOptions};
 use cloudvpn_types::alibaba_vpc::DescribeVpnGatewayResponse;
 use cloudvpn_types::alibaba_vpc::{

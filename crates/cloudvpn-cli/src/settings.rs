@@ -1,0 +1,200 @@
+//! The common flags (`--endpoint`, `--region`, `--profile`, signatures, output, timeouts, `--wait`,
+//! `--dry-run`, `--debug`) and the runtime clients they describe.
+
+use crate::failure::Failure;
+use crate::output::{Format, OutputSettings};
+use clap::ArgMatches;
+use cloudvpn::credentials::{AlibabaChain, ProcessEnvironment, TencentChain};
+use cloudvpn::{
+    AlibabaClient, AlibabaSignature, RetryConfig, SignatureMethod, TencentClient, WaitOptions,
+    WireEvent,
+};
+use cloudvpn_types::meta::Provider;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The common flags.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub endpoint: Option<String>,
+    /// `--ca-bundle FILE`: more trusted roots for HTTPS.
+    pub ca_bundle: Option<PathBuf>,
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub signature: AlibabaSignature,
+    pub signature_method: SignatureMethod,
+    pub output: OutputSettings,
+    pub client_token: Option<String>,
+    pub timeout: Option<Duration>,
+    pub wait: bool,
+    pub dry_run: bool,
+    pub debug: bool,
+    /// `--no-paginate`: one page only.
+    pub no_paginate: bool,
+    /// `--max-items`.
+    pub max_items: Option<u64>,
+    /// When the command started: `--timeout` counts from here, waiting included.
+    pub started: Instant,
+}
+
+impl Settings {
+    /// Reads the common flags; `--query` is checked here, before anything is sent.
+    pub fn from_matches(m: &ArgMatches) -> Result<Self, Failure> {
+        let text = |name: &str| m.get_one::<String>(name).cloned();
+        Ok(Settings {
+            endpoint: text("endpoint"),
+            ca_bundle: text("ca-bundle").map(PathBuf::from),
+            region: text("region"),
+            profile: text("profile"),
+            signature: match text("signature").as_deref() {
+                Some("v1") => AlibabaSignature::V1,
+                _ => AlibabaSignature::V3,
+            },
+            signature_method: match text("signature-method").as_deref() {
+                Some("HmacSHA256") => SignatureMethod::HmacSha256,
+                _ => SignatureMethod::HmacSha1,
+            },
+            output: OutputSettings::new(Format::parse(text("output").as_deref()), text("query"))?,
+            client_token: text("client-token"),
+            timeout: m.get_one::<u64>("timeout").map(|s| Duration::from_secs(*s)),
+            wait: m.get_flag("wait"),
+            dry_run: m.get_flag("dry-run"),
+            debug: m.get_flag("debug"),
+            no_paginate: m.get_flag("no-paginate"),
+            max_items: m.get_one::<u64>("max-items").copied(),
+            started: Instant::now(),
+        })
+    }
+
+    /// Commands that send no requests refuse `--dry-run` rather than ignore it.
+    pub fn refuse_dry_run(&self, command: &str) -> Result<(), Failure> {
+        if self.dry_run {
+            return Err(Failure::usage(format!(
+                "--dry-run applies to operations and teardown; `cloudvpn {command}` sends nothing to a cloud anyway"
+            )));
+        }
+        Ok(())
+    }
+
+    /// What is left of `--timeout`, if one was given.
+    pub fn time_left(&self) -> Option<Duration> {
+        self.timeout
+            .map(|t| t.saturating_sub(self.started.elapsed()))
+    }
+
+    /// The region: the flag, else the provider's variables, else the profile's (see [`crate::region`]).
+    pub fn region_for(&self, provider: Provider) -> Result<Option<String>, Failure> {
+        crate::region::region(
+            self.region.as_deref(),
+            self.profile.as_deref(),
+            provider,
+            &ProcessEnvironment,
+        )
+    }
+
+    /// The `--ca-bundle` file's contents (read when a client is built, so a missing file stops the command
+    /// before anything is sent).
+    fn ca_bundle(&self) -> Result<Option<Vec<u8>>, Failure> {
+        let Some(path) = &self.ca_bundle else {
+            return Ok(None);
+        };
+        std::fs::read(path).map(Some).map_err(|e| {
+            Failure::usage(format!(
+                "cannot read --ca-bundle {}: {e} (give a PEM file of certificates to trust)",
+                path.display()
+            ))
+        })
+    }
+
+    fn attempt_timeout(&self) -> Duration {
+        let default = cloudvpn::DEFAULT_ATTEMPT_TIMEOUT;
+        self.timeout.map_or(default, |t| t.min(default))
+    }
+
+    /// How `--wait` polls: the deadline is what is left of `--timeout` (600 s without one).
+    pub fn wait_options(&self) -> WaitOptions {
+        let mut o = WaitOptions {
+            min_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(5),
+            ..WaitOptions::default()
+        };
+        if let Some(left) = self.time_left() {
+            o.deadline = left;
+        }
+        o
+    }
+
+    fn wire_log(&self) -> Option<cloudvpn::WireLog> {
+        if !self.debug {
+            return None;
+        }
+        Some(Arc::new(|event: WireEvent<'_>| match event {
+            WireEvent::Request { attempt, request } => {
+                eprintln!("--> attempt {attempt}\n{}", request.redacted().trim_end());
+            }
+            WireEvent::Response { attempt, response } => {
+                eprintln!(
+                    "<-- attempt {attempt}: HTTP {}\n{}",
+                    response.status,
+                    String::from_utf8_lossy(&response.body)
+                );
+            }
+        }))
+    }
+
+    /// The Alibaba client these settings describe.
+    pub fn alibaba_client(&self) -> Result<AlibabaClient, Failure> {
+        let mut chain = AlibabaChain::new();
+        if let Some(p) = &self.profile {
+            chain = chain.profile(p.clone());
+        }
+        let mut b = AlibabaClient::builder()
+            .credentials_provider(Arc::new(chain))
+            .signature(self.signature)
+            .attempt_timeout(self.attempt_timeout())
+            .retry(RetryConfig::default());
+        if let Some(e) = &self.endpoint {
+            b = b.endpoint(e.clone());
+        }
+        if let Some(r) = self.region_for(Provider::Alibaba)? {
+            b = b.region(r);
+        }
+        if let Some(pem) = self.ca_bundle()? {
+            b = b.root_certificate_pem(pem);
+        }
+        if let Some(log) = self.wire_log() {
+            b = b.wire_log(log);
+        }
+        b.build()
+            .map_err(|e| Failure::usage(format!("cannot set up the HTTP client: {e}")))
+    }
+
+    /// The Tencent client these settings describe.
+    pub fn tencent_client(&self) -> Result<TencentClient, Failure> {
+        let mut chain = TencentChain::new();
+        if let Some(p) = &self.profile {
+            chain = chain.profile(p.clone());
+        }
+        let mut b = TencentClient::builder()
+            .credentials_provider(Arc::new(chain))
+            .signature_method(self.signature_method)
+            .attempt_timeout(self.attempt_timeout());
+        if let Some(e) = &self.endpoint {
+            b = b.endpoint(e.clone());
+        }
+        // Every v2 call carries the Region common parameter ("normally required"): never leave it out.
+        let region = self
+            .region_for(Provider::Tencent)?
+            .ok_or_else(|| crate::region::missing(Provider::Tencent, "a Tencent Cloud v2 call"))?;
+        b = b.region(region);
+        if let Some(pem) = self.ca_bundle()? {
+            b = b.root_certificate_pem(pem);
+        }
+        if let Some(log) = self.wire_log() {
+            b = b.wire_log(log);
+        }
+        b.build()
+            .map_err(|e| Failure::usage(format!("cannot set up the HTTP client: {e}")))
+    }
+}

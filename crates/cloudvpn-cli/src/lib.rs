@@ -99,10 +99,10 @@ async fn run(matches: &clap::ArgMatches, journal: &Journal) -> Result<(), Failur
                 |m: &clap::ArgMatches, k: &str| m.get_one::<String>(k).cloned().unwrap_or_default();
             let value = match sub.subcommand() {
                 Some(("alibaba", m)) => {
-                    teardown::alibaba(&settings, journal, &text(m, "vpn-gateway-id")).await?
+                    teardown::alibaba::run(&settings, journal, &text(m, "vpn-gateway-id")).await?
                 }
                 Some(("tencent", m)) => {
-                    teardown::tencent(
+                    teardown::tencent::run(
                         &settings,
                         journal,
                         &text(m, "vpc-id"),

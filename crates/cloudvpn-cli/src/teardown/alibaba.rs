@@ -1,33 +1,26 @@
-//! `cloudvpn teardown`: delete a gateway and everything on it, in the order the services require, waiting
-//! for each asynchronous step and stopping with a clear message where retrying cannot help.
+//! `cloudvpn teardown alibaba`: connections first (waiting for the gateway to settle between them),
+//! then the standard or enhanced gateway.
 
-use crate::failure::{Failure, Kind, describe_service_error};
+use super::{PAGE_SIZE, human_duration, plan_report, step, stop, wait_options};
+use crate::failure::{Failure, Kind};
 use crate::invoke::wait_with_progress;
 use crate::journal::Journal;
 use crate::settings::Settings;
-use cloudvpn::{AlibabaClient, ApiClient, Error, TencentClient, WaitOptions};
+use cloudvpn::{AlibabaClient, ApiClient, Error, WaitOptions};
 use cloudvpn_types::alibaba_vpc::DescribeVpnGatewayResponse;
 use cloudvpn_types::alibaba_vpc::{
     DeleteEnhancedVpnGatewayRequest, DeleteVpnConnectionRequest, DeleteVpnGatewayRequest,
     DescribeVpnConnectionsRequest, DescribeVpnGatewayRequest,
 };
 use cloudvpn_types::meta::Provider;
-use cloudvpn_types::tencent_vpc_v2::{DeleteVpnConnRequest, DescribeVpnConnRequest};
 use cloudvpn_types::{Operation, OperationError};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// Page size for listing connections (the documented maximum of DescribeVpnConnections).
-const PAGE_SIZE: i64 = 50;
-
-fn step(text: &str) {
-    eprintln!("• {text}");
-}
-
 /// Tears down an Alibaba Cloud VPN gateway.
 ///
 /// With `--dry-run` only the read-only Describe calls are sent, and the plan is printed instead.
-pub async fn alibaba(
+pub async fn run(
     settings: &Settings,
     journal: &Journal,
     gateway_id: &str,
@@ -176,34 +169,6 @@ fn alibaba_plan(
     })
 }
 
-/// The plan on stderr, as the other steps are.
-fn plan_report(steps: &[String], blockers: &[String]) {
-    step("dry run: nothing was changed; the teardown would");
-    for (i, s) in steps.iter().enumerate() {
-        eprintln!("  {}. {s}", i + 1);
-    }
-    if blockers.is_empty() {
-        eprintln!("  nothing seen that would stop it");
-    } else {
-        for b in blockers {
-            eprintln!("  would stop: {b}");
-        }
-    }
-    eprintln!(
-        "  (whether these credentials may delete is not checked: no read-only call can tell)"
-    );
-}
-
-fn human_duration(d: Duration) -> String {
-    let s = d.as_secs();
-    match s {
-        0..=119 => format!("{s} s"),
-        120..=7199 => format!("{} min", s / 60),
-        7200..=172_799 => format!("{} h", s / 3600),
-        _ => format!("{} days", s / 86_400),
-    }
-}
-
 /// Every connection on the gateway, page by page.
 async fn list_alibaba_connections(
     client: &AlibabaClient,
@@ -291,116 +256,5 @@ async fn send_retrying_configuring<O: Operation>(
             Err(Error::Service(e)) => return Err(stop(O::META.action, &e)),
             Err(other) => return Err(Failure::from_sdk(other)),
         }
-    }
-}
-
-/// A clear stop for errors retrying cannot fix.
-fn stop<E: OperationError>(action: &str, e: &E) -> Failure {
-    let why = match e.code() {
-        "ForbiddenRelease" => "the gateway is prepaid and still within its subscription term; it can be released only after it expires".to_owned(),
-        c if c.starts_with("Forbidden") || c.starts_with("Forbbiden") => {
-            "these credentials may not delete this resource; ask for the permission".to_owned()
-        }
-        _ => format!("{action} cannot go on"),
-    };
-    Failure {
-        kind: Kind::Service,
-        message: format!("teardown stopped: {why}\n  {}", describe_service_error(e)),
-    }
-}
-
-/// Deletes every connection of a Tencent Cloud VPN gateway, waiting for each task.
-///
-/// With `--dry-run` only the read-only Describe calls are sent, and the plan is printed instead.
-pub async fn tencent(
-    settings: &Settings,
-    journal: &Journal,
-    vpc_id: &str,
-    gateway_id: &str,
-) -> Result<Value, Failure> {
-    if settings.region_for(Provider::Tencent)?.is_none() {
-        return Err(crate::region::missing(
-            Provider::Tencent,
-            "teardown tencent",
-        ));
-    }
-    let client = settings.tencent_client()?;
-    let options = wait_options(settings);
-    let connections = list_tencent_connections(&client, vpc_id, gateway_id).await?;
-    step(&format!(
-        "{} VPN connection(s) on {gateway_id}",
-        connections.len()
-    ));
-    if settings.dry_run {
-        let steps: Vec<String> = connections
-            .iter()
-            .map(|id| {
-                format!(
-                    "{} {id}, then wait for its task",
-                    DeleteVpnConnRequest::META.action
-                )
-            })
-            .collect();
-        plan_report(&steps, &[]);
-        return Ok(json!({
-            "dryRun": true, "vpcId": vpc_id, "vpnGwId": gateway_id, "plan": steps,
-            "deletedConnections": [],
-        }));
-    }
-    let mut deleted = Vec::new();
-    for id in &connections {
-        step(&format!("deleting connection {id}"));
-        let request = DeleteVpnConnRequest::new(vpc_id, gateway_id, id);
-        let send = async {
-            match client.send(request.clone()).await {
-                Ok(out) => Ok(out),
-                Err(Error::Service(e)) => Err(stop("DeleteVpnConn", &e)),
-                Err(e) => Err(Failure::from_sdk(e)),
-            }
-        };
-        let (out, accepted) = journal
-            .track(
-                DeleteVpnConnRequest::META.action,
-                format!("vpnConnId={id}"),
-                send,
-            )
-            .await?;
-        wait_with_progress(&client, &request, &out, &options, &accepted).await?;
-        deleted.push(id.clone());
-    }
-    step(&format!(
-        "{gateway_id} has no connections left (deleting the gateway itself is not in the v2 specs yet)"
-    ));
-    Ok(json!({"vpcId": vpc_id, "vpnGwId": gateway_id, "deletedConnections": deleted}))
-}
-
-async fn list_tencent_connections(
-    client: &TencentClient,
-    vpc_id: &str,
-    gateway_id: &str,
-) -> Result<Vec<String>, Failure> {
-    let mut ids = Vec::new();
-    let mut offset = 0;
-    loop {
-        let mut request = DescribeVpnConnRequest::new();
-        request.vpc_id = Some(vpc_id.to_owned());
-        request.vpn_gw_id = Some(gateway_id.to_owned());
-        request.offset = Some(offset);
-        request.limit = Some(PAGE_SIZE);
-        let out = client.send(request).await.map_err(Failure::from_sdk)?;
-        let count = out.data.len();
-        ids.extend(out.data.into_iter().filter_map(|c| c.un_vpn_conn_id));
-        offset += count as i64;
-        if count == 0 || offset >= out.total_count {
-            return Ok(ids);
-        }
-    }
-}
-
-fn wait_options(settings: &Settings) -> WaitOptions {
-    WaitOptions {
-        min_delay: Duration::from_millis(500),
-        max_delay: Duration::from_secs(5),
-        deadline: settings.time_left().unwrap_or(Duration::from_secs(1800)),
     }
 }

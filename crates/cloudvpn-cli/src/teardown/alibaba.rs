@@ -148,14 +148,14 @@ fn alibaba_plan(
         .map_or(0, |d| d.as_millis() as i64);
     match gateway.end_time {
         Some(end) if prepaid && end > now_ms => blockers.push(format!(
-            "the gateway is prepaid and its term runs for another {}: {delete_gateway} would answer              ForbiddenRelease; it can be released when the term ends",
+            "the gateway is prepaid and its term runs for another {}: {delete_gateway} would answer ForbiddenRelease; it can be released when the term ends",
             human_duration(Duration::from_millis((end - now_ms) as u64))
         )),
         _ => {}
     }
     if gateway.ssl_vpn.as_deref() == Some("enable") {
         blockers.push(format!(
-            "SSL-VPN is enabled: if an SSL-VPN server is configured, {delete_gateway} would answer              DependencyViolation.SslVpnServer; delete the server first"
+            "SSL-VPN is enabled: if an SSL-VPN server is configured, {delete_gateway} would answer DependencyViolation.SslVpnServer; delete the server first"
         ));
     }
     plan_report(&steps, &blockers);
@@ -255,6 +255,44 @@ async fn send_retrying_configuring<O: Operation>(
             }
             Err(Error::Service(e)) => return Err(stop(O::META.action, &e)),
             Err(other) => return Err(Failure::from_sdk(other)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both documented blockers read as one sentence each (they once carried a run of spaces left by a
+    /// line break inside the string literal) and name the code the deletion would answer.
+    #[test]
+    fn the_plan_names_each_blocker_in_one_clean_sentence() {
+        let gateway: DescribeVpnGatewayResponse = serde_json::from_value(json!({
+            "RequestId": "r-1",
+            "VpnGatewayId": "vpn-1",
+            "ChargeType": "PrePay",
+            "EndTime": 4_102_444_800_000_i64,
+            "SslVpn": "enable",
+        }))
+        .expect("a DescribeVpnGateway answer");
+        let plan = alibaba_plan("vpn-1", false, &gateway, &[]);
+        let stops: Vec<&str> = plan["WouldStop"]
+            .as_array()
+            .expect("WouldStop is a list")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(stops.len(), 2, "{plan}");
+        assert!(
+            stops[0].contains("DeleteVpnGateway would answer ForbiddenRelease;"),
+            "{stops:?}"
+        );
+        assert!(
+            stops[1].contains("DeleteVpnGateway would answer DependencyViolation.SslVpnServer;"),
+            "{stops:?}"
+        );
+        for stop in stops {
+            assert!(!stop.contains("  "), "{stop:?}");
         }
     }
 }

@@ -230,8 +230,10 @@ async fn teardown_dry_run_prints_the_plan_and_what_would_stop_it() {
     let plan = stdout_json(&o);
     let stop = plan["WouldStop"][0].as_str().unwrap_or_default();
     assert!(
-        stop.contains("prepaid") && stop.contains("ForbiddenRelease"),
+        stop.contains("prepaid") && stop.contains("would answer ForbiddenRelease;"),
         "{plan}"
     );
+    // One sentence as a person would write it: no run of spaces left over from a line break in the source.
+    assert!(!stop.contains("  "), "{stop:?}");
     assert!(stderr(&o).contains("would stop: the gateway is prepaid"));
 }

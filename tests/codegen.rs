@@ -123,6 +123,22 @@ fn a_new_spec_file_is_all_it_takes_to_add_an_operation() {
         "{api}"
     );
     assert!(api.contains("&describe_vpn_route_entries::META"), "{api}");
+    // The fluent client gains its method and call type too.
+    let client = std::fs::read_to_string(
+        scratch
+            .root()
+            .join(cloudvpn_codegen::CLIENT_DIR)
+            .join("alibaba_vpc.rs"),
+    )
+    .expect("client module");
+    assert!(
+        client.contains("pub fn describe_vpn_route_entries(&self) -> DescribeVpnRouteEntriesCall"),
+        "{client}"
+    );
+    assert!(
+        client.contains("pub struct DescribeVpnRouteEntriesCall"),
+        "{client}"
+    );
     insta::assert_snapshot!("fixture__describe_vpn_route_entries", op);
 }
 

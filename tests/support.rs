@@ -32,15 +32,14 @@ pub struct ScratchWorkspace {
 }
 
 impl ScratchWorkspace {
-    /// Copies `specs/` and the generated folder.
+    /// Copies `specs/` and every generated folder.
     pub fn new() -> std::io::Result<Self> {
         let dir = tempfile::tempdir()?;
         let root = workspace_root();
         copy_dir(&root.join("specs"), &dir.path().join("specs"))?;
-        copy_dir(
-            &root.join("crates/cloudvpn-types/src/generated"),
-            &dir.path().join("crates/cloudvpn-types/src/generated"),
-        )?;
+        for generated in cloudvpn_codegen::GENERATED_DIRS {
+            copy_dir(&root.join(generated), &dir.path().join(generated))?;
+        }
         Ok(ScratchWorkspace { dir })
     }
 

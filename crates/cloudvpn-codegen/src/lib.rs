@@ -19,9 +19,12 @@ pub const HEADER: &str =
 /// The generated folder of the types crate, relative to the workspace.
 pub const TYPES_DIR: &str = "crates/cloudvpn-types/src/generated";
 
+/// The generated folder of the runtime crate (the fluent client of each API), relative to the workspace.
+pub const CLIENT_DIR: &str = "crates/cloudvpn/src/generated";
+
 /// Every folder the generator owns, relative to the workspace: `--check` compares each, and a file in one
 /// of them that the specs no longer produce is stale.
-pub const GENERATED_DIRS: &[&str] = &[TYPES_DIR];
+pub const GENERATED_DIRS: &[&str] = &[TYPES_DIR, CLIENT_DIR];
 
 /// One generated file: the generated folder it belongs to and its path inside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +92,18 @@ pub fn generate(specs: &SpecSet, workspace: &Path) -> Result<Vec<GeneratedFile>,
                 emit::operation_module(api, op),
             )?);
         }
+    }
+    files.push(render(
+        CLIENT_DIR,
+        "mod.rs",
+        emit::client_root_module(&apis),
+    )?);
+    for api in &apis {
+        files.push(render(
+            CLIENT_DIR,
+            &format!("{}.rs", api.module),
+            emit::client_module(api),
+        )?);
     }
     Ok(files)
 }

@@ -1,30 +1,24 @@
-//! The clients: serialize once, then sign, send and classify each attempt, retrying what is safe to retry.
+//! The generic core of every client: validate, fill the idempotency token, serialize once, then sign, send
+//! and classify each attempt, retrying what is safe to retry; waits; idempotent deletes. What differs by
+//! protocol (signing, envelope, errors) is behind [`Wire`], one module per protocol in `protocol/`.
 
-use crate::alibaba::{self, AlibabaSignature};
-use crate::clock::{self, Clock, IdGenerator, RandomIds, SystemClock};
-use crate::credentials::{
-    AlibabaChain, AlibabaCredentials, ProvideCredentials, Resolved, StaticCredentials,
-    TencentChain, TencentCredentials,
-};
+use crate::builder::CommonConfig;
+use crate::clock::{Clock, IdGenerator, RandomIds, SystemClock};
+use crate::credentials::{ProvideCredentials, Resolved};
 use crate::endpoint::Endpoint;
 use crate::error::Error;
+use crate::protocol::{Parser, Wire};
 use crate::retry::{Backoff, RetryConfig, TokenBucket};
-use crate::tencent::{self, SignatureMethod};
 use crate::transport::{
-    HttpMethod, HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportErrorKind,
+    HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportErrorKind,
 };
 use crate::waiter::{Completed, WaitError, WaitOptions, WaitProgress};
-use cloudvpn_types::meta::{DocumentedError, OperationMeta, Protocol};
-use cloudvpn_types::{Completable, ErrorInfo, Operation, OperationError};
+use cloudvpn_types::meta::{OperationMeta, Protocol};
+use cloudvpn_types::{Completable, Operation, OperationError};
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// Default connect timeout.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Default time one attempt may take, from sending to the last byte of the answer.
-pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What the wire log sees: every request as sent and every response as received.
 #[derive(Debug, Clone, Copy)]
@@ -48,7 +42,7 @@ pub enum WireEvent<'a> {
 /// A callback that observes the wire (for `--debug` style logging).
 pub type WireLog = Arc<dyn Fn(WireEvent<'_>) + Send + Sync>;
 
-/// The result of a delete made idempotent for the caller (see [`AlibabaClient::delete`]).
+/// The result of a delete made idempotent for the caller (see [`ApiClient::delete`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Deletion<T> {
     /// The service confirmed this deletion.
@@ -60,19 +54,19 @@ pub enum Deletion<T> {
     },
 }
 
-/// What both clients share: transport, clock, identifiers, retry state and timeouts.
+/// What every client shares: transport, clock, identifiers, retry state and timeouts.
 pub struct Core {
     transport: Arc<dyn Transport>,
-    clock: Arc<dyn Clock>,
-    ids: Arc<dyn IdGenerator>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) ids: Arc<dyn IdGenerator>,
     retry: RetryConfig,
     backoff: Backoff,
     bucket: TokenBucket,
     attempt_timeout: Duration,
-    /// The base URL override, parsed once (its path is replaced by each API's own).
-    endpoint: Option<Result<Endpoint, String>>,
-    region: Option<String>,
-    user_agent: String,
+    /// The base URL override, parsed once by `build` (its path is replaced by each API's own).
+    endpoint: Option<Endpoint>,
+    pub(crate) region: Option<String>,
+    pub(crate) user_agent: String,
     wire_log: Option<WireLog>,
 }
 
@@ -88,27 +82,23 @@ impl fmt::Debug for Core {
     }
 }
 
-/// Reads a response into the operation's output or error.
-type Parser<O> =
-    fn(&HttpResponse) -> Result<<O as Operation>::Output, Error<<O as Operation>::Error>>;
-
 /// Credentials resolved on first use and kept for the client's lifetime, so a call does not re-read the
 /// environment and profile files.
 #[derive(Debug)]
-struct CredentialCache<C> {
+pub(crate) struct CredentialCache<C> {
     provider: Arc<dyn ProvideCredentials<C>>,
     resolved: std::sync::Mutex<Option<Arc<Resolved<C>>>>,
 }
 
 impl<C> CredentialCache<C> {
-    fn new(provider: Arc<dyn ProvideCredentials<C>>) -> Self {
+    pub(crate) fn new(provider: Arc<dyn ProvideCredentials<C>>) -> Self {
         CredentialCache {
             provider,
             resolved: std::sync::Mutex::new(None),
         }
     }
 
-    fn get(&self) -> Result<Arc<Resolved<C>>, crate::credentials::CredentialsError> {
+    pub(crate) fn get(&self) -> Result<Arc<Resolved<C>>, crate::credentials::CredentialsError> {
         let mut cached = self.resolved.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(r) = cached.as_ref() {
             return Ok(r.clone());
@@ -120,14 +110,6 @@ impl<C> CredentialCache<C> {
     }
 }
 
-/// What a call needs before its first attempt: resolved once, reused by every attempt.
-pub struct Prepared<C> {
-    credentials: Arc<Resolved<C>>,
-    region: Option<String>,
-    endpoint: Endpoint,
-    params: Vec<(&'static str, String)>,
-}
-
 /// Why one attempt failed, and what retrying it would cost.
 enum Failure<E> {
     Done(Error<E>),
@@ -135,19 +117,17 @@ enum Failure<E> {
 }
 
 impl Core {
-    fn endpoint_for<E>(
+    /// Where a call of `meta` for `region` goes: the base URL override with the API's path, else the
+    /// provider's endpoint of the region.
+    pub(crate) fn endpoint_for<E>(
         &self,
         meta: &OperationMeta,
         region: Option<&str>,
     ) -> Result<Endpoint, Error<E>> {
         match &self.endpoint {
-            Some(Ok(base)) => Ok(Endpoint {
+            Some(base) => Ok(Endpoint {
                 path: meta.api.endpoint.path.to_owned(),
                 ..base.clone()
-            }),
-            Some(Err(message)) => Err(Error::Config {
-                action: meta.action,
-                message: message.clone(),
             }),
             None => match region {
                 Some(r) => Ok(Endpoint::for_region(meta.api, r)),
@@ -276,10 +256,17 @@ impl Core {
         }
     }
 
-    fn build(
+    /// The core these settings describe; a bad base URL or root certificate bundle fails here, once,
+    /// rather than on every call.
+    pub(crate) fn build(
         config: CommonConfig,
         default_user_agent: String,
-    ) -> Result<Core, crate::transport::TransportError> {
+    ) -> Result<Core, crate::BuildError> {
+        let endpoint = config
+            .endpoint
+            .map(|base| Endpoint::parse_base(&base, "/"))
+            .transpose()
+            .map_err(|message| crate::BuildError::Endpoint { message })?;
         let transport: Arc<dyn Transport> = match config.transport {
             Some(t) => t,
             None => Arc::new(ReqwestTransport::with_root_certificates(
@@ -295,121 +282,12 @@ impl Core {
             bucket: TokenBucket::new(config.retry.budget),
             retry: config.retry,
             attempt_timeout: config.attempt_timeout,
-            endpoint: config.endpoint.map(|base| Endpoint::parse_base(&base, "/")),
+            endpoint,
             region: config.region,
             user_agent: config.user_agent.unwrap_or(default_user_agent),
             wire_log: config.wire_log,
         })
     }
-}
-
-/// Settings both builders share.
-struct CommonConfig {
-    endpoint: Option<String>,
-    region: Option<String>,
-    connect_timeout: Duration,
-    attempt_timeout: Duration,
-    retry: RetryConfig,
-    transport: Option<Arc<dyn Transport>>,
-    clock: Option<Arc<dyn Clock>>,
-    ids: Option<Arc<dyn IdGenerator>>,
-    user_agent: Option<String>,
-    wire_log: Option<WireLog>,
-    /// Extra trusted roots (PEM bundles) for the default transport.
-    root_certificates: Vec<Vec<u8>>,
-}
-
-impl Default for CommonConfig {
-    fn default() -> Self {
-        CommonConfig {
-            endpoint: None,
-            region: None,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
-            retry: RetryConfig::default(),
-            transport: None,
-            clock: None,
-            ids: None,
-            user_agent: None,
-            wire_log: None,
-            root_certificates: Vec::new(),
-        }
-    }
-}
-
-/// The builder methods both clients' builders have.
-macro_rules! common_builder_methods {
-    () => {
-        /// Sends every call to this base URL (e.g. `http://127.0.0.1:8080` for the emulator) instead of the
-        /// provider's regional endpoint.
-        pub fn endpoint(mut self, base_url: impl Into<String>) -> Self {
-            self.common.endpoint = Some(base_url.into());
-            self
-        }
-
-        /// The default region.
-        pub fn region(mut self, region: impl Into<String>) -> Self {
-            self.common.region = Some(region.into());
-            self
-        }
-
-        /// Connect timeout (default [`DEFAULT_CONNECT_TIMEOUT`], 5 s).
-        pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-            self.common.connect_timeout = timeout;
-            self
-        }
-
-        /// Time one attempt may take (default [`DEFAULT_ATTEMPT_TIMEOUT`], 30 s).
-        pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-            self.common.attempt_timeout = timeout;
-            self
-        }
-
-        /// Retry settings (default [`RetryConfig::default`]: 4 attempts, 200 ms base, 10 s cap).
-        pub fn retry(mut self, retry: RetryConfig) -> Self {
-            self.common.retry = retry;
-            self
-        }
-
-        /// Another transport (tests, proxies).
-        pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-            self.common.transport = Some(transport);
-            self
-        }
-
-        /// Another clock (tests).
-        pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-            self.common.clock = Some(clock);
-            self
-        }
-
-        /// Another source of nonces and client tokens (tests).
-        pub fn ids(mut self, ids: Arc<dyn IdGenerator>) -> Self {
-            self.common.ids = Some(ids);
-            self
-        }
-
-        /// The `User-Agent` header.
-        pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-            self.common.user_agent = Some(user_agent.into());
-            self
-        }
-
-        /// Observes every request and response on the wire.
-        pub fn wire_log(mut self, log: WireLog) -> Self {
-            self.common.wire_log = Some(log);
-            self
-        }
-
-        /// Also trusts the certificates of this PEM bundle (one or more `CERTIFICATE` blocks) for HTTPS,
-        /// beside the built-in roots: e.g. the CA an emulator started with `--tls` prints. May be called
-        /// more than once. `build` refuses a bundle holding no certificate. Applies to the default
-        /// transport only (not to one given with `transport`).
-        pub fn root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-            self.common.root_certificates.push(pem.into());
-            self
-        }
-    };
 }
 
 /// Refuses an operation whose API speaks another protocol than `client`: signing it with this client's
@@ -428,55 +306,10 @@ fn check_protocol<E>(meta: &OperationMeta, client: Protocol) -> Result<(), Error
     })
 }
 
-fn default_user_agent() -> String {
-    format!("cloudvpn-rust/{}", env!("CARGO_PKG_VERSION"))
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// What both clients do
-
-/// The protocol hooks that set the two clouds' clients apart; everything else is shared. Sealed: the
-/// module is private, so [`ApiClient`] cannot be implemented outside this crate.
-mod wire {
-    use super::{Core, Parser, Prepared};
-    use crate::error::Error;
-    use crate::transport::HttpRequest;
-    use cloudvpn_types::meta::{DocumentedError, OperationMeta, Protocol};
-    use cloudvpn_types::{ErrorInfo, Operation};
-
-    pub trait Wire: Sync {
-        /// The credentials this protocol signs with.
-        type Credentials: Send + Sync;
-        /// The protocol the client speaks: it sends operations of APIs of this protocol only.
-        const PROTOCOL: Protocol;
-        /// Transport, clock, retry state.
-        fn core(&self) -> &Core;
-        /// Reads a response.
-        fn parser<O: Operation>() -> Parser<O>;
-        /// Serializes once; resolves endpoint and credentials.
-        fn resolve<O: Operation>(
-            &self,
-            request: &O,
-        ) -> Result<Prepared<Self::Credentials>, Error<O::Error>>;
-        /// Whether a service error rejects the credentials themselves (wrong secret, unknown or disabled
-        /// key, bad token), so that the error should say where they came from.
-        fn rejects_credentials(
-            info: &ErrorInfo,
-            documented: Option<&'static DocumentedError>,
-        ) -> bool;
-        /// Signs one attempt afresh.
-        fn sign(
-            &self,
-            meta: &OperationMeta,
-            prepared: &Prepared<Self::Credentials>,
-            core: &Core,
-        ) -> HttpRequest;
-    }
-}
-
-/// The calls of [`AlibabaClient`] and [`TencentClient`]: bring it into scope (`use cloudvpn::ApiClient;`) to
+/// The calls of every protocol client ([`AlibabaClient`](crate::AlibabaClient),
+/// [`TencentClient`](crate::TencentClient)): bring it into scope (`use cloudvpn::ApiClient;`) to
 /// call them, or use it to write code generic over the cloud.
-pub trait ApiClient: wire::Wire + Clone + fmt::Debug + Send + Sync + 'static {
+pub trait ApiClient: Wire + Clone + fmt::Debug + Send + Sync + 'static {
     /// Sends one call: validates it (nothing is sent if it is invalid), fills the idempotency token if the
     /// operation has one and it is empty, then signs and sends each attempt, retrying throttling, documented
     /// transient errors, 5xx answers and connection failures where that is safe.
@@ -543,10 +376,7 @@ pub trait ApiClient: wire::Wire + Clone + fmt::Debug + Send + Sync + 'static {
 
 /// Notes on an error that rejects the credentials where they came from (`source` is a description such as
 /// `environment variable ALIBABA_CLOUD_ACCESS_KEY_ID`, never a secret); other errors pass through.
-fn name_credentials_source<W: wire::Wire, E: OperationError>(
-    error: Error<E>,
-    source: &str,
-) -> Error<E> {
+fn name_credentials_source<W: Wire, E: OperationError>(error: Error<E>, source: &str) -> Error<E> {
     match error {
         Error::Service(e) if W::rejects_credentials(e.info(), e.documented()) => {
             let mut info = e.info().clone();
@@ -557,298 +387,6 @@ fn name_credentials_source<W: wire::Wire, E: OperationError>(
         other => other,
     }
 }
-
-// ---------------------------------------------------------------------------------------------------------
-// Alibaba
-
-/// A client of Alibaba Cloud's RPC APIs (VPC 2016-04-28). Cheap to clone; clones share connections and the
-/// retry budget.
-#[derive(Clone, Debug)]
-pub struct AlibabaClient {
-    core: Arc<Core>,
-    credentials: Arc<CredentialCache<AlibabaCredentials>>,
-    signature: AlibabaSignature,
-}
-
-/// Builds an [`AlibabaClient`].
-pub struct AlibabaClientBuilder {
-    common: CommonConfig,
-    credentials: Option<Arc<dyn ProvideCredentials<AlibabaCredentials>>>,
-    signature: AlibabaSignature,
-}
-
-impl AlibabaClientBuilder {
-    common_builder_methods!();
-
-    /// Use these credentials (default: the chain of environment variables and profile files).
-    pub fn credentials(mut self, credentials: AlibabaCredentials) -> Self {
-        self.credentials = Some(Arc::new(StaticCredentials::new(credentials)));
-        self
-    }
-
-    /// Use this provider of credentials.
-    pub fn credentials_provider(
-        mut self,
-        provider: Arc<dyn ProvideCredentials<AlibabaCredentials>>,
-    ) -> Self {
-        self.credentials = Some(provider);
-        self
-    }
-
-    /// The signature (default V3 `ACS3-HMAC-SHA256`, as the current official SDK).
-    pub fn signature(mut self, signature: AlibabaSignature) -> Self {
-        self.signature = signature;
-        self
-    }
-
-    /// The client.
-    pub fn build(self) -> Result<AlibabaClient, crate::transport::TransportError> {
-        Ok(AlibabaClient {
-            core: Arc::new(Core::build(self.common, default_user_agent())?),
-            credentials: Arc::new(CredentialCache::new(
-                self.credentials
-                    .unwrap_or_else(|| Arc::new(AlibabaChain::new())),
-            )),
-            signature: self.signature,
-        })
-    }
-}
-
-impl AlibabaClient {
-    /// A builder with the defaults.
-    pub fn builder() -> AlibabaClientBuilder {
-        AlibabaClientBuilder {
-            common: CommonConfig::default(),
-            credentials: None,
-            signature: AlibabaSignature::V3,
-        }
-    }
-}
-
-impl wire::Wire for AlibabaClient {
-    type Credentials = AlibabaCredentials;
-    const PROTOCOL: Protocol = Protocol::AlibabaRpc;
-
-    fn core(&self) -> &Core {
-        &self.core
-    }
-
-    fn parser<O: Operation>() -> Parser<O> {
-        alibaba::parse_response::<O>
-    }
-
-    fn rejects_credentials(info: &ErrorInfo, documented: Option<&'static DocumentedError>) -> bool {
-        alibaba::rejects_credentials(info, documented)
-    }
-
-    /// Serializes once and resolves the endpoint (from the request's `RegionId`) and credentials.
-    fn resolve<O: Operation>(
-        &self,
-        request: &O,
-    ) -> Result<Prepared<AlibabaCredentials>, Error<O::Error>> {
-        let params = request.to_params();
-        let resolved = self.credentials.get().map_err(Error::Credentials)?;
-        let region = O::META
-            .region_param()
-            .and_then(|p| params.iter().find(|(k, _)| *k == p.name))
-            .map(|(_, v)| v.clone())
-            .or_else(|| self.core.region.clone())
-            .or_else(|| resolved.region.clone());
-        let endpoint = self.core.endpoint_for(O::META, region.as_deref())?;
-        Ok(Prepared {
-            credentials: resolved,
-            region,
-            endpoint,
-            params,
-        })
-    }
-
-    /// Signs one attempt: a fresh timestamp and nonce every time.
-    fn sign(
-        &self,
-        meta: &OperationMeta,
-        prepared: &Prepared<AlibabaCredentials>,
-        core: &Core,
-    ) -> HttpRequest {
-        let timestamp = clock::iso8601(core.clock.now());
-        let nonce = core.ids.nonce();
-        alibaba::build_request(
-            meta,
-            &prepared.params,
-            &prepared.credentials.credentials,
-            self.signature,
-            &prepared.endpoint,
-            &core.user_agent,
-            &alibaba::Attempt {
-                timestamp: &timestamp,
-                nonce: &nonce,
-            },
-        )
-    }
-}
-
-impl ApiClient for AlibabaClient {}
-
-// ---------------------------------------------------------------------------------------------------------
-// Tencent
-
-/// A client of Tencent Cloud's API v2 (`vpc.api.qcloud.com/v2/index.php`). Cheap to clone.
-#[derive(Clone, Debug)]
-pub struct TencentClient {
-    core: Arc<Core>,
-    credentials: Arc<CredentialCache<TencentCredentials>>,
-    signature_method: SignatureMethod,
-    http_method: HttpMethod,
-    request_client: String,
-}
-
-/// Builds a [`TencentClient`].
-pub struct TencentClientBuilder {
-    common: CommonConfig,
-    credentials: Option<Arc<dyn ProvideCredentials<TencentCredentials>>>,
-    signature_method: SignatureMethod,
-    http_method: HttpMethod,
-    request_client: Option<String>,
-}
-
-impl TencentClientBuilder {
-    common_builder_methods!();
-
-    /// Use these credentials (default: the chain of environment variables and the profile file).
-    pub fn credentials(mut self, credentials: TencentCredentials) -> Self {
-        self.credentials = Some(Arc::new(StaticCredentials::new(credentials)));
-        self
-    }
-
-    /// Use this provider of credentials.
-    pub fn credentials_provider(
-        mut self,
-        provider: Arc<dyn ProvideCredentials<TencentCredentials>>,
-    ) -> Self {
-        self.credentials = Some(provider);
-        self
-    }
-
-    /// `HmacSHA1` (default, as the official SDK) or `HmacSHA256`.
-    pub fn signature_method(mut self, method: SignatureMethod) -> Self {
-        self.signature_method = method;
-        self
-    }
-
-    /// GET (default, as the official SDK) or POST with a form body.
-    pub fn http_method(mut self, method: HttpMethod) -> Self {
-        self.http_method = method;
-        self
-    }
-
-    /// The `RequestClient` parameter (default `cloudvpn-rust-<version>`).
-    pub fn request_client(mut self, value: impl Into<String>) -> Self {
-        self.request_client = Some(value.into());
-        self
-    }
-
-    /// The client.
-    pub fn build(self) -> Result<TencentClient, crate::transport::TransportError> {
-        Ok(TencentClient {
-            core: Arc::new(Core::build(self.common, default_user_agent())?),
-            credentials: Arc::new(CredentialCache::new(
-                self.credentials
-                    .unwrap_or_else(|| Arc::new(TencentChain::new())),
-            )),
-            signature_method: self.signature_method,
-            http_method: self.http_method,
-            request_client: self
-                .request_client
-                .unwrap_or_else(|| format!("cloudvpn-rust-{}", env!("CARGO_PKG_VERSION"))),
-        })
-    }
-}
-
-impl TencentClient {
-    /// A builder with the defaults.
-    pub fn builder() -> TencentClientBuilder {
-        TencentClientBuilder {
-            common: CommonConfig::default(),
-            credentials: None,
-            signature_method: SignatureMethod::HmacSha1,
-            http_method: HttpMethod::Get,
-            request_client: None,
-        }
-    }
-}
-
-impl wire::Wire for TencentClient {
-    type Credentials = TencentCredentials;
-    const PROTOCOL: Protocol = Protocol::TencentV2;
-
-    fn core(&self) -> &Core {
-        &self.core
-    }
-
-    fn parser<O: Operation>() -> Parser<O> {
-        tencent::parse_response::<O>
-    }
-
-    fn rejects_credentials(info: &ErrorInfo, documented: Option<&'static DocumentedError>) -> bool {
-        tencent::rejects_credentials(info, documented)
-    }
-
-    /// Serializes once and resolves credentials and region (the client's, else the credential source's).
-    ///
-    /// v2 has one host for every region; the region travels as the common `Region` parameter, which the
-    /// common-parameter document calls required unless an API says otherwise (none of the specs' operations
-    /// does). So a call with no region anywhere is refused here, before anything is sent, rather than sent
-    /// without one for the server to guess.
-    fn resolve<O: Operation>(
-        &self,
-        request: &O,
-    ) -> Result<Prepared<TencentCredentials>, Error<O::Error>> {
-        let resolved = self.credentials.get().map_err(Error::Credentials)?;
-        let Some(region) = self.core.region.clone().or_else(|| resolved.region.clone()) else {
-            return Err(Error::Config {
-                action: O::META.action,
-                message: "no region: every Tencent Cloud v2 call carries the Region parameter; set one \
-                          with TencentClientBuilder::region, or TENCENTCLOUD_REGION or a tccli profile's \
-                          region for the default credentials chain"
-                    .into(),
-            });
-        };
-        let endpoint = self.core.endpoint_for(O::META, Some(&region))?;
-        Ok(Prepared {
-            credentials: resolved,
-            region: Some(region),
-            endpoint,
-            params: request.to_params(),
-        })
-    }
-
-    /// Signs one attempt: a fresh timestamp and nonce every time.
-    fn sign(
-        &self,
-        meta: &OperationMeta,
-        prepared: &Prepared<TencentCredentials>,
-        core: &Core,
-    ) -> HttpRequest {
-        tencent::build_request(
-            meta,
-            &prepared.params,
-            &prepared.credentials.credentials,
-            &prepared.endpoint,
-            &tencent::Shape {
-                http_method: self.http_method,
-                signature_method: self.signature_method,
-                region: prepared.region.as_deref(),
-                request_client: &self.request_client,
-            },
-            &tencent::Attempt {
-                timestamp: clock::unix_seconds(core.clock.now()),
-                nonce: core.ids.numeric_nonce(),
-            },
-        )
-    }
-}
-
-impl ApiClient for TencentClient {}
 
 /// The idempotent-delete wrapper: runs the call with the retry loop, but remembers whether any attempt was
 /// made before a not-found answer.

@@ -31,27 +31,31 @@
 
 #![warn(missing_docs)]
 
-mod alibaba;
+mod builder;
 mod client;
 pub mod clock;
 pub mod credentials;
 mod endpoint;
 mod error;
+mod fluent;
+// Formatted by prettyplease when generated; rustfmt would disagree and make `--check` fail.
+#[rustfmt::skip]
+mod generated;
+mod protocol;
 pub mod retry;
-mod tencent;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 pub mod transport;
 pub mod waiter;
 mod xml;
 
-pub use alibaba::AlibabaSignature;
-pub use client::{
-    AlibabaClient, AlibabaClientBuilder, ApiClient, DEFAULT_ATTEMPT_TIMEOUT,
-    DEFAULT_CONNECT_TIMEOUT, Deletion, TencentClient, TencentClientBuilder, WireEvent, WireLog,
-};
+pub use builder::{BuildError, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT};
+pub use client::{ApiClient, Deletion, WireEvent, WireLog};
 pub use endpoint::Endpoint;
 pub use error::Error;
+pub use fluent::{SendAndWait, SendAndWaitError, Waited};
+pub use generated::*;
+pub use protocol::alibaba_rpc::{AlibabaClient, AlibabaClientBuilder, AlibabaSignature};
+pub use protocol::tencent_v2::{SignatureMethod, TencentClient, TencentClientBuilder};
 pub use retry::RetryConfig;
-pub use tencent::SignatureMethod;
 pub use waiter::{Completed, WaitError, WaitOptions, WaitProgress, WaitSubject};

@@ -6,6 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 mod api;
+mod client;
 mod completion;
 mod errors;
 mod meta;
@@ -13,6 +14,7 @@ mod request;
 mod response;
 
 pub use api::{api_module, root_module};
+pub use client::{client_module, client_root_module};
 use completion::completion_impl;
 use errors::error_enum;
 pub use meta::documented_error;

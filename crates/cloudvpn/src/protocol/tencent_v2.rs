@@ -1,14 +1,21 @@
-//! Tencent Cloud API v2 (`/v2/index.php`): signed GET or POST requests as `qcloudapi-sdk-python` sends them,
-//! and the `{code, message, codeDesc, data}` envelope, where an error arrives with HTTP 200.
+//! The Tencent Cloud API v2 protocol (`/v2/index.php`): [`TencentClient`], signed GET or POST requests as
+//! `qcloudapi-sdk-python` sends them, and the `{code, message, codeDesc, data}` envelope, where an error
+//! arrives with HTTP 200.
 
-use crate::credentials::TencentCredentials;
+use super::{Parser, Prepared, Wire};
+use crate::builder::{BuildError, CommonConfig, common_builder_methods, default_user_agent};
+use crate::client::{ApiClient, Core, CredentialCache};
+use crate::clock;
+use crate::credentials::{ProvideCredentials, StaticCredentials, TencentChain, TencentCredentials};
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::transport::{HttpMethod, HttpRequest, HttpResponse};
 use cloudvpn_signing::{encoding, tencent_v2};
-use cloudvpn_types::meta::{DocumentedError, OperationMeta};
+use cloudvpn_types::meta::{DocumentedError, OperationMeta, Protocol};
 use cloudvpn_types::{ErrorInfo, Operation, OperationError};
 use serde_json::Value;
+use std::marker::PhantomData;
+use std::sync::Arc;
 
 pub use cloudvpn_signing::tencent_v2::SignatureMethod;
 
@@ -201,182 +208,184 @@ struct Head<'a> {
     #[serde(default, rename = "requestId", alias = "RequestId", borrow)]
     request_id: Option<std::borrow::Cow<'a, str>>,
 }
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_credential_rejection_is_a_documented_common_error() {
-        let common = cloudvpn_types::tencent_vpc_v2::API.common_errors;
-        for code in CREDENTIAL_REJECTIONS {
-            assert!(
-                common.iter().any(|e| e.envelope_code == Some(code)),
-                "{code} is not a common error of the spec"
-            );
-            let info = ErrorInfo {
-                code: "AuthFailure".into(),
-                envelope_code: Some(code),
-                ..ErrorInfo::default()
-            };
-            assert!(rejects_credentials(&info, None));
-        }
-        let denied = ErrorInfo {
-            envelope_code: Some(4300),
-            ..ErrorInfo::default()
-        };
-        assert!(!rejects_credentials(&denied, None));
-    }
 
-    use super::*;
-    use crate::credentials::Secret;
-    use cloudvpn_types::tencent_vpc_v2::DeleteVpnConnRequest;
+/// The protocol client the generated fluent clients of v2 APIs wrap.
+pub(crate) type Client = TencentClient;
+/// Its builder, building `T` (a generated fluent client, or the protocol client itself).
+pub(crate) type ClientBuilder<T> = TencentClientBuilder<T>;
 
-    fn creds() -> TencentCredentials {
-        TencentCredentials::new(
-            "AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA",
-            Secret::new("Gu5t9xGARNpq86cd98joQYCN3Cozk1qA"),
-        )
-    }
+/// A client of Tencent Cloud's API v2 (`vpc.api.qcloud.com/v2/index.php`), taking requests of any v2 API.
+/// Cheap to clone. [`crate::tencent::VpcV2Client`] is its typed, fluent form for one API.
+#[derive(Clone, Debug)]
+pub struct TencentClient {
+    core: Arc<Core>,
+    credentials: Arc<CredentialCache<TencentCredentials>>,
+    signature_method: SignatureMethod,
+    http_method: HttpMethod,
+    request_client: String,
+}
 
-    fn endpoint() -> Endpoint {
-        Endpoint {
-            scheme: "https".into(),
-            authority: "vpc.api.qcloud.com".into(),
-            path: "/v2/index.php".into(),
-        }
-    }
+/// Builds a [`TencentClient`], or a generated client of a v2 API (`T`) that wraps one.
+pub struct TencentClientBuilder<T = TencentClient> {
+    common: CommonConfig,
+    credentials: Option<Arc<dyn ProvideCredentials<TencentCredentials>>>,
+    signature_method: SignatureMethod,
+    http_method: HttpMethod,
+    request_client: Option<String>,
+    builds: PhantomData<fn() -> T>,
+}
 
-    fn shape(http_method: HttpMethod, signature_method: SignatureMethod) -> Shape<'static> {
-        Shape {
-            http_method,
-            signature_method,
-            region: Some("gz"),
-            request_client: "SDK_PYTHON_2.0.15",
-        }
-    }
-
-    const ATTEMPT: Attempt = Attempt {
-        timestamp: 1_465_185_768,
-        nonce: 11886,
-    };
-
-    fn params() -> Vec<(&'static str, String)> {
-        DeleteVpnConnRequest::new("vpc-03vihbk9", "vpngw-kfldykuz", "vpnx-ol6bcqp0").to_params()
-    }
-
-    #[test]
-    fn get_sha1_reproduces_the_official_sdk_request_byte_for_byte() {
-        let req = build_request(
-            DeleteVpnConnRequest::META,
-            &params(),
-            &creds(),
-            &endpoint(),
-            &shape(HttpMethod::Get, SignatureMethod::HmacSha1),
-            &ATTEMPT,
-        );
-        assert_eq!(
-            req.url,
-            "https://vpc.api.qcloud.com/v2/index.php?vpcId=vpc-03vihbk9&vpnGwId=vpngw-kfldykuz&vpnConnId=vpnx-ol6bcqp0&Action=DeleteVpnConn&RequestClient=SDK_PYTHON_2.0.15&Region=gz&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA&Nonce=11886&Timestamp=1465185768&SignatureMethod=HmacSHA1&Signature=gFsJr9DEe7aetfdqDOnbua7ri4M%3D"
-        );
-        assert_eq!(req.header("host"), Some("vpc.api.qcloud.com"));
-    }
-
-    #[test]
-    fn get_sha256_reproduces_the_official_signature() {
-        let req = build_request(
-            DeleteVpnConnRequest::META,
-            &params(),
-            &creds(),
-            &endpoint(),
-            &shape(HttpMethod::Get, SignatureMethod::HmacSha256),
-            &ATTEMPT,
-        );
-        assert!(
-            req.url
-                .ends_with("&Signature=0SiQ66LzI%2BJ2Yu1vPb9q3rL4MMGeCb23mvZoOBPkANo%3D"),
-            "{}",
-            req.url
-        );
-    }
-
-    #[test]
-    fn post_with_token_reproduces_the_official_body() {
-        let creds = creds().with_token(Secret::new("tok-EXAMPLE-session-token"));
-        let req = build_request(
-            DeleteVpnConnRequest::META,
-            &params(),
-            &creds,
-            &endpoint(),
-            &shape(HttpMethod::Post, SignatureMethod::HmacSha256),
-            &ATTEMPT,
-        );
-        assert_eq!(
-            String::from_utf8_lossy(&req.body),
-            "vpcId=vpc-03vihbk9&vpnGwId=vpngw-kfldykuz&vpnConnId=vpnx-ol6bcqp0&Action=DeleteVpnConn&RequestClient=SDK_PYTHON_2.0.15&Region=gz&Token=tok-EXAMPLE-session-token&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA&Nonce=11886&Timestamp=1465185768&SignatureMethod=HmacSHA256&Signature=nEkC5Gn3he6YiZP9dso9EIniSTl8jaizqJ53KvLGTVs%3D"
-        );
-        assert_eq!(req.body.len(), 323);
-        assert_eq!(
-            req.header("content-type"),
-            Some("application/x-www-form-urlencoded")
-        );
-    }
-
-    #[test]
-    fn envelopes() {
-        let ok = HttpResponse::new(
-            200,
-            r#"{"code": 0, "message": "", "codeDesc": "Success", "data": {"taskId": 12615}}"#,
-        );
-        assert_eq!(
-            parse_response::<DeleteVpnConnRequest>(&ok)
-                .expect("ok")
-                .data
-                .task_id,
-            12615
-        );
-
-        let err = HttpResponse::new(
-            200,
-            r#"{"code": 5000, "message": "gone", "codeDesc": "InvalidVpnConn.NotFound"}"#,
-        );
-        let e = parse_response::<DeleteVpnConnRequest>(&err).expect_err("error in a 200");
-        assert!(e.is_not_found(), "{e}");
-        assert_eq!(
-            e.service_error().map(|s| s.info().envelope_code),
-            Some(Some(5000))
-        );
-
-        // A common error documented only by its integer code keeps its codeDesc in the message.
-        let err = HttpResponse::new(
-            200,
-            r#"{"code": 4100, "message": "signature failed", "codeDesc": "AuthFailure"}"#,
-        );
-        let e = parse_response::<DeleteVpnConnRequest>(&err).expect_err("auth");
-        assert_eq!(e.code(), Some("4100"));
-        assert_eq!(
-            e.service_error().map(|s| s.message()),
-            Some("signature failed (codeDesc AuthFailure)")
-        );
-
-        // The documented error example: `code` as a string, no codeDesc.
-        let err = HttpResponse::new(
-            200,
-            r#"{"code":"5100","message":"(100004)projectId不正确"}"#,
-        );
-        let e = parse_response::<DeleteVpnConnRequest>(&err).expect_err("string code");
-        assert_eq!(e.code(), Some("5100"));
-        assert_eq!(
-            e.service_error().map(|s| s.message()),
-            Some("(100004)projectId不正确")
-        );
-
-        for (status, body) in [
-            (502, "bad gateway"),
-            (200, "{}"),
-            (200, "[]"),
-            (200, r#"{"code": 0, "data": {}}"#),
-        ] {
-            let e = parse_response::<DeleteVpnConnRequest>(&HttpResponse::new(status, body))
-                .expect_err(body);
-            assert!(matches!(e, Error::Unparsable { .. }), "{body}: {e:?}");
-        }
+impl<T: From<TencentClient>> Default for TencentClientBuilder<T> {
+    fn default() -> Self {
+        Self::new()
     }
 }
+
+impl<T: From<TencentClient>> TencentClientBuilder<T> {
+    /// A builder with the defaults: the credentials chain, `HmacSHA1` over GET, the provider's endpoint.
+    pub fn new() -> Self {
+        TencentClientBuilder {
+            common: CommonConfig::default(),
+            credentials: None,
+            signature_method: SignatureMethod::HmacSha1,
+            http_method: HttpMethod::Get,
+            request_client: None,
+            builds: PhantomData,
+        }
+    }
+
+    common_builder_methods!();
+
+    /// Use these credentials (default: the chain of environment variables and the profile file).
+    pub fn credentials(mut self, credentials: TencentCredentials) -> Self {
+        self.credentials = Some(Arc::new(StaticCredentials::new(credentials)));
+        self
+    }
+
+    /// Use this provider of credentials.
+    pub fn credentials_provider(
+        mut self,
+        provider: Arc<dyn ProvideCredentials<TencentCredentials>>,
+    ) -> Self {
+        self.credentials = Some(provider);
+        self
+    }
+
+    /// `HmacSHA1` (default, as the official SDK) or `HmacSHA256`.
+    pub fn signature_method(mut self, method: SignatureMethod) -> Self {
+        self.signature_method = method;
+        self
+    }
+
+    /// GET (default, as the official SDK) or POST with a form body.
+    pub fn http_method(mut self, method: HttpMethod) -> Self {
+        self.http_method = method;
+        self
+    }
+
+    /// The `RequestClient` parameter (default `cloudvpn-rust-<version>`).
+    pub fn request_client(mut self, value: impl Into<String>) -> Self {
+        self.request_client = Some(value.into());
+        self
+    }
+
+    /// The client; fails on a bad endpoint or root certificate bundle.
+    pub fn build(self) -> Result<T, BuildError> {
+        Ok(T::from(TencentClient {
+            core: Arc::new(Core::build(self.common, default_user_agent())?),
+            credentials: Arc::new(CredentialCache::new(
+                self.credentials
+                    .unwrap_or_else(|| Arc::new(TencentChain::new())),
+            )),
+            signature_method: self.signature_method,
+            http_method: self.http_method,
+            request_client: self
+                .request_client
+                .unwrap_or_else(|| format!("cloudvpn-rust-{}", env!("CARGO_PKG_VERSION"))),
+        }))
+    }
+}
+
+impl TencentClient {
+    /// A builder with the defaults.
+    pub fn builder() -> TencentClientBuilder {
+        TencentClientBuilder::new()
+    }
+}
+
+impl Wire for TencentClient {
+    type Credentials = TencentCredentials;
+    const PROTOCOL: Protocol = Protocol::TencentV2;
+
+    fn core(&self) -> &Core {
+        &self.core
+    }
+
+    fn parser<O: Operation>() -> Parser<O> {
+        parse_response::<O>
+    }
+
+    fn rejects_credentials(info: &ErrorInfo, documented: Option<&'static DocumentedError>) -> bool {
+        rejects_credentials(info, documented)
+    }
+
+    /// Serializes once and resolves credentials and region (the client's, else the credential source's).
+    ///
+    /// v2 has one host for every region; the region travels as the common `Region` parameter, which the
+    /// common-parameter document calls required unless an API says otherwise (none of the specs' operations
+    /// does). So a call with no region anywhere is refused here, before anything is sent, rather than sent
+    /// without one for the server to guess.
+    fn resolve<O: Operation>(
+        &self,
+        request: &O,
+    ) -> Result<Prepared<TencentCredentials>, Error<O::Error>> {
+        let resolved = self.credentials.get().map_err(Error::Credentials)?;
+        let Some(region) = self.core.region.clone().or_else(|| resolved.region.clone()) else {
+            return Err(Error::Config {
+                action: O::META.action,
+                message: "no region: every Tencent Cloud v2 call carries the Region parameter; set one \
+                          with TencentClientBuilder::region, or TENCENTCLOUD_REGION or a tccli profile's \
+                          region for the default credentials chain"
+                    .into(),
+            });
+        };
+        let endpoint = self.core.endpoint_for(O::META, Some(&region))?;
+        Ok(Prepared {
+            credentials: resolved,
+            region: Some(region),
+            endpoint,
+            params: request.to_params(),
+        })
+    }
+
+    /// Signs one attempt: a fresh timestamp and nonce every time.
+    fn sign(
+        &self,
+        meta: &OperationMeta,
+        prepared: &Prepared<TencentCredentials>,
+        core: &Core,
+    ) -> HttpRequest {
+        build_request(
+            meta,
+            &prepared.params,
+            &prepared.credentials.credentials,
+            &prepared.endpoint,
+            &Shape {
+                http_method: self.http_method,
+                signature_method: self.signature_method,
+                region: prepared.region.as_deref(),
+                request_client: &self.request_client,
+            },
+            &Attempt {
+                timestamp: clock::unix_seconds(core.clock.now()),
+                nonce: core.ids.numeric_nonce(),
+            },
+        )
+    }
+}
+
+impl ApiClient for TencentClient {}
+
+#[cfg(test)]
+#[path = "tencent_v2_tests.rs"]
+mod tests;

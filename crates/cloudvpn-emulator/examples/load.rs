@@ -1,5 +1,5 @@
-//! Load driver: N signed requests at concurrency C against the emulator, reporting requests/s and
-//! p50/p99 latency.
+//! Load driver: N calls at concurrency C against the emulator through the generated fluent clients of the
+//! `cloudvpn` runtime, reporting requests/s and p50/p99 latency.
 //!
 //! ```text
 //! cargo run --release -p cloudvpn-emulator --example load -- \
@@ -7,24 +7,29 @@
 //!     [--state FILE]
 //! ```
 //!
-//! `--replay-first` sends one request before the load and the very same bytes again after it, and fails
-//! unless the second one is refused as a replay (`SignatureNonceUsed` / 4500).
-//! `--standing N` seeds N more gateways that the workload leaves alone (the world's size during the run).
-//! `--state FILE` gives the in-process emulator a state file (every change is then acknowledged only once
-//! it is on disk); it must not exist yet or hold nothing worth keeping.
+//! Every call goes through `cloudvpn::alibaba::VpcClient` or `cloudvpn::tencent::VpcV2Client` as a user's
+//! would: validation, serialization, signing with a fresh nonce and timestamp, the answer parsed into the
+//! typed output (retries disabled, so a refusal counts as unexpected). Clients and server share the
+//! machine, so the figures are the client's cost and the emulator's together.
 //!
-//! `--client sdk` sends through the cloudvpn runtime client (validation, serialization, signing, retries
-//! disabled, response parsing into the typed output) instead of the raw signer.
+//! `--replay-first` sends one request before the load and the very same bytes again after it (a client
+//! with its clock and nonce frozen), and fails unless the second one is refused as a replay
+//! (`SignatureNonceUsed` / 4500). `--standing N` seeds N more gateways that the workload leaves alone (the
+//! world's size during the run). `--state FILE` gives the in-process emulator a state file (every change is
+//! then acknowledged only once it is on disk); it must not exist yet or hold nothing worth keeping.
 //!
 //! Without `--addr` it starts an emulator in this process (its own runtime, `--server-threads`, default 2)
 //! on a free loopback port; with `--addr` it drives an emulator started elsewhere (it resets and seeds it
-//! and makes its transitions immediate through the control API: do not point it at state you want to keep). Workloads: alibaba-describe, alibaba-delete,
-//! tencent-describe, tencent-delete. Every request is signed with the signing crate (fresh nonce and
-//! timestamp) by `--client-threads` threads (default 1).
+//! and makes its transitions immediate through the control API: do not point it at state you want to
+//! keep). Workloads: alibaba-describe, alibaba-delete, tencent-describe, tencent-delete. The clients run
+//! on `--client-threads` threads (default 1).
 
-use cloudvpn_emulator::load::{self, RawCaller, ReplayOutcome, ReplayProbe, Workload};
-use cloudvpn_emulator::signed::AlibabaSignature;
+#[path = "load/driver.rs"]
+mod driver;
+
+use cloudvpn::AlibabaSignature;
 use cloudvpn_emulator::{Emulator, EmulatorConfig};
+use driver::{FluentCaller, ReplayOutcome, ReplayProbe, Workload};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
@@ -36,7 +41,6 @@ struct Args {
     addr: Option<SocketAddr>,
     server_threads: usize,
     client_threads: usize,
-    sdk: bool,
     replay_first: bool,
     state: Option<std::path::PathBuf>,
     standing: usize,
@@ -51,7 +55,6 @@ fn parse() -> Result<Args, String> {
         addr: None,
         server_threads: 2,
         client_threads: 1,
-        sdk: false,
         replay_first: false,
         state: None,
         standing: 0,
@@ -80,13 +83,6 @@ fn parse() -> Result<Args, String> {
                     "v1" => AlibabaSignature::V1,
                     "v3" => AlibabaSignature::V3,
                     other => return Err(format!("--signature is v1 or v3, not {other:?}")),
-                }
-            }
-            "--client" => {
-                a.sdk = match value()?.as_str() {
-                    "sdk" => true,
-                    "raw" => false,
-                    other => return Err(format!("--client is sdk or raw, not {other:?}")),
                 }
             }
             "--replay-first" => a.replay_first = true,
@@ -143,31 +139,24 @@ fn main() -> ExitCode {
     };
     let report = client_runtime.block_on(async {
         let task = args.workload.prepare(addr, args.requests).await?;
-        load::seed_standing_gateways(addr, args.standing).await?;
+        driver::seed_standing_gateways(addr, args.standing).await?;
         let probe = if args.replay_first {
-            let probe = ReplayProbe::for_workload(args.workload, args.signature);
-            probe.send_first(addr).await?;
+            let probe = ReplayProbe::for_workload(args.workload, addr, args.signature)?;
+            probe.send_first().await?;
             Some(probe)
         } else {
             None
         };
-        let report = if args.sdk {
-            let callers =
-                sdk::callers(addr, args.workload, args.signature, task, args.concurrency)?;
-            load::drive(callers, args.requests).await
-        } else {
-            let mut callers = Vec::with_capacity(args.concurrency);
-            for _ in 0..args.concurrency {
-                callers.push(
-                    RawCaller::connect(addr, args.workload, args.signature, task)
-                        .await
-                        .map_err(|e| e.to_string())?,
-                );
-            }
-            load::drive(callers, args.requests).await
-        };
+        let callers = FluentCaller::for_workload(
+            addr,
+            args.workload,
+            args.signature,
+            task,
+            args.concurrency,
+        )?;
+        let report = driver::drive(callers, args.requests).await;
         let replayed = match &probe {
-            Some(probe) => Some(probe.replay(addr).await?),
+            Some(probe) => Some(probe.replay().await?),
             None => None,
         };
         Ok::<_, String>((report, replayed))
@@ -176,14 +165,9 @@ fn main() -> ExitCode {
     match report {
         Ok((report, replayed)) => {
             println!(
-                "workload: {} ({:?} signatures for Alibaba, {} client) against {addr}{}",
+                "workload: {} ({:?} signatures for Alibaba, cloudvpn fluent client) against {addr}{}",
                 args.workload.name(),
                 args.signature,
-                if args.sdk {
-                    "cloudvpn runtime"
-                } else {
-                    "raw signing"
-                },
                 if args.addr.is_some() {
                     ""
                 } else {
@@ -217,101 +201,6 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("load: {e}");
             ExitCode::FAILURE
-        }
-    }
-}
-
-/// Callers that go through the cloudvpn runtime client.
-mod sdk {
-    use cloudvpn::credentials::{AlibabaCredentials, Secret, TencentCredentials};
-    use cloudvpn::{AlibabaClient, ApiClient, RetryConfig, TencentClient};
-    use cloudvpn_emulator::load::{Caller, REGION, Workload};
-    use cloudvpn_emulator::signed::AlibabaSignature;
-    use cloudvpn_types::alibaba_vpc::{DeleteVpnGatewayRequest, DescribeVpnGatewayRequest};
-    use cloudvpn_types::tencent_vpc_v2::{DeleteVpnConnRequest, DescribeVpcTaskResultRequest};
-    use std::net::SocketAddr;
-
-    /// One caller per unit of concurrency; clones share the client's connection pool.
-    pub enum SdkCaller {
-        Alibaba(AlibabaClient, Workload),
-        Tencent(TencentClient, Workload, i64),
-    }
-
-    pub fn callers(
-        addr: SocketAddr,
-        workload: Workload,
-        signature: AlibabaSignature,
-        task: Option<i64>,
-        concurrency: usize,
-    ) -> Result<Vec<SdkCaller>, String> {
-        let base = format!("http://{addr}");
-        let caller = match workload {
-            Workload::AlibabaDescribe | Workload::AlibabaDelete => SdkCaller::Alibaba(
-                AlibabaClient::builder()
-                    .endpoint(&base)
-                    .credentials(AlibabaCredentials::new(
-                        "emulator-ak",
-                        Secret::new("emulator-secret"),
-                    ))
-                    .signature(match signature {
-                        AlibabaSignature::V1 => cloudvpn::AlibabaSignature::V1,
-                        AlibabaSignature::V3 => cloudvpn::AlibabaSignature::V3,
-                    })
-                    .retry(RetryConfig::disabled())
-                    .build()
-                    .map_err(|e| e.to_string())?,
-                workload,
-            ),
-            Workload::TencentDescribe | Workload::TencentDelete => SdkCaller::Tencent(
-                TencentClient::builder()
-                    .endpoint(&base)
-                    .region("ap-guangzhou")
-                    .credentials(TencentCredentials::new(
-                        "emulator-sid",
-                        Secret::new("emulator-skey"),
-                    ))
-                    .retry(RetryConfig::disabled())
-                    .build()
-                    .map_err(|e| e.to_string())?,
-                workload,
-                task.unwrap_or(0),
-            ),
-        };
-        Ok((0..concurrency)
-            .map(|_| match &caller {
-                SdkCaller::Alibaba(c, w) => SdkCaller::Alibaba(c.clone(), *w),
-                SdkCaller::Tencent(c, w, t) => SdkCaller::Tencent(c.clone(), *w, *t),
-            })
-            .collect())
-    }
-
-    impl Caller for SdkCaller {
-        async fn call(&mut self, index: usize) -> bool {
-            match self {
-                SdkCaller::Alibaba(c, Workload::AlibabaDescribe) => c
-                    .send(DescribeVpnGatewayRequest::new(REGION, "vpn-load-0"))
-                    .await
-                    .is_ok(),
-                SdkCaller::Alibaba(c, _) => c
-                    .send(DeleteVpnGatewayRequest::new(
-                        REGION,
-                        format!("vpn-load-{index}"),
-                    ))
-                    .await
-                    .is_ok(),
-                SdkCaller::Tencent(c, Workload::TencentDescribe, task) => c
-                    .send(DescribeVpcTaskResultRequest::new(*task))
-                    .await
-                    .is_ok(),
-                SdkCaller::Tencent(c, _, _) => c
-                    .send(DeleteVpnConnRequest::new(
-                        "vpc-load",
-                        "vpngw-load",
-                        format!("vpnx-load-{index}"),
-                    ))
-                    .await
-                    .is_ok(),
-            }
         }
     }
 }

@@ -132,8 +132,7 @@
 //!     --requests 200000 --concurrency 64 --workload alibaba-delete [--signature v3] [--addr HOST:PORT]
 //! ```
 //!
-//! sends signed requests (signed per request with the signing crate) and prints requests/s and p50/p99
-//! latency; [`load`] holds its parts, and [`load::Caller`] is where another client plugs in.
+//! sends calls through the `cloudvpn` runtime's fluent clients and prints requests/s and p50/p99 latency.
 
 #![warn(missing_docs)]
 
@@ -157,13 +156,13 @@ pub mod journal;
 pub mod json_check;
 pub mod launch;
 pub mod listen;
-pub mod load;
 pub mod loopback;
 pub mod model;
 pub mod nonces;
 pub mod persistence;
 pub mod seed;
 pub mod server;
+#[cfg(feature = "test-util")]
 pub mod signed;
 pub mod state_lock;
 pub mod store;

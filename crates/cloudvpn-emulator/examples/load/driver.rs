@@ -1,0 +1,510 @@
+//! The load driver's parts: workloads (what to seed, what to call), a [`Caller`] that sends through the
+//! generated fluent clients of the `cloudvpn` runtime, the replay probe, and [`drive`], which runs N calls
+//! at concurrency C and reports requests/s and latency percentiles.
+
+use bytes::Bytes;
+use cloudvpn::credentials::{AlibabaCredentials, Secret, TencentCredentials};
+use cloudvpn::test_util::{FixedClock, FixedIds};
+use cloudvpn::{AlibabaSignature, Error, RetryConfig, alibaba, tencent};
+use cloudvpn_types::{ErrorInfo, OperationError};
+use http_body_util::{BodyExt, Full};
+use hyper::{Method, Request};
+use hyper_util::rt::TokioIo;
+use std::fmt;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+/// The region the workloads use (Alibaba).
+pub const REGION: &str = "cn-hangzhou";
+
+/// What the load consists of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workload {
+    /// Alibaba `DescribeVpnGateway` of one seeded gateway, over and over.
+    AlibabaDescribe,
+    /// Alibaba `DeleteVpnGateway` of N seeded gateways, each once (every call succeeds).
+    AlibabaDelete,
+    /// Tencent `DescribeVpcTaskResult` of one task, over and over.
+    TencentDescribe,
+    /// Tencent `DeleteVpnConn` of N seeded connections, each once.
+    TencentDelete,
+}
+
+impl Workload {
+    /// Every workload, by name.
+    pub const ALL: &'static [(&'static str, Workload)] = &[
+        ("alibaba-describe", Workload::AlibabaDescribe),
+        ("alibaba-delete", Workload::AlibabaDelete),
+        ("tencent-describe", Workload::TencentDescribe),
+        ("tencent-delete", Workload::TencentDelete),
+    ];
+
+    /// The workload called `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, w)| *w)
+    }
+
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, w)| *w == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("?")
+    }
+
+    fn is_alibaba(self) -> bool {
+        matches!(self, Workload::AlibabaDescribe | Workload::AlibabaDelete)
+    }
+
+    /// Resets the emulator at `addr` (everything in it is forgotten), seeds what `requests` calls need
+    /// through its control API and makes its transitions immediate, so that each delete is one call.
+    /// Returns the Tencent task id the describe workload polls, if any.
+    pub async fn prepare(self, addr: SocketAddr, requests: usize) -> Result<Option<i64>, String> {
+        control(addr, Method::POST, "/_emulator/reset", String::new()).await?;
+        control(
+            addr,
+            Method::PUT,
+            "/_emulator/transitions",
+            r#"{"alibaba_vpn_gateway": {"mode": "immediate"}, "alibaba_vpn_connection": {"mode": "immediate"},
+                "tencent_vpn_connection": {"mode": "immediate"}}"#
+                .to_owned(),
+        )
+        .await?;
+        match self {
+            Workload::AlibabaDescribe => seed_gateways(addr, "vpn-load", 1).await.map(|()| None),
+            Workload::AlibabaDelete => seed_gateways(addr, "vpn-load", requests)
+                .await
+                .map(|()| None),
+            Workload::TencentDescribe => {
+                seed_tencent(addr, 1).await?;
+                let accepted = tencent_client(addr, None)?
+                    .delete_vpn_conn()
+                    .vpc_id("vpc-load")
+                    .vpn_gw_id("vpngw-load")
+                    .vpn_conn_id("vpnx-load-0")
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(Some(accepted.data.task_id))
+            }
+            Workload::TencentDelete => seed_tencent(addr, requests).await.map(|()| None),
+        }
+    }
+}
+
+/// Fixes the time and nonce of every request a client signs (the replay probe's byte-identical resend).
+struct Frozen {
+    at: SystemTime,
+    nonce: String,
+    numeric_nonce: u64,
+}
+
+/// The fluent Alibaba client of the load, signing with `signature`, retries off.
+fn alibaba_client(
+    addr: SocketAddr,
+    signature: AlibabaSignature,
+    frozen: Option<&Frozen>,
+) -> Result<alibaba::VpcClient, String> {
+    let mut builder = alibaba::VpcClient::builder()
+        .endpoint(format!("http://{addr}"))
+        .credentials(AlibabaCredentials::new(
+            "emulator-ak",
+            Secret::new("emulator-secret"),
+        ))
+        .signature(signature)
+        .retry(RetryConfig::disabled());
+    if let Some(f) = frozen {
+        builder = builder
+            .clock(Arc::new(FixedClock(f.at)))
+            .ids(Arc::new(FixedIds::new(&f.nonce, f.numeric_nonce, "token")));
+    }
+    builder.build().map_err(|e| e.to_string())
+}
+
+/// The fluent Tencent v2 client of the load, retries off.
+fn tencent_client(
+    addr: SocketAddr,
+    frozen: Option<&Frozen>,
+) -> Result<tencent::VpcV2Client, String> {
+    let mut builder = tencent::VpcV2Client::builder()
+        .endpoint(format!("http://{addr}"))
+        .region("ap-guangzhou")
+        .credentials(TencentCredentials::new(
+            "emulator-sid",
+            Secret::new("emulator-skey"),
+        ))
+        .retry(RetryConfig::disabled());
+    if let Some(f) = frozen {
+        builder = builder
+            .clock(Arc::new(FixedClock(f.at)))
+            .ids(Arc::new(FixedIds::new(&f.nonce, f.numeric_nonce, "token")));
+    }
+    builder.build().map_err(|e| e.to_string())
+}
+
+/// One unsigned JSON call of the control API on a new connection; an answer of 300 or more is an error.
+async fn control(addr: SocketAddr, method: Method, path: &str, body: String) -> Result<(), String> {
+    let stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| e.to_string())?;
+    tokio::spawn(connection);
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", addr.to_string())
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(body)))
+        .map_err(|e| e.to_string())?;
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|e| format!("{path}: {e}"))?;
+    let status = response.status();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| format!("{path}: {e}"))?
+        .to_bytes();
+    if status.as_u16() >= 300 {
+        return Err(format!(
+            "{path} answered {status}: {}",
+            String::from_utf8_lossy(&body)
+        ));
+    }
+    Ok(())
+}
+
+const SEED_CHUNK: usize = 5_000;
+
+/// Seeds `n` more Alibaba gateways (`vpn-standing-…`) that no workload touches, so that a workload runs
+/// against a world of a given size (after [`Workload::prepare`], which resets).
+pub async fn seed_standing_gateways(addr: SocketAddr, n: usize) -> Result<(), String> {
+    seed_gateways(addr, "vpn-standing", n).await
+}
+
+async fn seed_gateways(addr: SocketAddr, prefix: &str, n: usize) -> Result<(), String> {
+    let mut start = 0;
+    while start < n {
+        let end = (start + SEED_CHUNK).min(n);
+        let items: Vec<String> = (start..end)
+            .map(|i| format!(r#"{{"region": "{REGION}", "id": "{prefix}-{i}"}}"#))
+            .collect();
+        let body = format!("[{}]", items.join(","));
+        control(addr, Method::POST, "/_emulator/alibaba/vpn-gateways", body).await?;
+        start = end;
+    }
+    Ok(())
+}
+
+async fn seed_tencent(addr: SocketAddr, n: usize) -> Result<(), String> {
+    let vpc = r#"{"id": "vpc-load"}"#.to_owned();
+    control(addr, Method::POST, "/_emulator/tencent/vpcs", vpc).await?;
+    let gateway = r#"{"vpc_id": "vpc-load", "id": "vpngw-load"}"#.to_owned();
+    control(
+        addr,
+        Method::POST,
+        "/_emulator/tencent/vpn-gateways",
+        gateway,
+    )
+    .await?;
+    let mut start = 0;
+    while start < n {
+        let end = (start + SEED_CHUNK).min(n);
+        let items: Vec<String> = (start..end)
+            .map(|i| {
+                format!(
+                    r#"{{"vpc_id": "vpc-load", "vpn_gateway_id": "vpngw-load", "id": "vpnx-load-{i}"}}"#
+                )
+            })
+            .collect();
+        let body = format!("[{}]", items.join(","));
+        control(
+            addr,
+            Method::POST,
+            "/_emulator/tencent/vpn-connections",
+            body,
+        )
+        .await?;
+        start = end;
+    }
+    Ok(())
+}
+
+/// A read sent once before the load and byte for byte again after it (the same client, its clock and nonce
+/// frozen): the second time it must be refused as a replay (Alibaba `SignatureNonceUsed`, Tencent v2
+/// 4500), however many requests came between.
+pub enum ReplayProbe {
+    /// `DescribeVpnGateway` of the seeded gateway.
+    Alibaba(alibaba::VpcClient),
+    /// `DescribeVpnConn` of the seeded VPC.
+    Tencent(tencent::VpcV2Client),
+}
+
+/// What the second sending of a [`ReplayProbe`] got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplayOutcome {
+    /// Refused as a replay, with this code.
+    Refused(String),
+    /// Anything else (the code, or `accepted` for a success): the replay protection failed.
+    NotRefused(String),
+}
+
+impl ReplayProbe {
+    /// The probe for `workload`, signed now with a fixed random nonce.
+    pub fn for_workload(
+        workload: Workload,
+        addr: SocketAddr,
+        signature: AlibabaSignature,
+    ) -> Result<Self, String> {
+        let frozen = Frozen {
+            at: SystemTime::now(),
+            nonce: format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..)),
+            numeric_nonce: u64::from(fastrand::u32(1..)),
+        };
+        Ok(if workload.is_alibaba() {
+            ReplayProbe::Alibaba(alibaba_client(addr, signature, Some(&frozen))?)
+        } else {
+            ReplayProbe::Tencent(tencent_client(addr, Some(&frozen))?)
+        })
+    }
+
+    /// Sends the probe; `None` for a success, else the error's code and envelope code.
+    async fn send(&self) -> Result<Option<ErrorInfo>, String> {
+        fn outcome<T, E: OperationError>(
+            r: Result<T, Error<E>>,
+        ) -> Result<Option<ErrorInfo>, String> {
+            match r {
+                Ok(_) => Ok(None),
+                Err(Error::Service(e)) => Ok(Some(e.info().clone())),
+                Err(other) => Err(other.to_string()),
+            }
+        }
+        match self {
+            ReplayProbe::Alibaba(c) => outcome(
+                c.describe_vpn_gateway()
+                    .region_id(REGION)
+                    .vpn_gateway_id("vpn-load-0")
+                    .send()
+                    .await,
+            ),
+            ReplayProbe::Tencent(c) => {
+                outcome(c.describe_vpn_conn().vpc_id("vpc-load").send().await)
+            }
+        }
+    }
+
+    /// Sends the probe the first time; it must succeed.
+    pub async fn send_first(&self) -> Result<(), String> {
+        match self.send().await? {
+            None => Ok(()),
+            Some(info) => Err(format!(
+                "the replay probe was refused the first time: {}",
+                info.code
+            )),
+        }
+    }
+
+    /// Sends the very same bytes again.
+    pub async fn replay(&self) -> Result<ReplayOutcome, String> {
+        let Some(info) = self.send().await? else {
+            return Ok(ReplayOutcome::NotRefused("accepted".to_owned()));
+        };
+        let refused = match self {
+            ReplayProbe::Alibaba(_) => info.code == "SignatureNonceUsed",
+            ReplayProbe::Tencent(_) => info.envelope_code == Some(4500),
+        };
+        let code = match info.envelope_code {
+            Some(n) => n.to_string(),
+            None => info.code,
+        };
+        Ok(if refused {
+            ReplayOutcome::Refused(code)
+        } else {
+            ReplayOutcome::NotRefused(code)
+        })
+    }
+}
+
+/// One client of the load: makes call number `index` and says whether it got the expected answer.
+pub trait Caller: Send + 'static {
+    /// Makes one call.
+    fn call(&mut self, index: usize) -> impl Future<Output = bool> + Send;
+}
+
+/// A [`Caller`] on the generated fluent clients: validation, serialization, signing (fresh nonce and
+/// timestamp per call), retries disabled, the answer parsed into the typed output. Clones share the
+/// client's connection pool.
+#[derive(Clone)]
+pub enum FluentCaller {
+    /// Alibaba workloads.
+    Alibaba(alibaba::VpcClient, Workload),
+    /// Tencent workloads, with the task the describe workload polls.
+    Tencent(tencent::VpcV2Client, Workload, i64),
+}
+
+impl FluentCaller {
+    /// `concurrency` callers of `workload` on one client.
+    pub fn for_workload(
+        addr: SocketAddr,
+        workload: Workload,
+        signature: AlibabaSignature,
+        task: Option<i64>,
+        concurrency: usize,
+    ) -> Result<Vec<Self>, String> {
+        let caller = if workload.is_alibaba() {
+            FluentCaller::Alibaba(alibaba_client(addr, signature, None)?, workload)
+        } else {
+            FluentCaller::Tencent(tencent_client(addr, None)?, workload, task.unwrap_or(0))
+        };
+        Ok(vec![caller; concurrency])
+    }
+}
+
+impl Caller for FluentCaller {
+    async fn call(&mut self, index: usize) -> bool {
+        match self {
+            FluentCaller::Alibaba(c, Workload::AlibabaDescribe) => c
+                .describe_vpn_gateway()
+                .region_id(REGION)
+                .vpn_gateway_id("vpn-load-0")
+                .send()
+                .await
+                .is_ok(),
+            FluentCaller::Alibaba(c, _) => c
+                .delete_vpn_gateway()
+                .region_id(REGION)
+                .vpn_gateway_id(format!("vpn-load-{index}"))
+                .send()
+                .await
+                .is_ok(),
+            FluentCaller::Tencent(c, Workload::TencentDescribe, task) => c
+                .describe_vpc_task_result()
+                .task_id(*task)
+                .send()
+                .await
+                .is_ok(),
+            FluentCaller::Tencent(c, _, _) => c
+                .delete_vpn_conn()
+                .vpc_id("vpc-load")
+                .vpn_gw_id("vpngw-load")
+                .vpn_conn_id(format!("vpnx-load-{index}"))
+                .send()
+                .await
+                .is_ok(),
+        }
+    }
+}
+
+/// What a run measured.
+#[derive(Debug, Clone)]
+pub struct LoadReport {
+    /// Calls made.
+    pub requests: usize,
+    /// Concurrent callers.
+    pub concurrency: usize,
+    /// Wall-clock time of the whole run.
+    pub elapsed: Duration,
+    /// Calls that got the expected answer.
+    pub ok: usize,
+    /// Per-call latencies in microseconds, sorted.
+    pub latencies_us: Vec<u32>,
+}
+
+impl LoadReport {
+    /// Calls per second.
+    pub fn requests_per_sec(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// The `p`-th percentile latency (0 < p ≤ 100).
+    pub fn percentile(&self, p: f64) -> Duration {
+        if self.latencies_us.is_empty() {
+            return Duration::ZERO;
+        }
+        let rank = ((p / 100.0) * self.latencies_us.len() as f64).ceil() as usize;
+        let index = rank.clamp(1, self.latencies_us.len()) - 1;
+        Duration::from_micros(u64::from(self.latencies_us[index]))
+    }
+}
+
+impl fmt::Display for LoadReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        writeln!(
+            f,
+            "requests: {}  concurrency: {}  expected answers: {}  unexpected: {}",
+            self.requests,
+            self.concurrency,
+            self.ok,
+            self.requests - self.ok
+        )?;
+        writeln!(
+            f,
+            "elapsed: {:.2} s  throughput: {:.0} requests/s",
+            self.elapsed.as_secs_f64(),
+            self.requests_per_sec()
+        )?;
+        write!(
+            f,
+            "latency: p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms",
+            ms(self.percentile(50.0)),
+            ms(self.percentile(99.0)),
+            ms(self.percentile(100.0))
+        )
+    }
+}
+
+/// Runs `requests` calls spread over `callers` (one task each; the concurrency is their number), every
+/// call index exactly once.
+pub async fn drive<C: Caller>(callers: Vec<C>, requests: usize) -> LoadReport {
+    let concurrency = callers.len();
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let tasks: Vec<_> = callers
+        .into_iter()
+        .map(|mut caller| {
+            let next = next.clone();
+            tokio::spawn(async move {
+                let mut ok = 0;
+                let mut latencies = Vec::with_capacity(requests / concurrency.max(1) + 1);
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    if index >= requests {
+                        break;
+                    }
+                    let t = Instant::now();
+                    if caller.call(index).await {
+                        ok += 1;
+                    }
+                    latencies.push(u32::try_from(t.elapsed().as_micros()).unwrap_or(u32::MAX));
+                }
+                (ok, latencies)
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    let mut latencies_us = Vec::with_capacity(requests);
+    for task in tasks {
+        if let Ok((n, l)) = task.await {
+            ok += n;
+            latencies_us.extend(l);
+        }
+    }
+    let elapsed = started.elapsed();
+    latencies_us.sort_unstable();
+    LoadReport {
+        requests,
+        concurrency,
+        elapsed,
+        ok,
+        latencies_us,
+    }
+}

@@ -1,5 +1,6 @@
-//! One whole call without I/O, per provider: validate, fill the token, serialize, sign, "send" to an
-//! in-memory transport, parse the response into the typed output.
+//! One whole call without I/O, per protocol: validate, fill the token, serialize, sign, "send" to an
+//! in-memory transport, parse the response into the typed output. The request-struct path
+//! (`client.send(request)`) and the generated fluent client (`client.delete_vpn_gateway()…send()`).
 //!
 //! `cargo bench -p cloudvpn --bench call`
 
@@ -65,6 +66,22 @@ fn calls(c: &mut Criterion) {
                 .expect("ok")
         })
     });
+    let fluent: cloudvpn::alibaba::VpcClient = alibaba(AlibabaSignature::V3).into();
+    c.bench_function(
+        "alibaba DeleteVpnGateway, V3 ACS3-HMAC-SHA256, fluent client",
+        |b| {
+            b.iter(|| {
+                rt.block_on(
+                    fluent
+                        .delete_vpn_gateway()
+                        .region_id(black_box("cn-hangzhou"))
+                        .vpn_gateway_id(black_box("vpn-bp1q8bgx4xnkm2ogj0fiu"))
+                        .send(),
+                )
+                .expect("ok")
+            })
+        },
+    );
     let v1 = alibaba(AlibabaSignature::V1);
     c.bench_function("alibaba DeleteVpnGateway, RPC v1 HMAC-SHA1", |b| {
         b.iter(|| {

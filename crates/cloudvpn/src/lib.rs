@@ -1,5 +1,6 @@
-//! The cloudvpn runtime: clients for Alibaba Cloud's VPC RPC API and Tencent Cloud's VPC API v2 that take a
-//! generated request from [`cloudvpn_types`] and return its typed response or typed error.
+//! The cloudvpn runtime: a typed, fluent client per API of Alibaba Cloud and Tencent Cloud, generated from
+//! the specs (`cloudvpn::alibaba::VpcClient`, `cloudvpn::tencent::VpcV2Client`), over one hand-written core
+//! per protocol.
 //!
 //! Every call is validated before anything is sent, serialized once, and signed afresh for each attempt
 //! (new nonce and timestamp) with the same `ClientToken`, filled in when the caller left it empty. Retries
@@ -8,22 +9,28 @@
 //! connection is always safe). Signatures are byte-for-byte those of the official SDKs.
 //!
 //! ```no_run
-//! use cloudvpn::{AlibabaClient, ApiClient, WaitOptions};
+//! use cloudvpn::alibaba::VpcClient;
 //! use cloudvpn::credentials::{AlibabaCredentials, Secret};
-//! use cloudvpn_types::alibaba_vpc::DeleteVpnConnectionRequest;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = AlibabaClient::builder()
+//! let client = VpcClient::builder()
 //!     .endpoint("http://127.0.0.1:8080") // the local emulator; leave out for the real service
 //!     .credentials(AlibabaCredentials::new("emulator-ak", Secret::new("emulator-secret")))
 //!     .build()?;
-//! let request = DeleteVpnConnectionRequest::new("cn-hangzhou", "vco-123");
-//! let accepted = client.send(request.clone()).await?;
+//! let out = client.delete_vpn_gateway().region_id("cn-hangzhou").vpn_gateway_id("vpn-1").send().await?;
 //! client
-//!     .wait(&request, &accepted, &WaitOptions::default(), |p| eprintln!("{}: {}", p.poll_action, p.observed))
+//!     .delete_vpn_connection()
+//!     .region_id("cn-hangzhou")
+//!     .vpn_connection_id("vco-123")
+//!     .send_and_wait()
+//!     .on_progress(|p| eprintln!("{}: {}", p.poll_action, p.observed))
 //!     .await?;
-//! # Ok(()) }
+//! # let _ = out; Ok(()) }
 //! ```
+//!
+//! Code that picks operations at run time sends the generated request structs of `cloudvpn-types` with
+//! `send(request)`, on a generated client or on a protocol's client ([`AlibabaClient`], [`TencentClient`],
+//! through [`ApiClient`]).
 //!
 //! Defaults: connect timeout 5 s, 30 s per attempt, 4 attempts with full-jitter backoff from 200 ms capped
 //! at 10 s and a shared retry budget ([`RetryConfig`]); V3 signatures for Alibaba, `HmacSHA1` over GET for
@@ -48,6 +55,11 @@ pub mod test_util;
 pub mod transport;
 pub mod waiter;
 mod xml;
+
+/// The README's examples are compiled as doc tests, so the SDK section cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeExamples;
 
 pub use builder::{BuildError, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT};
 pub use client::{ApiClient, Deletion, WireEvent, WireLog};

@@ -59,7 +59,14 @@ impl Endpoint {
 
     /// The URL with this query (none when empty).
     pub fn url_with_query(&self, query: &str) -> String {
-        let mut url = format!("{}://{}{}", self.scheme, self.authority, self.path);
+        // Sized once: this runs on every attempt.
+        let mut url = String::with_capacity(
+            self.scheme.len() + 3 + self.authority.len() + self.path.len() + 1 + query.len(),
+        );
+        url.push_str(&self.scheme);
+        url.push_str("://");
+        url.push_str(&self.authority);
+        url.push_str(&self.path);
         if !query.is_empty() {
             url.push('?');
             url.push_str(query);

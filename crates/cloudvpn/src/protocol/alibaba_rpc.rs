@@ -63,7 +63,9 @@ fn build_v3(
     attempt: &Attempt<'_>,
 ) -> HttpRequest {
     let method = meta.default_method();
-    let mut headers: Vec<(std::borrow::Cow<'static, str>, String)> = vec![
+    // Room for the optional STS headers and the authorization, so the vector is allocated once.
+    let mut headers: Vec<(std::borrow::Cow<'static, str>, String)> = Vec::with_capacity(12);
+    headers.extend([
         ("host".into(), endpoint.authority.clone()),
         ("x-acs-version".into(), meta.api.version.into()),
         ("x-acs-action".into(), meta.action.into()),
@@ -79,7 +81,7 @@ fn build_v3(
             "x-acs-credentials-provider".into(),
             credentials.provider_name().into(),
         ),
-    ];
+    ]);
     if let Some(token) = &credentials.security_token {
         headers.push((
             "x-acs-accesskey-id".into(),

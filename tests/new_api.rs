@@ -1,0 +1,273 @@
+//! A new API is one spec folder (over a protocol the workspace already speaks) and its emulator
+//! behaviour: nothing hand-written lists APIs.
+//!
+//! The test copies the workspace's sources into a scratch workspace, adds the fixture API of
+//! `tests/fixtures/new-api/` to its `specs/`, runs the code generator on it, and shows that
+//!
+//! 1. the types appear (request, response, error, the `Api` impl, `all_apis()`), the runtime gets a
+//!    fluent client for it, and the emulator a behaviour trait for it;
+//! 2. the build fails, naming the behaviour trait, until the API's behaviour exists;
+//! 3. once it does, the command line has the API's group and subcommand (help, flags, a signed dry run
+//!    to the spec's endpoint) with no hand edit, and the emulator answers the API's operation.
+//!
+//! The scratch workspace builds with this workspace's target directory, so only the workspace's own crates
+//! are compiled again; it builds the command line as an example (the same `main`), so no binary of this
+//! workspace in the target directory is replaced.
+
+use cloudvpn_tests::workspace_root;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use xtask::{Mode, codegen};
+
+/// The fixture API: its folder under `tests/fixtures/new-api/` and under `specs/`.
+const FIXTURE: &str = "alibaba/fixture-2020-01-01";
+/// Names the generator derives from the fixture's spec.
+const MODULE: &str = "alibaba_fixture";
+const GROUP: &str = "alibaba-fixture";
+const OPERATION: &str = "describe-fixture-widget";
+/// The version of the scratch copy's crates (see [`scratch_workspace`]).
+const SCRATCH_VERSION: &str = "0.0.0-new-api-fixture";
+/// The command line's `main`, built as an example of the scratch workspace.
+const CLI_EXAMPLE: &str = "new_api_cli";
+
+/// Folders never copied: build output, version control, Python environments and caches.
+const SKIPPED: &[&str] = &["target", ".git", ".venv", "__pycache__", ".pytest_cache"];
+
+/// Copies the workspace's sources to a fresh `to` (symbolic links and the folders in [`SKIPPED`] left out).
+fn copy_sources(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let kind = entry.file_type()?;
+        let target = to.join(&name);
+        if kind.is_dir() && !SKIPPED.iter().any(|s| name == *s) {
+            copy_sources(&entry.path(), &target)?;
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+/// The target directory this test was built in: its `tmp/` is `CARGO_TARGET_TMPDIR`.
+fn target_dir() -> PathBuf {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    tmp.parent().unwrap_or(tmp).to_path_buf()
+}
+
+/// A scratch copy of the workspace with the fixture API in its specs, at a fixed place in the target
+/// directory (so that repeated runs reuse one set of build artefacts rather than adding one per run).
+fn scratch_workspace() -> PathBuf {
+    let root = workspace_root();
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("new-api-workspace");
+    if scratch.exists() {
+        std::fs::remove_dir_all(&scratch).expect("remove the previous scratch workspace");
+    }
+    copy_sources(&root, &scratch).expect("copy the workspace");
+    copy_sources(
+        &root.join("tests/fixtures/new-api").join(FIXTURE),
+        &scratch.join("specs").join(FIXTURE),
+    )
+    .expect("copy the fixture API");
+    // Another version for the scratch copy's own crates: cargo names build artefacts after the package
+    // (name, version, and the path relative to the workspace, which is the same here), so without it the
+    // scratch build would overwrite this workspace's artefacts in the shared target directory, and this
+    // workspace would then link the fixture API. Dependencies from the registry keep their names and are
+    // reused.
+    let manifest = scratch.join("Cargo.toml");
+    let workspace = std::fs::read_to_string(&manifest).expect("read Cargo.toml");
+    let package_version = format!("version = \"{}\"", env!("CARGO_PKG_VERSION"));
+    assert!(workspace.contains(&package_version), "{workspace}");
+    std::fs::write(
+        &manifest,
+        workspace.replacen(
+            &package_version,
+            &format!("version = \"{SCRATCH_VERSION}\""),
+            1,
+        ),
+    )
+    .expect("write Cargo.toml");
+    // The command line's own `main`, unchanged, as an example: building it replaces no binary of this
+    // workspace in the shared target directory.
+    let examples = scratch.join("crates/cloudvpn-cli/examples");
+    std::fs::create_dir_all(&examples).expect("examples folder");
+    std::fs::copy(
+        scratch.join("crates/cloudvpn-cli/src/main.rs"),
+        examples.join(format!("{CLI_EXAMPLE}.rs")),
+    )
+    .expect("copy main.rs");
+    scratch
+}
+
+/// `cargo <args>` in the scratch workspace, offline, with this workspace's target directory. Not `--locked`:
+/// the lock file takes the scratch crates' version; everything else in it stays as it is.
+fn cargo(scratch: &Path, args: &[&str]) -> Output {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    // What cargo sets for this test process describes this package, not the user's setup; build scripts
+    // watch some of it (`ring` reruns when `CARGO_PKG_NAME` or `CARGO_MANIFEST_DIR` changes), so passing it
+    // on would rebuild shared dependencies here and again in the next ordinary build.
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(set_by_cargo_for_this_test) {
+            command.env_remove(name);
+        }
+    }
+    command
+        .args(args)
+        .args(["--offline", "--color", "never"])
+        .current_dir(scratch)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .stdin(Stdio::null())
+        .output()
+        .expect("cargo runs")
+}
+
+/// Variables cargo sets for a test process about the package under test (see the Cargo book's
+/// "Environment variables Cargo sets for crates").
+fn set_by_cargo_for_this_test(name: &str) -> bool {
+    const PREFIXES: [&str; 3] = ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_BIN_EXE_"];
+    const NAMES: [&str; 6] = [
+        "CARGO_CRATE_NAME",
+        "CARGO_BIN_NAME",
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_TARGET_TMPDIR",
+        "CARGO_RUSTC_CURRENT_DIR",
+        "OUT_DIR",
+    ];
+    PREFIXES.iter().any(|p| name.starts_with(p)) || NAMES.contains(&name)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn read(scratch: &Path, path: &str) -> String {
+    std::fs::read_to_string(scratch.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The scratch command line, with the emulator's published keys and nothing else from this machine.
+fn cli(args: &[&str]) -> Output {
+    let exe = target_dir()
+        .join("debug/examples")
+        .join(format!("{CLI_EXAMPLE}{}", std::env::consts::EXE_SUFFIX));
+    Command::new(exe)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env!("CARGO_TARGET_TMPDIR"))
+        .env("COLUMNS", "100")
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "emulator-ak")
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "emulator-secret")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the scratch command line runs")
+}
+
+/// Step 1: what the generator writes for the fixture API.
+fn generated_parts_appear(scratch: &Path) {
+    let report = codegen(scratch, Mode::Write).unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.contains("updated"), "{report}");
+
+    let types = "crates/cloudvpn-types/src/generated";
+    let op = read(
+        scratch,
+        &format!("{types}/{MODULE}/describe_fixture_widget.rs"),
+    );
+    for item in [
+        "pub struct DescribeFixtureWidgetRequest",
+        "pub struct DescribeFixtureWidgetResponse",
+        "pub enum DescribeFixtureWidgetError",
+        "InvalidWidgetIdNotFound",
+    ] {
+        assert!(op.contains(item), "no {item} in\n{op}");
+    }
+    let api = read(scratch, &format!("{types}/{MODULE}/mod.rs"));
+    assert!(api.contains("pub struct AlibabaFixture"), "{api}");
+    assert!(api.contains("Api for AlibabaFixture"), "{api}");
+    assert!(
+        api.contains("DescribeFixtureWidget(DescribeFixtureWidgetRequest)"),
+        "{api}"
+    );
+    let root = read(scratch, &format!("{types}/mod.rs"));
+    assert!(root.contains(&format!("pub mod {MODULE};")), "{root}");
+    assert!(
+        root.contains(&format!("&{MODULE}::API,")),
+        "all_apis() lists it:\n{root}"
+    );
+    assert!(
+        root.contains(&format!("visit::<{MODULE}::AlibabaFixture>()")),
+        "visit_api() reaches it:\n{root}"
+    );
+}
+
+#[test]
+fn a_new_api_is_a_spec_folder_and_its_behaviour() {
+    let scratch = scratch_workspace();
+    generated_parts_appear(&scratch);
+
+    let built = cargo(
+        &scratch,
+        &["build", "-p", "cloudvpn-cli", "--example", CLI_EXAMPLE],
+    );
+    assert!(built.status.success(), "{}", text(&built.stderr));
+
+    let o = cli(&["--help"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let help = text(&o.stdout);
+    assert!(
+        help.contains(&format!(
+            "{GROUP}  Fixture API (a test fixture of cloudvpn, not a real service) operations"
+        )),
+        "{help}"
+    );
+
+    let o = cli(&[GROUP, OPERATION, "--help"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let help = text(&o.stdout);
+    assert!(
+        help.contains("Describes one widget of the fixture API."),
+        "{help}"
+    );
+    assert!(help.contains("--widget-id <WIDGET_ID>"), "{help}");
+    assert!(help.contains("[at most 32 characters]"), "{help}");
+
+    // The client is chosen by the API's protocol: a signed Alibaba RPC request to the spec's endpoint.
+    let o = cli(&[
+        GROUP,
+        OPERATION,
+        "--region",
+        "cn-hangzhou",
+        "--widget-id",
+        "wdg-1",
+        "--dry-run",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let request = text(&o.stdout);
+    for line in [
+        "POST https://fixture.cn-hangzhou.example.invalid/?RegionId=cn-hangzhou&WidgetId=wdg-1",
+        "x-acs-action: DescribeFixtureWidget",
+        "x-acs-version: 2020-01-01",
+        "authorization: ACS3-HMAC-SHA256 Credential=emulator-ak,",
+    ] {
+        assert!(request.contains(line), "no {line:?} in\n{request}");
+    }
+    assert!(!request.contains("emulator-secret"), "{request}");
+
+    // A documented constraint is checked before anything is sent, and names the flag.
+    let o = cli(&[
+        GROUP,
+        OPERATION,
+        "--region",
+        "cn-hangzhou",
+        "--widget-id",
+        &"w".repeat(33),
+        "--dry-run",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("--widget-id"),
+        "{}",
+        text(&o.stderr)
+    );
+}

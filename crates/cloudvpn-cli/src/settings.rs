@@ -23,7 +23,8 @@ pub struct Settings {
     pub region: Option<String>,
     pub profile: Option<String>,
     pub signature: AlibabaSignature,
-    pub signature_method: SignatureMethod,
+    /// `--signature-method`, if given; each Tencent API has its own default.
+    pub signature_method: Option<TencentSignature>,
     pub output: OutputSettings,
     pub client_token: Option<String>,
     pub timeout: Option<Duration>,
@@ -36,6 +37,31 @@ pub struct Settings {
     pub max_items: Option<u64>,
     /// When the command started: `--timeout` counts from here, waiting included.
     pub started: Instant,
+}
+
+/// `--signature-method`: the Tencent signatures, spelled as tccli and the official SDKs spell them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TencentSignature {
+    /// `TC3-HMAC-SHA256` (API 3.0 only, its default).
+    Tc3HmacSha256,
+    /// `HmacSHA256`.
+    HmacSha256,
+    /// `HmacSHA1` (the legacy v2 API's default).
+    HmacSha1,
+}
+
+impl TencentSignature {
+    /// Every spelling `--signature-method` takes.
+    pub const NAMES: [&'static str; 3] = ["TC3-HMAC-SHA256", "HmacSHA256", "HmacSHA1"];
+
+    fn parse(name: &str) -> Option<Self> {
+        match name {
+            "TC3-HMAC-SHA256" => Some(Self::Tc3HmacSha256),
+            "HmacSHA256" => Some(Self::HmacSha256),
+            "HmacSHA1" => Some(Self::HmacSha1),
+            _ => None,
+        }
+    }
 }
 
 impl Settings {
@@ -51,10 +77,9 @@ impl Settings {
                 Some("v1") => AlibabaSignature::V1,
                 _ => AlibabaSignature::V3,
             },
-            signature_method: match text("signature-method").as_deref() {
-                Some("HmacSHA256") => SignatureMethod::HmacSha256,
-                _ => SignatureMethod::HmacSha1,
-            },
+            signature_method: text("signature-method")
+                .as_deref()
+                .and_then(TencentSignature::parse),
             output: OutputSettings::new(Format::parse(text("output").as_deref()), text("query"))?,
             client_token: text("client-token"),
             timeout: m.get_one::<u64>("timeout").map(|s| Duration::from_secs(*s)),
@@ -176,9 +201,19 @@ impl Settings {
         if let Some(p) = &self.profile {
             chain = chain.profile(p.clone());
         }
+        let method = match self.signature_method {
+            None | Some(TencentSignature::HmacSha1) => SignatureMethod::HmacSha1,
+            Some(TencentSignature::HmacSha256) => SignatureMethod::HmacSha256,
+            Some(TencentSignature::Tc3HmacSha256) => {
+                return Err(Failure::usage(
+                    "--signature-method TC3-HMAC-SHA256 is for Tencent Cloud API 3.0; the legacy v2 API signs \
+                     with HmacSHA1 (the default) or HmacSHA256 only (nothing was sent)",
+                ));
+            }
+        };
         let mut b = TencentClient::builder()
             .credentials_provider(Arc::new(chain))
-            .signature_method(self.signature_method)
+            .signature_method(method)
             .attempt_timeout(self.attempt_timeout());
         if let Some(e) = &self.endpoint {
             b = b.endpoint(e.clone());

@@ -78,7 +78,7 @@ async fn tencent_lists_page_by_offset() {
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     seed_tencent(&e, "vpc-p", "vpngw-p", &refs).await;
     let list = [
-        "tencent",
+        tencent_v2(),
         "describe-vpn-conn",
         "--vpc-id",
         "vpc-p",
@@ -228,7 +228,7 @@ async fn lines_copied_from_aliyun_and_tccli_scripts_work() {
     let o = call(
         &e,
         &[
-            "tencent",
+            tencent_v2(),
             "DeleteVpnConn",
             "--Region",
             TENCENT_REGION,

@@ -16,7 +16,7 @@ use std::process::{Command, Output};
 
 mod support;
 
-use support::{code, stderr, stdout_json};
+use support::{code, stderr, stdout_json, tencent_v2};
 
 /// A secret that must never show up in any output.
 const WRONG_SECRET: &str = "wrong-SeCrEt-DISTINCTIVE-7d2e";
@@ -247,7 +247,7 @@ async fn tccli_credentials_and_region_are_used_and_the_order_holds() {
     let home = Home::new();
     home.tccli("default", "emulator-skey", "ap-chengdu");
     home.tccli("prod", "emulator-skey", "ap-tokyo");
-    let list = |vpc: &'static str| ["tencent", "describe-vpn-conn", "--vpc-id", vpc];
+    let list = |vpc: &'static str| [tencent_v2(), "describe-vpn-conn", "--vpc-id", vpc];
 
     // Only tccli's files: its .credential signs, its .configure gives the region.
     let o = home.run(&e, &[], &list("vpc-ap-chengdu")).await;
@@ -309,7 +309,7 @@ async fn a_tencent_call_without_any_region_is_refused_before_anything_is_sent() 
         ("TENCENTCLOUD_SECRET_KEY", "emulator-skey"),
     ];
     let delete = [
-        "tencent",
+        tencent_v2(),
         "delete-vpn-conn",
         "--vpc-id",
         "vpc-ap-guangzhou",
@@ -321,7 +321,7 @@ async fn a_tencent_call_without_any_region_is_refused_before_anything_is_sent() 
     for args in [
         &delete[..],
         &[
-            "tencent",
+            tencent_v2(),
             "describe-vpn-conn",
             "--vpc-id",
             "vpc-ap-guangzhou",
@@ -419,7 +419,12 @@ async fn a_rejected_key_names_its_source_and_never_its_secret() {
         .run(
             &e,
             &[],
-            &["tencent", "describe-vpn-conn", "--vpc-id", "vpc-ap-chengdu"],
+            &[
+                tencent_v2(),
+                "describe-vpn-conn",
+                "--vpc-id",
+                "vpc-ap-chengdu",
+            ],
         )
         .await;
     check(

@@ -14,6 +14,10 @@ use cloudvpn_types::meta::ApiMeta;
 use std::collections::BTreeSet;
 use std::process::{Command, Output};
 
+mod support;
+
+use support::tencent_v2;
+
 /// Phrases that only make sense to maintainers: source ids, document numbers, confidence remarks, the
 /// names of our reference files and of the tools facts were read from. Each entry is matched
 /// case-insensitively; `whole` entries only as a word of their own, so that "spec" does not match
@@ -354,7 +358,7 @@ async fn service_errors_print_the_hint_with_the_next_step() {
     let (code, err) = against(
         &e,
         &[
-            "tencent",
+            tencent_v2(),
             "delete-vpn-conn",
             "--vpc-id",
             "vpc-nope",
@@ -378,7 +382,7 @@ async fn a_failed_asynchronous_deletion_names_the_resource_and_the_task() {
     let (code, err) = against(
         &e,
         &[
-            "tencent",
+            tencent_v2(),
             "delete-vpn-conn",
             "--vpc-id",
             "vpc-h1",

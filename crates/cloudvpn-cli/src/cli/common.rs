@@ -40,8 +40,8 @@ pub(super) fn common_args() -> Vec<Arg> {
             .long("signature-method")
             .value_name("METHOD")
             .global(true)
-            .value_parser(PossibleValuesParser::new(["HmacSHA1", "HmacSHA256"]))
-            .help("Tencent v2 signature method (default HmacSHA1)"),
+            .value_parser(PossibleValuesParser::new(crate::settings::TencentSignature::NAMES))
+            .help("Tencent signature: TC3-HMAC-SHA256 (API 3.0's default), HmacSHA256, or HmacSHA1 (the legacy v2 API's default; v2 takes only these two)"),
         Arg::new("output").help_heading("Common options")
             .long("output")
             .short('o')

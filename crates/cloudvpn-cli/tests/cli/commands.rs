@@ -125,7 +125,7 @@ async fn completions_and_help() {
     for (name, args) in [
         ("help_root", vec!["--help"]),
         ("help_alibaba", vec!["alibaba", "--help"]),
-        ("help_tencent", vec!["tencent", "--help"]),
+        ("help_tencent", vec![tencent_v2(), "--help"]),
         (
             "help_delete_vpn_gateway",
             vec!["alibaba", "delete-vpn-gateway", "--help"],
@@ -136,7 +136,7 @@ async fn completions_and_help() {
         ),
         (
             "help_delete_vpn_conn",
-            vec!["tencent", "delete-vpn-conn", "--help"],
+            vec![tencent_v2(), "delete-vpn-conn", "--help"],
         ),
         ("help_teardown", vec!["teardown", "--help"]),
     ] {

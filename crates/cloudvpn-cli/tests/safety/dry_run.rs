@@ -82,7 +82,9 @@ async fn dry_run_of_every_subcommand_changes_nothing() {
         } else {
             e.base_url()
         };
-        let region = if path.iter().any(|w| w == "tencent") {
+        let tencent_api = cloudvpn_cli::cli::api_for_group(&path[0])
+            .is_some_and(|api| api.provider == cloudvpn_types::meta::Provider::Tencent);
+        let region = if tencent_api || path.iter().any(|w| w == "tencent") {
             TENCENT_REGION
         } else {
             REGION

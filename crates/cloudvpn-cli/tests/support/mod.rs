@@ -132,3 +132,13 @@ pub fn stderr(o: &Output) -> String {
 pub fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
+
+/// The command-line group of the legacy Tencent Cloud v2 API, from its spec's `names.command`, so that the
+/// tests follow the spec rather than restate it.
+pub fn tencent_v2() -> &'static str {
+    cloudvpn_types::all_apis()
+        .iter()
+        .find(|api| api.protocol == cloudvpn_types::meta::Protocol::TencentV2)
+        .map(|api| api.command)
+        .expect("the specs have the Tencent v2 API")
+}

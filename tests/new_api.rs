@@ -4,8 +4,8 @@
 //! The test copies the workspace's sources into a scratch workspace, adds the fixture API of
 //! `tests/fixtures/new-api/` to its `specs/`, runs the code generator on it, and shows that
 //!
-//! 1. the types appear (request, response, error, the `Api` impl, `all_apis()`), the runtime gets a
-//!    fluent client for it, and the emulator a behaviour trait for it;
+//! 1. the types appear (request, response, error, the `Api` impl, `all_apis()`), and the runtime gets a
+//!    fluent client for it (`cloudvpn::alibaba::FixtureClient`, which an example then uses);
 //! 2. the build fails, naming the behaviour trait, until the API's behaviour exists;
 //! 3. once it does, the command line has the API's group and subcommand (help, flags, a signed dry run
 //!    to the spec's endpoint) with no hand edit, and the emulator answers the API's operation.
@@ -29,6 +29,8 @@ const OPERATION: &str = "describe-fixture-widget";
 const SCRATCH_VERSION: &str = "0.0.0-new-api-fixture";
 /// The command line's `main`, built as an example of the scratch workspace.
 const CLI_EXAMPLE: &str = "new_api_cli";
+/// `tests/fixtures/new-api/fluent_client.rs`, built as an example of the scratch workspace's `cloudvpn`.
+const CLIENT_EXAMPLE: &str = "new_api_client";
 
 /// Folders never copied: build output, version control, Python environments and caches.
 const SKIPPED: &[&str] = &["target", ".git", ".venv", "__pycache__", ".pytest_cache"];
@@ -97,6 +99,13 @@ fn scratch_workspace() -> PathBuf {
         examples.join(format!("{CLI_EXAMPLE}.rs")),
     )
     .expect("copy main.rs");
+    let examples = scratch.join("crates/cloudvpn/examples");
+    std::fs::create_dir_all(&examples).expect("examples folder");
+    std::fs::copy(
+        root.join("tests/fixtures/new-api/fluent_client.rs"),
+        examples.join(format!("{CLIENT_EXAMPLE}.rs")),
+    )
+    .expect("copy the fluent client example");
     scratch
 }
 
@@ -146,12 +155,18 @@ fn read(scratch: &Path, path: &str) -> String {
     std::fs::read_to_string(scratch.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// An example built in the scratch workspace.
+fn example(name: &str) -> Command {
+    Command::new(
+        target_dir()
+            .join("debug/examples")
+            .join(format!("{name}{}", std::env::consts::EXE_SUFFIX)),
+    )
+}
+
 /// The scratch command line, with the emulator's published keys and nothing else from this machine.
 fn cli(args: &[&str]) -> Output {
-    let exe = target_dir()
-        .join("debug/examples")
-        .join(format!("{CLI_EXAMPLE}{}", std::env::consts::EXE_SUFFIX));
-    Command::new(exe)
+    example(CLI_EXAMPLE)
         .args(args)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -189,6 +204,20 @@ fn generated_parts_appear(scratch: &Path) {
         api.contains("DescribeFixtureWidget(DescribeFixtureWidgetRequest)"),
         "{api}"
     );
+    let client_dir = "crates/cloudvpn/src/generated";
+    let client = read(scratch, &format!("{client_dir}/{MODULE}.rs"));
+    for item in [
+        "pub struct FixtureClient",
+        "pub fn describe_fixture_widget(&self) -> DescribeFixtureWidgetCall",
+        "pub fn widget_id(mut self",
+    ] {
+        assert!(client.contains(item), "no {item} in\n{client}");
+    }
+    let clients = read(scratch, &format!("{client_dir}/mod.rs"));
+    assert!(
+        clients.contains(&format!("pub use super::{MODULE}::FixtureClient;")),
+        "{clients}"
+    );
     let root = read(scratch, &format!("{types}/mod.rs"));
     assert!(root.contains(&format!("pub mod {MODULE};")), "{root}");
     assert!(
@@ -208,9 +237,31 @@ fn a_new_api_is_a_spec_folder_and_its_behaviour() {
 
     let built = cargo(
         &scratch,
-        &["build", "-p", "cloudvpn-cli", "--example", CLI_EXAMPLE],
+        &[
+            "build",
+            "-p",
+            "cloudvpn-cli",
+            "--example",
+            CLI_EXAMPLE,
+            "-p",
+            "cloudvpn",
+            "--example",
+            CLIENT_EXAMPLE,
+        ],
     );
     assert!(built.status.success(), "{}", text(&built.stderr));
+
+    // The fluent client, used as the SDK's own are (`cloudvpn::alibaba::FixtureClient`).
+    let o = example(CLIENT_EXAMPLE)
+        .output()
+        .expect("the client example runs");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let said = text(&o.stdout);
+    assert!(said.contains("widget wdg-1 is blue"), "{said}");
+    assert!(
+        said.contains("sent POST http://127.0.0.1:9/?RegionId=cn-hangzhou&WidgetId=wdg-1"),
+        "{said}"
+    );
 
     let o = cli(&["--help"]);
     assert!(o.status.success(), "{}", text(&o.stderr));

@@ -95,8 +95,9 @@ fn wire_parameters_round_trip() {
         .page_size(10)
         .include_reservation_data(true);
     let pairs = req.to_params();
+    let shown: Vec<(&str, String)> = pairs.iter().map(|(k, v)| (k.as_ref(), v.clone())).collect();
     assert_eq!(
-        pairs,
+        shown,
         vec![
             ("RegionId", "cn-hangzhou".to_owned()),
             ("VpnGatewayId", "vpn-1".to_owned()),

@@ -1,21 +1,38 @@
 //! The generated registry: every API module implements `Api`, every operation names its API, and
 //! `all_apis` / `visit_api` lead from metadata to the types with no hand-written list.
 
-use cloudvpn_types::meta::{ApiMeta, OperationMeta, ParamKind};
+use cloudvpn_types::meta::{ApiMeta, OperationMeta, ParamKind, ParamMeta};
 use cloudvpn_types::{Api, ApiRequest, ApiVisitor, Operation, Params, Visitor};
+use serde_json::{Value, json};
 
 /// Parameters that pass `from_params` (presence and types) for `op`.
 fn minimal_params(op: &OperationMeta) -> Params {
     let mut params = Params::new();
     for p in op.params.iter().filter(|p| p.required) {
-        let value = match p.kind {
-            ParamKind::String => "x",
-            ParamKind::Integer => "1",
-            ParamKind::Boolean => "true",
-        };
-        params.insert(p.name, value);
+        params.insert_json(
+            p.name,
+            &minimal_value(p),
+            op.api.protocol.first_list_index(),
+        );
     }
     params
+}
+
+/// A value of the parameter's type with only what is required inside lists and objects.
+fn minimal_value(p: &ParamMeta) -> Value {
+    match p.kind {
+        ParamKind::String => json!("x"),
+        ParamKind::Integer => json!(1),
+        ParamKind::Boolean => json!(true),
+        ParamKind::List => json!([p.items.map_or(json!("x"), minimal_value)]),
+        ParamKind::Object => Value::Object(
+            p.fields
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| (f.name.to_owned(), minimal_value(f)))
+                .collect(),
+        ),
+    }
 }
 
 /// For one operation: the module of the API its request type names, and the module its metadata names.

@@ -9,7 +9,7 @@ use crate::progress::Progress;
 use crate::settings::Settings;
 use clap::ArgMatches;
 use cloudvpn::{ApiClient, WaitOptions};
-use cloudvpn_types::meta::{OperationMeta, Protocol};
+use cloudvpn_types::meta::{OperationMeta, ParamKind, ParamMeta, Protocol};
 use cloudvpn_types::{Api, ApiRequest, ApiVisitor, Completable, Operation, Params, Visitor};
 use serde_json::Value;
 use std::future::Future;
@@ -87,10 +87,9 @@ fn params_from_flags(
     let provider = op.api.provider;
     let mut params = Params::new();
     for p in op.params.iter().filter(|p| !is_common(op, p)) {
-        if let Some(mut raw) = m.get_raw(p.name) {
-            if let Some(v) = raw.next() {
-                params.insert(p.name, v.to_string_lossy());
-            }
+        if let Some(raw) = m.get_raw(p.name) {
+            let values: Vec<String> = raw.map(|v| v.to_string_lossy().into_owned()).collect();
+            structured_flag(op, p, values, &mut params)?;
         }
     }
     if let Some(region) = op.region_param() {
@@ -98,8 +97,10 @@ fn params_from_flags(
             Some(r) => params.insert(region.name, r),
             None => return Err(crate::region::missing(provider, &cli::kebab(op.action))),
         }
-    } else if op.api.protocol == Protocol::TencentV2 && settings.region_for(provider)?.is_none() {
-        // v2 takes the region as a common parameter rather than an operation's own.
+    } else if matches!(op.api.protocol, Protocol::TencentV2 | Protocol::TencentApi3)
+        && settings.region_for(provider)?.is_none()
+    {
+        // Tencent takes the region as a common parameter rather than an operation's own.
         return Err(crate::region::missing(provider, &cli::kebab(op.action)));
     }
     if let (Some(token), Some(value)) = (op.idempotency_token, &settings.client_token) {
@@ -111,6 +112,43 @@ fn params_from_flags(
         )));
     }
     Ok(params)
+}
+
+/// Adds one flag's values: a scalar as it is, a list as its elements (`--VpnGatewayIds a b`) or one JSON
+/// array, an object or a list of objects as JSON (`--Filters '[{"Name": "vpc-id", "Values": ["vpc-1"]}]'`).
+fn structured_flag(
+    op: &OperationMeta,
+    p: &ParamMeta,
+    values: Vec<String>,
+    params: &mut Params,
+) -> Result<(), Failure> {
+    let first = op.api.protocol.first_list_index();
+    let scalar_elements = p.items.is_some_and(|e| e.kind.is_scalar());
+    match p.kind {
+        kind if kind.is_scalar() => {
+            if let Some(v) = values.into_iter().next() {
+                params.insert(p.name, v);
+            }
+        }
+        ParamKind::List
+            if scalar_elements && !values.first().is_some_and(|v| v.starts_with('[')) =>
+        {
+            for (i, v) in values.into_iter().enumerate() {
+                params.insert(format!("{}.{}", p.name, first + i), v);
+            }
+        }
+        _ => {
+            let text = values.join(" ");
+            let json: Value = serde_json::from_str(&text).map_err(|e| {
+                Failure::usage(format!(
+                    "--{}: not valid JSON ({e}); write e.g. '[{{\"Name\": \"vpc-id\", \"Values\": [\"vpc-1\"]}}]'",
+                    cli::flag_name(p)
+                ))
+            })?;
+            params.insert_json(p.name, &json, first);
+        }
+    }
+    Ok(())
 }
 
 /// One request built from `params`, sent (or printed, with `--dry-run`), awaited with `--wait`.
@@ -175,6 +213,12 @@ impl<'a> ApiVisitor for SendOnce<'a> {
                     let client = settings.tencent_client()?;
                     request
                         .dispatch(Invoke::new(settings, journal, resource, &client))
+                        .await
+                }
+                Protocol::TencentApi3 => {
+                    let region = settings.region_for(op.api.provider)?;
+                    request
+                        .dispatch(crate::api3_preview::Preview { settings, region })
                         .await
                 }
             }

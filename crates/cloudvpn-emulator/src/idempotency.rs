@@ -66,8 +66,12 @@ fn key(account: &str, action: &str, token: &str) -> String {
 }
 
 /// Canonical form of an operation's parameters without its token: sorted `name=value` lines.
-pub fn fingerprint(params: &[(&'static str, String)], token_param: &str) -> String {
-    let mut pairs: Vec<_> = params.iter().filter(|(k, _)| *k != token_param).collect();
+pub fn fingerprint<K: AsRef<str>>(params: &[(K, String)], token_param: &str) -> String {
+    let mut pairs: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_str()))
+        .filter(|(k, _)| *k != token_param)
+        .collect();
     pairs.sort();
     let mut out = String::new();
     for (k, v) in pairs {

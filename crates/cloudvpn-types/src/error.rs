@@ -148,6 +148,36 @@ pub enum Problem {
     Duplicate,
     /// The operation does not take this parameter.
     Unknown,
+    /// A list with fewer elements than allowed.
+    TooFewItems {
+        /// Minimum number of elements.
+        min: u32,
+        /// Actual number.
+        actual: usize,
+    },
+    /// A list with more elements than allowed.
+    TooManyItems {
+        /// Maximum number of elements.
+        max: u32,
+        /// Actual number.
+        actual: usize,
+    },
+    /// A flattened list skips an index (`Name.0`, `Name.2` without `Name.1`).
+    MissingIndex {
+        /// The first index absent.
+        missing: usize,
+        /// The index of the first element.
+        first: usize,
+    },
+    /// A single value where a list is expected.
+    ExpectedList {
+        /// The index of the first element on the wire.
+        first: usize,
+    },
+    /// A single value where an object with members is expected.
+    ExpectedObject,
+    /// A list or object where a single value is expected.
+    ExpectedScalar,
 }
 
 /// A request that breaks a documented constraint, caught before anything is sent.
@@ -217,6 +247,28 @@ impl fmt::Display for ValidationError {
             Problem::NotABoolean => write!(f, "{p} must be true or false"),
             Problem::Duplicate => write!(f, "{p} was given more than once"),
             Problem::Unknown => write!(f, "{p} is not a parameter of this operation"),
+            Problem::TooFewItems { min, actual } => {
+                write!(f, "{p} has {actual} elements; it needs at least {min}")
+            }
+            Problem::TooManyItems { max, actual } => {
+                write!(f, "{p} has {actual} elements; it takes at most {max}")
+            }
+            Problem::MissingIndex { missing, first } => write!(
+                f,
+                "{p}.{missing} is missing: list elements are numbered from {first} without gaps"
+            ),
+            Problem::ExpectedList { first } => write!(
+                f,
+                "{p} is a list: send {p}.{first}, {p}.{}, … (or a JSON array)",
+                first + 1
+            ),
+            Problem::ExpectedObject => write!(
+                f,
+                "{p} is an object: send its members as {p}.<Member> (or a JSON object)"
+            ),
+            Problem::ExpectedScalar => {
+                write!(f, "{p} takes a single value, not a list or an object")
+            }
         }?;
         if let Some(v) = &self.value {
             write!(f, " (got {v:?})")?;

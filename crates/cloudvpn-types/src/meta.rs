@@ -29,14 +29,26 @@ pub enum Protocol {
     AlibabaRpc,
     /// Tencent Cloud API v2 (`/v2/index.php`).
     TencentV2,
+    /// Tencent Cloud API 3.0 (`/`, `{"Response": {...}}` envelope).
+    TencentApi3,
 }
 
 impl Protocol {
-    /// `alibaba-rpc` / `tencent-v2`, as the specs spell it.
+    /// `alibaba-rpc` / `tencent-v2` / `tencent-api3`, as the specs spell it.
     pub fn as_str(self) -> &'static str {
         match self {
             Protocol::AlibabaRpc => "alibaba-rpc",
             Protocol::TencentV2 => "tencent-v2",
+            Protocol::TencentApi3 => "tencent-api3",
+        }
+    }
+
+    /// The index of the first element when a list parameter is flattened into `Name.N` pairs: Alibaba
+    /// counts from 1 (`VpnGatewayId.1`), Tencent from 0 (`VpnGatewayIds.0`, `Filters.0.Values.0`).
+    pub fn first_list_index(self) -> usize {
+        match self {
+            Protocol::AlibabaRpc => 1,
+            Protocol::TencentV2 | Protocol::TencentApi3 => 0,
         }
     }
 }
@@ -71,6 +83,12 @@ pub enum SigningScheme {
     TencentV2HmacSha1,
     /// Tencent v2 `HmacSHA256`.
     TencentV2HmacSha256,
+    /// Tencent API 3.0 `TC3-HMAC-SHA256` (the `Authorization` header).
+    Tc3HmacSha256,
+    /// Tencent API 3.0 old-style form signature, `SignatureMethod=HmacSHA256`.
+    TencentApi3HmacSha256,
+    /// Tencent API 3.0 old-style form signature, `SignatureMethod=HmacSHA1`.
+    TencentApi3HmacSha1,
 }
 
 /// How an API reports errors.
@@ -142,7 +160,7 @@ pub struct ApiMeta {
     pub regions: &'static [&'static str],
 }
 
-/// The scalar type of a parameter.
+/// The type of a parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParamKind {
     /// Text.
@@ -151,6 +169,20 @@ pub enum ParamKind {
     Integer,
     /// `true` / `false`.
     Boolean,
+    /// A list: its element is [`ParamMeta::items`]; on the wire `Name.N` (flattened) or a JSON array.
+    List,
+    /// An object: its members are [`ParamMeta::fields`]; on the wire `Name.Member` or a JSON object.
+    Object,
+}
+
+impl ParamKind {
+    /// Whether this is a string, integer or boolean.
+    pub fn is_scalar(self) -> bool {
+        matches!(
+            self,
+            ParamKind::String | ParamKind::Integer | ParamKind::Boolean
+        )
+    }
 }
 
 /// Documented constraints on a parameter's value.
@@ -168,6 +200,10 @@ pub struct Constraints {
     pub minimum: Option<i64>,
     /// Largest integer.
     pub maximum: Option<i64>,
+    /// Fewest elements of a list.
+    pub min_items: Option<u32>,
+    /// Most elements of a list.
+    pub max_items: Option<u32>,
 }
 
 impl Constraints {
@@ -179,6 +215,8 @@ impl Constraints {
         allowed: &[],
         minimum: None,
         maximum: None,
+        min_items: None,
+        max_items: None,
     };
 }
 
@@ -201,8 +239,20 @@ pub struct ParamMeta {
     pub description: &'static str,
     /// The `--help` line for users: the spec's `hint`, else the description's first paragraph.
     pub help: &'static str,
-    /// Value constraints.
+    /// Value constraints (of a list: the number of elements; each element's are in `items`).
     pub constraints: Constraints,
+    /// The element of a list: a scalar with its constraints, or an object with `fields` (named like the
+    /// list, always required).
+    pub items: Option<&'static ParamMeta>,
+    /// The members of an object.
+    pub fields: &'static [ParamMeta],
+}
+
+impl ParamMeta {
+    /// The member of an object with this wire name.
+    pub fn field(&self, name: &str) -> Option<&'static ParamMeta> {
+        self.fields.iter().find(|p| p.name == name)
+    }
 }
 
 /// A documented error: what the specs know about one code.
@@ -247,6 +297,8 @@ pub enum WaitState {
     Failure,
     /// Poll again.
     Retry,
+    /// Stop polling this operation and poll [`CompletionMeta::fallback`] instead.
+    Fallback,
 }
 
 /// A literal to compare a response field with.
@@ -276,6 +328,11 @@ pub enum Matcher {
         /// The value that matches.
         value: Literal,
     },
+    /// A successful poll whose list at `path` (wire names) is empty or absent: the resource is gone.
+    Empty {
+        /// Wire names from the body's root.
+        path: &'static [&'static str],
+    },
 }
 
 /// One acceptor of a completion recipe.
@@ -300,6 +357,17 @@ pub struct CompletionMeta {
     /// The action polled.
     pub poll_action: &'static str,
     /// First match wins; none means poll again.
+    pub acceptors: &'static [Acceptor],
+    /// What is polled instead once an acceptor says [`WaitState::Fallback`].
+    pub fallback: Option<PollMeta>,
+}
+
+/// A second polling recipe of a completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PollMeta {
+    /// The action polled.
+    pub action: &'static str,
+    /// First match wins; none means poll again. Never [`WaitState::Fallback`].
     pub acceptors: &'static [Acceptor],
 }
 

@@ -2,7 +2,7 @@
 
 use crate::error::{OperationError, ValidationError};
 use crate::meta::{ApiMeta, OperationMeta};
-use crate::params::Params;
+use crate::params::{Params, WireParams};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt::Debug;
@@ -45,7 +45,11 @@ pub trait ApiVisitor {
 }
 
 /// A request of one operation.
-pub trait Operation: Clone + Debug + Send + Sync + 'static {
+///
+/// Two wire forms: [`Operation::to_params`] (flattened pairs, for a query or a form body) and `Serialize`
+/// (the JSON body of a TC3 POST: wire names, JSON arrays and objects, numbers as numbers, absent optionals
+/// and empty optional lists left out).
+pub trait Operation: Serialize + Clone + Debug + Send + Sync + 'static {
     /// The API the operation belongs to.
     type Api: Api;
     /// The successful response body.
@@ -57,8 +61,10 @@ pub trait Operation: Clone + Debug + Send + Sync + 'static {
 
     /// Checks every documented constraint; the runtime calls it before anything is sent.
     fn validate(&self) -> Result<(), ValidationError>;
-    /// The parameters as wire name/value pairs, in spec order, absent optionals left out.
-    fn to_params(&self) -> Vec<(&'static str, String)>;
+    /// The parameters as wire name/value pairs, in spec order, absent optionals and empty optional lists
+    /// left out; lists and objects flattened (`VpnGatewayIds.0`, `Filters.0.Values.0`, counted from the
+    /// protocol's [`first_list_index`](crate::meta::Protocol::first_list_index)).
+    fn to_params(&self) -> WireParams;
     /// Reads a request from wire parameters (as a server or a command line receives them). Checks presence
     /// and types; call [`Operation::validate`] for the documented constraints.
     fn from_params(params: &Params) -> Result<Self, ValidationError>;
@@ -74,6 +80,11 @@ pub trait Completable: Operation {
     type Poll: Operation<Api = Self::Api>;
     /// Builds the poll request from this request and its response.
     fn poll_request(&self, output: &Self::Output) -> Self::Poll;
+    /// The request polled instead once an acceptor says [`WaitState::Fallback`](crate::meta::WaitState):
+    /// the completion's `fallback` recipe. Without one it is the type of `Poll` and never built.
+    type Fallback: Operation<Api = Self::Api>;
+    /// Builds the fallback poll request; `None` when the recipe has no fallback.
+    fn fallback_request(&self, output: &Self::Output) -> Option<Self::Fallback>;
 }
 
 /// Called by each API's generated `Request::dispatch` with the concrete request type.

@@ -37,6 +37,11 @@ fn matches(matcher: &Matcher, outcome: PollOutcome<'_>) -> bool {
         (Matcher::PathEquals { path, value }, PollOutcome::Success(body)) => {
             lookup(body, path).is_some_and(|v| literal_eq(v, *value))
         }
+        (Matcher::Empty { path }, PollOutcome::Success(body)) => match lookup(body, path) {
+            None | Some(Value::Null) => true,
+            Some(Value::Array(items)) => items.is_empty(),
+            Some(_) => false,
+        },
         _ => false,
     }
 }
@@ -128,5 +133,39 @@ mod tests {
             evaluate(GONE, PollOutcome::Success(&body)),
             Some(WaitState::Retry)
         );
+    }
+
+    #[test]
+    fn an_empty_or_absent_list_means_gone_and_a_listed_resource_does_not() {
+        const UNTIL_EMPTY: &[Acceptor] = &[
+            Acceptor {
+                state: WaitState::Success,
+                matcher: Matcher::Empty {
+                    path: &["VpnGatewaySet"],
+                },
+            },
+            Acceptor {
+                state: WaitState::Retry,
+                matcher: Matcher::Success,
+            },
+        ];
+        let empty = json!({"TotalCount": 0, "VpnGatewaySet": []});
+        let absent = json!({"TotalCount": 0});
+        let listed = json!({"TotalCount": 1, "VpnGatewaySet": [{"State": "DELETING"}]});
+        let not_a_list = json!({"VpnGatewaySet": "x"});
+        for gone in [&empty, &absent] {
+            assert_eq!(
+                evaluate(UNTIL_EMPTY, PollOutcome::Success(gone)),
+                Some(WaitState::Success),
+                "{gone}"
+            );
+        }
+        for there in [&listed, &not_a_list] {
+            assert_eq!(
+                evaluate(UNTIL_EMPTY, PollOutcome::Success(there)),
+                Some(WaitState::Retry),
+                "{there}"
+            );
+        }
     }
 }

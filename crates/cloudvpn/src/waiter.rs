@@ -7,6 +7,7 @@
 
 use crate::error::Error;
 use cloudvpn_types::meta::WaitState;
+use cloudvpn_types::params::{ParamName, WireParams};
 use cloudvpn_types::waiter::{PollOutcome, evaluate};
 use cloudvpn_types::{Completable, Operation, OperationError};
 use std::fmt;
@@ -66,22 +67,22 @@ pub struct WaitSubject {
     /// The operation waited for.
     pub action: &'static str,
     /// The request's parameters (wire name, value), idempotency token left out: the resource acted on.
-    pub resource: Vec<(&'static str, String)>,
+    pub resource: WireParams,
     /// The request id of the accepted call, when its answer carries one.
     pub request_id: Option<String>,
     /// The polled action.
     pub poll_action: &'static str,
     /// The poll's parameters that do not repeat the request's (Tencent's `taskId`).
-    pub poll_input: Vec<(&'static str, String)>,
+    pub poll_input: WireParams,
 }
 
 impl WaitSubject {
     /// The subject of waiting for `request`, accepted with `output`.
     pub fn of<O: Completable>(request: &O, output: &O::Output) -> Self {
-        let resource: Vec<(&'static str, String)> = request
+        let resource: WireParams = request
             .to_params()
             .into_iter()
-            .filter(|(name, _)| O::META.idempotency_token != Some(*name))
+            .filter(|(name, _)| O::META.idempotency_token != Some(name.as_ref()))
             .collect();
         let poll = request.poll_request(output);
         let poll_input = poll
@@ -104,7 +105,7 @@ impl WaitSubject {
     }
 }
 
-fn pairs(list: &[(&'static str, String)]) -> String {
+fn pairs(list: &[(ParamName, String)]) -> String {
     let shown: Vec<String> = list.iter().map(|(n, v)| format!("{n}={v}")).collect();
     shown.join(", ")
 }

@@ -62,7 +62,7 @@ macro_rules! made_up_api {
             }
         }
 
-        #[derive(Debug, Clone)]
+        #[derive(Debug, Clone, serde::Serialize)]
         struct $request;
 
         impl ApiRequest for $request {
@@ -87,7 +87,7 @@ macro_rules! made_up_api {
             fn validate(&self) -> Result<(), ValidationError> {
                 Ok(())
             }
-            fn to_params(&self) -> Vec<(&'static str, String)> {
+            fn to_params(&self) -> cloudvpn_types::params::WireParams {
                 Vec::new()
             }
             fn from_params(_params: &Params) -> Result<Self, ValidationError> {

@@ -2,9 +2,9 @@
 //! constraints as help.
 
 use super::{EXIT_CODES, flag_name, group_name, is_common, kebab};
-use clap::Arg;
 use clap::Command;
 use clap::builder::PossibleValuesParser;
+use clap::{Arg, ArgAction};
 use cloudvpn_types::meta::{OperationMeta, ParamKind, ParamMeta};
 
 pub(super) fn operation_command(op: &'static OperationMeta) -> Command {
@@ -95,6 +95,13 @@ fn param_arg(p: &'static ParamMeta) -> Arg {
         ParamKind::Boolean => arg
             .value_name("BOOL")
             .value_parser(PossibleValuesParser::new(["true", "false"])),
+        // `--VpnGatewayIds a b` as tccli takes it, or one JSON array.
+        ParamKind::List if p.items.is_some_and(|e| e.kind.is_scalar()) => arg
+            .value_name("VALUE")
+            .num_args(1..)
+            .action(ArgAction::Append),
+        // `--Filters '[{"Name": "vpc-id", "Values": ["vpc-1"]}]'`, as tccli takes it.
+        ParamKind::List | ParamKind::Object => arg.value_name("JSON"),
     };
     if !c.allowed.is_empty() {
         arg = arg.value_parser(PossibleValuesParser::new(c.allowed.iter().copied()));

@@ -186,7 +186,7 @@ fn call_type(api: &ApiIr, op: &OpIr) -> TokenStream {
     let fields: Vec<_> = op
         .params
         .iter()
-        .map(|p| (format_ident!("{}", p.field), scalar_type(p.kind), p))
+        .map(|p| (format_ident!("{}", p.field), value_type(p), p))
         .collect();
     let field_decls = fields.iter().map(|(f, ty, _)| quote!(#f: Option<#ty>,));
     let field_inits = fields.iter().map(|(f, _, _)| quote!(#f: None,));
@@ -197,14 +197,33 @@ fn call_type(api: &ApiIr, op: &OpIr) -> TokenStream {
             text.push_str(&format!("\n\nExample: `{e}`."));
         }
         let doc = docs(&text);
-        match p.kind {
-            ScalarIr::String => quote! {
+        match &p.ty {
+            ParamTypeIr::Scalar(ScalarIr::String) => quote! {
                 #doc
                 pub fn #f(mut self, #f: impl Into<String>) -> Self {
                     self.#f = Some(#f.into());
                     self
                 }
             },
+            ParamTypeIr::List(element) => {
+                let collect = match element.ty {
+                    ParamTypeIr::Scalar(ScalarIr::String) => {
+                        quote!(#f.into_iter().map(Into::into).collect())
+                    }
+                    _ => quote!(#f.into_iter().collect()),
+                };
+                let item = match element.ty {
+                    ParamTypeIr::Scalar(ScalarIr::String) => quote!(impl Into<String>),
+                    _ => value_type(element),
+                };
+                quote! {
+                    #doc
+                    pub fn #f(mut self, #f: impl IntoIterator<Item = #item>) -> Self {
+                        self.#f = Some(#collect);
+                        self
+                    }
+                }
+            }
             _ => quote! {
                 #doc
                 pub fn #f(mut self, #f: #ty) -> Self {
@@ -224,7 +243,11 @@ fn call_type(api: &ApiIr, op: &OpIr) -> TokenStream {
     let optional_sets = fields
         .iter()
         .filter(|(_, _, p)| !p.required)
-        .map(|(f, _, _)| quote!(request.#f = self.#f.take();));
+        .map(|(f, _, p)| match p.ty {
+            // A list is never `Option` in the request: unset is empty.
+            ParamTypeIr::List(_) => quote!(request.#f = self.#f.take().unwrap_or_default();),
+            _ => quote!(request.#f = self.#f.take();),
+        });
     let call_doc = docs(&format!(
         "A call of `{}`: {}\n\nSet its parameters, then [`send`](Self::send) it{}. A required parameter \
          left unset is reported by `send` as a validation error, before anything is sent.",

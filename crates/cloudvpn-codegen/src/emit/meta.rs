@@ -34,28 +34,7 @@ pub(crate) fn operation_meta(op: &OpIr) -> TokenStream {
     let methods = op.methods.iter().map(|m| format_ident!("{}", m));
     let token = opt_str(&op.idempotency_token.as_ref().map(|(w, _)| w.clone()));
     let read_only = op.read_only;
-    let params = op.params.iter().map(|p| {
-        let (name, field) = (&p.wire, &p.field);
-        let kind = param_kind(p.kind);
-        let (required, region) = (p.required, p.region);
-        let example = opt_str(&p.example);
-        let description = &p.doc;
-        let help = &p.help;
-        let constraints = constraints(&p.constraints);
-        quote! {
-            ParamMeta {
-                name: #name,
-                field: #field,
-                kind: #kind,
-                required: #required,
-                region: #region,
-                example: #example,
-                description: #description,
-                help: #help,
-                constraints: #constraints,
-            }
-        }
-    });
+    let params = op.params.iter().map(param_meta);
     let errors = op.own_errors.iter().map(documented_error);
     let completion = match &op.completion {
         None => quote!(None),
@@ -64,26 +43,15 @@ pub(crate) fn operation_meta(op: &OpIr) -> TokenStream {
             let description = &c.description;
             let hint = &c.hint;
             let poll = &c.poll_action;
-            let acceptors = c.acceptors.iter().map(|a| {
-                let state = format_ident!("{}", a.state);
-                let matcher = match &a.matcher {
-                    MatcherIr::Success => quote!(Matcher::Success),
-                    MatcherIr::NotFound => quote!(Matcher::NotFound),
-                    MatcherIr::ErrorCode(code) => quote!(Matcher::ErrorCode(#code)),
-                    MatcherIr::PathEquals(path, value) => {
-                        let value = match value {
-                            Scalar::Int(i) => {
-                                let i = Literal::i64_unsuffixed(*i);
-                                quote!(Literal::Int(#i))
-                            }
-                            Scalar::Bool(b) => quote!(Literal::Bool(#b)),
-                            Scalar::Str(s) => quote!(Literal::Str(#s)),
-                        };
-                        quote!(Matcher::PathEquals { path: &[#(#path),*], value: #value })
-                    }
-                };
-                quote!(Acceptor { state: WaitState::#state, matcher: #matcher })
-            });
+            let acceptors = c.acceptors.iter().map(acceptor);
+            let fallback = match &c.fallback {
+                None => quote!(None),
+                Some(f) => {
+                    let action = &f.action;
+                    let acceptors = f.acceptors.iter().map(acceptor);
+                    quote!(Some(PollMeta { action: #action, acceptors: &[#(#acceptors),*] }))
+                }
+            };
             quote! {
                 Some(CompletionMeta {
                     asynchronous: #asynchronous,
@@ -91,6 +59,7 @@ pub(crate) fn operation_meta(op: &OpIr) -> TokenStream {
                     hint: #hint,
                     poll_action: #poll,
                     acceptors: &[#(#acceptors),*],
+                    fallback: #fallback,
                 })
             }
         }
@@ -128,6 +97,72 @@ pub(crate) fn operation_meta(op: &OpIr) -> TokenStream {
     }
 }
 
+/// `ParamMeta { .. }` of a parameter, a list's element or an object's member (recursively).
+fn param_meta(p: &ParamIr) -> TokenStream {
+    let (name, field) = (&p.wire, &p.field);
+    let kind = match &p.ty {
+        ParamTypeIr::Scalar(s) => param_kind(*s),
+        ParamTypeIr::List(_) => quote!(ParamKind::List),
+        ParamTypeIr::Struct { .. } => quote!(ParamKind::Object),
+    };
+    let (required, region) = (p.required, p.region);
+    let example = opt_str(&p.example);
+    let description = &p.doc;
+    let help = &p.help;
+    let constraints = constraints(&p.constraints);
+    let items = match &p.ty {
+        ParamTypeIr::List(element) => {
+            let element = param_meta(element);
+            quote!(Some(&#element))
+        }
+        _ => quote!(None),
+    };
+    let fields = match &p.ty {
+        ParamTypeIr::Struct { members, .. } => {
+            let members = members.iter().map(param_meta);
+            quote!(&[#(#members),*])
+        }
+        _ => quote!(&[]),
+    };
+    quote! {
+        ParamMeta {
+            name: #name,
+            field: #field,
+            kind: #kind,
+            required: #required,
+            region: #region,
+            example: #example,
+            description: #description,
+            help: #help,
+            constraints: #constraints,
+            items: #items,
+            fields: #fields,
+        }
+    }
+}
+
+fn acceptor(a: &AcceptorIr) -> TokenStream {
+    let state = format_ident!("{}", a.state);
+    let matcher = match &a.matcher {
+        MatcherIr::Success => quote!(Matcher::Success),
+        MatcherIr::NotFound => quote!(Matcher::NotFound),
+        MatcherIr::ErrorCode(code) => quote!(Matcher::ErrorCode(#code)),
+        MatcherIr::PathEquals(path, value) => {
+            let value = match value {
+                Scalar::Int(i) => {
+                    let i = Literal::i64_unsuffixed(*i);
+                    quote!(Literal::Int(#i))
+                }
+                Scalar::Bool(b) => quote!(Literal::Bool(#b)),
+                Scalar::Str(s) => quote!(Literal::Str(#s)),
+            };
+            quote!(Matcher::PathEquals { path: &[#(#path),*], value: #value })
+        }
+        MatcherIr::Empty(path) => quote!(Matcher::Empty { path: &[#(#path),*] }),
+    };
+    quote!(Acceptor { state: WaitState::#state, matcher: #matcher })
+}
+
 /// `Constraints::NONE`, or the set fields over it.
 pub(crate) fn constraints(c: &ConstraintsIr) -> TokenStream {
     if c.is_empty() {
@@ -156,6 +191,14 @@ pub(crate) fn constraints(c: &ConstraintsIr) -> TokenStream {
     if let Some(v) = c.maximum {
         let v = Literal::i64_unsuffixed(v);
         set.push(quote!(maximum: Some(#v)));
+    }
+    if let Some(v) = c.min_items {
+        let v = Literal::u32_unsuffixed(v);
+        set.push(quote!(min_items: Some(#v)));
+    }
+    if let Some(v) = c.max_items {
+        let v = Literal::u32_unsuffixed(v);
+        set.push(quote!(max_items: Some(#v)));
     }
     quote!(Constraints { #(#set,)* ..Constraints::NONE })
 }

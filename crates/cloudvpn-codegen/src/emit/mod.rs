@@ -10,8 +10,10 @@ mod client;
 mod completion;
 mod errors;
 mod meta;
+mod operation;
 mod request;
 mod response;
+mod wire;
 
 pub use api::{api_module, root_module};
 pub use client::{client_module, client_root_module};
@@ -19,8 +21,10 @@ use completion::completion_impl;
 use errors::error_enum;
 pub use meta::documented_error;
 use meta::operation_meta;
-use request::{operation_impl, request};
+use operation::operation_impl;
+use request::{request, value_type};
 use response::response_struct;
+use wire::wire_value_impls;
 
 /// `#[doc = "..."]` lines for a text (one attribute per line, so prettyplease prints `///` lines).
 pub(crate) fn docs(text: &str) -> TokenStream {
@@ -98,6 +102,7 @@ pub fn operation_module(api: &ApiIr, op: &OpIr) -> TokenStream {
     let meta = operation_meta(op);
     let request = request(op);
     let operation_impl = operation_impl(api, op);
+    let wire_values = wire_value_impls(op);
     let structs = op.structs.iter().map(response_struct);
     let error = error_enum(op);
     let completion = completion_impl(api, op);
@@ -111,6 +116,7 @@ pub fn operation_module(api: &ApiIr, op: &OpIr) -> TokenStream {
         #meta
         #request
         #operation_impl
+        #wire_values
         #(#structs)*
         #error
         #completion

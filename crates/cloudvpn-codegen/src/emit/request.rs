@@ -1,77 +1,123 @@
-//! The request struct of an operation and its `Operation` impl.
+//! The request struct of an operation and the structs of its object parameters: fields, `new`, setters.
+//! Both serialize to the JSON body of a TC3 POST (`serde::Serialize`, wire names).
 
 use super::*;
 
+/// The Rust type of a parameter's value (without the `Option` of an optional scalar or struct).
+pub(crate) fn value_type(p: &ParamIr) -> TokenStream {
+    match &p.ty {
+        ParamTypeIr::Scalar(s) => scalar_type(*s),
+        ParamTypeIr::List(element) => {
+            let inner = value_type(element);
+            quote!(Vec<#inner>)
+        }
+        ParamTypeIr::Struct { name, .. } => {
+            let n = format_ident!("{}", name);
+            quote!(#n)
+        }
+    }
+}
+
+/// A list is never `Option`: empty means absent.
+pub(crate) fn is_list(p: &ParamIr) -> bool {
+    matches!(p.ty, ParamTypeIr::List(_))
+}
+
 pub(crate) fn request(op: &OpIr) -> TokenStream {
-    let name = format_ident!("{}", op.request_name());
-    let doc = docs(&op.doc);
-    let fields = op.params.iter().map(|p| {
+    let structs = op.request_structs.iter().map(|s| {
+        let doc = if s.doc.trim().is_empty() {
+            format!("A value of `{}`.", s.name)
+        } else {
+            s.doc.clone()
+        };
+        plain_struct(&s.name, &doc, &s.members, "member")
+    });
+    let main = plain_struct(&op.request_name(), &op.doc, &op.params, "parameter");
+    quote! {
+        #main
+        #(#structs)*
+    }
+}
+
+/// A struct of parameters (`kind`: "parameter" or "member") with `new` for the required ones and a setter
+/// per optional one.
+fn plain_struct(name: &str, doc: &str, params: &[ParamIr], kind: &str) -> TokenStream {
+    let name = format_ident!("{}", name);
+    let doc = docs(doc);
+    let fields = params.iter().map(|p| {
         let f = format_ident!("{}", p.field);
-        let ty = scalar_type(p.kind);
+        let ty = value_type(p);
+        let wire = &p.wire;
         let mut text = format!("`{}`: {}", p.wire, p.doc);
         if let Some(e) = &p.example {
             text.push_str(&format!("\n\nExample: `{e}`."));
         }
-        let doc = docs(&text);
-        if p.required {
-            quote!(#doc pub #f: #ty,)
-        } else {
-            quote!(#doc pub #f: Option<#ty>,)
+        if is_list(p) && !p.required {
+            text.push_str("\n\nEmpty: not sent.");
         }
-    });
-    let required: Vec<_> = op.params.iter().filter(|p| p.required).collect();
-    let new_args = required.iter().map(|p| {
-        let f = format_ident!("{}", p.field);
-        match p.kind {
-            ScalarIr::String => quote!(#f: impl Into<String>),
-            other => {
-                let ty = scalar_type(other);
-                quote!(#f: #ty)
+        let doc = docs(&text);
+        match (p.required, is_list(p)) {
+            (true, _) => quote!(#doc #[serde(rename = #wire)] pub #f: #ty,),
+            (false, true) => {
+                quote!(#doc #[serde(rename = #wire, skip_serializing_if = "Vec::is_empty")] pub #f: #ty,)
+            }
+            (false, false) => {
+                quote!(#doc #[serde(rename = #wire, skip_serializing_if = "Option::is_none")] pub #f: Option<#ty>,)
             }
         }
     });
-    let new_fields = op.params.iter().map(|p| {
+    let required: Vec<_> = params.iter().filter(|p| p.required).collect();
+    let new_args = required.iter().map(|p| {
         let f = format_ident!("{}", p.field);
-        match (p.required, p.kind) {
-            (true, ScalarIr::String) => quote!(#f: #f.into(),),
+        let ty = argument_type(p);
+        quote!(#f: #ty)
+    });
+    let new_fields = params.iter().map(|p| {
+        let f = format_ident!("{}", p.field);
+        match (p.required, &p.ty) {
+            (true, ParamTypeIr::Scalar(ScalarIr::String)) => quote!(#f: #f.into(),),
+            (true, ParamTypeIr::List(_)) => {
+                let collect = collect_list(p, &f);
+                quote!(#f: #collect,)
+            }
             (true, _) => quote!(#f,),
+            (false, ParamTypeIr::List(_)) => quote!(#f: Vec::new(),),
             (false, _) => quote!(#f: None,),
         }
     });
-    let setters = op.params.iter().filter(|p| !p.required).map(|p| {
+    let setters = params.iter().filter(|p| !p.required).map(|p| {
         let f = format_ident!("{}", p.field);
         let doc = docs(&format!("Sets `{}`.", p.wire));
-        match p.kind {
-            ScalarIr::String => quote! {
-                #doc
-                pub fn #f(mut self, #f: impl Into<String>) -> Self {
-                    self.#f = Some(#f.into());
-                    self
-                }
-            },
-            other => {
-                let ty = scalar_type(other);
-                quote! {
-                    #doc
-                    pub fn #f(mut self, #f: #ty) -> Self {
-                        self.#f = Some(#f);
-                        self
-                    }
-                }
+        let ty = argument_type(p);
+        let value = match &p.ty {
+            ParamTypeIr::Scalar(ScalarIr::String) => quote!(Some(#f.into())),
+            ParamTypeIr::List(_) => collect_list(p, &f),
+            _ => quote!(Some(#f)),
+        };
+        quote! {
+            #doc
+            pub fn #f(mut self, #f: #ty) -> Self {
+                self.#f = #value;
+                self
             }
         }
     });
+    let what = if kind == "parameter" {
+        "request"
+    } else {
+        "value"
+    };
     let new_doc = if required.is_empty() {
-        "A request with no parameters set.".to_owned()
+        format!("A {what} with no {kind}s set.")
     } else {
         let names: Vec<String> = required.iter().map(|p| format!("`{}`", p.wire)).collect();
-        format!(" A request with the required {}.", names.join(", "))
+        format!(" A {what} with the required {}.", names.join(", "))
     };
-    // A request without required parameters is also `Default` (clippy's `new_without_default`).
+    // A struct without required fields is also `Default` (clippy's `new_without_default`).
     let derives = if required.is_empty() {
-        quote!(#[derive(Debug, Clone, PartialEq, Eq, Default)])
+        quote!(#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)])
     } else {
-        quote!(#[derive(Debug, Clone, PartialEq, Eq)])
+        quote!(#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)])
     };
     quote! {
         #doc
@@ -91,146 +137,31 @@ pub(crate) fn request(op: &OpIr) -> TokenStream {
     }
 }
 
-pub(crate) fn operation_impl(api: &ApiIr, op: &OpIr) -> TokenStream {
-    let api_type = format_ident!("{}", api.type_name);
-    let name = format_ident!("{}", op.request_name());
-    let output = format_ident!("{}", op.response_name());
-    let error = format_ident!("{}", op.error_name());
-    let checks = op.params.iter().enumerate().filter_map(|(i, p)| {
-        let f = format_ident!("{}", p.field);
-        let i = Literal::usize_unsuffixed(i);
-        let (value, deref) = if p.required {
-            (quote!(&self.#f), quote!(self.#f))
-        } else {
-            (quote!(v), quote!(*v))
-        };
-        let check = match p.kind {
-            ScalarIr::String if p.required || !p.constraints.is_empty() => {
-                quote!(params::check_string(&META, &META.params[#i], #value)?;)
-            }
-            ScalarIr::Integer
-                if p.constraints.minimum.is_some() || p.constraints.maximum.is_some() =>
-            {
-                quote!(params::check_integer(&META, &META.params[#i], #deref)?;)
-            }
-            _ => return None,
-        };
-        Some(if p.required {
-            check
-        } else {
-            quote!(if let Some(v) = &self.#f { #check })
-        })
-    });
-    let capacity = Literal::usize_unsuffixed(op.params.len());
-    let pair = |p: &ParamIr, source: TokenStream| {
-        let wire = &p.wire;
-        match p.kind {
-            ScalarIr::String => quote!((#wire, #source.clone())),
-            _ => quote!((#wire, #source.to_string())),
+/// The `Vec` built from a list argument (strings converted, other elements taken as they are).
+fn collect_list(p: &ParamIr, f: &proc_macro2::Ident) -> TokenStream {
+    match &p.ty {
+        ParamTypeIr::List(element)
+            if matches!(element.ty, ParamTypeIr::Scalar(ScalarIr::String)) =>
+        {
+            quote!(#f.into_iter().map(Into::into).collect())
         }
-    };
-    let required_pairs: Vec<TokenStream> = op
-        .params
-        .iter()
-        .filter(|p| p.required)
-        .map(|p| {
-            let f = format_ident!("{}", p.field);
-            pair(p, quote!(self.#f))
-        })
-        .collect();
-    let optional_pushes: Vec<TokenStream> = op
-        .params
-        .iter()
-        .filter(|p| !p.required)
-        .map(|p| {
-            let f = format_ident!("{}", p.field);
-            let pair = pair(p, quote!(v));
-            quote!(if let Some(v) = &self.#f { out.push(#pair); })
-        })
-        .collect();
-    let to_params_body = if optional_pushes.is_empty() {
-        quote!(vec![#(#required_pairs),*])
-    } else if required_pairs.is_empty() {
-        quote! {
-            let mut out = Vec::with_capacity(#capacity);
-            #(#optional_pushes)*
-            out
-        }
-    } else {
-        quote! {
-            let mut out = Vec::with_capacity(#capacity);
-            out.extend([#(#required_pairs),*]);
-            #(#optional_pushes)*
-            out
-        }
-    };
-    let from_params = op.params.iter().enumerate().map(|(i, p)| {
-        let f = format_ident!("{}", p.field);
-        let i = Literal::usize_unsuffixed(i);
-        let read = match (p.kind, p.required) {
-            (ScalarIr::String, true) => {
-                quote!(params::required_string(&META, &META.params[#i], params)?)
-            }
-            (ScalarIr::String, false) => quote!(params::optional_string(params, &META.params[#i])),
-            (ScalarIr::Integer, true) => {
-                quote!(params::required_integer(&META, &META.params[#i], params)?)
-            }
-            (ScalarIr::Integer, false) => {
-                quote!(params::optional_integer(&META, &META.params[#i], params)?)
-            }
-            (ScalarIr::Boolean, true) => {
-                quote!(params::required_boolean(&META, &META.params[#i], params)?)
-            }
-            (ScalarIr::Boolean, false) => {
-                quote!(params::optional_boolean(&META, &META.params[#i], params)?)
-            }
-        };
-        quote!(#f: #read,)
-    });
-    let (get_token, set_token) = match &op.idempotency_token {
-        Some((_, field)) => {
-            let f = format_ident!("{}", field);
-            (quote!(self.#f.as_deref()), quote!(self.#f = Some(token);))
-        }
-        None => (quote!(None), quote!()),
-    };
-    let token_arg = if op.idempotency_token.is_some() {
-        quote!(token)
-    } else {
-        quote!(_token)
-    };
-    let params_arg = if op.params.is_empty() {
-        quote!(_params)
-    } else {
-        quote!(params)
-    };
-    quote! {
-        impl Operation for #name {
-            type Api = super::#api_type;
-            type Output = #output;
-            type Error = #error;
-            const META: &'static OperationMeta = &META;
+        _ => quote!(#f.into_iter().collect()),
+    }
+}
 
-            fn validate(&self) -> Result<(), ValidationError> {
-                #(#checks)*
-                Ok(())
+/// What `new` and the setters take: text as `impl Into<String>`, lists as any iterable.
+fn argument_type(p: &ParamIr) -> TokenStream {
+    match &p.ty {
+        ParamTypeIr::Scalar(ScalarIr::String) => quote!(impl Into<String>),
+        ParamTypeIr::List(element) => match element.ty {
+            ParamTypeIr::Scalar(ScalarIr::String) => {
+                quote!(impl IntoIterator<Item = impl Into<String>>)
             }
-
-            fn to_params(&self) -> Vec<(&'static str, String)> {
-                #to_params_body
+            _ => {
+                let ty = value_type(element);
+                quote!(impl IntoIterator<Item = #ty>)
             }
-
-            fn from_params(#params_arg: &Params) -> Result<Self, ValidationError> {
-                Ok(Self { #(#from_params)* })
-            }
-
-            fn idempotency_token(&self) -> Option<&str> {
-                #get_token
-            }
-
-            fn set_idempotency_token(&mut self, #token_arg: String) {
-                #set_token
-            }
-        }
+        },
+        _ => value_type(p),
     }
 }

@@ -13,6 +13,7 @@ use crate::transport::{HttpRequest, HttpResponse};
 use crate::xml;
 use cloudvpn_signing::{alibaba_v1, alibaba_v3, encoding};
 use cloudvpn_types::meta::{DocumentedError, OperationMeta, Protocol};
+use cloudvpn_types::params::ParamName;
 use cloudvpn_types::{ErrorInfo, Operation, OperationError};
 use serde_json::Value;
 use std::marker::PhantomData;
@@ -39,7 +40,7 @@ pub(crate) struct Attempt<'a> {
 /// Builds the signed request of one attempt.
 pub(crate) fn build_request(
     meta: &OperationMeta,
-    params: &[(&'static str, String)],
+    params: &[(ParamName, String)],
     credentials: &AlibabaCredentials,
     signature: AlibabaSignature,
     endpoint: &Endpoint,
@@ -56,7 +57,7 @@ pub(crate) fn build_request(
 /// official-SDK captures). The SDK signs every header it sets, so this does too.
 fn build_v3(
     meta: &OperationMeta,
-    params: &[(&'static str, String)],
+    params: &[(ParamName, String)],
     credentials: &AlibabaCredentials,
     endpoint: &Endpoint,
     user_agent: &str,
@@ -112,7 +113,7 @@ fn build_v3(
 /// v1: every parameter, common ones included, in the query with the signature (vector [E]).
 fn build_v1(
     meta: &OperationMeta,
-    params: &[(&'static str, String)],
+    params: &[(ParamName, String)],
     credentials: &AlibabaCredentials,
     endpoint: &Endpoint,
     user_agent: &str,
@@ -127,7 +128,7 @@ fn build_v1(
         ("Timestamp", attempt.timestamp),
         ("SignatureNonce", attempt.nonce),
     ]);
-    all.extend(params.iter().map(|(k, v)| (*k, v.as_str())));
+    all.extend(params.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
     if let Some(token) = &credentials.security_token {
         all.push(("SecurityToken", token.expose()));
     }

@@ -25,7 +25,7 @@ use cloudvpn_types::alibaba_vpc::{
 
 const PYTHON_UA: &str = "AlibabaCloud (Linux; x86_64) Python/3.11.7 Core/0.4.3 TeaDSL/2";
 
-fn vector_request() -> Vec<(&'static str, String)> {
+fn vector_request() -> Vec<(ParamName, String)> {
     DeleteVpnGatewayRequest::new("cn-hangzhou", "vpn-bp1q8bgx4xnkm2ogj****")
         .client_token("02fb3da4-130e-11e9-8e44-001****")
         .to_params()

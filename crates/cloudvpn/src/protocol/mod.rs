@@ -14,6 +14,7 @@ use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::transport::{HttpRequest, HttpResponse};
 use cloudvpn_types::meta::{DocumentedError, OperationMeta, Protocol};
+use cloudvpn_types::params::WireParams;
 use cloudvpn_types::{ErrorInfo, Operation};
 use std::sync::Arc;
 
@@ -26,7 +27,7 @@ pub struct Prepared<C> {
     /// Where it goes.
     pub(crate) endpoint: Endpoint,
     /// The request's parameters, serialized once.
-    pub(crate) params: Vec<(&'static str, String)>,
+    pub(crate) params: WireParams,
 }
 
 /// Reads a response into the operation's output or error.

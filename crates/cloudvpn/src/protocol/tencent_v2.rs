@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::transport::{HttpMethod, HttpRequest, HttpResponse};
 use cloudvpn_signing::{encoding, tencent_v2};
 use cloudvpn_types::meta::{DocumentedError, OperationMeta, Protocol};
+use cloudvpn_types::params::ParamName;
 use cloudvpn_types::{ErrorInfo, Operation, OperationError};
 use serde_json::Value;
 use std::marker::PhantomData;
@@ -40,7 +41,7 @@ pub(crate) struct Shape<'a> {
 /// own, then the common ones); the signature sorts them itself.
 pub(crate) fn build_request(
     meta: &OperationMeta,
-    params: &[(&'static str, String)],
+    params: &[(ParamName, String)],
     credentials: &TencentCredentials,
     endpoint: &Endpoint,
     shape: &Shape<'_>,
@@ -49,7 +50,7 @@ pub(crate) fn build_request(
     let timestamp = attempt.timestamp.to_string();
     let nonce = attempt.nonce.to_string();
     let mut all: Vec<(&str, &str)> = Vec::with_capacity(params.len() + 9);
-    all.extend(params.iter().map(|(k, v)| (*k, v.as_str())));
+    all.extend(params.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
     all.push(("Action", meta.action));
     all.push(("RequestClient", shape.request_client));
     if let Some(region) = shape.region {

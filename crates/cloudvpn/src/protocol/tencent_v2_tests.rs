@@ -55,7 +55,7 @@ const ATTEMPT: Attempt = Attempt {
     nonce: 11886,
 };
 
-fn params() -> Vec<(&'static str, String)> {
+fn params() -> Vec<(ParamName, String)> {
     DeleteVpnConnRequest::new("vpc-03vihbk9", "vpngw-kfldykuz", "vpnx-ol6bcqp0").to_params()
 }
 

@@ -26,6 +26,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "The region ID of the enhanced VPN gateway. You can call the DescribeRegions operation to obtain the region ID.",
             help: "The region ID of the enhanced VPN gateway. You can call the DescribeRegions operation to obtain the region ID.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "ClientToken",
@@ -41,6 +43,8 @@ pub const META: OperationMeta = OperationMeta {
                 ascii: true,
                 ..Constraints::NONE
             },
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "VpnGatewayId",
@@ -52,6 +56,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "The ID of the enhanced VPN gateway.",
             help: "The ID of the enhanced VPN gateway.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
     ],
     errors: &[
@@ -170,24 +176,28 @@ pub const META: OperationMeta = OperationMeta {
                 matcher: Matcher::Success,
             },
         ],
+        fallback: None,
     }),
     pagination: None,
 };
 /// Deletes a specified enhanced VPN gateway.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteEnhancedVpnGatewayRequest {
     /// `RegionId`: The region ID of the enhanced VPN gateway. You can call the DescribeRegions operation to obtain the region ID.
     ///
     /// Example: `cn-hangzhou`.
+    #[serde(rename = "RegionId")]
     pub region_id: String,
     /// `ClientToken`: The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must make sure that the value is unique among different requests. The token can contain only ASCII characters and cannot exceed 64 characters in length. Note: If you do not specify this parameter, the system automatically uses the RequestId of the request as the ClientToken. The RequestId may be different for each request.
     ///
     /// Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// `VpnGatewayId`: The ID of the enhanced VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
+    #[serde(rename = "VpnGatewayId")]
     pub vpn_gateway_id: String,
 }
 impl DeleteEnhancedVpnGatewayRequest {
@@ -218,14 +228,14 @@ impl Operation for DeleteEnhancedVpnGatewayRequest {
         params::check_string(&META, &META.params[2], &self.vpn_gateway_id)?;
         Ok(())
     }
-    fn to_params(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::with_capacity(3);
+    fn to_params(&self) -> params::WireParams {
+        let mut out: params::WireParams = Vec::with_capacity(3);
         out.extend([
-            ("RegionId", self.region_id.clone()),
-            ("VpnGatewayId", self.vpn_gateway_id.clone()),
+            ("RegionId".into(), self.region_id.clone()),
+            ("VpnGatewayId".into(), self.vpn_gateway_id.clone()),
         ]);
         if let Some(v) = &self.client_token {
-            out.push(("ClientToken", v.clone()));
+            out.push(("ClientToken".into(), v.clone()));
         }
         out
     }
@@ -620,6 +630,7 @@ impl std::error::Error for DeleteEnhancedVpnGatewayError {}
 /// Document 001 does not call the deletion asynchronous. Terraform (resource_alicloud_vpn_gateway_enhanced_vpn_gateway.go) waits after the call until DescribeVpnGateways, filtered by RegionId and VpnGatewayId, answers TotalCount 0 (target "0" on $.TotalCount, 5 s delay, 5 minutes default timeout); any other answer means poll again.
 impl crate::operation::Completable for DeleteEnhancedVpnGatewayRequest {
     type Poll = super::describe_vpn_gateways::DescribeVpnGatewaysRequest;
+    type Fallback = super::describe_vpn_gateways::DescribeVpnGatewaysRequest;
     fn poll_request(&self, _output: &DeleteEnhancedVpnGatewayResponse) -> Self::Poll {
         super::describe_vpn_gateways::DescribeVpnGatewaysRequest {
             region_id: self.region_id.clone(),
@@ -632,5 +643,11 @@ impl crate::operation::Completable for DeleteEnhancedVpnGatewayRequest {
             include_reservation_data: None,
             resource_group_id: None,
         }
+    }
+    fn fallback_request(
+        &self,
+        _output: &DeleteEnhancedVpnGatewayResponse,
+    ) -> Option<Self::Fallback> {
+        None
     }
 }

@@ -26,6 +26,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "The region ID of the IPsec-VPN connection. You can call the DescribeRegions operation to query the most recent region list. [doc-003 wording; doc-002 says: The ID of the region where the IPsec-VPN connection is created. You can call the DescribeRegions operation to query region IDs.]",
             help: "The region of the IPsec-VPN connection.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "VpnConnectionId",
@@ -37,6 +39,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "The ID of the IPsec-VPN connection. (Same in doc-002 and doc-003.)",
             help: "The ID of the IPsec-VPN connection.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "ClientToken",
@@ -52,6 +56,8 @@ pub const META: OperationMeta = OperationMeta {
                 ascii: true,
                 ..Constraints::NONE
             },
+            items: None,
+            fields: &[],
         },
     ],
     errors: &[
@@ -155,24 +161,28 @@ pub const META: OperationMeta = OperationMeta {
                 matcher: Matcher::Success,
             },
         ],
+        fallback: None,
     }),
     pagination: None,
 };
 /// Deletes a specified IPsec-VPN connection.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteVpnConnectionRequest {
     /// `RegionId`: The region ID of the IPsec-VPN connection. You can call the DescribeRegions operation to query the most recent region list. [doc-003 wording; doc-002 says: The ID of the region where the IPsec-VPN connection is created. You can call the DescribeRegions operation to query region IDs.]
     ///
     /// Example: `cn-hangzhou`.
+    #[serde(rename = "RegionId")]
     pub region_id: String,
     /// `VpnConnectionId`: The ID of the IPsec-VPN connection. (Same in doc-002 and doc-003.)
     ///
     /// Example: `vco-bp1bbi27hojx80nck****`.
+    #[serde(rename = "VpnConnectionId")]
     pub vpn_connection_id: String,
     /// `ClientToken`: The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must ensure that it is unique among different requests. The token can only contain ASCII characters and cannot exceed 64 characters in length. [doc-002 wording; the 64-character limit (max_length) comes from doc-002 only. doc-003 says: You can use the client to generate the value, but you must make sure that it is unique among different requests. The client token can contain only ASCII characters. Note: If you do not set this parameter, the system automatically uses RequestId as ClientToken. RequestId of each API request may be different.]
     ///
     /// Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
 }
 impl DeleteVpnConnectionRequest {
@@ -206,14 +216,14 @@ impl Operation for DeleteVpnConnectionRequest {
         }
         Ok(())
     }
-    fn to_params(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::with_capacity(3);
+    fn to_params(&self) -> params::WireParams {
+        let mut out: params::WireParams = Vec::with_capacity(3);
         out.extend([
-            ("RegionId", self.region_id.clone()),
-            ("VpnConnectionId", self.vpn_connection_id.clone()),
+            ("RegionId".into(), self.region_id.clone()),
+            ("VpnConnectionId".into(), self.vpn_connection_id.clone()),
         ]);
         if let Some(v) = &self.client_token {
-            out.push(("ClientToken", v.clone()));
+            out.push(("ClientToken".into(), v.clone()));
         }
         out
     }
@@ -606,10 +616,17 @@ impl std::error::Error for DeleteVpnConnectionError {}
 /// Document 003 declares the operation asynchronous and says to watch the VPN gateway with DescribeVpnGateway: updating while the connection is being deleted, active once it is deleted (document 002 says nothing about it). Terraform instead waits until DescribeVpnConnection answers InvalidVpnConnectionInstanceId.NotFound (5 s delay, 5 minutes), which is the recipe below: not found means done, any successful answer means poll again.
 impl crate::operation::Completable for DeleteVpnConnectionRequest {
     type Poll = super::describe_vpn_connection::DescribeVpnConnectionRequest;
+    type Fallback = super::describe_vpn_connection::DescribeVpnConnectionRequest;
     fn poll_request(&self, _output: &DeleteVpnConnectionResponse) -> Self::Poll {
         super::describe_vpn_connection::DescribeVpnConnectionRequest {
             region_id: self.region_id.clone(),
             vpn_connection_id: self.vpn_connection_id.clone(),
         }
+    }
+    fn fallback_request(
+        &self,
+        _output: &DeleteVpnConnectionResponse,
+    ) -> Option<Self::Fallback> {
+        None
     }
 }

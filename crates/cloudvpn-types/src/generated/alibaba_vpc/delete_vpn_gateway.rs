@@ -26,6 +26,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "The region of the VPN gateway. Call DescribeRegions to obtain region IDs.\n\nVPN网关实例所在的地域。您可以通过调用DescribeRegions接口获取地域ID。",
             help: "The region of the VPN gateway. Call DescribeRegions to obtain region IDs.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "VpnGatewayId",
@@ -37,6 +39,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "The ID of the VPN gateway.\n\nVPN网关实例的ID。",
             help: "The ID of the VPN gateway.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "ClientToken",
@@ -52,6 +56,8 @@ pub const META: OperationMeta = OperationMeta {
                 ascii: true,
                 ..Constraints::NONE
             },
+            items: None,
+            fields: &[],
         },
     ],
     errors: &[
@@ -155,13 +161,14 @@ pub const META: OperationMeta = OperationMeta {
                 matcher: Matcher::Success,
             },
         ],
+        fallback: None,
     }),
     pagination: None,
 };
 /// Deletes the specified VPN gateway.
 ///
 /// 调用DeleteVpnGateway接口删除指定的VPN网关。
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteVpnGatewayRequest {
     /// `RegionId`: The region of the VPN gateway. Call DescribeRegions to obtain region IDs.
@@ -169,18 +176,21 @@ pub struct DeleteVpnGatewayRequest {
     /// VPN网关实例所在的地域。您可以通过调用DescribeRegions接口获取地域ID。
     ///
     /// Example: `cn-hangzhou`.
+    #[serde(rename = "RegionId")]
     pub region_id: String,
     /// `VpnGatewayId`: The ID of the VPN gateway.
     ///
     /// VPN网关实例的ID。
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
+    #[serde(rename = "VpnGatewayId")]
     pub vpn_gateway_id: String,
     /// `ClientToken`: A client token that makes the request idempotent. Generate it on the client; it must be unique across requests and at most 64 ASCII characters.
     ///
     /// 客户端token，用于保证请求的幂等性。 由客户端生成该参数值，要保证在不同请求间唯一，最大不值过64个 ASCII 字符。
     ///
     /// Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
 }
 impl DeleteVpnGatewayRequest {
@@ -211,14 +221,14 @@ impl Operation for DeleteVpnGatewayRequest {
         }
         Ok(())
     }
-    fn to_params(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::with_capacity(3);
+    fn to_params(&self) -> params::WireParams {
+        let mut out: params::WireParams = Vec::with_capacity(3);
         out.extend([
-            ("RegionId", self.region_id.clone()),
-            ("VpnGatewayId", self.vpn_gateway_id.clone()),
+            ("RegionId".into(), self.region_id.clone()),
+            ("VpnGatewayId".into(), self.vpn_gateway_id.clone()),
         ]);
         if let Some(v) = &self.client_token {
-            out.push(("ClientToken", v.clone()));
+            out.push(("ClientToken".into(), v.clone()));
         }
         out
     }
@@ -627,11 +637,18 @@ impl std::error::Error for DeleteVpnGatewayError {}
 /// Document 000 does not call the deletion asynchronous, but the gateway passes through `deleting` before it is gone; Terraform waits until DescribeVpnGateway answers InvalidVpnGatewayInstanceId.NotFound.
 impl crate::operation::Completable for DeleteVpnGatewayRequest {
     type Poll = super::describe_vpn_gateway::DescribeVpnGatewayRequest;
+    type Fallback = super::describe_vpn_gateway::DescribeVpnGatewayRequest;
     fn poll_request(&self, _output: &DeleteVpnGatewayResponse) -> Self::Poll {
         super::describe_vpn_gateway::DescribeVpnGatewayRequest {
             region_id: self.region_id.clone(),
             vpn_gateway_id: self.vpn_gateway_id.clone(),
             include_reservation_data: None,
         }
+    }
+    fn fallback_request(
+        &self,
+        _output: &DeleteVpnGatewayResponse,
+    ) -> Option<Self::Fallback> {
+        None
     }
 }

@@ -26,6 +26,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "The region ID of the IPsec-VPN connection. Call DescribeRegions to obtain region IDs.\n\nIPsec 连接所在的地域 ID。您可以通过调用 DescribeRegions 接口获取地域 ID。",
             help: "The region ID of the IPsec-VPN connection. Call DescribeRegions to obtain region IDs.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "VpnConnectionId",
@@ -37,6 +39,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "The ID of the IPsec-VPN connection.\n\nIPsec 连接的 ID。",
             help: "The ID of the IPsec-VPN connection.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
     ],
     errors: &[
@@ -59,7 +63,7 @@ pub const META: OperationMeta = OperationMeta {
 /// Queries the information about a specified IPsec-VPN connection.
 ///
 /// 调用DescribeVpnConnection接口查询指定的IPsec连接的信息。
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeVpnConnectionRequest {
     /// `RegionId`: The region ID of the IPsec-VPN connection. Call DescribeRegions to obtain region IDs.
@@ -67,12 +71,14 @@ pub struct DescribeVpnConnectionRequest {
     /// IPsec 连接所在的地域 ID。您可以通过调用 DescribeRegions 接口获取地域 ID。
     ///
     /// Example: `cn-hangzhou`.
+    #[serde(rename = "RegionId")]
     pub region_id: String,
     /// `VpnConnectionId`: The ID of the IPsec-VPN connection.
     ///
     /// IPsec 连接的 ID。
     ///
     /// Example: `vco-bp1bbi27hojx80nck****`.
+    #[serde(rename = "VpnConnectionId")]
     pub vpn_connection_id: String,
 }
 impl DescribeVpnConnectionRequest {
@@ -97,9 +103,9 @@ impl Operation for DescribeVpnConnectionRequest {
         params::check_string(&META, &META.params[1], &self.vpn_connection_id)?;
         Ok(())
     }
-    fn to_params(&self) -> Vec<(&'static str, String)> {
+    fn to_params(&self) -> params::WireParams {
         vec![
-            ("RegionId", self.region_id.clone()), ("VpnConnectionId", self
+            ("RegionId".into(), self.region_id.clone()), ("VpnConnectionId".into(), self
             .vpn_connection_id.clone())
         ]
     }

@@ -26,6 +26,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "The region ID of the IPsec-VPN connections. Call DescribeRegions to obtain region IDs.\n\nIPsec 连接所在的地域 ID。您可以通过调用 DescribeRegions 接口获取地域 ID。",
             help: "The region ID of the IPsec-VPN connections. Call DescribeRegions to obtain region IDs.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "VpnGatewayId",
@@ -37,6 +39,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "The ID of the VPN gateway.\n\nVPN 网关实例 ID。",
             help: "The ID of the VPN gateway.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "CustomerGatewayId",
@@ -48,6 +52,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "The ID of the customer gateway.\n\n用户网关 ID。",
             help: "The ID of the customer gateway.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "PageNumber",
@@ -62,6 +68,8 @@ pub const META: OperationMeta = OperationMeta {
                 minimum: Some(1),
                 ..Constraints::NONE
             },
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "PageSize",
@@ -77,6 +85,8 @@ pub const META: OperationMeta = OperationMeta {
                 maximum: Some(50),
                 ..Constraints::NONE
             },
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "VpnConnectionId",
@@ -88,6 +98,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "The ID of the IPsec-VPN connection.\n\nIPsec 连接的 ID。",
             help: "The ID of the IPsec-VPN connection.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "ResourceGroupId",
@@ -99,6 +111,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "The ID of the resource group to which the connection belongs. Call ListResourceGroups to query it.\n\nIPsec 连接所属的资源组 ID。您可以调用 ListResourceGroups 接口查询资源组 ID。",
             help: "The ID of the resource group to which the connection belongs. Call ListResourceGroups to query it.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
     ],
     errors: &[],
@@ -114,7 +128,7 @@ pub const META: OperationMeta = OperationMeta {
 /// Queries IPsec-VPN connections.
 ///
 /// 调用DescribeVpnConnections接口查询IPsec连接信息。
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeVpnConnectionsRequest {
     /// `RegionId`: The region ID of the IPsec-VPN connections. Call DescribeRegions to obtain region IDs.
@@ -122,42 +136,49 @@ pub struct DescribeVpnConnectionsRequest {
     /// IPsec 连接所在的地域 ID。您可以通过调用 DescribeRegions 接口获取地域 ID。
     ///
     /// Example: `cn-hangzhou`.
+    #[serde(rename = "RegionId")]
     pub region_id: String,
     /// `VpnGatewayId`: The ID of the VPN gateway.
     ///
     /// VPN 网关实例 ID。
     ///
     /// Example: `vpn-bp1q8bgx4xnkx****`.
+    #[serde(rename = "VpnGatewayId", skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
     /// `CustomerGatewayId`: The ID of the customer gateway.
     ///
     /// 用户网关 ID。
     ///
     /// Example: `cgw-bp1mvj4g9kogw****`.
+    #[serde(rename = "CustomerGatewayId", skip_serializing_if = "Option::is_none")]
     pub customer_gateway_id: Option<String>,
     /// `PageNumber`: The page number. Default: 1.
     ///
     /// 列表的页码。默认值:1
     ///
     /// Example: `1`.
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// `PageSize`: The number of entries per page. Default: 10; 1 to 50.
     ///
     /// 分页查询时每页显示的条目数。默认值:10,取值范围:1~50
     ///
     /// Example: `10`.
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// `VpnConnectionId`: The ID of the IPsec-VPN connection.
     ///
     /// IPsec 连接的 ID。
     ///
     /// Example: `vco-bp10lz7aejumd****`.
+    #[serde(rename = "VpnConnectionId", skip_serializing_if = "Option::is_none")]
     pub vpn_connection_id: Option<String>,
     /// `ResourceGroupId`: The ID of the resource group to which the connection belongs. Call ListResourceGroups to query it.
     ///
     /// IPsec 连接所属的资源组 ID。您可以调用 ListResourceGroups 接口查询资源组 ID。
     ///
     /// Example: `rg-acfmzs372yg****`.
+    #[serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
 }
 impl DescribeVpnConnectionsRequest {
@@ -222,26 +243,26 @@ impl Operation for DescribeVpnConnectionsRequest {
         }
         Ok(())
     }
-    fn to_params(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::with_capacity(7);
-        out.extend([("RegionId", self.region_id.clone())]);
+    fn to_params(&self) -> params::WireParams {
+        let mut out: params::WireParams = Vec::with_capacity(7);
+        out.extend([("RegionId".into(), self.region_id.clone())]);
         if let Some(v) = &self.vpn_gateway_id {
-            out.push(("VpnGatewayId", v.clone()));
+            out.push(("VpnGatewayId".into(), v.clone()));
         }
         if let Some(v) = &self.customer_gateway_id {
-            out.push(("CustomerGatewayId", v.clone()));
+            out.push(("CustomerGatewayId".into(), v.clone()));
         }
         if let Some(v) = &self.page_number {
-            out.push(("PageNumber", v.to_string()));
+            out.push(("PageNumber".into(), v.to_string()));
         }
         if let Some(v) = &self.page_size {
-            out.push(("PageSize", v.to_string()));
+            out.push(("PageSize".into(), v.to_string()));
         }
         if let Some(v) = &self.vpn_connection_id {
-            out.push(("VpnConnectionId", v.clone()));
+            out.push(("VpnConnectionId".into(), v.clone()));
         }
         if let Some(v) = &self.resource_group_id {
-            out.push(("ResourceGroupId", v.clone()));
+            out.push(("ResourceGroupId".into(), v.clone()));
         }
         out
     }

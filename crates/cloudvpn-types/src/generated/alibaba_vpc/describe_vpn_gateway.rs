@@ -26,6 +26,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "The region ID of the VPN gateway. Call DescribeRegions to obtain region IDs.\n\nVPN 网关所在的地域 ID。您可以通过调用 DescribeRegions 接口获取地域 ID。",
             help: "The region ID of the VPN gateway. Call DescribeRegions to obtain region IDs.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "VpnGatewayId",
@@ -37,6 +39,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "The ID of the VPN gateway.\n\nVPN 网关实例 ID。",
             help: "The ID of the VPN gateway.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "IncludeReservationData",
@@ -48,6 +52,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "Whether to include data about pending (not yet effective) orders: false (default) or true.\n\n是否包含未生效的订单数据。取值: false(默认值):不包含未生效的订单数据。true:包含未生效的订单数据。",
             help: "Whether to include data about pending (not yet effective) orders: false (default) or true.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
     ],
     errors: &[
@@ -70,7 +76,7 @@ pub const META: OperationMeta = OperationMeta {
 /// Queries the detailed information about a VPN gateway.
 ///
 /// 调用DescribeVpnGateway接口查询指定VPN网关的详细信息。
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeVpnGatewayRequest {
     /// `RegionId`: The region ID of the VPN gateway. Call DescribeRegions to obtain region IDs.
@@ -78,18 +84,21 @@ pub struct DescribeVpnGatewayRequest {
     /// VPN 网关所在的地域 ID。您可以通过调用 DescribeRegions 接口获取地域 ID。
     ///
     /// Example: `cn-hangzhou`.
+    #[serde(rename = "RegionId")]
     pub region_id: String,
     /// `VpnGatewayId`: The ID of the VPN gateway.
     ///
     /// VPN 网关实例 ID。
     ///
     /// Example: `vpn-bp1r3v1xqkl0w519g****`.
+    #[serde(rename = "VpnGatewayId")]
     pub vpn_gateway_id: String,
     /// `IncludeReservationData`: Whether to include data about pending (not yet effective) orders: false (default) or true.
     ///
     /// 是否包含未生效的订单数据。取值: false(默认值):不包含未生效的订单数据。true:包含未生效的订单数据。
     ///
     /// Example: `true`.
+    #[serde(rename = "IncludeReservationData", skip_serializing_if = "Option::is_none")]
     pub include_reservation_data: Option<bool>,
 }
 impl DescribeVpnGatewayRequest {
@@ -117,14 +126,14 @@ impl Operation for DescribeVpnGatewayRequest {
         params::check_string(&META, &META.params[1], &self.vpn_gateway_id)?;
         Ok(())
     }
-    fn to_params(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::with_capacity(3);
+    fn to_params(&self) -> params::WireParams {
+        let mut out: params::WireParams = Vec::with_capacity(3);
         out.extend([
-            ("RegionId", self.region_id.clone()),
-            ("VpnGatewayId", self.vpn_gateway_id.clone()),
+            ("RegionId".into(), self.region_id.clone()),
+            ("VpnGatewayId".into(), self.vpn_gateway_id.clone()),
         ]);
         if let Some(v) = &self.include_reservation_data {
-            out.push(("IncludeReservationData", v.to_string()));
+            out.push(("IncludeReservationData".into(), v.to_string()));
         }
         out
     }

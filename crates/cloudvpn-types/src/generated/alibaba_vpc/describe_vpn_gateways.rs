@@ -26,6 +26,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "The region ID of the VPN gateways. Call DescribeRegions to obtain region IDs.\n\nVPN网关所在的地域ID。您可以通过调用DescribeRegions接口获取地域ID。",
             help: "The region ID of the VPN gateways. Call DescribeRegions to obtain region IDs.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "VpcId",
@@ -37,6 +39,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "The ID of the VPC to which the VPN gateway belongs.\n\nVPN网关所属专有网络VPC(Virtual Private Cloud)的ID。",
             help: "The ID of the VPC to which the VPN gateway belongs.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "VpnGatewayId",
@@ -48,6 +52,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "The ID of the VPN gateway.\n\nVPN网关的ID。",
             help: "The ID of the VPN gateway.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "Status",
@@ -62,6 +68,8 @@ pub const META: OperationMeta = OperationMeta {
                 allowed: &["init", "provisioning", "active", "updating", "deleting"],
                 ..Constraints::NONE
             },
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "BusinessStatus",
@@ -76,6 +84,8 @@ pub const META: OperationMeta = OperationMeta {
                 allowed: &["Normal", "FinancialLocked"],
                 ..Constraints::NONE
             },
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "PageNumber",
@@ -90,6 +100,8 @@ pub const META: OperationMeta = OperationMeta {
                 minimum: Some(1),
                 ..Constraints::NONE
             },
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "PageSize",
@@ -105,6 +117,8 @@ pub const META: OperationMeta = OperationMeta {
                 maximum: Some(50),
                 ..Constraints::NONE
             },
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "IncludeReservationData",
@@ -116,6 +130,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "Whether to include data about pending orders: false (default) or true.\n\n是否包含未生效的订购数据。取值: false(默认值):不包含未生效的订购数据。true:包含未生效的订购数据。",
             help: "Whether to include data about pending orders: false (default) or true.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "ResourceGroupId",
@@ -127,6 +143,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "The ID of the resource group to which the VPN gateway belongs. You can call the ListResourceGroups operation to query the resource group list. (In the SDK request model, not in the part of the document that could be read; no example is documented.)",
             help: "The ID of the resource group the VPN gateways belong to.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
     ],
     errors: &[],
@@ -142,7 +160,7 @@ pub const META: OperationMeta = OperationMeta {
 /// Queries VPN gateways in a region.
 ///
 /// 调用DescribeVpnGateways接口查询指定地域下已创建的VPN网关的信息。
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeVpnGatewaysRequest {
     /// `RegionId`: The region ID of the VPN gateways. Call DescribeRegions to obtain region IDs.
@@ -150,50 +168,59 @@ pub struct DescribeVpnGatewaysRequest {
     /// VPN网关所在的地域ID。您可以通过调用DescribeRegions接口获取地域ID。
     ///
     /// Example: `ap-southeast-2`.
+    #[serde(rename = "RegionId")]
     pub region_id: String,
     /// `VpcId`: The ID of the VPC to which the VPN gateway belongs.
     ///
     /// VPN网关所属专有网络VPC(Virtual Private Cloud)的ID。
     ///
     /// Example: `vpc-bp1m3i0kn1nd4wiw9****`.
+    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `VpnGatewayId`: The ID of the VPN gateway.
     ///
     /// VPN网关的ID。
     ///
     /// Example: `vpn-bp17lofy9fd0dnvzv****`.
+    #[serde(rename = "VpnGatewayId", skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
     /// `Status`: The status of the VPN gateway: init (initializing), provisioning (preparing), active (normal), updating, deleting.
     ///
     /// VPN网关的状态。取值: init:初始化。provisioning:准备中。active:正常。updating:更新中。deleting:删除中。
     ///
     /// Example: `active`.
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `BusinessStatus`: The payment status of the VPN gateway: Normal, or FinancialLocked (locked for overdue payment).
     ///
     /// VPN网关的付费状态。取值: Normal:正常。FinancialLocked:欠费锁定。
     ///
     /// Example: `Normal`.
+    #[serde(rename = "BusinessStatus", skip_serializing_if = "Option::is_none")]
     pub business_status: Option<String>,
     /// `PageNumber`: The page number. Default: 1.
     ///
     /// 列表的页码。默认值:1
     ///
     /// Example: `1`.
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// `PageSize`: The number of entries per page: 1 to 50. Default: 10.
     ///
     /// 分页查询时每页的条目数。取值范围:1~50。默认值:10
     ///
     /// Example: `10`.
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// `IncludeReservationData`: Whether to include data about pending orders: false (default) or true.
     ///
     /// 是否包含未生效的订购数据。取值: false(默认值):不包含未生效的订购数据。true:包含未生效的订购数据。
     ///
     /// Example: `true`.
+    #[serde(rename = "IncludeReservationData", skip_serializing_if = "Option::is_none")]
     pub include_reservation_data: Option<bool>,
     /// `ResourceGroupId`: The ID of the resource group to which the VPN gateway belongs. You can call the ListResourceGroups operation to query the resource group list. (In the SDK request model, not in the part of the document that could be read; no example is documented.)
+    #[serde(rename = "ResourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
 }
 impl DescribeVpnGatewaysRequest {
@@ -273,32 +300,32 @@ impl Operation for DescribeVpnGatewaysRequest {
         }
         Ok(())
     }
-    fn to_params(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::with_capacity(9);
-        out.extend([("RegionId", self.region_id.clone())]);
+    fn to_params(&self) -> params::WireParams {
+        let mut out: params::WireParams = Vec::with_capacity(9);
+        out.extend([("RegionId".into(), self.region_id.clone())]);
         if let Some(v) = &self.vpc_id {
-            out.push(("VpcId", v.clone()));
+            out.push(("VpcId".into(), v.clone()));
         }
         if let Some(v) = &self.vpn_gateway_id {
-            out.push(("VpnGatewayId", v.clone()));
+            out.push(("VpnGatewayId".into(), v.clone()));
         }
         if let Some(v) = &self.status {
-            out.push(("Status", v.clone()));
+            out.push(("Status".into(), v.clone()));
         }
         if let Some(v) = &self.business_status {
-            out.push(("BusinessStatus", v.clone()));
+            out.push(("BusinessStatus".into(), v.clone()));
         }
         if let Some(v) = &self.page_number {
-            out.push(("PageNumber", v.to_string()));
+            out.push(("PageNumber".into(), v.to_string()));
         }
         if let Some(v) = &self.page_size {
-            out.push(("PageSize", v.to_string()));
+            out.push(("PageSize".into(), v.to_string()));
         }
         if let Some(v) = &self.include_reservation_data {
-            out.push(("IncludeReservationData", v.to_string()));
+            out.push(("IncludeReservationData".into(), v.to_string()));
         }
         if let Some(v) = &self.resource_group_id {
-            out.push(("ResourceGroupId", v.clone()));
+            out.push(("ResourceGroupId".into(), v.clone()));
         }
         out
     }

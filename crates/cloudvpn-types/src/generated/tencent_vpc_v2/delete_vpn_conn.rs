@@ -26,6 +26,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "Virtual private cloud ID, which can be vpcId or unVpcId. unVpcId is recommended. For example: vpc-03vihbk9. Can be queried via the API DescribeVpcEx.\n\n私有网络ID，可使用vpcId或unVpcId，建议使用unVpcId，例如：vpc-03vihbk9,可通过DescribeVpcEx接口查询。",
             help: "Virtual private cloud ID, which can be vpcId or unVpcId. unVpcId is recommended. For example: vpc-03vihbk9. Can be queried via the API DescribeVpcEx.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "vpnGwId",
@@ -37,6 +39,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "VPN gateway ID assigned by the system, which can be vpnGwId or unVpnGwId. unVpnGwId is recommended. For example: vpngw-dystbrkv. Can be queried via the API DescribeVpnGw. (The request example uses vpngw-kfldykuz.)\n\n系统分配的VPN网关ID，可使用vpnGwId或unVpnGwId，建议unVpnGwId，例如：vpngw-dystbrkv。可通过DescribeVpnGw接口查询。",
             help: "The ID of the VPN gateway (vpnGwId or unVpnGwId; unVpnGwId is recommended).",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "vpnConnId",
@@ -48,6 +52,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "VPN channel ID assigned by the system, which can be vpnConnId or unVpnConnId. unVpnConnId is recommended. For example: vpnx-ol6bcqp0. Can be queried via the API DescribeVpnConn.\n\n系统分配的VPN通道ID，可使用vpnConnId或unVpnConnId，建议使用unVpnConnId，例如：vpnx-ol6bcqp0。可通过DescribeVpnConn接口查询。",
             help: "VPN channel ID assigned by the system, which can be vpnConnId or unVpnConnId. unVpnConnId is recommended. For example: vpnx-ol6bcqp0. Can be queried via the API DescribeVpnConn.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
     ],
     errors: &[
@@ -128,13 +134,14 @@ pub const META: OperationMeta = OperationMeta {
                 },
             },
         ],
+        fallback: None,
     }),
     pagination: None,
 };
 /// This API (DeleteVpnConn) is used to delete VPN tunnel.
 ///
 /// 本接口(DeleteVpnConn)用于删除VPN通道。
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteVpnConnRequest {
     /// `vpcId`: Virtual private cloud ID, which can be vpcId or unVpcId. unVpcId is recommended. For example: vpc-03vihbk9. Can be queried via the API DescribeVpcEx.
@@ -142,18 +149,21 @@ pub struct DeleteVpnConnRequest {
     /// 私有网络ID，可使用vpcId或unVpcId，建议使用unVpcId，例如：vpc-03vihbk9,可通过DescribeVpcEx接口查询。
     ///
     /// Example: `vpc-03vihbk9`.
+    #[serde(rename = "vpcId")]
     pub vpc_id: String,
     /// `vpnGwId`: VPN gateway ID assigned by the system, which can be vpnGwId or unVpnGwId. unVpnGwId is recommended. For example: vpngw-dystbrkv. Can be queried via the API DescribeVpnGw. (The request example uses vpngw-kfldykuz.)
     ///
     /// 系统分配的VPN网关ID，可使用vpnGwId或unVpnGwId，建议unVpnGwId，例如：vpngw-dystbrkv。可通过DescribeVpnGw接口查询。
     ///
     /// Example: `vpngw-kfldykuz`.
+    #[serde(rename = "vpnGwId")]
     pub vpn_gw_id: String,
     /// `vpnConnId`: VPN channel ID assigned by the system, which can be vpnConnId or unVpnConnId. unVpnConnId is recommended. For example: vpnx-ol6bcqp0. Can be queried via the API DescribeVpnConn.
     ///
     /// 系统分配的VPN通道ID，可使用vpnConnId或unVpnConnId，建议使用unVpnConnId，例如：vpnx-ol6bcqp0。可通过DescribeVpnConn接口查询。
     ///
     /// Example: `vpnx-ol6bcqp0`.
+    #[serde(rename = "vpnConnId")]
     pub vpn_conn_id: String,
 }
 impl DeleteVpnConnRequest {
@@ -181,10 +191,10 @@ impl Operation for DeleteVpnConnRequest {
         params::check_string(&META, &META.params[2], &self.vpn_conn_id)?;
         Ok(())
     }
-    fn to_params(&self) -> Vec<(&'static str, String)> {
+    fn to_params(&self) -> params::WireParams {
         vec![
-            ("vpcId", self.vpc_id.clone()), ("vpnGwId", self.vpn_gw_id.clone()),
-            ("vpnConnId", self.vpn_conn_id.clone())
+            ("vpcId".into(), self.vpc_id.clone()), ("vpnGwId".into(), self.vpn_gw_id
+            .clone()), ("vpnConnId".into(), self.vpn_conn_id.clone())
         ]
     }
     fn from_params(params: &Params) -> Result<Self, ValidationError> {
@@ -702,9 +712,16 @@ impl std::error::Error for DeleteVpnConnError {}
 /// 任务ID，操作结果可以用taskId查询，详见查询任务执行结果接口。
 impl crate::operation::Completable for DeleteVpnConnRequest {
     type Poll = super::describe_vpc_task_result::DescribeVpcTaskResultRequest;
+    type Fallback = super::describe_vpc_task_result::DescribeVpcTaskResultRequest;
     fn poll_request(&self, output: &DeleteVpnConnResponse) -> Self::Poll {
         super::describe_vpc_task_result::DescribeVpcTaskResultRequest {
             task_id: output.data.task_id,
         }
+    }
+    fn fallback_request(
+        &self,
+        _output: &DeleteVpnConnResponse,
+    ) -> Option<Self::Fallback> {
+        None
     }
 }

@@ -26,6 +26,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "ID of request task. For example: 15454. This is provided by specific asynchronous operation API (e.g. DeleteVpnConn's data.taskId). The request example uses 6356081.",
             help: "The ID of the task, as returned by an asynchronous operation (DeleteVpnConn's data.taskId).",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
     ],
     errors: &[],
@@ -33,12 +35,13 @@ pub const META: OperationMeta = OperationMeta {
     pagination: None,
 };
 /// This API (DescribeVpcTaskResult) is used to query task execution result APIs
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeVpcTaskResultRequest {
     /// `taskId`: ID of request task. For example: 15454. This is provided by specific asynchronous operation API (e.g. DeleteVpnConn's data.taskId). The request example uses 6356081.
     ///
     /// Example: `15454`.
+    #[serde(rename = "taskId")]
     pub task_id: i64,
 }
 impl DescribeVpcTaskResultRequest {
@@ -55,8 +58,8 @@ impl Operation for DescribeVpcTaskResultRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
-    fn to_params(&self) -> Vec<(&'static str, String)> {
-        vec![("taskId", self.task_id.to_string())]
+    fn to_params(&self) -> params::WireParams {
+        vec![("taskId".into(), self.task_id.to_string())]
     }
     fn from_params(params: &Params) -> Result<Self, ValidationError> {
         Ok(Self {

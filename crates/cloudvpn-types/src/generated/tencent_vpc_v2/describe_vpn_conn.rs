@@ -26,6 +26,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "Virtual private cloud ID, which can be vpcId or unVpcId. unVpcId is recommended. For example: vpc-03vihbk9. Can be queried via the API DescribeVpcEx. (The request example uses vpc-erxok83l.)\n\n私有网络 ID，可使用 vpcId 或 unVpcId，建议使用 unVpcId，例如：vpc-03vihbk9,可通过 DescribeVpcEx 接口查询。",
             help: "The ID of the VPC (vpcId or unVpcId; unVpcId is recommended).",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "vpnGwId",
@@ -37,6 +39,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "VPN gateway ID assigned by the system, which can be vpnGwId or unVpnGwId. unVpnGwId is recommended. For example: vpngw-dystbrkv. Can be queried via the API DescribeVpnGw.\n\n系统分配的 VPN 网关 ID，可使用 vpnGwId 或 unVpnGwId，建议 unVpnGwId，例如：vpngw-dystbrkv。可通过 DescribeVpnGw 接口查询。",
             help: "VPN gateway ID assigned by the system, which can be vpnGwId or unVpnGwId. unVpnGwId is recommended. For example: vpngw-dystbrkv. Can be queried via the API DescribeVpnGw.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "vpnConnId",
@@ -48,6 +52,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "VPN channel ID assigned by the system, which can be vpnConnId or unVpnConnId. unVpnConnId is recommended. For example: vpnx-ol6bcqp0.\n\n系统分配的 VPN 通道 ID，可使用 vpnConnId 或 unVpnConnId，建议使用 unVpnConnId，例如：vpnx-ol6bcqp0。",
             help: "VPN channel ID assigned by the system, which can be vpnConnId or unVpnConnId. unVpnConnId is recommended. For example: vpnx-ol6bcqp0.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "vpnConnName",
@@ -59,6 +65,8 @@ pub const META: OperationMeta = OperationMeta {
             description: "VPN channel name, fuzzy query is supported. (Example value taken from the response example.)\n\nVPN 通道名称，支持模糊查询。",
             help: "The name of the VPN connection; partial names match.",
             constraints: Constraints::NONE,
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "offset",
@@ -73,6 +81,8 @@ pub const META: OperationMeta = OperationMeta {
                 minimum: Some(0),
                 ..Constraints::NONE
             },
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "limit",
@@ -87,6 +97,8 @@ pub const META: OperationMeta = OperationMeta {
                 maximum: Some(50),
                 ..Constraints::NONE
             },
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "orderField",
@@ -101,6 +113,8 @@ pub const META: OperationMeta = OperationMeta {
                 allowed: &["createTime", "vpnConnName"],
                 ..Constraints::NONE
             },
+            items: None,
+            fields: &[],
         },
         ParamMeta {
             name: "orderDirection",
@@ -115,6 +129,8 @@ pub const META: OperationMeta = OperationMeta {
                 allowed: &["asc", "desc"],
                 ..Constraints::NONE
             },
+            items: None,
+            fields: &[],
         },
     ],
     errors: &[
@@ -167,7 +183,7 @@ pub const META: OperationMeta = OperationMeta {
 /// This API (DescribeVpnConn) is used to query VPN channel list.
 ///
 /// 本接口（DescribeVpnConn）用于查询 VPN 通道列表。
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeVpnConnRequest {
     /// `vpcId`: Virtual private cloud ID, which can be vpcId or unVpcId. unVpcId is recommended. For example: vpc-03vihbk9. Can be queried via the API DescribeVpcEx. (The request example uses vpc-erxok83l.)
@@ -175,48 +191,56 @@ pub struct DescribeVpnConnRequest {
     /// 私有网络 ID，可使用 vpcId 或 unVpcId，建议使用 unVpcId，例如：vpc-03vihbk9,可通过 DescribeVpcEx 接口查询。
     ///
     /// Example: `vpc-03vihbk9`.
+    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `vpnGwId`: VPN gateway ID assigned by the system, which can be vpnGwId or unVpnGwId. unVpnGwId is recommended. For example: vpngw-dystbrkv. Can be queried via the API DescribeVpnGw.
     ///
     /// 系统分配的 VPN 网关 ID，可使用 vpnGwId 或 unVpnGwId，建议 unVpnGwId，例如：vpngw-dystbrkv。可通过 DescribeVpnGw 接口查询。
     ///
     /// Example: `vpngw-dystbrkv`.
+    #[serde(rename = "vpnGwId", skip_serializing_if = "Option::is_none")]
     pub vpn_gw_id: Option<String>,
     /// `vpnConnId`: VPN channel ID assigned by the system, which can be vpnConnId or unVpnConnId. unVpnConnId is recommended. For example: vpnx-ol6bcqp0.
     ///
     /// 系统分配的 VPN 通道 ID，可使用 vpnConnId 或 unVpnConnId，建议使用 unVpnConnId，例如：vpnx-ol6bcqp0。
     ///
     /// Example: `vpnx-ol6bcqp0`.
+    #[serde(rename = "vpnConnId", skip_serializing_if = "Option::is_none")]
     pub vpn_conn_id: Option<String>,
     /// `vpnConnName`: VPN channel name, fuzzy query is supported. (Example value taken from the response example.)
     ///
     /// VPN 通道名称，支持模糊查询。
     ///
     /// Example: `399_vpnconn`.
+    #[serde(rename = "vpnConnName", skip_serializing_if = "Option::is_none")]
     pub vpn_conn_name: Option<String>,
     /// `offset`: Offset of initial line. Default is 0.
     ///
     /// 初始行的偏移量，默认为0。
     ///
     /// Example: `0`.
+    #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// `limit`: Number of rows per page. Default is 20. Supports up to 50.
     ///
     /// 每页行数，默认为20，最大支持50。
     ///
     /// Example: `20`.
+    #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// `orderField`: Sort by a certain field. Currently, the sorting can be performed only by createTime (default) and vpnConnName.
     ///
     /// 按某个字段排序，目前仅支持 createTime，vpnConnName 排序，默认按 createTime 排序。
     ///
     /// Example: `createTime`.
+    #[serde(rename = "orderField", skip_serializing_if = "Option::is_none")]
     pub order_field: Option<String>,
     /// `orderDirection`: Ascending (asc) or descending (desc). Default desc (the English page says the default is asc).
     ///
     /// 升序（asc）还是降序（desc），默认：desc。
     ///
     /// Example: `desc`.
+    #[serde(rename = "orderDirection", skip_serializing_if = "Option::is_none")]
     pub order_direction: Option<String>,
 }
 impl DescribeVpnConnRequest {
@@ -294,31 +318,31 @@ impl Operation for DescribeVpnConnRequest {
         }
         Ok(())
     }
-    fn to_params(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::with_capacity(8);
+    fn to_params(&self) -> params::WireParams {
+        let mut out: params::WireParams = Vec::with_capacity(8);
         if let Some(v) = &self.vpc_id {
-            out.push(("vpcId", v.clone()));
+            out.push(("vpcId".into(), v.clone()));
         }
         if let Some(v) = &self.vpn_gw_id {
-            out.push(("vpnGwId", v.clone()));
+            out.push(("vpnGwId".into(), v.clone()));
         }
         if let Some(v) = &self.vpn_conn_id {
-            out.push(("vpnConnId", v.clone()));
+            out.push(("vpnConnId".into(), v.clone()));
         }
         if let Some(v) = &self.vpn_conn_name {
-            out.push(("vpnConnName", v.clone()));
+            out.push(("vpnConnName".into(), v.clone()));
         }
         if let Some(v) = &self.offset {
-            out.push(("offset", v.to_string()));
+            out.push(("offset".into(), v.to_string()));
         }
         if let Some(v) = &self.limit {
-            out.push(("limit", v.to_string()));
+            out.push(("limit".into(), v.to_string()));
         }
         if let Some(v) = &self.order_field {
-            out.push(("orderField", v.clone()));
+            out.push(("orderField".into(), v.clone()));
         }
         if let Some(v) = &self.order_direction {
-            out.push(("orderDirection", v.clone()));
+            out.push(("orderDirection".into(), v.clone()));
         }
         out
     }
@@ -605,10 +629,10 @@ pub struct DescribeVpnConnDataItem {
     pub ipsec_set: Option<DescribeVpnConnDataItemIpsecSet>,
     /// `IKEArr`: IKE configuration under the name the English table uses (IKEArr.n, typed Array) and that two of the three Chinese example items and all three English example items show (an object). Same fields as IKESet.
     #[serde(rename = "IKEArr", default, skip_serializing_if = "Option::is_none")]
-    pub ike_arr: Option<DescribeVpnConnDataItemIkeArr>,
+    pub ike_arr: Option<DescribeVpnConnDataItemIkeSet>,
     /// `IPSECArr`: IPsec configuration under the name the English table uses (IPSECArr.n, typed Array) and that the examples mostly show (an object). Same fields as IPsecSet.
     #[serde(rename = "IPSECArr", default, skip_serializing_if = "Option::is_none")]
-    pub ipsec_arr: Option<DescribeVpnConnDataItemIpsecArr>,
+    pub ipsec_arr: Option<DescribeVpnConnDataItemIpsecSet>,
 }
 /// IKE configuration. The Chinese table calls it IKESet and types it Array; the example shows an object, under IKESet in one item and IKEArr in the others.
 ///
@@ -733,196 +757,6 @@ pub struct DescribeVpnConnDataItemIkeSet {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeVpnConnDataItemIpsecSet {
-    /// `encryptAlgorithm`: IPsec configuration, encryption algorithm, e.g. 3des-cbc.
-    ///
-    /// IPsec 配置，加密算法，例如：'3des-cbc'，更多详见产品说明文档。
-    #[serde(
-        rename = "encryptAlgorithm",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub encrypt_algorithm: Option<String>,
-    /// `integrityAlgorith`: IPsec configuration, authentication (integrity) algorithm, e.g. md5. The key is spelled integrityAlgorith.
-    ///
-    /// IPsec 配置，认证算法：例如：'md5'，更多详见产品说明文档。
-    #[serde(
-        rename = "integrityAlgorith",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub integrity_algorith: Option<String>,
-    /// `encapMode`: IPsec configuration, packet encapsulation mode, e.g. tunnel. (Not in the English table.)
-    ///
-    /// IPsec 配置，报文封装模式：例如：'tunnel'，更多详见产品说明文档。
-    #[serde(
-        rename = "encapMode",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub encap_mode: Option<String>,
-    /// `securityProto`: IPsec configuration, security protocol, e.g. ESP. (Not in the English table.)
-    ///
-    /// IPsec 配置，安全协议：例如：'ESP'，更多详见产品说明文档。
-    #[serde(
-        rename = "securityProto",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub security_proto: Option<String>,
-    /// `ipsecSaLifetimeSeconds`: IPsec configuration, IPsec SA lifetime in seconds, e.g. 360. The table says Int; every example value is a JSON string, which is followed here.
-    ///
-    /// IPsec 配置，IPsec SA lifetime(s)：单位秒，例如：360，更多详见产品说明文档。
-    #[serde(
-        rename = "ipsecSaLifetimeSeconds",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_sa_lifetime_seconds: Option<String>,
-    /// `ipsecSaLifetimeTraffic`: IPsec configuration, IPsec SA lifetime in KB, e.g. 3600. The table says Int; every example value is a JSON string, which is followed here.
-    ///
-    /// IPsec 配置，IPsec SA lifetime(KB)：单位KB，例如：3600，更多详见产品说明文档。
-    #[serde(
-        rename = "ipsecSaLifetimeTraffic",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_sa_lifetime_traffic: Option<String>,
-    /// `pfsDhGroup`: IPsec configuration, PFS group, e.g. dh-group1; the example also shows the string "null".
-    ///
-    /// IPsec配置，PFS：例如：'dh-group1'更多详见产品说明文档。
-    #[serde(
-        rename = "pfsDhGroup",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub pfs_dh_group: Option<String>,
-}
-/// IKE configuration under the name the English table uses (IKEArr.n, typed Array) and that two of the three Chinese example items and all three English example items show (an object). Same fields as IKESet.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
-#[non_exhaustive]
-pub struct DescribeVpnConnDataItemIkeArr {
-    /// `propoEncryAlgorithm`: IKE configuration, identity authentication method (encryption algorithm), e.g. 3des-cbc.
-    ///
-    /// IKE 配置，身份认证方法，例如：'3des-cbc'，更多详见产品说明文档。
-    #[serde(
-        rename = "propoEncryAlgorithm",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub propo_encry_algorithm: Option<String>,
-    /// `propoAuthenAlgorithm`: IKE configuration, authentication algorithm, e.g. md5.
-    ///
-    /// IKE 配置，认证算法，例如：'md5'，更多详见产品说明文档。
-    #[serde(
-        rename = "propoAuthenAlgorithm",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub propo_authen_algorithm: Option<String>,
-    /// `exchangeMode`: IKE configuration, negotiation mode, e.g. aggressive or main.
-    ///
-    /// IKE 配置，协商模式：例如：'aggressive'，更多详见产品说明文档。
-    #[serde(
-        rename = "exchangeMode",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub exchange_mode: Option<String>,
-    /// `localIdentity`: IKE configuration, local identity type, e.g. address.
-    ///
-    /// IKE 配置，本端标识类型：例如：'address',，更多详见产品说明文档。
-    #[serde(
-        rename = "localIdentity",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_identity: Option<String>,
-    /// `remoteIdentity`: IKE configuration, peer identity type, e.g. address or fqdn.
-    ///
-    /// IKE 配置，对端标识类型：例如：'address'，更多详见产品说明文档。
-    #[serde(
-        rename = "remoteIdentity",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remote_identity: Option<String>,
-    /// `localAddress`: IKE configuration, local identity; defaults to the VPN gateway's public IP.
-    ///
-    /// IKE 配置，本端标识，localAddress 默认为 VPN 网关公网 IP，更多详见产品说明文档。
-    #[serde(
-        rename = "localAddress",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_address: Option<String>,
-    /// `remoteAddress`: IKE configuration, peer identity (address). null in the example when remoteIdentity is fqdn.
-    ///
-    /// IKE 配置，对端标识，更多详见产品说明文档。
-    #[serde(
-        rename = "remoteAddress",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remote_address: Option<String>,
-    /// `localFqdnName`: IKE configuration, local identity (FQDN). null in every example item.
-    ///
-    /// IKE 配置，本端标识，更多详见产品说明文档。
-    #[serde(
-        rename = "localFqdnName",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_fqdn_name: Option<String>,
-    /// `remoteFqdnName`: IKE configuration, peer identity (FQDN).
-    ///
-    /// IKE 配置，对端标识，更多详见产品说明文档。
-    #[serde(
-        rename = "remoteFqdnName",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remote_fqdn_name: Option<String>,
-    /// `dhGroupName`: IKE configuration, DH group used for the IKE key exchange, e.g. group1.
-    ///
-    /// IKE 配置，DH group，指定 IKE 交换密钥时使用的DH组，例如：'group1'，更多详见产品说明文档。
-    #[serde(
-        rename = "dhGroupName",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub dh_group_name: Option<String>,
-    /// `ikeSaLifetimeSeconds`: IKE configuration, IKE SA lifetime in seconds, e.g. 3600. The table says Int; every example value is a JSON string ("86400", "11180"), which is followed here.
-    ///
-    /// IKE 配置，IKE SA Lifetime，单位：秒，设置 IKE 安全提议的 SA 生存周期，例如：3600，更多详见产品说明文档。
-    #[serde(
-        rename = "ikeSaLifetimeSeconds",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_sa_lifetime_seconds: Option<String>,
-}
-/// IPsec configuration under the name the English table uses (IPSECArr.n, typed Array) and that the examples mostly show (an object). Same fields as IPsecSet.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
-#[non_exhaustive]
-pub struct DescribeVpnConnDataItemIpsecArr {
     /// `encryptAlgorithm`: IPsec configuration, encryption algorithm, e.g. 3des-cbc.
     ///
     /// IPsec 配置，加密算法，例如：'3des-cbc'，更多详见产品说明文档。

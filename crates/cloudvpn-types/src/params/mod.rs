@@ -1,12 +1,30 @@
 //! Flat wire parameters, and the checks of documented constraints.
 //!
-//! Both protocols send an operation's parameters as flat `name=value` pairs. Generated requests turn
-//! themselves into [`Params`] and back; the checks here read the constraints from [`ParamMeta`] so that
-//! generated code stays declarative and every rule is implemented once.
+//! Every protocol can send an operation's parameters as flat `name=value` pairs (a query or a form body):
+//! a list parameter as `Name.N` (counted from [`Protocol::first_list_index`](crate::meta::Protocol)), an
+//! object as `Name.Member`, nested as deep as the spec says (`Filters.0.Values.1`). A TC3 POST carries the
+//! same values as a JSON body; [`Params::from_json`] flattens it, so one reader ([`Operation::from_params`](
+//! crate::Operation::from_params)) serves both. Generated requests turn themselves into pairs and back; the
+//! checks here read the constraints from [`ParamMeta`] so that generated code stays declarative and every
+//! rule is implemented once.
 
 use crate::error::{Problem, ValidationError};
 use crate::meta::{OperationMeta, ParamKind, ParamMeta};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+
+mod json;
+mod shape;
+mod wire;
+
+pub use wire::{WireValue, flatten, has_members, list, member, optional, required};
+
+/// A wire name: borrowed from the metadata for a plain parameter, built for a flattened one
+/// (`Filters.0.Name`).
+pub type ParamName = Cow<'static, str>;
+
+/// Wire name/value pairs, in spec order: what [`Operation::to_params`](crate::Operation::to_params) returns.
+pub type WireParams = Vec<(ParamName, String)>;
 
 /// An operation's parameters by wire name (without the protocol's common parameters).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -64,12 +82,27 @@ impl Params {
         self.values.is_empty()
     }
 
-    /// Names that `meta` does not declare.
+    /// Names that `meta` does not declare: neither a scalar parameter nor a flattened name that fits the
+    /// shape of a list or object parameter (`VpnGatewayIds.3` fits, `Filters.0.Nmae` does not).
     pub fn unknown<'a>(&'a self, meta: &'a OperationMeta) -> impl Iterator<Item = &'a str> + 'a {
         self.values
             .keys()
             .map(String::as_str)
-            .filter(move |k| meta.param(k).is_none())
+            .filter(move |k| !shape::fits(meta.params, k))
+    }
+
+    /// The names that start with `prefix` followed by `.`, with what follows the dot.
+    pub(crate) fn under<'a>(
+        &'a self,
+        prefix: &str,
+    ) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        let start = format!("{prefix}.");
+        let skip = start.len();
+        self.values
+            .range(start.clone()..)
+            .map(|(k, _)| k.as_str())
+            .take_while(move |k| k.starts_with(&start))
+            .map(move |k| (k, &k[skip..]))
     }
 }
 
@@ -79,7 +112,17 @@ pub fn check_string(
     param: &ParamMeta,
     value: &str,
 ) -> Result<(), ValidationError> {
-    let fail = |problem| Err(ValidationError::new(op.action, param.name, problem));
+    check_string_as(op, param, param.name, value)
+}
+
+/// [`check_string`] for a value inside a list or object, named by its flattened wire name.
+pub fn check_string_as(
+    op: &OperationMeta,
+    param: &ParamMeta,
+    name: &str,
+    value: &str,
+) -> Result<(), ValidationError> {
+    let fail = |problem| Err(ValidationError::new(op.action, name, problem));
     let c = &param.constraints;
     if param.required && value.is_empty() {
         return fail(Problem::Empty);
@@ -101,7 +144,7 @@ pub fn check_string(
     if !c.allowed.is_empty() && !c.allowed.contains(&value) {
         return Err(ValidationError::new(
             op.action,
-            param.name,
+            name,
             Problem::NotAllowed { allowed: c.allowed },
         )
         .with_value(value));
@@ -115,18 +158,28 @@ pub fn check_integer(
     param: &ParamMeta,
     value: i64,
 ) -> Result<(), ValidationError> {
+    check_integer_as(op, param, param.name, value)
+}
+
+/// [`check_integer`] for a value inside a list or object, named by its flattened wire name.
+pub fn check_integer_as(
+    op: &OperationMeta,
+    param: &ParamMeta,
+    name: &str,
+    value: i64,
+) -> Result<(), ValidationError> {
     let c = &param.constraints;
     if let Some(min) = c.minimum.filter(|&m| value < m) {
         return Err(ValidationError::new(
             op.action,
-            param.name,
+            name,
             Problem::BelowMinimum { min, actual: value },
         ));
     }
     if let Some(max) = c.maximum.filter(|&m| value > m) {
         return Err(ValidationError::new(
             op.action,
-            param.name,
+            name,
             Problem::AboveMaximum { max, actual: value },
         ));
     }
@@ -200,9 +253,17 @@ fn parse_integer(
     text: &str,
 ) -> Result<i64, ValidationError> {
     debug_assert_eq!(param.kind, ParamKind::Integer);
-    text.trim().parse().map_err(|_| {
-        ValidationError::new(op.action, param.name, Problem::NotAnInteger).with_value(text)
-    })
+    parse_integer_as(op, param.name, text)
+}
+
+pub(crate) fn parse_integer_as(
+    op: &OperationMeta,
+    name: &str,
+    text: &str,
+) -> Result<i64, ValidationError> {
+    text.trim()
+        .parse()
+        .map_err(|_| ValidationError::new(op.action, name, Problem::NotAnInteger).with_value(text))
 }
 
 fn parse_boolean(
@@ -210,11 +271,17 @@ fn parse_boolean(
     param: &ParamMeta,
     text: &str,
 ) -> Result<bool, ValidationError> {
+    parse_boolean_as(op, param.name, text)
+}
+
+pub(crate) fn parse_boolean_as(
+    op: &OperationMeta,
+    name: &str,
+    text: &str,
+) -> Result<bool, ValidationError> {
     match text {
         "true" | "True" | "TRUE" => Ok(true),
         "false" | "False" | "FALSE" => Ok(false),
-        _ => {
-            Err(ValidationError::new(op.action, param.name, Problem::NotABoolean).with_value(text))
-        }
+        _ => Err(ValidationError::new(op.action, name, Problem::NotABoolean).with_value(text)),
     }
 }

@@ -182,7 +182,7 @@ fn no_help_of_the_command_tree_shows_provenance() {
     // The walk reaches the operations and the nested teardown subcommands, not just the root.
     for expected in [
         "cloudvpn alibaba delete-vpn-gateway --help",
-        "cloudvpn tencent delete-vpn-conn --help",
+        "cloudvpn tencent-v2 delete-vpn-conn --help",
         "cloudvpn teardown alibaba --help",
     ] {
         assert!(
@@ -216,7 +216,7 @@ fn every_hint_in_the_metadata_is_plain_and_says_what_to_do() {
                 .map(|p| (format!("{} parameter {}", op.action, p.name), p.help)),
         );
     }
-    assert_eq!(apis.len(), 2, "both APIs' common errors are checked");
+    assert_eq!(apis.len(), 3, "every API's common errors are checked");
     for api in &apis {
         for e in api.common_errors {
             texts.push((format!("{} common error {}", api.title, e.code), e));

@@ -93,12 +93,17 @@ pub fn generate(specs: &SpecSet, workspace: &Path) -> Result<Vec<GeneratedFile>,
             )?);
         }
     }
+    let client_apis: Vec<ir::ApiIr> = apis
+        .iter()
+        .filter(|a| emit::has_client(a))
+        .cloned()
+        .collect();
     files.push(render(
         CLIENT_DIR,
         "mod.rs",
-        emit::client_root_module(&apis),
+        emit::client_root_module(&client_apis),
     )?);
-    for api in &apis {
+    for api in &client_apis {
         files.push(render(
             CLIENT_DIR,
             &format!("{}.rs", api.module),

@@ -14,6 +14,32 @@ fn protocol_module(api: &ApiIr) -> proc_macro2::Ident {
     format_ident!("{}", snake_case(api.protocol))
 }
 
+/// Protocols the runtime has a module for (`crate::protocol::<protocol>`). An API of another protocol gets
+/// no fluent client until that module lands (Tencent API 3.0 is next).
+pub const RUNTIME_PROTOCOLS: &[&str] = &["AlibabaRpc", "TencentV2"];
+
+/// Whether the runtime can carry `api`, so a fluent client is generated for it.
+pub fn has_client(api: &ApiIr) -> bool {
+    RUNTIME_PROTOCOLS.contains(&api.protocol)
+}
+
+/// The type of a parameter as the fluent client names it: the structs of object parameters live in their
+/// operation's module of the types crate.
+fn client_value_type(op: &OpIr, p: &ParamIr) -> TokenStream {
+    let module = format_ident!("{}", op.module);
+    match &p.ty {
+        ParamTypeIr::Scalar(_) => value_type(p),
+        ParamTypeIr::List(element) => {
+            let inner = client_value_type(op, element);
+            quote!(Vec<#inner>)
+        }
+        ParamTypeIr::Struct { name, .. } => {
+            let name = format_ident!("{}", name);
+            quote!(types::#module::#name)
+        }
+    }
+}
+
 /// The provider's module of the runtime (`alibaba`, `tencent`).
 fn provider_module(api: &ApiIr) -> String {
     api.provider.to_ascii_lowercase()
@@ -186,7 +212,7 @@ fn call_type(api: &ApiIr, op: &OpIr) -> TokenStream {
     let fields: Vec<_> = op
         .params
         .iter()
-        .map(|p| (format_ident!("{}", p.field), value_type(p), p))
+        .map(|p| (format_ident!("{}", p.field), client_value_type(op, p), p))
         .collect();
     let field_decls = fields.iter().map(|(f, ty, _)| quote!(#f: Option<#ty>,));
     let field_inits = fields.iter().map(|(f, _, _)| quote!(#f: None,));
@@ -214,7 +240,7 @@ fn call_type(api: &ApiIr, op: &OpIr) -> TokenStream {
                 };
                 let item = match element.ty {
                     ParamTypeIr::Scalar(ScalarIr::String) => quote!(impl Into<String>),
-                    _ => value_type(element),
+                    _ => client_value_type(op, element),
                 };
                 quote! {
                     #doc

@@ -16,7 +16,7 @@ mod response;
 mod wire;
 
 pub use api::{api_module, root_module};
-pub use client::{client_module, client_root_module};
+pub use client::{client_module, client_root_module, has_client};
 use completion::completion_impl;
 use errors::error_enum;
 pub use meta::documented_error;

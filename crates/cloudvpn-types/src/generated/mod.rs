@@ -2,16 +2,24 @@
 
 //! The generated API modules.
 pub mod alibaba_vpc;
+pub mod tencent_vpc;
 pub mod tencent_vpc_v2;
 /// Every API the specs describe: what [`all_apis`] returns.
-pub const APIS: &[&crate::meta::ApiMeta] = &[&alibaba_vpc::API, &tencent_vpc_v2::API];
+pub const APIS: &[&crate::meta::ApiMeta] = &[
+    &alibaba_vpc::API,
+    &tencent_vpc::API,
+    &tencent_vpc_v2::API,
+];
 /// Every API the specs describe, in module order.
 pub fn all_apis() -> &'static [&'static crate::meta::ApiMeta] {
     APIS
 }
 /// Every operation of every API.
 pub fn all_operations() -> impl Iterator<Item = &'static crate::meta::OperationMeta> {
-    [alibaba_vpc::OPERATIONS, tencent_vpc_v2::OPERATIONS].into_iter().flatten().copied()
+    [alibaba_vpc::OPERATIONS, tencent_vpc::OPERATIONS, tencent_vpc_v2::OPERATIONS]
+        .into_iter()
+        .flatten()
+        .copied()
 }
 /// Calls `visitor` with the type of the API `api` describes (matched by its module, which is unique);
 /// `None` for metadata that no generated API has.
@@ -21,6 +29,7 @@ pub fn visit_api<V: crate::operation::ApiVisitor>(
 ) -> Option<V::Output> {
     match api.module {
         "alibaba_vpc" => Some(visitor.visit::<alibaba_vpc::AlibabaVpc>()),
+        "tencent_vpc" => Some(visitor.visit::<tencent_vpc::TencentVpc>()),
         "tencent_vpc_v2" => Some(visitor.visit::<tencent_vpc_v2::TencentVpcV2>()),
         _ => None,
     }

@@ -27,7 +27,7 @@ pub const API: ApiMeta = ApiMeta {
     protocol: Protocol::TencentV2,
     title: "Tencent Cloud VPC API, legacy v2 (vpc.api.qcloud.com/v2/index.php)",
     client: "VpcV2Client",
-    command: "tencent",
+    command: "tencent-v2",
     module: "tencent_vpc_v2",
     endpoint: EndpointMeta {
         scheme: "https",

@@ -93,17 +93,13 @@ pub fn generate(specs: &SpecSet, workspace: &Path) -> Result<Vec<GeneratedFile>,
             )?);
         }
     }
-    let client_apis: Vec<ir::ApiIr> = apis
-        .iter()
-        .filter(|a| emit::has_client(a))
-        .cloned()
-        .collect();
+    // Every API gets its fluent client: the runtime has a module for each protocol the specs can name.
     files.push(render(
         CLIENT_DIR,
         "mod.rs",
-        emit::client_root_module(&client_apis),
+        emit::client_root_module(&apis),
     )?);
-    for api in &client_apis {
+    for api in &apis {
         files.push(render(
             CLIENT_DIR,
             &format!("{}.rs", api.module),

@@ -52,6 +52,25 @@ fn tencent() -> TencentClient {
         .expect("client")
 }
 
+fn tencent_api3() -> cloudvpn::tencent::VpcClient {
+    let ok = HttpResponse::new(
+        200,
+        r#"{"Response": {"RequestId": "6ef60bec-0242-43af-bb20-270359fb54a7"}}"#,
+    )
+    .with_header("content-type", "application/json");
+    cloudvpn::tencent::VpcClient::builder()
+        .endpoint("http://127.0.0.1:8080")
+        .region("ap-guangzhou")
+        .credentials(TencentCredentials::new(
+            "AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA",
+            Secret::new("Gu5t9xGARNpq86cd98joQYCN3Cozk1qA"),
+        ))
+        .transport(Arc::new(ConstantTransport::new(ok)))
+        .retry(RetryConfig::disabled())
+        .build()
+        .expect("client")
+}
+
 fn calls(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
@@ -99,5 +118,41 @@ fn calls(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, calls);
+fn api3_calls(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("runtime");
+    let client = tencent_api3();
+    let request = cloudvpn_types::tencent_vpc::DeleteVpnConnectionRequest::new(
+        "vpngw-kfldykuz",
+        "vpnx-ol6bcqp0",
+    );
+    c.bench_function(
+        "tencent DeleteVpnConnection, API 3.0 TC3-HMAC-SHA256 POST",
+        |b| {
+            b.iter(|| {
+                rt.block_on(client.send(black_box(request.clone())))
+                    .expect("ok")
+            })
+        },
+    );
+    c.bench_function(
+        "tencent DeleteVpnConnection, API 3.0 TC3-HMAC-SHA256 POST, fluent client",
+        |b| {
+            b.iter(|| {
+                rt.block_on(
+                    client
+                        .delete_vpn_connection()
+                        .vpn_gateway_id(black_box("vpngw-kfldykuz"))
+                        .vpn_connection_id(black_box("vpnx-ol6bcqp0"))
+                        .send(),
+                )
+                .expect("ok")
+            })
+        },
+    );
+}
+
+criterion_group!(benches, calls, api3_calls);
 criterion_main!(benches);

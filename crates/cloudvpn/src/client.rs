@@ -370,7 +370,7 @@ pub trait ApiClient: Wire + Clone + fmt::Debug + Send + Sync + 'static {
         progress: impl FnMut(&WaitProgress) + Send,
     ) -> impl Future<Output = Result<Completed, WaitError<<O::Poll as Operation>::Error>>> + Send
     {
-        crate::waiter::wait(request, output, options, |poll| self.send(poll), progress)
+        crate::waiter::wait(self, request, output, options, progress)
     }
 }
 

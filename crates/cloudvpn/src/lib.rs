@@ -68,6 +68,9 @@ pub use error::Error;
 pub use fluent::{SendAndWait, SendAndWaitError, Waited};
 pub use generated::*;
 pub use protocol::alibaba_rpc::{AlibabaClient, AlibabaClientBuilder, AlibabaSignature};
+pub use protocol::tencent_api3::{
+    Api3SignatureMethod, DEFAULT_LANGUAGE, TencentApi3Client, TencentApi3ClientBuilder,
+};
 pub use protocol::tencent_v2::{SignatureMethod, TencentClient, TencentClientBuilder};
 pub use retry::RetryConfig;
 pub use waiter::{Completed, WaitError, WaitOptions, WaitProgress, WaitSubject};

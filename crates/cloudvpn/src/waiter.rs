@@ -5,14 +5,15 @@
 //! to poll and how to read each answer ([`cloudvpn_types::meta::CompletionMeta`]); `wait` polls it with
 //! capped exponential backoff until an acceptor says success or failure, or the deadline passes.
 
+mod polling;
+
+pub(crate) use polling::wait;
+
 use crate::error::Error;
-use cloudvpn_types::meta::WaitState;
 use cloudvpn_types::params::{ParamName, WireParams};
-use cloudvpn_types::waiter::{PollOutcome, evaluate};
-use cloudvpn_types::{Completable, Operation, OperationError};
+use cloudvpn_types::{Completable, Operation};
 use std::fmt;
-use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How to wait.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,6 +152,17 @@ pub enum WaitError<E> {
     },
     /// A poll failed with an error no acceptor expects (after the client's own retries).
     Poll(Error<E>),
+    /// A poll of the recipe's fallback (polled once the first poll operation could not say, e.g.
+    /// `DescribeVpnConnections` when the task of `DescribeVpcTaskResult` cannot be read) failed with an
+    /// error no acceptor expects.
+    FallbackPoll {
+        /// The fallback's polled action.
+        poll_action: &'static str,
+        /// Its error code, when the service answered with one.
+        code: Option<String>,
+        /// The error.
+        error: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// The deadline passed first.
     TimedOut {
         /// The polled action.
@@ -181,6 +193,9 @@ impl<E: fmt::Display> fmt::Display for WaitError<E> {
                 )
             }
             WaitError::Poll(e) => write!(f, "polling failed: {e}"),
+            WaitError::FallbackPoll {
+                poll_action, error, ..
+            } => write!(f, "polling {poll_action} failed: {error}"),
             WaitError::TimedOut {
                 poll_action,
                 polls,
@@ -196,126 +211,3 @@ impl<E: fmt::Display> fmt::Display for WaitError<E> {
 }
 
 impl<E: fmt::Debug + fmt::Display> std::error::Error for WaitError<E> {}
-
-/// Polls with `send` until `request`'s completion recipe says done.
-pub(crate) async fn wait<O, F, Fut>(
-    request: &O,
-    output: &O::Output,
-    options: &WaitOptions,
-    send: F,
-    mut progress: impl FnMut(&WaitProgress),
-) -> Result<Completed, WaitError<<O::Poll as Operation>::Error>>
-where
-    O: Completable,
-    F: Fn(O::Poll) -> Fut,
-    Fut: Future<
-        Output = Result<<O::Poll as Operation>::Output, Error<<O::Poll as Operation>::Error>>,
-    >,
-{
-    let Some(completion) = O::META.completion else {
-        return Err(WaitError::NothingToWaitFor {
-            action: O::META.action,
-        });
-    };
-    let poll_action = completion.poll_action;
-    let started = Instant::now();
-    let mut delay = options.min_delay;
-    let mut polls = 0;
-    loop {
-        polls += 1;
-        let result = send(request.poll_request(output)).await;
-        let (state, observed) = match &result {
-            Ok(body) => {
-                let json = serde_json::to_value(body).unwrap_or(serde_json::Value::Null);
-                let state = evaluate(completion.acceptors, PollOutcome::Success(&json));
-                (state, describe(&json, completion.acceptors))
-            }
-            Err(Error::Service(e)) => {
-                let outcome = PollOutcome::Error {
-                    info: e.info(),
-                    not_found: e.is_not_found(),
-                };
-                (evaluate(completion.acceptors, outcome), e.code().to_owned())
-            }
-            Err(_) => (None, String::new()),
-        };
-        let elapsed = started.elapsed();
-        match (state, result) {
-            (Some(WaitState::Success), _) => {
-                progress(&WaitProgress {
-                    poll_action,
-                    polls,
-                    elapsed,
-                    observed: observed.clone(),
-                });
-                return Ok(Completed {
-                    polls,
-                    elapsed,
-                    observed,
-                });
-            }
-            (Some(WaitState::Failure), _) => {
-                return Err(WaitError::Failed {
-                    subject: WaitSubject::of(request, output),
-                    poll_action,
-                    observed,
-                });
-            }
-            (_, Err(e)) if !matches!(state, Some(WaitState::Retry)) => {
-                // An error no acceptor names is not progress: report it rather than poll blindly.
-                return Err(WaitError::Poll(e));
-            }
-            _ => progress(&WaitProgress {
-                poll_action,
-                polls,
-                elapsed,
-                observed: observed.clone(),
-            }),
-        }
-        // The last poll is made at the deadline itself rather than skipped because the next delay would
-        // cross it: an operation that completes just before the deadline is then seen as complete.
-        let Some(left) = options
-            .deadline
-            .checked_sub(started.elapsed())
-            .filter(|l| !l.is_zero())
-        else {
-            return Err(WaitError::TimedOut {
-                poll_action,
-                polls,
-                waited: started.elapsed(),
-                observed,
-            });
-        };
-        tokio::time::sleep(delay.min(left)).await;
-        delay = (delay * 2).min(options.max_delay);
-    }
-}
-
-/// A short description of a poll body: the values the acceptors look at, else the body's `Status`.
-fn describe(body: &serde_json::Value, acceptors: &[cloudvpn_types::meta::Acceptor]) -> String {
-    use cloudvpn_types::meta::Matcher;
-    let mut parts = Vec::new();
-    for a in acceptors {
-        if let Matcher::PathEquals { path, .. } = a.matcher {
-            let v = path.iter().try_fold(body, |v, seg| v.get(*seg));
-            let shown = format!(
-                "{}={}",
-                path.join("."),
-                v.map(|v| v.to_string()).unwrap_or_else(|| "absent".into())
-            );
-            if !parts.contains(&shown) {
-                parts.push(shown);
-            }
-        }
-    }
-    if parts.is_empty() {
-        if let Some(status) = body.get("Status").and_then(|s| s.as_str()) {
-            parts.push(format!("Status={status}"));
-        } else if let Some(count) = body.get("TotalCount") {
-            parts.push(format!("TotalCount={count}"));
-        } else {
-            parts.push("present".into());
-        }
-    }
-    parts.join(", ")
-}

@@ -7,37 +7,12 @@
 
 use super::*;
 use cloudvpn_spec::snake_case;
+use request::is_list;
 
 /// The runtime module of a protocol (`AlibabaRpc` → `alibaba_rpc`): where its `Client` and
 /// `ClientBuilder` live.
 fn protocol_module(api: &ApiIr) -> proc_macro2::Ident {
     format_ident!("{}", snake_case(api.protocol))
-}
-
-/// Protocols the runtime has a module for (`crate::protocol::<protocol>`). An API of another protocol gets
-/// no fluent client until that module lands (Tencent API 3.0 is next).
-pub const RUNTIME_PROTOCOLS: &[&str] = &["AlibabaRpc", "TencentV2"];
-
-/// Whether the runtime can carry `api`, so a fluent client is generated for it.
-pub fn has_client(api: &ApiIr) -> bool {
-    RUNTIME_PROTOCOLS.contains(&api.protocol)
-}
-
-/// The type of a parameter as the fluent client names it: the structs of object parameters live in their
-/// operation's module of the types crate.
-fn client_value_type(op: &OpIr, p: &ParamIr) -> TokenStream {
-    let module = format_ident!("{}", op.module);
-    match &p.ty {
-        ParamTypeIr::Scalar(_) => value_type(p),
-        ParamTypeIr::List(element) => {
-            let inner = client_value_type(op, element);
-            quote!(Vec<#inner>)
-        }
-        ParamTypeIr::Struct { name, .. } => {
-            let name = format_ident!("{}", name);
-            quote!(types::#module::#name)
-        }
-    }
 }
 
 /// The provider's module of the runtime (`alibaba`, `tencent`).
@@ -48,6 +23,22 @@ fn provider_module(api: &ApiIr) -> String {
 /// The fluent call type of an operation (`DeleteVpnGatewayCall`).
 fn call_name(op: &OpIr) -> proc_macro2::Ident {
     format_ident!("{}Call", op.action)
+}
+
+/// The type of a parameter's value in the call (without the `Option` of a scalar or struct), the structs of
+/// object parameters named in the operation's module of the types crate.
+fn field_type(module: &proc_macro2::Ident, p: &ParamIr) -> TokenStream {
+    match &p.ty {
+        ParamTypeIr::Scalar(s) => scalar_type(*s),
+        ParamTypeIr::List(element) => {
+            let inner = field_type(module, element);
+            quote!(Vec<#inner>)
+        }
+        ParamTypeIr::Struct { name, .. } => {
+            let name = format_ident!("{}", name);
+            quote!(types::#module::#name)
+        }
+    }
 }
 
 /// Whether the operation can be awaited: it has a recipe whose poll operation is in the API (the same
@@ -209,54 +200,59 @@ fn call_type(api: &ApiIr, op: &OpIr) -> TokenStream {
     let request = format_ident!("{}", op.request_name());
     let response = format_ident!("{}", op.response_name());
     let error = format_ident!("{}", op.error_name());
+    let module = format_ident!("{}", op.module);
     let fields: Vec<_> = op
         .params
         .iter()
-        .map(|p| (format_ident!("{}", p.field), client_value_type(op, p), p))
+        .map(|p| (format_ident!("{}", p.field), field_type(&module, p), p))
         .collect();
-    let field_decls = fields.iter().map(|(f, ty, _)| quote!(#f: Option<#ty>,));
-    let field_inits = fields.iter().map(|(f, _, _)| quote!(#f: None,));
+    // A list is a `Vec` (empty: not set), everything else an `Option`, as in the request struct.
+    let field_decls = fields.iter().map(|(f, ty, p)| {
+        if is_list(p) {
+            quote!(#f: #ty,)
+        } else {
+            quote!(#f: Option<#ty>,)
+        }
+    });
+    let field_inits = fields.iter().map(|(f, _, p)| {
+        if is_list(p) {
+            quote!(#f: Vec::new(),)
+        } else {
+            quote!(#f: None,)
+        }
+    });
     let setters = fields.iter().map(|(f, ty, p)| {
-        let presence = if p.required { "Required" } else { "Optional" };
-        let mut text = format!("Sets `{}` ({}): {}", p.wire, presence.to_lowercase(), p.doc);
+        let presence = if p.required { "required" } else { "optional" };
+        let mut text = format!("Sets `{}` ({presence}): {}", p.wire, p.doc);
         if let Some(e) = &p.example {
             text.push_str(&format!("\n\nExample: `{e}`."));
         }
         let doc = docs(&text);
-        match &p.ty {
-            ParamTypeIr::Scalar(ScalarIr::String) => quote! {
-                #doc
-                pub fn #f(mut self, #f: impl Into<String>) -> Self {
-                    self.#f = Some(#f.into());
-                    self
-                }
-            },
-            ParamTypeIr::List(element) => {
-                let collect = match element.ty {
-                    ParamTypeIr::Scalar(ScalarIr::String) => {
-                        quote!(#f.into_iter().map(Into::into).collect())
-                    }
-                    _ => quote!(#f.into_iter().collect()),
-                };
-                let item = match element.ty {
-                    ParamTypeIr::Scalar(ScalarIr::String) => quote!(impl Into<String>),
-                    _ => client_value_type(op, element),
-                };
-                quote! {
-                    #doc
-                    pub fn #f(mut self, #f: impl IntoIterator<Item = #item>) -> Self {
-                        self.#f = Some(#collect);
-                        self
-                    }
-                }
+        let (argument, value) = match &p.ty {
+            ParamTypeIr::Scalar(ScalarIr::String) => {
+                (quote!(impl Into<String>), quote!(Some(#f.into())))
             }
-            _ => quote! {
-                #doc
-                pub fn #f(mut self, #f: #ty) -> Self {
-                    self.#f = Some(#f);
-                    self
+            ParamTypeIr::List(element) => match element.ty {
+                ParamTypeIr::Scalar(ScalarIr::String) => (
+                    quote!(impl IntoIterator<Item = impl Into<String>>),
+                    quote!(#f.into_iter().map(Into::into).collect()),
+                ),
+                _ => {
+                    let element = field_type(&module, element);
+                    (
+                        quote!(impl IntoIterator<Item = #element>),
+                        quote!(#f.into_iter().collect()),
+                    )
                 }
             },
+            _ => (quote!(#ty), quote!(Some(#f))),
+        };
+        quote! {
+            #doc
+            pub fn #f(mut self, #f: #argument) -> Self {
+                self.#f = #value;
+                self
+            }
         }
     });
     let required_args = fields
@@ -264,15 +260,21 @@ fn call_type(api: &ApiIr, op: &OpIr) -> TokenStream {
         .filter(|(_, _, p)| p.required)
         .map(|(f, _, p)| {
             let wire = &p.wire;
-            quote!(crate::fluent::required(self.#f.take(), types::#request::META, #wire)?)
+            if is_list(p) {
+                quote!(std::mem::take(&mut self.#f))
+            } else {
+                quote!(crate::fluent::required(self.#f.take(), types::#request::META, #wire)?)
+            }
         });
     let optional_sets = fields
         .iter()
         .filter(|(_, _, p)| !p.required)
-        .map(|(f, _, p)| match p.ty {
-            // A list is never `Option` in the request: unset is empty.
-            ParamTypeIr::List(_) => quote!(request.#f = self.#f.take().unwrap_or_default();),
-            _ => quote!(request.#f = self.#f.take();),
+        .map(|(f, _, p)| {
+            if is_list(p) {
+                quote!(request.#f = std::mem::take(&mut self.#f);)
+            } else {
+                quote!(request.#f = self.#f.take();)
+            }
         });
     let call_doc = docs(&format!(
         "A call of `{}`: {}\n\nSet its parameters, then [`send`](Self::send) it{}. A required parameter \
@@ -289,7 +291,7 @@ fn call_type(api: &ApiIr, op: &OpIr) -> TokenStream {
         let how = op
             .completion
             .as_ref()
-            .map(|c| c.description.clone())
+            .map(|c| c.hint.clone())
             .unwrap_or_default();
         let doc = docs(&format!(
             "Sends the call and, once accepted, polls until its effect is complete: {how}\n\nAwait the \

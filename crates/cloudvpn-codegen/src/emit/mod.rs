@@ -16,13 +16,13 @@ mod response;
 mod wire;
 
 pub use api::{api_module, root_module};
-pub use client::{client_module, client_root_module, has_client};
+pub use client::{client_module, client_root_module};
 use completion::completion_impl;
 use errors::error_enum;
 pub use meta::documented_error;
 use meta::operation_meta;
 use operation::operation_impl;
-use request::{request, value_type};
+use request::request;
 use response::response_struct;
 use wire::wire_value_impls;
 

@@ -161,7 +161,7 @@ impl DeleteEnhancedVpnGatewayCall {
         let request = self.take_request().map_err(Error::Validation)?;
         self.client.inner.send(request).await
     }
-    /// Sends the call and, once accepted, polls until its effect is complete: Document 001 does not call the deletion asynchronous. Terraform (resource_alicloud_vpn_gateway_enhanced_vpn_gateway.go) waits after the call until DescribeVpnGateways, filtered by RegionId and VpnGatewayId, answers TotalCount 0 (target "0" on $.TotalCount, 5 s delay, 5 minutes default timeout); any other answer means poll again.
+    /// Sends the call and, once accepted, polls until its effect is complete: The gateway is deleted once DescribeVpnGateways no longer lists it.
     ///
     /// Await the result; before that, `.wait_options(..)` and `.on_progress(..)` set how to wait and what to report after each poll.
     pub fn send_and_wait(
@@ -252,7 +252,7 @@ impl DeleteVpnConnectionCall {
         let request = self.take_request().map_err(Error::Validation)?;
         self.client.inner.send(request).await
     }
-    /// Sends the call and, once accepted, polls until its effect is complete: Document 003 declares the operation asynchronous and says to watch the VPN gateway with DescribeVpnGateway: updating while the connection is being deleted, active once it is deleted (document 002 says nothing about it). Terraform instead waits until DescribeVpnConnection answers InvalidVpnConnectionInstanceId.NotFound (5 s delay, 5 minutes), which is the recipe below: not found means done, any successful answer means poll again.
+    /// Sends the call and, once accepted, polls until its effect is complete: The deletion continues after the call returns; it is complete once DescribeVpnConnection no longer finds the connection.
     ///
     /// Await the result; before that, `.wait_options(..)` and `.on_progress(..)` set how to wait and what to report after each poll.
     pub fn send_and_wait(
@@ -343,7 +343,7 @@ impl DeleteVpnGatewayCall {
         let request = self.take_request().map_err(Error::Validation)?;
         self.client.inner.send(request).await
     }
-    /// Sends the call and, once accepted, polls until its effect is complete: Document 000 does not call the deletion asynchronous, but the gateway passes through `deleting` before it is gone; Terraform waits until DescribeVpnGateway answers InvalidVpnGatewayInstanceId.NotFound.
+    /// Sends the call and, once accepted, polls until its effect is complete: The gateway shows `deleting` for a while; it is gone once DescribeVpnGateway no longer finds it.
     ///
     /// Await the result; before that, `.wait_options(..)` and `.on_progress(..)` set how to wait and what to report after each poll.
     pub fn send_and_wait(

@@ -151,9 +151,7 @@ impl DeleteVpnConnCall {
         let request = self.take_request().map_err(Error::Validation)?;
         self.client.inner.send(request).await
     }
-    /// Sends the call and, once accepted, polls until its effect is complete: The call returns data.taskId; the result of the deletion is read with DescribeVpcTaskResult(taskId), whose data.status is 0 (succeeded), 1 (failed) or 2 (in progress).
-    ///
-    /// 任务ID，操作结果可以用taskId查询，详见查询任务执行结果接口。
+    /// Sends the call and, once accepted, polls until its effect is complete: The call starts a task (data.taskId); the deletion is complete when DescribeVpcTaskResult reports the task succeeded, and has failed when it reports a failure.
     ///
     /// Await the result; before that, `.wait_options(..)` and `.on_progress(..)` set how to wait and what to report after each poll.
     pub fn send_and_wait(

@@ -380,6 +380,7 @@ impl Wire for AlibabaClient {
             region,
             endpoint,
             params,
+            json: Vec::new(),
         })
     }
 

@@ -22,6 +22,7 @@ use crate::transport::HttpMethod;
 use cloudvpn_types::alibaba_vpc::{
     DeleteVpnGatewayError, DeleteVpnGatewayRequest, DescribeVpnGatewaysRequest,
 };
+use cloudvpn_types::params::ParamName;
 
 const PYTHON_UA: &str = "AlibabaCloud (Linux; x86_64) Python/3.11.7 Core/0.4.3 TeaDSL/2";
 

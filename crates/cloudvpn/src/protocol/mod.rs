@@ -6,6 +6,8 @@
 //! `Client` and a `ClientBuilder<T>` (the names the generated fluent clients use) and its `Wire` impl.
 
 pub(crate) mod alibaba_rpc;
+pub(crate) mod python_json;
+pub(crate) mod tencent_api3;
 pub(crate) mod tencent_v2;
 
 use crate::client::Core;
@@ -26,8 +28,11 @@ pub struct Prepared<C> {
     pub(crate) region: Option<String>,
     /// Where it goes.
     pub(crate) endpoint: Endpoint,
-    /// The request's parameters, serialized once.
+    /// The request's parameters, serialized once (flattened, for a query or a form body).
     pub(crate) params: WireParams,
+    /// The request as a JSON body, serialized once, for protocols that send one (API 3.0's TC3 POST);
+    /// empty otherwise.
+    pub(crate) json: Vec<u8>,
 }
 
 /// Reads a response into the operation's output or error.

@@ -356,6 +356,7 @@ impl Wire for TencentClient {
             region: Some(region),
             endpoint,
             params: request.to_params(),
+            json: Vec::new(),
         })
     }
 

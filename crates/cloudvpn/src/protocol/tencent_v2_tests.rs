@@ -24,6 +24,7 @@ fn every_credential_rejection_is_a_documented_common_error() {
 
 use super::*;
 use crate::credentials::Secret;
+use cloudvpn_types::params::ParamName;
 use cloudvpn_types::tencent_vpc_v2::DeleteVpnConnRequest;
 
 fn creds() -> TencentCredentials {

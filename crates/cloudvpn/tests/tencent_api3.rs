@@ -7,7 +7,8 @@ use cloudvpn::credentials::{Secret, TencentCredentials};
 use cloudvpn::test_util::{FixedClock, FixedIds, Scripted, ScriptedTransport};
 use cloudvpn::transport::{HttpMethod, HttpRequest, HttpResponse};
 use cloudvpn::{
-    Api3SignatureMethod, Error, RetryConfig, SendAndWaitError, WaitError, WaitOptions, tencent,
+    Api3SignatureMethod, ApiClient, Error, RetryConfig, SendAndWaitError, WaitError, WaitOptions,
+    tencent,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -373,4 +374,23 @@ async fn a_deleted_gateway_is_awaited_until_it_is_no_longer_listed() {
             r#"{"VpnGatewayIds": ["vpngw-1"]}"#
         );
     }
+}
+
+#[tokio::test]
+async fn the_api3_client_refuses_an_operation_of_the_v2_api() {
+    let t = Arc::new(ScriptedTransport::new([]));
+    let err = cloudvpn::TencentApi3Client::builder()
+        .endpoint("http://127.0.0.1:9")
+        .region("ap-guangzhou")
+        .credentials(TencentCredentials::new("sid", Secret::new("skey")))
+        .transport(t.clone())
+        .build()
+        .expect("client")
+        .send(cloudvpn_types::tencent_vpc_v2::DeleteVpnConnRequest::new(
+            "vpc-1", "vpngw-1", "vpnx-1",
+        ))
+        .await
+        .expect_err("another protocol");
+    assert!(matches!(err, Error::WrongProtocol { .. }), "{err:?}");
+    assert!(t.requests().is_empty());
 }

@@ -1,38 +1,29 @@
 //! `cloudvpn demo`: the emulator in-process on a free loopback port, seeded with gateways and connections in
 //! both clouds, and the four documented deletions walked through as a user would meet them: an attempt that
 //! fails with a documented error and why, the fix, the asynchronous completion awaited with progress, and a
-//! closing summary. No network beyond loopback, no setup.
+//! closing summary. No network beyond loopback, no setup.//!
+//! `seed.rs` fills the emulator, `narrate.rs` prints what happens; the scenes are here, in order.
+
+mod narrate;
+mod seed;
 
 use crate::failure::{Failure, Kind};
-use crate::invoke::wait_with_progress;
-use crate::journal::Accepted;
 use cloudvpn::credentials::{AlibabaCredentials, Secret, TencentCredentials};
-use cloudvpn::{AlibabaClient, ApiClient, Error, RetryConfig, TencentClient, WaitOptions};
+use cloudvpn::{AlibabaClient, ApiClient, RetryConfig, TencentClient, WaitOptions};
 use cloudvpn_emulator::credentials::{Credentials, Key};
-use cloudvpn_emulator::seed::{
-    AlibabaConnectionSeed, AlibabaGatewaySeed, TencentConnectionSeed, TencentGatewaySeed,
-    TencentVpcSeed, TimeMs,
-};
 use cloudvpn_emulator::timing::{Transition, Transitions};
 use cloudvpn_emulator::{Emulator, EmulatorConfig};
 use cloudvpn_types::alibaba_vpc::{
     DeleteEnhancedVpnGatewayRequest, DeleteVpnConnectionRequest, DeleteVpnGatewayRequest,
 };
 use cloudvpn_types::tencent_vpc_v2::DeleteVpnConnRequest;
-use cloudvpn_types::{Completable, OperationError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use narrate::{Row, expect_error, scene, send_and_wait, summary};
+use seed::{seed, seed_prepaid};
+use std::time::{Duration, Instant};
 
 const REGION: &str = "cn-hangzhou";
 const SUB_USER_AK: &str = "demo-ram-user";
 const SUB_USER_SECRET: &str = "demo-ram-user-secret";
-
-/// One row of the closing summary.
-struct Row {
-    operation: &'static str,
-    first_attempt: String,
-    fix: &'static str,
-    completed: String,
-}
 
 /// Runs the demo; `fast` makes every asynchronous transition complete after two polls.
 pub async fn run(fast: bool) -> Result<(), Failure> {
@@ -215,196 +206,6 @@ pub async fn run(fast: bool) -> Result<(), Failure> {
         .await
         .map_err(|e| internal(format!("the emulator did not stop cleanly: {e}")))?;
     Ok(())
-}
-
-/// The enhanced gateway whose prepaid term ends `term_ms` from now.
-async fn seed_prepaid(emulator: &Emulator, term_ms: u64) -> Result<(), Failure> {
-    emulator
-        .handle()
-        .seed_alibaba_gateway(AlibabaGatewaySeed {
-            region: REGION.into(),
-            id: Some("vpn-demo-enh".into()),
-            enhanced: true,
-            prepaid_until: Some(TimeMs(now_ms() + term_ms)),
-            ..Default::default()
-        })
-        .await
-        .map(|_| ())
-        .map_err(|e| internal(format!("cannot seed the emulator: {e}")))
-}
-
-async fn seed(emulator: &Emulator) -> Result<(), Failure> {
-    let h = emulator.handle();
-    let fail = |e: String| internal(format!("cannot seed the emulator: {e}"));
-    for gateway in ["vpn-demo-1", "vpn-demo-2"] {
-        h.seed_alibaba_gateway(AlibabaGatewaySeed {
-            region: REGION.into(),
-            id: Some(gateway.into()),
-            ..Default::default()
-        })
-        .await
-        .map_err(|e| fail(e.to_string()))?;
-    }
-    for (connection, gateway) in [("vco-demo-1", "vpn-demo-1"), ("vco-demo-2", "vpn-demo-2")] {
-        h.seed_alibaba_connection(AlibabaConnectionSeed {
-            region: REGION.into(),
-            id: Some(connection.into()),
-            vpn_gateway_id: gateway.into(),
-            ..Default::default()
-        })
-        .await
-        .map_err(|e| fail(e.to_string()))?;
-    }
-    h.seed_tencent_vpc(TencentVpcSeed {
-        id: Some("vpc-demo".into()),
-        ..Default::default()
-    })
-    .await
-    .map_err(|e| fail(e.to_string()))?;
-    h.seed_tencent_gateway(TencentGatewaySeed {
-        vpc_id: "vpc-demo".into(),
-        id: Some("vpngw-demo".into()),
-        ..Default::default()
-    })
-    .await
-    .map_err(|e| fail(e.to_string()))?;
-    h.seed_tencent_connection(TencentConnectionSeed {
-        vpc_id: "vpc-demo".into(),
-        vpn_gateway_id: "vpngw-demo".into(),
-        id: Some("vpnx-demo".into()),
-        ..Default::default()
-    })
-    .await
-    .map_err(|e| fail(e.to_string()))?;
-    println!(
-        "seeded: Alibaba gateways vpn-demo-1 (connection vco-demo-1), vpn-demo-2 (connection vco-demo-2),"
-    );
-    println!("        Tencent VPC vpc-demo, gateway vpngw-demo, connection vpnx-demo\n");
-    Ok(())
-}
-
-fn scene(n: u32, command: &str, rule: &str) {
-    println!("{n}/4  cloudvpn {command}");
-    println!("     ({rule})");
-}
-
-/// The first attempt must fail with a documented error; prints it and why.
-fn expect_error<T, E: OperationError>(
-    result: Result<T, Error<E>>,
-    who: &str,
-) -> Result<String, Failure> {
-    match result {
-        Ok(_) => Err(internal(
-            "the first attempt was expected to fail and did not".to_owned(),
-        )),
-        Err(Error::Service(e)) => {
-            let status = e
-                .info()
-                .http_status
-                .map(|s| format!(", HTTP {s}"))
-                .unwrap_or_default();
-            println!(
-                "  attempt with {who}: {}{status}: {}",
-                e.code(),
-                e.message()
-            );
-            if let Some(doc) = e.documented() {
-                println!("  why: {}", doc.hint);
-            }
-            Ok(e.code().to_owned())
-        }
-        Err(other) => Err(Failure::from_sdk(other)),
-    }
-}
-
-/// Sends, then waits for completion with progress; returns how long completion took.
-async fn send_and_wait<C: ApiClient, O: Completable>(
-    client: &C,
-    request: O,
-    options: &WaitOptions,
-) -> Result<String, Failure> {
-    let out = client
-        .send(request.clone())
-        .await
-        .map_err(Failure::from_sdk)?;
-    let request_id = serde_json::to_value(&out)
-        .ok()
-        .and_then(|v| match (v.get("RequestId"), v.pointer("/data/taskId")) {
-            (Some(serde_json::Value::String(id)), _) => Some(format!("request id {id}")),
-            (_, Some(task)) => Some(format!("task {task}")),
-            _ => None,
-        })
-        .unwrap_or_default();
-    println!(
-        "  ✓ {} accepted ({request_id}); waiting for completion",
-        O::META.action
-    );
-    let accepted = Accepted::new(
-        O::META.action,
-        String::new(),
-        &serde_json::to_value(&out).unwrap_or_default(),
-    );
-    let done = wait_with_progress(client, &request, &out, options, &accepted).await?;
-    println!(
-        "  ✓ done: {} shows {} after {:.1} s\n",
-        O::META.completion.map(|c| c.poll_action).unwrap_or(""),
-        done.observed,
-        done.elapsed.as_secs_f64()
-    );
-    Ok(format!(
-        "{:.1} s, {} polls",
-        done.elapsed.as_secs_f64(),
-        done.polls
-    ))
-}
-
-fn summary(rows: &[Row], elapsed: Duration) {
-    let headers = ["Operation", "First attempt", "Fix", "Completion"];
-    let cells: Vec<[&str; 4]> = rows
-        .iter()
-        .map(|r| {
-            [
-                r.operation,
-                r.first_attempt.as_str(),
-                r.fix,
-                r.completed.as_str(),
-            ]
-        })
-        .collect();
-    let widths: Vec<usize> = (0..4)
-        .map(|i| {
-            cells
-                .iter()
-                .map(|c| c[i].chars().count())
-                .chain([headers[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |c: [&str; 4]| {
-        let parts: Vec<String> = (0..4)
-            .map(|i| format!("{:<w$}", c[i], w = widths[i]))
-            .collect();
-        format!("| {} |", parts.join(" | "))
-    };
-    println!("Summary");
-    println!("{}", line(headers));
-    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    println!("|-{}-|", rule.join("-|-"));
-    for c in cells {
-        println!("{}", line(c));
-    }
-    println!(
-        "\nAll four documented deletions completed in {:.1} s.",
-        elapsed.as_secs_f64()
-    );
-}
-
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
 }
 
 fn internal(message: String) -> Failure {

@@ -1,7 +1,8 @@
 //! `cloudvpn demo`: the emulator in-process on a free loopback port, seeded with gateways and connections in
 //! both clouds, and the four documented deletions walked through as a user would meet them: an attempt that
 //! fails with a documented error and why, the fix, the asynchronous completion awaited with progress, and a
-//! closing summary. No network beyond loopback, no setup.//!
+//! closing summary. No network beyond loopback, no setup.
+//!
 //! `seed.rs` fills the emulator, `narrate.rs` prints what happens; the scenes are here, in order.
 
 mod narrate;

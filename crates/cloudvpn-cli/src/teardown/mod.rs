@@ -1,5 +1,6 @@
 //! `cloudvpn teardown`: delete a gateway and everything on it, in the order the services require, waiting
-//! for each asynchronous step and stopping with a clear message where retrying cannot help.//!
+//! for each asynchronous step and stopping with a clear message where retrying cannot help.
+//!
 //! One module per API it tears down with (`alibaba`, `tencent`); what they share (narration, the dry-run
 //! plan, the stop message, how long to wait) is here.
 

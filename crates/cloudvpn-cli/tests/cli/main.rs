@@ -1,5 +1,6 @@
 //! End to end: the built `cloudvpn` binary against the emulator on 127.0.0.1 — every subcommand, success and
-//! documented errors, `--wait`, `--dry-run`, teardown, exit codes, the demo, completions and `--help`.//!
+//! documented errors, `--wait`, `--dry-run`, teardown, exit codes, the demo, completions and `--help`.
+//!
 //! One module per area: `alibaba` and `tencent` (each API's operations), `wire` (what is sent: `--debug`,
 //! v1 signatures, `--dry-run`), `errors` (exit codes), `commands` (teardown, the demo, completions, help).
 

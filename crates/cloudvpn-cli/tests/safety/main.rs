@@ -1,5 +1,6 @@
 //! Nothing destructive by surprise: `--dry-run` of every subcommand changes nothing, a closed stdout ends
-//! the command quietly, Ctrl-C says what was already accepted, and `--wait` waits until its deadline.//!
+//! the command quietly, Ctrl-C says what was already accepted, and `--wait` waits until its deadline.
+//!
 //! `dry_run`: every leaf of the command tree with `--dry-run`, and teardown's plan; `closed_stdout`;
 //! `interrupt`: Ctrl-C, unanswered deletions and `--wait`'s deadline.
 

@@ -216,9 +216,9 @@ impl<'a> ApiVisitor for SendOnce<'a> {
                         .await
                 }
                 Protocol::TencentApi3 => {
-                    let region = settings.region_for(op.api.provider)?;
+                    let client = settings.tencent_api3_client()?;
                     request
-                        .dispatch(crate::api3_preview::Preview { settings, region })
+                        .dispatch(Invoke::new(settings, journal, resource, &client))
                         .await
                 }
             }

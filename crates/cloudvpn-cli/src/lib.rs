@@ -3,7 +3,6 @@
 //! A library so that tests can walk the same command tree the binary parses (`cli::command()`); the binary
 //! is `main()` and nothing else.
 
-mod api3_preview;
 pub mod cli;
 mod demo;
 mod emulator;

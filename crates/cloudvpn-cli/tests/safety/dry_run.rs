@@ -21,13 +21,15 @@ fn leaves(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<(Vec<String>, cl
     }
 }
 
-/// A value for a required argument: the seeded resource it names, else a possible value, else a
-/// placeholder id (a dry run sends nothing, so any well-formed value will do).
-fn value_for(arg: &clap::Arg) -> String {
+/// A value for a required argument: the seeded resource it names (`tencent`: in the Tencent world), else
+/// a possible value, else a placeholder id (a dry run sends nothing, so any well-formed value will do).
+fn value_for(arg: &clap::Arg, tencent: bool) -> String {
+    let gateway = if tencent { "vpngw-dry" } else { "vpn-dry" };
+    let connection = if tencent { "vpnx-dry" } else { "vco-dry" };
     let known = [
-        ("VpnGatewayId", "vpn-dry"),
-        ("vpn-gateway-id", "vpn-dry"),
-        ("VpnConnectionId", "vco-dry"),
+        ("VpnGatewayId", gateway),
+        ("vpn-gateway-id", gateway),
+        ("VpnConnectionId", connection),
         ("vpcId", "vpc-dry"),
         ("vpc-id", "vpc-dry"),
         ("vpnGwId", "vpngw-dry"),
@@ -84,14 +86,11 @@ async fn dry_run_of_every_subcommand_changes_nothing() {
         };
         let tencent_api = cloudvpn_cli::cli::api_for_group(&path[0])
             .is_some_and(|api| api.provider == cloudvpn_types::meta::Provider::Tencent);
-        let region = if tencent_api || path.iter().any(|w| w == "tencent") {
-            TENCENT_REGION
-        } else {
-            REGION
-        };
+        let tencent = tencent_api || path.iter().any(|w| w.starts_with("tencent"));
+        let region = if tencent { TENCENT_REGION } else { REGION };
         let mut args: Vec<String> = path.clone();
         for arg in cmd.get_arguments().filter(|a| a.is_required_set()) {
-            let value = value_for(arg);
+            let value = value_for(arg, tencent);
             match arg.get_long() {
                 Some(long) => args.extend([format!("--{long}"), value]),
                 None => args.push(value),

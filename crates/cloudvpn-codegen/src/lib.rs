@@ -22,9 +22,12 @@ pub const TYPES_DIR: &str = "crates/cloudvpn-types/src/generated";
 /// The generated folder of the runtime crate (the fluent client of each API), relative to the workspace.
 pub const CLIENT_DIR: &str = "crates/cloudvpn/src/generated";
 
+/// The emulator's generated folder (the server side: a behaviour trait per API), relative to the workspace.
+pub const EMULATOR_DIR: &str = "crates/cloudvpn-emulator/src/generated";
+
 /// Every folder the generator owns, relative to the workspace: `--check` compares each, and a file in one
 /// of them that the specs no longer produce is stale.
-pub const GENERATED_DIRS: &[&str] = &[TYPES_DIR, CLIENT_DIR];
+pub const GENERATED_DIRS: &[&str] = &[TYPES_DIR, CLIENT_DIR, EMULATOR_DIR];
 
 /// One generated file: the generated folder it belongs to and its path inside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,12 +81,20 @@ pub fn lower(specs: &SpecSet, workspace: &Path) -> Vec<ir::ApiIr> {
 /// Generates every file of every generated folder.
 pub fn generate(specs: &SpecSet, workspace: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
     let apis = lower(specs, workspace);
-    let mut files = vec![render(TYPES_DIR, "mod.rs", emit::root_module(&apis))?];
+    let mut files = vec![
+        render(TYPES_DIR, "mod.rs", emit::root_module(&apis))?,
+        render(EMULATOR_DIR, "mod.rs", emit::server_root_module(&apis))?,
+    ];
     for api in &apis {
         files.push(render(
             TYPES_DIR,
             &format!("{}/mod.rs", api.module),
             emit::api_module(api),
+        )?);
+        files.push(render(
+            EMULATOR_DIR,
+            &format!("{}.rs", api.module),
+            emit::server_module(api),
         )?);
         for op in &api.operations {
             files.push(render(

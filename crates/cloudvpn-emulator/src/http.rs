@@ -392,7 +392,7 @@ pub(crate) async fn serve(
         (Route::Alibaba, true) => alibaba::handle(&shared, incoming).await,
         (Route::Alibaba, false) => alibaba::body_too_large(&shared, &incoming),
         (Route::Tencent, true) => tencent::handle(&shared, incoming).await,
-        (Route::Tencent, false) => tencent::body_too_large(&shared),
+        (Route::Tencent, false) => tencent::body_too_large(&shared, &incoming),
         (Route::Control, ok) => control::handle(&shared, incoming, ok).await,
         (Route::Unknown, _) => Outcome::Reply(Reply::new(
             404,

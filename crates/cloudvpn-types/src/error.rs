@@ -305,3 +305,24 @@ mod tests {
         );
     }
 }
+
+/// A generated response builder (`test-util`) was asked to build without one of its required fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildError {
+    /// The struct being built (`DescribeVpnGatewaysResponse`).
+    pub shape: &'static str,
+    /// The wire name of the missing field (`RequestId`).
+    pub field: &'static str,
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: the required field {} was not set; set it on the builder before build()",
+            self.shape, self.field
+        )
+    }
+}
+
+impl std::error::Error for BuildError {}

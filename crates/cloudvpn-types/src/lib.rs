@@ -27,6 +27,7 @@ pub mod error;
 pub mod meta;
 pub mod operation;
 pub mod params;
+pub mod ser;
 pub mod waiter;
 
 // Formatted by prettyplease when generated; rustfmt would disagree and make `--check` fail.
@@ -35,7 +36,7 @@ mod generated;
 
 /// How wire names become Rust and command-line names: the rule the generator used for every name here.
 pub use cloudvpn_naming as naming;
-pub use error::{ErrorInfo, OperationError, Problem, ValidationError};
+pub use error::{BuildError, ErrorInfo, OperationError, Problem, ValidationError};
 pub use generated::*;
 pub use operation::{Api, ApiRequest, ApiVisitor, Completable, Operation, Visitor};
 pub use params::Params;

@@ -6,6 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 mod api;
+mod builders;
 mod client;
 mod completion;
 mod errors;
@@ -13,9 +14,11 @@ mod meta;
 mod operation;
 mod request;
 mod response;
+mod server;
 mod wire;
 
 pub use api::{api_module, root_module};
+use builders::builders;
 pub use client::{client_module, client_root_module};
 use completion::completion_impl;
 use errors::error_enum;
@@ -24,6 +27,7 @@ use meta::operation_meta;
 use operation::operation_impl;
 use request::request;
 use response::response_struct;
+pub use server::{server_module, server_root_module};
 use wire::wire_value_impls;
 
 /// `#[doc = "..."]` lines for a text (one attribute per line, so prettyplease prints `///` lines).
@@ -106,6 +110,7 @@ pub fn operation_module(api: &ApiIr, op: &OpIr) -> TokenStream {
     let structs = op.structs.iter().map(response_struct);
     let error = error_enum(op);
     let completion = completion_impl(api, op);
+    let builders = builders(op);
     quote! {
         #module_doc
         use crate::error::{ErrorInfo, OperationError, ValidationError};
@@ -120,5 +125,6 @@ pub fn operation_module(api: &ApiIr, op: &OpIr) -> TokenStream {
         #(#structs)*
         #error
         #completion
+        #builders
     }
 }

@@ -27,7 +27,7 @@ pub(crate) fn response_struct(s: &StructIr) -> TokenStream {
         match (&f.ty, f.required) {
             (TypeIr::List(_), _) => quote! {
                 #doc
-                #[serde(rename = #wire, default, deserialize_with = "crate::de::list", skip_serializing_if = "Vec::is_empty")]
+                #[serde(rename = #wire, default, deserialize_with = "crate::de::list", skip_serializing_if = "crate::ser::skip_empty_list")]
                 pub #field: #ty,
             },
             (TypeIr::Scalar(s), true) => {

@@ -7,22 +7,29 @@
 //! enabled (4300); the signature verifies (4100); `Timestamp` is within the documented window and `Nonce`
 //! is new (4500); the key may call the action (4101 sub-user, 4110 other keys); the operation's parameters
 //! parse and meet their constraints (4000); fault rules; then the behaviour.
+//!
+//! The order is the [`crate::pipeline`]'s; this module is the protocol's front end.
 
-pub mod behaviour;
-pub mod region;
+pub(crate) mod behaviour;
+mod describe;
+pub(crate) mod region;
 
-use crate::auth::{self, Inspect};
+use crate::auth;
+use crate::behaviour::Ctx;
 use crate::clock;
 use crate::credentials::{Key, Principal};
 use crate::error::ServiceError;
 use crate::http::{Incoming, Outcome, Reply, content};
+use crate::model::World;
 use crate::nonces::NonceCheck;
+use crate::pipeline::{self, Complaint, Decoded, Frontend, Part, clip};
 use crate::server::Shared;
-use cloudvpn_signing::{encoding, tencent_v2};
+use crate::store::{Effects, SaveError};
+use cloudvpn_signing::tencent_v2;
 use cloudvpn_types::error::Problem;
-use cloudvpn_types::meta::{ApiMeta, HttpMethod, OperationMeta};
-use cloudvpn_types::tencent_vpc_v2::{self, Request};
-use cloudvpn_types::{Params, ValidationError};
+use cloudvpn_types::meta::{ApiMeta, OperationMeta};
+use cloudvpn_types::tencent_vpc_v2::{self, Request, TencentVpcV2};
+use cloudvpn_types::{BuildError, ErrorInfo, OperationError, ValidationError};
 use serde::Serialize;
 
 const API: &ApiMeta = &tencent_vpc_v2::API;
@@ -93,6 +100,17 @@ fn invalid(message: impl Into<std::borrow::Cow<'static, str>>) -> ServiceError {
     common_error(4000).with_message(message)
 }
 
+/// A response the behaviour could not build (a bug, not the caller's fault): code 6000.
+fn internal<E: OperationError>(e: BuildError) -> E {
+    let error = common_error(6000);
+    E::from_info(ErrorInfo {
+        code: "6000".to_owned(),
+        message: format!("(emulator) {e}"),
+        envelope_code: error.envelope_code,
+        ..ErrorInfo::default()
+    })
+}
+
 #[derive(Serialize)]
 struct ErrorEnvelope<'a> {
     code: i64,
@@ -105,7 +123,8 @@ fn reply(body: Vec<u8>) -> Reply {
     Reply::new(200, content::TENCENT_JSON, body)
 }
 
-fn error_reply(e: &ServiceError) -> Reply {
+/// An error in the v2 envelope (HTTP 200, like every v2 answer).
+pub(crate) fn error_reply(e: &ServiceError) -> Reply {
     let body = ErrorEnvelope {
         code: e.envelope_code.unwrap_or(6000),
         message: &e.message,
@@ -114,180 +133,173 @@ fn error_reply(e: &ServiceError) -> Reply {
     reply(serde_json::to_vec(&body).unwrap_or_default())
 }
 
+/// The Tencent v2 front end.
+pub(crate) struct TencentV2;
+
+impl Frontend for TencentV2 {
+    type Api = TencentVpcV2;
+    type Exchange = ();
+    const NAMESPACE: &'static str = "tencent";
+
+    fn begin(&self, _req: &Incoming) {}
+
+    /// The query's and the form body's parameters as one list, as the signature covers them.
+    fn decode(&self, shared: &Shared, req: &Incoming) -> Result<Decoded, ServiceError> {
+        let mut decoded = pipeline::decode_form(self, shared, req)?;
+        let body = std::mem::take(&mut decoded.body);
+        decoded.query.extend(body);
+        Ok(decoded)
+    }
+
+    fn complaint(&self, complaint: Complaint<'_>) -> ServiceError {
+        let part = |p| match p {
+            Part::Query => "query string",
+            Part::Body => "form body",
+        };
+        match complaint {
+            Complaint::QueryTooLong(max) => invalid(format!(
+                "(emulator) the query string is longer than {max} bytes"
+            )),
+            Complaint::NotUrlEncoded(p, e) => invalid(format!(
+                "(emulator) the {} is not valid URL encoding: {e}",
+                part(p)
+            )),
+            Complaint::BodyNotUtf8 => invalid("(emulator) the form body is not valid UTF-8"),
+            Complaint::TooManyParams(max) => invalid(format!(
+                "(emulator) the request has more than {max} parameters"
+            )),
+            Complaint::Repeated(name) => invalid(clip(format!(
+                "(emulator) the parameter {name:?} is given more than once"
+            ))),
+            Complaint::BodyTooLarge(max) => invalid(format!(
+                "(emulator) the request body is larger than {max} bytes"
+            )),
+            Complaint::UnknownAction(action) => common_error(6100).with_message(clip(format!(
+                "(emulator) {action:?} is not an action of this module"
+            ))),
+            Complaint::UnsupportedMethod(other) => invalid(clip(format!(
+                "(emulator) method {other} is not supported; use GET or POST"
+            ))),
+            Complaint::MethodNotAccepted(op, method) => invalid(format!(
+                "(emulator) {} does not accept {}",
+                op.action,
+                method.as_str()
+            )),
+        }
+    }
+
+    fn action<'r>(
+        &self,
+        _req: &'r Incoming,
+        decoded: &'r Decoded,
+    ) -> Result<&'r str, ServiceError> {
+        decoded
+            .find("Action")
+            .ok_or_else(|| invalid("(emulator) missing parameter Action"))
+    }
+
+    fn authenticate<'s>(
+        &self,
+        shared: &'s Shared,
+        req: &Incoming,
+        decoded: &Decoded,
+    ) -> Result<&'s Key, ServiceError> {
+        authenticate(shared, req, decoded)
+    }
+
+    fn forbidden(&self, _op: &'static OperationMeta, principal: Principal) -> ServiceError {
+        common_error(match principal {
+            Principal::SubUser => 4101,
+            Principal::Account => 4110,
+        })
+    }
+
+    fn region(&self, shared: &Shared, decoded: &Decoded) -> String {
+        let param = decoded.find("Region").filter(|r| !r.is_empty());
+        region::normalize_region(param.unwrap_or(&shared.tencent_default_region)).to_owned()
+    }
+
+    fn validation_error(&self, e: ValidationError) -> ServiceError {
+        match e.problem {
+            Problem::Missing => invalid(format!("(emulator) missing parameter {}", e.param)),
+            _ => invalid(clip(e.to_string())),
+        }
+    }
+
+    fn fault_error(
+        &self,
+        op: &'static OperationMeta,
+        code: String,
+        status: Option<u16>,
+        message: Option<String>,
+    ) -> ServiceError {
+        fault_error(op, &code, status, message)
+    }
+
+    fn behave(
+        world: &mut World,
+        fx: &mut Effects,
+        ctx: &Ctx<'_>,
+        request: Request,
+    ) -> Option<Result<Vec<u8>, ErrorInfo>> {
+        behaviour::serve(world, fx, ctx, request)
+    }
+
+    /// A common error (its code is the integer) or a business error of the operation.
+    fn behaviour_error(&self, op: &'static OperationMeta, info: ErrorInfo) -> ServiceError {
+        let e = match info.code.parse::<i64>() {
+            Ok(n) => common_error(n),
+            Err(_) => match op.documented_error(&info.code) {
+                Some(doc) => business_error(op, doc.code),
+                None => {
+                    let mut e = common_error(5100);
+                    e.code = info.code.into();
+                    e
+                }
+            },
+        };
+        e.with_message(info.message)
+    }
+
+    fn not_saved(&self, e: SaveError) -> ServiceError {
+        common_error(6000).with_message(format!("(emulator) nothing was changed; {e}"))
+    }
+
+    fn success(
+        &self,
+        _exchange: &(),
+        _op: &'static OperationMeta,
+        body: Vec<u8>,
+        _replayed_id: Option<&str>,
+    ) -> Reply {
+        reply(body)
+    }
+
+    fn error(&self, _exchange: &(), _req: &Incoming, e: &ServiceError) -> Reply {
+        error_reply(e)
+    }
+}
+
 /// Serves one Tencent v2 request.
 pub(crate) async fn handle(shared: &Shared, req: Incoming) -> Outcome {
-    match process(shared, &req).await {
-        Ok(Some(body)) => Outcome::Reply(reply(body)),
-        Ok(None) => Outcome::Drop,
-        Err(e) => Outcome::Reply(error_reply(&e)),
-    }
+    pipeline::handle(shared, &TencentV2, req).await
 }
 
 /// The answer to a request whose body exceeded the limit.
-pub(crate) fn body_too_large(shared: &Shared) -> Outcome {
-    Outcome::Reply(error_reply(&invalid(format!(
-        "(emulator) the request body is larger than {} bytes",
-        shared.limits.max_body_bytes
-    ))))
-}
-
-fn clip(text: String) -> String {
-    const MAX: usize = 512;
-    if text.len() <= MAX {
-        return text;
-    }
-    let mut end = MAX;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &text[..end])
-}
-
-fn validation_error(e: ValidationError) -> ServiceError {
-    match e.problem {
-        Problem::Missing => invalid(format!("(emulator) missing parameter {}", e.param)),
-        _ => invalid(clip(e.to_string())),
-    }
-}
-
-fn find<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-}
-
-/// The JSON body of a success, or `None` when a fault drops the connection.
-async fn process(shared: &Shared, req: &Incoming) -> Result<Option<Vec<u8>>, ServiceError> {
-    let limits = &shared.limits;
-    let query = req.query();
-    if query.len() > limits.max_query_bytes {
-        return Err(invalid(format!(
-            "(emulator) the query string is longer than {} bytes",
-            limits.max_query_bytes
-        )));
-    }
-    let mut pairs = encoding::form_decode(query).map_err(|e| {
-        invalid(format!(
-            "(emulator) the query string is not valid URL encoding: {e}"
-        ))
-    })?;
-    if req.has_form_body() {
-        let text = std::str::from_utf8(&req.body)
-            .map_err(|_| invalid("(emulator) the form body is not valid UTF-8"))?;
-        pairs.extend(encoding::form_decode(text).map_err(|e| {
-            invalid(format!(
-                "(emulator) the form body is not valid URL encoding: {e}"
-            ))
-        })?);
-    }
-    if pairs.len() > limits.max_params {
-        return Err(invalid(format!(
-            "(emulator) the request has more than {} parameters",
-            limits.max_params
-        )));
-    }
-    {
-        let mut names: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
-        names.sort_unstable();
-        if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
-            return Err(invalid(clip(format!(
-                "(emulator) the parameter {:?} is given more than once",
-                w[0]
-            ))));
-        }
-    }
-
-    let action =
-        find(&pairs, "Action").ok_or_else(|| invalid("(emulator) missing parameter Action"))?;
-    let op = operation(action, req)?;
-    let key = authenticate(shared, req, &pairs)?;
-    if !key.allows(op.action) {
-        return Err(common_error(match key.principal {
-            Principal::SubUser => 4101,
-            Principal::Account => 4110,
-        }));
-    }
-    let region_param = find(&pairs, "Region").filter(|r| !r.is_empty());
-    let region =
-        region::normalize_region(region_param.unwrap_or(&shared.tencent_default_region)).to_owned();
-
-    let params = Params::from_pairs(op.action, pairs).map_err(validation_error)?;
-    let request = match Request::from_params(op.action, &params) {
-        Some(parsed) => parsed.map_err(validation_error)?,
-        None => return Err(common_error(6100)),
-    };
-    if let Err(e) = request.clone().dispatch(Inspect).validation {
-        return Err(validation_error(e));
-    }
-
-    if let Some(fault) = shared.faults.decide("tencent", op.action) {
-        if !fault.latency.is_zero() {
-            tokio::time::sleep(fault.latency).await;
-        }
-        if fault.drop_connection {
-            return Ok(None);
-        }
-        if let Some((code, status, message)) = fault.error {
-            return Err(fault_error(op, &code, status, message));
-        }
-    }
-
-    let ctx = behaviour::Ctx {
-        account: &key.account,
-        region: &region,
-        now_ms: clock::now_ms(),
-        transitions: shared.transitions(),
-    };
-    let (result, version) = shared
-        .store
-        .update(|world, fx| behaviour::execute(world, fx, &ctx, request));
-    // Every answer waits, errors included, when the call made or saw a change not yet on disk: a
-    // "not found" may rest on a deletion that is then undone, and no answer may show what may be undone.
-    if let Some(version) = version {
-        shared.store.saved(version).await.map_err(|e| {
-            common_error(6000).with_message(format!("(emulator) nothing was changed; {e}"))
-        })?;
-    }
-    Ok(Some(result?))
-}
-
-fn operation(action: &str, req: &Incoming) -> Result<&'static OperationMeta, ServiceError> {
-    let op = tencent_vpc_v2::OPERATIONS
-        .iter()
-        .copied()
-        .find(|o| o.action == action)
-        .ok_or_else(|| {
-            common_error(6100).with_message(clip(format!(
-                "(emulator) {action:?} is not an action of this module"
-            )))
-        })?;
-    let method = match req.method.as_str() {
-        "GET" => HttpMethod::Get,
-        "POST" => HttpMethod::Post,
-        other => {
-            return Err(invalid(clip(format!(
-                "(emulator) method {other} is not supported; use GET or POST"
-            ))));
-        }
-    };
-    if !op.methods.contains(&method) {
-        return Err(invalid(format!(
-            "(emulator) {} does not accept {}",
-            op.action,
-            method.as_str()
-        )));
-    }
-    Ok(op)
+pub(crate) fn body_too_large(shared: &Shared, req: &Incoming) -> Outcome {
+    pipeline::body_too_large(shared, &TencentV2, req)
 }
 
 fn authenticate<'s>(
     shared: &'s Shared,
     req: &Incoming,
-    pairs: &[(String, String)],
+    decoded: &Decoded,
 ) -> Result<&'s Key, ServiceError> {
-    let secret_id =
-        find(pairs, "SecretId").ok_or_else(|| invalid("(emulator) missing parameter SecretId"))?;
+    // One list: `decode` put the form body's parameters after the query's.
+    let pairs = decoded.query.as_slice();
+    let secret_id = decoded
+        .find("SecretId")
+        .ok_or_else(|| invalid("(emulator) missing parameter SecretId"))?;
     let key = shared
         .credentials
         .tencent(secret_id)
@@ -302,7 +314,8 @@ fn authenticate<'s>(
         }
         Err(_) => return Err(common_error(4100)),
     }
-    let timestamp = find(pairs, "Timestamp")
+    let timestamp = decoded
+        .find("Timestamp")
         .ok_or_else(|| invalid("(emulator) missing parameter Timestamp"))?;
     let signed: i64 = timestamp
         .trim()
@@ -314,8 +327,9 @@ fn authenticate<'s>(
     if !auth::within_window(signed, now, window) {
         return Err(common_error(4500));
     }
-    let nonce =
-        find(pairs, "Nonce").ok_or_else(|| invalid("(emulator) missing parameter Nonce"))?;
+    let nonce = decoded
+        .find("Nonce")
+        .ok_or_else(|| invalid("(emulator) missing parameter Nonce"))?;
     if nonce.parse::<u64>().is_err() {
         return Err(invalid("(emulator) Nonce must be a positive integer"));
     }

@@ -651,3 +651,371 @@ impl crate::operation::Completable for DeleteEnhancedVpnGatewayRequest {
         None
     }
 }
+#[cfg(feature = "test-util")]
+impl DeleteEnhancedVpnGatewayResponse {
+    /// Builds a [`DeleteEnhancedVpnGatewayResponse`] (`test-util`).
+    pub fn builder() -> DeleteEnhancedVpnGatewayResponseBuilder {
+        DeleteEnhancedVpnGatewayResponseBuilder::default()
+    }
+}
+/// A [`DeleteEnhancedVpnGatewayResponse`] under construction: set fields, then `build()`. Made by [`DeleteEnhancedVpnGatewayResponse::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeleteEnhancedVpnGatewayResponseBuilder {
+    request_id: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl DeleteEnhancedVpnGatewayResponseBuilder {
+    /// Sets `RequestId`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// The [`DeleteEnhancedVpnGatewayResponse`], or which required field (`RequestId`) was not set.
+    pub fn build(
+        self,
+    ) -> Result<DeleteEnhancedVpnGatewayResponse, crate::error::BuildError> {
+        Ok(DeleteEnhancedVpnGatewayResponse {
+            request_id: self
+                .request_id
+                .ok_or(crate::error::BuildError {
+                    shape: "DeleteEnhancedVpnGatewayResponse",
+                    field: "RequestId",
+                })?,
+        })
+    }
+}
+#[cfg(feature = "test-util")]
+impl DeleteEnhancedVpnGatewayError {
+    /// `VpnGateway.Configuring` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn vpn_gateway_configuring() -> Self {
+        Self::VpnGatewayConfiguring(ErrorInfo {
+            code: "VpnGateway.Configuring".to_owned(),
+            message: "The specified service is configuring.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InternalError` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn internal_error() -> Self {
+        Self::InternalError(ErrorInfo {
+            code: "InternalError".to_owned(),
+            message: "The request processing has failed due to some unknown error, exception or failure."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `TaskConflict` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn task_conflict() -> Self {
+        Self::TaskConflict(ErrorInfo {
+            code: "TaskConflict".to_owned(),
+            message: "The eip operate too frequent, TaskConflict.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidVpnGatewayInstanceId.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_vpn_gateway_instance_id_not_found() -> Self {
+        Self::InvalidVpnGatewayInstanceIdNotFound(ErrorInfo {
+            code: "InvalidVpnGatewayInstanceId.NotFound".to_owned(),
+            message: "The specified vpn gateway instance id does not exist.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `VpnDependencyViolation.VpnConnection` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn vpn_dependency_violation_vpn_connection() -> Self {
+        Self::VpnDependencyViolationVpnConnection(ErrorInfo {
+            code: "VpnDependencyViolation.VpnConnection".to_owned(),
+            message: "There are vpn connections on specified vpn gateway not deleted."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Forbidden.SubUser` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn forbidden_sub_user() -> Self {
+        Self::ForbiddenSubUser(ErrorInfo {
+            code: "Forbidden.SubUser".to_owned(),
+            message: "User not authorized to operate on the specified resource as your account is created by another user."
+                .to_owned(),
+            http_status: Some(403),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Forbidden` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn forbidden() -> Self {
+        Self::Forbidden(ErrorInfo {
+            code: "Forbidden".to_owned(),
+            message: "User not authorized to operate on the specified resource."
+                .to_owned(),
+            http_status: Some(403),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `ForbiddenRelease` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn forbidden_release() -> Self {
+        Self::ForbiddenRelease(ErrorInfo {
+            code: "ForbiddenRelease".to_owned(),
+            message: "Forbidden to release a prepaid instance within validity period"
+                .to_owned(),
+            http_status: Some(403),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `SignatureDoesNotMatch` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn signature_does_not_match() -> Self {
+        Self::SignatureDoesNotMatch(ErrorInfo {
+            code: "SignatureDoesNotMatch".to_owned(),
+            message: "Specified signature is not matched with our calculation. server string to sign is:<sts>"
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `IncompleteSignature` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn incomplete_signature() -> Self {
+        Self::IncompleteSignature(ErrorInfo {
+            code: "IncompleteSignature".to_owned(),
+            message: "The request signature does not conform to Aliyun standards. server string to sign is:…"
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `SignatureNonceUsed` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn signature_nonce_used() -> Self {
+        Self::SignatureNonceUsed(ErrorInfo {
+            code: "SignatureNonceUsed".to_owned(),
+            message: "Specified signature nonce was used already.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidTimeStamp.Expired` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_time_stamp_expired() -> Self {
+        Self::InvalidTimeStampExpired(ErrorInfo {
+            code: "InvalidTimeStamp.Expired".to_owned(),
+            message: "Specified time stamp or date value is expired.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidTimeStamp.Format` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_time_stamp_format() -> Self {
+        Self::InvalidTimeStampFormat(ErrorInfo {
+            code: "InvalidTimeStamp.Format".to_owned(),
+            message: "Specified time stamp or date value is not well formatted."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidAccessKeyId.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_access_key_id_not_found() -> Self {
+        Self::InvalidAccessKeyIdNotFound(ErrorInfo {
+            code: "InvalidAccessKeyId.NotFound".to_owned(),
+            message: "Specified access key is not found.".to_owned(),
+            http_status: Some(404),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidAccessKeyId.Inactive` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_access_key_id_inactive() -> Self {
+        Self::InvalidAccessKeyIdInactive(ErrorInfo {
+            code: "InvalidAccessKeyId.Inactive".to_owned(),
+            message: "Specified access key is disabled.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `MissingParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn missing_parameter() -> Self {
+        Self::MissingParameter(ErrorInfo {
+            code: "MissingParameter".to_owned(),
+            message: "The input parameter \"X\" that is mandatory for processing this request is not supplied."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter() -> Self {
+        Self::InvalidParameter(ErrorInfo {
+            code: "InvalidParameter".to_owned(),
+            message: "A parameter is invalid. The reference table gives no message and no confidence remark for this row."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidAction.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_action_not_found() -> Self {
+        Self::InvalidActionNotFound(ErrorInfo {
+            code: "InvalidAction.NotFound".to_owned(),
+            message: "Specified api is not found, please check your url and method."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidVersion` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_version() -> Self {
+        Self::InvalidVersion(ErrorInfo {
+            code: "InvalidVersion".to_owned(),
+            message: "Specified parameter Version is not valid.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Throttling` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn throttling() -> Self {
+        Self::Throttling(ErrorInfo {
+            code: "Throttling".to_owned(),
+            message: "Request was denied due to request throttling.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Throttling.User` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn throttling_user() -> Self {
+        Self::ThrottlingUser(ErrorInfo {
+            code: "Throttling.User".to_owned(),
+            message: "Request was denied due to user flow control.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Throttling.Api` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn throttling_api() -> Self {
+        Self::ThrottlingApi(ErrorInfo {
+            code: "Throttling.Api".to_owned(),
+            message: "Request was denied due to api flow control.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `ServiceUnavailable` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn service_unavailable() -> Self {
+        Self::ServiceUnavailable(ErrorInfo {
+            code: "ServiceUnavailable".to_owned(),
+            message: "The request has failed due to a temporary failure of the server."
+                .to_owned(),
+            http_status: Some(503),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Forbidden.RAM` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn forbidden_ram() -> Self {
+        Self::ForbiddenRam(ErrorInfo {
+            code: "Forbidden.RAM".to_owned(),
+            message: "RAM denied the call. Confidence: unverified; shares one row with NoPermission in the reference table, no message given. A 403 RAM error may carry an AccessDeniedDetail object (field names unverified)."
+                .to_owned(),
+            http_status: Some(403),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `NoPermission` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn no_permission() -> Self {
+        Self::NoPermission(ErrorInfo {
+            code: "NoPermission".to_owned(),
+            message: "RAM denied the call. Confidence: unverified; shares one row with Forbidden.RAM in the reference table, no message given. May carry an AccessDeniedDetail object (field names unverified)."
+                .to_owned(),
+            http_status: Some(403),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// What the error carries, to change it (a message quoting the request, a request id).
+    pub fn info_mut(&mut self) -> &mut ErrorInfo {
+        match self {
+            Self::VpnGatewayConfiguring(info)
+            | Self::InternalError(info)
+            | Self::TaskConflict(info)
+            | Self::InvalidVpnGatewayInstanceIdNotFound(info)
+            | Self::VpnDependencyViolationVpnConnection(info)
+            | Self::ForbiddenSubUser(info)
+            | Self::Forbidden(info)
+            | Self::ForbiddenRelease(info)
+            | Self::SignatureDoesNotMatch(info)
+            | Self::IncompleteSignature(info)
+            | Self::SignatureNonceUsed(info)
+            | Self::InvalidTimeStampExpired(info)
+            | Self::InvalidTimeStampFormat(info)
+            | Self::InvalidAccessKeyIdNotFound(info)
+            | Self::InvalidAccessKeyIdInactive(info)
+            | Self::MissingParameter(info)
+            | Self::InvalidParameter(info)
+            | Self::InvalidActionNotFound(info)
+            | Self::InvalidVersion(info)
+            | Self::Throttling(info)
+            | Self::ThrottlingUser(info)
+            | Self::ThrottlingApi(info)
+            | Self::ServiceUnavailable(info)
+            | Self::ForbiddenRam(info)
+            | Self::NoPermission(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// What the error carries, taken out of it.
+    pub fn into_info(self) -> ErrorInfo {
+        match self {
+            Self::VpnGatewayConfiguring(info)
+            | Self::InternalError(info)
+            | Self::TaskConflict(info)
+            | Self::InvalidVpnGatewayInstanceIdNotFound(info)
+            | Self::VpnDependencyViolationVpnConnection(info)
+            | Self::ForbiddenSubUser(info)
+            | Self::Forbidden(info)
+            | Self::ForbiddenRelease(info)
+            | Self::SignatureDoesNotMatch(info)
+            | Self::IncompleteSignature(info)
+            | Self::SignatureNonceUsed(info)
+            | Self::InvalidTimeStampExpired(info)
+            | Self::InvalidTimeStampFormat(info)
+            | Self::InvalidAccessKeyIdNotFound(info)
+            | Self::InvalidAccessKeyIdInactive(info)
+            | Self::MissingParameter(info)
+            | Self::InvalidParameter(info)
+            | Self::InvalidActionNotFound(info)
+            | Self::InvalidVersion(info)
+            | Self::Throttling(info)
+            | Self::ThrottlingUser(info)
+            | Self::ThrottlingApi(info)
+            | Self::ServiceUnavailable(info)
+            | Self::ForbiddenRam(info)
+            | Self::NoPermission(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// The same error with another message.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.info_mut().message = message.into();
+        self
+    }
+}

@@ -630,3 +630,371 @@ impl crate::operation::Completable for DeleteVpnConnectionRequest {
         None
     }
 }
+#[cfg(feature = "test-util")]
+impl DeleteVpnConnectionResponse {
+    /// Builds a [`DeleteVpnConnectionResponse`] (`test-util`).
+    pub fn builder() -> DeleteVpnConnectionResponseBuilder {
+        DeleteVpnConnectionResponseBuilder::default()
+    }
+}
+/// A [`DeleteVpnConnectionResponse`] under construction: set fields, then `build()`. Made by [`DeleteVpnConnectionResponse::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeleteVpnConnectionResponseBuilder {
+    request_id: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl DeleteVpnConnectionResponseBuilder {
+    /// Sets `RequestId`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// The [`DeleteVpnConnectionResponse`], or which required field (`RequestId`) was not set.
+    pub fn build(self) -> Result<DeleteVpnConnectionResponse, crate::error::BuildError> {
+        Ok(DeleteVpnConnectionResponse {
+            request_id: self
+                .request_id
+                .ok_or(crate::error::BuildError {
+                    shape: "DeleteVpnConnectionResponse",
+                    field: "RequestId",
+                })?,
+        })
+    }
+}
+#[cfg(feature = "test-util")]
+impl DeleteVpnConnectionError {
+    /// `VpnGateway.Configuring` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn vpn_gateway_configuring() -> Self {
+        Self::VpnGatewayConfiguring(ErrorInfo {
+            code: "VpnGateway.Configuring".to_owned(),
+            message: "The specified service is configuring.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Forbbiden.SubUser` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn forbidden_sub_user() -> Self {
+        Self::ForbiddenSubUser(ErrorInfo {
+            code: "Forbbiden.SubUser".to_owned(),
+            message: "User not authorized to operate on the specified resource as your account is created by another user."
+                .to_owned(),
+            http_status: Some(403),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Forbidden` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn forbidden() -> Self {
+        Self::Forbidden(ErrorInfo {
+            code: "Forbidden".to_owned(),
+            message: "User not authorized to operate on the specified resource."
+                .to_owned(),
+            http_status: Some(403),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidVpnConnectionInstanceId.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_vpn_connection_instance_id_not_found() -> Self {
+        Self::InvalidVpnConnectionInstanceIdNotFound(ErrorInfo {
+            code: "InvalidVpnConnectionInstanceId.NotFound".to_owned(),
+            message: "The specified vpn connection instance id does not exist."
+                .to_owned(),
+            http_status: Some(404),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Appliance.Configuring` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn appliance_configuring() -> Self {
+        Self::ApplianceConfiguring(ErrorInfo {
+            code: "Appliance.Configuring".to_owned(),
+            message: "Not in either document. Terraform (resource_alicloud_vpn_connection.go) retries DeleteVpnConnection on this code. No message is known; the HTTP status 400 is assumed (unverified), by analogy with VpnGateway.Configuring."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `VpnTask.CONFLICT` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn vpn_task_conflict() -> Self {
+        Self::VpnTaskConflict(ErrorInfo {
+            code: "VpnTask.CONFLICT".to_owned(),
+            message: "Not in either document. Terraform retries DeleteVpnConnection on this code (presumably the refusal of repeated deletes on the same gateway that doc-003 describes). No message is known; the HTTP status 400 is assumed (unverified)."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `VpnConnection.Configuring` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn vpn_connection_configuring() -> Self {
+        Self::VpnConnectionConfiguring(ErrorInfo {
+            code: "VpnConnection.Configuring".to_owned(),
+            message: "Not in either document. Terraform retries DeleteVpnConnection on this code. No message is known; the HTTP status 400 is assumed (unverified)."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `SignatureDoesNotMatch` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn signature_does_not_match() -> Self {
+        Self::SignatureDoesNotMatch(ErrorInfo {
+            code: "SignatureDoesNotMatch".to_owned(),
+            message: "Specified signature is not matched with our calculation. server string to sign is:<sts>"
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `IncompleteSignature` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn incomplete_signature() -> Self {
+        Self::IncompleteSignature(ErrorInfo {
+            code: "IncompleteSignature".to_owned(),
+            message: "The request signature does not conform to Aliyun standards. server string to sign is:…"
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `SignatureNonceUsed` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn signature_nonce_used() -> Self {
+        Self::SignatureNonceUsed(ErrorInfo {
+            code: "SignatureNonceUsed".to_owned(),
+            message: "Specified signature nonce was used already.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidTimeStamp.Expired` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_time_stamp_expired() -> Self {
+        Self::InvalidTimeStampExpired(ErrorInfo {
+            code: "InvalidTimeStamp.Expired".to_owned(),
+            message: "Specified time stamp or date value is expired.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidTimeStamp.Format` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_time_stamp_format() -> Self {
+        Self::InvalidTimeStampFormat(ErrorInfo {
+            code: "InvalidTimeStamp.Format".to_owned(),
+            message: "Specified time stamp or date value is not well formatted."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidAccessKeyId.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_access_key_id_not_found() -> Self {
+        Self::InvalidAccessKeyIdNotFound(ErrorInfo {
+            code: "InvalidAccessKeyId.NotFound".to_owned(),
+            message: "Specified access key is not found.".to_owned(),
+            http_status: Some(404),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidAccessKeyId.Inactive` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_access_key_id_inactive() -> Self {
+        Self::InvalidAccessKeyIdInactive(ErrorInfo {
+            code: "InvalidAccessKeyId.Inactive".to_owned(),
+            message: "Specified access key is disabled.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `MissingParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn missing_parameter() -> Self {
+        Self::MissingParameter(ErrorInfo {
+            code: "MissingParameter".to_owned(),
+            message: "The input parameter \"X\" that is mandatory for processing this request is not supplied."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter() -> Self {
+        Self::InvalidParameter(ErrorInfo {
+            code: "InvalidParameter".to_owned(),
+            message: "A parameter is invalid. The reference table gives no message and no confidence remark for this row."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidAction.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_action_not_found() -> Self {
+        Self::InvalidActionNotFound(ErrorInfo {
+            code: "InvalidAction.NotFound".to_owned(),
+            message: "Specified api is not found, please check your url and method."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidVersion` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_version() -> Self {
+        Self::InvalidVersion(ErrorInfo {
+            code: "InvalidVersion".to_owned(),
+            message: "Specified parameter Version is not valid.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Throttling` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn throttling() -> Self {
+        Self::Throttling(ErrorInfo {
+            code: "Throttling".to_owned(),
+            message: "Request was denied due to request throttling.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Throttling.User` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn throttling_user() -> Self {
+        Self::ThrottlingUser(ErrorInfo {
+            code: "Throttling.User".to_owned(),
+            message: "Request was denied due to user flow control.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Throttling.Api` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn throttling_api() -> Self {
+        Self::ThrottlingApi(ErrorInfo {
+            code: "Throttling.Api".to_owned(),
+            message: "Request was denied due to api flow control.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `ServiceUnavailable` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn service_unavailable() -> Self {
+        Self::ServiceUnavailable(ErrorInfo {
+            code: "ServiceUnavailable".to_owned(),
+            message: "The request has failed due to a temporary failure of the server."
+                .to_owned(),
+            http_status: Some(503),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InternalError` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn internal_error() -> Self {
+        Self::InternalError(ErrorInfo {
+            code: "InternalError".to_owned(),
+            message: "The request processing has failed due to some unknown error, exception or failure."
+                .to_owned(),
+            http_status: Some(500),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Forbidden.RAM` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn forbidden_ram() -> Self {
+        Self::ForbiddenRam(ErrorInfo {
+            code: "Forbidden.RAM".to_owned(),
+            message: "RAM denied the call. Confidence: unverified; shares one row with NoPermission in the reference table, no message given. A 403 RAM error may carry an AccessDeniedDetail object (field names unverified)."
+                .to_owned(),
+            http_status: Some(403),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `NoPermission` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn no_permission() -> Self {
+        Self::NoPermission(ErrorInfo {
+            code: "NoPermission".to_owned(),
+            message: "RAM denied the call. Confidence: unverified; shares one row with Forbidden.RAM in the reference table, no message given. May carry an AccessDeniedDetail object (field names unverified)."
+                .to_owned(),
+            http_status: Some(403),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// What the error carries, to change it (a message quoting the request, a request id).
+    pub fn info_mut(&mut self) -> &mut ErrorInfo {
+        match self {
+            Self::VpnGatewayConfiguring(info)
+            | Self::ForbiddenSubUser(info)
+            | Self::Forbidden(info)
+            | Self::InvalidVpnConnectionInstanceIdNotFound(info)
+            | Self::ApplianceConfiguring(info)
+            | Self::VpnTaskConflict(info)
+            | Self::VpnConnectionConfiguring(info)
+            | Self::SignatureDoesNotMatch(info)
+            | Self::IncompleteSignature(info)
+            | Self::SignatureNonceUsed(info)
+            | Self::InvalidTimeStampExpired(info)
+            | Self::InvalidTimeStampFormat(info)
+            | Self::InvalidAccessKeyIdNotFound(info)
+            | Self::InvalidAccessKeyIdInactive(info)
+            | Self::MissingParameter(info)
+            | Self::InvalidParameter(info)
+            | Self::InvalidActionNotFound(info)
+            | Self::InvalidVersion(info)
+            | Self::Throttling(info)
+            | Self::ThrottlingUser(info)
+            | Self::ThrottlingApi(info)
+            | Self::ServiceUnavailable(info)
+            | Self::InternalError(info)
+            | Self::ForbiddenRam(info)
+            | Self::NoPermission(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// What the error carries, taken out of it.
+    pub fn into_info(self) -> ErrorInfo {
+        match self {
+            Self::VpnGatewayConfiguring(info)
+            | Self::ForbiddenSubUser(info)
+            | Self::Forbidden(info)
+            | Self::InvalidVpnConnectionInstanceIdNotFound(info)
+            | Self::ApplianceConfiguring(info)
+            | Self::VpnTaskConflict(info)
+            | Self::VpnConnectionConfiguring(info)
+            | Self::SignatureDoesNotMatch(info)
+            | Self::IncompleteSignature(info)
+            | Self::SignatureNonceUsed(info)
+            | Self::InvalidTimeStampExpired(info)
+            | Self::InvalidTimeStampFormat(info)
+            | Self::InvalidAccessKeyIdNotFound(info)
+            | Self::InvalidAccessKeyIdInactive(info)
+            | Self::MissingParameter(info)
+            | Self::InvalidParameter(info)
+            | Self::InvalidActionNotFound(info)
+            | Self::InvalidVersion(info)
+            | Self::Throttling(info)
+            | Self::ThrottlingUser(info)
+            | Self::ThrottlingApi(info)
+            | Self::ServiceUnavailable(info)
+            | Self::InternalError(info)
+            | Self::ForbiddenRam(info)
+            | Self::NoPermission(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// The same error with another message.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.info_mut().message = message.into();
+        self
+    }
+}

@@ -596,7 +596,7 @@ pub struct DescribeVpnConnectionTags {
         rename = "Tag",
         default,
         deserialize_with = "crate::de::list",
-        skip_serializing_if = "Vec::is_empty"
+        skip_serializing_if = "crate::ser::skip_empty_list"
     )]
     pub tag: Vec<DescribeVpnConnectionTagsTagItem>,
 }
@@ -911,3 +911,1158 @@ impl std::fmt::Display for DescribeVpnConnectionError {
     }
 }
 impl std::error::Error for DescribeVpnConnectionError {}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionResponse {
+    /// Builds a [`DescribeVpnConnectionResponse`] (`test-util`).
+    pub fn builder() -> DescribeVpnConnectionResponseBuilder {
+        DescribeVpnConnectionResponseBuilder::default()
+    }
+}
+/// A [`DescribeVpnConnectionResponse`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnectionResponse::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DescribeVpnConnectionResponseBuilder {
+    request_id: Option<String>,
+    vpn_connection_id: Option<String>,
+    vpn_gateway_id: Option<String>,
+    customer_gateway_id: Option<String>,
+    name: Option<String>,
+    local_subnet: Option<String>,
+    remote_subnet: Option<String>,
+    create_time: Option<i64>,
+    status: Option<String>,
+    state: Option<String>,
+    effect_immediately: Option<bool>,
+    enable_dpd: Option<bool>,
+    enable_nat_traversal: Option<bool>,
+    enable_tunnels_bgp: Option<bool>,
+    internet_ip: Option<String>,
+    network_type: Option<String>,
+    remote_ca_certificate: Option<String>,
+    resource_group_id: Option<String>,
+    spec: Option<String>,
+    tunnel_bandwidth: Option<String>,
+    attach_type: Option<String>,
+    attach_instance_id: Option<String>,
+    cross_account_authorized: Option<bool>,
+    transit_router_id: Option<String>,
+    transit_router_name: Option<String>,
+    zone_no: Option<String>,
+    ike_config: Option<DescribeVpnConnectionIkeConfig>,
+    ipsec_config: Option<DescribeVpnConnectionIpsecConfig>,
+    vpn_bgp_config: Option<DescribeVpnConnectionVpnBgpConfig>,
+    vco_health_check: Option<DescribeVpnConnectionVcoHealthCheck>,
+    tags: Option<DescribeVpnConnectionTags>,
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionResponseBuilder {
+    /// Sets `RequestId`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets `VpnConnectionId`.
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_connection_id = Some(value.into());
+        self
+    }
+    /// Sets `VpnGatewayId`.
+    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets `CustomerGatewayId`.
+    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets `Name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `LocalSubnet`.
+    pub fn local_subnet(mut self, value: impl Into<String>) -> Self {
+        self.local_subnet = Some(value.into());
+        self
+    }
+    /// Sets `RemoteSubnet`.
+    pub fn remote_subnet(mut self, value: impl Into<String>) -> Self {
+        self.remote_subnet = Some(value.into());
+        self
+    }
+    /// Sets `CreateTime`.
+    pub fn create_time(mut self, value: i64) -> Self {
+        self.create_time = Some(value);
+        self
+    }
+    /// Sets `Status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `State`.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `EffectImmediately`.
+    pub fn effect_immediately(mut self, value: bool) -> Self {
+        self.effect_immediately = Some(value);
+        self
+    }
+    /// Sets `EnableDpd`.
+    pub fn enable_dpd(mut self, value: bool) -> Self {
+        self.enable_dpd = Some(value);
+        self
+    }
+    /// Sets `EnableNatTraversal`.
+    pub fn enable_nat_traversal(mut self, value: bool) -> Self {
+        self.enable_nat_traversal = Some(value);
+        self
+    }
+    /// Sets `EnableTunnelsBgp`.
+    pub fn enable_tunnels_bgp(mut self, value: bool) -> Self {
+        self.enable_tunnels_bgp = Some(value);
+        self
+    }
+    /// Sets `InternetIp`.
+    pub fn internet_ip(mut self, value: impl Into<String>) -> Self {
+        self.internet_ip = Some(value.into());
+        self
+    }
+    /// Sets `NetworkType`.
+    pub fn network_type(mut self, value: impl Into<String>) -> Self {
+        self.network_type = Some(value.into());
+        self
+    }
+    /// Sets `RemoteCaCertificate`.
+    pub fn remote_ca_certificate(mut self, value: impl Into<String>) -> Self {
+        self.remote_ca_certificate = Some(value.into());
+        self
+    }
+    /// Sets `ResourceGroupId`.
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_group_id = Some(value.into());
+        self
+    }
+    /// Sets `Spec`.
+    pub fn spec(mut self, value: impl Into<String>) -> Self {
+        self.spec = Some(value.into());
+        self
+    }
+    /// Sets `TunnelBandwidth`.
+    pub fn tunnel_bandwidth(mut self, value: impl Into<String>) -> Self {
+        self.tunnel_bandwidth = Some(value.into());
+        self
+    }
+    /// Sets `AttachType`.
+    pub fn attach_type(mut self, value: impl Into<String>) -> Self {
+        self.attach_type = Some(value.into());
+        self
+    }
+    /// Sets `AttachInstanceId`.
+    pub fn attach_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.attach_instance_id = Some(value.into());
+        self
+    }
+    /// Sets `CrossAccountAuthorized`.
+    pub fn cross_account_authorized(mut self, value: bool) -> Self {
+        self.cross_account_authorized = Some(value);
+        self
+    }
+    /// Sets `TransitRouterId`.
+    pub fn transit_router_id(mut self, value: impl Into<String>) -> Self {
+        self.transit_router_id = Some(value.into());
+        self
+    }
+    /// Sets `TransitRouterName`.
+    pub fn transit_router_name(mut self, value: impl Into<String>) -> Self {
+        self.transit_router_name = Some(value.into());
+        self
+    }
+    /// Sets `ZoneNo`.
+    pub fn zone_no(mut self, value: impl Into<String>) -> Self {
+        self.zone_no = Some(value.into());
+        self
+    }
+    /// Sets `IkeConfig`.
+    pub fn ike_config(mut self, value: DescribeVpnConnectionIkeConfig) -> Self {
+        self.ike_config = Some(value);
+        self
+    }
+    /// Sets `IpsecConfig`.
+    pub fn ipsec_config(mut self, value: DescribeVpnConnectionIpsecConfig) -> Self {
+        self.ipsec_config = Some(value);
+        self
+    }
+    /// Sets `VpnBgpConfig`.
+    pub fn vpn_bgp_config(mut self, value: DescribeVpnConnectionVpnBgpConfig) -> Self {
+        self.vpn_bgp_config = Some(value);
+        self
+    }
+    /// Sets `VcoHealthCheck`.
+    pub fn vco_health_check(
+        mut self,
+        value: DescribeVpnConnectionVcoHealthCheck,
+    ) -> Self {
+        self.vco_health_check = Some(value);
+        self
+    }
+    /// Sets `Tags`.
+    pub fn tags(mut self, value: DescribeVpnConnectionTags) -> Self {
+        self.tags = Some(value);
+        self
+    }
+    /// Sets or clears `VpnConnectionId`.
+    pub fn set_vpn_connection_id(mut self, value: Option<String>) -> Self {
+        self.vpn_connection_id = value;
+        self
+    }
+    /// Sets or clears `VpnGatewayId`.
+    pub fn set_vpn_gateway_id(mut self, value: Option<String>) -> Self {
+        self.vpn_gateway_id = value;
+        self
+    }
+    /// Sets or clears `CustomerGatewayId`.
+    pub fn set_customer_gateway_id(mut self, value: Option<String>) -> Self {
+        self.customer_gateway_id = value;
+        self
+    }
+    /// Sets or clears `Name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
+    /// Sets or clears `LocalSubnet`.
+    pub fn set_local_subnet(mut self, value: Option<String>) -> Self {
+        self.local_subnet = value;
+        self
+    }
+    /// Sets or clears `RemoteSubnet`.
+    pub fn set_remote_subnet(mut self, value: Option<String>) -> Self {
+        self.remote_subnet = value;
+        self
+    }
+    /// Sets or clears `CreateTime`.
+    pub fn set_create_time(mut self, value: Option<i64>) -> Self {
+        self.create_time = value;
+        self
+    }
+    /// Sets or clears `Status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.status = value;
+        self
+    }
+    /// Sets or clears `State`.
+    pub fn set_state(mut self, value: Option<String>) -> Self {
+        self.state = value;
+        self
+    }
+    /// Sets or clears `EffectImmediately`.
+    pub fn set_effect_immediately(mut self, value: Option<bool>) -> Self {
+        self.effect_immediately = value;
+        self
+    }
+    /// Sets or clears `EnableDpd`.
+    pub fn set_enable_dpd(mut self, value: Option<bool>) -> Self {
+        self.enable_dpd = value;
+        self
+    }
+    /// Sets or clears `EnableNatTraversal`.
+    pub fn set_enable_nat_traversal(mut self, value: Option<bool>) -> Self {
+        self.enable_nat_traversal = value;
+        self
+    }
+    /// Sets or clears `EnableTunnelsBgp`.
+    pub fn set_enable_tunnels_bgp(mut self, value: Option<bool>) -> Self {
+        self.enable_tunnels_bgp = value;
+        self
+    }
+    /// Sets or clears `InternetIp`.
+    pub fn set_internet_ip(mut self, value: Option<String>) -> Self {
+        self.internet_ip = value;
+        self
+    }
+    /// Sets or clears `NetworkType`.
+    pub fn set_network_type(mut self, value: Option<String>) -> Self {
+        self.network_type = value;
+        self
+    }
+    /// Sets or clears `RemoteCaCertificate`.
+    pub fn set_remote_ca_certificate(mut self, value: Option<String>) -> Self {
+        self.remote_ca_certificate = value;
+        self
+    }
+    /// Sets or clears `ResourceGroupId`.
+    pub fn set_resource_group_id(mut self, value: Option<String>) -> Self {
+        self.resource_group_id = value;
+        self
+    }
+    /// Sets or clears `Spec`.
+    pub fn set_spec(mut self, value: Option<String>) -> Self {
+        self.spec = value;
+        self
+    }
+    /// Sets or clears `TunnelBandwidth`.
+    pub fn set_tunnel_bandwidth(mut self, value: Option<String>) -> Self {
+        self.tunnel_bandwidth = value;
+        self
+    }
+    /// Sets or clears `AttachType`.
+    pub fn set_attach_type(mut self, value: Option<String>) -> Self {
+        self.attach_type = value;
+        self
+    }
+    /// Sets or clears `AttachInstanceId`.
+    pub fn set_attach_instance_id(mut self, value: Option<String>) -> Self {
+        self.attach_instance_id = value;
+        self
+    }
+    /// Sets or clears `CrossAccountAuthorized`.
+    pub fn set_cross_account_authorized(mut self, value: Option<bool>) -> Self {
+        self.cross_account_authorized = value;
+        self
+    }
+    /// Sets or clears `TransitRouterId`.
+    pub fn set_transit_router_id(mut self, value: Option<String>) -> Self {
+        self.transit_router_id = value;
+        self
+    }
+    /// Sets or clears `TransitRouterName`.
+    pub fn set_transit_router_name(mut self, value: Option<String>) -> Self {
+        self.transit_router_name = value;
+        self
+    }
+    /// Sets or clears `ZoneNo`.
+    pub fn set_zone_no(mut self, value: Option<String>) -> Self {
+        self.zone_no = value;
+        self
+    }
+    /// Sets or clears `IkeConfig`.
+    pub fn set_ike_config(
+        mut self,
+        value: Option<DescribeVpnConnectionIkeConfig>,
+    ) -> Self {
+        self.ike_config = value;
+        self
+    }
+    /// Sets or clears `IpsecConfig`.
+    pub fn set_ipsec_config(
+        mut self,
+        value: Option<DescribeVpnConnectionIpsecConfig>,
+    ) -> Self {
+        self.ipsec_config = value;
+        self
+    }
+    /// Sets or clears `VpnBgpConfig`.
+    pub fn set_vpn_bgp_config(
+        mut self,
+        value: Option<DescribeVpnConnectionVpnBgpConfig>,
+    ) -> Self {
+        self.vpn_bgp_config = value;
+        self
+    }
+    /// Sets or clears `VcoHealthCheck`.
+    pub fn set_vco_health_check(
+        mut self,
+        value: Option<DescribeVpnConnectionVcoHealthCheck>,
+    ) -> Self {
+        self.vco_health_check = value;
+        self
+    }
+    /// Sets or clears `Tags`.
+    pub fn set_tags(mut self, value: Option<DescribeVpnConnectionTags>) -> Self {
+        self.tags = value;
+        self
+    }
+    /// The [`DescribeVpnConnectionResponse`], or which required field (`RequestId`) was not set.
+    pub fn build(
+        self,
+    ) -> Result<DescribeVpnConnectionResponse, crate::error::BuildError> {
+        Ok(DescribeVpnConnectionResponse {
+            request_id: self
+                .request_id
+                .ok_or(crate::error::BuildError {
+                    shape: "DescribeVpnConnectionResponse",
+                    field: "RequestId",
+                })?,
+            vpn_connection_id: self.vpn_connection_id,
+            vpn_gateway_id: self.vpn_gateway_id,
+            customer_gateway_id: self.customer_gateway_id,
+            name: self.name,
+            local_subnet: self.local_subnet,
+            remote_subnet: self.remote_subnet,
+            create_time: self.create_time,
+            status: self.status,
+            state: self.state,
+            effect_immediately: self.effect_immediately,
+            enable_dpd: self.enable_dpd,
+            enable_nat_traversal: self.enable_nat_traversal,
+            enable_tunnels_bgp: self.enable_tunnels_bgp,
+            internet_ip: self.internet_ip,
+            network_type: self.network_type,
+            remote_ca_certificate: self.remote_ca_certificate,
+            resource_group_id: self.resource_group_id,
+            spec: self.spec,
+            tunnel_bandwidth: self.tunnel_bandwidth,
+            attach_type: self.attach_type,
+            attach_instance_id: self.attach_instance_id,
+            cross_account_authorized: self.cross_account_authorized,
+            transit_router_id: self.transit_router_id,
+            transit_router_name: self.transit_router_name,
+            zone_no: self.zone_no,
+            ike_config: self.ike_config,
+            ipsec_config: self.ipsec_config,
+            vpn_bgp_config: self.vpn_bgp_config,
+            vco_health_check: self.vco_health_check,
+            tags: self.tags,
+        })
+    }
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionIkeConfig {
+    /// Builds a [`DescribeVpnConnectionIkeConfig`] (`test-util`).
+    pub fn builder() -> DescribeVpnConnectionIkeConfigBuilder {
+        DescribeVpnConnectionIkeConfigBuilder::default()
+    }
+}
+/// A [`DescribeVpnConnectionIkeConfig`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnectionIkeConfig::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DescribeVpnConnectionIkeConfigBuilder {
+    ike_auth_alg: Option<String>,
+    ike_enc_alg: Option<String>,
+    ike_lifetime: Option<i64>,
+    ike_mode: Option<String>,
+    ike_pfs: Option<String>,
+    ike_version: Option<String>,
+    local_id: Option<String>,
+    psk: Option<String>,
+    remote_id: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionIkeConfigBuilder {
+    /// Sets `IkeAuthAlg`.
+    pub fn ike_auth_alg(mut self, value: impl Into<String>) -> Self {
+        self.ike_auth_alg = Some(value.into());
+        self
+    }
+    /// Sets `IkeEncAlg`.
+    pub fn ike_enc_alg(mut self, value: impl Into<String>) -> Self {
+        self.ike_enc_alg = Some(value.into());
+        self
+    }
+    /// Sets `IkeLifetime`.
+    pub fn ike_lifetime(mut self, value: i64) -> Self {
+        self.ike_lifetime = Some(value);
+        self
+    }
+    /// Sets `IkeMode`.
+    pub fn ike_mode(mut self, value: impl Into<String>) -> Self {
+        self.ike_mode = Some(value.into());
+        self
+    }
+    /// Sets `IkePfs`.
+    pub fn ike_pfs(mut self, value: impl Into<String>) -> Self {
+        self.ike_pfs = Some(value.into());
+        self
+    }
+    /// Sets `IkeVersion`.
+    pub fn ike_version(mut self, value: impl Into<String>) -> Self {
+        self.ike_version = Some(value.into());
+        self
+    }
+    /// Sets `LocalId`.
+    pub fn local_id(mut self, value: impl Into<String>) -> Self {
+        self.local_id = Some(value.into());
+        self
+    }
+    /// Sets `Psk`.
+    pub fn psk(mut self, value: impl Into<String>) -> Self {
+        self.psk = Some(value.into());
+        self
+    }
+    /// Sets `RemoteId`.
+    pub fn remote_id(mut self, value: impl Into<String>) -> Self {
+        self.remote_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `IkeAuthAlg`.
+    pub fn set_ike_auth_alg(mut self, value: Option<String>) -> Self {
+        self.ike_auth_alg = value;
+        self
+    }
+    /// Sets or clears `IkeEncAlg`.
+    pub fn set_ike_enc_alg(mut self, value: Option<String>) -> Self {
+        self.ike_enc_alg = value;
+        self
+    }
+    /// Sets or clears `IkeLifetime`.
+    pub fn set_ike_lifetime(mut self, value: Option<i64>) -> Self {
+        self.ike_lifetime = value;
+        self
+    }
+    /// Sets or clears `IkeMode`.
+    pub fn set_ike_mode(mut self, value: Option<String>) -> Self {
+        self.ike_mode = value;
+        self
+    }
+    /// Sets or clears `IkePfs`.
+    pub fn set_ike_pfs(mut self, value: Option<String>) -> Self {
+        self.ike_pfs = value;
+        self
+    }
+    /// Sets or clears `IkeVersion`.
+    pub fn set_ike_version(mut self, value: Option<String>) -> Self {
+        self.ike_version = value;
+        self
+    }
+    /// Sets or clears `LocalId`.
+    pub fn set_local_id(mut self, value: Option<String>) -> Self {
+        self.local_id = value;
+        self
+    }
+    /// Sets or clears `Psk`.
+    pub fn set_psk(mut self, value: Option<String>) -> Self {
+        self.psk = value;
+        self
+    }
+    /// Sets or clears `RemoteId`.
+    pub fn set_remote_id(mut self, value: Option<String>) -> Self {
+        self.remote_id = value;
+        self
+    }
+    /// The [`DescribeVpnConnectionIkeConfig`] (it has no required field).
+    pub fn build(self) -> DescribeVpnConnectionIkeConfig {
+        DescribeVpnConnectionIkeConfig {
+            ike_auth_alg: self.ike_auth_alg,
+            ike_enc_alg: self.ike_enc_alg,
+            ike_lifetime: self.ike_lifetime,
+            ike_mode: self.ike_mode,
+            ike_pfs: self.ike_pfs,
+            ike_version: self.ike_version,
+            local_id: self.local_id,
+            psk: self.psk,
+            remote_id: self.remote_id,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionIpsecConfig {
+    /// Builds a [`DescribeVpnConnectionIpsecConfig`] (`test-util`).
+    pub fn builder() -> DescribeVpnConnectionIpsecConfigBuilder {
+        DescribeVpnConnectionIpsecConfigBuilder::default()
+    }
+}
+/// A [`DescribeVpnConnectionIpsecConfig`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnectionIpsecConfig::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DescribeVpnConnectionIpsecConfigBuilder {
+    ipsec_auth_alg: Option<String>,
+    ipsec_enc_alg: Option<String>,
+    ipsec_lifetime: Option<i64>,
+    ipsec_pfs: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionIpsecConfigBuilder {
+    /// Sets `IpsecAuthAlg`.
+    pub fn ipsec_auth_alg(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_auth_alg = Some(value.into());
+        self
+    }
+    /// Sets `IpsecEncAlg`.
+    pub fn ipsec_enc_alg(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_enc_alg = Some(value.into());
+        self
+    }
+    /// Sets `IpsecLifetime`.
+    pub fn ipsec_lifetime(mut self, value: i64) -> Self {
+        self.ipsec_lifetime = Some(value);
+        self
+    }
+    /// Sets `IpsecPfs`.
+    pub fn ipsec_pfs(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_pfs = Some(value.into());
+        self
+    }
+    /// Sets or clears `IpsecAuthAlg`.
+    pub fn set_ipsec_auth_alg(mut self, value: Option<String>) -> Self {
+        self.ipsec_auth_alg = value;
+        self
+    }
+    /// Sets or clears `IpsecEncAlg`.
+    pub fn set_ipsec_enc_alg(mut self, value: Option<String>) -> Self {
+        self.ipsec_enc_alg = value;
+        self
+    }
+    /// Sets or clears `IpsecLifetime`.
+    pub fn set_ipsec_lifetime(mut self, value: Option<i64>) -> Self {
+        self.ipsec_lifetime = value;
+        self
+    }
+    /// Sets or clears `IpsecPfs`.
+    pub fn set_ipsec_pfs(mut self, value: Option<String>) -> Self {
+        self.ipsec_pfs = value;
+        self
+    }
+    /// The [`DescribeVpnConnectionIpsecConfig`] (it has no required field).
+    pub fn build(self) -> DescribeVpnConnectionIpsecConfig {
+        DescribeVpnConnectionIpsecConfig {
+            ipsec_auth_alg: self.ipsec_auth_alg,
+            ipsec_enc_alg: self.ipsec_enc_alg,
+            ipsec_lifetime: self.ipsec_lifetime,
+            ipsec_pfs: self.ipsec_pfs,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionVpnBgpConfig {
+    /// Builds a [`DescribeVpnConnectionVpnBgpConfig`] (`test-util`).
+    pub fn builder() -> DescribeVpnConnectionVpnBgpConfigBuilder {
+        DescribeVpnConnectionVpnBgpConfigBuilder::default()
+    }
+}
+/// A [`DescribeVpnConnectionVpnBgpConfig`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnectionVpnBgpConfig::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DescribeVpnConnectionVpnBgpConfigBuilder {
+    auth_key: Option<String>,
+    enable_bgp: Option<String>,
+    local_asn: Option<i64>,
+    local_bgp_ip: Option<String>,
+    peer_asn: Option<i64>,
+    peer_bgp_ip: Option<String>,
+    status: Option<String>,
+    tunnel_cidr: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionVpnBgpConfigBuilder {
+    /// Sets `AuthKey`.
+    pub fn auth_key(mut self, value: impl Into<String>) -> Self {
+        self.auth_key = Some(value.into());
+        self
+    }
+    /// Sets `EnableBgp`.
+    pub fn enable_bgp(mut self, value: impl Into<String>) -> Self {
+        self.enable_bgp = Some(value.into());
+        self
+    }
+    /// Sets `LocalAsn`.
+    pub fn local_asn(mut self, value: i64) -> Self {
+        self.local_asn = Some(value);
+        self
+    }
+    /// Sets `LocalBgpIp`.
+    pub fn local_bgp_ip(mut self, value: impl Into<String>) -> Self {
+        self.local_bgp_ip = Some(value.into());
+        self
+    }
+    /// Sets `PeerAsn`.
+    pub fn peer_asn(mut self, value: i64) -> Self {
+        self.peer_asn = Some(value);
+        self
+    }
+    /// Sets `PeerBgpIp`.
+    pub fn peer_bgp_ip(mut self, value: impl Into<String>) -> Self {
+        self.peer_bgp_ip = Some(value.into());
+        self
+    }
+    /// Sets `Status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `TunnelCidr`.
+    pub fn tunnel_cidr(mut self, value: impl Into<String>) -> Self {
+        self.tunnel_cidr = Some(value.into());
+        self
+    }
+    /// Sets or clears `AuthKey`.
+    pub fn set_auth_key(mut self, value: Option<String>) -> Self {
+        self.auth_key = value;
+        self
+    }
+    /// Sets or clears `EnableBgp`.
+    pub fn set_enable_bgp(mut self, value: Option<String>) -> Self {
+        self.enable_bgp = value;
+        self
+    }
+    /// Sets or clears `LocalAsn`.
+    pub fn set_local_asn(mut self, value: Option<i64>) -> Self {
+        self.local_asn = value;
+        self
+    }
+    /// Sets or clears `LocalBgpIp`.
+    pub fn set_local_bgp_ip(mut self, value: Option<String>) -> Self {
+        self.local_bgp_ip = value;
+        self
+    }
+    /// Sets or clears `PeerAsn`.
+    pub fn set_peer_asn(mut self, value: Option<i64>) -> Self {
+        self.peer_asn = value;
+        self
+    }
+    /// Sets or clears `PeerBgpIp`.
+    pub fn set_peer_bgp_ip(mut self, value: Option<String>) -> Self {
+        self.peer_bgp_ip = value;
+        self
+    }
+    /// Sets or clears `Status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.status = value;
+        self
+    }
+    /// Sets or clears `TunnelCidr`.
+    pub fn set_tunnel_cidr(mut self, value: Option<String>) -> Self {
+        self.tunnel_cidr = value;
+        self
+    }
+    /// The [`DescribeVpnConnectionVpnBgpConfig`] (it has no required field).
+    pub fn build(self) -> DescribeVpnConnectionVpnBgpConfig {
+        DescribeVpnConnectionVpnBgpConfig {
+            auth_key: self.auth_key,
+            enable_bgp: self.enable_bgp,
+            local_asn: self.local_asn,
+            local_bgp_ip: self.local_bgp_ip,
+            peer_asn: self.peer_asn,
+            peer_bgp_ip: self.peer_bgp_ip,
+            status: self.status,
+            tunnel_cidr: self.tunnel_cidr,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionVcoHealthCheck {
+    /// Builds a [`DescribeVpnConnectionVcoHealthCheck`] (`test-util`).
+    pub fn builder() -> DescribeVpnConnectionVcoHealthCheckBuilder {
+        DescribeVpnConnectionVcoHealthCheckBuilder::default()
+    }
+}
+/// A [`DescribeVpnConnectionVcoHealthCheck`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnectionVcoHealthCheck::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DescribeVpnConnectionVcoHealthCheckBuilder {
+    dip: Option<String>,
+    enable: Option<String>,
+    interval: Option<i64>,
+    policy: Option<String>,
+    retry: Option<i64>,
+    sip: Option<String>,
+    status: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionVcoHealthCheckBuilder {
+    /// Sets `Dip`.
+    pub fn dip(mut self, value: impl Into<String>) -> Self {
+        self.dip = Some(value.into());
+        self
+    }
+    /// Sets `Enable`.
+    pub fn enable(mut self, value: impl Into<String>) -> Self {
+        self.enable = Some(value.into());
+        self
+    }
+    /// Sets `Interval`.
+    pub fn interval(mut self, value: i64) -> Self {
+        self.interval = Some(value);
+        self
+    }
+    /// Sets `Policy`.
+    pub fn policy(mut self, value: impl Into<String>) -> Self {
+        self.policy = Some(value.into());
+        self
+    }
+    /// Sets `Retry`.
+    pub fn retry(mut self, value: i64) -> Self {
+        self.retry = Some(value);
+        self
+    }
+    /// Sets `Sip`.
+    pub fn sip(mut self, value: impl Into<String>) -> Self {
+        self.sip = Some(value.into());
+        self
+    }
+    /// Sets `Status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `Dip`.
+    pub fn set_dip(mut self, value: Option<String>) -> Self {
+        self.dip = value;
+        self
+    }
+    /// Sets or clears `Enable`.
+    pub fn set_enable(mut self, value: Option<String>) -> Self {
+        self.enable = value;
+        self
+    }
+    /// Sets or clears `Interval`.
+    pub fn set_interval(mut self, value: Option<i64>) -> Self {
+        self.interval = value;
+        self
+    }
+    /// Sets or clears `Policy`.
+    pub fn set_policy(mut self, value: Option<String>) -> Self {
+        self.policy = value;
+        self
+    }
+    /// Sets or clears `Retry`.
+    pub fn set_retry(mut self, value: Option<i64>) -> Self {
+        self.retry = value;
+        self
+    }
+    /// Sets or clears `Sip`.
+    pub fn set_sip(mut self, value: Option<String>) -> Self {
+        self.sip = value;
+        self
+    }
+    /// Sets or clears `Status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.status = value;
+        self
+    }
+    /// The [`DescribeVpnConnectionVcoHealthCheck`] (it has no required field).
+    pub fn build(self) -> DescribeVpnConnectionVcoHealthCheck {
+        DescribeVpnConnectionVcoHealthCheck {
+            dip: self.dip,
+            enable: self.enable,
+            interval: self.interval,
+            policy: self.policy,
+            retry: self.retry,
+            sip: self.sip,
+            status: self.status,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionTags {
+    /// Builds a [`DescribeVpnConnectionTags`] (`test-util`).
+    pub fn builder() -> DescribeVpnConnectionTagsBuilder {
+        DescribeVpnConnectionTagsBuilder::default()
+    }
+}
+/// A [`DescribeVpnConnectionTags`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnectionTags::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DescribeVpnConnectionTagsBuilder {
+    tag: Vec<DescribeVpnConnectionTagsTagItem>,
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionTagsBuilder {
+    /// Sets `Tag`.
+    pub fn tag(mut self, value: Vec<DescribeVpnConnectionTagsTagItem>) -> Self {
+        self.tag = value;
+        self
+    }
+    /// The [`DescribeVpnConnectionTags`] (it has no required field).
+    pub fn build(self) -> DescribeVpnConnectionTags {
+        DescribeVpnConnectionTags {
+            tag: self.tag,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionTagsTagItem {
+    /// Builds a [`DescribeVpnConnectionTagsTagItem`] (`test-util`).
+    pub fn builder() -> DescribeVpnConnectionTagsTagItemBuilder {
+        DescribeVpnConnectionTagsTagItemBuilder::default()
+    }
+}
+/// A [`DescribeVpnConnectionTagsTagItem`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnectionTagsTagItem::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DescribeVpnConnectionTagsTagItemBuilder {
+    key: Option<String>,
+    value: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionTagsTagItemBuilder {
+    /// Sets `Key`.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `Value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `Key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.key = value;
+        self
+    }
+    /// Sets or clears `Value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.value = value;
+        self
+    }
+    /// The [`DescribeVpnConnectionTagsTagItem`] (it has no required field).
+    pub fn build(self) -> DescribeVpnConnectionTagsTagItem {
+        DescribeVpnConnectionTagsTagItem {
+            key: self.key,
+            value: self.value,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionError {
+    /// `InvalidVpnConnectionInstanceId.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_vpn_connection_instance_id_not_found() -> Self {
+        Self::InvalidVpnConnectionInstanceIdNotFound(ErrorInfo {
+            code: "InvalidVpnConnectionInstanceId.NotFound".to_owned(),
+            message: "The specified vpn connection instance id does not exist."
+                .to_owned(),
+            http_status: Some(404),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `SignatureDoesNotMatch` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn signature_does_not_match() -> Self {
+        Self::SignatureDoesNotMatch(ErrorInfo {
+            code: "SignatureDoesNotMatch".to_owned(),
+            message: "Specified signature is not matched with our calculation. server string to sign is:<sts>"
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `IncompleteSignature` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn incomplete_signature() -> Self {
+        Self::IncompleteSignature(ErrorInfo {
+            code: "IncompleteSignature".to_owned(),
+            message: "The request signature does not conform to Aliyun standards. server string to sign is:…"
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `SignatureNonceUsed` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn signature_nonce_used() -> Self {
+        Self::SignatureNonceUsed(ErrorInfo {
+            code: "SignatureNonceUsed".to_owned(),
+            message: "Specified signature nonce was used already.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidTimeStamp.Expired` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_time_stamp_expired() -> Self {
+        Self::InvalidTimeStampExpired(ErrorInfo {
+            code: "InvalidTimeStamp.Expired".to_owned(),
+            message: "Specified time stamp or date value is expired.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidTimeStamp.Format` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_time_stamp_format() -> Self {
+        Self::InvalidTimeStampFormat(ErrorInfo {
+            code: "InvalidTimeStamp.Format".to_owned(),
+            message: "Specified time stamp or date value is not well formatted."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidAccessKeyId.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_access_key_id_not_found() -> Self {
+        Self::InvalidAccessKeyIdNotFound(ErrorInfo {
+            code: "InvalidAccessKeyId.NotFound".to_owned(),
+            message: "Specified access key is not found.".to_owned(),
+            http_status: Some(404),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidAccessKeyId.Inactive` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_access_key_id_inactive() -> Self {
+        Self::InvalidAccessKeyIdInactive(ErrorInfo {
+            code: "InvalidAccessKeyId.Inactive".to_owned(),
+            message: "Specified access key is disabled.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `MissingParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn missing_parameter() -> Self {
+        Self::MissingParameter(ErrorInfo {
+            code: "MissingParameter".to_owned(),
+            message: "The input parameter \"X\" that is mandatory for processing this request is not supplied."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter() -> Self {
+        Self::InvalidParameter(ErrorInfo {
+            code: "InvalidParameter".to_owned(),
+            message: "A parameter is invalid. The reference table gives no message and no confidence remark for this row."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidAction.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_action_not_found() -> Self {
+        Self::InvalidActionNotFound(ErrorInfo {
+            code: "InvalidAction.NotFound".to_owned(),
+            message: "Specified api is not found, please check your url and method."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidVersion` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_version() -> Self {
+        Self::InvalidVersion(ErrorInfo {
+            code: "InvalidVersion".to_owned(),
+            message: "Specified parameter Version is not valid.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Throttling` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn throttling() -> Self {
+        Self::Throttling(ErrorInfo {
+            code: "Throttling".to_owned(),
+            message: "Request was denied due to request throttling.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Throttling.User` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn throttling_user() -> Self {
+        Self::ThrottlingUser(ErrorInfo {
+            code: "Throttling.User".to_owned(),
+            message: "Request was denied due to user flow control.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Throttling.Api` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn throttling_api() -> Self {
+        Self::ThrottlingApi(ErrorInfo {
+            code: "Throttling.Api".to_owned(),
+            message: "Request was denied due to api flow control.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `ServiceUnavailable` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn service_unavailable() -> Self {
+        Self::ServiceUnavailable(ErrorInfo {
+            code: "ServiceUnavailable".to_owned(),
+            message: "The request has failed due to a temporary failure of the server."
+                .to_owned(),
+            http_status: Some(503),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InternalError` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn internal_error() -> Self {
+        Self::InternalError(ErrorInfo {
+            code: "InternalError".to_owned(),
+            message: "The request processing has failed due to some unknown error, exception or failure."
+                .to_owned(),
+            http_status: Some(500),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Forbidden.RAM` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn forbidden_ram() -> Self {
+        Self::ForbiddenRam(ErrorInfo {
+            code: "Forbidden.RAM".to_owned(),
+            message: "RAM denied the call. Confidence: unverified; shares one row with NoPermission in the reference table, no message given. A 403 RAM error may carry an AccessDeniedDetail object (field names unverified)."
+                .to_owned(),
+            http_status: Some(403),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `NoPermission` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn no_permission() -> Self {
+        Self::NoPermission(ErrorInfo {
+            code: "NoPermission".to_owned(),
+            message: "RAM denied the call. Confidence: unverified; shares one row with Forbidden.RAM in the reference table, no message given. May carry an AccessDeniedDetail object (field names unverified)."
+                .to_owned(),
+            http_status: Some(403),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// What the error carries, to change it (a message quoting the request, a request id).
+    pub fn info_mut(&mut self) -> &mut ErrorInfo {
+        match self {
+            Self::InvalidVpnConnectionInstanceIdNotFound(info)
+            | Self::SignatureDoesNotMatch(info)
+            | Self::IncompleteSignature(info)
+            | Self::SignatureNonceUsed(info)
+            | Self::InvalidTimeStampExpired(info)
+            | Self::InvalidTimeStampFormat(info)
+            | Self::InvalidAccessKeyIdNotFound(info)
+            | Self::InvalidAccessKeyIdInactive(info)
+            | Self::MissingParameter(info)
+            | Self::InvalidParameter(info)
+            | Self::InvalidActionNotFound(info)
+            | Self::InvalidVersion(info)
+            | Self::Throttling(info)
+            | Self::ThrottlingUser(info)
+            | Self::ThrottlingApi(info)
+            | Self::ServiceUnavailable(info)
+            | Self::InternalError(info)
+            | Self::ForbiddenRam(info)
+            | Self::NoPermission(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// What the error carries, taken out of it.
+    pub fn into_info(self) -> ErrorInfo {
+        match self {
+            Self::InvalidVpnConnectionInstanceIdNotFound(info)
+            | Self::SignatureDoesNotMatch(info)
+            | Self::IncompleteSignature(info)
+            | Self::SignatureNonceUsed(info)
+            | Self::InvalidTimeStampExpired(info)
+            | Self::InvalidTimeStampFormat(info)
+            | Self::InvalidAccessKeyIdNotFound(info)
+            | Self::InvalidAccessKeyIdInactive(info)
+            | Self::MissingParameter(info)
+            | Self::InvalidParameter(info)
+            | Self::InvalidActionNotFound(info)
+            | Self::InvalidVersion(info)
+            | Self::Throttling(info)
+            | Self::ThrottlingUser(info)
+            | Self::ThrottlingApi(info)
+            | Self::ServiceUnavailable(info)
+            | Self::InternalError(info)
+            | Self::ForbiddenRam(info)
+            | Self::NoPermission(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// The same error with another message.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.info_mut().message = message.into();
+        self
+    }
+}

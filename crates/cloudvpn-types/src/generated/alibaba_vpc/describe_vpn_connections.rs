@@ -321,7 +321,7 @@ pub struct VpnConnectionList {
         rename = "VpnConnection",
         default,
         deserialize_with = "crate::de::list",
-        skip_serializing_if = "Vec::is_empty"
+        skip_serializing_if = "crate::ser::skip_empty_list"
     )]
     pub vpn_connection: Vec<VpnConnectionListItem>,
 }
@@ -646,7 +646,7 @@ pub struct VpnConnectionListItemTag {
         rename = "Tag",
         default,
         deserialize_with = "crate::de::list",
-        skip_serializing_if = "Vec::is_empty"
+        skip_serializing_if = "crate::ser::skip_empty_list"
     )]
     pub tag: Vec<VpnConnectionListItemTagTagItem>,
 }
@@ -947,3 +947,963 @@ impl std::fmt::Display for DescribeVpnConnectionsError {
     }
 }
 impl std::error::Error for DescribeVpnConnectionsError {}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionsResponse {
+    /// Builds a [`DescribeVpnConnectionsResponse`] (`test-util`).
+    pub fn builder() -> DescribeVpnConnectionsResponseBuilder {
+        DescribeVpnConnectionsResponseBuilder::default()
+    }
+}
+/// A [`DescribeVpnConnectionsResponse`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnectionsResponse::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DescribeVpnConnectionsResponseBuilder {
+    request_id: Option<String>,
+    total_count: Option<i64>,
+    page_number: Option<i64>,
+    page_size: Option<i64>,
+    vpn_connections: Option<VpnConnectionList>,
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionsResponseBuilder {
+    /// Sets `RequestId`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets `TotalCount`.
+    pub fn total_count(mut self, value: i64) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets `PageNumber`.
+    pub fn page_number(mut self, value: i64) -> Self {
+        self.page_number = Some(value);
+        self
+    }
+    /// Sets `PageSize`.
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Sets `VpnConnections`.
+    pub fn vpn_connections(mut self, value: VpnConnectionList) -> Self {
+        self.vpn_connections = Some(value);
+        self
+    }
+    /// Sets or clears `PageNumber`.
+    pub fn set_page_number(mut self, value: Option<i64>) -> Self {
+        self.page_number = value;
+        self
+    }
+    /// Sets or clears `PageSize`.
+    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+        self.page_size = value;
+        self
+    }
+    /// Sets or clears `VpnConnections`.
+    pub fn set_vpn_connections(mut self, value: Option<VpnConnectionList>) -> Self {
+        self.vpn_connections = value;
+        self
+    }
+    /// The [`DescribeVpnConnectionsResponse`], or which required field (`RequestId`, `TotalCount`) was not set.
+    pub fn build(
+        self,
+    ) -> Result<DescribeVpnConnectionsResponse, crate::error::BuildError> {
+        Ok(DescribeVpnConnectionsResponse {
+            request_id: self
+                .request_id
+                .ok_or(crate::error::BuildError {
+                    shape: "DescribeVpnConnectionsResponse",
+                    field: "RequestId",
+                })?,
+            total_count: self
+                .total_count
+                .ok_or(crate::error::BuildError {
+                    shape: "DescribeVpnConnectionsResponse",
+                    field: "TotalCount",
+                })?,
+            page_number: self.page_number,
+            page_size: self.page_size,
+            vpn_connections: self.vpn_connections,
+        })
+    }
+}
+#[cfg(feature = "test-util")]
+impl VpnConnectionList {
+    /// Builds a [`VpnConnectionList`] (`test-util`).
+    pub fn builder() -> VpnConnectionListBuilder {
+        VpnConnectionListBuilder::default()
+    }
+}
+/// A [`VpnConnectionList`] under construction: set fields, then `build()`. Made by [`VpnConnectionList::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VpnConnectionListBuilder {
+    vpn_connection: Vec<VpnConnectionListItem>,
+}
+#[cfg(feature = "test-util")]
+impl VpnConnectionListBuilder {
+    /// Sets `VpnConnection`.
+    pub fn vpn_connection(mut self, value: Vec<VpnConnectionListItem>) -> Self {
+        self.vpn_connection = value;
+        self
+    }
+    /// The [`VpnConnectionList`] (it has no required field).
+    pub fn build(self) -> VpnConnectionList {
+        VpnConnectionList {
+            vpn_connection: self.vpn_connection,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl VpnConnectionListItem {
+    /// Builds a [`VpnConnectionListItem`] (`test-util`).
+    pub fn builder() -> VpnConnectionListItemBuilder {
+        VpnConnectionListItemBuilder::default()
+    }
+}
+/// A [`VpnConnectionListItem`] under construction: set fields, then `build()`. Made by [`VpnConnectionListItem::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VpnConnectionListItemBuilder {
+    vpn_connection_id: Option<String>,
+    vpn_gateway_id: Option<String>,
+    customer_gateway_id: Option<String>,
+    name: Option<String>,
+    local_subnet: Option<String>,
+    remote_subnet: Option<String>,
+    create_time: Option<i64>,
+    status: Option<String>,
+    state: Option<String>,
+    effect_immediately: Option<bool>,
+    enable_dpd: Option<bool>,
+    enable_nat_traversal: Option<bool>,
+    enable_tunnels_bgp: Option<bool>,
+    internet_ip: Option<String>,
+    network_type: Option<String>,
+    remote_ca_certificate: Option<String>,
+    resource_group_id: Option<String>,
+    spec: Option<String>,
+    attach_type: Option<String>,
+    attach_instance_id: Option<String>,
+    cross_account_authorized: Option<bool>,
+    transit_router_id: Option<String>,
+    transit_router_name: Option<String>,
+    ike_config: Option<VpnConnectionListItemIkeConfig>,
+    ipsec_config: Option<VpnConnectionListItemIpsecConfig>,
+    tag: Option<VpnConnectionListItemTag>,
+}
+#[cfg(feature = "test-util")]
+impl VpnConnectionListItemBuilder {
+    /// Sets `VpnConnectionId`.
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_connection_id = Some(value.into());
+        self
+    }
+    /// Sets `VpnGatewayId`.
+    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets `CustomerGatewayId`.
+    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets `Name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `LocalSubnet`.
+    pub fn local_subnet(mut self, value: impl Into<String>) -> Self {
+        self.local_subnet = Some(value.into());
+        self
+    }
+    /// Sets `RemoteSubnet`.
+    pub fn remote_subnet(mut self, value: impl Into<String>) -> Self {
+        self.remote_subnet = Some(value.into());
+        self
+    }
+    /// Sets `CreateTime`.
+    pub fn create_time(mut self, value: i64) -> Self {
+        self.create_time = Some(value);
+        self
+    }
+    /// Sets `Status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `State`.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `EffectImmediately`.
+    pub fn effect_immediately(mut self, value: bool) -> Self {
+        self.effect_immediately = Some(value);
+        self
+    }
+    /// Sets `EnableDpd`.
+    pub fn enable_dpd(mut self, value: bool) -> Self {
+        self.enable_dpd = Some(value);
+        self
+    }
+    /// Sets `EnableNatTraversal`.
+    pub fn enable_nat_traversal(mut self, value: bool) -> Self {
+        self.enable_nat_traversal = Some(value);
+        self
+    }
+    /// Sets `EnableTunnelsBgp`.
+    pub fn enable_tunnels_bgp(mut self, value: bool) -> Self {
+        self.enable_tunnels_bgp = Some(value);
+        self
+    }
+    /// Sets `InternetIp`.
+    pub fn internet_ip(mut self, value: impl Into<String>) -> Self {
+        self.internet_ip = Some(value.into());
+        self
+    }
+    /// Sets `NetworkType`.
+    pub fn network_type(mut self, value: impl Into<String>) -> Self {
+        self.network_type = Some(value.into());
+        self
+    }
+    /// Sets `RemoteCaCertificate`.
+    pub fn remote_ca_certificate(mut self, value: impl Into<String>) -> Self {
+        self.remote_ca_certificate = Some(value.into());
+        self
+    }
+    /// Sets `ResourceGroupId`.
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_group_id = Some(value.into());
+        self
+    }
+    /// Sets `Spec`.
+    pub fn spec(mut self, value: impl Into<String>) -> Self {
+        self.spec = Some(value.into());
+        self
+    }
+    /// Sets `AttachType`.
+    pub fn attach_type(mut self, value: impl Into<String>) -> Self {
+        self.attach_type = Some(value.into());
+        self
+    }
+    /// Sets `AttachInstanceId`.
+    pub fn attach_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.attach_instance_id = Some(value.into());
+        self
+    }
+    /// Sets `CrossAccountAuthorized`.
+    pub fn cross_account_authorized(mut self, value: bool) -> Self {
+        self.cross_account_authorized = Some(value);
+        self
+    }
+    /// Sets `TransitRouterId`.
+    pub fn transit_router_id(mut self, value: impl Into<String>) -> Self {
+        self.transit_router_id = Some(value.into());
+        self
+    }
+    /// Sets `TransitRouterName`.
+    pub fn transit_router_name(mut self, value: impl Into<String>) -> Self {
+        self.transit_router_name = Some(value.into());
+        self
+    }
+    /// Sets `IkeConfig`.
+    pub fn ike_config(mut self, value: VpnConnectionListItemIkeConfig) -> Self {
+        self.ike_config = Some(value);
+        self
+    }
+    /// Sets `IpsecConfig`.
+    pub fn ipsec_config(mut self, value: VpnConnectionListItemIpsecConfig) -> Self {
+        self.ipsec_config = Some(value);
+        self
+    }
+    /// Sets `Tag`.
+    pub fn tag(mut self, value: VpnConnectionListItemTag) -> Self {
+        self.tag = Some(value);
+        self
+    }
+    /// Sets or clears `VpnConnectionId`.
+    pub fn set_vpn_connection_id(mut self, value: Option<String>) -> Self {
+        self.vpn_connection_id = value;
+        self
+    }
+    /// Sets or clears `VpnGatewayId`.
+    pub fn set_vpn_gateway_id(mut self, value: Option<String>) -> Self {
+        self.vpn_gateway_id = value;
+        self
+    }
+    /// Sets or clears `CustomerGatewayId`.
+    pub fn set_customer_gateway_id(mut self, value: Option<String>) -> Self {
+        self.customer_gateway_id = value;
+        self
+    }
+    /// Sets or clears `Name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
+    /// Sets or clears `LocalSubnet`.
+    pub fn set_local_subnet(mut self, value: Option<String>) -> Self {
+        self.local_subnet = value;
+        self
+    }
+    /// Sets or clears `RemoteSubnet`.
+    pub fn set_remote_subnet(mut self, value: Option<String>) -> Self {
+        self.remote_subnet = value;
+        self
+    }
+    /// Sets or clears `CreateTime`.
+    pub fn set_create_time(mut self, value: Option<i64>) -> Self {
+        self.create_time = value;
+        self
+    }
+    /// Sets or clears `Status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.status = value;
+        self
+    }
+    /// Sets or clears `State`.
+    pub fn set_state(mut self, value: Option<String>) -> Self {
+        self.state = value;
+        self
+    }
+    /// Sets or clears `EffectImmediately`.
+    pub fn set_effect_immediately(mut self, value: Option<bool>) -> Self {
+        self.effect_immediately = value;
+        self
+    }
+    /// Sets or clears `EnableDpd`.
+    pub fn set_enable_dpd(mut self, value: Option<bool>) -> Self {
+        self.enable_dpd = value;
+        self
+    }
+    /// Sets or clears `EnableNatTraversal`.
+    pub fn set_enable_nat_traversal(mut self, value: Option<bool>) -> Self {
+        self.enable_nat_traversal = value;
+        self
+    }
+    /// Sets or clears `EnableTunnelsBgp`.
+    pub fn set_enable_tunnels_bgp(mut self, value: Option<bool>) -> Self {
+        self.enable_tunnels_bgp = value;
+        self
+    }
+    /// Sets or clears `InternetIp`.
+    pub fn set_internet_ip(mut self, value: Option<String>) -> Self {
+        self.internet_ip = value;
+        self
+    }
+    /// Sets or clears `NetworkType`.
+    pub fn set_network_type(mut self, value: Option<String>) -> Self {
+        self.network_type = value;
+        self
+    }
+    /// Sets or clears `RemoteCaCertificate`.
+    pub fn set_remote_ca_certificate(mut self, value: Option<String>) -> Self {
+        self.remote_ca_certificate = value;
+        self
+    }
+    /// Sets or clears `ResourceGroupId`.
+    pub fn set_resource_group_id(mut self, value: Option<String>) -> Self {
+        self.resource_group_id = value;
+        self
+    }
+    /// Sets or clears `Spec`.
+    pub fn set_spec(mut self, value: Option<String>) -> Self {
+        self.spec = value;
+        self
+    }
+    /// Sets or clears `AttachType`.
+    pub fn set_attach_type(mut self, value: Option<String>) -> Self {
+        self.attach_type = value;
+        self
+    }
+    /// Sets or clears `AttachInstanceId`.
+    pub fn set_attach_instance_id(mut self, value: Option<String>) -> Self {
+        self.attach_instance_id = value;
+        self
+    }
+    /// Sets or clears `CrossAccountAuthorized`.
+    pub fn set_cross_account_authorized(mut self, value: Option<bool>) -> Self {
+        self.cross_account_authorized = value;
+        self
+    }
+    /// Sets or clears `TransitRouterId`.
+    pub fn set_transit_router_id(mut self, value: Option<String>) -> Self {
+        self.transit_router_id = value;
+        self
+    }
+    /// Sets or clears `TransitRouterName`.
+    pub fn set_transit_router_name(mut self, value: Option<String>) -> Self {
+        self.transit_router_name = value;
+        self
+    }
+    /// Sets or clears `IkeConfig`.
+    pub fn set_ike_config(
+        mut self,
+        value: Option<VpnConnectionListItemIkeConfig>,
+    ) -> Self {
+        self.ike_config = value;
+        self
+    }
+    /// Sets or clears `IpsecConfig`.
+    pub fn set_ipsec_config(
+        mut self,
+        value: Option<VpnConnectionListItemIpsecConfig>,
+    ) -> Self {
+        self.ipsec_config = value;
+        self
+    }
+    /// Sets or clears `Tag`.
+    pub fn set_tag(mut self, value: Option<VpnConnectionListItemTag>) -> Self {
+        self.tag = value;
+        self
+    }
+    /// The [`VpnConnectionListItem`] (it has no required field).
+    pub fn build(self) -> VpnConnectionListItem {
+        VpnConnectionListItem {
+            vpn_connection_id: self.vpn_connection_id,
+            vpn_gateway_id: self.vpn_gateway_id,
+            customer_gateway_id: self.customer_gateway_id,
+            name: self.name,
+            local_subnet: self.local_subnet,
+            remote_subnet: self.remote_subnet,
+            create_time: self.create_time,
+            status: self.status,
+            state: self.state,
+            effect_immediately: self.effect_immediately,
+            enable_dpd: self.enable_dpd,
+            enable_nat_traversal: self.enable_nat_traversal,
+            enable_tunnels_bgp: self.enable_tunnels_bgp,
+            internet_ip: self.internet_ip,
+            network_type: self.network_type,
+            remote_ca_certificate: self.remote_ca_certificate,
+            resource_group_id: self.resource_group_id,
+            spec: self.spec,
+            attach_type: self.attach_type,
+            attach_instance_id: self.attach_instance_id,
+            cross_account_authorized: self.cross_account_authorized,
+            transit_router_id: self.transit_router_id,
+            transit_router_name: self.transit_router_name,
+            ike_config: self.ike_config,
+            ipsec_config: self.ipsec_config,
+            tag: self.tag,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl VpnConnectionListItemIkeConfig {
+    /// Builds a [`VpnConnectionListItemIkeConfig`] (`test-util`).
+    pub fn builder() -> VpnConnectionListItemIkeConfigBuilder {
+        VpnConnectionListItemIkeConfigBuilder::default()
+    }
+}
+/// A [`VpnConnectionListItemIkeConfig`] under construction: set fields, then `build()`. Made by [`VpnConnectionListItemIkeConfig::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VpnConnectionListItemIkeConfigBuilder {
+    ike_auth_alg: Option<String>,
+    ike_enc_alg: Option<String>,
+    ike_lifetime: Option<i64>,
+    ike_mode: Option<String>,
+    ike_pfs: Option<String>,
+    ike_version: Option<String>,
+    local_id: Option<String>,
+    psk: Option<String>,
+    remote_id: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl VpnConnectionListItemIkeConfigBuilder {
+    /// Sets `IkeAuthAlg`.
+    pub fn ike_auth_alg(mut self, value: impl Into<String>) -> Self {
+        self.ike_auth_alg = Some(value.into());
+        self
+    }
+    /// Sets `IkeEncAlg`.
+    pub fn ike_enc_alg(mut self, value: impl Into<String>) -> Self {
+        self.ike_enc_alg = Some(value.into());
+        self
+    }
+    /// Sets `IkeLifetime`.
+    pub fn ike_lifetime(mut self, value: i64) -> Self {
+        self.ike_lifetime = Some(value);
+        self
+    }
+    /// Sets `IkeMode`.
+    pub fn ike_mode(mut self, value: impl Into<String>) -> Self {
+        self.ike_mode = Some(value.into());
+        self
+    }
+    /// Sets `IkePfs`.
+    pub fn ike_pfs(mut self, value: impl Into<String>) -> Self {
+        self.ike_pfs = Some(value.into());
+        self
+    }
+    /// Sets `IkeVersion`.
+    pub fn ike_version(mut self, value: impl Into<String>) -> Self {
+        self.ike_version = Some(value.into());
+        self
+    }
+    /// Sets `LocalId`.
+    pub fn local_id(mut self, value: impl Into<String>) -> Self {
+        self.local_id = Some(value.into());
+        self
+    }
+    /// Sets `Psk`.
+    pub fn psk(mut self, value: impl Into<String>) -> Self {
+        self.psk = Some(value.into());
+        self
+    }
+    /// Sets `RemoteId`.
+    pub fn remote_id(mut self, value: impl Into<String>) -> Self {
+        self.remote_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `IkeAuthAlg`.
+    pub fn set_ike_auth_alg(mut self, value: Option<String>) -> Self {
+        self.ike_auth_alg = value;
+        self
+    }
+    /// Sets or clears `IkeEncAlg`.
+    pub fn set_ike_enc_alg(mut self, value: Option<String>) -> Self {
+        self.ike_enc_alg = value;
+        self
+    }
+    /// Sets or clears `IkeLifetime`.
+    pub fn set_ike_lifetime(mut self, value: Option<i64>) -> Self {
+        self.ike_lifetime = value;
+        self
+    }
+    /// Sets or clears `IkeMode`.
+    pub fn set_ike_mode(mut self, value: Option<String>) -> Self {
+        self.ike_mode = value;
+        self
+    }
+    /// Sets or clears `IkePfs`.
+    pub fn set_ike_pfs(mut self, value: Option<String>) -> Self {
+        self.ike_pfs = value;
+        self
+    }
+    /// Sets or clears `IkeVersion`.
+    pub fn set_ike_version(mut self, value: Option<String>) -> Self {
+        self.ike_version = value;
+        self
+    }
+    /// Sets or clears `LocalId`.
+    pub fn set_local_id(mut self, value: Option<String>) -> Self {
+        self.local_id = value;
+        self
+    }
+    /// Sets or clears `Psk`.
+    pub fn set_psk(mut self, value: Option<String>) -> Self {
+        self.psk = value;
+        self
+    }
+    /// Sets or clears `RemoteId`.
+    pub fn set_remote_id(mut self, value: Option<String>) -> Self {
+        self.remote_id = value;
+        self
+    }
+    /// The [`VpnConnectionListItemIkeConfig`] (it has no required field).
+    pub fn build(self) -> VpnConnectionListItemIkeConfig {
+        VpnConnectionListItemIkeConfig {
+            ike_auth_alg: self.ike_auth_alg,
+            ike_enc_alg: self.ike_enc_alg,
+            ike_lifetime: self.ike_lifetime,
+            ike_mode: self.ike_mode,
+            ike_pfs: self.ike_pfs,
+            ike_version: self.ike_version,
+            local_id: self.local_id,
+            psk: self.psk,
+            remote_id: self.remote_id,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl VpnConnectionListItemIpsecConfig {
+    /// Builds a [`VpnConnectionListItemIpsecConfig`] (`test-util`).
+    pub fn builder() -> VpnConnectionListItemIpsecConfigBuilder {
+        VpnConnectionListItemIpsecConfigBuilder::default()
+    }
+}
+/// A [`VpnConnectionListItemIpsecConfig`] under construction: set fields, then `build()`. Made by [`VpnConnectionListItemIpsecConfig::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VpnConnectionListItemIpsecConfigBuilder {
+    ipsec_auth_alg: Option<String>,
+    ipsec_enc_alg: Option<String>,
+    ipsec_lifetime: Option<i64>,
+    ipsec_pfs: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl VpnConnectionListItemIpsecConfigBuilder {
+    /// Sets `IpsecAuthAlg`.
+    pub fn ipsec_auth_alg(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_auth_alg = Some(value.into());
+        self
+    }
+    /// Sets `IpsecEncAlg`.
+    pub fn ipsec_enc_alg(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_enc_alg = Some(value.into());
+        self
+    }
+    /// Sets `IpsecLifetime`.
+    pub fn ipsec_lifetime(mut self, value: i64) -> Self {
+        self.ipsec_lifetime = Some(value);
+        self
+    }
+    /// Sets `IpsecPfs`.
+    pub fn ipsec_pfs(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_pfs = Some(value.into());
+        self
+    }
+    /// Sets or clears `IpsecAuthAlg`.
+    pub fn set_ipsec_auth_alg(mut self, value: Option<String>) -> Self {
+        self.ipsec_auth_alg = value;
+        self
+    }
+    /// Sets or clears `IpsecEncAlg`.
+    pub fn set_ipsec_enc_alg(mut self, value: Option<String>) -> Self {
+        self.ipsec_enc_alg = value;
+        self
+    }
+    /// Sets or clears `IpsecLifetime`.
+    pub fn set_ipsec_lifetime(mut self, value: Option<i64>) -> Self {
+        self.ipsec_lifetime = value;
+        self
+    }
+    /// Sets or clears `IpsecPfs`.
+    pub fn set_ipsec_pfs(mut self, value: Option<String>) -> Self {
+        self.ipsec_pfs = value;
+        self
+    }
+    /// The [`VpnConnectionListItemIpsecConfig`] (it has no required field).
+    pub fn build(self) -> VpnConnectionListItemIpsecConfig {
+        VpnConnectionListItemIpsecConfig {
+            ipsec_auth_alg: self.ipsec_auth_alg,
+            ipsec_enc_alg: self.ipsec_enc_alg,
+            ipsec_lifetime: self.ipsec_lifetime,
+            ipsec_pfs: self.ipsec_pfs,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl VpnConnectionListItemTag {
+    /// Builds a [`VpnConnectionListItemTag`] (`test-util`).
+    pub fn builder() -> VpnConnectionListItemTagBuilder {
+        VpnConnectionListItemTagBuilder::default()
+    }
+}
+/// A [`VpnConnectionListItemTag`] under construction: set fields, then `build()`. Made by [`VpnConnectionListItemTag::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VpnConnectionListItemTagBuilder {
+    tag: Vec<VpnConnectionListItemTagTagItem>,
+}
+#[cfg(feature = "test-util")]
+impl VpnConnectionListItemTagBuilder {
+    /// Sets `Tag`.
+    pub fn tag(mut self, value: Vec<VpnConnectionListItemTagTagItem>) -> Self {
+        self.tag = value;
+        self
+    }
+    /// The [`VpnConnectionListItemTag`] (it has no required field).
+    pub fn build(self) -> VpnConnectionListItemTag {
+        VpnConnectionListItemTag {
+            tag: self.tag,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl VpnConnectionListItemTagTagItem {
+    /// Builds a [`VpnConnectionListItemTagTagItem`] (`test-util`).
+    pub fn builder() -> VpnConnectionListItemTagTagItemBuilder {
+        VpnConnectionListItemTagTagItemBuilder::default()
+    }
+}
+/// A [`VpnConnectionListItemTagTagItem`] under construction: set fields, then `build()`. Made by [`VpnConnectionListItemTagTagItem::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VpnConnectionListItemTagTagItemBuilder {
+    key: Option<String>,
+    value: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl VpnConnectionListItemTagTagItemBuilder {
+    /// Sets `Key`.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `Value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `Key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.key = value;
+        self
+    }
+    /// Sets or clears `Value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.value = value;
+        self
+    }
+    /// The [`VpnConnectionListItemTagTagItem`] (it has no required field).
+    pub fn build(self) -> VpnConnectionListItemTagTagItem {
+        VpnConnectionListItemTagTagItem {
+            key: self.key,
+            value: self.value,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionsError {
+    /// `SignatureDoesNotMatch` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn signature_does_not_match() -> Self {
+        Self::SignatureDoesNotMatch(ErrorInfo {
+            code: "SignatureDoesNotMatch".to_owned(),
+            message: "Specified signature is not matched with our calculation. server string to sign is:<sts>"
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `IncompleteSignature` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn incomplete_signature() -> Self {
+        Self::IncompleteSignature(ErrorInfo {
+            code: "IncompleteSignature".to_owned(),
+            message: "The request signature does not conform to Aliyun standards. server string to sign is:…"
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `SignatureNonceUsed` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn signature_nonce_used() -> Self {
+        Self::SignatureNonceUsed(ErrorInfo {
+            code: "SignatureNonceUsed".to_owned(),
+            message: "Specified signature nonce was used already.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidTimeStamp.Expired` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_time_stamp_expired() -> Self {
+        Self::InvalidTimeStampExpired(ErrorInfo {
+            code: "InvalidTimeStamp.Expired".to_owned(),
+            message: "Specified time stamp or date value is expired.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidTimeStamp.Format` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_time_stamp_format() -> Self {
+        Self::InvalidTimeStampFormat(ErrorInfo {
+            code: "InvalidTimeStamp.Format".to_owned(),
+            message: "Specified time stamp or date value is not well formatted."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidAccessKeyId.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_access_key_id_not_found() -> Self {
+        Self::InvalidAccessKeyIdNotFound(ErrorInfo {
+            code: "InvalidAccessKeyId.NotFound".to_owned(),
+            message: "Specified access key is not found.".to_owned(),
+            http_status: Some(404),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidAccessKeyId.Inactive` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_access_key_id_inactive() -> Self {
+        Self::InvalidAccessKeyIdInactive(ErrorInfo {
+            code: "InvalidAccessKeyId.Inactive".to_owned(),
+            message: "Specified access key is disabled.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `MissingParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn missing_parameter() -> Self {
+        Self::MissingParameter(ErrorInfo {
+            code: "MissingParameter".to_owned(),
+            message: "The input parameter \"X\" that is mandatory for processing this request is not supplied."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter() -> Self {
+        Self::InvalidParameter(ErrorInfo {
+            code: "InvalidParameter".to_owned(),
+            message: "A parameter is invalid. The reference table gives no message and no confidence remark for this row."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidAction.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_action_not_found() -> Self {
+        Self::InvalidActionNotFound(ErrorInfo {
+            code: "InvalidAction.NotFound".to_owned(),
+            message: "Specified api is not found, please check your url and method."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidVersion` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_version() -> Self {
+        Self::InvalidVersion(ErrorInfo {
+            code: "InvalidVersion".to_owned(),
+            message: "Specified parameter Version is not valid.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Throttling` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn throttling() -> Self {
+        Self::Throttling(ErrorInfo {
+            code: "Throttling".to_owned(),
+            message: "Request was denied due to request throttling.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Throttling.User` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn throttling_user() -> Self {
+        Self::ThrottlingUser(ErrorInfo {
+            code: "Throttling.User".to_owned(),
+            message: "Request was denied due to user flow control.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Throttling.Api` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn throttling_api() -> Self {
+        Self::ThrottlingApi(ErrorInfo {
+            code: "Throttling.Api".to_owned(),
+            message: "Request was denied due to api flow control.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `ServiceUnavailable` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn service_unavailable() -> Self {
+        Self::ServiceUnavailable(ErrorInfo {
+            code: "ServiceUnavailable".to_owned(),
+            message: "The request has failed due to a temporary failure of the server."
+                .to_owned(),
+            http_status: Some(503),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InternalError` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn internal_error() -> Self {
+        Self::InternalError(ErrorInfo {
+            code: "InternalError".to_owned(),
+            message: "The request processing has failed due to some unknown error, exception or failure."
+                .to_owned(),
+            http_status: Some(500),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Forbidden.RAM` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn forbidden_ram() -> Self {
+        Self::ForbiddenRam(ErrorInfo {
+            code: "Forbidden.RAM".to_owned(),
+            message: "RAM denied the call. Confidence: unverified; shares one row with NoPermission in the reference table, no message given. A 403 RAM error may carry an AccessDeniedDetail object (field names unverified)."
+                .to_owned(),
+            http_status: Some(403),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `NoPermission` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn no_permission() -> Self {
+        Self::NoPermission(ErrorInfo {
+            code: "NoPermission".to_owned(),
+            message: "RAM denied the call. Confidence: unverified; shares one row with Forbidden.RAM in the reference table, no message given. May carry an AccessDeniedDetail object (field names unverified)."
+                .to_owned(),
+            http_status: Some(403),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// What the error carries, to change it (a message quoting the request, a request id).
+    pub fn info_mut(&mut self) -> &mut ErrorInfo {
+        match self {
+            Self::SignatureDoesNotMatch(info)
+            | Self::IncompleteSignature(info)
+            | Self::SignatureNonceUsed(info)
+            | Self::InvalidTimeStampExpired(info)
+            | Self::InvalidTimeStampFormat(info)
+            | Self::InvalidAccessKeyIdNotFound(info)
+            | Self::InvalidAccessKeyIdInactive(info)
+            | Self::MissingParameter(info)
+            | Self::InvalidParameter(info)
+            | Self::InvalidActionNotFound(info)
+            | Self::InvalidVersion(info)
+            | Self::Throttling(info)
+            | Self::ThrottlingUser(info)
+            | Self::ThrottlingApi(info)
+            | Self::ServiceUnavailable(info)
+            | Self::InternalError(info)
+            | Self::ForbiddenRam(info)
+            | Self::NoPermission(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// What the error carries, taken out of it.
+    pub fn into_info(self) -> ErrorInfo {
+        match self {
+            Self::SignatureDoesNotMatch(info)
+            | Self::IncompleteSignature(info)
+            | Self::SignatureNonceUsed(info)
+            | Self::InvalidTimeStampExpired(info)
+            | Self::InvalidTimeStampFormat(info)
+            | Self::InvalidAccessKeyIdNotFound(info)
+            | Self::InvalidAccessKeyIdInactive(info)
+            | Self::MissingParameter(info)
+            | Self::InvalidParameter(info)
+            | Self::InvalidActionNotFound(info)
+            | Self::InvalidVersion(info)
+            | Self::Throttling(info)
+            | Self::ThrottlingUser(info)
+            | Self::ThrottlingApi(info)
+            | Self::ServiceUnavailable(info)
+            | Self::InternalError(info)
+            | Self::ForbiddenRam(info)
+            | Self::NoPermission(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// The same error with another message.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.info_mut().message = message.into();
+        self
+    }
+}

@@ -402,7 +402,7 @@ pub struct VpnGatewayList {
         rename = "VpnGateway",
         default,
         deserialize_with = "crate::de::list",
-        skip_serializing_if = "Vec::is_empty"
+        skip_serializing_if = "crate::ser::skip_empty_list"
     )]
     pub vpn_gateway: Vec<VpnGatewayListItem>,
 }
@@ -633,7 +633,7 @@ pub struct VpnGatewayListItemTags {
         rename = "Tag",
         default,
         deserialize_with = "crate::de::list",
-        skip_serializing_if = "Vec::is_empty"
+        skip_serializing_if = "crate::ser::skip_empty_list"
     )]
     pub tag: Vec<VpnGatewayListItemTagsTagItem>,
 }
@@ -667,7 +667,7 @@ pub struct VpnGatewayListItemEniInstanceIds {
         rename = "EniInstanceId",
         default,
         deserialize_with = "crate::de::list",
-        skip_serializing_if = "Vec::is_empty"
+        skip_serializing_if = "crate::ser::skip_empty_list"
     )]
     pub eni_instance_id: Vec<String>,
 }
@@ -1008,3 +1008,920 @@ impl std::fmt::Display for DescribeVpnGatewaysError {
     }
 }
 impl std::error::Error for DescribeVpnGatewaysError {}
+#[cfg(feature = "test-util")]
+impl DescribeVpnGatewaysResponse {
+    /// Builds a [`DescribeVpnGatewaysResponse`] (`test-util`).
+    pub fn builder() -> DescribeVpnGatewaysResponseBuilder {
+        DescribeVpnGatewaysResponseBuilder::default()
+    }
+}
+/// A [`DescribeVpnGatewaysResponse`] under construction: set fields, then `build()`. Made by [`DescribeVpnGatewaysResponse::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DescribeVpnGatewaysResponseBuilder {
+    request_id: Option<String>,
+    total_count: Option<i64>,
+    page_number: Option<i64>,
+    page_size: Option<i64>,
+    vpn_gateways: Option<VpnGatewayList>,
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnGatewaysResponseBuilder {
+    /// Sets `RequestId`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets `TotalCount`.
+    pub fn total_count(mut self, value: i64) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets `PageNumber`.
+    pub fn page_number(mut self, value: i64) -> Self {
+        self.page_number = Some(value);
+        self
+    }
+    /// Sets `PageSize`.
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Sets `VpnGateways`.
+    pub fn vpn_gateways(mut self, value: VpnGatewayList) -> Self {
+        self.vpn_gateways = Some(value);
+        self
+    }
+    /// Sets or clears `PageNumber`.
+    pub fn set_page_number(mut self, value: Option<i64>) -> Self {
+        self.page_number = value;
+        self
+    }
+    /// Sets or clears `PageSize`.
+    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+        self.page_size = value;
+        self
+    }
+    /// Sets or clears `VpnGateways`.
+    pub fn set_vpn_gateways(mut self, value: Option<VpnGatewayList>) -> Self {
+        self.vpn_gateways = value;
+        self
+    }
+    /// The [`DescribeVpnGatewaysResponse`], or which required field (`RequestId`, `TotalCount`) was not set.
+    pub fn build(self) -> Result<DescribeVpnGatewaysResponse, crate::error::BuildError> {
+        Ok(DescribeVpnGatewaysResponse {
+            request_id: self
+                .request_id
+                .ok_or(crate::error::BuildError {
+                    shape: "DescribeVpnGatewaysResponse",
+                    field: "RequestId",
+                })?,
+            total_count: self
+                .total_count
+                .ok_or(crate::error::BuildError {
+                    shape: "DescribeVpnGatewaysResponse",
+                    field: "TotalCount",
+                })?,
+            page_number: self.page_number,
+            page_size: self.page_size,
+            vpn_gateways: self.vpn_gateways,
+        })
+    }
+}
+#[cfg(feature = "test-util")]
+impl VpnGatewayList {
+    /// Builds a [`VpnGatewayList`] (`test-util`).
+    pub fn builder() -> VpnGatewayListBuilder {
+        VpnGatewayListBuilder::default()
+    }
+}
+/// A [`VpnGatewayList`] under construction: set fields, then `build()`. Made by [`VpnGatewayList::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VpnGatewayListBuilder {
+    vpn_gateway: Vec<VpnGatewayListItem>,
+}
+#[cfg(feature = "test-util")]
+impl VpnGatewayListBuilder {
+    /// Sets `VpnGateway`.
+    pub fn vpn_gateway(mut self, value: Vec<VpnGatewayListItem>) -> Self {
+        self.vpn_gateway = value;
+        self
+    }
+    /// The [`VpnGatewayList`] (it has no required field).
+    pub fn build(self) -> VpnGatewayList {
+        VpnGatewayList {
+            vpn_gateway: self.vpn_gateway,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl VpnGatewayListItem {
+    /// Builds a [`VpnGatewayListItem`] (`test-util`).
+    pub fn builder() -> VpnGatewayListItemBuilder {
+        VpnGatewayListItemBuilder::default()
+    }
+}
+/// A [`VpnGatewayListItem`] under construction: set fields, then `build()`. Made by [`VpnGatewayListItem::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VpnGatewayListItemBuilder {
+    vpn_gateway_id: Option<String>,
+    vpc_id: Option<String>,
+    vswitch_id: Option<String>,
+    internet_ip: Option<String>,
+    disaster_recovery_internet_ip: Option<String>,
+    disaster_recovery_vswitch_id: Option<String>,
+    ssl_vpn_internet_ip: Option<String>,
+    create_time: Option<i64>,
+    end_time: Option<i64>,
+    spec: Option<String>,
+    name: Option<String>,
+    description: Option<String>,
+    status: Option<String>,
+    business_status: Option<String>,
+    charge_type: Option<String>,
+    ipsec_vpn: Option<String>,
+    ssl_vpn: Option<String>,
+    ssl_max_connections: Option<i64>,
+    tag: Option<String>,
+    tags: Option<VpnGatewayListItemTags>,
+    enable_bgp: Option<bool>,
+    auto_propagate: Option<bool>,
+    gateway_type: Option<String>,
+    network_type: Option<String>,
+    vpn_type: Option<String>,
+    resource_group_id: Option<String>,
+    eni_instance_ids: Option<VpnGatewayListItemEniInstanceIds>,
+    reservation_data: Option<VpnGatewayListItemReservationData>,
+}
+#[cfg(feature = "test-util")]
+impl VpnGatewayListItemBuilder {
+    /// Sets `VpnGatewayId`.
+    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets `VpcId`.
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets `VSwitchId`.
+    pub fn vswitch_id(mut self, value: impl Into<String>) -> Self {
+        self.vswitch_id = Some(value.into());
+        self
+    }
+    /// Sets `InternetIp`.
+    pub fn internet_ip(mut self, value: impl Into<String>) -> Self {
+        self.internet_ip = Some(value.into());
+        self
+    }
+    /// Sets `DisasterRecoveryInternetIp`.
+    pub fn disaster_recovery_internet_ip(mut self, value: impl Into<String>) -> Self {
+        self.disaster_recovery_internet_ip = Some(value.into());
+        self
+    }
+    /// Sets `DisasterRecoveryVSwitchId`.
+    pub fn disaster_recovery_vswitch_id(mut self, value: impl Into<String>) -> Self {
+        self.disaster_recovery_vswitch_id = Some(value.into());
+        self
+    }
+    /// Sets `SslVpnInternetIp`.
+    pub fn ssl_vpn_internet_ip(mut self, value: impl Into<String>) -> Self {
+        self.ssl_vpn_internet_ip = Some(value.into());
+        self
+    }
+    /// Sets `CreateTime`.
+    pub fn create_time(mut self, value: i64) -> Self {
+        self.create_time = Some(value);
+        self
+    }
+    /// Sets `EndTime`.
+    pub fn end_time(mut self, value: i64) -> Self {
+        self.end_time = Some(value);
+        self
+    }
+    /// Sets `Spec`.
+    pub fn spec(mut self, value: impl Into<String>) -> Self {
+        self.spec = Some(value.into());
+        self
+    }
+    /// Sets `Name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `Description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `Status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `BusinessStatus`.
+    pub fn business_status(mut self, value: impl Into<String>) -> Self {
+        self.business_status = Some(value.into());
+        self
+    }
+    /// Sets `ChargeType`.
+    pub fn charge_type(mut self, value: impl Into<String>) -> Self {
+        self.charge_type = Some(value.into());
+        self
+    }
+    /// Sets `IpsecVpn`.
+    pub fn ipsec_vpn(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_vpn = Some(value.into());
+        self
+    }
+    /// Sets `SslVpn`.
+    pub fn ssl_vpn(mut self, value: impl Into<String>) -> Self {
+        self.ssl_vpn = Some(value.into());
+        self
+    }
+    /// Sets `SslMaxConnections`.
+    pub fn ssl_max_connections(mut self, value: i64) -> Self {
+        self.ssl_max_connections = Some(value);
+        self
+    }
+    /// Sets `Tag`.
+    pub fn tag(mut self, value: impl Into<String>) -> Self {
+        self.tag = Some(value.into());
+        self
+    }
+    /// Sets `Tags`.
+    pub fn tags(mut self, value: VpnGatewayListItemTags) -> Self {
+        self.tags = Some(value);
+        self
+    }
+    /// Sets `EnableBgp`.
+    pub fn enable_bgp(mut self, value: bool) -> Self {
+        self.enable_bgp = Some(value);
+        self
+    }
+    /// Sets `AutoPropagate`.
+    pub fn auto_propagate(mut self, value: bool) -> Self {
+        self.auto_propagate = Some(value);
+        self
+    }
+    /// Sets `GatewayType`.
+    pub fn gateway_type(mut self, value: impl Into<String>) -> Self {
+        self.gateway_type = Some(value.into());
+        self
+    }
+    /// Sets `NetworkType`.
+    pub fn network_type(mut self, value: impl Into<String>) -> Self {
+        self.network_type = Some(value.into());
+        self
+    }
+    /// Sets `VpnType`.
+    pub fn vpn_type(mut self, value: impl Into<String>) -> Self {
+        self.vpn_type = Some(value.into());
+        self
+    }
+    /// Sets `ResourceGroupId`.
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_group_id = Some(value.into());
+        self
+    }
+    /// Sets `EniInstanceIds`.
+    pub fn eni_instance_ids(mut self, value: VpnGatewayListItemEniInstanceIds) -> Self {
+        self.eni_instance_ids = Some(value);
+        self
+    }
+    /// Sets `ReservationData`.
+    pub fn reservation_data(mut self, value: VpnGatewayListItemReservationData) -> Self {
+        self.reservation_data = Some(value);
+        self
+    }
+    /// Sets or clears `VpnGatewayId`.
+    pub fn set_vpn_gateway_id(mut self, value: Option<String>) -> Self {
+        self.vpn_gateway_id = value;
+        self
+    }
+    /// Sets or clears `VpcId`.
+    pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
+        self.vpc_id = value;
+        self
+    }
+    /// Sets or clears `VSwitchId`.
+    pub fn set_vswitch_id(mut self, value: Option<String>) -> Self {
+        self.vswitch_id = value;
+        self
+    }
+    /// Sets or clears `InternetIp`.
+    pub fn set_internet_ip(mut self, value: Option<String>) -> Self {
+        self.internet_ip = value;
+        self
+    }
+    /// Sets or clears `DisasterRecoveryInternetIp`.
+    pub fn set_disaster_recovery_internet_ip(mut self, value: Option<String>) -> Self {
+        self.disaster_recovery_internet_ip = value;
+        self
+    }
+    /// Sets or clears `DisasterRecoveryVSwitchId`.
+    pub fn set_disaster_recovery_vswitch_id(mut self, value: Option<String>) -> Self {
+        self.disaster_recovery_vswitch_id = value;
+        self
+    }
+    /// Sets or clears `SslVpnInternetIp`.
+    pub fn set_ssl_vpn_internet_ip(mut self, value: Option<String>) -> Self {
+        self.ssl_vpn_internet_ip = value;
+        self
+    }
+    /// Sets or clears `CreateTime`.
+    pub fn set_create_time(mut self, value: Option<i64>) -> Self {
+        self.create_time = value;
+        self
+    }
+    /// Sets or clears `EndTime`.
+    pub fn set_end_time(mut self, value: Option<i64>) -> Self {
+        self.end_time = value;
+        self
+    }
+    /// Sets or clears `Spec`.
+    pub fn set_spec(mut self, value: Option<String>) -> Self {
+        self.spec = value;
+        self
+    }
+    /// Sets or clears `Name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
+    /// Sets or clears `Description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
+        self
+    }
+    /// Sets or clears `Status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.status = value;
+        self
+    }
+    /// Sets or clears `BusinessStatus`.
+    pub fn set_business_status(mut self, value: Option<String>) -> Self {
+        self.business_status = value;
+        self
+    }
+    /// Sets or clears `ChargeType`.
+    pub fn set_charge_type(mut self, value: Option<String>) -> Self {
+        self.charge_type = value;
+        self
+    }
+    /// Sets or clears `IpsecVpn`.
+    pub fn set_ipsec_vpn(mut self, value: Option<String>) -> Self {
+        self.ipsec_vpn = value;
+        self
+    }
+    /// Sets or clears `SslVpn`.
+    pub fn set_ssl_vpn(mut self, value: Option<String>) -> Self {
+        self.ssl_vpn = value;
+        self
+    }
+    /// Sets or clears `SslMaxConnections`.
+    pub fn set_ssl_max_connections(mut self, value: Option<i64>) -> Self {
+        self.ssl_max_connections = value;
+        self
+    }
+    /// Sets or clears `Tag`.
+    pub fn set_tag(mut self, value: Option<String>) -> Self {
+        self.tag = value;
+        self
+    }
+    /// Sets or clears `Tags`.
+    pub fn set_tags(mut self, value: Option<VpnGatewayListItemTags>) -> Self {
+        self.tags = value;
+        self
+    }
+    /// Sets or clears `EnableBgp`.
+    pub fn set_enable_bgp(mut self, value: Option<bool>) -> Self {
+        self.enable_bgp = value;
+        self
+    }
+    /// Sets or clears `AutoPropagate`.
+    pub fn set_auto_propagate(mut self, value: Option<bool>) -> Self {
+        self.auto_propagate = value;
+        self
+    }
+    /// Sets or clears `GatewayType`.
+    pub fn set_gateway_type(mut self, value: Option<String>) -> Self {
+        self.gateway_type = value;
+        self
+    }
+    /// Sets or clears `NetworkType`.
+    pub fn set_network_type(mut self, value: Option<String>) -> Self {
+        self.network_type = value;
+        self
+    }
+    /// Sets or clears `VpnType`.
+    pub fn set_vpn_type(mut self, value: Option<String>) -> Self {
+        self.vpn_type = value;
+        self
+    }
+    /// Sets or clears `ResourceGroupId`.
+    pub fn set_resource_group_id(mut self, value: Option<String>) -> Self {
+        self.resource_group_id = value;
+        self
+    }
+    /// Sets or clears `EniInstanceIds`.
+    pub fn set_eni_instance_ids(
+        mut self,
+        value: Option<VpnGatewayListItemEniInstanceIds>,
+    ) -> Self {
+        self.eni_instance_ids = value;
+        self
+    }
+    /// Sets or clears `ReservationData`.
+    pub fn set_reservation_data(
+        mut self,
+        value: Option<VpnGatewayListItemReservationData>,
+    ) -> Self {
+        self.reservation_data = value;
+        self
+    }
+    /// The [`VpnGatewayListItem`] (it has no required field).
+    pub fn build(self) -> VpnGatewayListItem {
+        VpnGatewayListItem {
+            vpn_gateway_id: self.vpn_gateway_id,
+            vpc_id: self.vpc_id,
+            vswitch_id: self.vswitch_id,
+            internet_ip: self.internet_ip,
+            disaster_recovery_internet_ip: self.disaster_recovery_internet_ip,
+            disaster_recovery_vswitch_id: self.disaster_recovery_vswitch_id,
+            ssl_vpn_internet_ip: self.ssl_vpn_internet_ip,
+            create_time: self.create_time,
+            end_time: self.end_time,
+            spec: self.spec,
+            name: self.name,
+            description: self.description,
+            status: self.status,
+            business_status: self.business_status,
+            charge_type: self.charge_type,
+            ipsec_vpn: self.ipsec_vpn,
+            ssl_vpn: self.ssl_vpn,
+            ssl_max_connections: self.ssl_max_connections,
+            tag: self.tag,
+            tags: self.tags,
+            enable_bgp: self.enable_bgp,
+            auto_propagate: self.auto_propagate,
+            gateway_type: self.gateway_type,
+            network_type: self.network_type,
+            vpn_type: self.vpn_type,
+            resource_group_id: self.resource_group_id,
+            eni_instance_ids: self.eni_instance_ids,
+            reservation_data: self.reservation_data,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl VpnGatewayListItemTags {
+    /// Builds a [`VpnGatewayListItemTags`] (`test-util`).
+    pub fn builder() -> VpnGatewayListItemTagsBuilder {
+        VpnGatewayListItemTagsBuilder::default()
+    }
+}
+/// A [`VpnGatewayListItemTags`] under construction: set fields, then `build()`. Made by [`VpnGatewayListItemTags::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VpnGatewayListItemTagsBuilder {
+    tag: Vec<VpnGatewayListItemTagsTagItem>,
+}
+#[cfg(feature = "test-util")]
+impl VpnGatewayListItemTagsBuilder {
+    /// Sets `Tag`.
+    pub fn tag(mut self, value: Vec<VpnGatewayListItemTagsTagItem>) -> Self {
+        self.tag = value;
+        self
+    }
+    /// The [`VpnGatewayListItemTags`] (it has no required field).
+    pub fn build(self) -> VpnGatewayListItemTags {
+        VpnGatewayListItemTags {
+            tag: self.tag,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl VpnGatewayListItemTagsTagItem {
+    /// Builds a [`VpnGatewayListItemTagsTagItem`] (`test-util`).
+    pub fn builder() -> VpnGatewayListItemTagsTagItemBuilder {
+        VpnGatewayListItemTagsTagItemBuilder::default()
+    }
+}
+/// A [`VpnGatewayListItemTagsTagItem`] under construction: set fields, then `build()`. Made by [`VpnGatewayListItemTagsTagItem::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VpnGatewayListItemTagsTagItemBuilder {
+    key: Option<String>,
+    value: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl VpnGatewayListItemTagsTagItemBuilder {
+    /// Sets `Key`.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `Value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `Key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.key = value;
+        self
+    }
+    /// Sets or clears `Value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.value = value;
+        self
+    }
+    /// The [`VpnGatewayListItemTagsTagItem`] (it has no required field).
+    pub fn build(self) -> VpnGatewayListItemTagsTagItem {
+        VpnGatewayListItemTagsTagItem {
+            key: self.key,
+            value: self.value,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl VpnGatewayListItemEniInstanceIds {
+    /// Builds a [`VpnGatewayListItemEniInstanceIds`] (`test-util`).
+    pub fn builder() -> VpnGatewayListItemEniInstanceIdsBuilder {
+        VpnGatewayListItemEniInstanceIdsBuilder::default()
+    }
+}
+/// A [`VpnGatewayListItemEniInstanceIds`] under construction: set fields, then `build()`. Made by [`VpnGatewayListItemEniInstanceIds::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VpnGatewayListItemEniInstanceIdsBuilder {
+    eni_instance_id: Vec<String>,
+}
+#[cfg(feature = "test-util")]
+impl VpnGatewayListItemEniInstanceIdsBuilder {
+    /// Sets `EniInstanceId`.
+    pub fn eni_instance_id(mut self, value: Vec<String>) -> Self {
+        self.eni_instance_id = value;
+        self
+    }
+    /// The [`VpnGatewayListItemEniInstanceIds`] (it has no required field).
+    pub fn build(self) -> VpnGatewayListItemEniInstanceIds {
+        VpnGatewayListItemEniInstanceIds {
+            eni_instance_id: self.eni_instance_id,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl VpnGatewayListItemReservationData {
+    /// Builds a [`VpnGatewayListItemReservationData`] (`test-util`).
+    pub fn builder() -> VpnGatewayListItemReservationDataBuilder {
+        VpnGatewayListItemReservationDataBuilder::default()
+    }
+}
+/// A [`VpnGatewayListItemReservationData`] under construction: set fields, then `build()`. Made by [`VpnGatewayListItemReservationData::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VpnGatewayListItemReservationDataBuilder {
+    reservation_end_time: Option<String>,
+    reservation_ipsec: Option<String>,
+    reservation_max_connections: Option<i64>,
+    reservation_order_type: Option<String>,
+    reservation_spec: Option<String>,
+    reservation_ssl: Option<String>,
+    status: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl VpnGatewayListItemReservationDataBuilder {
+    /// Sets `ReservationEndTime`.
+    pub fn reservation_end_time(mut self, value: impl Into<String>) -> Self {
+        self.reservation_end_time = Some(value.into());
+        self
+    }
+    /// Sets `ReservationIpsec`.
+    pub fn reservation_ipsec(mut self, value: impl Into<String>) -> Self {
+        self.reservation_ipsec = Some(value.into());
+        self
+    }
+    /// Sets `ReservationMaxConnections`.
+    pub fn reservation_max_connections(mut self, value: i64) -> Self {
+        self.reservation_max_connections = Some(value);
+        self
+    }
+    /// Sets `ReservationOrderType`.
+    pub fn reservation_order_type(mut self, value: impl Into<String>) -> Self {
+        self.reservation_order_type = Some(value.into());
+        self
+    }
+    /// Sets `ReservationSpec`.
+    pub fn reservation_spec(mut self, value: impl Into<String>) -> Self {
+        self.reservation_spec = Some(value.into());
+        self
+    }
+    /// Sets `ReservationSsl`.
+    pub fn reservation_ssl(mut self, value: impl Into<String>) -> Self {
+        self.reservation_ssl = Some(value.into());
+        self
+    }
+    /// Sets `Status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `ReservationEndTime`.
+    pub fn set_reservation_end_time(mut self, value: Option<String>) -> Self {
+        self.reservation_end_time = value;
+        self
+    }
+    /// Sets or clears `ReservationIpsec`.
+    pub fn set_reservation_ipsec(mut self, value: Option<String>) -> Self {
+        self.reservation_ipsec = value;
+        self
+    }
+    /// Sets or clears `ReservationMaxConnections`.
+    pub fn set_reservation_max_connections(mut self, value: Option<i64>) -> Self {
+        self.reservation_max_connections = value;
+        self
+    }
+    /// Sets or clears `ReservationOrderType`.
+    pub fn set_reservation_order_type(mut self, value: Option<String>) -> Self {
+        self.reservation_order_type = value;
+        self
+    }
+    /// Sets or clears `ReservationSpec`.
+    pub fn set_reservation_spec(mut self, value: Option<String>) -> Self {
+        self.reservation_spec = value;
+        self
+    }
+    /// Sets or clears `ReservationSsl`.
+    pub fn set_reservation_ssl(mut self, value: Option<String>) -> Self {
+        self.reservation_ssl = value;
+        self
+    }
+    /// Sets or clears `Status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.status = value;
+        self
+    }
+    /// The [`VpnGatewayListItemReservationData`] (it has no required field).
+    pub fn build(self) -> VpnGatewayListItemReservationData {
+        VpnGatewayListItemReservationData {
+            reservation_end_time: self.reservation_end_time,
+            reservation_ipsec: self.reservation_ipsec,
+            reservation_max_connections: self.reservation_max_connections,
+            reservation_order_type: self.reservation_order_type,
+            reservation_spec: self.reservation_spec,
+            reservation_ssl: self.reservation_ssl,
+            status: self.status,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnGatewaysError {
+    /// `SignatureDoesNotMatch` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn signature_does_not_match() -> Self {
+        Self::SignatureDoesNotMatch(ErrorInfo {
+            code: "SignatureDoesNotMatch".to_owned(),
+            message: "Specified signature is not matched with our calculation. server string to sign is:<sts>"
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `IncompleteSignature` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn incomplete_signature() -> Self {
+        Self::IncompleteSignature(ErrorInfo {
+            code: "IncompleteSignature".to_owned(),
+            message: "The request signature does not conform to Aliyun standards. server string to sign is:…"
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `SignatureNonceUsed` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn signature_nonce_used() -> Self {
+        Self::SignatureNonceUsed(ErrorInfo {
+            code: "SignatureNonceUsed".to_owned(),
+            message: "Specified signature nonce was used already.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidTimeStamp.Expired` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_time_stamp_expired() -> Self {
+        Self::InvalidTimeStampExpired(ErrorInfo {
+            code: "InvalidTimeStamp.Expired".to_owned(),
+            message: "Specified time stamp or date value is expired.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidTimeStamp.Format` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_time_stamp_format() -> Self {
+        Self::InvalidTimeStampFormat(ErrorInfo {
+            code: "InvalidTimeStamp.Format".to_owned(),
+            message: "Specified time stamp or date value is not well formatted."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidAccessKeyId.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_access_key_id_not_found() -> Self {
+        Self::InvalidAccessKeyIdNotFound(ErrorInfo {
+            code: "InvalidAccessKeyId.NotFound".to_owned(),
+            message: "Specified access key is not found.".to_owned(),
+            http_status: Some(404),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidAccessKeyId.Inactive` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_access_key_id_inactive() -> Self {
+        Self::InvalidAccessKeyIdInactive(ErrorInfo {
+            code: "InvalidAccessKeyId.Inactive".to_owned(),
+            message: "Specified access key is disabled.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `MissingParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn missing_parameter() -> Self {
+        Self::MissingParameter(ErrorInfo {
+            code: "MissingParameter".to_owned(),
+            message: "The input parameter \"X\" that is mandatory for processing this request is not supplied."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter() -> Self {
+        Self::InvalidParameter(ErrorInfo {
+            code: "InvalidParameter".to_owned(),
+            message: "A parameter is invalid. The reference table gives no message and no confidence remark for this row."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidAction.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_action_not_found() -> Self {
+        Self::InvalidActionNotFound(ErrorInfo {
+            code: "InvalidAction.NotFound".to_owned(),
+            message: "Specified api is not found, please check your url and method."
+                .to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidVersion` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_version() -> Self {
+        Self::InvalidVersion(ErrorInfo {
+            code: "InvalidVersion".to_owned(),
+            message: "Specified parameter Version is not valid.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Throttling` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn throttling() -> Self {
+        Self::Throttling(ErrorInfo {
+            code: "Throttling".to_owned(),
+            message: "Request was denied due to request throttling.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Throttling.User` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn throttling_user() -> Self {
+        Self::ThrottlingUser(ErrorInfo {
+            code: "Throttling.User".to_owned(),
+            message: "Request was denied due to user flow control.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Throttling.Api` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn throttling_api() -> Self {
+        Self::ThrottlingApi(ErrorInfo {
+            code: "Throttling.Api".to_owned(),
+            message: "Request was denied due to api flow control.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `ServiceUnavailable` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn service_unavailable() -> Self {
+        Self::ServiceUnavailable(ErrorInfo {
+            code: "ServiceUnavailable".to_owned(),
+            message: "The request has failed due to a temporary failure of the server."
+                .to_owned(),
+            http_status: Some(503),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InternalError` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn internal_error() -> Self {
+        Self::InternalError(ErrorInfo {
+            code: "InternalError".to_owned(),
+            message: "The request processing has failed due to some unknown error, exception or failure."
+                .to_owned(),
+            http_status: Some(500),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `Forbidden.RAM` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn forbidden_ram() -> Self {
+        Self::ForbiddenRam(ErrorInfo {
+            code: "Forbidden.RAM".to_owned(),
+            message: "RAM denied the call. Confidence: unverified; shares one row with NoPermission in the reference table, no message given. A 403 RAM error may carry an AccessDeniedDetail object (field names unverified)."
+                .to_owned(),
+            http_status: Some(403),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `NoPermission` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn no_permission() -> Self {
+        Self::NoPermission(ErrorInfo {
+            code: "NoPermission".to_owned(),
+            message: "RAM denied the call. Confidence: unverified; shares one row with Forbidden.RAM in the reference table, no message given. May carry an AccessDeniedDetail object (field names unverified)."
+                .to_owned(),
+            http_status: Some(403),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// What the error carries, to change it (a message quoting the request, a request id).
+    pub fn info_mut(&mut self) -> &mut ErrorInfo {
+        match self {
+            Self::SignatureDoesNotMatch(info)
+            | Self::IncompleteSignature(info)
+            | Self::SignatureNonceUsed(info)
+            | Self::InvalidTimeStampExpired(info)
+            | Self::InvalidTimeStampFormat(info)
+            | Self::InvalidAccessKeyIdNotFound(info)
+            | Self::InvalidAccessKeyIdInactive(info)
+            | Self::MissingParameter(info)
+            | Self::InvalidParameter(info)
+            | Self::InvalidActionNotFound(info)
+            | Self::InvalidVersion(info)
+            | Self::Throttling(info)
+            | Self::ThrottlingUser(info)
+            | Self::ThrottlingApi(info)
+            | Self::ServiceUnavailable(info)
+            | Self::InternalError(info)
+            | Self::ForbiddenRam(info)
+            | Self::NoPermission(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// What the error carries, taken out of it.
+    pub fn into_info(self) -> ErrorInfo {
+        match self {
+            Self::SignatureDoesNotMatch(info)
+            | Self::IncompleteSignature(info)
+            | Self::SignatureNonceUsed(info)
+            | Self::InvalidTimeStampExpired(info)
+            | Self::InvalidTimeStampFormat(info)
+            | Self::InvalidAccessKeyIdNotFound(info)
+            | Self::InvalidAccessKeyIdInactive(info)
+            | Self::MissingParameter(info)
+            | Self::InvalidParameter(info)
+            | Self::InvalidActionNotFound(info)
+            | Self::InvalidVersion(info)
+            | Self::Throttling(info)
+            | Self::ThrottlingUser(info)
+            | Self::ThrottlingApi(info)
+            | Self::ServiceUnavailable(info)
+            | Self::InternalError(info)
+            | Self::ForbiddenRam(info)
+            | Self::NoPermission(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// The same error with another message.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.info_mut().message = message.into();
+        self
+    }
+}

@@ -725,3 +725,506 @@ impl crate::operation::Completable for DeleteVpnConnRequest {
         None
     }
 }
+#[cfg(feature = "test-util")]
+impl DeleteVpnConnResponse {
+    /// Builds a [`DeleteVpnConnResponse`] (`test-util`).
+    pub fn builder() -> DeleteVpnConnResponseBuilder {
+        DeleteVpnConnResponseBuilder::default()
+    }
+}
+/// A [`DeleteVpnConnResponse`] under construction: set fields, then `build()`. Made by [`DeleteVpnConnResponse::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeleteVpnConnResponseBuilder {
+    code: Option<i64>,
+    message: Option<String>,
+    code_desc: Option<String>,
+    data: Option<DeleteVpnConnData>,
+}
+#[cfg(feature = "test-util")]
+impl DeleteVpnConnResponseBuilder {
+    /// Sets `code`.
+    pub fn code(mut self, value: i64) -> Self {
+        self.code = Some(value);
+        self
+    }
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+    /// Sets `codeDesc`.
+    pub fn code_desc(mut self, value: impl Into<String>) -> Self {
+        self.code_desc = Some(value.into());
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, value: DeleteVpnConnData) -> Self {
+        self.data = Some(value);
+        self
+    }
+    /// Sets or clears `codeDesc`.
+    pub fn set_code_desc(mut self, value: Option<String>) -> Self {
+        self.code_desc = value;
+        self
+    }
+    /// The [`DeleteVpnConnResponse`], or which required field (`code`, `message`, `data`) was not set.
+    pub fn build(self) -> Result<DeleteVpnConnResponse, crate::error::BuildError> {
+        Ok(DeleteVpnConnResponse {
+            code: self
+                .code
+                .ok_or(crate::error::BuildError {
+                    shape: "DeleteVpnConnResponse",
+                    field: "code",
+                })?,
+            message: self
+                .message
+                .ok_or(crate::error::BuildError {
+                    shape: "DeleteVpnConnResponse",
+                    field: "message",
+                })?,
+            code_desc: self.code_desc,
+            data: self
+                .data
+                .ok_or(crate::error::BuildError {
+                    shape: "DeleteVpnConnResponse",
+                    field: "data",
+                })?,
+        })
+    }
+}
+#[cfg(feature = "test-util")]
+impl DeleteVpnConnData {
+    /// Builds a [`DeleteVpnConnData`] (`test-util`).
+    pub fn builder() -> DeleteVpnConnDataBuilder {
+        DeleteVpnConnDataBuilder::default()
+    }
+}
+/// A [`DeleteVpnConnData`] under construction: set fields, then `build()`. Made by [`DeleteVpnConnData::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeleteVpnConnDataBuilder {
+    task_id: Option<i64>,
+    vpn_gw_id: Option<String>,
+    vpc_conn_id: Option<String>,
+    state: Option<i64>,
+}
+#[cfg(feature = "test-util")]
+impl DeleteVpnConnDataBuilder {
+    /// Sets `taskId`.
+    pub fn task_id(mut self, value: i64) -> Self {
+        self.task_id = Some(value);
+        self
+    }
+    /// Sets `vpnGwId`.
+    pub fn vpn_gw_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gw_id = Some(value.into());
+        self
+    }
+    /// Sets `vpcConnId`.
+    pub fn vpc_conn_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_conn_id = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn state(mut self, value: i64) -> Self {
+        self.state = Some(value);
+        self
+    }
+    /// Sets or clears `vpnGwId`.
+    pub fn set_vpn_gw_id(mut self, value: Option<String>) -> Self {
+        self.vpn_gw_id = value;
+        self
+    }
+    /// Sets or clears `vpcConnId`.
+    pub fn set_vpc_conn_id(mut self, value: Option<String>) -> Self {
+        self.vpc_conn_id = value;
+        self
+    }
+    /// Sets or clears `state`.
+    pub fn set_state(mut self, value: Option<i64>) -> Self {
+        self.state = value;
+        self
+    }
+    /// The [`DeleteVpnConnData`], or which required field (`taskId`) was not set.
+    pub fn build(self) -> Result<DeleteVpnConnData, crate::error::BuildError> {
+        Ok(DeleteVpnConnData {
+            task_id: self
+                .task_id
+                .ok_or(crate::error::BuildError {
+                    shape: "DeleteVpnConnData",
+                    field: "taskId",
+                })?,
+            vpn_gw_id: self.vpn_gw_id,
+            vpc_conn_id: self.vpc_conn_id,
+            state: self.state,
+        })
+    }
+}
+#[cfg(feature = "test-util")]
+impl DeleteVpnConnError {
+    /// `InvalidVpc.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_vpc_not_found() -> Self {
+        Self::InvalidVpcNotFound(ErrorInfo {
+            code: "InvalidVpc.NotFound".to_owned(),
+            message: "无效的VPC。VPC资源不存在，请再次核实您输入的资源信息是否正确，可通过DescribeVpcEx接口查询VPC。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidVpnGw.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_vpn_gw_not_found() -> Self {
+        Self::InvalidVpnGwNotFound(ErrorInfo {
+            code: "InvalidVpnGw.NotFound".to_owned(),
+            message: "无效的vpn网关。vpn网关资源不存在，请再次核实您输入的资源信息是否正确，可通过DescribeVpnGw接口查询vpn网关。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidVpnConnState` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_vpn_conn_state() -> Self {
+        Self::InvalidVpnConnState(ErrorInfo {
+            code: "InvalidVpnConnState".to_owned(),
+            message: "vpn通道状态不对".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidVpnConn.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_vpn_conn_not_found() -> Self {
+        Self::InvalidVpnConnNotFound(ErrorInfo {
+            code: "InvalidVpnConn.NotFound".to_owned(),
+            message: "无效的vpn通道。vpn通道资源不存在，请再次核实您输入的资源信息是否正确，可通过DescribeVpnConn接口查询vpn通道。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4000` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_request_parameter() -> Self {
+        Self::InvalidRequestParameter(ErrorInfo {
+            code: "4000".to_owned(),
+            message: "请求参数非法。缺少必要参数，或者参数值格式不正确，具体错误信息请查看错误描述 message 字段。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4000),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4100` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn authentication_failed() -> Self {
+        Self::AuthenticationFailed(ErrorInfo {
+            code: "4100".to_owned(),
+            message: "身份认证失败。身份认证失败，一般是由于签名计算错误导致的。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4100),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4101` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unauthorized_api() -> Self {
+        Self::UnauthorizedApi(ErrorInfo {
+            code: "4101".to_owned(),
+            message: "未授权访问接口。子账号未被主账号授权访问该接口，请联系主帐号管理员开通接口权限。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4101),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4102` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unauthorized_resource() -> Self {
+        Self::UnauthorizedResource(ErrorInfo {
+            code: "4102".to_owned(),
+            message: "未授权访问资源。子账号未被主账号授权访问特定资源，请联系主帐号管理员开通资源权限。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4102),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4103` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unauthorized_api_resource() -> Self {
+        Self::UnauthorizedApiResource(ErrorInfo {
+            code: "4103".to_owned(),
+            message: "未授权访问当前接口所操作的资源。子账号没有被主账户授权访问该接口中所操作的特定资源，请联系主帐号管理员开通资源权限。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4103),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4104` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn secret_id_not_found() -> Self {
+        Self::SecretIdNotFound(ErrorInfo {
+            code: "4104".to_owned(),
+            message: "密钥不存在。用于请求的密钥不存在，请确认后重试。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4104),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4105` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn token_error() -> Self {
+        Self::TokenError(ErrorInfo {
+            code: "4105".to_owned(),
+            message: "token 错误。".to_owned(),
+            http_status: None,
+            envelope_code: Some(4105),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4106` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn mfa_check_failed() -> Self {
+        Self::MfaCheckFailed(ErrorInfo {
+            code: "4106".to_owned(),
+            message: "MFA 校验失败。".to_owned(),
+            http_status: None,
+            envelope_code: Some(4106),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4110` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn cam_auth_failed() -> Self {
+        Self::CamAuthFailed(ErrorInfo {
+            code: "4110".to_owned(),
+            message: "其他 CAM 鉴权失败。".to_owned(),
+            http_status: None,
+            envelope_code: Some(4110),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4200` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn request_expired() -> Self {
+        Self::RequestExpired(ErrorInfo {
+            code: "4200".to_owned(),
+            message: "Request expired. The request has expired. For more information, see the \"Request Validity\" section in the document. (English page only; the current Chinese page has no 4200.)"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4200),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4300` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn access_denied() -> Self {
+        Self::AccessDenied(ErrorInfo {
+            code: "4300".to_owned(),
+            message: "拒绝访问。帐号被封禁，或者不在接口针对的用户范围内等。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4300),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4400` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn quota_exceeded() -> Self {
+        Self::QuotaExceeded(ErrorInfo {
+            code: "4400".to_owned(),
+            message: "超过配额。请求的次数超过了配额限制，请提交工单解决。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4400),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4500` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn replay_attack() -> Self {
+        Self::ReplayAttack(ErrorInfo {
+            code: "4500".to_owned(),
+            message: "重放攻击。请求的 Nonce 和 Timestamp 参数用于确保每次请求只会在服务器端被执行一次，所以本次的 Nonce 和上次的不能重复，Timestamp 与腾讯服务器相差不能超过 5 分钟。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4500),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4600` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unsupported_protocol() -> Self {
+        Self::UnsupportedProtocol(ErrorInfo {
+            code: "4600".to_owned(),
+            message: "协议不支持。协议不支持，当前 API 仅支持 HTTPS 协议，不支持 HTTP 协议。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4600),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `5000` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn resource_not_found() -> Self {
+        Self::ResourceNotFound(ErrorInfo {
+            code: "5000".to_owned(),
+            message: "资源不存在。资源标识对应的实例不存在，或者实例已经被退还，或者访问了其他用户的资源。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(5000),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `5100` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn resource_operation_failed() -> Self {
+        Self::ResourceOperationFailed(ErrorInfo {
+            code: "5100".to_owned(),
+            message: "资源操作失败。对资源的操作失败，具体错误信息请查看错误描述 message 字段，稍后重试或者联系客服人员帮忙解决。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(5100),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `5200` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn resource_purchase_failed() -> Self {
+        Self::ResourcePurchaseFailed(ErrorInfo {
+            code: "5200".to_owned(),
+            message: "资源购买失败。购买资源失败，可能是不支持实例配置，资源不足等等。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(5200),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `5300` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn insufficient_balance() -> Self {
+        Self::InsufficientBalance(ErrorInfo {
+            code: "5300".to_owned(),
+            message: "余额不足。用户帐号余额不足，无法完成购买或升级。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(5300),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `5400` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn partial_success() -> Self {
+        Self::PartialSuccess(ErrorInfo {
+            code: "5400".to_owned(),
+            message: "部分执行成功。批量操作部分执行成功，详情见方法返回值。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(5400),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `5500` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn identity_verification_failed() -> Self {
+        Self::IdentityVerificationFailed(ErrorInfo {
+            code: "5500".to_owned(),
+            message: "用户资质审核未通过。购买资源失败，用户资质审核未通过。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(5500),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `6000` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn internal_server_error() -> Self {
+        Self::InternalServerError(ErrorInfo {
+            code: "6000".to_owned(),
+            message: "服务器内部错误。服务器内部出现错误，请稍后重试或者联系客服人员帮忙解决。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(6000),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `6100` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn version_not_supported() -> Self {
+        Self::VersionNotSupported(ErrorInfo {
+            code: "6100".to_owned(),
+            message: "版本暂不支持。本版本内不支持此接口或该接口处于维护状态等。注意：出现这个错误时，请先确定接口的域名是否正确，不同的模块，域名可能不一样。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(6100),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `6200` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn api_unavailable() -> Self {
+        Self::ApiUnavailable(ErrorInfo {
+            code: "6200".to_owned(),
+            message: "接口暂时无法访问。当前接口处于停服维护状态，请稍后重试。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(6200),
+            ..ErrorInfo::default()
+        })
+    }
+    /// What the error carries, to change it (a message quoting the request, a request id).
+    pub fn info_mut(&mut self) -> &mut ErrorInfo {
+        match self {
+            Self::InvalidVpcNotFound(info)
+            | Self::InvalidVpnGwNotFound(info)
+            | Self::InvalidVpnConnState(info)
+            | Self::InvalidVpnConnNotFound(info)
+            | Self::InvalidRequestParameter(info)
+            | Self::AuthenticationFailed(info)
+            | Self::UnauthorizedApi(info)
+            | Self::UnauthorizedResource(info)
+            | Self::UnauthorizedApiResource(info)
+            | Self::SecretIdNotFound(info)
+            | Self::TokenError(info)
+            | Self::MfaCheckFailed(info)
+            | Self::CamAuthFailed(info)
+            | Self::RequestExpired(info)
+            | Self::AccessDenied(info)
+            | Self::QuotaExceeded(info)
+            | Self::ReplayAttack(info)
+            | Self::UnsupportedProtocol(info)
+            | Self::ResourceNotFound(info)
+            | Self::ResourceOperationFailed(info)
+            | Self::ResourcePurchaseFailed(info)
+            | Self::InsufficientBalance(info)
+            | Self::PartialSuccess(info)
+            | Self::IdentityVerificationFailed(info)
+            | Self::InternalServerError(info)
+            | Self::VersionNotSupported(info)
+            | Self::ApiUnavailable(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// What the error carries, taken out of it.
+    pub fn into_info(self) -> ErrorInfo {
+        match self {
+            Self::InvalidVpcNotFound(info)
+            | Self::InvalidVpnGwNotFound(info)
+            | Self::InvalidVpnConnState(info)
+            | Self::InvalidVpnConnNotFound(info)
+            | Self::InvalidRequestParameter(info)
+            | Self::AuthenticationFailed(info)
+            | Self::UnauthorizedApi(info)
+            | Self::UnauthorizedResource(info)
+            | Self::UnauthorizedApiResource(info)
+            | Self::SecretIdNotFound(info)
+            | Self::TokenError(info)
+            | Self::MfaCheckFailed(info)
+            | Self::CamAuthFailed(info)
+            | Self::RequestExpired(info)
+            | Self::AccessDenied(info)
+            | Self::QuotaExceeded(info)
+            | Self::ReplayAttack(info)
+            | Self::UnsupportedProtocol(info)
+            | Self::ResourceNotFound(info)
+            | Self::ResourceOperationFailed(info)
+            | Self::ResourcePurchaseFailed(info)
+            | Self::InsufficientBalance(info)
+            | Self::PartialSuccess(info)
+            | Self::IdentityVerificationFailed(info)
+            | Self::InternalServerError(info)
+            | Self::VersionNotSupported(info)
+            | Self::ApiUnavailable(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// The same error with another message.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.info_mut().message = message.into();
+        self
+    }
+}

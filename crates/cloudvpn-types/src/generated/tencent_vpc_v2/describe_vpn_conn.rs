@@ -397,7 +397,7 @@ pub struct DescribeVpnConnResponse {
         rename = "data",
         default,
         deserialize_with = "crate::de::list",
-        skip_serializing_if = "Vec::is_empty"
+        skip_serializing_if = "crate::ser::skip_empty_list"
     )]
     pub data: Vec<DescribeVpnConnDataItem>,
 }
@@ -588,7 +588,7 @@ pub struct DescribeVpnConnDataItem {
         rename = "sourceCidr",
         default,
         deserialize_with = "crate::de::list",
-        skip_serializing_if = "Vec::is_empty"
+        skip_serializing_if = "crate::ser::skip_empty_list"
     )]
     pub source_cidr: Vec<String>,
     /// `destinationCidr`: Destination network segments (CIDR blocks).
@@ -598,7 +598,7 @@ pub struct DescribeVpnConnDataItem {
         rename = "destinationCidr",
         default,
         deserialize_with = "crate::de::list",
-        skip_serializing_if = "Vec::is_empty"
+        skip_serializing_if = "crate::ser::skip_empty_list"
     )]
     pub destination_cidr: Vec<String>,
     /// `vpnProto`: Appears only in the response example (the VPN protocol); not in the output table.
@@ -1250,3 +1250,1285 @@ impl std::fmt::Display for DescribeVpnConnError {
     }
 }
 impl std::error::Error for DescribeVpnConnError {}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnResponse {
+    /// Builds a [`DescribeVpnConnResponse`] (`test-util`).
+    pub fn builder() -> DescribeVpnConnResponseBuilder {
+        DescribeVpnConnResponseBuilder::default()
+    }
+}
+/// A [`DescribeVpnConnResponse`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnResponse::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DescribeVpnConnResponseBuilder {
+    code: Option<i64>,
+    message: Option<String>,
+    code_desc: Option<String>,
+    total_count: Option<i64>,
+    data: Vec<DescribeVpnConnDataItem>,
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnResponseBuilder {
+    /// Sets `code`.
+    pub fn code(mut self, value: i64) -> Self {
+        self.code = Some(value);
+        self
+    }
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+    /// Sets `codeDesc`.
+    pub fn code_desc(mut self, value: impl Into<String>) -> Self {
+        self.code_desc = Some(value.into());
+        self
+    }
+    /// Sets `totalCount`.
+    pub fn total_count(mut self, value: i64) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, value: Vec<DescribeVpnConnDataItem>) -> Self {
+        self.data = value;
+        self
+    }
+    /// Sets or clears `codeDesc`.
+    pub fn set_code_desc(mut self, value: Option<String>) -> Self {
+        self.code_desc = value;
+        self
+    }
+    /// The [`DescribeVpnConnResponse`], or which required field (`code`, `message`, `totalCount`) was not set.
+    pub fn build(self) -> Result<DescribeVpnConnResponse, crate::error::BuildError> {
+        Ok(DescribeVpnConnResponse {
+            code: self
+                .code
+                .ok_or(crate::error::BuildError {
+                    shape: "DescribeVpnConnResponse",
+                    field: "code",
+                })?,
+            message: self
+                .message
+                .ok_or(crate::error::BuildError {
+                    shape: "DescribeVpnConnResponse",
+                    field: "message",
+                })?,
+            code_desc: self.code_desc,
+            total_count: self
+                .total_count
+                .ok_or(crate::error::BuildError {
+                    shape: "DescribeVpnConnResponse",
+                    field: "totalCount",
+                })?,
+            data: self.data,
+        })
+    }
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnDataItem {
+    /// Builds a [`DescribeVpnConnDataItem`] (`test-util`).
+    pub fn builder() -> DescribeVpnConnDataItemBuilder {
+        DescribeVpnConnDataItemBuilder::default()
+    }
+}
+/// A [`DescribeVpnConnDataItem`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnDataItem::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DescribeVpnConnDataItemBuilder {
+    vpc_id: Option<String>,
+    un_vpc_id: Option<String>,
+    vpc_name: Option<String>,
+    vpc_cidr_block: Option<String>,
+    vpn_gw_id: Option<i64>,
+    un_vpn_gw_id: Option<String>,
+    vpn_gw_name: Option<String>,
+    vpn_gw_address: Option<String>,
+    vpn_conn_id: Option<i64>,
+    un_vpn_conn_id: Option<String>,
+    vpn_conn_name: Option<String>,
+    user_gw_id: Option<i64>,
+    un_user_gw_id: Option<String>,
+    user_gw_name: Option<String>,
+    user_gw_address: Option<String>,
+    vpc_conn_status: Option<i64>,
+    net_status: Option<String>,
+    pre_shared_key: Option<String>,
+    remote_sla_ip: Option<String>,
+    source_cidr: Vec<String>,
+    destination_cidr: Vec<String>,
+    vpn_proto: Option<String>,
+    create_time: Option<String>,
+    ike_set: Option<DescribeVpnConnDataItemIkeSet>,
+    ipsec_set: Option<DescribeVpnConnDataItemIpsecSet>,
+    ike_arr: Option<DescribeVpnConnDataItemIkeArr>,
+    ipsec_arr: Option<DescribeVpnConnDataItemIpsecArr>,
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnDataItemBuilder {
+    /// Sets `vpcId`.
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets `unVpcId`.
+    pub fn un_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.un_vpc_id = Some(value.into());
+        self
+    }
+    /// Sets `vpcName`.
+    pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
+        self.vpc_name = Some(value.into());
+        self
+    }
+    /// Sets `vpcCidrBlock`.
+    pub fn vpc_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.vpc_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets `vpnGwId`.
+    pub fn vpn_gw_id(mut self, value: i64) -> Self {
+        self.vpn_gw_id = Some(value);
+        self
+    }
+    /// Sets `unVpnGwId`.
+    pub fn un_vpn_gw_id(mut self, value: impl Into<String>) -> Self {
+        self.un_vpn_gw_id = Some(value.into());
+        self
+    }
+    /// Sets `vpnGwName`.
+    pub fn vpn_gw_name(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gw_name = Some(value.into());
+        self
+    }
+    /// Sets `vpnGwAddress`.
+    pub fn vpn_gw_address(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gw_address = Some(value.into());
+        self
+    }
+    /// Sets `vpnConnId`.
+    pub fn vpn_conn_id(mut self, value: i64) -> Self {
+        self.vpn_conn_id = Some(value);
+        self
+    }
+    /// Sets `unVpnConnId`.
+    pub fn un_vpn_conn_id(mut self, value: impl Into<String>) -> Self {
+        self.un_vpn_conn_id = Some(value.into());
+        self
+    }
+    /// Sets `vpnConnName`.
+    pub fn vpn_conn_name(mut self, value: impl Into<String>) -> Self {
+        self.vpn_conn_name = Some(value.into());
+        self
+    }
+    /// Sets `userGwId`.
+    pub fn user_gw_id(mut self, value: i64) -> Self {
+        self.user_gw_id = Some(value);
+        self
+    }
+    /// Sets `unUserGwId`.
+    pub fn un_user_gw_id(mut self, value: impl Into<String>) -> Self {
+        self.un_user_gw_id = Some(value.into());
+        self
+    }
+    /// Sets `userGwName`.
+    pub fn user_gw_name(mut self, value: impl Into<String>) -> Self {
+        self.user_gw_name = Some(value.into());
+        self
+    }
+    /// Sets `userGwAddress`.
+    pub fn user_gw_address(mut self, value: impl Into<String>) -> Self {
+        self.user_gw_address = Some(value.into());
+        self
+    }
+    /// Sets `vpcConnStatus`.
+    pub fn vpc_conn_status(mut self, value: i64) -> Self {
+        self.vpc_conn_status = Some(value);
+        self
+    }
+    /// Sets `netStatus`.
+    pub fn net_status(mut self, value: impl Into<String>) -> Self {
+        self.net_status = Some(value.into());
+        self
+    }
+    /// Sets `preSharedKey`.
+    pub fn pre_shared_key(mut self, value: impl Into<String>) -> Self {
+        self.pre_shared_key = Some(value.into());
+        self
+    }
+    /// Sets `remoteSlaIp`.
+    pub fn remote_sla_ip(mut self, value: impl Into<String>) -> Self {
+        self.remote_sla_ip = Some(value.into());
+        self
+    }
+    /// Sets `sourceCidr`.
+    pub fn source_cidr(mut self, value: Vec<String>) -> Self {
+        self.source_cidr = value;
+        self
+    }
+    /// Sets `destinationCidr`.
+    pub fn destination_cidr(mut self, value: Vec<String>) -> Self {
+        self.destination_cidr = value;
+        self
+    }
+    /// Sets `vpnProto`.
+    pub fn vpn_proto(mut self, value: impl Into<String>) -> Self {
+        self.vpn_proto = Some(value.into());
+        self
+    }
+    /// Sets `createTime`.
+    pub fn create_time(mut self, value: impl Into<String>) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+    /// Sets `IKESet`.
+    pub fn ike_set(mut self, value: DescribeVpnConnDataItemIkeSet) -> Self {
+        self.ike_set = Some(value);
+        self
+    }
+    /// Sets `IPsecSet`.
+    pub fn ipsec_set(mut self, value: DescribeVpnConnDataItemIpsecSet) -> Self {
+        self.ipsec_set = Some(value);
+        self
+    }
+    /// Sets `IKEArr`.
+    pub fn ike_arr(mut self, value: DescribeVpnConnDataItemIkeArr) -> Self {
+        self.ike_arr = Some(value);
+        self
+    }
+    /// Sets `IPSECArr`.
+    pub fn ipsec_arr(mut self, value: DescribeVpnConnDataItemIpsecArr) -> Self {
+        self.ipsec_arr = Some(value);
+        self
+    }
+    /// Sets or clears `vpcId`.
+    pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
+        self.vpc_id = value;
+        self
+    }
+    /// Sets or clears `unVpcId`.
+    pub fn set_un_vpc_id(mut self, value: Option<String>) -> Self {
+        self.un_vpc_id = value;
+        self
+    }
+    /// Sets or clears `vpcName`.
+    pub fn set_vpc_name(mut self, value: Option<String>) -> Self {
+        self.vpc_name = value;
+        self
+    }
+    /// Sets or clears `vpcCidrBlock`.
+    pub fn set_vpc_cidr_block(mut self, value: Option<String>) -> Self {
+        self.vpc_cidr_block = value;
+        self
+    }
+    /// Sets or clears `vpnGwId`.
+    pub fn set_vpn_gw_id(mut self, value: Option<i64>) -> Self {
+        self.vpn_gw_id = value;
+        self
+    }
+    /// Sets or clears `unVpnGwId`.
+    pub fn set_un_vpn_gw_id(mut self, value: Option<String>) -> Self {
+        self.un_vpn_gw_id = value;
+        self
+    }
+    /// Sets or clears `vpnGwName`.
+    pub fn set_vpn_gw_name(mut self, value: Option<String>) -> Self {
+        self.vpn_gw_name = value;
+        self
+    }
+    /// Sets or clears `vpnGwAddress`.
+    pub fn set_vpn_gw_address(mut self, value: Option<String>) -> Self {
+        self.vpn_gw_address = value;
+        self
+    }
+    /// Sets or clears `vpnConnId`.
+    pub fn set_vpn_conn_id(mut self, value: Option<i64>) -> Self {
+        self.vpn_conn_id = value;
+        self
+    }
+    /// Sets or clears `unVpnConnId`.
+    pub fn set_un_vpn_conn_id(mut self, value: Option<String>) -> Self {
+        self.un_vpn_conn_id = value;
+        self
+    }
+    /// Sets or clears `vpnConnName`.
+    pub fn set_vpn_conn_name(mut self, value: Option<String>) -> Self {
+        self.vpn_conn_name = value;
+        self
+    }
+    /// Sets or clears `userGwId`.
+    pub fn set_user_gw_id(mut self, value: Option<i64>) -> Self {
+        self.user_gw_id = value;
+        self
+    }
+    /// Sets or clears `unUserGwId`.
+    pub fn set_un_user_gw_id(mut self, value: Option<String>) -> Self {
+        self.un_user_gw_id = value;
+        self
+    }
+    /// Sets or clears `userGwName`.
+    pub fn set_user_gw_name(mut self, value: Option<String>) -> Self {
+        self.user_gw_name = value;
+        self
+    }
+    /// Sets or clears `userGwAddress`.
+    pub fn set_user_gw_address(mut self, value: Option<String>) -> Self {
+        self.user_gw_address = value;
+        self
+    }
+    /// Sets or clears `vpcConnStatus`.
+    pub fn set_vpc_conn_status(mut self, value: Option<i64>) -> Self {
+        self.vpc_conn_status = value;
+        self
+    }
+    /// Sets or clears `netStatus`.
+    pub fn set_net_status(mut self, value: Option<String>) -> Self {
+        self.net_status = value;
+        self
+    }
+    /// Sets or clears `preSharedKey`.
+    pub fn set_pre_shared_key(mut self, value: Option<String>) -> Self {
+        self.pre_shared_key = value;
+        self
+    }
+    /// Sets or clears `remoteSlaIp`.
+    pub fn set_remote_sla_ip(mut self, value: Option<String>) -> Self {
+        self.remote_sla_ip = value;
+        self
+    }
+    /// Sets or clears `vpnProto`.
+    pub fn set_vpn_proto(mut self, value: Option<String>) -> Self {
+        self.vpn_proto = value;
+        self
+    }
+    /// Sets or clears `createTime`.
+    pub fn set_create_time(mut self, value: Option<String>) -> Self {
+        self.create_time = value;
+        self
+    }
+    /// Sets or clears `IKESet`.
+    pub fn set_ike_set(mut self, value: Option<DescribeVpnConnDataItemIkeSet>) -> Self {
+        self.ike_set = value;
+        self
+    }
+    /// Sets or clears `IPsecSet`.
+    pub fn set_ipsec_set(
+        mut self,
+        value: Option<DescribeVpnConnDataItemIpsecSet>,
+    ) -> Self {
+        self.ipsec_set = value;
+        self
+    }
+    /// Sets or clears `IKEArr`.
+    pub fn set_ike_arr(mut self, value: Option<DescribeVpnConnDataItemIkeArr>) -> Self {
+        self.ike_arr = value;
+        self
+    }
+    /// Sets or clears `IPSECArr`.
+    pub fn set_ipsec_arr(
+        mut self,
+        value: Option<DescribeVpnConnDataItemIpsecArr>,
+    ) -> Self {
+        self.ipsec_arr = value;
+        self
+    }
+    /// The [`DescribeVpnConnDataItem`] (it has no required field).
+    pub fn build(self) -> DescribeVpnConnDataItem {
+        DescribeVpnConnDataItem {
+            vpc_id: self.vpc_id,
+            un_vpc_id: self.un_vpc_id,
+            vpc_name: self.vpc_name,
+            vpc_cidr_block: self.vpc_cidr_block,
+            vpn_gw_id: self.vpn_gw_id,
+            un_vpn_gw_id: self.un_vpn_gw_id,
+            vpn_gw_name: self.vpn_gw_name,
+            vpn_gw_address: self.vpn_gw_address,
+            vpn_conn_id: self.vpn_conn_id,
+            un_vpn_conn_id: self.un_vpn_conn_id,
+            vpn_conn_name: self.vpn_conn_name,
+            user_gw_id: self.user_gw_id,
+            un_user_gw_id: self.un_user_gw_id,
+            user_gw_name: self.user_gw_name,
+            user_gw_address: self.user_gw_address,
+            vpc_conn_status: self.vpc_conn_status,
+            net_status: self.net_status,
+            pre_shared_key: self.pre_shared_key,
+            remote_sla_ip: self.remote_sla_ip,
+            source_cidr: self.source_cidr,
+            destination_cidr: self.destination_cidr,
+            vpn_proto: self.vpn_proto,
+            create_time: self.create_time,
+            ike_set: self.ike_set,
+            ipsec_set: self.ipsec_set,
+            ike_arr: self.ike_arr,
+            ipsec_arr: self.ipsec_arr,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnDataItemIkeSet {
+    /// Builds a [`DescribeVpnConnDataItemIkeSet`] (`test-util`).
+    pub fn builder() -> DescribeVpnConnDataItemIkeSetBuilder {
+        DescribeVpnConnDataItemIkeSetBuilder::default()
+    }
+}
+/// A [`DescribeVpnConnDataItemIkeSet`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnDataItemIkeSet::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DescribeVpnConnDataItemIkeSetBuilder {
+    propo_encry_algorithm: Option<String>,
+    propo_authen_algorithm: Option<String>,
+    exchange_mode: Option<String>,
+    local_identity: Option<String>,
+    remote_identity: Option<String>,
+    local_address: Option<String>,
+    remote_address: Option<String>,
+    local_fqdn_name: Option<String>,
+    remote_fqdn_name: Option<String>,
+    dh_group_name: Option<String>,
+    ike_sa_lifetime_seconds: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnDataItemIkeSetBuilder {
+    /// Sets `propoEncryAlgorithm`.
+    pub fn propo_encry_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.propo_encry_algorithm = Some(value.into());
+        self
+    }
+    /// Sets `propoAuthenAlgorithm`.
+    pub fn propo_authen_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.propo_authen_algorithm = Some(value.into());
+        self
+    }
+    /// Sets `exchangeMode`.
+    pub fn exchange_mode(mut self, value: impl Into<String>) -> Self {
+        self.exchange_mode = Some(value.into());
+        self
+    }
+    /// Sets `localIdentity`.
+    pub fn local_identity(mut self, value: impl Into<String>) -> Self {
+        self.local_identity = Some(value.into());
+        self
+    }
+    /// Sets `remoteIdentity`.
+    pub fn remote_identity(mut self, value: impl Into<String>) -> Self {
+        self.remote_identity = Some(value.into());
+        self
+    }
+    /// Sets `localAddress`.
+    pub fn local_address(mut self, value: impl Into<String>) -> Self {
+        self.local_address = Some(value.into());
+        self
+    }
+    /// Sets `remoteAddress`.
+    pub fn remote_address(mut self, value: impl Into<String>) -> Self {
+        self.remote_address = Some(value.into());
+        self
+    }
+    /// Sets `localFqdnName`.
+    pub fn local_fqdn_name(mut self, value: impl Into<String>) -> Self {
+        self.local_fqdn_name = Some(value.into());
+        self
+    }
+    /// Sets `remoteFqdnName`.
+    pub fn remote_fqdn_name(mut self, value: impl Into<String>) -> Self {
+        self.remote_fqdn_name = Some(value.into());
+        self
+    }
+    /// Sets `dhGroupName`.
+    pub fn dh_group_name(mut self, value: impl Into<String>) -> Self {
+        self.dh_group_name = Some(value.into());
+        self
+    }
+    /// Sets `ikeSaLifetimeSeconds`.
+    pub fn ike_sa_lifetime_seconds(mut self, value: impl Into<String>) -> Self {
+        self.ike_sa_lifetime_seconds = Some(value.into());
+        self
+    }
+    /// Sets or clears `propoEncryAlgorithm`.
+    pub fn set_propo_encry_algorithm(mut self, value: Option<String>) -> Self {
+        self.propo_encry_algorithm = value;
+        self
+    }
+    /// Sets or clears `propoAuthenAlgorithm`.
+    pub fn set_propo_authen_algorithm(mut self, value: Option<String>) -> Self {
+        self.propo_authen_algorithm = value;
+        self
+    }
+    /// Sets or clears `exchangeMode`.
+    pub fn set_exchange_mode(mut self, value: Option<String>) -> Self {
+        self.exchange_mode = value;
+        self
+    }
+    /// Sets or clears `localIdentity`.
+    pub fn set_local_identity(mut self, value: Option<String>) -> Self {
+        self.local_identity = value;
+        self
+    }
+    /// Sets or clears `remoteIdentity`.
+    pub fn set_remote_identity(mut self, value: Option<String>) -> Self {
+        self.remote_identity = value;
+        self
+    }
+    /// Sets or clears `localAddress`.
+    pub fn set_local_address(mut self, value: Option<String>) -> Self {
+        self.local_address = value;
+        self
+    }
+    /// Sets or clears `remoteAddress`.
+    pub fn set_remote_address(mut self, value: Option<String>) -> Self {
+        self.remote_address = value;
+        self
+    }
+    /// Sets or clears `localFqdnName`.
+    pub fn set_local_fqdn_name(mut self, value: Option<String>) -> Self {
+        self.local_fqdn_name = value;
+        self
+    }
+    /// Sets or clears `remoteFqdnName`.
+    pub fn set_remote_fqdn_name(mut self, value: Option<String>) -> Self {
+        self.remote_fqdn_name = value;
+        self
+    }
+    /// Sets or clears `dhGroupName`.
+    pub fn set_dh_group_name(mut self, value: Option<String>) -> Self {
+        self.dh_group_name = value;
+        self
+    }
+    /// Sets or clears `ikeSaLifetimeSeconds`.
+    pub fn set_ike_sa_lifetime_seconds(mut self, value: Option<String>) -> Self {
+        self.ike_sa_lifetime_seconds = value;
+        self
+    }
+    /// The [`DescribeVpnConnDataItemIkeSet`] (it has no required field).
+    pub fn build(self) -> DescribeVpnConnDataItemIkeSet {
+        DescribeVpnConnDataItemIkeSet {
+            propo_encry_algorithm: self.propo_encry_algorithm,
+            propo_authen_algorithm: self.propo_authen_algorithm,
+            exchange_mode: self.exchange_mode,
+            local_identity: self.local_identity,
+            remote_identity: self.remote_identity,
+            local_address: self.local_address,
+            remote_address: self.remote_address,
+            local_fqdn_name: self.local_fqdn_name,
+            remote_fqdn_name: self.remote_fqdn_name,
+            dh_group_name: self.dh_group_name,
+            ike_sa_lifetime_seconds: self.ike_sa_lifetime_seconds,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnDataItemIpsecSet {
+    /// Builds a [`DescribeVpnConnDataItemIpsecSet`] (`test-util`).
+    pub fn builder() -> DescribeVpnConnDataItemIpsecSetBuilder {
+        DescribeVpnConnDataItemIpsecSetBuilder::default()
+    }
+}
+/// A [`DescribeVpnConnDataItemIpsecSet`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnDataItemIpsecSet::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DescribeVpnConnDataItemIpsecSetBuilder {
+    encrypt_algorithm: Option<String>,
+    integrity_algorith: Option<String>,
+    encap_mode: Option<String>,
+    security_proto: Option<String>,
+    ipsec_sa_lifetime_seconds: Option<String>,
+    ipsec_sa_lifetime_traffic: Option<String>,
+    pfs_dh_group: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnDataItemIpsecSetBuilder {
+    /// Sets `encryptAlgorithm`.
+    pub fn encrypt_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.encrypt_algorithm = Some(value.into());
+        self
+    }
+    /// Sets `integrityAlgorith`.
+    pub fn integrity_algorith(mut self, value: impl Into<String>) -> Self {
+        self.integrity_algorith = Some(value.into());
+        self
+    }
+    /// Sets `encapMode`.
+    pub fn encap_mode(mut self, value: impl Into<String>) -> Self {
+        self.encap_mode = Some(value.into());
+        self
+    }
+    /// Sets `securityProto`.
+    pub fn security_proto(mut self, value: impl Into<String>) -> Self {
+        self.security_proto = Some(value.into());
+        self
+    }
+    /// Sets `ipsecSaLifetimeSeconds`.
+    pub fn ipsec_sa_lifetime_seconds(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_sa_lifetime_seconds = Some(value.into());
+        self
+    }
+    /// Sets `ipsecSaLifetimeTraffic`.
+    pub fn ipsec_sa_lifetime_traffic(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_sa_lifetime_traffic = Some(value.into());
+        self
+    }
+    /// Sets `pfsDhGroup`.
+    pub fn pfs_dh_group(mut self, value: impl Into<String>) -> Self {
+        self.pfs_dh_group = Some(value.into());
+        self
+    }
+    /// Sets or clears `encryptAlgorithm`.
+    pub fn set_encrypt_algorithm(mut self, value: Option<String>) -> Self {
+        self.encrypt_algorithm = value;
+        self
+    }
+    /// Sets or clears `integrityAlgorith`.
+    pub fn set_integrity_algorith(mut self, value: Option<String>) -> Self {
+        self.integrity_algorith = value;
+        self
+    }
+    /// Sets or clears `encapMode`.
+    pub fn set_encap_mode(mut self, value: Option<String>) -> Self {
+        self.encap_mode = value;
+        self
+    }
+    /// Sets or clears `securityProto`.
+    pub fn set_security_proto(mut self, value: Option<String>) -> Self {
+        self.security_proto = value;
+        self
+    }
+    /// Sets or clears `ipsecSaLifetimeSeconds`.
+    pub fn set_ipsec_sa_lifetime_seconds(mut self, value: Option<String>) -> Self {
+        self.ipsec_sa_lifetime_seconds = value;
+        self
+    }
+    /// Sets or clears `ipsecSaLifetimeTraffic`.
+    pub fn set_ipsec_sa_lifetime_traffic(mut self, value: Option<String>) -> Self {
+        self.ipsec_sa_lifetime_traffic = value;
+        self
+    }
+    /// Sets or clears `pfsDhGroup`.
+    pub fn set_pfs_dh_group(mut self, value: Option<String>) -> Self {
+        self.pfs_dh_group = value;
+        self
+    }
+    /// The [`DescribeVpnConnDataItemIpsecSet`] (it has no required field).
+    pub fn build(self) -> DescribeVpnConnDataItemIpsecSet {
+        DescribeVpnConnDataItemIpsecSet {
+            encrypt_algorithm: self.encrypt_algorithm,
+            integrity_algorith: self.integrity_algorith,
+            encap_mode: self.encap_mode,
+            security_proto: self.security_proto,
+            ipsec_sa_lifetime_seconds: self.ipsec_sa_lifetime_seconds,
+            ipsec_sa_lifetime_traffic: self.ipsec_sa_lifetime_traffic,
+            pfs_dh_group: self.pfs_dh_group,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnDataItemIkeArr {
+    /// Builds a [`DescribeVpnConnDataItemIkeArr`] (`test-util`).
+    pub fn builder() -> DescribeVpnConnDataItemIkeArrBuilder {
+        DescribeVpnConnDataItemIkeArrBuilder::default()
+    }
+}
+/// A [`DescribeVpnConnDataItemIkeArr`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnDataItemIkeArr::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DescribeVpnConnDataItemIkeArrBuilder {
+    propo_encry_algorithm: Option<String>,
+    propo_authen_algorithm: Option<String>,
+    exchange_mode: Option<String>,
+    local_identity: Option<String>,
+    remote_identity: Option<String>,
+    local_address: Option<String>,
+    remote_address: Option<String>,
+    local_fqdn_name: Option<String>,
+    remote_fqdn_name: Option<String>,
+    dh_group_name: Option<String>,
+    ike_sa_lifetime_seconds: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnDataItemIkeArrBuilder {
+    /// Sets `propoEncryAlgorithm`.
+    pub fn propo_encry_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.propo_encry_algorithm = Some(value.into());
+        self
+    }
+    /// Sets `propoAuthenAlgorithm`.
+    pub fn propo_authen_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.propo_authen_algorithm = Some(value.into());
+        self
+    }
+    /// Sets `exchangeMode`.
+    pub fn exchange_mode(mut self, value: impl Into<String>) -> Self {
+        self.exchange_mode = Some(value.into());
+        self
+    }
+    /// Sets `localIdentity`.
+    pub fn local_identity(mut self, value: impl Into<String>) -> Self {
+        self.local_identity = Some(value.into());
+        self
+    }
+    /// Sets `remoteIdentity`.
+    pub fn remote_identity(mut self, value: impl Into<String>) -> Self {
+        self.remote_identity = Some(value.into());
+        self
+    }
+    /// Sets `localAddress`.
+    pub fn local_address(mut self, value: impl Into<String>) -> Self {
+        self.local_address = Some(value.into());
+        self
+    }
+    /// Sets `remoteAddress`.
+    pub fn remote_address(mut self, value: impl Into<String>) -> Self {
+        self.remote_address = Some(value.into());
+        self
+    }
+    /// Sets `localFqdnName`.
+    pub fn local_fqdn_name(mut self, value: impl Into<String>) -> Self {
+        self.local_fqdn_name = Some(value.into());
+        self
+    }
+    /// Sets `remoteFqdnName`.
+    pub fn remote_fqdn_name(mut self, value: impl Into<String>) -> Self {
+        self.remote_fqdn_name = Some(value.into());
+        self
+    }
+    /// Sets `dhGroupName`.
+    pub fn dh_group_name(mut self, value: impl Into<String>) -> Self {
+        self.dh_group_name = Some(value.into());
+        self
+    }
+    /// Sets `ikeSaLifetimeSeconds`.
+    pub fn ike_sa_lifetime_seconds(mut self, value: impl Into<String>) -> Self {
+        self.ike_sa_lifetime_seconds = Some(value.into());
+        self
+    }
+    /// Sets or clears `propoEncryAlgorithm`.
+    pub fn set_propo_encry_algorithm(mut self, value: Option<String>) -> Self {
+        self.propo_encry_algorithm = value;
+        self
+    }
+    /// Sets or clears `propoAuthenAlgorithm`.
+    pub fn set_propo_authen_algorithm(mut self, value: Option<String>) -> Self {
+        self.propo_authen_algorithm = value;
+        self
+    }
+    /// Sets or clears `exchangeMode`.
+    pub fn set_exchange_mode(mut self, value: Option<String>) -> Self {
+        self.exchange_mode = value;
+        self
+    }
+    /// Sets or clears `localIdentity`.
+    pub fn set_local_identity(mut self, value: Option<String>) -> Self {
+        self.local_identity = value;
+        self
+    }
+    /// Sets or clears `remoteIdentity`.
+    pub fn set_remote_identity(mut self, value: Option<String>) -> Self {
+        self.remote_identity = value;
+        self
+    }
+    /// Sets or clears `localAddress`.
+    pub fn set_local_address(mut self, value: Option<String>) -> Self {
+        self.local_address = value;
+        self
+    }
+    /// Sets or clears `remoteAddress`.
+    pub fn set_remote_address(mut self, value: Option<String>) -> Self {
+        self.remote_address = value;
+        self
+    }
+    /// Sets or clears `localFqdnName`.
+    pub fn set_local_fqdn_name(mut self, value: Option<String>) -> Self {
+        self.local_fqdn_name = value;
+        self
+    }
+    /// Sets or clears `remoteFqdnName`.
+    pub fn set_remote_fqdn_name(mut self, value: Option<String>) -> Self {
+        self.remote_fqdn_name = value;
+        self
+    }
+    /// Sets or clears `dhGroupName`.
+    pub fn set_dh_group_name(mut self, value: Option<String>) -> Self {
+        self.dh_group_name = value;
+        self
+    }
+    /// Sets or clears `ikeSaLifetimeSeconds`.
+    pub fn set_ike_sa_lifetime_seconds(mut self, value: Option<String>) -> Self {
+        self.ike_sa_lifetime_seconds = value;
+        self
+    }
+    /// The [`DescribeVpnConnDataItemIkeArr`] (it has no required field).
+    pub fn build(self) -> DescribeVpnConnDataItemIkeArr {
+        DescribeVpnConnDataItemIkeArr {
+            propo_encry_algorithm: self.propo_encry_algorithm,
+            propo_authen_algorithm: self.propo_authen_algorithm,
+            exchange_mode: self.exchange_mode,
+            local_identity: self.local_identity,
+            remote_identity: self.remote_identity,
+            local_address: self.local_address,
+            remote_address: self.remote_address,
+            local_fqdn_name: self.local_fqdn_name,
+            remote_fqdn_name: self.remote_fqdn_name,
+            dh_group_name: self.dh_group_name,
+            ike_sa_lifetime_seconds: self.ike_sa_lifetime_seconds,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnDataItemIpsecArr {
+    /// Builds a [`DescribeVpnConnDataItemIpsecArr`] (`test-util`).
+    pub fn builder() -> DescribeVpnConnDataItemIpsecArrBuilder {
+        DescribeVpnConnDataItemIpsecArrBuilder::default()
+    }
+}
+/// A [`DescribeVpnConnDataItemIpsecArr`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnDataItemIpsecArr::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DescribeVpnConnDataItemIpsecArrBuilder {
+    encrypt_algorithm: Option<String>,
+    integrity_algorith: Option<String>,
+    encap_mode: Option<String>,
+    security_proto: Option<String>,
+    ipsec_sa_lifetime_seconds: Option<String>,
+    ipsec_sa_lifetime_traffic: Option<String>,
+    pfs_dh_group: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnDataItemIpsecArrBuilder {
+    /// Sets `encryptAlgorithm`.
+    pub fn encrypt_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.encrypt_algorithm = Some(value.into());
+        self
+    }
+    /// Sets `integrityAlgorith`.
+    pub fn integrity_algorith(mut self, value: impl Into<String>) -> Self {
+        self.integrity_algorith = Some(value.into());
+        self
+    }
+    /// Sets `encapMode`.
+    pub fn encap_mode(mut self, value: impl Into<String>) -> Self {
+        self.encap_mode = Some(value.into());
+        self
+    }
+    /// Sets `securityProto`.
+    pub fn security_proto(mut self, value: impl Into<String>) -> Self {
+        self.security_proto = Some(value.into());
+        self
+    }
+    /// Sets `ipsecSaLifetimeSeconds`.
+    pub fn ipsec_sa_lifetime_seconds(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_sa_lifetime_seconds = Some(value.into());
+        self
+    }
+    /// Sets `ipsecSaLifetimeTraffic`.
+    pub fn ipsec_sa_lifetime_traffic(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_sa_lifetime_traffic = Some(value.into());
+        self
+    }
+    /// Sets `pfsDhGroup`.
+    pub fn pfs_dh_group(mut self, value: impl Into<String>) -> Self {
+        self.pfs_dh_group = Some(value.into());
+        self
+    }
+    /// Sets or clears `encryptAlgorithm`.
+    pub fn set_encrypt_algorithm(mut self, value: Option<String>) -> Self {
+        self.encrypt_algorithm = value;
+        self
+    }
+    /// Sets or clears `integrityAlgorith`.
+    pub fn set_integrity_algorith(mut self, value: Option<String>) -> Self {
+        self.integrity_algorith = value;
+        self
+    }
+    /// Sets or clears `encapMode`.
+    pub fn set_encap_mode(mut self, value: Option<String>) -> Self {
+        self.encap_mode = value;
+        self
+    }
+    /// Sets or clears `securityProto`.
+    pub fn set_security_proto(mut self, value: Option<String>) -> Self {
+        self.security_proto = value;
+        self
+    }
+    /// Sets or clears `ipsecSaLifetimeSeconds`.
+    pub fn set_ipsec_sa_lifetime_seconds(mut self, value: Option<String>) -> Self {
+        self.ipsec_sa_lifetime_seconds = value;
+        self
+    }
+    /// Sets or clears `ipsecSaLifetimeTraffic`.
+    pub fn set_ipsec_sa_lifetime_traffic(mut self, value: Option<String>) -> Self {
+        self.ipsec_sa_lifetime_traffic = value;
+        self
+    }
+    /// Sets or clears `pfsDhGroup`.
+    pub fn set_pfs_dh_group(mut self, value: Option<String>) -> Self {
+        self.pfs_dh_group = value;
+        self
+    }
+    /// The [`DescribeVpnConnDataItemIpsecArr`] (it has no required field).
+    pub fn build(self) -> DescribeVpnConnDataItemIpsecArr {
+        DescribeVpnConnDataItemIpsecArr {
+            encrypt_algorithm: self.encrypt_algorithm,
+            integrity_algorith: self.integrity_algorith,
+            encap_mode: self.encap_mode,
+            security_proto: self.security_proto,
+            ipsec_sa_lifetime_seconds: self.ipsec_sa_lifetime_seconds,
+            ipsec_sa_lifetime_traffic: self.ipsec_sa_lifetime_traffic,
+            pfs_dh_group: self.pfs_dh_group,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnError {
+    /// `InvalidVpc.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_vpc_not_found() -> Self {
+        Self::InvalidVpcNotFound(ErrorInfo {
+            code: "InvalidVpc.NotFound".to_owned(),
+            message: "无效的 VPC。VPC 资源不存在，请再次核实您输入的资源信息是否正确，可通过 DescribeVpcEx 接口查询 VPC。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidVpnGw.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_vpn_gw_not_found() -> Self {
+        Self::InvalidVpnGwNotFound(ErrorInfo {
+            code: "InvalidVpnGw.NotFound".to_owned(),
+            message: "无效的 VPN 网关。VPN 网关资源不存在，请再次核实您输入的资源信息是否正确，可通过 DescribeVpnGw 接口查询 VPN 网关。 （表中第二行同一错误码：无效的 VPN 通道。VPN 通道资源不存在，请再次核实您输入的资源信息是否正确，可通过 DescribeVpnConn 接口查询 VPN 通道。）"
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidVpnConn.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_vpn_conn_not_found() -> Self {
+        Self::InvalidVpnConnNotFound(ErrorInfo {
+            code: "InvalidVpnConn.NotFound".to_owned(),
+            message: "无效的 VPN 通道。VPN 通道资源不存在，请再次核实您输入的资源信息是否正确，可通过 DescribeVpnConn 接口查询 VPN 通道。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4000` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_request_parameter() -> Self {
+        Self::InvalidRequestParameter(ErrorInfo {
+            code: "4000".to_owned(),
+            message: "请求参数非法。缺少必要参数，或者参数值格式不正确，具体错误信息请查看错误描述 message 字段。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4000),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4100` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn authentication_failed() -> Self {
+        Self::AuthenticationFailed(ErrorInfo {
+            code: "4100".to_owned(),
+            message: "身份认证失败。身份认证失败，一般是由于签名计算错误导致的。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4100),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4101` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unauthorized_api() -> Self {
+        Self::UnauthorizedApi(ErrorInfo {
+            code: "4101".to_owned(),
+            message: "未授权访问接口。子账号未被主账号授权访问该接口，请联系主帐号管理员开通接口权限。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4101),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4102` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unauthorized_resource() -> Self {
+        Self::UnauthorizedResource(ErrorInfo {
+            code: "4102".to_owned(),
+            message: "未授权访问资源。子账号未被主账号授权访问特定资源，请联系主帐号管理员开通资源权限。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4102),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4103` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unauthorized_api_resource() -> Self {
+        Self::UnauthorizedApiResource(ErrorInfo {
+            code: "4103".to_owned(),
+            message: "未授权访问当前接口所操作的资源。子账号没有被主账户授权访问该接口中所操作的特定资源，请联系主帐号管理员开通资源权限。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4103),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4104` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn secret_id_not_found() -> Self {
+        Self::SecretIdNotFound(ErrorInfo {
+            code: "4104".to_owned(),
+            message: "密钥不存在。用于请求的密钥不存在，请确认后重试。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4104),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4105` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn token_error() -> Self {
+        Self::TokenError(ErrorInfo {
+            code: "4105".to_owned(),
+            message: "token 错误。".to_owned(),
+            http_status: None,
+            envelope_code: Some(4105),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4106` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn mfa_check_failed() -> Self {
+        Self::MfaCheckFailed(ErrorInfo {
+            code: "4106".to_owned(),
+            message: "MFA 校验失败。".to_owned(),
+            http_status: None,
+            envelope_code: Some(4106),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4110` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn cam_auth_failed() -> Self {
+        Self::CamAuthFailed(ErrorInfo {
+            code: "4110".to_owned(),
+            message: "其他 CAM 鉴权失败。".to_owned(),
+            http_status: None,
+            envelope_code: Some(4110),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4200` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn request_expired() -> Self {
+        Self::RequestExpired(ErrorInfo {
+            code: "4200".to_owned(),
+            message: "Request expired. The request has expired. For more information, see the \"Request Validity\" section in the document. (English page only; the current Chinese page has no 4200.)"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4200),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4300` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn access_denied() -> Self {
+        Self::AccessDenied(ErrorInfo {
+            code: "4300".to_owned(),
+            message: "拒绝访问。帐号被封禁，或者不在接口针对的用户范围内等。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4300),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4400` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn quota_exceeded() -> Self {
+        Self::QuotaExceeded(ErrorInfo {
+            code: "4400".to_owned(),
+            message: "超过配额。请求的次数超过了配额限制，请提交工单解决。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4400),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4500` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn replay_attack() -> Self {
+        Self::ReplayAttack(ErrorInfo {
+            code: "4500".to_owned(),
+            message: "重放攻击。请求的 Nonce 和 Timestamp 参数用于确保每次请求只会在服务器端被执行一次，所以本次的 Nonce 和上次的不能重复，Timestamp 与腾讯服务器相差不能超过 5 分钟。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4500),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `4600` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unsupported_protocol() -> Self {
+        Self::UnsupportedProtocol(ErrorInfo {
+            code: "4600".to_owned(),
+            message: "协议不支持。协议不支持，当前 API 仅支持 HTTPS 协议，不支持 HTTP 协议。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(4600),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `5000` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn resource_not_found() -> Self {
+        Self::ResourceNotFound(ErrorInfo {
+            code: "5000".to_owned(),
+            message: "资源不存在。资源标识对应的实例不存在，或者实例已经被退还，或者访问了其他用户的资源。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(5000),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `5100` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn resource_operation_failed() -> Self {
+        Self::ResourceOperationFailed(ErrorInfo {
+            code: "5100".to_owned(),
+            message: "资源操作失败。对资源的操作失败，具体错误信息请查看错误描述 message 字段，稍后重试或者联系客服人员帮忙解决。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(5100),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `5200` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn resource_purchase_failed() -> Self {
+        Self::ResourcePurchaseFailed(ErrorInfo {
+            code: "5200".to_owned(),
+            message: "资源购买失败。购买资源失败，可能是不支持实例配置，资源不足等等。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(5200),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `5300` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn insufficient_balance() -> Self {
+        Self::InsufficientBalance(ErrorInfo {
+            code: "5300".to_owned(),
+            message: "余额不足。用户帐号余额不足，无法完成购买或升级。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(5300),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `5400` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn partial_success() -> Self {
+        Self::PartialSuccess(ErrorInfo {
+            code: "5400".to_owned(),
+            message: "部分执行成功。批量操作部分执行成功，详情见方法返回值。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(5400),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `5500` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn identity_verification_failed() -> Self {
+        Self::IdentityVerificationFailed(ErrorInfo {
+            code: "5500".to_owned(),
+            message: "用户资质审核未通过。购买资源失败，用户资质审核未通过。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(5500),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `6000` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn internal_server_error() -> Self {
+        Self::InternalServerError(ErrorInfo {
+            code: "6000".to_owned(),
+            message: "服务器内部错误。服务器内部出现错误，请稍后重试或者联系客服人员帮忙解决。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(6000),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `6100` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn version_not_supported() -> Self {
+        Self::VersionNotSupported(ErrorInfo {
+            code: "6100".to_owned(),
+            message: "版本暂不支持。本版本内不支持此接口或该接口处于维护状态等。注意：出现这个错误时，请先确定接口的域名是否正确，不同的模块，域名可能不一样。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(6100),
+            ..ErrorInfo::default()
+        })
+    }
+    /// `6200` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn api_unavailable() -> Self {
+        Self::ApiUnavailable(ErrorInfo {
+            code: "6200".to_owned(),
+            message: "接口暂时无法访问。当前接口处于停服维护状态，请稍后重试。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: Some(6200),
+            ..ErrorInfo::default()
+        })
+    }
+    /// What the error carries, to change it (a message quoting the request, a request id).
+    pub fn info_mut(&mut self) -> &mut ErrorInfo {
+        match self {
+            Self::InvalidVpcNotFound(info)
+            | Self::InvalidVpnGwNotFound(info)
+            | Self::InvalidVpnConnNotFound(info)
+            | Self::InvalidRequestParameter(info)
+            | Self::AuthenticationFailed(info)
+            | Self::UnauthorizedApi(info)
+            | Self::UnauthorizedResource(info)
+            | Self::UnauthorizedApiResource(info)
+            | Self::SecretIdNotFound(info)
+            | Self::TokenError(info)
+            | Self::MfaCheckFailed(info)
+            | Self::CamAuthFailed(info)
+            | Self::RequestExpired(info)
+            | Self::AccessDenied(info)
+            | Self::QuotaExceeded(info)
+            | Self::ReplayAttack(info)
+            | Self::UnsupportedProtocol(info)
+            | Self::ResourceNotFound(info)
+            | Self::ResourceOperationFailed(info)
+            | Self::ResourcePurchaseFailed(info)
+            | Self::InsufficientBalance(info)
+            | Self::PartialSuccess(info)
+            | Self::IdentityVerificationFailed(info)
+            | Self::InternalServerError(info)
+            | Self::VersionNotSupported(info)
+            | Self::ApiUnavailable(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// What the error carries, taken out of it.
+    pub fn into_info(self) -> ErrorInfo {
+        match self {
+            Self::InvalidVpcNotFound(info)
+            | Self::InvalidVpnGwNotFound(info)
+            | Self::InvalidVpnConnNotFound(info)
+            | Self::InvalidRequestParameter(info)
+            | Self::AuthenticationFailed(info)
+            | Self::UnauthorizedApi(info)
+            | Self::UnauthorizedResource(info)
+            | Self::UnauthorizedApiResource(info)
+            | Self::SecretIdNotFound(info)
+            | Self::TokenError(info)
+            | Self::MfaCheckFailed(info)
+            | Self::CamAuthFailed(info)
+            | Self::RequestExpired(info)
+            | Self::AccessDenied(info)
+            | Self::QuotaExceeded(info)
+            | Self::ReplayAttack(info)
+            | Self::UnsupportedProtocol(info)
+            | Self::ResourceNotFound(info)
+            | Self::ResourceOperationFailed(info)
+            | Self::ResourcePurchaseFailed(info)
+            | Self::InsufficientBalance(info)
+            | Self::PartialSuccess(info)
+            | Self::IdentityVerificationFailed(info)
+            | Self::InternalServerError(info)
+            | Self::VersionNotSupported(info)
+            | Self::ApiUnavailable(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// The same error with another message.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.info_mut().message = message.into();
+        self
+    }
+}

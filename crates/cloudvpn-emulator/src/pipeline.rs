@@ -1,0 +1,415 @@
+//! The one request pipeline every cloud API goes through, over a small per-protocol [`Frontend`]:
+//!
+//! limits and decoding → operation lookup → authentication → permission → parameters and their
+//! documented constraints → fault rules → `ClientToken` → the behaviour (under the world's lock) → the
+//! disk → the answer.
+//!
+//! A front end decodes, authenticates and renders in its protocol's words; everything else is here, once.
+
+use crate::auth::{Inspect, Inspected};
+use crate::behaviour::Ctx;
+use crate::clock;
+use crate::credentials::{Key, Principal};
+use crate::error::ServiceError;
+use crate::http::{Incoming, Outcome, Reply};
+use crate::idempotency::{self, Lookup, Record};
+use crate::model::World;
+use crate::server::Shared;
+use crate::store::{Effects, SaveError};
+use cloudvpn_signing::encoding;
+use cloudvpn_types::meta::{HttpMethod, OperationMeta};
+use cloudvpn_types::{Api, ApiRequest, ErrorInfo, Params, ValidationError};
+
+/// Decoded wire parameters.
+pub(crate) type Pairs = Vec<(String, String)>;
+
+/// A request's parameters: the query's and the form body's, kept apart (Alibaba V3 signs the query only).
+#[derive(Debug, Default)]
+pub(crate) struct Decoded {
+    pub(crate) query: Pairs,
+    pub(crate) body: Pairs,
+}
+
+impl Decoded {
+    /// The first value of `name`, query first.
+    pub(crate) fn find(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .chain(&self.body)
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn len(&self) -> usize {
+        self.query.len() + self.body.len()
+    }
+
+    fn repeated_name(&self) -> Option<&str> {
+        let mut names: Vec<&str> = self
+            .query
+            .iter()
+            .chain(&self.body)
+            .map(|(k, _)| k.as_str())
+            .collect();
+        names.sort_unstable();
+        names.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
+    }
+
+    fn into_pairs(self) -> impl Iterator<Item = (String, String)> {
+        self.query.into_iter().chain(self.body)
+    }
+}
+
+/// Which part of a request could not be decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// The query string.
+    Query,
+    /// The form body.
+    Body,
+}
+
+/// What the pipeline refuses before a protocol's own checks, for the front end to word.
+#[derive(Debug)]
+pub(crate) enum Complaint<'a> {
+    /// The query string is longer than the limit.
+    QueryTooLong(usize),
+    /// A part is not valid URL encoding.
+    NotUrlEncoded(Part, String),
+    /// The form body is not UTF-8.
+    BodyNotUtf8,
+    /// More parameters than the limit.
+    TooManyParams(usize),
+    /// A parameter given twice.
+    Repeated(&'a str),
+    /// The body is larger than the limit (it was not read).
+    BodyTooLarge(usize),
+    /// `Action` names no operation of the API.
+    UnknownAction(&'a str),
+    /// A method other than GET and POST.
+    UnsupportedMethod(&'a str),
+    /// The operation does not accept this method.
+    MethodNotAccepted(&'static OperationMeta, HttpMethod),
+}
+
+/// A protocol: how its requests are decoded and authenticated, and how its answers look.
+pub(crate) trait Frontend: Sync {
+    /// The API it serves.
+    type Api: Api;
+    /// What one exchange carries from decoding to the answer (a request id, the answer format).
+    type Exchange;
+
+    /// The namespace of its fault rules and nonces (`alibaba`, `tencent`).
+    const NAMESPACE: &'static str;
+
+    /// Starts an exchange, before anything is decoded.
+    fn begin(&self, req: &Incoming) -> Self::Exchange;
+
+    /// The request id the answer carries, for behaviours that echo it (none by default).
+    fn request_id<'e>(&self, _exchange: &'e Self::Exchange) -> &'e str {
+        ""
+    }
+
+    /// Decodes the parameters (by default the query and a form body).
+    fn decode(&self, shared: &Shared, req: &Incoming) -> Result<Decoded, ServiceError> {
+        decode_form(self, shared, req)
+    }
+
+    /// Learns what the answer needs from the decoded parameters (`Format`), before anything can fail.
+    fn decoded(&self, _exchange: &mut Self::Exchange, _decoded: &Decoded) {}
+
+    /// A [`Complaint`] in this protocol's words.
+    fn complaint(&self, complaint: Complaint<'_>) -> ServiceError;
+
+    /// The action the request names, or why it names none.
+    fn action<'r>(&self, req: &'r Incoming, decoded: &'r Decoded) -> Result<&'r str, ServiceError>;
+
+    /// The key that signed the request, its signature, timestamp and nonce checked.
+    fn authenticate<'s>(
+        &self,
+        shared: &'s Shared,
+        req: &Incoming,
+        decoded: &Decoded,
+    ) -> Result<&'s Key, ServiceError>;
+
+    /// The refusal for a key without permission for `op`.
+    fn forbidden(&self, op: &'static OperationMeta, principal: Principal) -> ServiceError;
+
+    /// The region the call is in, when the protocol carries it outside the operation's parameters.
+    fn region(&self, _shared: &Shared, _decoded: &Decoded) -> String {
+        String::new()
+    }
+
+    /// A parameter that is missing or breaks a documented constraint.
+    fn validation_error(&self, e: ValidationError) -> ServiceError;
+
+    /// The error a fault rule asks for.
+    fn fault_error(
+        &self,
+        op: &'static OperationMeta,
+        code: String,
+        status: Option<u16>,
+        message: Option<String>,
+    ) -> ServiceError;
+
+    /// Runs the API's behaviour: the JSON body of a success, or the error it answered; `None` for an
+    /// operation without behaviour (a newer types crate than the generated server side).
+    fn behave(
+        world: &mut World,
+        fx: &mut Effects,
+        ctx: &Ctx<'_>,
+        request: <Self::Api as Api>::Request,
+    ) -> Option<Result<Vec<u8>, ErrorInfo>>;
+
+    /// A typed error of the behaviour, as this protocol answers it.
+    fn behaviour_error(&self, op: &'static OperationMeta, info: ErrorInfo) -> ServiceError;
+
+    /// The answer when a change could not be written: nothing was changed.
+    fn not_saved(&self, e: SaveError) -> ServiceError;
+
+    /// A success. `replayed_id`: the request id of the original answer a `ClientToken` replays.
+    fn success(
+        &self,
+        exchange: &Self::Exchange,
+        op: &'static OperationMeta,
+        body: Vec<u8>,
+        replayed_id: Option<&str>,
+    ) -> Reply;
+
+    /// An error answer.
+    fn error(&self, exchange: &Self::Exchange, req: &Incoming, e: &ServiceError) -> Reply;
+}
+
+/// Messages quote parameters; keep a hostile 30 KB value from being echoed whole.
+pub(crate) fn clip(text: String) -> String {
+    const MAX: usize = 512;
+    if text.len() <= MAX {
+        return text;
+    }
+    let mut end = MAX;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+/// The query and, when the body is a form, its parameters.
+pub(crate) fn decode_form<F: Frontend + ?Sized>(
+    front: &F,
+    shared: &Shared,
+    req: &Incoming,
+) -> Result<Decoded, ServiceError> {
+    let query = req.query();
+    if query.len() > shared.limits.max_query_bytes {
+        return Err(front.complaint(Complaint::QueryTooLong(shared.limits.max_query_bytes)));
+    }
+    let decode = |text: &str, part| {
+        encoding::form_decode(text)
+            .map_err(|e| front.complaint(Complaint::NotUrlEncoded(part, e.to_string())))
+    };
+    let query = decode(query, Part::Query)?;
+    let body = if req.has_form_body() {
+        let text =
+            std::str::from_utf8(&req.body).map_err(|_| front.complaint(Complaint::BodyNotUtf8))?;
+        decode(text, Part::Body)?
+    } else {
+        Vec::new()
+    };
+    Ok(Decoded { query, body })
+}
+
+/// The operation `action` names, if it accepts the request's method.
+fn operation<F: Frontend>(
+    front: &F,
+    action: &str,
+    req: &Incoming,
+) -> Result<&'static OperationMeta, ServiceError> {
+    let op = <F::Api as Api>::OPERATIONS
+        .iter()
+        .copied()
+        .find(|o| o.action == action)
+        .ok_or_else(|| front.complaint(Complaint::UnknownAction(action)))?;
+    let method = match req.method.as_str() {
+        "GET" => HttpMethod::Get,
+        "POST" => HttpMethod::Post,
+        other => return Err(front.complaint(Complaint::UnsupportedMethod(other))),
+    };
+    if !op.methods.contains(&method) {
+        return Err(front.complaint(Complaint::MethodNotAccepted(op, method)));
+    }
+    Ok(op)
+}
+
+enum Answer {
+    Body {
+        op: &'static OperationMeta,
+        body: Vec<u8>,
+        /// The original request id of a replayed `ClientToken` answer.
+        replayed_id: Option<String>,
+    },
+    Drop,
+}
+
+/// Serves one request of `front`'s protocol.
+pub(crate) async fn handle<F: Frontend>(shared: &Shared, front: &F, req: Incoming) -> Outcome {
+    let mut exchange = front.begin(&req);
+    match process(shared, front, &req, &mut exchange).await {
+        Ok(Answer::Body {
+            op,
+            body,
+            replayed_id,
+        }) => Outcome::Reply(front.success(&exchange, op, body, replayed_id.as_deref())),
+        Ok(Answer::Drop) => Outcome::Drop,
+        Err(e) => Outcome::Reply(front.error(&exchange, &req, &e)),
+    }
+}
+
+/// The answer to a request whose body exceeded the limit (it was not read).
+pub(crate) fn body_too_large<F: Frontend>(shared: &Shared, front: &F, req: &Incoming) -> Outcome {
+    let exchange = front.begin(req);
+    let e = front.complaint(Complaint::BodyTooLarge(shared.limits.max_body_bytes));
+    Outcome::Reply(front.error(&exchange, req, &e))
+}
+
+async fn process<F: Frontend>(
+    shared: &Shared,
+    front: &F,
+    req: &Incoming,
+    exchange: &mut F::Exchange,
+) -> Result<Answer, ServiceError> {
+    let decoded = front.decode(shared, req)?;
+    // Known before anything else can fail, so that every later error is rendered as the caller asked.
+    front.decoded(exchange, &decoded);
+    if decoded.len() > shared.limits.max_params {
+        return Err(front.complaint(Complaint::TooManyParams(shared.limits.max_params)));
+    }
+    if let Some(name) = decoded.repeated_name() {
+        return Err(front.complaint(Complaint::Repeated(name)));
+    }
+
+    let action = front.action(req, &decoded)?;
+    let op = operation(front, action, req)?;
+    let key = front.authenticate(shared, req, &decoded)?;
+    if !key.allows(op.action) {
+        return Err(front.forbidden(op, key.principal));
+    }
+    let region = front.region(shared, &decoded);
+
+    let params = Params::from_pairs(op.action, decoded.into_pairs())
+        .map_err(|e| front.validation_error(e))?;
+    let request = match <F::Api as Api>::from_params(op.action, &params) {
+        Some(parsed) => parsed.map_err(|e| front.validation_error(e))?,
+        None => return Err(front.complaint(Complaint::UnknownAction(op.action))),
+    };
+    let inspected = request.clone().dispatch(Inspect);
+    if let Err(e) = inspected.validation {
+        return Err(front.validation_error(e));
+    }
+
+    if let Some(fault) = shared.faults.decide(F::NAMESPACE, op.action) {
+        if !fault.latency.is_zero() {
+            tokio::time::sleep(fault.latency).await;
+        }
+        if fault.drop_connection {
+            return Ok(Answer::Drop);
+        }
+        if let Some((code, status, message)) = fault.error {
+            return Err(front.fault_error(op, code, status, message));
+        }
+    }
+
+    let ctx = Ctx {
+        account: &key.account,
+        region: &region,
+        now_ms: clock::now_ms(),
+        request_id: front.request_id(exchange),
+        transitions: shared.transitions(),
+    };
+    let (result, version) = shared
+        .store
+        .update(|world, fx| run::<F>(world, fx, &ctx, op, request, inspected));
+    // Every answer waits, errors included, when the call made or saw a change not yet on disk: a
+    // not-found may rest on a deletion that is then undone, and no answer may show what may be undone.
+    if let Some(version) = version {
+        shared
+            .store
+            .saved(version)
+            .await
+            .map_err(|e| front.not_saved(e))?;
+    }
+    let (body, replayed_id) = match result {
+        Ran::Done(done) => done,
+        Ran::Refused(info) => return Err(front.behaviour_error(op, info)),
+        Ran::Mismatch => {
+            return Err(ServiceError::custom(
+                idempotency::MISMATCH_CODE,
+                idempotency::MISMATCH_MESSAGE,
+                400,
+            ));
+        }
+        Ran::NoBehaviour => return Err(front.complaint(Complaint::UnknownAction(op.action))),
+    };
+    Ok(Answer::Body {
+        op,
+        body,
+        replayed_id,
+    })
+}
+
+/// What happened under the world's lock.
+enum Ran {
+    Done((Vec<u8>, Option<String>)),
+    Refused(ErrorInfo),
+    Mismatch,
+    NoBehaviour,
+}
+
+/// The behaviour, wrapped in the `ClientToken` check and record, atomically under the world's lock (so
+/// two concurrent calls with one token cannot both run).
+fn run<F: Frontend>(
+    world: &mut World,
+    fx: &mut Effects,
+    ctx: &Ctx<'_>,
+    op: &'static OperationMeta,
+    request: <F::Api as Api>::Request,
+    inspected: Inspected,
+) -> Ran {
+    let token = inspected.token;
+    if let Some(token) = &token {
+        match world
+            .client_tokens
+            .lookup(ctx.account, op.action, token, &inspected.fingerprint)
+        {
+            Lookup::New => {}
+            Lookup::Replay(response) => {
+                let original_id = response
+                    .get("RequestId")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned);
+                return Ran::Done((
+                    serde_json::to_vec(response).unwrap_or_default(),
+                    original_id,
+                ));
+            }
+            Lookup::Mismatch => return Ran::Mismatch,
+        }
+    }
+    let body = match F::behave(world, fx, ctx, request) {
+        None => return Ran::NoBehaviour,
+        Some(Err(info)) => return Ran::Refused(info),
+        Some(Ok(body)) => body,
+    };
+    if let Some(token) = token {
+        if let Ok(response) = serde_json::from_slice(&body) {
+            world.client_tokens.record(Record {
+                account: ctx.account.to_owned(),
+                action: op.action.to_owned(),
+                token,
+                fingerprint: inspected.fingerprint,
+                response,
+            });
+            fx.changed();
+        }
+    }
+    Ran::Done((body, None))
+}

@@ -2,4 +2,5 @@
 
 //! The generated server side: a behaviour trait per API (see each module).
 pub(crate) mod alibaba_vpc;
+pub(crate) mod tencent_vpc;
 pub(crate) mod tencent_vpc_v2;

@@ -168,7 +168,7 @@ pub struct DescribeVpcTaskResultResponse {
         rename = "Result",
         default,
         deserialize_with = "crate::de::list",
-        skip_serializing_if = "Vec::is_empty"
+        skip_serializing_if = "crate::ser::skip_empty_list"
     )]
     pub result: Vec<VpcTaskResultDetailInfo>,
     /// `RequestId`: The request ID.
@@ -730,3 +730,577 @@ impl std::fmt::Display for DescribeVpcTaskResultError {
     }
 }
 impl std::error::Error for DescribeVpcTaskResultError {}
+#[cfg(feature = "test-util")]
+impl DescribeVpcTaskResultResponse {
+    /// Builds a [`DescribeVpcTaskResultResponse`] (`test-util`).
+    pub fn builder() -> DescribeVpcTaskResultResponseBuilder {
+        DescribeVpcTaskResultResponseBuilder::default()
+    }
+}
+/// A [`DescribeVpcTaskResultResponse`] under construction: set fields, then `build()`. Made by [`DescribeVpcTaskResultResponse::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DescribeVpcTaskResultResponseBuilder {
+    status: Option<String>,
+    output: Option<String>,
+    result: Vec<VpcTaskResultDetailInfo>,
+    request_id: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpcTaskResultResponseBuilder {
+    /// Sets `Status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `Output`.
+    pub fn output(mut self, value: impl Into<String>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+    /// Sets `Result`.
+    pub fn result(mut self, value: Vec<VpcTaskResultDetailInfo>) -> Self {
+        self.result = value;
+        self
+    }
+    /// Sets `RequestId`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `Status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.status = value;
+        self
+    }
+    /// Sets or clears `Output`.
+    pub fn set_output(mut self, value: Option<String>) -> Self {
+        self.output = value;
+        self
+    }
+    /// The [`DescribeVpcTaskResultResponse`], or which required field (`RequestId`) was not set.
+    pub fn build(
+        self,
+    ) -> Result<DescribeVpcTaskResultResponse, crate::error::BuildError> {
+        Ok(DescribeVpcTaskResultResponse {
+            status: self.status,
+            output: self.output,
+            result: self.result,
+            request_id: self
+                .request_id
+                .ok_or(crate::error::BuildError {
+                    shape: "DescribeVpcTaskResultResponse",
+                    field: "RequestId",
+                })?,
+        })
+    }
+}
+#[cfg(feature = "test-util")]
+impl VpcTaskResultDetailInfo {
+    /// Builds a [`VpcTaskResultDetailInfo`] (`test-util`).
+    pub fn builder() -> VpcTaskResultDetailInfoBuilder {
+        VpcTaskResultDetailInfoBuilder::default()
+    }
+}
+/// A [`VpcTaskResultDetailInfo`] under construction: set fields, then `build()`. Made by [`VpcTaskResultDetailInfo::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VpcTaskResultDetailInfoBuilder {
+    resource_id: Option<String>,
+    status: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl VpcTaskResultDetailInfoBuilder {
+    /// Sets `ResourceId`.
+    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_id = Some(value.into());
+        self
+    }
+    /// Sets `Status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResourceId`.
+    pub fn set_resource_id(mut self, value: Option<String>) -> Self {
+        self.resource_id = value;
+        self
+    }
+    /// Sets or clears `Status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.status = value;
+        self
+    }
+    /// The [`VpcTaskResultDetailInfo`] (it has no required field).
+    pub fn build(self) -> VpcTaskResultDetailInfo {
+        VpcTaskResultDetailInfo {
+            resource_id: self.resource_id,
+            status: self.status,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpcTaskResultError {
+    /// `InternalError.ModuleError` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn internal_error_module_error() -> Self {
+        Self::InternalErrorModuleError(ErrorInfo {
+            code: "InternalError.ModuleError".to_owned(),
+            message: "内部模块错误。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameterValue` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter_value() -> Self {
+        Self::InvalidParameterValue(ErrorInfo {
+            code: "InvalidParameterValue".to_owned(),
+            message: "参数取值错误。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `ResourceNotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn resource_not_found() -> Self {
+        Self::ResourceNotFound(ErrorInfo {
+            code: "ResourceNotFound".to_owned(),
+            message: "资源不存在。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `UnauthorizedOperation` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unauthorized_operation() -> Self {
+        Self::UnauthorizedOperation(ErrorInfo {
+            code: "UnauthorizedOperation".to_owned(),
+            message: "未授权操作。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `UnsupportedOperation` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unsupported_operation() -> Self {
+        Self::UnsupportedOperation(ErrorInfo {
+            code: "UnsupportedOperation".to_owned(),
+            message: "操作不支持。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.InvalidAuthorization` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_invalid_authorization() -> Self {
+        Self::AuthFailureInvalidAuthorization(ErrorInfo {
+            code: "AuthFailure.InvalidAuthorization".to_owned(),
+            message: "The Authorization header is malformed (not the TC3-HMAC-SHA256 Credential/SignedHeaders/Signature form)."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.InvalidSecretId` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_invalid_secret_id() -> Self {
+        Self::AuthFailureInvalidSecretId(ErrorInfo {
+            code: "AuthFailure.InvalidSecretId".to_owned(),
+            message: "The SecretId is not a valid key ID (for instance a key of another kind)."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.MFAFailure` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_mfa_failure() -> Self {
+        Self::AuthFailureMfaFailure(ErrorInfo {
+            code: "AuthFailure.MFAFailure".to_owned(),
+            message: "Multi-factor authentication failed.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.SecretIdNotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_secret_id_not_found() -> Self {
+        Self::AuthFailureSecretIdNotFound(ErrorInfo {
+            code: "AuthFailure.SecretIdNotFound".to_owned(),
+            message: "The key (SecretId) does not exist or is disabled.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.SignatureExpire` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_signature_expire() -> Self {
+        Self::AuthFailureSignatureExpire(ErrorInfo {
+            code: "AuthFailure.SignatureExpire".to_owned(),
+            message: "The request's timestamp is more than 5 minutes from the server's time."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.SignatureFailure` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_signature_failure() -> Self {
+        Self::AuthFailureSignatureFailure(ErrorInfo {
+            code: "AuthFailure.SignatureFailure".to_owned(),
+            message: "The provided credentials could not be validated. Please ensure your signature is correct."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.TokenFailure` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_token_failure() -> Self {
+        Self::AuthFailureTokenFailure(ErrorInfo {
+            code: "AuthFailure.TokenFailure".to_owned(),
+            message: "The session token is invalid or expired.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.UnauthorizedOperation` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_unauthorized_operation() -> Self {
+        Self::AuthFailureUnauthorizedOperation(ErrorInfo {
+            code: "AuthFailure.UnauthorizedOperation".to_owned(),
+            message: "The caller is not authorised (CAM) for this operation.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `DryRunOperation` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn dry_run_operation() -> Self {
+        Self::DryRunOperation(ErrorInfo {
+            code: "DryRunOperation".to_owned(),
+            message: "A DryRun request would have succeeded.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `FailedOperation` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn failed_operation() -> Self {
+        Self::FailedOperation(ErrorInfo {
+            code: "FailedOperation".to_owned(),
+            message: "The operation failed.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InternalError` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn internal_error() -> Self {
+        Self::InternalError(ErrorInfo {
+            code: "InternalError".to_owned(),
+            message: "内部错误。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidAction` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_action() -> Self {
+        Self::InvalidAction(ErrorInfo {
+            code: "InvalidAction".to_owned(),
+            message: "The action does not exist or is not available in this version."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter() -> Self {
+        Self::InvalidParameter(ErrorInfo {
+            code: "InvalidParameter".to_owned(),
+            message: "参数错误。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidRequest` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_request() -> Self {
+        Self::InvalidRequest(ErrorInfo {
+            code: "InvalidRequest".to_owned(),
+            message: "The request is malformed (body, content type or multipart form)."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `IpInBlacklist` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn ip_in_blacklist() -> Self {
+        Self::IpInBlacklist(ErrorInfo {
+            code: "IpInBlacklist".to_owned(),
+            message: "The caller's IP address is on the account's blacklist.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `IpNotInWhitelist` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn ip_not_in_whitelist() -> Self {
+        Self::IpNotInWhitelist(ErrorInfo {
+            code: "IpNotInWhitelist".to_owned(),
+            message: "The caller's IP address is not on the account's whitelist."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `LimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn limit_exceeded() -> Self {
+        Self::LimitExceeded(ErrorInfo {
+            code: "LimitExceeded".to_owned(),
+            message: "超过配额限制。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `MissingParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn missing_parameter() -> Self {
+        Self::MissingParameter(ErrorInfo {
+            code: "MissingParameter".to_owned(),
+            message: "缺少参数错误。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `NoSuchProduct` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn no_such_product() -> Self {
+        Self::NoSuchProduct(ErrorInfo {
+            code: "NoSuchProduct".to_owned(),
+            message: "The product does not exist.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `NoSuchVersion` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn no_such_version() -> Self {
+        Self::NoSuchVersion(ErrorInfo {
+            code: "NoSuchVersion".to_owned(),
+            message: "The API version does not exist.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `RequestLimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn request_limit_exceeded() -> Self {
+        Self::RequestLimitExceeded(ErrorInfo {
+            code: "RequestLimitExceeded".to_owned(),
+            message: "请求的次数超过了频率限制。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn request_limit_exceeded_global_region_uin_limit_exceeded() -> Self {
+        Self::RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorInfo {
+            code: "RequestLimitExceeded.GlobalRegionUinLimitExceeded".to_owned(),
+            message: "The account's request rate over all regions is exceeded. Retried by the Python StandardRetryer and Terraform."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `RequestLimitExceeded.IPLimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn request_limit_exceeded_ip_limit_exceeded() -> Self {
+        Self::RequestLimitExceededIpLimitExceeded(ErrorInfo {
+            code: "RequestLimitExceeded.IPLimitExceeded".to_owned(),
+            message: "The request rate of the caller's IP address is exceeded. Terraform retries it (prefix RequestLimitExceeded); the Python StandardRetryer does not list it."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `RequestLimitExceeded.UinLimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn request_limit_exceeded_uin_limit_exceeded() -> Self {
+        Self::RequestLimitExceededUinLimitExceeded(ErrorInfo {
+            code: "RequestLimitExceeded.UinLimitExceeded".to_owned(),
+            message: "The account's request rate is exceeded. Retried by the Python StandardRetryer and Terraform."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `RequestSizeLimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn request_size_limit_exceeded() -> Self {
+        Self::RequestSizeLimitExceeded(ErrorInfo {
+            code: "RequestSizeLimitExceeded".to_owned(),
+            message: "The request is too large (32 KB for GET, 1 MB for an old-style POST, 10 MB for TC3)."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `ResourceInUse` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn resource_in_use() -> Self {
+        Self::ResourceInUse(ErrorInfo {
+            code: "ResourceInUse".to_owned(),
+            message: "资源被占用。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `ResourceInsufficient` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn resource_insufficient() -> Self {
+        Self::ResourceInsufficient(ErrorInfo {
+            code: "ResourceInsufficient".to_owned(),
+            message: "资源不足。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `ResourceUnavailable` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn resource_unavailable() -> Self {
+        Self::ResourceUnavailable(ErrorInfo {
+            code: "ResourceUnavailable".to_owned(),
+            message: "The resource is unavailable. Terraform retries it (prefix ResourceUnavailable); the official SDKs do not."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `UnknownParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unknown_parameter() -> Self {
+        Self::UnknownParameter(ErrorInfo {
+            code: "UnknownParameter".to_owned(),
+            message: "未知参数错误。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `UnsupportedProtocol` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unsupported_protocol() -> Self {
+        Self::UnsupportedProtocol(ErrorInfo {
+            code: "UnsupportedProtocol".to_owned(),
+            message: "The HTTP method or protocol is not supported (the API takes HTTPS GET and POST)."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `UnsupportedRegion` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unsupported_region() -> Self {
+        Self::UnsupportedRegion(ErrorInfo {
+            code: "UnsupportedRegion".to_owned(),
+            message: "The product is not offered in this region.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// What the error carries, to change it (a message quoting the request, a request id).
+    pub fn info_mut(&mut self) -> &mut ErrorInfo {
+        match self {
+            Self::InternalErrorModuleError(info)
+            | Self::InvalidParameterValue(info)
+            | Self::ResourceNotFound(info)
+            | Self::UnauthorizedOperation(info)
+            | Self::UnsupportedOperation(info)
+            | Self::AuthFailureInvalidAuthorization(info)
+            | Self::AuthFailureInvalidSecretId(info)
+            | Self::AuthFailureMfaFailure(info)
+            | Self::AuthFailureSecretIdNotFound(info)
+            | Self::AuthFailureSignatureExpire(info)
+            | Self::AuthFailureSignatureFailure(info)
+            | Self::AuthFailureTokenFailure(info)
+            | Self::AuthFailureUnauthorizedOperation(info)
+            | Self::DryRunOperation(info)
+            | Self::FailedOperation(info)
+            | Self::InternalError(info)
+            | Self::InvalidAction(info)
+            | Self::InvalidParameter(info)
+            | Self::InvalidRequest(info)
+            | Self::IpInBlacklist(info)
+            | Self::IpNotInWhitelist(info)
+            | Self::LimitExceeded(info)
+            | Self::MissingParameter(info)
+            | Self::NoSuchProduct(info)
+            | Self::NoSuchVersion(info)
+            | Self::RequestLimitExceeded(info)
+            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(info)
+            | Self::RequestLimitExceededIpLimitExceeded(info)
+            | Self::RequestLimitExceededUinLimitExceeded(info)
+            | Self::RequestSizeLimitExceeded(info)
+            | Self::ResourceInUse(info)
+            | Self::ResourceInsufficient(info)
+            | Self::ResourceUnavailable(info)
+            | Self::UnknownParameter(info)
+            | Self::UnsupportedProtocol(info)
+            | Self::UnsupportedRegion(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// What the error carries, taken out of it.
+    pub fn into_info(self) -> ErrorInfo {
+        match self {
+            Self::InternalErrorModuleError(info)
+            | Self::InvalidParameterValue(info)
+            | Self::ResourceNotFound(info)
+            | Self::UnauthorizedOperation(info)
+            | Self::UnsupportedOperation(info)
+            | Self::AuthFailureInvalidAuthorization(info)
+            | Self::AuthFailureInvalidSecretId(info)
+            | Self::AuthFailureMfaFailure(info)
+            | Self::AuthFailureSecretIdNotFound(info)
+            | Self::AuthFailureSignatureExpire(info)
+            | Self::AuthFailureSignatureFailure(info)
+            | Self::AuthFailureTokenFailure(info)
+            | Self::AuthFailureUnauthorizedOperation(info)
+            | Self::DryRunOperation(info)
+            | Self::FailedOperation(info)
+            | Self::InternalError(info)
+            | Self::InvalidAction(info)
+            | Self::InvalidParameter(info)
+            | Self::InvalidRequest(info)
+            | Self::IpInBlacklist(info)
+            | Self::IpNotInWhitelist(info)
+            | Self::LimitExceeded(info)
+            | Self::MissingParameter(info)
+            | Self::NoSuchProduct(info)
+            | Self::NoSuchVersion(info)
+            | Self::RequestLimitExceeded(info)
+            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(info)
+            | Self::RequestLimitExceededIpLimitExceeded(info)
+            | Self::RequestLimitExceededUinLimitExceeded(info)
+            | Self::RequestSizeLimitExceeded(info)
+            | Self::ResourceInUse(info)
+            | Self::ResourceInsufficient(info)
+            | Self::ResourceUnavailable(info)
+            | Self::UnknownParameter(info)
+            | Self::UnsupportedProtocol(info)
+            | Self::UnsupportedRegion(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// The same error with another message.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.info_mut().message = message.into();
+        self
+    }
+}

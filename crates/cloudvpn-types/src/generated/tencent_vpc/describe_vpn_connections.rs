@@ -567,7 +567,7 @@ pub struct DescribeVpnConnectionsResponse {
         rename = "VpnConnectionSet",
         default,
         deserialize_with = "crate::de::list",
-        skip_serializing_if = "Vec::is_empty"
+        skip_serializing_if = "crate::ser::skip_empty_list"
     )]
     pub vpn_connection_set: Vec<VpnConnection>,
     /// `RequestId`: The request ID.
@@ -1361,3 +1361,817 @@ impl std::fmt::Display for DescribeVpnConnectionsError {
     }
 }
 impl std::error::Error for DescribeVpnConnectionsError {}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionsResponse {
+    /// Builds a [`DescribeVpnConnectionsResponse`] (`test-util`).
+    pub fn builder() -> DescribeVpnConnectionsResponseBuilder {
+        DescribeVpnConnectionsResponseBuilder::default()
+    }
+}
+/// A [`DescribeVpnConnectionsResponse`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnectionsResponse::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DescribeVpnConnectionsResponseBuilder {
+    total_count: Option<i64>,
+    vpn_connection_set: Vec<VpnConnection>,
+    request_id: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionsResponseBuilder {
+    /// Sets `TotalCount`.
+    pub fn total_count(mut self, value: i64) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets `VpnConnectionSet`.
+    pub fn vpn_connection_set(mut self, value: Vec<VpnConnection>) -> Self {
+        self.vpn_connection_set = value;
+        self
+    }
+    /// Sets `RequestId`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `TotalCount`.
+    pub fn set_total_count(mut self, value: Option<i64>) -> Self {
+        self.total_count = value;
+        self
+    }
+    /// The [`DescribeVpnConnectionsResponse`], or which required field (`RequestId`) was not set.
+    pub fn build(
+        self,
+    ) -> Result<DescribeVpnConnectionsResponse, crate::error::BuildError> {
+        Ok(DescribeVpnConnectionsResponse {
+            total_count: self.total_count,
+            vpn_connection_set: self.vpn_connection_set,
+            request_id: self
+                .request_id
+                .ok_or(crate::error::BuildError {
+                    shape: "DescribeVpnConnectionsResponse",
+                    field: "RequestId",
+                })?,
+        })
+    }
+}
+#[cfg(feature = "test-util")]
+impl VpnConnection {
+    /// Builds a [`VpnConnection`] (`test-util`).
+    pub fn builder() -> VpnConnectionBuilder {
+        VpnConnectionBuilder::default()
+    }
+}
+/// A [`VpnConnection`] under construction: set fields, then `build()`. Made by [`VpnConnection::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VpnConnectionBuilder {
+    vpn_connection_id: Option<String>,
+    vpn_connection_name: Option<String>,
+    vpc_id: Option<String>,
+    vpn_gateway_id: Option<String>,
+    customer_gateway_id: Option<String>,
+    vpn_proto: Option<String>,
+    encrypt_proto: Option<String>,
+    route_type: Option<String>,
+    created_time: Option<String>,
+    state: Option<String>,
+    net_status: Option<String>,
+    enable_health_check: Option<bool>,
+    health_check_local_ip: Option<String>,
+    health_check_remote_ip: Option<String>,
+    health_check_status: Option<String>,
+    dpd_enable: Option<i64>,
+    dpd_timeout: Option<String>,
+    dpd_action: Option<String>,
+    negotiation_type: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl VpnConnectionBuilder {
+    /// Sets `VpnConnectionId`.
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_connection_id = Some(value.into());
+        self
+    }
+    /// Sets `VpnConnectionName`.
+    pub fn vpn_connection_name(mut self, value: impl Into<String>) -> Self {
+        self.vpn_connection_name = Some(value.into());
+        self
+    }
+    /// Sets `VpcId`.
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets `VpnGatewayId`.
+    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets `CustomerGatewayId`.
+    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets `VpnProto`.
+    pub fn vpn_proto(mut self, value: impl Into<String>) -> Self {
+        self.vpn_proto = Some(value.into());
+        self
+    }
+    /// Sets `EncryptProto`.
+    pub fn encrypt_proto(mut self, value: impl Into<String>) -> Self {
+        self.encrypt_proto = Some(value.into());
+        self
+    }
+    /// Sets `RouteType`.
+    pub fn route_type(mut self, value: impl Into<String>) -> Self {
+        self.route_type = Some(value.into());
+        self
+    }
+    /// Sets `CreatedTime`.
+    pub fn created_time(mut self, value: impl Into<String>) -> Self {
+        self.created_time = Some(value.into());
+        self
+    }
+    /// Sets `State`.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `NetStatus`.
+    pub fn net_status(mut self, value: impl Into<String>) -> Self {
+        self.net_status = Some(value.into());
+        self
+    }
+    /// Sets `EnableHealthCheck`.
+    pub fn enable_health_check(mut self, value: bool) -> Self {
+        self.enable_health_check = Some(value);
+        self
+    }
+    /// Sets `HealthCheckLocalIp`.
+    pub fn health_check_local_ip(mut self, value: impl Into<String>) -> Self {
+        self.health_check_local_ip = Some(value.into());
+        self
+    }
+    /// Sets `HealthCheckRemoteIp`.
+    pub fn health_check_remote_ip(mut self, value: impl Into<String>) -> Self {
+        self.health_check_remote_ip = Some(value.into());
+        self
+    }
+    /// Sets `HealthCheckStatus`.
+    pub fn health_check_status(mut self, value: impl Into<String>) -> Self {
+        self.health_check_status = Some(value.into());
+        self
+    }
+    /// Sets `DpdEnable`.
+    pub fn dpd_enable(mut self, value: i64) -> Self {
+        self.dpd_enable = Some(value);
+        self
+    }
+    /// Sets `DpdTimeout`.
+    pub fn dpd_timeout(mut self, value: impl Into<String>) -> Self {
+        self.dpd_timeout = Some(value.into());
+        self
+    }
+    /// Sets `DpdAction`.
+    pub fn dpd_action(mut self, value: impl Into<String>) -> Self {
+        self.dpd_action = Some(value.into());
+        self
+    }
+    /// Sets `NegotiationType`.
+    pub fn negotiation_type(mut self, value: impl Into<String>) -> Self {
+        self.negotiation_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `VpnConnectionId`.
+    pub fn set_vpn_connection_id(mut self, value: Option<String>) -> Self {
+        self.vpn_connection_id = value;
+        self
+    }
+    /// Sets or clears `VpnConnectionName`.
+    pub fn set_vpn_connection_name(mut self, value: Option<String>) -> Self {
+        self.vpn_connection_name = value;
+        self
+    }
+    /// Sets or clears `VpcId`.
+    pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
+        self.vpc_id = value;
+        self
+    }
+    /// Sets or clears `VpnGatewayId`.
+    pub fn set_vpn_gateway_id(mut self, value: Option<String>) -> Self {
+        self.vpn_gateway_id = value;
+        self
+    }
+    /// Sets or clears `CustomerGatewayId`.
+    pub fn set_customer_gateway_id(mut self, value: Option<String>) -> Self {
+        self.customer_gateway_id = value;
+        self
+    }
+    /// Sets or clears `VpnProto`.
+    pub fn set_vpn_proto(mut self, value: Option<String>) -> Self {
+        self.vpn_proto = value;
+        self
+    }
+    /// Sets or clears `EncryptProto`.
+    pub fn set_encrypt_proto(mut self, value: Option<String>) -> Self {
+        self.encrypt_proto = value;
+        self
+    }
+    /// Sets or clears `RouteType`.
+    pub fn set_route_type(mut self, value: Option<String>) -> Self {
+        self.route_type = value;
+        self
+    }
+    /// Sets or clears `CreatedTime`.
+    pub fn set_created_time(mut self, value: Option<String>) -> Self {
+        self.created_time = value;
+        self
+    }
+    /// Sets or clears `State`.
+    pub fn set_state(mut self, value: Option<String>) -> Self {
+        self.state = value;
+        self
+    }
+    /// Sets or clears `NetStatus`.
+    pub fn set_net_status(mut self, value: Option<String>) -> Self {
+        self.net_status = value;
+        self
+    }
+    /// Sets or clears `EnableHealthCheck`.
+    pub fn set_enable_health_check(mut self, value: Option<bool>) -> Self {
+        self.enable_health_check = value;
+        self
+    }
+    /// Sets or clears `HealthCheckLocalIp`.
+    pub fn set_health_check_local_ip(mut self, value: Option<String>) -> Self {
+        self.health_check_local_ip = value;
+        self
+    }
+    /// Sets or clears `HealthCheckRemoteIp`.
+    pub fn set_health_check_remote_ip(mut self, value: Option<String>) -> Self {
+        self.health_check_remote_ip = value;
+        self
+    }
+    /// Sets or clears `HealthCheckStatus`.
+    pub fn set_health_check_status(mut self, value: Option<String>) -> Self {
+        self.health_check_status = value;
+        self
+    }
+    /// Sets or clears `DpdEnable`.
+    pub fn set_dpd_enable(mut self, value: Option<i64>) -> Self {
+        self.dpd_enable = value;
+        self
+    }
+    /// Sets or clears `DpdTimeout`.
+    pub fn set_dpd_timeout(mut self, value: Option<String>) -> Self {
+        self.dpd_timeout = value;
+        self
+    }
+    /// Sets or clears `DpdAction`.
+    pub fn set_dpd_action(mut self, value: Option<String>) -> Self {
+        self.dpd_action = value;
+        self
+    }
+    /// Sets or clears `NegotiationType`.
+    pub fn set_negotiation_type(mut self, value: Option<String>) -> Self {
+        self.negotiation_type = value;
+        self
+    }
+    /// The [`VpnConnection`] (it has no required field).
+    pub fn build(self) -> VpnConnection {
+        VpnConnection {
+            vpn_connection_id: self.vpn_connection_id,
+            vpn_connection_name: self.vpn_connection_name,
+            vpc_id: self.vpc_id,
+            vpn_gateway_id: self.vpn_gateway_id,
+            customer_gateway_id: self.customer_gateway_id,
+            vpn_proto: self.vpn_proto,
+            encrypt_proto: self.encrypt_proto,
+            route_type: self.route_type,
+            created_time: self.created_time,
+            state: self.state,
+            net_status: self.net_status,
+            enable_health_check: self.enable_health_check,
+            health_check_local_ip: self.health_check_local_ip,
+            health_check_remote_ip: self.health_check_remote_ip,
+            health_check_status: self.health_check_status,
+            dpd_enable: self.dpd_enable,
+            dpd_timeout: self.dpd_timeout,
+            dpd_action: self.dpd_action,
+            negotiation_type: self.negotiation_type,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnConnectionsError {
+    /// `InternalError.ModuleError` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn internal_error_module_error() -> Self {
+        Self::InternalErrorModuleError(ErrorInfo {
+            code: "InternalError.ModuleError".to_owned(),
+            message: "内部模块错误。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameter.Coexist` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter_coexist() -> Self {
+        Self::InvalidParameterCoexist(ErrorInfo {
+            code: "InvalidParameter.Coexist".to_owned(),
+            message: "参数不支持同时指定。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameter.FilterInvalidKey` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter_filter_invalid_key() -> Self {
+        Self::InvalidParameterFilterInvalidKey(ErrorInfo {
+            code: "InvalidParameter.FilterInvalidKey".to_owned(),
+            message: "指定过滤条件不存在。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameterValue.LimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter_value_limit_exceeded() -> Self {
+        Self::InvalidParameterValueLimitExceeded(ErrorInfo {
+            code: "InvalidParameterValue.LimitExceeded".to_owned(),
+            message: "参数值超出限制。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameterValue.Malformed` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter_value_malformed() -> Self {
+        Self::InvalidParameterValueMalformed(ErrorInfo {
+            code: "InvalidParameterValue.Malformed".to_owned(),
+            message: "入参格式不合法。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `ResourceNotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn resource_not_found() -> Self {
+        Self::ResourceNotFound(ErrorInfo {
+            code: "ResourceNotFound".to_owned(),
+            message: "资源不存在。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `UnsupportedOperation` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unsupported_operation() -> Self {
+        Self::UnsupportedOperation(ErrorInfo {
+            code: "UnsupportedOperation".to_owned(),
+            message: "操作不支持。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.InvalidAuthorization` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_invalid_authorization() -> Self {
+        Self::AuthFailureInvalidAuthorization(ErrorInfo {
+            code: "AuthFailure.InvalidAuthorization".to_owned(),
+            message: "The Authorization header is malformed (not the TC3-HMAC-SHA256 Credential/SignedHeaders/Signature form)."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.InvalidSecretId` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_invalid_secret_id() -> Self {
+        Self::AuthFailureInvalidSecretId(ErrorInfo {
+            code: "AuthFailure.InvalidSecretId".to_owned(),
+            message: "The SecretId is not a valid key ID (for instance a key of another kind)."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.MFAFailure` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_mfa_failure() -> Self {
+        Self::AuthFailureMfaFailure(ErrorInfo {
+            code: "AuthFailure.MFAFailure".to_owned(),
+            message: "Multi-factor authentication failed.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.SecretIdNotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_secret_id_not_found() -> Self {
+        Self::AuthFailureSecretIdNotFound(ErrorInfo {
+            code: "AuthFailure.SecretIdNotFound".to_owned(),
+            message: "The key (SecretId) does not exist or is disabled.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.SignatureExpire` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_signature_expire() -> Self {
+        Self::AuthFailureSignatureExpire(ErrorInfo {
+            code: "AuthFailure.SignatureExpire".to_owned(),
+            message: "The request's timestamp is more than 5 minutes from the server's time."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.SignatureFailure` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_signature_failure() -> Self {
+        Self::AuthFailureSignatureFailure(ErrorInfo {
+            code: "AuthFailure.SignatureFailure".to_owned(),
+            message: "The provided credentials could not be validated. Please ensure your signature is correct."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.TokenFailure` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_token_failure() -> Self {
+        Self::AuthFailureTokenFailure(ErrorInfo {
+            code: "AuthFailure.TokenFailure".to_owned(),
+            message: "The session token is invalid or expired.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.UnauthorizedOperation` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_unauthorized_operation() -> Self {
+        Self::AuthFailureUnauthorizedOperation(ErrorInfo {
+            code: "AuthFailure.UnauthorizedOperation".to_owned(),
+            message: "The caller is not authorised (CAM) for this operation.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `DryRunOperation` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn dry_run_operation() -> Self {
+        Self::DryRunOperation(ErrorInfo {
+            code: "DryRunOperation".to_owned(),
+            message: "A DryRun request would have succeeded.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `FailedOperation` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn failed_operation() -> Self {
+        Self::FailedOperation(ErrorInfo {
+            code: "FailedOperation".to_owned(),
+            message: "The operation failed.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InternalError` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn internal_error() -> Self {
+        Self::InternalError(ErrorInfo {
+            code: "InternalError".to_owned(),
+            message: "内部错误。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidAction` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_action() -> Self {
+        Self::InvalidAction(ErrorInfo {
+            code: "InvalidAction".to_owned(),
+            message: "The action does not exist or is not available in this version."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter() -> Self {
+        Self::InvalidParameter(ErrorInfo {
+            code: "InvalidParameter".to_owned(),
+            message: "参数错误。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameterValue` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter_value() -> Self {
+        Self::InvalidParameterValue(ErrorInfo {
+            code: "InvalidParameterValue".to_owned(),
+            message: "参数取值错误。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidRequest` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_request() -> Self {
+        Self::InvalidRequest(ErrorInfo {
+            code: "InvalidRequest".to_owned(),
+            message: "The request is malformed (body, content type or multipart form)."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `IpInBlacklist` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn ip_in_blacklist() -> Self {
+        Self::IpInBlacklist(ErrorInfo {
+            code: "IpInBlacklist".to_owned(),
+            message: "The caller's IP address is on the account's blacklist.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `IpNotInWhitelist` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn ip_not_in_whitelist() -> Self {
+        Self::IpNotInWhitelist(ErrorInfo {
+            code: "IpNotInWhitelist".to_owned(),
+            message: "The caller's IP address is not on the account's whitelist."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `LimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn limit_exceeded() -> Self {
+        Self::LimitExceeded(ErrorInfo {
+            code: "LimitExceeded".to_owned(),
+            message: "超过配额限制。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `MissingParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn missing_parameter() -> Self {
+        Self::MissingParameter(ErrorInfo {
+            code: "MissingParameter".to_owned(),
+            message: "缺少参数错误。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `NoSuchProduct` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn no_such_product() -> Self {
+        Self::NoSuchProduct(ErrorInfo {
+            code: "NoSuchProduct".to_owned(),
+            message: "The product does not exist.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `NoSuchVersion` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn no_such_version() -> Self {
+        Self::NoSuchVersion(ErrorInfo {
+            code: "NoSuchVersion".to_owned(),
+            message: "The API version does not exist.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `RequestLimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn request_limit_exceeded() -> Self {
+        Self::RequestLimitExceeded(ErrorInfo {
+            code: "RequestLimitExceeded".to_owned(),
+            message: "请求的次数超过了频率限制。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn request_limit_exceeded_global_region_uin_limit_exceeded() -> Self {
+        Self::RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorInfo {
+            code: "RequestLimitExceeded.GlobalRegionUinLimitExceeded".to_owned(),
+            message: "The account's request rate over all regions is exceeded. Retried by the Python StandardRetryer and Terraform."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `RequestLimitExceeded.IPLimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn request_limit_exceeded_ip_limit_exceeded() -> Self {
+        Self::RequestLimitExceededIpLimitExceeded(ErrorInfo {
+            code: "RequestLimitExceeded.IPLimitExceeded".to_owned(),
+            message: "The request rate of the caller's IP address is exceeded. Terraform retries it (prefix RequestLimitExceeded); the Python StandardRetryer does not list it."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `RequestLimitExceeded.UinLimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn request_limit_exceeded_uin_limit_exceeded() -> Self {
+        Self::RequestLimitExceededUinLimitExceeded(ErrorInfo {
+            code: "RequestLimitExceeded.UinLimitExceeded".to_owned(),
+            message: "The account's request rate is exceeded. Retried by the Python StandardRetryer and Terraform."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `RequestSizeLimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn request_size_limit_exceeded() -> Self {
+        Self::RequestSizeLimitExceeded(ErrorInfo {
+            code: "RequestSizeLimitExceeded".to_owned(),
+            message: "The request is too large (32 KB for GET, 1 MB for an old-style POST, 10 MB for TC3)."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `ResourceInUse` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn resource_in_use() -> Self {
+        Self::ResourceInUse(ErrorInfo {
+            code: "ResourceInUse".to_owned(),
+            message: "资源被占用。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `ResourceInsufficient` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn resource_insufficient() -> Self {
+        Self::ResourceInsufficient(ErrorInfo {
+            code: "ResourceInsufficient".to_owned(),
+            message: "资源不足。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `ResourceUnavailable` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn resource_unavailable() -> Self {
+        Self::ResourceUnavailable(ErrorInfo {
+            code: "ResourceUnavailable".to_owned(),
+            message: "The resource is unavailable. Terraform retries it (prefix ResourceUnavailable); the official SDKs do not."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `UnauthorizedOperation` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unauthorized_operation() -> Self {
+        Self::UnauthorizedOperation(ErrorInfo {
+            code: "UnauthorizedOperation".to_owned(),
+            message: "未授权操作。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `UnknownParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unknown_parameter() -> Self {
+        Self::UnknownParameter(ErrorInfo {
+            code: "UnknownParameter".to_owned(),
+            message: "未知参数错误。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `UnsupportedProtocol` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unsupported_protocol() -> Self {
+        Self::UnsupportedProtocol(ErrorInfo {
+            code: "UnsupportedProtocol".to_owned(),
+            message: "The HTTP method or protocol is not supported (the API takes HTTPS GET and POST)."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `UnsupportedRegion` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unsupported_region() -> Self {
+        Self::UnsupportedRegion(ErrorInfo {
+            code: "UnsupportedRegion".to_owned(),
+            message: "The product is not offered in this region.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// What the error carries, to change it (a message quoting the request, a request id).
+    pub fn info_mut(&mut self) -> &mut ErrorInfo {
+        match self {
+            Self::InternalErrorModuleError(info)
+            | Self::InvalidParameterCoexist(info)
+            | Self::InvalidParameterFilterInvalidKey(info)
+            | Self::InvalidParameterValueLimitExceeded(info)
+            | Self::InvalidParameterValueMalformed(info)
+            | Self::ResourceNotFound(info)
+            | Self::UnsupportedOperation(info)
+            | Self::AuthFailureInvalidAuthorization(info)
+            | Self::AuthFailureInvalidSecretId(info)
+            | Self::AuthFailureMfaFailure(info)
+            | Self::AuthFailureSecretIdNotFound(info)
+            | Self::AuthFailureSignatureExpire(info)
+            | Self::AuthFailureSignatureFailure(info)
+            | Self::AuthFailureTokenFailure(info)
+            | Self::AuthFailureUnauthorizedOperation(info)
+            | Self::DryRunOperation(info)
+            | Self::FailedOperation(info)
+            | Self::InternalError(info)
+            | Self::InvalidAction(info)
+            | Self::InvalidParameter(info)
+            | Self::InvalidParameterValue(info)
+            | Self::InvalidRequest(info)
+            | Self::IpInBlacklist(info)
+            | Self::IpNotInWhitelist(info)
+            | Self::LimitExceeded(info)
+            | Self::MissingParameter(info)
+            | Self::NoSuchProduct(info)
+            | Self::NoSuchVersion(info)
+            | Self::RequestLimitExceeded(info)
+            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(info)
+            | Self::RequestLimitExceededIpLimitExceeded(info)
+            | Self::RequestLimitExceededUinLimitExceeded(info)
+            | Self::RequestSizeLimitExceeded(info)
+            | Self::ResourceInUse(info)
+            | Self::ResourceInsufficient(info)
+            | Self::ResourceUnavailable(info)
+            | Self::UnauthorizedOperation(info)
+            | Self::UnknownParameter(info)
+            | Self::UnsupportedProtocol(info)
+            | Self::UnsupportedRegion(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// What the error carries, taken out of it.
+    pub fn into_info(self) -> ErrorInfo {
+        match self {
+            Self::InternalErrorModuleError(info)
+            | Self::InvalidParameterCoexist(info)
+            | Self::InvalidParameterFilterInvalidKey(info)
+            | Self::InvalidParameterValueLimitExceeded(info)
+            | Self::InvalidParameterValueMalformed(info)
+            | Self::ResourceNotFound(info)
+            | Self::UnsupportedOperation(info)
+            | Self::AuthFailureInvalidAuthorization(info)
+            | Self::AuthFailureInvalidSecretId(info)
+            | Self::AuthFailureMfaFailure(info)
+            | Self::AuthFailureSecretIdNotFound(info)
+            | Self::AuthFailureSignatureExpire(info)
+            | Self::AuthFailureSignatureFailure(info)
+            | Self::AuthFailureTokenFailure(info)
+            | Self::AuthFailureUnauthorizedOperation(info)
+            | Self::DryRunOperation(info)
+            | Self::FailedOperation(info)
+            | Self::InternalError(info)
+            | Self::InvalidAction(info)
+            | Self::InvalidParameter(info)
+            | Self::InvalidParameterValue(info)
+            | Self::InvalidRequest(info)
+            | Self::IpInBlacklist(info)
+            | Self::IpNotInWhitelist(info)
+            | Self::LimitExceeded(info)
+            | Self::MissingParameter(info)
+            | Self::NoSuchProduct(info)
+            | Self::NoSuchVersion(info)
+            | Self::RequestLimitExceeded(info)
+            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(info)
+            | Self::RequestLimitExceededIpLimitExceeded(info)
+            | Self::RequestLimitExceededUinLimitExceeded(info)
+            | Self::RequestSizeLimitExceeded(info)
+            | Self::ResourceInUse(info)
+            | Self::ResourceInsufficient(info)
+            | Self::ResourceUnavailable(info)
+            | Self::UnauthorizedOperation(info)
+            | Self::UnknownParameter(info)
+            | Self::UnsupportedProtocol(info)
+            | Self::UnsupportedRegion(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// The same error with another message.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.info_mut().message = message.into();
+        self
+    }
+}

@@ -562,7 +562,7 @@ pub struct DescribeVpnGatewaysResponse {
         rename = "VpnGatewaySet",
         default,
         deserialize_with = "crate::de::list",
-        skip_serializing_if = "Vec::is_empty"
+        skip_serializing_if = "crate::ser::skip_empty_list"
     )]
     pub vpn_gateway_set: Vec<VpnGateway>,
     /// `RequestId`: The request ID.
@@ -1438,3 +1438,888 @@ impl std::fmt::Display for DescribeVpnGatewaysError {
     }
 }
 impl std::error::Error for DescribeVpnGatewaysError {}
+#[cfg(feature = "test-util")]
+impl DescribeVpnGatewaysResponse {
+    /// Builds a [`DescribeVpnGatewaysResponse`] (`test-util`).
+    pub fn builder() -> DescribeVpnGatewaysResponseBuilder {
+        DescribeVpnGatewaysResponseBuilder::default()
+    }
+}
+/// A [`DescribeVpnGatewaysResponse`] under construction: set fields, then `build()`. Made by [`DescribeVpnGatewaysResponse::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DescribeVpnGatewaysResponseBuilder {
+    total_count: Option<i64>,
+    vpn_gateway_set: Vec<VpnGateway>,
+    request_id: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnGatewaysResponseBuilder {
+    /// Sets `TotalCount`.
+    pub fn total_count(mut self, value: i64) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets `VpnGatewaySet`.
+    pub fn vpn_gateway_set(mut self, value: Vec<VpnGateway>) -> Self {
+        self.vpn_gateway_set = value;
+        self
+    }
+    /// Sets `RequestId`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `TotalCount`.
+    pub fn set_total_count(mut self, value: Option<i64>) -> Self {
+        self.total_count = value;
+        self
+    }
+    /// The [`DescribeVpnGatewaysResponse`], or which required field (`RequestId`) was not set.
+    pub fn build(self) -> Result<DescribeVpnGatewaysResponse, crate::error::BuildError> {
+        Ok(DescribeVpnGatewaysResponse {
+            total_count: self.total_count,
+            vpn_gateway_set: self.vpn_gateway_set,
+            request_id: self
+                .request_id
+                .ok_or(crate::error::BuildError {
+                    shape: "DescribeVpnGatewaysResponse",
+                    field: "RequestId",
+                })?,
+        })
+    }
+}
+#[cfg(feature = "test-util")]
+impl VpnGateway {
+    /// Builds a [`VpnGateway`] (`test-util`).
+    pub fn builder() -> VpnGatewayBuilder {
+        VpnGatewayBuilder::default()
+    }
+}
+/// A [`VpnGateway`] under construction: set fields, then `build()`. Made by [`VpnGateway::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VpnGatewayBuilder {
+    vpn_gateway_id: Option<String>,
+    vpc_id: Option<String>,
+    vpn_gateway_name: Option<String>,
+    gateway_type: Option<String>,
+    state: Option<String>,
+    public_ip_address: Option<String>,
+    renew_flag: Option<String>,
+    instance_charge_type: Option<String>,
+    internet_max_bandwidth_out: Option<i64>,
+    created_time: Option<String>,
+    expired_time: Option<String>,
+    is_address_blocked: Option<bool>,
+    new_purchase_plan: Option<String>,
+    restrict_state: Option<String>,
+    zone: Option<String>,
+    version: Option<String>,
+    network_instance_id: Option<String>,
+    cdc_id: Option<String>,
+    max_connection: Option<i64>,
+    bgp_asn: Option<i64>,
+}
+#[cfg(feature = "test-util")]
+impl VpnGatewayBuilder {
+    /// Sets `VpnGatewayId`.
+    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets `VpcId`.
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets `VpnGatewayName`.
+    pub fn vpn_gateway_name(mut self, value: impl Into<String>) -> Self {
+        self.vpn_gateway_name = Some(value.into());
+        self
+    }
+    /// Sets `Type`.
+    pub fn gateway_type(mut self, value: impl Into<String>) -> Self {
+        self.gateway_type = Some(value.into());
+        self
+    }
+    /// Sets `State`.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `PublicIpAddress`.
+    pub fn public_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.public_ip_address = Some(value.into());
+        self
+    }
+    /// Sets `RenewFlag`.
+    pub fn renew_flag(mut self, value: impl Into<String>) -> Self {
+        self.renew_flag = Some(value.into());
+        self
+    }
+    /// Sets `InstanceChargeType`.
+    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_charge_type = Some(value.into());
+        self
+    }
+    /// Sets `InternetMaxBandwidthOut`.
+    pub fn internet_max_bandwidth_out(mut self, value: i64) -> Self {
+        self.internet_max_bandwidth_out = Some(value);
+        self
+    }
+    /// Sets `CreatedTime`.
+    pub fn created_time(mut self, value: impl Into<String>) -> Self {
+        self.created_time = Some(value.into());
+        self
+    }
+    /// Sets `ExpiredTime`.
+    pub fn expired_time(mut self, value: impl Into<String>) -> Self {
+        self.expired_time = Some(value.into());
+        self
+    }
+    /// Sets `IsAddressBlocked`.
+    pub fn is_address_blocked(mut self, value: bool) -> Self {
+        self.is_address_blocked = Some(value);
+        self
+    }
+    /// Sets `NewPurchasePlan`.
+    pub fn new_purchase_plan(mut self, value: impl Into<String>) -> Self {
+        self.new_purchase_plan = Some(value.into());
+        self
+    }
+    /// Sets `RestrictState`.
+    pub fn restrict_state(mut self, value: impl Into<String>) -> Self {
+        self.restrict_state = Some(value.into());
+        self
+    }
+    /// Sets `Zone`.
+    pub fn zone(mut self, value: impl Into<String>) -> Self {
+        self.zone = Some(value.into());
+        self
+    }
+    /// Sets `Version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// Sets `NetworkInstanceId`.
+    pub fn network_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.network_instance_id = Some(value.into());
+        self
+    }
+    /// Sets `CdcId`.
+    pub fn cdc_id(mut self, value: impl Into<String>) -> Self {
+        self.cdc_id = Some(value.into());
+        self
+    }
+    /// Sets `MaxConnection`.
+    pub fn max_connection(mut self, value: i64) -> Self {
+        self.max_connection = Some(value);
+        self
+    }
+    /// Sets `BgpAsn`.
+    pub fn bgp_asn(mut self, value: i64) -> Self {
+        self.bgp_asn = Some(value);
+        self
+    }
+    /// Sets or clears `VpnGatewayId`.
+    pub fn set_vpn_gateway_id(mut self, value: Option<String>) -> Self {
+        self.vpn_gateway_id = value;
+        self
+    }
+    /// Sets or clears `VpcId`.
+    pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
+        self.vpc_id = value;
+        self
+    }
+    /// Sets or clears `VpnGatewayName`.
+    pub fn set_vpn_gateway_name(mut self, value: Option<String>) -> Self {
+        self.vpn_gateway_name = value;
+        self
+    }
+    /// Sets or clears `Type`.
+    pub fn set_gateway_type(mut self, value: Option<String>) -> Self {
+        self.gateway_type = value;
+        self
+    }
+    /// Sets or clears `State`.
+    pub fn set_state(mut self, value: Option<String>) -> Self {
+        self.state = value;
+        self
+    }
+    /// Sets or clears `PublicIpAddress`.
+    pub fn set_public_ip_address(mut self, value: Option<String>) -> Self {
+        self.public_ip_address = value;
+        self
+    }
+    /// Sets or clears `RenewFlag`.
+    pub fn set_renew_flag(mut self, value: Option<String>) -> Self {
+        self.renew_flag = value;
+        self
+    }
+    /// Sets or clears `InstanceChargeType`.
+    pub fn set_instance_charge_type(mut self, value: Option<String>) -> Self {
+        self.instance_charge_type = value;
+        self
+    }
+    /// Sets or clears `InternetMaxBandwidthOut`.
+    pub fn set_internet_max_bandwidth_out(mut self, value: Option<i64>) -> Self {
+        self.internet_max_bandwidth_out = value;
+        self
+    }
+    /// Sets or clears `CreatedTime`.
+    pub fn set_created_time(mut self, value: Option<String>) -> Self {
+        self.created_time = value;
+        self
+    }
+    /// Sets or clears `ExpiredTime`.
+    pub fn set_expired_time(mut self, value: Option<String>) -> Self {
+        self.expired_time = value;
+        self
+    }
+    /// Sets or clears `IsAddressBlocked`.
+    pub fn set_is_address_blocked(mut self, value: Option<bool>) -> Self {
+        self.is_address_blocked = value;
+        self
+    }
+    /// Sets or clears `NewPurchasePlan`.
+    pub fn set_new_purchase_plan(mut self, value: Option<String>) -> Self {
+        self.new_purchase_plan = value;
+        self
+    }
+    /// Sets or clears `RestrictState`.
+    pub fn set_restrict_state(mut self, value: Option<String>) -> Self {
+        self.restrict_state = value;
+        self
+    }
+    /// Sets or clears `Zone`.
+    pub fn set_zone(mut self, value: Option<String>) -> Self {
+        self.zone = value;
+        self
+    }
+    /// Sets or clears `Version`.
+    pub fn set_version(mut self, value: Option<String>) -> Self {
+        self.version = value;
+        self
+    }
+    /// Sets or clears `NetworkInstanceId`.
+    pub fn set_network_instance_id(mut self, value: Option<String>) -> Self {
+        self.network_instance_id = value;
+        self
+    }
+    /// Sets or clears `CdcId`.
+    pub fn set_cdc_id(mut self, value: Option<String>) -> Self {
+        self.cdc_id = value;
+        self
+    }
+    /// Sets or clears `MaxConnection`.
+    pub fn set_max_connection(mut self, value: Option<i64>) -> Self {
+        self.max_connection = value;
+        self
+    }
+    /// Sets or clears `BgpAsn`.
+    pub fn set_bgp_asn(mut self, value: Option<i64>) -> Self {
+        self.bgp_asn = value;
+        self
+    }
+    /// The [`VpnGateway`] (it has no required field).
+    pub fn build(self) -> VpnGateway {
+        VpnGateway {
+            vpn_gateway_id: self.vpn_gateway_id,
+            vpc_id: self.vpc_id,
+            vpn_gateway_name: self.vpn_gateway_name,
+            gateway_type: self.gateway_type,
+            state: self.state,
+            public_ip_address: self.public_ip_address,
+            renew_flag: self.renew_flag,
+            instance_charge_type: self.instance_charge_type,
+            internet_max_bandwidth_out: self.internet_max_bandwidth_out,
+            created_time: self.created_time,
+            expired_time: self.expired_time,
+            is_address_blocked: self.is_address_blocked,
+            new_purchase_plan: self.new_purchase_plan,
+            restrict_state: self.restrict_state,
+            zone: self.zone,
+            version: self.version,
+            network_instance_id: self.network_instance_id,
+            cdc_id: self.cdc_id,
+            max_connection: self.max_connection,
+            bgp_asn: self.bgp_asn,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl DescribeVpnGatewaysError {
+    /// `InternalError.ModuleError` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn internal_error_module_error() -> Self {
+        Self::InternalErrorModuleError(ErrorInfo {
+            code: "InternalError.ModuleError".to_owned(),
+            message: "内部模块错误。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameter.Coexist` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter_coexist() -> Self {
+        Self::InvalidParameterCoexist(ErrorInfo {
+            code: "InvalidParameter.Coexist".to_owned(),
+            message: "参数不支持同时指定。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameter.FilterInvalidKey` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter_filter_invalid_key() -> Self {
+        Self::InvalidParameterFilterInvalidKey(ErrorInfo {
+            code: "InvalidParameter.FilterInvalidKey".to_owned(),
+            message: "指定过滤条件不存在。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameter.FilterNotDict` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter_filter_not_dict() -> Self {
+        Self::InvalidParameterFilterNotDict(ErrorInfo {
+            code: "InvalidParameter.FilterNotDict".to_owned(),
+            message: "指定过滤条件不是键值对。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameter.FilterValuesNotList` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter_filter_values_not_list() -> Self {
+        Self::InvalidParameterFilterValuesNotList(ErrorInfo {
+            code: "InvalidParameter.FilterValuesNotList".to_owned(),
+            message: "指定过滤选项值不是列表。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameterValue.LimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter_value_limit_exceeded() -> Self {
+        Self::InvalidParameterValueLimitExceeded(ErrorInfo {
+            code: "InvalidParameterValue.LimitExceeded".to_owned(),
+            message: "参数值超出限制。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameterValue.Malformed` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter_value_malformed() -> Self {
+        Self::InvalidParameterValueMalformed(ErrorInfo {
+            code: "InvalidParameterValue.Malformed".to_owned(),
+            message: "入参格式不合法。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameterValue.Range` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter_value_range() -> Self {
+        Self::InvalidParameterValueRange(ErrorInfo {
+            code: "InvalidParameterValue.Range".to_owned(),
+            message: "参数值不在指定范围。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidVpnGatewayId.Malformed` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_vpn_gateway_id_malformed() -> Self {
+        Self::InvalidVpnGatewayIdMalformed(ErrorInfo {
+            code: "InvalidVpnGatewayId.Malformed".to_owned(),
+            message: "无效的VPN网关,VPN实例ID不合法。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidVpnGatewayId.NotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_vpn_gateway_id_not_found() -> Self {
+        Self::InvalidVpnGatewayIdNotFound(ErrorInfo {
+            code: "InvalidVpnGatewayId.NotFound".to_owned(),
+            message: "无效的VPN网关,VPN实例不存在，请再次核实您输入的资源信息是否正确。"
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `ResourceNotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn resource_not_found() -> Self {
+        Self::ResourceNotFound(ErrorInfo {
+            code: "ResourceNotFound".to_owned(),
+            message: "资源不存在。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `UnsupportedOperation` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unsupported_operation() -> Self {
+        Self::UnsupportedOperation(ErrorInfo {
+            code: "UnsupportedOperation".to_owned(),
+            message: "操作不支持。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.InvalidAuthorization` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_invalid_authorization() -> Self {
+        Self::AuthFailureInvalidAuthorization(ErrorInfo {
+            code: "AuthFailure.InvalidAuthorization".to_owned(),
+            message: "The Authorization header is malformed (not the TC3-HMAC-SHA256 Credential/SignedHeaders/Signature form)."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.InvalidSecretId` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_invalid_secret_id() -> Self {
+        Self::AuthFailureInvalidSecretId(ErrorInfo {
+            code: "AuthFailure.InvalidSecretId".to_owned(),
+            message: "The SecretId is not a valid key ID (for instance a key of another kind)."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.MFAFailure` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_mfa_failure() -> Self {
+        Self::AuthFailureMfaFailure(ErrorInfo {
+            code: "AuthFailure.MFAFailure".to_owned(),
+            message: "Multi-factor authentication failed.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.SecretIdNotFound` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_secret_id_not_found() -> Self {
+        Self::AuthFailureSecretIdNotFound(ErrorInfo {
+            code: "AuthFailure.SecretIdNotFound".to_owned(),
+            message: "The key (SecretId) does not exist or is disabled.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.SignatureExpire` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_signature_expire() -> Self {
+        Self::AuthFailureSignatureExpire(ErrorInfo {
+            code: "AuthFailure.SignatureExpire".to_owned(),
+            message: "The request's timestamp is more than 5 minutes from the server's time."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.SignatureFailure` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_signature_failure() -> Self {
+        Self::AuthFailureSignatureFailure(ErrorInfo {
+            code: "AuthFailure.SignatureFailure".to_owned(),
+            message: "The provided credentials could not be validated. Please ensure your signature is correct."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.TokenFailure` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_token_failure() -> Self {
+        Self::AuthFailureTokenFailure(ErrorInfo {
+            code: "AuthFailure.TokenFailure".to_owned(),
+            message: "The session token is invalid or expired.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `AuthFailure.UnauthorizedOperation` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn auth_failure_unauthorized_operation() -> Self {
+        Self::AuthFailureUnauthorizedOperation(ErrorInfo {
+            code: "AuthFailure.UnauthorizedOperation".to_owned(),
+            message: "The caller is not authorised (CAM) for this operation.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `DryRunOperation` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn dry_run_operation() -> Self {
+        Self::DryRunOperation(ErrorInfo {
+            code: "DryRunOperation".to_owned(),
+            message: "A DryRun request would have succeeded.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `FailedOperation` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn failed_operation() -> Self {
+        Self::FailedOperation(ErrorInfo {
+            code: "FailedOperation".to_owned(),
+            message: "The operation failed.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InternalError` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn internal_error() -> Self {
+        Self::InternalError(ErrorInfo {
+            code: "InternalError".to_owned(),
+            message: "内部错误。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidAction` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_action() -> Self {
+        Self::InvalidAction(ErrorInfo {
+            code: "InvalidAction".to_owned(),
+            message: "The action does not exist or is not available in this version."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter() -> Self {
+        Self::InvalidParameter(ErrorInfo {
+            code: "InvalidParameter".to_owned(),
+            message: "参数错误。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidParameterValue` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_parameter_value() -> Self {
+        Self::InvalidParameterValue(ErrorInfo {
+            code: "InvalidParameterValue".to_owned(),
+            message: "参数取值错误。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidRequest` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_request() -> Self {
+        Self::InvalidRequest(ErrorInfo {
+            code: "InvalidRequest".to_owned(),
+            message: "The request is malformed (body, content type or multipart form)."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `IpInBlacklist` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn ip_in_blacklist() -> Self {
+        Self::IpInBlacklist(ErrorInfo {
+            code: "IpInBlacklist".to_owned(),
+            message: "The caller's IP address is on the account's blacklist.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `IpNotInWhitelist` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn ip_not_in_whitelist() -> Self {
+        Self::IpNotInWhitelist(ErrorInfo {
+            code: "IpNotInWhitelist".to_owned(),
+            message: "The caller's IP address is not on the account's whitelist."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `LimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn limit_exceeded() -> Self {
+        Self::LimitExceeded(ErrorInfo {
+            code: "LimitExceeded".to_owned(),
+            message: "超过配额限制。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `MissingParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn missing_parameter() -> Self {
+        Self::MissingParameter(ErrorInfo {
+            code: "MissingParameter".to_owned(),
+            message: "缺少参数错误。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `NoSuchProduct` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn no_such_product() -> Self {
+        Self::NoSuchProduct(ErrorInfo {
+            code: "NoSuchProduct".to_owned(),
+            message: "The product does not exist.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `NoSuchVersion` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn no_such_version() -> Self {
+        Self::NoSuchVersion(ErrorInfo {
+            code: "NoSuchVersion".to_owned(),
+            message: "The API version does not exist.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `RequestLimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn request_limit_exceeded() -> Self {
+        Self::RequestLimitExceeded(ErrorInfo {
+            code: "RequestLimitExceeded".to_owned(),
+            message: "请求的次数超过了频率限制。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn request_limit_exceeded_global_region_uin_limit_exceeded() -> Self {
+        Self::RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorInfo {
+            code: "RequestLimitExceeded.GlobalRegionUinLimitExceeded".to_owned(),
+            message: "The account's request rate over all regions is exceeded. Retried by the Python StandardRetryer and Terraform."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `RequestLimitExceeded.IPLimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn request_limit_exceeded_ip_limit_exceeded() -> Self {
+        Self::RequestLimitExceededIpLimitExceeded(ErrorInfo {
+            code: "RequestLimitExceeded.IPLimitExceeded".to_owned(),
+            message: "The request rate of the caller's IP address is exceeded. Terraform retries it (prefix RequestLimitExceeded); the Python StandardRetryer does not list it."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `RequestLimitExceeded.UinLimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn request_limit_exceeded_uin_limit_exceeded() -> Self {
+        Self::RequestLimitExceededUinLimitExceeded(ErrorInfo {
+            code: "RequestLimitExceeded.UinLimitExceeded".to_owned(),
+            message: "The account's request rate is exceeded. Retried by the Python StandardRetryer and Terraform."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `RequestSizeLimitExceeded` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn request_size_limit_exceeded() -> Self {
+        Self::RequestSizeLimitExceeded(ErrorInfo {
+            code: "RequestSizeLimitExceeded".to_owned(),
+            message: "The request is too large (32 KB for GET, 1 MB for an old-style POST, 10 MB for TC3)."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `ResourceInUse` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn resource_in_use() -> Self {
+        Self::ResourceInUse(ErrorInfo {
+            code: "ResourceInUse".to_owned(),
+            message: "资源被占用。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `ResourceInsufficient` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn resource_insufficient() -> Self {
+        Self::ResourceInsufficient(ErrorInfo {
+            code: "ResourceInsufficient".to_owned(),
+            message: "资源不足。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `ResourceUnavailable` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn resource_unavailable() -> Self {
+        Self::ResourceUnavailable(ErrorInfo {
+            code: "ResourceUnavailable".to_owned(),
+            message: "The resource is unavailable. Terraform retries it (prefix ResourceUnavailable); the official SDKs do not."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `UnauthorizedOperation` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unauthorized_operation() -> Self {
+        Self::UnauthorizedOperation(ErrorInfo {
+            code: "UnauthorizedOperation".to_owned(),
+            message: "未授权操作。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `UnknownParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unknown_parameter() -> Self {
+        Self::UnknownParameter(ErrorInfo {
+            code: "UnknownParameter".to_owned(),
+            message: "未知参数错误。".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `UnsupportedProtocol` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unsupported_protocol() -> Self {
+        Self::UnsupportedProtocol(ErrorInfo {
+            code: "UnsupportedProtocol".to_owned(),
+            message: "The HTTP method or protocol is not supported (the API takes HTTPS GET and POST)."
+                .to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `UnsupportedRegion` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn unsupported_region() -> Self {
+        Self::UnsupportedRegion(ErrorInfo {
+            code: "UnsupportedRegion".to_owned(),
+            message: "The product is not offered in this region.".to_owned(),
+            http_status: None,
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// What the error carries, to change it (a message quoting the request, a request id).
+    pub fn info_mut(&mut self) -> &mut ErrorInfo {
+        match self {
+            Self::InternalErrorModuleError(info)
+            | Self::InvalidParameterCoexist(info)
+            | Self::InvalidParameterFilterInvalidKey(info)
+            | Self::InvalidParameterFilterNotDict(info)
+            | Self::InvalidParameterFilterValuesNotList(info)
+            | Self::InvalidParameterValueLimitExceeded(info)
+            | Self::InvalidParameterValueMalformed(info)
+            | Self::InvalidParameterValueRange(info)
+            | Self::InvalidVpnGatewayIdMalformed(info)
+            | Self::InvalidVpnGatewayIdNotFound(info)
+            | Self::ResourceNotFound(info)
+            | Self::UnsupportedOperation(info)
+            | Self::AuthFailureInvalidAuthorization(info)
+            | Self::AuthFailureInvalidSecretId(info)
+            | Self::AuthFailureMfaFailure(info)
+            | Self::AuthFailureSecretIdNotFound(info)
+            | Self::AuthFailureSignatureExpire(info)
+            | Self::AuthFailureSignatureFailure(info)
+            | Self::AuthFailureTokenFailure(info)
+            | Self::AuthFailureUnauthorizedOperation(info)
+            | Self::DryRunOperation(info)
+            | Self::FailedOperation(info)
+            | Self::InternalError(info)
+            | Self::InvalidAction(info)
+            | Self::InvalidParameter(info)
+            | Self::InvalidParameterValue(info)
+            | Self::InvalidRequest(info)
+            | Self::IpInBlacklist(info)
+            | Self::IpNotInWhitelist(info)
+            | Self::LimitExceeded(info)
+            | Self::MissingParameter(info)
+            | Self::NoSuchProduct(info)
+            | Self::NoSuchVersion(info)
+            | Self::RequestLimitExceeded(info)
+            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(info)
+            | Self::RequestLimitExceededIpLimitExceeded(info)
+            | Self::RequestLimitExceededUinLimitExceeded(info)
+            | Self::RequestSizeLimitExceeded(info)
+            | Self::ResourceInUse(info)
+            | Self::ResourceInsufficient(info)
+            | Self::ResourceUnavailable(info)
+            | Self::UnauthorizedOperation(info)
+            | Self::UnknownParameter(info)
+            | Self::UnsupportedProtocol(info)
+            | Self::UnsupportedRegion(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// What the error carries, taken out of it.
+    pub fn into_info(self) -> ErrorInfo {
+        match self {
+            Self::InternalErrorModuleError(info)
+            | Self::InvalidParameterCoexist(info)
+            | Self::InvalidParameterFilterInvalidKey(info)
+            | Self::InvalidParameterFilterNotDict(info)
+            | Self::InvalidParameterFilterValuesNotList(info)
+            | Self::InvalidParameterValueLimitExceeded(info)
+            | Self::InvalidParameterValueMalformed(info)
+            | Self::InvalidParameterValueRange(info)
+            | Self::InvalidVpnGatewayIdMalformed(info)
+            | Self::InvalidVpnGatewayIdNotFound(info)
+            | Self::ResourceNotFound(info)
+            | Self::UnsupportedOperation(info)
+            | Self::AuthFailureInvalidAuthorization(info)
+            | Self::AuthFailureInvalidSecretId(info)
+            | Self::AuthFailureMfaFailure(info)
+            | Self::AuthFailureSecretIdNotFound(info)
+            | Self::AuthFailureSignatureExpire(info)
+            | Self::AuthFailureSignatureFailure(info)
+            | Self::AuthFailureTokenFailure(info)
+            | Self::AuthFailureUnauthorizedOperation(info)
+            | Self::DryRunOperation(info)
+            | Self::FailedOperation(info)
+            | Self::InternalError(info)
+            | Self::InvalidAction(info)
+            | Self::InvalidParameter(info)
+            | Self::InvalidParameterValue(info)
+            | Self::InvalidRequest(info)
+            | Self::IpInBlacklist(info)
+            | Self::IpNotInWhitelist(info)
+            | Self::LimitExceeded(info)
+            | Self::MissingParameter(info)
+            | Self::NoSuchProduct(info)
+            | Self::NoSuchVersion(info)
+            | Self::RequestLimitExceeded(info)
+            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(info)
+            | Self::RequestLimitExceededIpLimitExceeded(info)
+            | Self::RequestLimitExceededUinLimitExceeded(info)
+            | Self::RequestSizeLimitExceeded(info)
+            | Self::ResourceInUse(info)
+            | Self::ResourceInsufficient(info)
+            | Self::ResourceUnavailable(info)
+            | Self::UnauthorizedOperation(info)
+            | Self::UnknownParameter(info)
+            | Self::UnsupportedProtocol(info)
+            | Self::UnsupportedRegion(info)
+            | Self::Unhandled(info) => info,
+        }
+    }
+    /// The same error with another message.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.info_mut().message = message.into();
+        self
+    }
+}

@@ -640,16 +640,6 @@ pub struct DescribeVpnConnDataItem {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeVpnConnDataItemIkeSet {
-    /// `propoEncryAlgorithm`: IKE configuration, identity authentication method (encryption algorithm), e.g. 3des-cbc.
-    ///
-    /// IKE 配置，身份认证方法，例如：'3des-cbc'，更多详见产品说明文档。
-    #[serde(
-        rename = "propoEncryAlgorithm",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub propo_encry_algorithm: Option<String>,
     /// `propoAuthenAlgorithm`: IKE configuration, authentication algorithm, e.g. md5.
     ///
     /// IKE 配置，认证算法，例如：'md5'，更多详见产品说明文档。
@@ -660,6 +650,16 @@ pub struct DescribeVpnConnDataItemIkeSet {
         skip_serializing_if = "Option::is_none"
     )]
     pub propo_authen_algorithm: Option<String>,
+    /// `propoEncryAlgorithm`: IKE configuration, identity authentication method (encryption algorithm), e.g. 3des-cbc.
+    ///
+    /// IKE 配置，身份认证方法，例如：'3des-cbc'，更多详见产品说明文档。
+    #[serde(
+        rename = "propoEncryAlgorithm",
+        default,
+        deserialize_with = "crate::de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub propo_encry_algorithm: Option<String>,
     /// `exchangeMode`: IKE configuration, negotiation mode, e.g. aggressive or main.
     ///
     /// IKE 配置，协商模式：例如：'aggressive'，更多详见产品说明文档。
@@ -797,6 +797,16 @@ pub struct DescribeVpnConnDataItemIpsecSet {
         skip_serializing_if = "Option::is_none"
     )]
     pub security_proto: Option<String>,
+    /// `pfsDhGroup`: IPsec configuration, PFS group, e.g. dh-group1; the example also shows the string "null".
+    ///
+    /// IPsec配置，PFS：例如：'dh-group1'更多详见产品说明文档。
+    #[serde(
+        rename = "pfsDhGroup",
+        default,
+        deserialize_with = "crate::de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pfs_dh_group: Option<String>,
     /// `ipsecSaLifetimeSeconds`: IPsec configuration, IPsec SA lifetime in seconds, e.g. 360. The table says Int; every example value is a JSON string, which is followed here.
     ///
     /// IPsec 配置，IPsec SA lifetime(s)：单位秒，例如：360，更多详见产品说明文档。
@@ -817,16 +827,6 @@ pub struct DescribeVpnConnDataItemIpsecSet {
         skip_serializing_if = "Option::is_none"
     )]
     pub ipsec_sa_lifetime_traffic: Option<String>,
-    /// `pfsDhGroup`: IPsec configuration, PFS group, e.g. dh-group1; the example also shows the string "null".
-    ///
-    /// IPsec配置，PFS：例如：'dh-group1'更多详见产品说明文档。
-    #[serde(
-        rename = "pfsDhGroup",
-        default,
-        deserialize_with = "crate::de::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub pfs_dh_group: Option<String>,
 }
 /// The errors `DescribeVpnConn` is documented to answer, plus `Unhandled` for any other code.
 ///
@@ -1361,8 +1361,8 @@ pub struct DescribeVpnConnDataItemBuilder {
     create_time: Option<String>,
     ike_set: Option<DescribeVpnConnDataItemIkeSet>,
     ipsec_set: Option<DescribeVpnConnDataItemIpsecSet>,
-    ike_arr: Option<DescribeVpnConnDataItemIkeArr>,
-    ipsec_arr: Option<DescribeVpnConnDataItemIpsecArr>,
+    ike_arr: Option<DescribeVpnConnDataItemIkeSet>,
+    ipsec_arr: Option<DescribeVpnConnDataItemIpsecSet>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnDataItemBuilder {
@@ -1492,12 +1492,12 @@ impl DescribeVpnConnDataItemBuilder {
         self
     }
     /// Sets `IKEArr`.
-    pub fn ike_arr(mut self, value: DescribeVpnConnDataItemIkeArr) -> Self {
+    pub fn ike_arr(mut self, value: DescribeVpnConnDataItemIkeSet) -> Self {
         self.ike_arr = Some(value);
         self
     }
     /// Sets `IPSECArr`.
-    pub fn ipsec_arr(mut self, value: DescribeVpnConnDataItemIpsecArr) -> Self {
+    pub fn ipsec_arr(mut self, value: DescribeVpnConnDataItemIpsecSet) -> Self {
         self.ipsec_arr = Some(value);
         self
     }
@@ -1620,14 +1620,14 @@ impl DescribeVpnConnDataItemBuilder {
         self
     }
     /// Sets or clears `IKEArr`.
-    pub fn set_ike_arr(mut self, value: Option<DescribeVpnConnDataItemIkeArr>) -> Self {
+    pub fn set_ike_arr(mut self, value: Option<DescribeVpnConnDataItemIkeSet>) -> Self {
         self.ike_arr = value;
         self
     }
     /// Sets or clears `IPSECArr`.
     pub fn set_ipsec_arr(
         mut self,
-        value: Option<DescribeVpnConnDataItemIpsecArr>,
+        value: Option<DescribeVpnConnDataItemIpsecSet>,
     ) -> Self {
         self.ipsec_arr = value;
         self
@@ -1676,8 +1676,8 @@ impl DescribeVpnConnDataItemIkeSet {
 #[cfg(feature = "test-util")]
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DescribeVpnConnDataItemIkeSetBuilder {
-    propo_encry_algorithm: Option<String>,
     propo_authen_algorithm: Option<String>,
+    propo_encry_algorithm: Option<String>,
     exchange_mode: Option<String>,
     local_identity: Option<String>,
     remote_identity: Option<String>,
@@ -1690,14 +1690,14 @@ pub struct DescribeVpnConnDataItemIkeSetBuilder {
 }
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnDataItemIkeSetBuilder {
-    /// Sets `propoEncryAlgorithm`.
-    pub fn propo_encry_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.propo_encry_algorithm = Some(value.into());
-        self
-    }
     /// Sets `propoAuthenAlgorithm`.
     pub fn propo_authen_algorithm(mut self, value: impl Into<String>) -> Self {
         self.propo_authen_algorithm = Some(value.into());
+        self
+    }
+    /// Sets `propoEncryAlgorithm`.
+    pub fn propo_encry_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.propo_encry_algorithm = Some(value.into());
         self
     }
     /// Sets `exchangeMode`.
@@ -1745,14 +1745,14 @@ impl DescribeVpnConnDataItemIkeSetBuilder {
         self.ike_sa_lifetime_seconds = Some(value.into());
         self
     }
-    /// Sets or clears `propoEncryAlgorithm`.
-    pub fn set_propo_encry_algorithm(mut self, value: Option<String>) -> Self {
-        self.propo_encry_algorithm = value;
-        self
-    }
     /// Sets or clears `propoAuthenAlgorithm`.
     pub fn set_propo_authen_algorithm(mut self, value: Option<String>) -> Self {
         self.propo_authen_algorithm = value;
+        self
+    }
+    /// Sets or clears `propoEncryAlgorithm`.
+    pub fn set_propo_encry_algorithm(mut self, value: Option<String>) -> Self {
+        self.propo_encry_algorithm = value;
         self
     }
     /// Sets or clears `exchangeMode`.
@@ -1803,8 +1803,8 @@ impl DescribeVpnConnDataItemIkeSetBuilder {
     /// The [`DescribeVpnConnDataItemIkeSet`] (it has no required field).
     pub fn build(self) -> DescribeVpnConnDataItemIkeSet {
         DescribeVpnConnDataItemIkeSet {
-            propo_encry_algorithm: self.propo_encry_algorithm,
             propo_authen_algorithm: self.propo_authen_algorithm,
+            propo_encry_algorithm: self.propo_encry_algorithm,
             exchange_mode: self.exchange_mode,
             local_identity: self.local_identity,
             remote_identity: self.remote_identity,
@@ -1832,9 +1832,9 @@ pub struct DescribeVpnConnDataItemIpsecSetBuilder {
     integrity_algorith: Option<String>,
     encap_mode: Option<String>,
     security_proto: Option<String>,
+    pfs_dh_group: Option<String>,
     ipsec_sa_lifetime_seconds: Option<String>,
     ipsec_sa_lifetime_traffic: Option<String>,
-    pfs_dh_group: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnDataItemIpsecSetBuilder {
@@ -1858,6 +1858,11 @@ impl DescribeVpnConnDataItemIpsecSetBuilder {
         self.security_proto = Some(value.into());
         self
     }
+    /// Sets `pfsDhGroup`.
+    pub fn pfs_dh_group(mut self, value: impl Into<String>) -> Self {
+        self.pfs_dh_group = Some(value.into());
+        self
+    }
     /// Sets `ipsecSaLifetimeSeconds`.
     pub fn ipsec_sa_lifetime_seconds(mut self, value: impl Into<String>) -> Self {
         self.ipsec_sa_lifetime_seconds = Some(value.into());
@@ -1866,11 +1871,6 @@ impl DescribeVpnConnDataItemIpsecSetBuilder {
     /// Sets `ipsecSaLifetimeTraffic`.
     pub fn ipsec_sa_lifetime_traffic(mut self, value: impl Into<String>) -> Self {
         self.ipsec_sa_lifetime_traffic = Some(value.into());
-        self
-    }
-    /// Sets `pfsDhGroup`.
-    pub fn pfs_dh_group(mut self, value: impl Into<String>) -> Self {
-        self.pfs_dh_group = Some(value.into());
         self
     }
     /// Sets or clears `encryptAlgorithm`.
@@ -1893,6 +1893,11 @@ impl DescribeVpnConnDataItemIpsecSetBuilder {
         self.security_proto = value;
         self
     }
+    /// Sets or clears `pfsDhGroup`.
+    pub fn set_pfs_dh_group(mut self, value: Option<String>) -> Self {
+        self.pfs_dh_group = value;
+        self
+    }
     /// Sets or clears `ipsecSaLifetimeSeconds`.
     pub fn set_ipsec_sa_lifetime_seconds(mut self, value: Option<String>) -> Self {
         self.ipsec_sa_lifetime_seconds = value;
@@ -1901,11 +1906,6 @@ impl DescribeVpnConnDataItemIpsecSetBuilder {
     /// Sets or clears `ipsecSaLifetimeTraffic`.
     pub fn set_ipsec_sa_lifetime_traffic(mut self, value: Option<String>) -> Self {
         self.ipsec_sa_lifetime_traffic = value;
-        self
-    }
-    /// Sets or clears `pfsDhGroup`.
-    pub fn set_pfs_dh_group(mut self, value: Option<String>) -> Self {
-        self.pfs_dh_group = value;
         self
     }
     /// The [`DescribeVpnConnDataItemIpsecSet`] (it has no required field).
@@ -1915,265 +1915,9 @@ impl DescribeVpnConnDataItemIpsecSetBuilder {
             integrity_algorith: self.integrity_algorith,
             encap_mode: self.encap_mode,
             security_proto: self.security_proto,
+            pfs_dh_group: self.pfs_dh_group,
             ipsec_sa_lifetime_seconds: self.ipsec_sa_lifetime_seconds,
             ipsec_sa_lifetime_traffic: self.ipsec_sa_lifetime_traffic,
-            pfs_dh_group: self.pfs_dh_group,
-        }
-    }
-}
-#[cfg(feature = "test-util")]
-impl DescribeVpnConnDataItemIkeArr {
-    /// Builds a [`DescribeVpnConnDataItemIkeArr`] (`test-util`).
-    pub fn builder() -> DescribeVpnConnDataItemIkeArrBuilder {
-        DescribeVpnConnDataItemIkeArrBuilder::default()
-    }
-}
-/// A [`DescribeVpnConnDataItemIkeArr`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnDataItemIkeArr::builder`].
-#[cfg(feature = "test-util")]
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DescribeVpnConnDataItemIkeArrBuilder {
-    propo_encry_algorithm: Option<String>,
-    propo_authen_algorithm: Option<String>,
-    exchange_mode: Option<String>,
-    local_identity: Option<String>,
-    remote_identity: Option<String>,
-    local_address: Option<String>,
-    remote_address: Option<String>,
-    local_fqdn_name: Option<String>,
-    remote_fqdn_name: Option<String>,
-    dh_group_name: Option<String>,
-    ike_sa_lifetime_seconds: Option<String>,
-}
-#[cfg(feature = "test-util")]
-impl DescribeVpnConnDataItemIkeArrBuilder {
-    /// Sets `propoEncryAlgorithm`.
-    pub fn propo_encry_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.propo_encry_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `propoAuthenAlgorithm`.
-    pub fn propo_authen_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.propo_authen_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `exchangeMode`.
-    pub fn exchange_mode(mut self, value: impl Into<String>) -> Self {
-        self.exchange_mode = Some(value.into());
-        self
-    }
-    /// Sets `localIdentity`.
-    pub fn local_identity(mut self, value: impl Into<String>) -> Self {
-        self.local_identity = Some(value.into());
-        self
-    }
-    /// Sets `remoteIdentity`.
-    pub fn remote_identity(mut self, value: impl Into<String>) -> Self {
-        self.remote_identity = Some(value.into());
-        self
-    }
-    /// Sets `localAddress`.
-    pub fn local_address(mut self, value: impl Into<String>) -> Self {
-        self.local_address = Some(value.into());
-        self
-    }
-    /// Sets `remoteAddress`.
-    pub fn remote_address(mut self, value: impl Into<String>) -> Self {
-        self.remote_address = Some(value.into());
-        self
-    }
-    /// Sets `localFqdnName`.
-    pub fn local_fqdn_name(mut self, value: impl Into<String>) -> Self {
-        self.local_fqdn_name = Some(value.into());
-        self
-    }
-    /// Sets `remoteFqdnName`.
-    pub fn remote_fqdn_name(mut self, value: impl Into<String>) -> Self {
-        self.remote_fqdn_name = Some(value.into());
-        self
-    }
-    /// Sets `dhGroupName`.
-    pub fn dh_group_name(mut self, value: impl Into<String>) -> Self {
-        self.dh_group_name = Some(value.into());
-        self
-    }
-    /// Sets `ikeSaLifetimeSeconds`.
-    pub fn ike_sa_lifetime_seconds(mut self, value: impl Into<String>) -> Self {
-        self.ike_sa_lifetime_seconds = Some(value.into());
-        self
-    }
-    /// Sets or clears `propoEncryAlgorithm`.
-    pub fn set_propo_encry_algorithm(mut self, value: Option<String>) -> Self {
-        self.propo_encry_algorithm = value;
-        self
-    }
-    /// Sets or clears `propoAuthenAlgorithm`.
-    pub fn set_propo_authen_algorithm(mut self, value: Option<String>) -> Self {
-        self.propo_authen_algorithm = value;
-        self
-    }
-    /// Sets or clears `exchangeMode`.
-    pub fn set_exchange_mode(mut self, value: Option<String>) -> Self {
-        self.exchange_mode = value;
-        self
-    }
-    /// Sets or clears `localIdentity`.
-    pub fn set_local_identity(mut self, value: Option<String>) -> Self {
-        self.local_identity = value;
-        self
-    }
-    /// Sets or clears `remoteIdentity`.
-    pub fn set_remote_identity(mut self, value: Option<String>) -> Self {
-        self.remote_identity = value;
-        self
-    }
-    /// Sets or clears `localAddress`.
-    pub fn set_local_address(mut self, value: Option<String>) -> Self {
-        self.local_address = value;
-        self
-    }
-    /// Sets or clears `remoteAddress`.
-    pub fn set_remote_address(mut self, value: Option<String>) -> Self {
-        self.remote_address = value;
-        self
-    }
-    /// Sets or clears `localFqdnName`.
-    pub fn set_local_fqdn_name(mut self, value: Option<String>) -> Self {
-        self.local_fqdn_name = value;
-        self
-    }
-    /// Sets or clears `remoteFqdnName`.
-    pub fn set_remote_fqdn_name(mut self, value: Option<String>) -> Self {
-        self.remote_fqdn_name = value;
-        self
-    }
-    /// Sets or clears `dhGroupName`.
-    pub fn set_dh_group_name(mut self, value: Option<String>) -> Self {
-        self.dh_group_name = value;
-        self
-    }
-    /// Sets or clears `ikeSaLifetimeSeconds`.
-    pub fn set_ike_sa_lifetime_seconds(mut self, value: Option<String>) -> Self {
-        self.ike_sa_lifetime_seconds = value;
-        self
-    }
-    /// The [`DescribeVpnConnDataItemIkeArr`] (it has no required field).
-    pub fn build(self) -> DescribeVpnConnDataItemIkeArr {
-        DescribeVpnConnDataItemIkeArr {
-            propo_encry_algorithm: self.propo_encry_algorithm,
-            propo_authen_algorithm: self.propo_authen_algorithm,
-            exchange_mode: self.exchange_mode,
-            local_identity: self.local_identity,
-            remote_identity: self.remote_identity,
-            local_address: self.local_address,
-            remote_address: self.remote_address,
-            local_fqdn_name: self.local_fqdn_name,
-            remote_fqdn_name: self.remote_fqdn_name,
-            dh_group_name: self.dh_group_name,
-            ike_sa_lifetime_seconds: self.ike_sa_lifetime_seconds,
-        }
-    }
-}
-#[cfg(feature = "test-util")]
-impl DescribeVpnConnDataItemIpsecArr {
-    /// Builds a [`DescribeVpnConnDataItemIpsecArr`] (`test-util`).
-    pub fn builder() -> DescribeVpnConnDataItemIpsecArrBuilder {
-        DescribeVpnConnDataItemIpsecArrBuilder::default()
-    }
-}
-/// A [`DescribeVpnConnDataItemIpsecArr`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnDataItemIpsecArr::builder`].
-#[cfg(feature = "test-util")]
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DescribeVpnConnDataItemIpsecArrBuilder {
-    encrypt_algorithm: Option<String>,
-    integrity_algorith: Option<String>,
-    encap_mode: Option<String>,
-    security_proto: Option<String>,
-    ipsec_sa_lifetime_seconds: Option<String>,
-    ipsec_sa_lifetime_traffic: Option<String>,
-    pfs_dh_group: Option<String>,
-}
-#[cfg(feature = "test-util")]
-impl DescribeVpnConnDataItemIpsecArrBuilder {
-    /// Sets `encryptAlgorithm`.
-    pub fn encrypt_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.encrypt_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `integrityAlgorith`.
-    pub fn integrity_algorith(mut self, value: impl Into<String>) -> Self {
-        self.integrity_algorith = Some(value.into());
-        self
-    }
-    /// Sets `encapMode`.
-    pub fn encap_mode(mut self, value: impl Into<String>) -> Self {
-        self.encap_mode = Some(value.into());
-        self
-    }
-    /// Sets `securityProto`.
-    pub fn security_proto(mut self, value: impl Into<String>) -> Self {
-        self.security_proto = Some(value.into());
-        self
-    }
-    /// Sets `ipsecSaLifetimeSeconds`.
-    pub fn ipsec_sa_lifetime_seconds(mut self, value: impl Into<String>) -> Self {
-        self.ipsec_sa_lifetime_seconds = Some(value.into());
-        self
-    }
-    /// Sets `ipsecSaLifetimeTraffic`.
-    pub fn ipsec_sa_lifetime_traffic(mut self, value: impl Into<String>) -> Self {
-        self.ipsec_sa_lifetime_traffic = Some(value.into());
-        self
-    }
-    /// Sets `pfsDhGroup`.
-    pub fn pfs_dh_group(mut self, value: impl Into<String>) -> Self {
-        self.pfs_dh_group = Some(value.into());
-        self
-    }
-    /// Sets or clears `encryptAlgorithm`.
-    pub fn set_encrypt_algorithm(mut self, value: Option<String>) -> Self {
-        self.encrypt_algorithm = value;
-        self
-    }
-    /// Sets or clears `integrityAlgorith`.
-    pub fn set_integrity_algorith(mut self, value: Option<String>) -> Self {
-        self.integrity_algorith = value;
-        self
-    }
-    /// Sets or clears `encapMode`.
-    pub fn set_encap_mode(mut self, value: Option<String>) -> Self {
-        self.encap_mode = value;
-        self
-    }
-    /// Sets or clears `securityProto`.
-    pub fn set_security_proto(mut self, value: Option<String>) -> Self {
-        self.security_proto = value;
-        self
-    }
-    /// Sets or clears `ipsecSaLifetimeSeconds`.
-    pub fn set_ipsec_sa_lifetime_seconds(mut self, value: Option<String>) -> Self {
-        self.ipsec_sa_lifetime_seconds = value;
-        self
-    }
-    /// Sets or clears `ipsecSaLifetimeTraffic`.
-    pub fn set_ipsec_sa_lifetime_traffic(mut self, value: Option<String>) -> Self {
-        self.ipsec_sa_lifetime_traffic = value;
-        self
-    }
-    /// Sets or clears `pfsDhGroup`.
-    pub fn set_pfs_dh_group(mut self, value: Option<String>) -> Self {
-        self.pfs_dh_group = value;
-        self
-    }
-    /// The [`DescribeVpnConnDataItemIpsecArr`] (it has no required field).
-    pub fn build(self) -> DescribeVpnConnDataItemIpsecArr {
-        DescribeVpnConnDataItemIpsecArr {
-            encrypt_algorithm: self.encrypt_algorithm,
-            integrity_algorith: self.integrity_algorith,
-            encap_mode: self.encap_mode,
-            security_proto: self.security_proto,
-            ipsec_sa_lifetime_seconds: self.ipsec_sa_lifetime_seconds,
-            ipsec_sa_lifetime_traffic: self.ipsec_sa_lifetime_traffic,
-            pfs_dh_group: self.pfs_dh_group,
         }
     }
 }

@@ -12,7 +12,6 @@
 //! locked out. Loopback addresses only, at most 10,000 sockets and 1,000 probes, so a run is bounded.
 //! The driver needs more open files than sockets it opens (`ulimit -n`).
 
-use cloudvpn_emulator::loopback::is_loopback_ip;
 use cloudvpn_emulator::signed::{self, AlibabaCall};
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -64,7 +63,8 @@ fn parse() -> Result<Args, String> {
         }
     }
     a.addr = addr.ok_or("--addr HOST:PORT is required (an emulator started elsewhere)")?;
-    if !is_loopback_ip(a.addr.ip()) {
+    // IPv4-mapped IPv6 addresses (::ffff:127.0.0.1) are loopback too.
+    if !a.addr.ip().to_canonical().is_loopback() {
         return Err(format!(
             "{} is not a loopback address; the driver floods loopback only",
             a.addr

@@ -81,7 +81,6 @@ async fn incoming(request: Request<Full<Bytes>>) -> Incoming {
             .await
             .map(|b| b.to_bytes())
             .unwrap_or_default(),
-        peer: ([127, 0, 0, 1], 40000).into(),
     }
 }
 

@@ -103,12 +103,6 @@ pub fn api_error(api: &ApiMeta, code: &'static str, fallback_status: u16) -> Ser
         .unwrap_or_else(|| ServiceError::custom(code, "", fallback_status))
 }
 
-/// An operation error that must exist in the metadata (see [`api_error`] for why there is a fallback).
-pub fn op_error(op: &OperationMeta, code: &'static str, fallback_status: u16) -> ServiceError {
-    ServiceError::of_operation(op, code)
-        .unwrap_or_else(|| ServiceError::custom(code, "", fallback_status))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,7 +114,8 @@ mod tests {
 
     #[test]
     fn takes_code_status_and_message_from_the_metadata() {
-        let e = op_error(DeleteVpnGatewayRequest::META, "ForbiddenRelease", 0);
+        let e =
+            ServiceError::of_operation(DeleteVpnGatewayRequest::META, "ForbiddenRelease").unwrap();
         assert_eq!(e.http_status, 403);
         assert_eq!(
             e.message,
@@ -155,7 +150,8 @@ mod tests {
 
     #[test]
     fn tencent_messages_come_from_the_document_text() {
-        let e = op_error(DeleteVpnConnRequest::META, "InvalidVpnConnState", 0);
+        let e =
+            ServiceError::of_operation(DeleteVpnConnRequest::META, "InvalidVpnConnState").unwrap();
         assert_eq!(e.message, "vpn通道状态不对");
     }
 }

@@ -123,21 +123,9 @@ pub struct Incoming {
     pub headers: HeaderMap,
     /// Body bytes.
     pub body: Bytes,
-    /// Who sent it.
-    pub peer: SocketAddr,
 }
 
 impl Incoming {
-    /// The request without its body.
-    pub fn head(&self) -> RequestHead<'_> {
-        RequestHead {
-            method: &self.method,
-            uri: &self.uri,
-            headers: &self.headers,
-            peer: self.peer,
-        }
-    }
-
     /// The path, without the query.
     pub fn path(&self) -> &str {
         self.uri.path()
@@ -386,7 +374,6 @@ pub(crate) async fn serve(
         method: parts.method,
         headers: parts.headers,
         body: body.unwrap_or_default(),
-        peer,
     };
     let outcome = match (route, body_ok) {
         (Route::Alibaba, true) => alibaba::handle(&shared, incoming).await,

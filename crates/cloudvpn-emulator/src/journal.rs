@@ -7,7 +7,7 @@
 //! A header — the line `cloudvpn-emulator-journal/1`, then the length (u64) and CRC-32 (u32) of the
 //! state file it continues, then the CRC-32 of everything before it (all little-endian) — and then
 //! records: a length (u32), the CRC-32 of the length's four bytes (so that a damaged length is told from
-//! a record cut short), the CRC-32 of the payload (u32), and the payload, a JSON array of [`Change`]s. One record is one batch of changes made durable together (one write, one
+//! a record cut short), the CRC-32 of the payload (u32), and the payload, a JSON array of `Change`s. One record is one batch of changes made durable together (one write, one
 //! `fdatasync`).
 //!
 //! # Crashes
@@ -301,7 +301,7 @@ impl std::error::Error for OpenError {
     }
 }
 
-/// Locks the state file `state` ([`crate::state_lock`]; the journal keeps the lock until dropped),
+/// Locks the state file `state` (the state lock ([`crate::LockError`]); the journal keeps the lock until dropped),
 /// loads it and its journal, and leaves both ready for appending: temporary files of killed writers are
 /// removed, and the state file is rewritten (and the journal emptied) when the journal held anything,
 /// so that every start begins with an empty journal. Damage of either file is an error that names it;

@@ -11,9 +11,9 @@
 //! ```
 //!
 //! It listens on loopback only unless `--allow-remote`, and then never with the published default keys
-//! ([`listen`]); connections are capped and timed out ([`ConnectionLimits`]); [`launch`] tables the exit
+//! ([`ExposureError`]); connections are capped and timed out ([`ConnectionLimits`]); [`launch`] tables the exit
 //! codes, shared with `cloudvpn emulator`. With `--tls` the same port speaks HTTPS only, with a CA and a
-//! certificate for `127.0.0.1`, `::1` and `localhost` made at start ([`tls`]); the CA is printed, and written
+//! certificate for `127.0.0.1`, `::1` and `localhost` made at start ([`TlsIdentity`]); the CA is printed, and written
 //! to `FILE` with `--tls-cert-out`, for `REQUESTS_CA_BUNDLE`, `SSL_CERT_FILE`, `NODE_EXTRA_CA_CERTS` or
 //! `cloudvpn --ca-bundle`. The handshake counts as part of the first request's head, so it has the header
 //! timeout.
@@ -60,7 +60,7 @@
 //!
 //! Not for web pages: the `Host` must name loopback, an `Origin` must be a loopback page, `POST` / `PUT`
 //! bodies must be typed `application/json`, and with `--control-token TOKEN` every request must send
-//! `Authorization: Bearer TOKEN` ([`control_guard`]).
+//! `Authorization: Bearer TOKEN` (checked on the request head, before its body is read).
 //!
 //! ```text
 //! alias ctl="curl -H 'Content-Type: application/json'"
@@ -80,7 +80,7 @@
 //! ```
 //!
 //! Every route and field is listed in [`control`], [`seed`], [`faults`] and [`timing`]. What each
-//! situation answers is tabled in [`alibaba::behaviour`] and [`tencent::behaviour`].
+//! situation answers is tabled in the emulator's `alibaba/behaviour.rs` and `tencent/behaviour.rs` (module documentation).
 //!
 //! # Pointing the official SDKs at it
 //!
@@ -121,7 +121,7 @@
 //! under another id or a link to a missing resource is an error naming the file (with line and column
 //! for `FILE`), and nothing is replaced. One emulator at a time uses a state file: it locks `FILE.lock`
 //! while it runs, and a second one on the same file refuses to start (exit code 2) without touching
-//! it ([`state_lock`]). See [`journal`] for the format. Replay protection (seen nonces)
+//! it ([`LockError`]). See [`journal`] for the format. Replay protection (seen nonces)
 //! is kept in memory only, and STS security tokens (`SecurityToken`, `x-acs-security-token`, Tencent
 //! `Token`) are accepted unchecked.
 //!
@@ -140,48 +140,48 @@ mod accept;
 // Behaviours return the generated typed errors (an `ErrorInfo` each, ~180 bytes) by value: they are the
 // answer of a refused call, made once per call, and boxing them would only add an allocation.
 #[allow(clippy::result_large_err)]
-pub mod alibaba;
+mod alibaba;
 mod answer;
-pub mod auth;
+mod auth;
 mod behaviour;
-pub mod changes;
-pub mod clock;
-pub mod config;
+mod changes;
+mod clock;
+mod config;
 mod connections;
-pub mod consistency;
+mod consistency;
 pub mod control;
-pub mod control_guard;
+mod control_guard;
 pub mod credentials;
-pub mod error;
+mod error;
 pub mod faults;
 // Formatted by prettyplease when generated; rustfmt would disagree and make `--check` fail.
 #[rustfmt::skip]
 #[allow(clippy::result_large_err)]
 mod generated;
-pub mod http;
-pub mod idempotency;
-pub mod ids;
+mod http;
+mod idempotency;
+mod ids;
 pub mod journal;
-pub mod json_check;
+mod json_check;
 pub mod launch;
-pub mod listen;
-pub mod loopback;
+mod listen;
+mod loopback;
 pub mod model;
-pub mod nonces;
+mod nonces;
 pub mod persistence;
 mod pipeline;
 pub mod seed;
-pub mod server;
+mod server;
 #[cfg(feature = "test-util")]
 pub mod signed;
-pub mod state_lock;
-pub mod store;
+mod state_lock;
+mod store;
 #[allow(clippy::result_large_err)] // as for `alibaba`
-pub mod tencent;
+mod tencent;
 pub mod timing;
-pub mod tls;
-pub mod tracked;
-pub mod web_guard;
+mod tls;
+mod tracked;
+mod web_guard;
 
 #[cfg(test)]
 mod durable_answer_tests;
@@ -190,6 +190,10 @@ mod test_disk;
 
 pub use config::{ConnectionLimits, ControlToken, EmulatorConfig, Limits};
 pub use credentials::{Credentials, Key};
+pub use listen::ExposureError;
+pub use persistence::StateFileError;
 pub use server::{Emulator, Handle, StartError};
+pub use state_lock::LockError;
 pub use timing::{Transition, Transitions};
+pub use tls::TlsError;
 pub use tls::TlsIdentity;

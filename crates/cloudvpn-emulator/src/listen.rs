@@ -178,6 +178,7 @@ mod tests {
         let mut own = Credentials::empty();
         own.add_alibaba(Key::new("mine", "long-secret"));
         assert_eq!(check_exposure(any, true, &own), Ok(()));
+        assert_eq!(check_exposure(any6, true, &own), Ok(()));
         // The default key id with another secret is not the published key.
         own.add_alibaba(Key::new(DEFAULT_ALIBABA_ACCESS_KEY_ID, "changed"));
         own.add_tencent(Key::new(DEFAULT_TENCENT_SECRET_ID, DEFAULT_TENCENT_SECRET_KEY).disabled());

@@ -2,7 +2,7 @@
 //!
 //! Plain data, serialised as is to the state file and by `GET /_emulator/state`; the behaviours change it,
 //! the transitions in [`crate::timing`] say when pending changes complete. Maps are ordered so that
-//! lists and the state file come out in a stable order; the maps of resources are [`Tracked`], so that
+//! lists and the state file come out in a stable order; the maps of resources are `Tracked`, so that
 //! the store journals exactly the entries a call changed.
 
 use crate::idempotency::ClientTokens;

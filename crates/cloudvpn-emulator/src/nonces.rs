@@ -103,11 +103,13 @@ impl NonceCache {
     }
 
     /// How many nonces are remembered now.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.shards.iter().map(|s| lock(s).seen.len()).sum()
     }
 
     /// Whether no nonce is remembered.
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

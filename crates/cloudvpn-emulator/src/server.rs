@@ -94,7 +94,7 @@ pub enum StartError {
     StateFile(StateFileError),
     /// Another emulator uses the state file, or it cannot be locked (nothing was touched).
     StateLock(LockError),
-    /// The listen address would expose the emulator (see [`crate::listen`]).
+    /// The listen address would expose the emulator (see [`crate::ExposureError`]).
     Exposure(ExposureError),
     /// The TLS certificate could not be loaded.
     Tls(TlsError),
@@ -147,7 +147,7 @@ impl fmt::Debug for Emulator {
 }
 
 impl Emulator {
-    /// Checks the exposure policy ([`crate::listen::check_exposure`]), loads the state file (if configured),
+    /// Checks the exposure policy (the exposure policy ([`crate::ExposureError`])), loads the state file (if configured),
     /// binds the listen address and starts serving on the current Tokio runtime.
     pub async fn start(config: EmulatorConfig) -> Result<Emulator, StartError> {
         listen::check_exposure(config.listen, config.allow_remote, &config.credentials)

@@ -265,11 +265,6 @@ impl Store {
         }
     }
 
-    /// The current version.
-    pub fn version(&self) -> u64 {
-        self.lock().version
-    }
-
     /// Stops making changes durable, at once: waits for the write in flight (if any), then drops the
     /// backend (closing the journal and releasing the state file's lock). Changes after this are
     /// answered with an error. Blocks for at most one write.

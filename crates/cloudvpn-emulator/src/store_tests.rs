@@ -170,3 +170,58 @@ async fn an_undone_change_is_never_reported_saved_however_many_failures_follow()
     store.saved(kept.unwrap()).await.unwrap();
     writer.abort();
 }
+
+fn gateway_ids(world: &World) -> Vec<String> {
+    world
+        .accounts
+        .get("a")
+        .and_then(|a| a.alibaba.get("r"))
+        .map(|r| r.vpn_gateways.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compaction_folds_the_journal_into_the_state_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let policy = journal::Policy {
+        max_records: 4,
+        ..journal::Policy::default()
+    };
+    let store = Store::with_journal(journal::open(&path, policy).unwrap());
+    let writer = tokio::spawn(store.clone().run_writer());
+    let journal = journal::path_for(&path);
+    let header = std::fs::metadata(&journal).unwrap().len();
+    let (mut previous, mut longest, mut largest_record) = (header, header, 0);
+    for i in 0..10 {
+        let ((), v) = store.update(|w, fx| {
+            let region = w.account_mut("a").alibaba_region_mut("r");
+            region
+                .vpn_gateways
+                .insert(format!("g{i}"), gateway(&format!("g{i}")));
+            fx.changed();
+        });
+        store.saved(v.unwrap()).await.unwrap();
+        let len = std::fs::metadata(&journal).unwrap().len();
+        if len > previous {
+            largest_record = largest_record.max(len - previous);
+        }
+        (previous, longest) = (len, longest.max(len));
+        assert_eq!(journal::read(&path).unwrap(), store.read(World::clone));
+    }
+    // Never more than 4 records, and the state file holds what was folded in.
+    assert!(
+        longest <= header + 4 * largest_record,
+        "{longest} {largest_record}"
+    );
+    let folded = crate::persistence::load(&path).unwrap().unwrap();
+    assert!(
+        gateway_ids(&folded).len() >= 8,
+        "{:?}",
+        gateway_ids(&folded)
+    );
+    store.close().await.unwrap();
+    let closed = crate::persistence::load(&path).unwrap().unwrap();
+    assert_eq!(gateway_ids(&closed).len(), 10);
+    writer.abort();
+}

@@ -66,7 +66,7 @@ fn failed<E: fmt::Display>(what: &'static str) -> impl Fn(E) -> TlsError {
 }
 
 impl TlsIdentity {
-    /// A new CA and a server certificate it signed for [`SERVED_NAMES`] (ECDSA P-256).
+    /// A new CA and a server certificate it signed for `127.0.0.1`, `::1` and `localhost` (ECDSA P-256).
     pub fn generate() -> Result<Self, TlsError> {
         use rcgen::{
             BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer,

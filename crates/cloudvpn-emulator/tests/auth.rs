@@ -4,13 +4,13 @@
 mod support;
 
 use bytes::Bytes;
-use cloudvpn_emulator::clock;
 use cloudvpn_emulator::credentials::{
     DEFAULT_ALIBABA_ACCESS_KEY_ID, DEFAULT_ALIBABA_ACCESS_KEY_SECRET,
 };
 use cloudvpn_emulator::signed::{self, AlibabaSignature, TencentCall};
 use cloudvpn_signing::alibaba_v3::{self, CanonicalRequest, EMPTY_PAYLOAD_HASH};
 use cloudvpn_signing::encoding;
+use cloudvpn_signing::timestamp::format_utc;
 use http_body_util::Full;
 use hyper::{Method, Request};
 use support::*;
@@ -30,7 +30,7 @@ fn v3_signing_only(
         ("host", host.to_owned()),
         ("x-acs-action", action.to_owned()),
         ("x-acs-version", "2016-04-28".to_owned()),
-        ("x-acs-date", clock::format_utc(clock::now_secs())),
+        ("x-acs-date", format_utc(now_secs())),
         ("x-acs-signature-nonce", signed::nonce()),
         ("x-acs-content-sha256", EMPTY_PAYLOAD_HASH.to_owned()),
     ];
@@ -151,7 +151,7 @@ async fn a_replay_after_more_requests_than_the_capacity_is_still_refused() {
     const CAPACITY: usize = 64;
     let env = with_nonce_capacity(CAPACITY).await;
     env.gateway("vpn-a", serde_json::json!({})).await;
-    let timestamp = clock::format_utc(clock::now_secs());
+    let timestamp = format_utc(now_secs());
     let first = || {
         describe_gateway("vpn-a")
             .timestamp(&timestamp)
@@ -213,7 +213,7 @@ async fn nonces_are_dropped_when_their_timestamp_leaves_the_window() {
     .await;
     let list = || TencentCall::new("DescribeVpnConn").param("vpcId", "vpc-t");
 
-    let signed = clock::now_secs() - 7_196;
+    let signed = now_secs() - 7_196;
     let (mut accepted, mut throttled) = (0, 0);
     for _ in 0..CAPACITY * 16 {
         let r = env.tencent(list().timestamp(&signed.to_string())).await;
@@ -236,11 +236,11 @@ async fn nonces_are_dropped_when_their_timestamp_leaves_the_window() {
     // Those nonces may be forgotten from the second their timestamp is out of the window.
     let forget_at = signed + 7_201;
     for _ in 0..80 {
-        if clock::now_secs() >= forget_at {
+        if now_secs() >= forget_at {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert!(clock::now_secs() >= forget_at, "the clock did not advance");
+    assert!(now_secs() >= forget_at, "the clock did not advance");
     tencent_ok(&env.tencent(list()).await);
 }

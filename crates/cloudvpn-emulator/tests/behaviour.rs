@@ -476,7 +476,7 @@ async fn seeded_gateways_provision_and_prepaid_terms_expire() {
         alibaba_ok(&env.alibaba(describe_gateway("vpn-new")).await)["Status"],
         "provisioning"
     );
-    let soon = cloudvpn_emulator::clock::now_ms() + ms;
+    let soon = now_ms() + ms;
     env.gateway("vpn-term", json!({"prepaid_until": soon}))
         .await;
     assert_alibaba_error(

@@ -3,10 +3,9 @@
 //! the state file.
 
 use cloudvpn_emulator::journal::{self, Policy};
-use cloudvpn_emulator::model::{AlibabaVpnGateway, GatewayStatus, World};
+use cloudvpn_emulator::model::World;
 use cloudvpn_emulator::persistence;
 use cloudvpn_emulator::seed::AlibabaGatewaySeed;
-use cloudvpn_emulator::store::Store;
 use cloudvpn_emulator::{Emulator, EmulatorConfig, Transitions};
 use std::path::{Path, PathBuf};
 
@@ -15,23 +14,6 @@ fn seed(id: &str) -> AlibabaGatewaySeed {
         region: "cn-hangzhou".into(),
         id: Some(id.into()),
         ..Default::default()
-    }
-}
-
-fn gateway(id: &str) -> AlibabaVpnGateway {
-    AlibabaVpnGateway {
-        id: id.to_owned(),
-        vpc_id: "vpc-1".to_owned(),
-        name: String::new(),
-        enhanced: false,
-        prepaid_until_ms: None,
-        ssl_vpn_server: false,
-        status: GatewayStatus::Active,
-        created_ms: 1,
-        internet_ip: "203.0.113.1".to_owned(),
-        spec: "10M".to_owned(),
-        connections: Default::default(),
-        task: None,
     }
 }
 
@@ -225,48 +207,6 @@ async fn replaying_the_journal_gives_the_world_the_emulator_had() {
     assert_eq!(on_disk, h.world());
     assert_eq!(gateways(&on_disk), ["g0", "g1", "g2", "g3", "g4"]);
     drop(emulator);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn compaction_folds_the_journal_into_the_state_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("state.json");
-    let policy = Policy {
-        max_records: 4,
-        ..Policy::default()
-    };
-    let store = Store::with_journal(journal::open(&path, policy).unwrap());
-    let writer = tokio::spawn(store.clone().run_writer());
-    let journal = journal::path_for(&path);
-    let header = std::fs::metadata(&journal).unwrap().len();
-    let (mut previous, mut longest, mut largest_record) = (header, header, 0);
-    for i in 0..10 {
-        let ((), v) = store.update(|w, fx| {
-            let region = w.account_mut("default").alibaba_region_mut("cn-hangzhou");
-            region
-                .vpn_gateways
-                .insert(format!("g{i}"), gateway(&format!("g{i}")));
-            fx.changed();
-        });
-        store.saved(v.unwrap()).await.unwrap();
-        let len = std::fs::metadata(&journal).unwrap().len();
-        if len > previous {
-            largest_record = largest_record.max(len - previous);
-        }
-        (previous, longest) = (len, longest.max(len));
-        assert_eq!(journal::read(&path).unwrap(), store.read(World::clone));
-    }
-    // Never more than 4 records, and the state file holds what was folded in.
-    assert!(
-        longest <= header + 4 * largest_record,
-        "{longest} {largest_record}"
-    );
-    let folded = persistence::load(&path).unwrap().unwrap();
-    assert!(gateways(&folded).len() >= 8, "{:?}", gateways(&folded));
-    store.close().await.unwrap();
-    let closed = persistence::load(&path).unwrap().unwrap();
-    assert_eq!(gateways(&closed).len(), 10);
-    writer.abort();
 }
 
 #[tokio::test]

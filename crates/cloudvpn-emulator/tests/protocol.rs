@@ -4,10 +4,11 @@
 
 mod support;
 
+use cloudvpn_emulator::EmulatorConfig;
 use cloudvpn_emulator::credentials::{Credentials, Key};
 use cloudvpn_emulator::signed::{AlibabaCall, AlibabaSignature, Placement, TencentCall};
-use cloudvpn_emulator::{EmulatorConfig, clock};
 use cloudvpn_signing::alibaba_v1;
+use cloudvpn_signing::timestamp::format_utc;
 use cloudvpn_types::alibaba_vpc::{
     DeleteVpnGatewayResponse, DescribeVpnConnectionResponse, DescribeVpnConnectionsResponse,
     DescribeVpnGatewayResponse, DescribeVpnGatewaysResponse,
@@ -107,7 +108,7 @@ async fn alibaba_authentication_failures_have_the_real_codes() {
     let call = describe_gateway("vpn-auth")
         .key("emulator-ak", "wrong")
         .nonce("fixed-nonce-1")
-        .timestamp(&clock::format_utc(clock::now_secs()));
+        .timestamp(&format_utc(now_secs()));
     let r = env.alibaba(call.clone()).await;
     assert_alibaba_error(&r, 400, "SignatureDoesNotMatch");
     let message = r.json()["Message"].as_str().unwrap().to_owned();
@@ -142,14 +143,8 @@ async fn alibaba_authentication_failures_have_the_real_codes() {
     );
 
     for (signature, stale) in [
-        (
-            AlibabaSignature::V1,
-            clock::format_utc(clock::now_secs() - 16 * 60),
-        ),
-        (
-            AlibabaSignature::V3,
-            clock::format_utc(clock::now_secs() + 16 * 60),
-        ),
+        (AlibabaSignature::V1, format_utc(now_secs() - 16 * 60)),
+        (AlibabaSignature::V3, format_utc(now_secs() + 16 * 60)),
     ] {
         let r = env
             .alibaba(
@@ -161,9 +156,7 @@ async fn alibaba_authentication_failures_have_the_real_codes() {
         assert_alibaba_error(&r, 400, "InvalidTimeStamp.Expired");
     }
     let r = env
-        .alibaba(
-            describe_gateway("vpn-auth").timestamp(&clock::format_utc(clock::now_secs() - 14 * 60)),
-        )
+        .alibaba(describe_gateway("vpn-auth").timestamp(&format_utc(now_secs() - 14 * 60)))
         .await;
     assert_eq!(r.status, 200, "{}", r.text());
     let r = env
@@ -410,13 +403,13 @@ async fn tencent_authentication_failures_have_the_real_codes() {
         4100,
         "AuthFailure",
     );
-    let stale = (clock::now_secs() - 2 * 3600 - 5).to_string();
+    let stale = (now_secs() - 2 * 3600 - 5).to_string();
     assert_tencent_error(
         &env.tencent(list().timestamp(&stale)).await,
         4500,
         "ReplayAttack",
     );
-    let fine = (clock::now_secs() - 3600).to_string();
+    let fine = (now_secs() - 3600).to_string();
     tencent_ok(&env.tencent(list().timestamp(&fine)).await);
     let call = list().nonce("424242");
     tencent_ok(&env.tencent(call.clone()).await);

@@ -2,12 +2,12 @@
 //! anything (or fails to bind first), and the first keeps every change it acknowledged.
 
 use bytes::Bytes;
+use cloudvpn_emulator::LockError;
 use cloudvpn_emulator::journal;
 use cloudvpn_emulator::launch::LaunchError;
 use cloudvpn_emulator::model::World;
 use cloudvpn_emulator::seed::AlibabaGatewaySeed;
 use cloudvpn_emulator::signed;
-use cloudvpn_emulator::state_lock::LockError;
 use cloudvpn_emulator::{Emulator, EmulatorConfig, StartError};
 use http_body_util::Full;
 use hyper::{Method, Request};

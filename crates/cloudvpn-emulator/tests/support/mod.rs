@@ -209,3 +209,15 @@ pub fn alibaba_ok(r: &RawResponse) -> Value {
     assert_eq!(r.status, 200, "answer: {}", r.text());
     r.json()
 }
+
+/// Milliseconds since the Unix epoch, by the system clock (as the emulator reads it).
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// Seconds since the Unix epoch, by the system clock.
+pub fn now_secs() -> i64 {
+    i64::try_from(now_ms() / 1000).unwrap_or(i64::MAX)
+}

@@ -20,9 +20,10 @@
 //! `{"error": "..."}` with 400, 401, 403, 404, 405, 409, 413 or 415.
 
 use crate::faults::FaultRule;
+use crate::handle::Handle;
 use crate::http::{Incoming, Outcome, Reply, content};
 use crate::seed::{self, SeedError};
-use crate::server::{Handle, Shared};
+use crate::server::Shared;
 use crate::timing::Transitions;
 use serde::Serialize;
 use serde::de::DeserializeOwned;

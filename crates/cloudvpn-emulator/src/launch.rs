@@ -17,6 +17,8 @@ use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use crate::signals::{StopSignals, stop_signal};
+
 /// The environment variable that may hold the control token (when neither `--control-token` nor
 /// `--control-token-file` is given): unlike an argument, it is not shown to other users by `ps`.
 pub const CONTROL_TOKEN_ENV: &str = "CLOUDVPN_EMULATOR_CONTROL_TOKEN";
@@ -290,61 +292,6 @@ fn tls_banner(pem: &str, out: Option<&std::path::Path>) -> Result<String, Launch
             .to_owned(),
     };
     Ok(format!("{trust}{pem}"))
-}
-
-/// Ctrl-C (SIGINT) and SIGTERM (what service managers and `kill` send), listened for from the moment this
-/// is made: a supervisor may signal as soon as it sees the banner, and a signal that arrives before a handler
-/// exists takes the default action, which kills the process without saving the state.
-pub struct StopSignals {
-    #[cfg(unix)]
-    interrupt: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    terminate: tokio::signal::unix::Signal,
-}
-
-impl StopSignals {
-    /// Installs the handlers now (inside a Tokio runtime).
-    pub fn listen() -> std::io::Result<StopSignals> {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            Ok(StopSignals {
-                interrupt: signal(SignalKind::interrupt())?,
-                terminate: signal(SignalKind::terminate())?,
-            })
-        }
-        #[cfg(not(unix))]
-        {
-            Ok(StopSignals {})
-        }
-    }
-
-    /// Waits for the first of them (any received since [`StopSignals::listen`] counts).
-    pub async fn received(mut self) {
-        #[cfg(unix)]
-        {
-            tokio::select! {
-                _ = self.interrupt.recv() => {}
-                _ = self.terminate.recv() => {}
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = &mut self;
-            let _ = tokio::signal::ctrl_c().await;
-        }
-    }
-}
-
-/// Ctrl-C, or SIGTERM, from the first poll on (a program that must not miss an early signal uses
-/// [`StopSignals::listen`] first).
-pub async fn stop_signal() {
-    match StopSignals::listen() {
-        Ok(signals) => signals.received().await,
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
-        }
-    }
 }
 
 #[cfg(test)]

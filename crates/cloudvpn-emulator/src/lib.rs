@@ -158,6 +158,7 @@ pub mod faults;
 #[rustfmt::skip]
 #[allow(clippy::result_large_err)]
 mod generated;
+mod handle;
 mod http;
 mod idempotency;
 mod ids;
@@ -172,6 +173,7 @@ pub mod persistence;
 mod pipeline;
 pub mod seed;
 mod server;
+mod signals;
 #[cfg(feature = "test-util")]
 pub mod signed;
 mod state_lock;
@@ -190,9 +192,10 @@ mod test_disk;
 
 pub use config::{ConnectionLimits, ControlToken, EmulatorConfig, Limits};
 pub use credentials::{Credentials, Key};
+pub use handle::Handle;
 pub use listen::ExposureError;
 pub use persistence::StateFileError;
-pub use server::{Emulator, Handle, StartError};
+pub use server::{Emulator, StartError};
 pub use state_lock::LockError;
 pub use timing::{Transition, Transitions};
 pub use tls::TlsError;

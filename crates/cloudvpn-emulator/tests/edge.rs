@@ -12,27 +12,6 @@ use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::time::Duration;
 use support::*;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-
-/// Sends `request` as raw bytes (it should say `Connection: close`) and returns the status and body.
-async fn raw(addr: SocketAddr, request: &str) -> (u16, Value) {
-    let mut stream = TcpStream::connect(addr).await.unwrap();
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = Vec::new();
-    tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut answer))
-        .await
-        .expect("answered")
-        .unwrap();
-    let text = String::from_utf8(answer).unwrap();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("not an HTTP answer: {text:?}"));
-    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-    (status, serde_json::from_str(body).unwrap_or(Value::Null))
-}
 
 #[tokio::test]
 async fn requests_without_exactly_one_host_and_connect_are_refused() {
@@ -40,7 +19,7 @@ async fn requests_without_exactly_one_host_and_connect_are_refused() {
     let addr = env.emulator.local_addr();
     let host = env.host();
     for path in ["/_emulator/health", "/", "/v2/index.php"] {
-        let (status, body) = raw(
+        let (status, body) = raw_exchange(
             addr,
             &format!("GET {path} HTTP/1.1\r\nConnection: close\r\n\r\n"),
         )
@@ -50,7 +29,7 @@ async fn requests_without_exactly_one_host_and_connect_are_refused() {
             body["error"].as_str().unwrap().contains("no Host"),
             "{body}"
         );
-        let (status, body) = raw(
+        let (status, body) = raw_exchange(
             addr,
             &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nHost: other.example\r\nConnection: close\r\n\r\n"),
         )
@@ -61,7 +40,7 @@ async fn requests_without_exactly_one_host_and_connect_are_refused() {
             "{body}"
         );
     }
-    let (status, body) = raw(
+    let (status, body) = raw_exchange(
         addr,
         "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nConnection: close\r\n\r\n",
     )
@@ -72,7 +51,7 @@ async fn requests_without_exactly_one_host_and_connect_are_refused() {
         "{body}"
     );
     // With one Host the same request is served.
-    let (status, _) = raw(
+    let (status, _) = raw_exchange(
         addr,
         &format!("GET /_emulator/health HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
     )
@@ -122,13 +101,13 @@ async fn non_loopback_listen_addresses_need_allow_remote_and_own_keys() {
         .key("edge-ak", "edge-secret-not-published");
     let r = env.send(call.build("emulator.internal:8080")).await;
     assert_eq!(r.status, 200, "{}", r.text());
-    let (status, body) = raw(
+    let (status, body) = raw_exchange(
         addr,
         "GET /_emulator/health HTTP/1.1\r\nHost: emulator.internal:8080\r\nConnection: close\r\n\r\n",
     )
     .await;
     assert_eq!(status, 403, "{body}");
-    let (status, body) = raw(
+    let (status, body) = raw_exchange(
         addr,
         &format!("GET /_emulator/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
     )
@@ -180,14 +159,14 @@ async fn web_pages_cannot_drive_the_control_api() {
         ),
     ];
     for (headers, expected, hint) in attacks {
-        let (status, body) = raw(addr, &reset(&headers)).await;
+        let (status, body) = raw_exchange(addr, &reset(&headers)).await;
         assert_eq!(status, expected, "{headers}: {body}");
         assert!(body["error"].as_str().unwrap().contains(hint), "{body}");
     }
     // Nothing was reset.
     assert_eq!(env.alibaba(describe_gateway("vpn-kept")).await.status, 200);
     // A loopback page, and curl with the JSON type, may.
-    let (status, body) = raw(
+    let (status, body) = raw_exchange(
         addr,
         &reset(&format!("Host: localhost:{}\r\nOrigin: http://localhost:3000\r\nContent-Type: application/json\r\n", addr.port())),
     )
@@ -226,7 +205,7 @@ async fn refused_control_requests_are_answered_before_their_body_is_read() {
         ),
     ] {
         // Only the head is sent; the connection stays open for the body that never comes.
-        let (status, body) = raw(
+        let (status, body) = raw_exchange(
             addr,
             &format!(
                 "POST /_emulator/tencent/vpcs HTTP/1.1\r\n{headers}Content-Length: {announced}\r\n\r\n"
@@ -330,177 +309,4 @@ async fn a_control_token_is_required_when_configured() {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text());
-}
-
-fn emulator_binary(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_cloudvpn-emulator"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-/// The same table as `cloudvpn emulator`'s (crates/cloudvpn-cli/tests/emulator_cmd.rs).
-#[test]
-fn the_binary_refuses_exposed_listen_addresses_with_a_usage_error() {
-    for (args, hint) in [
-        (&["--listen", "0.0.0.0:0"][..], "--allow-remote"),
-        (&["--listen", "[::]:0"][..], "--allow-remote"),
-        (
-            &["--listen", "0.0.0.0:0", "--allow-remote"][..],
-            "\"include_defaults\": false",
-        ),
-        (&["--listen", "example.com:80"][..], "localhost:PORT"),
-        (&["--control-token", ""][..], "--control-token"),
-        (
-            &["--control-token-file", "/nonexistent/token"][..],
-            "--control-token-file",
-        ),
-        (
-            &["--control-token", "a", "--control-token-file", "t"][..],
-            "--control-token-file",
-        ),
-    ] {
-        let out = emulator_binary(args);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(stderr.contains(hint), "{args:?}: {stderr}");
-    }
-}
-
-/// A spawned emulator, killed when the test ends, whether it passed or not.
-struct KillOnDrop(std::process::Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// The token from `--control-token-file` or `CLOUDVPN_EMULATOR_CONTROL_TOKEN` is the one the control API
-/// requires (and an empty one is a usage error, not an unprotected emulator).
-#[tokio::test]
-async fn the_binary_takes_the_control_token_from_a_file_or_the_environment() {
-    use std::io::BufRead;
-    use std::process::{Command, Stdio};
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("token");
-    std::fs::write(&file, "edge-file-token\n").unwrap();
-    let binary = env!("CARGO_BIN_EXE_cloudvpn-emulator");
-    let from_file = ["--control-token-file", file.to_str().unwrap()];
-    for (args, env, token) in [
-        (&from_file[..], None, "edge-file-token"),
-        (&[][..], Some("edge-env-token"), "edge-env-token"),
-    ] {
-        let mut command = Command::new(binary);
-        command.args(["--listen", "127.0.0.1:0"]).args(args);
-        command.env_remove("CLOUDVPN_EMULATOR_CONTROL_TOKEN");
-        if let Some(value) = env {
-            command.env("CLOUDVPN_EMULATOR_CONTROL_TOKEN", value);
-        }
-        let mut child = KillOnDrop(command.stdout(Stdio::piped()).spawn().unwrap());
-        let mut banner = String::new();
-        std::io::BufReader::new(child.0.stdout.take().unwrap())
-            .read_line(&mut banner)
-            .unwrap();
-        let url = banner
-            .split_whitespace()
-            .nth(3)
-            .unwrap_or_default()
-            .to_owned();
-        let addr: SocketAddr = url
-            .trim_start_matches("http://")
-            .parse()
-            .unwrap_or_else(|e| panic!("{banner}: {e}"));
-        let health = |authorization: String| {
-            format!(
-                "GET /_emulator/health HTTP/1.1\r\nHost: {addr}\r\n{authorization}Connection: close\r\n\r\n"
-            )
-        };
-        let (without, _) = raw(addr, &health(String::new())).await;
-        let (with, _) = raw(addr, &health(format!("Authorization: Bearer {token}\r\n"))).await;
-        drop(child);
-        assert_eq!((without, with), (401, 200), "{args:?} {env:?}");
-    }
-    let empty = Command::new(binary)
-        .args(["--listen", "127.0.0.1:0"])
-        .env("CLOUDVPN_EMULATOR_CONTROL_TOKEN", "")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&empty.stderr);
-    assert_eq!(empty.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("CLOUDVPN_EMULATOR_CONTROL_TOKEN"),
-        "{stderr}"
-    );
-}
-
-#[test]
-fn the_binary_reports_a_corrupt_state_file_with_exit_2_and_the_position_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("broken.json");
-    std::fs::write(
-        &path,
-        b"{\"format\": \"cloudvpn-emulator-state/1\", \"state\": [1, 2",
-    )
-    .unwrap();
-    let out = emulator_binary(&["--listen", "127.0.0.1:0", "--state", path.to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("broken.json"), "{stderr}");
-    assert_eq!(stderr.matches("line 1").count(), 1, "{stderr}");
-    assert_eq!(stderr.matches("column").count(), 1, "{stderr}");
-}
-
-/// A supervisor may send SIGTERM the moment it reads the banner: the emulator must stop cleanly and save.
-#[cfg(unix)]
-#[test]
-fn the_binary_stops_and_saves_on_a_sigterm_sent_as_soon_as_the_banner_is_read() {
-    use std::io::BufRead;
-    use std::process::{Command, Stdio};
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state.json");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cloudvpn-emulator"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--state",
-            state.to_str().unwrap(),
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut banner = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut banner)
-        .unwrap();
-    let term = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(term.success());
-    assert!(
-        banner.contains("listening on http://127.0.0.1:"),
-        "{banner}"
-    );
-    // Bounded: a process that ignored the signal is killed, and the test fails.
-    let mut status = None;
-    for _ in 0..300 {
-        status = child.try_wait().unwrap();
-        if status.is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let Some(status) = status else {
-        child.kill().unwrap();
-        child.wait().unwrap();
-        panic!("the emulator did not stop within 30 s of SIGTERM");
-    };
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-    assert_eq!(status.code(), Some(0), "{status}: {stderr}");
-    let saved = std::fs::read_to_string(&state).unwrap();
-    assert!(saved.contains("cloudvpn-emulator-state/1"), "{saved}");
 }

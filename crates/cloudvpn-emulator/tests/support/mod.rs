@@ -3,10 +3,14 @@
 
 use bytes::Bytes;
 use cloudvpn_emulator::signed::{self, AlibabaCall, RawResponse, TencentCall};
-use cloudvpn_emulator::{Emulator, EmulatorConfig, Transitions};
+use cloudvpn_emulator::{Emulator, EmulatorConfig, Transition, Transitions};
 use http_body_util::Full;
 use hyper::{Method, Request};
 use serde_json::Value;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 pub const REGION: &str = "cn-hangzhou";
 
@@ -220,4 +224,31 @@ pub fn now_ms() -> u64 {
 /// Seconds since the Unix epoch, by the system clock.
 pub fn now_secs() -> i64 {
     i64::try_from(now_ms() / 1000).unwrap_or(i64::MAX)
+}
+
+/// A transition that does not complete during a test.
+pub const LONG: Transition = Transition::Time { ms: 60_000 };
+
+/// Every transition [`LONG`].
+pub fn slow() -> Transitions {
+    Transitions::all(LONG)
+}
+
+/// Sends `request` as raw bytes (it should say `Connection: close`) and returns the status and body.
+pub async fn raw_exchange(addr: SocketAddr, request: &str) -> (u16, Value) {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut answer))
+        .await
+        .expect("answered")
+        .unwrap();
+    let text = String::from_utf8(answer).unwrap();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP answer: {text:?}"));
+    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
 }

@@ -42,6 +42,14 @@
 //! signatures, JSON or `Format=XML`), Tencent v2 at `/v2/index.php` (GET or POST form, `HmacSHA1` /
 //! `HmacSHA256`), the control API under `/_emulator/`.
 //!
+//! Inside, every cloud request goes through one pipeline (limits, decoding, operation lookup,
+//! authentication, permission, the operation's documented constraints, fault rules, `ClientToken`, the
+//! behaviour, the disk) over a small front end per protocol that decodes, authenticates and renders. The
+//! behaviour of each API implements a trait generated from its specs (one method per operation, typed
+//! request in, typed response or typed error out), so an operation added to a spec does not compile
+//! until the emulator has its behaviour; answers are built with the generated response builders and
+//! error constructors (`cloudvpn-types`' `test-util` feature), never restated by hand.
+//!
 //! # Credentials
 //!
 //! | Cloud | Key id | Secret |

@@ -5,7 +5,7 @@ use cloudvpn_types::alibaba_vpc::{
     DeleteVpnGatewayError, DeleteVpnGatewayResponse, DescribeVpnGatewaysResponse,
 };
 use cloudvpn_types::tencent_vpc_v2::DeleteVpnConnError;
-use cloudvpn_types::{BuildError, OperationError};
+use cloudvpn_types::BuildError;
 
 #[test]
 fn a_builder_refuses_to_build_without_a_required_field() {

@@ -1,11 +1,11 @@
 //! The `test-util` builders and error constructors: what a mock or a server makes answers with.
 
+use cloudvpn_types::BuildError;
 use cloudvpn_types::alibaba_vpc::describe_vpn_gateways::{VpnGatewayList, VpnGatewayListItem};
 use cloudvpn_types::alibaba_vpc::{
     DeleteVpnGatewayError, DeleteVpnGatewayResponse, DescribeVpnGatewaysResponse,
 };
 use cloudvpn_types::tencent_vpc_v2::DeleteVpnConnError;
-use cloudvpn_types::BuildError;
 
 #[test]
 fn a_builder_refuses_to_build_without_a_required_field() {

@@ -27,6 +27,9 @@ fn setter_arg(ty: &TypeIr) -> TokenStream {
     }
 }
 
+/// Setters move the builder (a struct of one `Option` per field, often a kilobyte) by value; they are
+/// `#[inline(always)]` so that a chain of them compiles to stores into one builder rather than a copy of
+/// it per call (measured: about 300 ns per 25-field answer otherwise).
 fn struct_builder(s: &StructIr) -> TokenStream {
     let name = format_ident!("{}", s.name);
     let builder = builder_name(s);
@@ -54,6 +57,7 @@ fn struct_builder(s: &StructIr) -> TokenStream {
         match f.ty {
             TypeIr::List(_) => quote! {
                 #[doc = #doc]
+                #[inline(always)]
                 pub fn #field(mut self, value: #arg) -> Self {
                     self.#field = value;
                     self
@@ -61,6 +65,7 @@ fn struct_builder(s: &StructIr) -> TokenStream {
             },
             _ => quote! {
                 #[doc = #doc]
+                #[inline(always)]
                 pub fn #field(mut self, value: #arg) -> Self {
                     self.#field = Some(#value);
                     self
@@ -79,6 +84,7 @@ fn struct_builder(s: &StructIr) -> TokenStream {
             let doc = format!(" Sets or clears `{}`.", f.wire);
             quote! {
                 #[doc = #doc]
+                #[inline]
                 pub fn #set(mut self, value: Option<#ty>) -> Self {
                     self.#field = value;
                     self
@@ -110,6 +116,7 @@ fn struct_builder(s: &StructIr) -> TokenStream {
         });
         quote! {
             #[doc = #build_doc]
+            #[inline]
             pub fn build(self) -> #name {
                 #name { #(#assign_infallible)* }
             }
@@ -123,6 +130,7 @@ fn struct_builder(s: &StructIr) -> TokenStream {
         );
         quote! {
             #[doc = #build_doc]
+            #[inline]
             pub fn build(self) -> Result<#name, crate::error::BuildError> {
                 Ok(#name { #(#assign)* })
             }
@@ -132,6 +140,7 @@ fn struct_builder(s: &StructIr) -> TokenStream {
         #[cfg(feature = "test-util")]
         impl #name {
             #[doc = #struct_doc]
+            #[inline]
             pub fn builder() -> #builder {
                 #builder::default()
             }

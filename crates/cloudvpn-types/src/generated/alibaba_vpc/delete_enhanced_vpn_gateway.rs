@@ -654,6 +654,7 @@ impl crate::operation::Completable for DeleteEnhancedVpnGatewayRequest {
 #[cfg(feature = "test-util")]
 impl DeleteEnhancedVpnGatewayResponse {
     /// Builds a [`DeleteEnhancedVpnGatewayResponse`] (`test-util`).
+    #[inline]
     pub fn builder() -> DeleteEnhancedVpnGatewayResponseBuilder {
         DeleteEnhancedVpnGatewayResponseBuilder::default()
     }
@@ -667,11 +668,13 @@ pub struct DeleteEnhancedVpnGatewayResponseBuilder {
 #[cfg(feature = "test-util")]
 impl DeleteEnhancedVpnGatewayResponseBuilder {
     /// Sets `RequestId`.
+    #[inline(always)]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// The [`DeleteEnhancedVpnGatewayResponse`], or which required field (`RequestId`) was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<DeleteEnhancedVpnGatewayResponse, crate::error::BuildError> {

@@ -633,6 +633,7 @@ impl crate::operation::Completable for DeleteVpnConnectionRequest {
 #[cfg(feature = "test-util")]
 impl DeleteVpnConnectionResponse {
     /// Builds a [`DeleteVpnConnectionResponse`] (`test-util`).
+    #[inline]
     pub fn builder() -> DeleteVpnConnectionResponseBuilder {
         DeleteVpnConnectionResponseBuilder::default()
     }
@@ -646,11 +647,13 @@ pub struct DeleteVpnConnectionResponseBuilder {
 #[cfg(feature = "test-util")]
 impl DeleteVpnConnectionResponseBuilder {
     /// Sets `RequestId`.
+    #[inline(always)]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// The [`DeleteVpnConnectionResponse`], or which required field (`RequestId`) was not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteVpnConnectionResponse, crate::error::BuildError> {
         Ok(DeleteVpnConnectionResponse {
             request_id: self

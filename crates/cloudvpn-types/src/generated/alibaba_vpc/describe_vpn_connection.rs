@@ -914,6 +914,7 @@ impl std::error::Error for DescribeVpnConnectionError {}
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnectionResponse {
     /// Builds a [`DescribeVpnConnectionResponse`] (`test-util`).
+    #[inline]
     pub fn builder() -> DescribeVpnConnectionResponseBuilder {
         DescribeVpnConnectionResponseBuilder::default()
     }
@@ -957,151 +958,181 @@ pub struct DescribeVpnConnectionResponseBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnectionResponseBuilder {
     /// Sets `RequestId`.
+    #[inline(always)]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets `VpnConnectionId`.
+    #[inline(always)]
     pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_connection_id = Some(value.into());
         self
     }
     /// Sets `VpnGatewayId`.
+    #[inline(always)]
     pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = Some(value.into());
         self
     }
     /// Sets `CustomerGatewayId`.
+    #[inline(always)]
     pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.customer_gateway_id = Some(value.into());
         self
     }
     /// Sets `Name`.
+    #[inline(always)]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets `LocalSubnet`.
+    #[inline(always)]
     pub fn local_subnet(mut self, value: impl Into<String>) -> Self {
         self.local_subnet = Some(value.into());
         self
     }
     /// Sets `RemoteSubnet`.
+    #[inline(always)]
     pub fn remote_subnet(mut self, value: impl Into<String>) -> Self {
         self.remote_subnet = Some(value.into());
         self
     }
     /// Sets `CreateTime`.
+    #[inline(always)]
     pub fn create_time(mut self, value: i64) -> Self {
         self.create_time = Some(value);
         self
     }
     /// Sets `Status`.
+    #[inline(always)]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Sets `State`.
+    #[inline(always)]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
     /// Sets `EffectImmediately`.
+    #[inline(always)]
     pub fn effect_immediately(mut self, value: bool) -> Self {
         self.effect_immediately = Some(value);
         self
     }
     /// Sets `EnableDpd`.
+    #[inline(always)]
     pub fn enable_dpd(mut self, value: bool) -> Self {
         self.enable_dpd = Some(value);
         self
     }
     /// Sets `EnableNatTraversal`.
+    #[inline(always)]
     pub fn enable_nat_traversal(mut self, value: bool) -> Self {
         self.enable_nat_traversal = Some(value);
         self
     }
     /// Sets `EnableTunnelsBgp`.
+    #[inline(always)]
     pub fn enable_tunnels_bgp(mut self, value: bool) -> Self {
         self.enable_tunnels_bgp = Some(value);
         self
     }
     /// Sets `InternetIp`.
+    #[inline(always)]
     pub fn internet_ip(mut self, value: impl Into<String>) -> Self {
         self.internet_ip = Some(value.into());
         self
     }
     /// Sets `NetworkType`.
+    #[inline(always)]
     pub fn network_type(mut self, value: impl Into<String>) -> Self {
         self.network_type = Some(value.into());
         self
     }
     /// Sets `RemoteCaCertificate`.
+    #[inline(always)]
     pub fn remote_ca_certificate(mut self, value: impl Into<String>) -> Self {
         self.remote_ca_certificate = Some(value.into());
         self
     }
     /// Sets `ResourceGroupId`.
+    #[inline(always)]
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.resource_group_id = Some(value.into());
         self
     }
     /// Sets `Spec`.
+    #[inline(always)]
     pub fn spec(mut self, value: impl Into<String>) -> Self {
         self.spec = Some(value.into());
         self
     }
     /// Sets `TunnelBandwidth`.
+    #[inline(always)]
     pub fn tunnel_bandwidth(mut self, value: impl Into<String>) -> Self {
         self.tunnel_bandwidth = Some(value.into());
         self
     }
     /// Sets `AttachType`.
+    #[inline(always)]
     pub fn attach_type(mut self, value: impl Into<String>) -> Self {
         self.attach_type = Some(value.into());
         self
     }
     /// Sets `AttachInstanceId`.
+    #[inline(always)]
     pub fn attach_instance_id(mut self, value: impl Into<String>) -> Self {
         self.attach_instance_id = Some(value.into());
         self
     }
     /// Sets `CrossAccountAuthorized`.
+    #[inline(always)]
     pub fn cross_account_authorized(mut self, value: bool) -> Self {
         self.cross_account_authorized = Some(value);
         self
     }
     /// Sets `TransitRouterId`.
+    #[inline(always)]
     pub fn transit_router_id(mut self, value: impl Into<String>) -> Self {
         self.transit_router_id = Some(value.into());
         self
     }
     /// Sets `TransitRouterName`.
+    #[inline(always)]
     pub fn transit_router_name(mut self, value: impl Into<String>) -> Self {
         self.transit_router_name = Some(value.into());
         self
     }
     /// Sets `ZoneNo`.
+    #[inline(always)]
     pub fn zone_no(mut self, value: impl Into<String>) -> Self {
         self.zone_no = Some(value.into());
         self
     }
     /// Sets `IkeConfig`.
+    #[inline(always)]
     pub fn ike_config(mut self, value: DescribeVpnConnectionIkeConfig) -> Self {
         self.ike_config = Some(value);
         self
     }
     /// Sets `IpsecConfig`.
+    #[inline(always)]
     pub fn ipsec_config(mut self, value: DescribeVpnConnectionIpsecConfig) -> Self {
         self.ipsec_config = Some(value);
         self
     }
     /// Sets `VpnBgpConfig`.
+    #[inline(always)]
     pub fn vpn_bgp_config(mut self, value: DescribeVpnConnectionVpnBgpConfig) -> Self {
         self.vpn_bgp_config = Some(value);
         self
     }
     /// Sets `VcoHealthCheck`.
+    #[inline(always)]
     pub fn vco_health_check(
         mut self,
         value: DescribeVpnConnectionVcoHealthCheck,
@@ -1110,136 +1141,163 @@ impl DescribeVpnConnectionResponseBuilder {
         self
     }
     /// Sets `Tags`.
+    #[inline(always)]
     pub fn tags(mut self, value: DescribeVpnConnectionTags) -> Self {
         self.tags = Some(value);
         self
     }
     /// Sets or clears `VpnConnectionId`.
+    #[inline]
     pub fn set_vpn_connection_id(mut self, value: Option<String>) -> Self {
         self.vpn_connection_id = value;
         self
     }
     /// Sets or clears `VpnGatewayId`.
+    #[inline]
     pub fn set_vpn_gateway_id(mut self, value: Option<String>) -> Self {
         self.vpn_gateway_id = value;
         self
     }
     /// Sets or clears `CustomerGatewayId`.
+    #[inline]
     pub fn set_customer_gateway_id(mut self, value: Option<String>) -> Self {
         self.customer_gateway_id = value;
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
     /// Sets or clears `LocalSubnet`.
+    #[inline]
     pub fn set_local_subnet(mut self, value: Option<String>) -> Self {
         self.local_subnet = value;
         self
     }
     /// Sets or clears `RemoteSubnet`.
+    #[inline]
     pub fn set_remote_subnet(mut self, value: Option<String>) -> Self {
         self.remote_subnet = value;
         self
     }
     /// Sets or clears `CreateTime`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<i64>) -> Self {
         self.create_time = value;
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.status = value;
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(mut self, value: Option<String>) -> Self {
         self.state = value;
         self
     }
     /// Sets or clears `EffectImmediately`.
+    #[inline]
     pub fn set_effect_immediately(mut self, value: Option<bool>) -> Self {
         self.effect_immediately = value;
         self
     }
     /// Sets or clears `EnableDpd`.
+    #[inline]
     pub fn set_enable_dpd(mut self, value: Option<bool>) -> Self {
         self.enable_dpd = value;
         self
     }
     /// Sets or clears `EnableNatTraversal`.
+    #[inline]
     pub fn set_enable_nat_traversal(mut self, value: Option<bool>) -> Self {
         self.enable_nat_traversal = value;
         self
     }
     /// Sets or clears `EnableTunnelsBgp`.
+    #[inline]
     pub fn set_enable_tunnels_bgp(mut self, value: Option<bool>) -> Self {
         self.enable_tunnels_bgp = value;
         self
     }
     /// Sets or clears `InternetIp`.
+    #[inline]
     pub fn set_internet_ip(mut self, value: Option<String>) -> Self {
         self.internet_ip = value;
         self
     }
     /// Sets or clears `NetworkType`.
+    #[inline]
     pub fn set_network_type(mut self, value: Option<String>) -> Self {
         self.network_type = value;
         self
     }
     /// Sets or clears `RemoteCaCertificate`.
+    #[inline]
     pub fn set_remote_ca_certificate(mut self, value: Option<String>) -> Self {
         self.remote_ca_certificate = value;
         self
     }
     /// Sets or clears `ResourceGroupId`.
+    #[inline]
     pub fn set_resource_group_id(mut self, value: Option<String>) -> Self {
         self.resource_group_id = value;
         self
     }
     /// Sets or clears `Spec`.
+    #[inline]
     pub fn set_spec(mut self, value: Option<String>) -> Self {
         self.spec = value;
         self
     }
     /// Sets or clears `TunnelBandwidth`.
+    #[inline]
     pub fn set_tunnel_bandwidth(mut self, value: Option<String>) -> Self {
         self.tunnel_bandwidth = value;
         self
     }
     /// Sets or clears `AttachType`.
+    #[inline]
     pub fn set_attach_type(mut self, value: Option<String>) -> Self {
         self.attach_type = value;
         self
     }
     /// Sets or clears `AttachInstanceId`.
+    #[inline]
     pub fn set_attach_instance_id(mut self, value: Option<String>) -> Self {
         self.attach_instance_id = value;
         self
     }
     /// Sets or clears `CrossAccountAuthorized`.
+    #[inline]
     pub fn set_cross_account_authorized(mut self, value: Option<bool>) -> Self {
         self.cross_account_authorized = value;
         self
     }
     /// Sets or clears `TransitRouterId`.
+    #[inline]
     pub fn set_transit_router_id(mut self, value: Option<String>) -> Self {
         self.transit_router_id = value;
         self
     }
     /// Sets or clears `TransitRouterName`.
+    #[inline]
     pub fn set_transit_router_name(mut self, value: Option<String>) -> Self {
         self.transit_router_name = value;
         self
     }
     /// Sets or clears `ZoneNo`.
+    #[inline]
     pub fn set_zone_no(mut self, value: Option<String>) -> Self {
         self.zone_no = value;
         self
     }
     /// Sets or clears `IkeConfig`.
+    #[inline]
     pub fn set_ike_config(
         mut self,
         value: Option<DescribeVpnConnectionIkeConfig>,
@@ -1248,6 +1306,7 @@ impl DescribeVpnConnectionResponseBuilder {
         self
     }
     /// Sets or clears `IpsecConfig`.
+    #[inline]
     pub fn set_ipsec_config(
         mut self,
         value: Option<DescribeVpnConnectionIpsecConfig>,
@@ -1256,6 +1315,7 @@ impl DescribeVpnConnectionResponseBuilder {
         self
     }
     /// Sets or clears `VpnBgpConfig`.
+    #[inline]
     pub fn set_vpn_bgp_config(
         mut self,
         value: Option<DescribeVpnConnectionVpnBgpConfig>,
@@ -1264,6 +1324,7 @@ impl DescribeVpnConnectionResponseBuilder {
         self
     }
     /// Sets or clears `VcoHealthCheck`.
+    #[inline]
     pub fn set_vco_health_check(
         mut self,
         value: Option<DescribeVpnConnectionVcoHealthCheck>,
@@ -1272,11 +1333,13 @@ impl DescribeVpnConnectionResponseBuilder {
         self
     }
     /// Sets or clears `Tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<DescribeVpnConnectionTags>) -> Self {
         self.tags = value;
         self
     }
     /// The [`DescribeVpnConnectionResponse`], or which required field (`RequestId`) was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<DescribeVpnConnectionResponse, crate::error::BuildError> {
@@ -1323,6 +1386,7 @@ impl DescribeVpnConnectionResponseBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnectionIkeConfig {
     /// Builds a [`DescribeVpnConnectionIkeConfig`] (`test-util`).
+    #[inline]
     pub fn builder() -> DescribeVpnConnectionIkeConfigBuilder {
         DescribeVpnConnectionIkeConfigBuilder::default()
     }
@@ -1344,96 +1408,115 @@ pub struct DescribeVpnConnectionIkeConfigBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnectionIkeConfigBuilder {
     /// Sets `IkeAuthAlg`.
+    #[inline(always)]
     pub fn ike_auth_alg(mut self, value: impl Into<String>) -> Self {
         self.ike_auth_alg = Some(value.into());
         self
     }
     /// Sets `IkeEncAlg`.
+    #[inline(always)]
     pub fn ike_enc_alg(mut self, value: impl Into<String>) -> Self {
         self.ike_enc_alg = Some(value.into());
         self
     }
     /// Sets `IkeLifetime`.
+    #[inline(always)]
     pub fn ike_lifetime(mut self, value: i64) -> Self {
         self.ike_lifetime = Some(value);
         self
     }
     /// Sets `IkeMode`.
+    #[inline(always)]
     pub fn ike_mode(mut self, value: impl Into<String>) -> Self {
         self.ike_mode = Some(value.into());
         self
     }
     /// Sets `IkePfs`.
+    #[inline(always)]
     pub fn ike_pfs(mut self, value: impl Into<String>) -> Self {
         self.ike_pfs = Some(value.into());
         self
     }
     /// Sets `IkeVersion`.
+    #[inline(always)]
     pub fn ike_version(mut self, value: impl Into<String>) -> Self {
         self.ike_version = Some(value.into());
         self
     }
     /// Sets `LocalId`.
+    #[inline(always)]
     pub fn local_id(mut self, value: impl Into<String>) -> Self {
         self.local_id = Some(value.into());
         self
     }
     /// Sets `Psk`.
+    #[inline(always)]
     pub fn psk(mut self, value: impl Into<String>) -> Self {
         self.psk = Some(value.into());
         self
     }
     /// Sets `RemoteId`.
+    #[inline(always)]
     pub fn remote_id(mut self, value: impl Into<String>) -> Self {
         self.remote_id = Some(value.into());
         self
     }
     /// Sets or clears `IkeAuthAlg`.
+    #[inline]
     pub fn set_ike_auth_alg(mut self, value: Option<String>) -> Self {
         self.ike_auth_alg = value;
         self
     }
     /// Sets or clears `IkeEncAlg`.
+    #[inline]
     pub fn set_ike_enc_alg(mut self, value: Option<String>) -> Self {
         self.ike_enc_alg = value;
         self
     }
     /// Sets or clears `IkeLifetime`.
+    #[inline]
     pub fn set_ike_lifetime(mut self, value: Option<i64>) -> Self {
         self.ike_lifetime = value;
         self
     }
     /// Sets or clears `IkeMode`.
+    #[inline]
     pub fn set_ike_mode(mut self, value: Option<String>) -> Self {
         self.ike_mode = value;
         self
     }
     /// Sets or clears `IkePfs`.
+    #[inline]
     pub fn set_ike_pfs(mut self, value: Option<String>) -> Self {
         self.ike_pfs = value;
         self
     }
     /// Sets or clears `IkeVersion`.
+    #[inline]
     pub fn set_ike_version(mut self, value: Option<String>) -> Self {
         self.ike_version = value;
         self
     }
     /// Sets or clears `LocalId`.
+    #[inline]
     pub fn set_local_id(mut self, value: Option<String>) -> Self {
         self.local_id = value;
         self
     }
     /// Sets or clears `Psk`.
+    #[inline]
     pub fn set_psk(mut self, value: Option<String>) -> Self {
         self.psk = value;
         self
     }
     /// Sets or clears `RemoteId`.
+    #[inline]
     pub fn set_remote_id(mut self, value: Option<String>) -> Self {
         self.remote_id = value;
         self
     }
     /// The [`DescribeVpnConnectionIkeConfig`] (it has no required field).
+    #[inline]
     pub fn build(self) -> DescribeVpnConnectionIkeConfig {
         DescribeVpnConnectionIkeConfig {
             ike_auth_alg: self.ike_auth_alg,
@@ -1451,6 +1534,7 @@ impl DescribeVpnConnectionIkeConfigBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnectionIpsecConfig {
     /// Builds a [`DescribeVpnConnectionIpsecConfig`] (`test-util`).
+    #[inline]
     pub fn builder() -> DescribeVpnConnectionIpsecConfigBuilder {
         DescribeVpnConnectionIpsecConfigBuilder::default()
     }
@@ -1467,46 +1551,55 @@ pub struct DescribeVpnConnectionIpsecConfigBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnectionIpsecConfigBuilder {
     /// Sets `IpsecAuthAlg`.
+    #[inline(always)]
     pub fn ipsec_auth_alg(mut self, value: impl Into<String>) -> Self {
         self.ipsec_auth_alg = Some(value.into());
         self
     }
     /// Sets `IpsecEncAlg`.
+    #[inline(always)]
     pub fn ipsec_enc_alg(mut self, value: impl Into<String>) -> Self {
         self.ipsec_enc_alg = Some(value.into());
         self
     }
     /// Sets `IpsecLifetime`.
+    #[inline(always)]
     pub fn ipsec_lifetime(mut self, value: i64) -> Self {
         self.ipsec_lifetime = Some(value);
         self
     }
     /// Sets `IpsecPfs`.
+    #[inline(always)]
     pub fn ipsec_pfs(mut self, value: impl Into<String>) -> Self {
         self.ipsec_pfs = Some(value.into());
         self
     }
     /// Sets or clears `IpsecAuthAlg`.
+    #[inline]
     pub fn set_ipsec_auth_alg(mut self, value: Option<String>) -> Self {
         self.ipsec_auth_alg = value;
         self
     }
     /// Sets or clears `IpsecEncAlg`.
+    #[inline]
     pub fn set_ipsec_enc_alg(mut self, value: Option<String>) -> Self {
         self.ipsec_enc_alg = value;
         self
     }
     /// Sets or clears `IpsecLifetime`.
+    #[inline]
     pub fn set_ipsec_lifetime(mut self, value: Option<i64>) -> Self {
         self.ipsec_lifetime = value;
         self
     }
     /// Sets or clears `IpsecPfs`.
+    #[inline]
     pub fn set_ipsec_pfs(mut self, value: Option<String>) -> Self {
         self.ipsec_pfs = value;
         self
     }
     /// The [`DescribeVpnConnectionIpsecConfig`] (it has no required field).
+    #[inline]
     pub fn build(self) -> DescribeVpnConnectionIpsecConfig {
         DescribeVpnConnectionIpsecConfig {
             ipsec_auth_alg: self.ipsec_auth_alg,
@@ -1519,6 +1612,7 @@ impl DescribeVpnConnectionIpsecConfigBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnectionVpnBgpConfig {
     /// Builds a [`DescribeVpnConnectionVpnBgpConfig`] (`test-util`).
+    #[inline]
     pub fn builder() -> DescribeVpnConnectionVpnBgpConfigBuilder {
         DescribeVpnConnectionVpnBgpConfigBuilder::default()
     }
@@ -1539,86 +1633,103 @@ pub struct DescribeVpnConnectionVpnBgpConfigBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnectionVpnBgpConfigBuilder {
     /// Sets `AuthKey`.
+    #[inline(always)]
     pub fn auth_key(mut self, value: impl Into<String>) -> Self {
         self.auth_key = Some(value.into());
         self
     }
     /// Sets `EnableBgp`.
+    #[inline(always)]
     pub fn enable_bgp(mut self, value: impl Into<String>) -> Self {
         self.enable_bgp = Some(value.into());
         self
     }
     /// Sets `LocalAsn`.
+    #[inline(always)]
     pub fn local_asn(mut self, value: i64) -> Self {
         self.local_asn = Some(value);
         self
     }
     /// Sets `LocalBgpIp`.
+    #[inline(always)]
     pub fn local_bgp_ip(mut self, value: impl Into<String>) -> Self {
         self.local_bgp_ip = Some(value.into());
         self
     }
     /// Sets `PeerAsn`.
+    #[inline(always)]
     pub fn peer_asn(mut self, value: i64) -> Self {
         self.peer_asn = Some(value);
         self
     }
     /// Sets `PeerBgpIp`.
+    #[inline(always)]
     pub fn peer_bgp_ip(mut self, value: impl Into<String>) -> Self {
         self.peer_bgp_ip = Some(value.into());
         self
     }
     /// Sets `Status`.
+    #[inline(always)]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Sets `TunnelCidr`.
+    #[inline(always)]
     pub fn tunnel_cidr(mut self, value: impl Into<String>) -> Self {
         self.tunnel_cidr = Some(value.into());
         self
     }
     /// Sets or clears `AuthKey`.
+    #[inline]
     pub fn set_auth_key(mut self, value: Option<String>) -> Self {
         self.auth_key = value;
         self
     }
     /// Sets or clears `EnableBgp`.
+    #[inline]
     pub fn set_enable_bgp(mut self, value: Option<String>) -> Self {
         self.enable_bgp = value;
         self
     }
     /// Sets or clears `LocalAsn`.
+    #[inline]
     pub fn set_local_asn(mut self, value: Option<i64>) -> Self {
         self.local_asn = value;
         self
     }
     /// Sets or clears `LocalBgpIp`.
+    #[inline]
     pub fn set_local_bgp_ip(mut self, value: Option<String>) -> Self {
         self.local_bgp_ip = value;
         self
     }
     /// Sets or clears `PeerAsn`.
+    #[inline]
     pub fn set_peer_asn(mut self, value: Option<i64>) -> Self {
         self.peer_asn = value;
         self
     }
     /// Sets or clears `PeerBgpIp`.
+    #[inline]
     pub fn set_peer_bgp_ip(mut self, value: Option<String>) -> Self {
         self.peer_bgp_ip = value;
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.status = value;
         self
     }
     /// Sets or clears `TunnelCidr`.
+    #[inline]
     pub fn set_tunnel_cidr(mut self, value: Option<String>) -> Self {
         self.tunnel_cidr = value;
         self
     }
     /// The [`DescribeVpnConnectionVpnBgpConfig`] (it has no required field).
+    #[inline]
     pub fn build(self) -> DescribeVpnConnectionVpnBgpConfig {
         DescribeVpnConnectionVpnBgpConfig {
             auth_key: self.auth_key,
@@ -1635,6 +1746,7 @@ impl DescribeVpnConnectionVpnBgpConfigBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnectionVcoHealthCheck {
     /// Builds a [`DescribeVpnConnectionVcoHealthCheck`] (`test-util`).
+    #[inline]
     pub fn builder() -> DescribeVpnConnectionVcoHealthCheckBuilder {
         DescribeVpnConnectionVcoHealthCheckBuilder::default()
     }
@@ -1654,76 +1766,91 @@ pub struct DescribeVpnConnectionVcoHealthCheckBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnectionVcoHealthCheckBuilder {
     /// Sets `Dip`.
+    #[inline(always)]
     pub fn dip(mut self, value: impl Into<String>) -> Self {
         self.dip = Some(value.into());
         self
     }
     /// Sets `Enable`.
+    #[inline(always)]
     pub fn enable(mut self, value: impl Into<String>) -> Self {
         self.enable = Some(value.into());
         self
     }
     /// Sets `Interval`.
+    #[inline(always)]
     pub fn interval(mut self, value: i64) -> Self {
         self.interval = Some(value);
         self
     }
     /// Sets `Policy`.
+    #[inline(always)]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.policy = Some(value.into());
         self
     }
     /// Sets `Retry`.
+    #[inline(always)]
     pub fn retry(mut self, value: i64) -> Self {
         self.retry = Some(value);
         self
     }
     /// Sets `Sip`.
+    #[inline(always)]
     pub fn sip(mut self, value: impl Into<String>) -> Self {
         self.sip = Some(value.into());
         self
     }
     /// Sets `Status`.
+    #[inline(always)]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Sets or clears `Dip`.
+    #[inline]
     pub fn set_dip(mut self, value: Option<String>) -> Self {
         self.dip = value;
         self
     }
     /// Sets or clears `Enable`.
+    #[inline]
     pub fn set_enable(mut self, value: Option<String>) -> Self {
         self.enable = value;
         self
     }
     /// Sets or clears `Interval`.
+    #[inline]
     pub fn set_interval(mut self, value: Option<i64>) -> Self {
         self.interval = value;
         self
     }
     /// Sets or clears `Policy`.
+    #[inline]
     pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.policy = value;
         self
     }
     /// Sets or clears `Retry`.
+    #[inline]
     pub fn set_retry(mut self, value: Option<i64>) -> Self {
         self.retry = value;
         self
     }
     /// Sets or clears `Sip`.
+    #[inline]
     pub fn set_sip(mut self, value: Option<String>) -> Self {
         self.sip = value;
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.status = value;
         self
     }
     /// The [`DescribeVpnConnectionVcoHealthCheck`] (it has no required field).
+    #[inline]
     pub fn build(self) -> DescribeVpnConnectionVcoHealthCheck {
         DescribeVpnConnectionVcoHealthCheck {
             dip: self.dip,
@@ -1739,6 +1866,7 @@ impl DescribeVpnConnectionVcoHealthCheckBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnectionTags {
     /// Builds a [`DescribeVpnConnectionTags`] (`test-util`).
+    #[inline]
     pub fn builder() -> DescribeVpnConnectionTagsBuilder {
         DescribeVpnConnectionTagsBuilder::default()
     }
@@ -1752,11 +1880,13 @@ pub struct DescribeVpnConnectionTagsBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnectionTagsBuilder {
     /// Sets `Tag`.
+    #[inline(always)]
     pub fn tag(mut self, value: Vec<DescribeVpnConnectionTagsTagItem>) -> Self {
         self.tag = value;
         self
     }
     /// The [`DescribeVpnConnectionTags`] (it has no required field).
+    #[inline]
     pub fn build(self) -> DescribeVpnConnectionTags {
         DescribeVpnConnectionTags {
             tag: self.tag,
@@ -1766,6 +1896,7 @@ impl DescribeVpnConnectionTagsBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnectionTagsTagItem {
     /// Builds a [`DescribeVpnConnectionTagsTagItem`] (`test-util`).
+    #[inline]
     pub fn builder() -> DescribeVpnConnectionTagsTagItemBuilder {
         DescribeVpnConnectionTagsTagItemBuilder::default()
     }
@@ -1780,26 +1911,31 @@ pub struct DescribeVpnConnectionTagsTagItemBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnectionTagsTagItemBuilder {
     /// Sets `Key`.
+    #[inline(always)]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets `Value`.
+    #[inline(always)]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.key = value;
         self
     }
     /// Sets or clears `Value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.value = value;
         self
     }
     /// The [`DescribeVpnConnectionTagsTagItem`] (it has no required field).
+    #[inline]
     pub fn build(self) -> DescribeVpnConnectionTagsTagItem {
         DescribeVpnConnectionTagsTagItem {
             key: self.key,

@@ -950,6 +950,7 @@ impl std::error::Error for DescribeVpnConnectionsError {}
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnectionsResponse {
     /// Builds a [`DescribeVpnConnectionsResponse`] (`test-util`).
+    #[inline]
     pub fn builder() -> DescribeVpnConnectionsResponseBuilder {
         DescribeVpnConnectionsResponseBuilder::default()
     }
@@ -967,46 +968,55 @@ pub struct DescribeVpnConnectionsResponseBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnectionsResponseBuilder {
     /// Sets `RequestId`.
+    #[inline(always)]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets `TotalCount`.
+    #[inline(always)]
     pub fn total_count(mut self, value: i64) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets `PageNumber`.
+    #[inline(always)]
     pub fn page_number(mut self, value: i64) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets `PageSize`.
+    #[inline(always)]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets `VpnConnections`.
+    #[inline(always)]
     pub fn vpn_connections(mut self, value: VpnConnectionList) -> Self {
         self.vpn_connections = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<i64>) -> Self {
         self.page_number = value;
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<i64>) -> Self {
         self.page_size = value;
         self
     }
     /// Sets or clears `VpnConnections`.
+    #[inline]
     pub fn set_vpn_connections(mut self, value: Option<VpnConnectionList>) -> Self {
         self.vpn_connections = value;
         self
     }
     /// The [`DescribeVpnConnectionsResponse`], or which required field (`RequestId`, `TotalCount`) was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<DescribeVpnConnectionsResponse, crate::error::BuildError> {
@@ -1032,6 +1042,7 @@ impl DescribeVpnConnectionsResponseBuilder {
 #[cfg(feature = "test-util")]
 impl VpnConnectionList {
     /// Builds a [`VpnConnectionList`] (`test-util`).
+    #[inline]
     pub fn builder() -> VpnConnectionListBuilder {
         VpnConnectionListBuilder::default()
     }
@@ -1045,11 +1056,13 @@ pub struct VpnConnectionListBuilder {
 #[cfg(feature = "test-util")]
 impl VpnConnectionListBuilder {
     /// Sets `VpnConnection`.
+    #[inline(always)]
     pub fn vpn_connection(mut self, value: Vec<VpnConnectionListItem>) -> Self {
         self.vpn_connection = value;
         self
     }
     /// The [`VpnConnectionList`] (it has no required field).
+    #[inline]
     pub fn build(self) -> VpnConnectionList {
         VpnConnectionList {
             vpn_connection: self.vpn_connection,
@@ -1059,6 +1072,7 @@ impl VpnConnectionListBuilder {
 #[cfg(feature = "test-util")]
 impl VpnConnectionListItem {
     /// Builds a [`VpnConnectionListItem`] (`test-util`).
+    #[inline]
     pub fn builder() -> VpnConnectionListItemBuilder {
         VpnConnectionListItemBuilder::default()
     }
@@ -1097,251 +1111,301 @@ pub struct VpnConnectionListItemBuilder {
 #[cfg(feature = "test-util")]
 impl VpnConnectionListItemBuilder {
     /// Sets `VpnConnectionId`.
+    #[inline(always)]
     pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_connection_id = Some(value.into());
         self
     }
     /// Sets `VpnGatewayId`.
+    #[inline(always)]
     pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = Some(value.into());
         self
     }
     /// Sets `CustomerGatewayId`.
+    #[inline(always)]
     pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.customer_gateway_id = Some(value.into());
         self
     }
     /// Sets `Name`.
+    #[inline(always)]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets `LocalSubnet`.
+    #[inline(always)]
     pub fn local_subnet(mut self, value: impl Into<String>) -> Self {
         self.local_subnet = Some(value.into());
         self
     }
     /// Sets `RemoteSubnet`.
+    #[inline(always)]
     pub fn remote_subnet(mut self, value: impl Into<String>) -> Self {
         self.remote_subnet = Some(value.into());
         self
     }
     /// Sets `CreateTime`.
+    #[inline(always)]
     pub fn create_time(mut self, value: i64) -> Self {
         self.create_time = Some(value);
         self
     }
     /// Sets `Status`.
+    #[inline(always)]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Sets `State`.
+    #[inline(always)]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
     /// Sets `EffectImmediately`.
+    #[inline(always)]
     pub fn effect_immediately(mut self, value: bool) -> Self {
         self.effect_immediately = Some(value);
         self
     }
     /// Sets `EnableDpd`.
+    #[inline(always)]
     pub fn enable_dpd(mut self, value: bool) -> Self {
         self.enable_dpd = Some(value);
         self
     }
     /// Sets `EnableNatTraversal`.
+    #[inline(always)]
     pub fn enable_nat_traversal(mut self, value: bool) -> Self {
         self.enable_nat_traversal = Some(value);
         self
     }
     /// Sets `EnableTunnelsBgp`.
+    #[inline(always)]
     pub fn enable_tunnels_bgp(mut self, value: bool) -> Self {
         self.enable_tunnels_bgp = Some(value);
         self
     }
     /// Sets `InternetIp`.
+    #[inline(always)]
     pub fn internet_ip(mut self, value: impl Into<String>) -> Self {
         self.internet_ip = Some(value.into());
         self
     }
     /// Sets `NetworkType`.
+    #[inline(always)]
     pub fn network_type(mut self, value: impl Into<String>) -> Self {
         self.network_type = Some(value.into());
         self
     }
     /// Sets `RemoteCaCertificate`.
+    #[inline(always)]
     pub fn remote_ca_certificate(mut self, value: impl Into<String>) -> Self {
         self.remote_ca_certificate = Some(value.into());
         self
     }
     /// Sets `ResourceGroupId`.
+    #[inline(always)]
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.resource_group_id = Some(value.into());
         self
     }
     /// Sets `Spec`.
+    #[inline(always)]
     pub fn spec(mut self, value: impl Into<String>) -> Self {
         self.spec = Some(value.into());
         self
     }
     /// Sets `AttachType`.
+    #[inline(always)]
     pub fn attach_type(mut self, value: impl Into<String>) -> Self {
         self.attach_type = Some(value.into());
         self
     }
     /// Sets `AttachInstanceId`.
+    #[inline(always)]
     pub fn attach_instance_id(mut self, value: impl Into<String>) -> Self {
         self.attach_instance_id = Some(value.into());
         self
     }
     /// Sets `CrossAccountAuthorized`.
+    #[inline(always)]
     pub fn cross_account_authorized(mut self, value: bool) -> Self {
         self.cross_account_authorized = Some(value);
         self
     }
     /// Sets `TransitRouterId`.
+    #[inline(always)]
     pub fn transit_router_id(mut self, value: impl Into<String>) -> Self {
         self.transit_router_id = Some(value.into());
         self
     }
     /// Sets `TransitRouterName`.
+    #[inline(always)]
     pub fn transit_router_name(mut self, value: impl Into<String>) -> Self {
         self.transit_router_name = Some(value.into());
         self
     }
     /// Sets `IkeConfig`.
+    #[inline(always)]
     pub fn ike_config(mut self, value: VpnConnectionListItemIkeConfig) -> Self {
         self.ike_config = Some(value);
         self
     }
     /// Sets `IpsecConfig`.
+    #[inline(always)]
     pub fn ipsec_config(mut self, value: VpnConnectionListItemIpsecConfig) -> Self {
         self.ipsec_config = Some(value);
         self
     }
     /// Sets `Tag`.
+    #[inline(always)]
     pub fn tag(mut self, value: VpnConnectionListItemTag) -> Self {
         self.tag = Some(value);
         self
     }
     /// Sets or clears `VpnConnectionId`.
+    #[inline]
     pub fn set_vpn_connection_id(mut self, value: Option<String>) -> Self {
         self.vpn_connection_id = value;
         self
     }
     /// Sets or clears `VpnGatewayId`.
+    #[inline]
     pub fn set_vpn_gateway_id(mut self, value: Option<String>) -> Self {
         self.vpn_gateway_id = value;
         self
     }
     /// Sets or clears `CustomerGatewayId`.
+    #[inline]
     pub fn set_customer_gateway_id(mut self, value: Option<String>) -> Self {
         self.customer_gateway_id = value;
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
     /// Sets or clears `LocalSubnet`.
+    #[inline]
     pub fn set_local_subnet(mut self, value: Option<String>) -> Self {
         self.local_subnet = value;
         self
     }
     /// Sets or clears `RemoteSubnet`.
+    #[inline]
     pub fn set_remote_subnet(mut self, value: Option<String>) -> Self {
         self.remote_subnet = value;
         self
     }
     /// Sets or clears `CreateTime`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<i64>) -> Self {
         self.create_time = value;
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.status = value;
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(mut self, value: Option<String>) -> Self {
         self.state = value;
         self
     }
     /// Sets or clears `EffectImmediately`.
+    #[inline]
     pub fn set_effect_immediately(mut self, value: Option<bool>) -> Self {
         self.effect_immediately = value;
         self
     }
     /// Sets or clears `EnableDpd`.
+    #[inline]
     pub fn set_enable_dpd(mut self, value: Option<bool>) -> Self {
         self.enable_dpd = value;
         self
     }
     /// Sets or clears `EnableNatTraversal`.
+    #[inline]
     pub fn set_enable_nat_traversal(mut self, value: Option<bool>) -> Self {
         self.enable_nat_traversal = value;
         self
     }
     /// Sets or clears `EnableTunnelsBgp`.
+    #[inline]
     pub fn set_enable_tunnels_bgp(mut self, value: Option<bool>) -> Self {
         self.enable_tunnels_bgp = value;
         self
     }
     /// Sets or clears `InternetIp`.
+    #[inline]
     pub fn set_internet_ip(mut self, value: Option<String>) -> Self {
         self.internet_ip = value;
         self
     }
     /// Sets or clears `NetworkType`.
+    #[inline]
     pub fn set_network_type(mut self, value: Option<String>) -> Self {
         self.network_type = value;
         self
     }
     /// Sets or clears `RemoteCaCertificate`.
+    #[inline]
     pub fn set_remote_ca_certificate(mut self, value: Option<String>) -> Self {
         self.remote_ca_certificate = value;
         self
     }
     /// Sets or clears `ResourceGroupId`.
+    #[inline]
     pub fn set_resource_group_id(mut self, value: Option<String>) -> Self {
         self.resource_group_id = value;
         self
     }
     /// Sets or clears `Spec`.
+    #[inline]
     pub fn set_spec(mut self, value: Option<String>) -> Self {
         self.spec = value;
         self
     }
     /// Sets or clears `AttachType`.
+    #[inline]
     pub fn set_attach_type(mut self, value: Option<String>) -> Self {
         self.attach_type = value;
         self
     }
     /// Sets or clears `AttachInstanceId`.
+    #[inline]
     pub fn set_attach_instance_id(mut self, value: Option<String>) -> Self {
         self.attach_instance_id = value;
         self
     }
     /// Sets or clears `CrossAccountAuthorized`.
+    #[inline]
     pub fn set_cross_account_authorized(mut self, value: Option<bool>) -> Self {
         self.cross_account_authorized = value;
         self
     }
     /// Sets or clears `TransitRouterId`.
+    #[inline]
     pub fn set_transit_router_id(mut self, value: Option<String>) -> Self {
         self.transit_router_id = value;
         self
     }
     /// Sets or clears `TransitRouterName`.
+    #[inline]
     pub fn set_transit_router_name(mut self, value: Option<String>) -> Self {
         self.transit_router_name = value;
         self
     }
     /// Sets or clears `IkeConfig`.
+    #[inline]
     pub fn set_ike_config(
         mut self,
         value: Option<VpnConnectionListItemIkeConfig>,
@@ -1350,6 +1414,7 @@ impl VpnConnectionListItemBuilder {
         self
     }
     /// Sets or clears `IpsecConfig`.
+    #[inline]
     pub fn set_ipsec_config(
         mut self,
         value: Option<VpnConnectionListItemIpsecConfig>,
@@ -1358,11 +1423,13 @@ impl VpnConnectionListItemBuilder {
         self
     }
     /// Sets or clears `Tag`.
+    #[inline]
     pub fn set_tag(mut self, value: Option<VpnConnectionListItemTag>) -> Self {
         self.tag = value;
         self
     }
     /// The [`VpnConnectionListItem`] (it has no required field).
+    #[inline]
     pub fn build(self) -> VpnConnectionListItem {
         VpnConnectionListItem {
             vpn_connection_id: self.vpn_connection_id,
@@ -1397,6 +1464,7 @@ impl VpnConnectionListItemBuilder {
 #[cfg(feature = "test-util")]
 impl VpnConnectionListItemIkeConfig {
     /// Builds a [`VpnConnectionListItemIkeConfig`] (`test-util`).
+    #[inline]
     pub fn builder() -> VpnConnectionListItemIkeConfigBuilder {
         VpnConnectionListItemIkeConfigBuilder::default()
     }
@@ -1418,96 +1486,115 @@ pub struct VpnConnectionListItemIkeConfigBuilder {
 #[cfg(feature = "test-util")]
 impl VpnConnectionListItemIkeConfigBuilder {
     /// Sets `IkeAuthAlg`.
+    #[inline(always)]
     pub fn ike_auth_alg(mut self, value: impl Into<String>) -> Self {
         self.ike_auth_alg = Some(value.into());
         self
     }
     /// Sets `IkeEncAlg`.
+    #[inline(always)]
     pub fn ike_enc_alg(mut self, value: impl Into<String>) -> Self {
         self.ike_enc_alg = Some(value.into());
         self
     }
     /// Sets `IkeLifetime`.
+    #[inline(always)]
     pub fn ike_lifetime(mut self, value: i64) -> Self {
         self.ike_lifetime = Some(value);
         self
     }
     /// Sets `IkeMode`.
+    #[inline(always)]
     pub fn ike_mode(mut self, value: impl Into<String>) -> Self {
         self.ike_mode = Some(value.into());
         self
     }
     /// Sets `IkePfs`.
+    #[inline(always)]
     pub fn ike_pfs(mut self, value: impl Into<String>) -> Self {
         self.ike_pfs = Some(value.into());
         self
     }
     /// Sets `IkeVersion`.
+    #[inline(always)]
     pub fn ike_version(mut self, value: impl Into<String>) -> Self {
         self.ike_version = Some(value.into());
         self
     }
     /// Sets `LocalId`.
+    #[inline(always)]
     pub fn local_id(mut self, value: impl Into<String>) -> Self {
         self.local_id = Some(value.into());
         self
     }
     /// Sets `Psk`.
+    #[inline(always)]
     pub fn psk(mut self, value: impl Into<String>) -> Self {
         self.psk = Some(value.into());
         self
     }
     /// Sets `RemoteId`.
+    #[inline(always)]
     pub fn remote_id(mut self, value: impl Into<String>) -> Self {
         self.remote_id = Some(value.into());
         self
     }
     /// Sets or clears `IkeAuthAlg`.
+    #[inline]
     pub fn set_ike_auth_alg(mut self, value: Option<String>) -> Self {
         self.ike_auth_alg = value;
         self
     }
     /// Sets or clears `IkeEncAlg`.
+    #[inline]
     pub fn set_ike_enc_alg(mut self, value: Option<String>) -> Self {
         self.ike_enc_alg = value;
         self
     }
     /// Sets or clears `IkeLifetime`.
+    #[inline]
     pub fn set_ike_lifetime(mut self, value: Option<i64>) -> Self {
         self.ike_lifetime = value;
         self
     }
     /// Sets or clears `IkeMode`.
+    #[inline]
     pub fn set_ike_mode(mut self, value: Option<String>) -> Self {
         self.ike_mode = value;
         self
     }
     /// Sets or clears `IkePfs`.
+    #[inline]
     pub fn set_ike_pfs(mut self, value: Option<String>) -> Self {
         self.ike_pfs = value;
         self
     }
     /// Sets or clears `IkeVersion`.
+    #[inline]
     pub fn set_ike_version(mut self, value: Option<String>) -> Self {
         self.ike_version = value;
         self
     }
     /// Sets or clears `LocalId`.
+    #[inline]
     pub fn set_local_id(mut self, value: Option<String>) -> Self {
         self.local_id = value;
         self
     }
     /// Sets or clears `Psk`.
+    #[inline]
     pub fn set_psk(mut self, value: Option<String>) -> Self {
         self.psk = value;
         self
     }
     /// Sets or clears `RemoteId`.
+    #[inline]
     pub fn set_remote_id(mut self, value: Option<String>) -> Self {
         self.remote_id = value;
         self
     }
     /// The [`VpnConnectionListItemIkeConfig`] (it has no required field).
+    #[inline]
     pub fn build(self) -> VpnConnectionListItemIkeConfig {
         VpnConnectionListItemIkeConfig {
             ike_auth_alg: self.ike_auth_alg,
@@ -1525,6 +1612,7 @@ impl VpnConnectionListItemIkeConfigBuilder {
 #[cfg(feature = "test-util")]
 impl VpnConnectionListItemIpsecConfig {
     /// Builds a [`VpnConnectionListItemIpsecConfig`] (`test-util`).
+    #[inline]
     pub fn builder() -> VpnConnectionListItemIpsecConfigBuilder {
         VpnConnectionListItemIpsecConfigBuilder::default()
     }
@@ -1541,46 +1629,55 @@ pub struct VpnConnectionListItemIpsecConfigBuilder {
 #[cfg(feature = "test-util")]
 impl VpnConnectionListItemIpsecConfigBuilder {
     /// Sets `IpsecAuthAlg`.
+    #[inline(always)]
     pub fn ipsec_auth_alg(mut self, value: impl Into<String>) -> Self {
         self.ipsec_auth_alg = Some(value.into());
         self
     }
     /// Sets `IpsecEncAlg`.
+    #[inline(always)]
     pub fn ipsec_enc_alg(mut self, value: impl Into<String>) -> Self {
         self.ipsec_enc_alg = Some(value.into());
         self
     }
     /// Sets `IpsecLifetime`.
+    #[inline(always)]
     pub fn ipsec_lifetime(mut self, value: i64) -> Self {
         self.ipsec_lifetime = Some(value);
         self
     }
     /// Sets `IpsecPfs`.
+    #[inline(always)]
     pub fn ipsec_pfs(mut self, value: impl Into<String>) -> Self {
         self.ipsec_pfs = Some(value.into());
         self
     }
     /// Sets or clears `IpsecAuthAlg`.
+    #[inline]
     pub fn set_ipsec_auth_alg(mut self, value: Option<String>) -> Self {
         self.ipsec_auth_alg = value;
         self
     }
     /// Sets or clears `IpsecEncAlg`.
+    #[inline]
     pub fn set_ipsec_enc_alg(mut self, value: Option<String>) -> Self {
         self.ipsec_enc_alg = value;
         self
     }
     /// Sets or clears `IpsecLifetime`.
+    #[inline]
     pub fn set_ipsec_lifetime(mut self, value: Option<i64>) -> Self {
         self.ipsec_lifetime = value;
         self
     }
     /// Sets or clears `IpsecPfs`.
+    #[inline]
     pub fn set_ipsec_pfs(mut self, value: Option<String>) -> Self {
         self.ipsec_pfs = value;
         self
     }
     /// The [`VpnConnectionListItemIpsecConfig`] (it has no required field).
+    #[inline]
     pub fn build(self) -> VpnConnectionListItemIpsecConfig {
         VpnConnectionListItemIpsecConfig {
             ipsec_auth_alg: self.ipsec_auth_alg,
@@ -1593,6 +1690,7 @@ impl VpnConnectionListItemIpsecConfigBuilder {
 #[cfg(feature = "test-util")]
 impl VpnConnectionListItemTag {
     /// Builds a [`VpnConnectionListItemTag`] (`test-util`).
+    #[inline]
     pub fn builder() -> VpnConnectionListItemTagBuilder {
         VpnConnectionListItemTagBuilder::default()
     }
@@ -1606,11 +1704,13 @@ pub struct VpnConnectionListItemTagBuilder {
 #[cfg(feature = "test-util")]
 impl VpnConnectionListItemTagBuilder {
     /// Sets `Tag`.
+    #[inline(always)]
     pub fn tag(mut self, value: Vec<VpnConnectionListItemTagTagItem>) -> Self {
         self.tag = value;
         self
     }
     /// The [`VpnConnectionListItemTag`] (it has no required field).
+    #[inline]
     pub fn build(self) -> VpnConnectionListItemTag {
         VpnConnectionListItemTag {
             tag: self.tag,
@@ -1620,6 +1720,7 @@ impl VpnConnectionListItemTagBuilder {
 #[cfg(feature = "test-util")]
 impl VpnConnectionListItemTagTagItem {
     /// Builds a [`VpnConnectionListItemTagTagItem`] (`test-util`).
+    #[inline]
     pub fn builder() -> VpnConnectionListItemTagTagItemBuilder {
         VpnConnectionListItemTagTagItemBuilder::default()
     }
@@ -1634,26 +1735,31 @@ pub struct VpnConnectionListItemTagTagItemBuilder {
 #[cfg(feature = "test-util")]
 impl VpnConnectionListItemTagTagItemBuilder {
     /// Sets `Key`.
+    #[inline(always)]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets `Value`.
+    #[inline(always)]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.key = value;
         self
     }
     /// Sets or clears `Value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.value = value;
         self
     }
     /// The [`VpnConnectionListItemTagTagItem`] (it has no required field).
+    #[inline]
     pub fn build(self) -> VpnConnectionListItemTagTagItem {
         VpnConnectionListItemTagTagItem {
             key: self.key,

@@ -1011,6 +1011,7 @@ impl std::error::Error for DescribeVpnGatewaysError {}
 #[cfg(feature = "test-util")]
 impl DescribeVpnGatewaysResponse {
     /// Builds a [`DescribeVpnGatewaysResponse`] (`test-util`).
+    #[inline]
     pub fn builder() -> DescribeVpnGatewaysResponseBuilder {
         DescribeVpnGatewaysResponseBuilder::default()
     }
@@ -1028,46 +1029,55 @@ pub struct DescribeVpnGatewaysResponseBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnGatewaysResponseBuilder {
     /// Sets `RequestId`.
+    #[inline(always)]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets `TotalCount`.
+    #[inline(always)]
     pub fn total_count(mut self, value: i64) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets `PageNumber`.
+    #[inline(always)]
     pub fn page_number(mut self, value: i64) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets `PageSize`.
+    #[inline(always)]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets `VpnGateways`.
+    #[inline(always)]
     pub fn vpn_gateways(mut self, value: VpnGatewayList) -> Self {
         self.vpn_gateways = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<i64>) -> Self {
         self.page_number = value;
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<i64>) -> Self {
         self.page_size = value;
         self
     }
     /// Sets or clears `VpnGateways`.
+    #[inline]
     pub fn set_vpn_gateways(mut self, value: Option<VpnGatewayList>) -> Self {
         self.vpn_gateways = value;
         self
     }
     /// The [`DescribeVpnGatewaysResponse`], or which required field (`RequestId`, `TotalCount`) was not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeVpnGatewaysResponse, crate::error::BuildError> {
         Ok(DescribeVpnGatewaysResponse {
             request_id: self
@@ -1091,6 +1101,7 @@ impl DescribeVpnGatewaysResponseBuilder {
 #[cfg(feature = "test-util")]
 impl VpnGatewayList {
     /// Builds a [`VpnGatewayList`] (`test-util`).
+    #[inline]
     pub fn builder() -> VpnGatewayListBuilder {
         VpnGatewayListBuilder::default()
     }
@@ -1104,11 +1115,13 @@ pub struct VpnGatewayListBuilder {
 #[cfg(feature = "test-util")]
 impl VpnGatewayListBuilder {
     /// Sets `VpnGateway`.
+    #[inline(always)]
     pub fn vpn_gateway(mut self, value: Vec<VpnGatewayListItem>) -> Self {
         self.vpn_gateway = value;
         self
     }
     /// The [`VpnGatewayList`] (it has no required field).
+    #[inline]
     pub fn build(self) -> VpnGatewayList {
         VpnGatewayList {
             vpn_gateway: self.vpn_gateway,
@@ -1118,6 +1131,7 @@ impl VpnGatewayListBuilder {
 #[cfg(feature = "test-util")]
 impl VpnGatewayListItem {
     /// Builds a [`VpnGatewayListItem`] (`test-util`).
+    #[inline]
     pub fn builder() -> VpnGatewayListItemBuilder {
         VpnGatewayListItemBuilder::default()
     }
@@ -1158,276 +1172,331 @@ pub struct VpnGatewayListItemBuilder {
 #[cfg(feature = "test-util")]
 impl VpnGatewayListItemBuilder {
     /// Sets `VpnGatewayId`.
+    #[inline(always)]
     pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = Some(value.into());
         self
     }
     /// Sets `VpcId`.
+    #[inline(always)]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
     }
     /// Sets `VSwitchId`.
+    #[inline(always)]
     pub fn vswitch_id(mut self, value: impl Into<String>) -> Self {
         self.vswitch_id = Some(value.into());
         self
     }
     /// Sets `InternetIp`.
+    #[inline(always)]
     pub fn internet_ip(mut self, value: impl Into<String>) -> Self {
         self.internet_ip = Some(value.into());
         self
     }
     /// Sets `DisasterRecoveryInternetIp`.
+    #[inline(always)]
     pub fn disaster_recovery_internet_ip(mut self, value: impl Into<String>) -> Self {
         self.disaster_recovery_internet_ip = Some(value.into());
         self
     }
     /// Sets `DisasterRecoveryVSwitchId`.
+    #[inline(always)]
     pub fn disaster_recovery_vswitch_id(mut self, value: impl Into<String>) -> Self {
         self.disaster_recovery_vswitch_id = Some(value.into());
         self
     }
     /// Sets `SslVpnInternetIp`.
+    #[inline(always)]
     pub fn ssl_vpn_internet_ip(mut self, value: impl Into<String>) -> Self {
         self.ssl_vpn_internet_ip = Some(value.into());
         self
     }
     /// Sets `CreateTime`.
+    #[inline(always)]
     pub fn create_time(mut self, value: i64) -> Self {
         self.create_time = Some(value);
         self
     }
     /// Sets `EndTime`.
+    #[inline(always)]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets `Spec`.
+    #[inline(always)]
     pub fn spec(mut self, value: impl Into<String>) -> Self {
         self.spec = Some(value.into());
         self
     }
     /// Sets `Name`.
+    #[inline(always)]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets `Description`.
+    #[inline(always)]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets `Status`.
+    #[inline(always)]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Sets `BusinessStatus`.
+    #[inline(always)]
     pub fn business_status(mut self, value: impl Into<String>) -> Self {
         self.business_status = Some(value.into());
         self
     }
     /// Sets `ChargeType`.
+    #[inline(always)]
     pub fn charge_type(mut self, value: impl Into<String>) -> Self {
         self.charge_type = Some(value.into());
         self
     }
     /// Sets `IpsecVpn`.
+    #[inline(always)]
     pub fn ipsec_vpn(mut self, value: impl Into<String>) -> Self {
         self.ipsec_vpn = Some(value.into());
         self
     }
     /// Sets `SslVpn`.
+    #[inline(always)]
     pub fn ssl_vpn(mut self, value: impl Into<String>) -> Self {
         self.ssl_vpn = Some(value.into());
         self
     }
     /// Sets `SslMaxConnections`.
+    #[inline(always)]
     pub fn ssl_max_connections(mut self, value: i64) -> Self {
         self.ssl_max_connections = Some(value);
         self
     }
     /// Sets `Tag`.
+    #[inline(always)]
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
     /// Sets `Tags`.
+    #[inline(always)]
     pub fn tags(mut self, value: VpnGatewayListItemTags) -> Self {
         self.tags = Some(value);
         self
     }
     /// Sets `EnableBgp`.
+    #[inline(always)]
     pub fn enable_bgp(mut self, value: bool) -> Self {
         self.enable_bgp = Some(value);
         self
     }
     /// Sets `AutoPropagate`.
+    #[inline(always)]
     pub fn auto_propagate(mut self, value: bool) -> Self {
         self.auto_propagate = Some(value);
         self
     }
     /// Sets `GatewayType`.
+    #[inline(always)]
     pub fn gateway_type(mut self, value: impl Into<String>) -> Self {
         self.gateway_type = Some(value.into());
         self
     }
     /// Sets `NetworkType`.
+    #[inline(always)]
     pub fn network_type(mut self, value: impl Into<String>) -> Self {
         self.network_type = Some(value.into());
         self
     }
     /// Sets `VpnType`.
+    #[inline(always)]
     pub fn vpn_type(mut self, value: impl Into<String>) -> Self {
         self.vpn_type = Some(value.into());
         self
     }
     /// Sets `ResourceGroupId`.
+    #[inline(always)]
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.resource_group_id = Some(value.into());
         self
     }
     /// Sets `EniInstanceIds`.
+    #[inline(always)]
     pub fn eni_instance_ids(mut self, value: VpnGatewayListItemEniInstanceIds) -> Self {
         self.eni_instance_ids = Some(value);
         self
     }
     /// Sets `ReservationData`.
+    #[inline(always)]
     pub fn reservation_data(mut self, value: VpnGatewayListItemReservationData) -> Self {
         self.reservation_data = Some(value);
         self
     }
     /// Sets or clears `VpnGatewayId`.
+    #[inline]
     pub fn set_vpn_gateway_id(mut self, value: Option<String>) -> Self {
         self.vpn_gateway_id = value;
         self
     }
     /// Sets or clears `VpcId`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.vpc_id = value;
         self
     }
     /// Sets or clears `VSwitchId`.
+    #[inline]
     pub fn set_vswitch_id(mut self, value: Option<String>) -> Self {
         self.vswitch_id = value;
         self
     }
     /// Sets or clears `InternetIp`.
+    #[inline]
     pub fn set_internet_ip(mut self, value: Option<String>) -> Self {
         self.internet_ip = value;
         self
     }
     /// Sets or clears `DisasterRecoveryInternetIp`.
+    #[inline]
     pub fn set_disaster_recovery_internet_ip(mut self, value: Option<String>) -> Self {
         self.disaster_recovery_internet_ip = value;
         self
     }
     /// Sets or clears `DisasterRecoveryVSwitchId`.
+    #[inline]
     pub fn set_disaster_recovery_vswitch_id(mut self, value: Option<String>) -> Self {
         self.disaster_recovery_vswitch_id = value;
         self
     }
     /// Sets or clears `SslVpnInternetIp`.
+    #[inline]
     pub fn set_ssl_vpn_internet_ip(mut self, value: Option<String>) -> Self {
         self.ssl_vpn_internet_ip = value;
         self
     }
     /// Sets or clears `CreateTime`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<i64>) -> Self {
         self.create_time = value;
         self
     }
     /// Sets or clears `EndTime`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
     }
     /// Sets or clears `Spec`.
+    #[inline]
     pub fn set_spec(mut self, value: Option<String>) -> Self {
         self.spec = value;
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
     /// Sets or clears `Description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.description = value;
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.status = value;
         self
     }
     /// Sets or clears `BusinessStatus`.
+    #[inline]
     pub fn set_business_status(mut self, value: Option<String>) -> Self {
         self.business_status = value;
         self
     }
     /// Sets or clears `ChargeType`.
+    #[inline]
     pub fn set_charge_type(mut self, value: Option<String>) -> Self {
         self.charge_type = value;
         self
     }
     /// Sets or clears `IpsecVpn`.
+    #[inline]
     pub fn set_ipsec_vpn(mut self, value: Option<String>) -> Self {
         self.ipsec_vpn = value;
         self
     }
     /// Sets or clears `SslVpn`.
+    #[inline]
     pub fn set_ssl_vpn(mut self, value: Option<String>) -> Self {
         self.ssl_vpn = value;
         self
     }
     /// Sets or clears `SslMaxConnections`.
+    #[inline]
     pub fn set_ssl_max_connections(mut self, value: Option<i64>) -> Self {
         self.ssl_max_connections = value;
         self
     }
     /// Sets or clears `Tag`.
+    #[inline]
     pub fn set_tag(mut self, value: Option<String>) -> Self {
         self.tag = value;
         self
     }
     /// Sets or clears `Tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<VpnGatewayListItemTags>) -> Self {
         self.tags = value;
         self
     }
     /// Sets or clears `EnableBgp`.
+    #[inline]
     pub fn set_enable_bgp(mut self, value: Option<bool>) -> Self {
         self.enable_bgp = value;
         self
     }
     /// Sets or clears `AutoPropagate`.
+    #[inline]
     pub fn set_auto_propagate(mut self, value: Option<bool>) -> Self {
         self.auto_propagate = value;
         self
     }
     /// Sets or clears `GatewayType`.
+    #[inline]
     pub fn set_gateway_type(mut self, value: Option<String>) -> Self {
         self.gateway_type = value;
         self
     }
     /// Sets or clears `NetworkType`.
+    #[inline]
     pub fn set_network_type(mut self, value: Option<String>) -> Self {
         self.network_type = value;
         self
     }
     /// Sets or clears `VpnType`.
+    #[inline]
     pub fn set_vpn_type(mut self, value: Option<String>) -> Self {
         self.vpn_type = value;
         self
     }
     /// Sets or clears `ResourceGroupId`.
+    #[inline]
     pub fn set_resource_group_id(mut self, value: Option<String>) -> Self {
         self.resource_group_id = value;
         self
     }
     /// Sets or clears `EniInstanceIds`.
+    #[inline]
     pub fn set_eni_instance_ids(
         mut self,
         value: Option<VpnGatewayListItemEniInstanceIds>,
@@ -1436,6 +1505,7 @@ impl VpnGatewayListItemBuilder {
         self
     }
     /// Sets or clears `ReservationData`.
+    #[inline]
     pub fn set_reservation_data(
         mut self,
         value: Option<VpnGatewayListItemReservationData>,
@@ -1444,6 +1514,7 @@ impl VpnGatewayListItemBuilder {
         self
     }
     /// The [`VpnGatewayListItem`] (it has no required field).
+    #[inline]
     pub fn build(self) -> VpnGatewayListItem {
         VpnGatewayListItem {
             vpn_gateway_id: self.vpn_gateway_id,
@@ -1480,6 +1551,7 @@ impl VpnGatewayListItemBuilder {
 #[cfg(feature = "test-util")]
 impl VpnGatewayListItemTags {
     /// Builds a [`VpnGatewayListItemTags`] (`test-util`).
+    #[inline]
     pub fn builder() -> VpnGatewayListItemTagsBuilder {
         VpnGatewayListItemTagsBuilder::default()
     }
@@ -1493,11 +1565,13 @@ pub struct VpnGatewayListItemTagsBuilder {
 #[cfg(feature = "test-util")]
 impl VpnGatewayListItemTagsBuilder {
     /// Sets `Tag`.
+    #[inline(always)]
     pub fn tag(mut self, value: Vec<VpnGatewayListItemTagsTagItem>) -> Self {
         self.tag = value;
         self
     }
     /// The [`VpnGatewayListItemTags`] (it has no required field).
+    #[inline]
     pub fn build(self) -> VpnGatewayListItemTags {
         VpnGatewayListItemTags {
             tag: self.tag,
@@ -1507,6 +1581,7 @@ impl VpnGatewayListItemTagsBuilder {
 #[cfg(feature = "test-util")]
 impl VpnGatewayListItemTagsTagItem {
     /// Builds a [`VpnGatewayListItemTagsTagItem`] (`test-util`).
+    #[inline]
     pub fn builder() -> VpnGatewayListItemTagsTagItemBuilder {
         VpnGatewayListItemTagsTagItemBuilder::default()
     }
@@ -1521,26 +1596,31 @@ pub struct VpnGatewayListItemTagsTagItemBuilder {
 #[cfg(feature = "test-util")]
 impl VpnGatewayListItemTagsTagItemBuilder {
     /// Sets `Key`.
+    #[inline(always)]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets `Value`.
+    #[inline(always)]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.key = value;
         self
     }
     /// Sets or clears `Value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.value = value;
         self
     }
     /// The [`VpnGatewayListItemTagsTagItem`] (it has no required field).
+    #[inline]
     pub fn build(self) -> VpnGatewayListItemTagsTagItem {
         VpnGatewayListItemTagsTagItem {
             key: self.key,
@@ -1551,6 +1631,7 @@ impl VpnGatewayListItemTagsTagItemBuilder {
 #[cfg(feature = "test-util")]
 impl VpnGatewayListItemEniInstanceIds {
     /// Builds a [`VpnGatewayListItemEniInstanceIds`] (`test-util`).
+    #[inline]
     pub fn builder() -> VpnGatewayListItemEniInstanceIdsBuilder {
         VpnGatewayListItemEniInstanceIdsBuilder::default()
     }
@@ -1564,11 +1645,13 @@ pub struct VpnGatewayListItemEniInstanceIdsBuilder {
 #[cfg(feature = "test-util")]
 impl VpnGatewayListItemEniInstanceIdsBuilder {
     /// Sets `EniInstanceId`.
+    #[inline(always)]
     pub fn eni_instance_id(mut self, value: Vec<String>) -> Self {
         self.eni_instance_id = value;
         self
     }
     /// The [`VpnGatewayListItemEniInstanceIds`] (it has no required field).
+    #[inline]
     pub fn build(self) -> VpnGatewayListItemEniInstanceIds {
         VpnGatewayListItemEniInstanceIds {
             eni_instance_id: self.eni_instance_id,
@@ -1578,6 +1661,7 @@ impl VpnGatewayListItemEniInstanceIdsBuilder {
 #[cfg(feature = "test-util")]
 impl VpnGatewayListItemReservationData {
     /// Builds a [`VpnGatewayListItemReservationData`] (`test-util`).
+    #[inline]
     pub fn builder() -> VpnGatewayListItemReservationDataBuilder {
         VpnGatewayListItemReservationDataBuilder::default()
     }
@@ -1597,76 +1681,91 @@ pub struct VpnGatewayListItemReservationDataBuilder {
 #[cfg(feature = "test-util")]
 impl VpnGatewayListItemReservationDataBuilder {
     /// Sets `ReservationEndTime`.
+    #[inline(always)]
     pub fn reservation_end_time(mut self, value: impl Into<String>) -> Self {
         self.reservation_end_time = Some(value.into());
         self
     }
     /// Sets `ReservationIpsec`.
+    #[inline(always)]
     pub fn reservation_ipsec(mut self, value: impl Into<String>) -> Self {
         self.reservation_ipsec = Some(value.into());
         self
     }
     /// Sets `ReservationMaxConnections`.
+    #[inline(always)]
     pub fn reservation_max_connections(mut self, value: i64) -> Self {
         self.reservation_max_connections = Some(value);
         self
     }
     /// Sets `ReservationOrderType`.
+    #[inline(always)]
     pub fn reservation_order_type(mut self, value: impl Into<String>) -> Self {
         self.reservation_order_type = Some(value.into());
         self
     }
     /// Sets `ReservationSpec`.
+    #[inline(always)]
     pub fn reservation_spec(mut self, value: impl Into<String>) -> Self {
         self.reservation_spec = Some(value.into());
         self
     }
     /// Sets `ReservationSsl`.
+    #[inline(always)]
     pub fn reservation_ssl(mut self, value: impl Into<String>) -> Self {
         self.reservation_ssl = Some(value.into());
         self
     }
     /// Sets `Status`.
+    #[inline(always)]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Sets or clears `ReservationEndTime`.
+    #[inline]
     pub fn set_reservation_end_time(mut self, value: Option<String>) -> Self {
         self.reservation_end_time = value;
         self
     }
     /// Sets or clears `ReservationIpsec`.
+    #[inline]
     pub fn set_reservation_ipsec(mut self, value: Option<String>) -> Self {
         self.reservation_ipsec = value;
         self
     }
     /// Sets or clears `ReservationMaxConnections`.
+    #[inline]
     pub fn set_reservation_max_connections(mut self, value: Option<i64>) -> Self {
         self.reservation_max_connections = value;
         self
     }
     /// Sets or clears `ReservationOrderType`.
+    #[inline]
     pub fn set_reservation_order_type(mut self, value: Option<String>) -> Self {
         self.reservation_order_type = value;
         self
     }
     /// Sets or clears `ReservationSpec`.
+    #[inline]
     pub fn set_reservation_spec(mut self, value: Option<String>) -> Self {
         self.reservation_spec = value;
         self
     }
     /// Sets or clears `ReservationSsl`.
+    #[inline]
     pub fn set_reservation_ssl(mut self, value: Option<String>) -> Self {
         self.reservation_ssl = value;
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.status = value;
         self
     }
     /// The [`VpnGatewayListItemReservationData`] (it has no required field).
+    #[inline]
     pub fn build(self) -> VpnGatewayListItemReservationData {
         VpnGatewayListItemReservationData {
             reservation_end_time: self.reservation_end_time,

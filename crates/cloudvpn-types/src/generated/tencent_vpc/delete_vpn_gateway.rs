@@ -781,6 +781,7 @@ impl crate::operation::Completable for DeleteVpnGatewayRequest {
 #[cfg(feature = "test-util")]
 impl DeleteVpnGatewayResponse {
     /// Builds a [`DeleteVpnGatewayResponse`] (`test-util`).
+    #[inline]
     pub fn builder() -> DeleteVpnGatewayResponseBuilder {
         DeleteVpnGatewayResponseBuilder::default()
     }
@@ -794,11 +795,13 @@ pub struct DeleteVpnGatewayResponseBuilder {
 #[cfg(feature = "test-util")]
 impl DeleteVpnGatewayResponseBuilder {
     /// Sets `RequestId`.
+    #[inline(always)]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// The [`DeleteVpnGatewayResponse`], or which required field (`RequestId`) was not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteVpnGatewayResponse, crate::error::BuildError> {
         Ok(DeleteVpnGatewayResponse {
             request_id: self

@@ -733,6 +733,7 @@ impl std::error::Error for DescribeVpcTaskResultError {}
 #[cfg(feature = "test-util")]
 impl DescribeVpcTaskResultResponse {
     /// Builds a [`DescribeVpcTaskResultResponse`] (`test-util`).
+    #[inline]
     pub fn builder() -> DescribeVpcTaskResultResponseBuilder {
         DescribeVpcTaskResultResponseBuilder::default()
     }
@@ -749,36 +750,43 @@ pub struct DescribeVpcTaskResultResponseBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpcTaskResultResponseBuilder {
     /// Sets `Status`.
+    #[inline(always)]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Sets `Output`.
+    #[inline(always)]
     pub fn output(mut self, value: impl Into<String>) -> Self {
         self.output = Some(value.into());
         self
     }
     /// Sets `Result`.
+    #[inline(always)]
     pub fn result(mut self, value: Vec<VpcTaskResultDetailInfo>) -> Self {
         self.result = value;
         self
     }
     /// Sets `RequestId`.
+    #[inline(always)]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.status = value;
         self
     }
     /// Sets or clears `Output`.
+    #[inline]
     pub fn set_output(mut self, value: Option<String>) -> Self {
         self.output = value;
         self
     }
     /// The [`DescribeVpcTaskResultResponse`], or which required field (`RequestId`) was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<DescribeVpcTaskResultResponse, crate::error::BuildError> {
@@ -798,6 +806,7 @@ impl DescribeVpcTaskResultResponseBuilder {
 #[cfg(feature = "test-util")]
 impl VpcTaskResultDetailInfo {
     /// Builds a [`VpcTaskResultDetailInfo`] (`test-util`).
+    #[inline]
     pub fn builder() -> VpcTaskResultDetailInfoBuilder {
         VpcTaskResultDetailInfoBuilder::default()
     }
@@ -812,26 +821,31 @@ pub struct VpcTaskResultDetailInfoBuilder {
 #[cfg(feature = "test-util")]
 impl VpcTaskResultDetailInfoBuilder {
     /// Sets `ResourceId`.
+    #[inline(always)]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
     /// Sets `Status`.
+    #[inline(always)]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Sets or clears `ResourceId`.
+    #[inline]
     pub fn set_resource_id(mut self, value: Option<String>) -> Self {
         self.resource_id = value;
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.status = value;
         self
     }
     /// The [`VpcTaskResultDetailInfo`] (it has no required field).
+    #[inline]
     pub fn build(self) -> VpcTaskResultDetailInfo {
         VpcTaskResultDetailInfo {
             resource_id: self.resource_id,

@@ -1364,6 +1364,7 @@ impl std::error::Error for DescribeVpnConnectionsError {}
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnectionsResponse {
     /// Builds a [`DescribeVpnConnectionsResponse`] (`test-util`).
+    #[inline]
     pub fn builder() -> DescribeVpnConnectionsResponseBuilder {
         DescribeVpnConnectionsResponseBuilder::default()
     }
@@ -1379,26 +1380,31 @@ pub struct DescribeVpnConnectionsResponseBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnectionsResponseBuilder {
     /// Sets `TotalCount`.
+    #[inline(always)]
     pub fn total_count(mut self, value: i64) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets `VpnConnectionSet`.
+    #[inline(always)]
     pub fn vpn_connection_set(mut self, value: Vec<VpnConnection>) -> Self {
         self.vpn_connection_set = value;
         self
     }
     /// Sets `RequestId`.
+    #[inline(always)]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.total_count = value;
         self
     }
     /// The [`DescribeVpnConnectionsResponse`], or which required field (`RequestId`) was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<DescribeVpnConnectionsResponse, crate::error::BuildError> {
@@ -1417,6 +1423,7 @@ impl DescribeVpnConnectionsResponseBuilder {
 #[cfg(feature = "test-util")]
 impl VpnConnection {
     /// Builds a [`VpnConnection`] (`test-util`).
+    #[inline]
     pub fn builder() -> VpnConnectionBuilder {
         VpnConnectionBuilder::default()
     }
@@ -1448,196 +1455,235 @@ pub struct VpnConnectionBuilder {
 #[cfg(feature = "test-util")]
 impl VpnConnectionBuilder {
     /// Sets `VpnConnectionId`.
+    #[inline(always)]
     pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_connection_id = Some(value.into());
         self
     }
     /// Sets `VpnConnectionName`.
+    #[inline(always)]
     pub fn vpn_connection_name(mut self, value: impl Into<String>) -> Self {
         self.vpn_connection_name = Some(value.into());
         self
     }
     /// Sets `VpcId`.
+    #[inline(always)]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
     }
     /// Sets `VpnGatewayId`.
+    #[inline(always)]
     pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = Some(value.into());
         self
     }
     /// Sets `CustomerGatewayId`.
+    #[inline(always)]
     pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.customer_gateway_id = Some(value.into());
         self
     }
     /// Sets `VpnProto`.
+    #[inline(always)]
     pub fn vpn_proto(mut self, value: impl Into<String>) -> Self {
         self.vpn_proto = Some(value.into());
         self
     }
     /// Sets `EncryptProto`.
+    #[inline(always)]
     pub fn encrypt_proto(mut self, value: impl Into<String>) -> Self {
         self.encrypt_proto = Some(value.into());
         self
     }
     /// Sets `RouteType`.
+    #[inline(always)]
     pub fn route_type(mut self, value: impl Into<String>) -> Self {
         self.route_type = Some(value.into());
         self
     }
     /// Sets `CreatedTime`.
+    #[inline(always)]
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.created_time = Some(value.into());
         self
     }
     /// Sets `State`.
+    #[inline(always)]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
     /// Sets `NetStatus`.
+    #[inline(always)]
     pub fn net_status(mut self, value: impl Into<String>) -> Self {
         self.net_status = Some(value.into());
         self
     }
     /// Sets `EnableHealthCheck`.
+    #[inline(always)]
     pub fn enable_health_check(mut self, value: bool) -> Self {
         self.enable_health_check = Some(value);
         self
     }
     /// Sets `HealthCheckLocalIp`.
+    #[inline(always)]
     pub fn health_check_local_ip(mut self, value: impl Into<String>) -> Self {
         self.health_check_local_ip = Some(value.into());
         self
     }
     /// Sets `HealthCheckRemoteIp`.
+    #[inline(always)]
     pub fn health_check_remote_ip(mut self, value: impl Into<String>) -> Self {
         self.health_check_remote_ip = Some(value.into());
         self
     }
     /// Sets `HealthCheckStatus`.
+    #[inline(always)]
     pub fn health_check_status(mut self, value: impl Into<String>) -> Self {
         self.health_check_status = Some(value.into());
         self
     }
     /// Sets `DpdEnable`.
+    #[inline(always)]
     pub fn dpd_enable(mut self, value: i64) -> Self {
         self.dpd_enable = Some(value);
         self
     }
     /// Sets `DpdTimeout`.
+    #[inline(always)]
     pub fn dpd_timeout(mut self, value: impl Into<String>) -> Self {
         self.dpd_timeout = Some(value.into());
         self
     }
     /// Sets `DpdAction`.
+    #[inline(always)]
     pub fn dpd_action(mut self, value: impl Into<String>) -> Self {
         self.dpd_action = Some(value.into());
         self
     }
     /// Sets `NegotiationType`.
+    #[inline(always)]
     pub fn negotiation_type(mut self, value: impl Into<String>) -> Self {
         self.negotiation_type = Some(value.into());
         self
     }
     /// Sets or clears `VpnConnectionId`.
+    #[inline]
     pub fn set_vpn_connection_id(mut self, value: Option<String>) -> Self {
         self.vpn_connection_id = value;
         self
     }
     /// Sets or clears `VpnConnectionName`.
+    #[inline]
     pub fn set_vpn_connection_name(mut self, value: Option<String>) -> Self {
         self.vpn_connection_name = value;
         self
     }
     /// Sets or clears `VpcId`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.vpc_id = value;
         self
     }
     /// Sets or clears `VpnGatewayId`.
+    #[inline]
     pub fn set_vpn_gateway_id(mut self, value: Option<String>) -> Self {
         self.vpn_gateway_id = value;
         self
     }
     /// Sets or clears `CustomerGatewayId`.
+    #[inline]
     pub fn set_customer_gateway_id(mut self, value: Option<String>) -> Self {
         self.customer_gateway_id = value;
         self
     }
     /// Sets or clears `VpnProto`.
+    #[inline]
     pub fn set_vpn_proto(mut self, value: Option<String>) -> Self {
         self.vpn_proto = value;
         self
     }
     /// Sets or clears `EncryptProto`.
+    #[inline]
     pub fn set_encrypt_proto(mut self, value: Option<String>) -> Self {
         self.encrypt_proto = value;
         self
     }
     /// Sets or clears `RouteType`.
+    #[inline]
     pub fn set_route_type(mut self, value: Option<String>) -> Self {
         self.route_type = value;
         self
     }
     /// Sets or clears `CreatedTime`.
+    #[inline]
     pub fn set_created_time(mut self, value: Option<String>) -> Self {
         self.created_time = value;
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(mut self, value: Option<String>) -> Self {
         self.state = value;
         self
     }
     /// Sets or clears `NetStatus`.
+    #[inline]
     pub fn set_net_status(mut self, value: Option<String>) -> Self {
         self.net_status = value;
         self
     }
     /// Sets or clears `EnableHealthCheck`.
+    #[inline]
     pub fn set_enable_health_check(mut self, value: Option<bool>) -> Self {
         self.enable_health_check = value;
         self
     }
     /// Sets or clears `HealthCheckLocalIp`.
+    #[inline]
     pub fn set_health_check_local_ip(mut self, value: Option<String>) -> Self {
         self.health_check_local_ip = value;
         self
     }
     /// Sets or clears `HealthCheckRemoteIp`.
+    #[inline]
     pub fn set_health_check_remote_ip(mut self, value: Option<String>) -> Self {
         self.health_check_remote_ip = value;
         self
     }
     /// Sets or clears `HealthCheckStatus`.
+    #[inline]
     pub fn set_health_check_status(mut self, value: Option<String>) -> Self {
         self.health_check_status = value;
         self
     }
     /// Sets or clears `DpdEnable`.
+    #[inline]
     pub fn set_dpd_enable(mut self, value: Option<i64>) -> Self {
         self.dpd_enable = value;
         self
     }
     /// Sets or clears `DpdTimeout`.
+    #[inline]
     pub fn set_dpd_timeout(mut self, value: Option<String>) -> Self {
         self.dpd_timeout = value;
         self
     }
     /// Sets or clears `DpdAction`.
+    #[inline]
     pub fn set_dpd_action(mut self, value: Option<String>) -> Self {
         self.dpd_action = value;
         self
     }
     /// Sets or clears `NegotiationType`.
+    #[inline]
     pub fn set_negotiation_type(mut self, value: Option<String>) -> Self {
         self.negotiation_type = value;
         self
     }
     /// The [`VpnConnection`] (it has no required field).
+    #[inline]
     pub fn build(self) -> VpnConnection {
         VpnConnection {
             vpn_connection_id: self.vpn_connection_id,

@@ -1441,6 +1441,7 @@ impl std::error::Error for DescribeVpnGatewaysError {}
 #[cfg(feature = "test-util")]
 impl DescribeVpnGatewaysResponse {
     /// Builds a [`DescribeVpnGatewaysResponse`] (`test-util`).
+    #[inline]
     pub fn builder() -> DescribeVpnGatewaysResponseBuilder {
         DescribeVpnGatewaysResponseBuilder::default()
     }
@@ -1456,26 +1457,31 @@ pub struct DescribeVpnGatewaysResponseBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnGatewaysResponseBuilder {
     /// Sets `TotalCount`.
+    #[inline(always)]
     pub fn total_count(mut self, value: i64) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets `VpnGatewaySet`.
+    #[inline(always)]
     pub fn vpn_gateway_set(mut self, value: Vec<VpnGateway>) -> Self {
         self.vpn_gateway_set = value;
         self
     }
     /// Sets `RequestId`.
+    #[inline(always)]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.total_count = value;
         self
     }
     /// The [`DescribeVpnGatewaysResponse`], or which required field (`RequestId`) was not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeVpnGatewaysResponse, crate::error::BuildError> {
         Ok(DescribeVpnGatewaysResponse {
             total_count: self.total_count,
@@ -1492,6 +1498,7 @@ impl DescribeVpnGatewaysResponseBuilder {
 #[cfg(feature = "test-util")]
 impl VpnGateway {
     /// Builds a [`VpnGateway`] (`test-util`).
+    #[inline]
     pub fn builder() -> VpnGatewayBuilder {
         VpnGatewayBuilder::default()
     }
@@ -1524,206 +1531,247 @@ pub struct VpnGatewayBuilder {
 #[cfg(feature = "test-util")]
 impl VpnGatewayBuilder {
     /// Sets `VpnGatewayId`.
+    #[inline(always)]
     pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_id = Some(value.into());
         self
     }
     /// Sets `VpcId`.
+    #[inline(always)]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
     }
     /// Sets `VpnGatewayName`.
+    #[inline(always)]
     pub fn vpn_gateway_name(mut self, value: impl Into<String>) -> Self {
         self.vpn_gateway_name = Some(value.into());
         self
     }
     /// Sets `Type`.
+    #[inline(always)]
     pub fn gateway_type(mut self, value: impl Into<String>) -> Self {
         self.gateway_type = Some(value.into());
         self
     }
     /// Sets `State`.
+    #[inline(always)]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
     /// Sets `PublicIpAddress`.
+    #[inline(always)]
     pub fn public_ip_address(mut self, value: impl Into<String>) -> Self {
         self.public_ip_address = Some(value.into());
         self
     }
     /// Sets `RenewFlag`.
+    #[inline(always)]
     pub fn renew_flag(mut self, value: impl Into<String>) -> Self {
         self.renew_flag = Some(value.into());
         self
     }
     /// Sets `InstanceChargeType`.
+    #[inline(always)]
     pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
         self.instance_charge_type = Some(value.into());
         self
     }
     /// Sets `InternetMaxBandwidthOut`.
+    #[inline(always)]
     pub fn internet_max_bandwidth_out(mut self, value: i64) -> Self {
         self.internet_max_bandwidth_out = Some(value);
         self
     }
     /// Sets `CreatedTime`.
+    #[inline(always)]
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.created_time = Some(value.into());
         self
     }
     /// Sets `ExpiredTime`.
+    #[inline(always)]
     pub fn expired_time(mut self, value: impl Into<String>) -> Self {
         self.expired_time = Some(value.into());
         self
     }
     /// Sets `IsAddressBlocked`.
+    #[inline(always)]
     pub fn is_address_blocked(mut self, value: bool) -> Self {
         self.is_address_blocked = Some(value);
         self
     }
     /// Sets `NewPurchasePlan`.
+    #[inline(always)]
     pub fn new_purchase_plan(mut self, value: impl Into<String>) -> Self {
         self.new_purchase_plan = Some(value.into());
         self
     }
     /// Sets `RestrictState`.
+    #[inline(always)]
     pub fn restrict_state(mut self, value: impl Into<String>) -> Self {
         self.restrict_state = Some(value.into());
         self
     }
     /// Sets `Zone`.
+    #[inline(always)]
     pub fn zone(mut self, value: impl Into<String>) -> Self {
         self.zone = Some(value.into());
         self
     }
     /// Sets `Version`.
+    #[inline(always)]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
     /// Sets `NetworkInstanceId`.
+    #[inline(always)]
     pub fn network_instance_id(mut self, value: impl Into<String>) -> Self {
         self.network_instance_id = Some(value.into());
         self
     }
     /// Sets `CdcId`.
+    #[inline(always)]
     pub fn cdc_id(mut self, value: impl Into<String>) -> Self {
         self.cdc_id = Some(value.into());
         self
     }
     /// Sets `MaxConnection`.
+    #[inline(always)]
     pub fn max_connection(mut self, value: i64) -> Self {
         self.max_connection = Some(value);
         self
     }
     /// Sets `BgpAsn`.
+    #[inline(always)]
     pub fn bgp_asn(mut self, value: i64) -> Self {
         self.bgp_asn = Some(value);
         self
     }
     /// Sets or clears `VpnGatewayId`.
+    #[inline]
     pub fn set_vpn_gateway_id(mut self, value: Option<String>) -> Self {
         self.vpn_gateway_id = value;
         self
     }
     /// Sets or clears `VpcId`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.vpc_id = value;
         self
     }
     /// Sets or clears `VpnGatewayName`.
+    #[inline]
     pub fn set_vpn_gateway_name(mut self, value: Option<String>) -> Self {
         self.vpn_gateway_name = value;
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_gateway_type(mut self, value: Option<String>) -> Self {
         self.gateway_type = value;
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(mut self, value: Option<String>) -> Self {
         self.state = value;
         self
     }
     /// Sets or clears `PublicIpAddress`.
+    #[inline]
     pub fn set_public_ip_address(mut self, value: Option<String>) -> Self {
         self.public_ip_address = value;
         self
     }
     /// Sets or clears `RenewFlag`.
+    #[inline]
     pub fn set_renew_flag(mut self, value: Option<String>) -> Self {
         self.renew_flag = value;
         self
     }
     /// Sets or clears `InstanceChargeType`.
+    #[inline]
     pub fn set_instance_charge_type(mut self, value: Option<String>) -> Self {
         self.instance_charge_type = value;
         self
     }
     /// Sets or clears `InternetMaxBandwidthOut`.
+    #[inline]
     pub fn set_internet_max_bandwidth_out(mut self, value: Option<i64>) -> Self {
         self.internet_max_bandwidth_out = value;
         self
     }
     /// Sets or clears `CreatedTime`.
+    #[inline]
     pub fn set_created_time(mut self, value: Option<String>) -> Self {
         self.created_time = value;
         self
     }
     /// Sets or clears `ExpiredTime`.
+    #[inline]
     pub fn set_expired_time(mut self, value: Option<String>) -> Self {
         self.expired_time = value;
         self
     }
     /// Sets or clears `IsAddressBlocked`.
+    #[inline]
     pub fn set_is_address_blocked(mut self, value: Option<bool>) -> Self {
         self.is_address_blocked = value;
         self
     }
     /// Sets or clears `NewPurchasePlan`.
+    #[inline]
     pub fn set_new_purchase_plan(mut self, value: Option<String>) -> Self {
         self.new_purchase_plan = value;
         self
     }
     /// Sets or clears `RestrictState`.
+    #[inline]
     pub fn set_restrict_state(mut self, value: Option<String>) -> Self {
         self.restrict_state = value;
         self
     }
     /// Sets or clears `Zone`.
+    #[inline]
     pub fn set_zone(mut self, value: Option<String>) -> Self {
         self.zone = value;
         self
     }
     /// Sets or clears `Version`.
+    #[inline]
     pub fn set_version(mut self, value: Option<String>) -> Self {
         self.version = value;
         self
     }
     /// Sets or clears `NetworkInstanceId`.
+    #[inline]
     pub fn set_network_instance_id(mut self, value: Option<String>) -> Self {
         self.network_instance_id = value;
         self
     }
     /// Sets or clears `CdcId`.
+    #[inline]
     pub fn set_cdc_id(mut self, value: Option<String>) -> Self {
         self.cdc_id = value;
         self
     }
     /// Sets or clears `MaxConnection`.
+    #[inline]
     pub fn set_max_connection(mut self, value: Option<i64>) -> Self {
         self.max_connection = value;
         self
     }
     /// Sets or clears `BgpAsn`.
+    #[inline]
     pub fn set_bgp_asn(mut self, value: Option<i64>) -> Self {
         self.bgp_asn = value;
         self
     }
     /// The [`VpnGateway`] (it has no required field).
+    #[inline]
     pub fn build(self) -> VpnGateway {
         VpnGateway {
             vpn_gateway_id: self.vpn_gateway_id,

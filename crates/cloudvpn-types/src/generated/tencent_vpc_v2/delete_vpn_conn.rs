@@ -728,6 +728,7 @@ impl crate::operation::Completable for DeleteVpnConnRequest {
 #[cfg(feature = "test-util")]
 impl DeleteVpnConnResponse {
     /// Builds a [`DeleteVpnConnResponse`] (`test-util`).
+    #[inline]
     pub fn builder() -> DeleteVpnConnResponseBuilder {
         DeleteVpnConnResponseBuilder::default()
     }
@@ -744,31 +745,37 @@ pub struct DeleteVpnConnResponseBuilder {
 #[cfg(feature = "test-util")]
 impl DeleteVpnConnResponseBuilder {
     /// Sets `code`.
+    #[inline(always)]
     pub fn code(mut self, value: i64) -> Self {
         self.code = Some(value);
         self
     }
     /// Sets `message`.
+    #[inline(always)]
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
     /// Sets `codeDesc`.
+    #[inline(always)]
     pub fn code_desc(mut self, value: impl Into<String>) -> Self {
         self.code_desc = Some(value.into());
         self
     }
     /// Sets `data`.
+    #[inline(always)]
     pub fn data(mut self, value: DeleteVpnConnData) -> Self {
         self.data = Some(value);
         self
     }
     /// Sets or clears `codeDesc`.
+    #[inline]
     pub fn set_code_desc(mut self, value: Option<String>) -> Self {
         self.code_desc = value;
         self
     }
     /// The [`DeleteVpnConnResponse`], or which required field (`code`, `message`, `data`) was not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteVpnConnResponse, crate::error::BuildError> {
         Ok(DeleteVpnConnResponse {
             code: self
@@ -796,6 +803,7 @@ impl DeleteVpnConnResponseBuilder {
 #[cfg(feature = "test-util")]
 impl DeleteVpnConnData {
     /// Builds a [`DeleteVpnConnData`] (`test-util`).
+    #[inline]
     pub fn builder() -> DeleteVpnConnDataBuilder {
         DeleteVpnConnDataBuilder::default()
     }
@@ -812,41 +820,49 @@ pub struct DeleteVpnConnDataBuilder {
 #[cfg(feature = "test-util")]
 impl DeleteVpnConnDataBuilder {
     /// Sets `taskId`.
+    #[inline(always)]
     pub fn task_id(mut self, value: i64) -> Self {
         self.task_id = Some(value);
         self
     }
     /// Sets `vpnGwId`.
+    #[inline(always)]
     pub fn vpn_gw_id(mut self, value: impl Into<String>) -> Self {
         self.vpn_gw_id = Some(value.into());
         self
     }
     /// Sets `vpcConnId`.
+    #[inline(always)]
     pub fn vpc_conn_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_conn_id = Some(value.into());
         self
     }
     /// Sets `state`.
+    #[inline(always)]
     pub fn state(mut self, value: i64) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `vpnGwId`.
+    #[inline]
     pub fn set_vpn_gw_id(mut self, value: Option<String>) -> Self {
         self.vpn_gw_id = value;
         self
     }
     /// Sets or clears `vpcConnId`.
+    #[inline]
     pub fn set_vpc_conn_id(mut self, value: Option<String>) -> Self {
         self.vpc_conn_id = value;
         self
     }
     /// Sets or clears `state`.
+    #[inline]
     pub fn set_state(mut self, value: Option<i64>) -> Self {
         self.state = value;
         self
     }
     /// The [`DeleteVpnConnData`], or which required field (`taskId`) was not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteVpnConnData, crate::error::BuildError> {
         Ok(DeleteVpnConnData {
             task_id: self

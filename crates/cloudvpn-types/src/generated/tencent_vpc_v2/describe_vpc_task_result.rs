@@ -484,6 +484,7 @@ impl std::error::Error for DescribeVpcTaskResultError {}
 #[cfg(feature = "test-util")]
 impl DescribeVpcTaskResultResponse {
     /// Builds a [`DescribeVpcTaskResultResponse`] (`test-util`).
+    #[inline]
     pub fn builder() -> DescribeVpcTaskResultResponseBuilder {
         DescribeVpcTaskResultResponseBuilder::default()
     }
@@ -500,31 +501,37 @@ pub struct DescribeVpcTaskResultResponseBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpcTaskResultResponseBuilder {
     /// Sets `code`.
+    #[inline(always)]
     pub fn code(mut self, value: i64) -> Self {
         self.code = Some(value);
         self
     }
     /// Sets `message`.
+    #[inline(always)]
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
     /// Sets `codeDesc`.
+    #[inline(always)]
     pub fn code_desc(mut self, value: impl Into<String>) -> Self {
         self.code_desc = Some(value.into());
         self
     }
     /// Sets `data`.
+    #[inline(always)]
     pub fn data(mut self, value: DescribeVpcTaskResultData) -> Self {
         self.data = Some(value);
         self
     }
     /// Sets or clears `codeDesc`.
+    #[inline]
     pub fn set_code_desc(mut self, value: Option<String>) -> Self {
         self.code_desc = value;
         self
     }
     /// The [`DescribeVpcTaskResultResponse`], or which required field (`code`, `message`, `data`) was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<DescribeVpcTaskResultResponse, crate::error::BuildError> {
@@ -554,6 +561,7 @@ impl DescribeVpcTaskResultResponseBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpcTaskResultData {
     /// Builds a [`DescribeVpcTaskResultData`] (`test-util`).
+    #[inline]
     pub fn builder() -> DescribeVpcTaskResultDataBuilder {
         DescribeVpcTaskResultDataBuilder::default()
     }
@@ -567,11 +575,13 @@ pub struct DescribeVpcTaskResultDataBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpcTaskResultDataBuilder {
     /// Sets `status`.
+    #[inline(always)]
     pub fn status(mut self, value: i64) -> Self {
         self.status = Some(value);
         self
     }
     /// The [`DescribeVpcTaskResultData`], or which required field (`status`) was not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeVpcTaskResultData, crate::error::BuildError> {
         Ok(DescribeVpcTaskResultData {
             status: self

@@ -1253,6 +1253,7 @@ impl std::error::Error for DescribeVpnConnError {}
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnResponse {
     /// Builds a [`DescribeVpnConnResponse`] (`test-util`).
+    #[inline]
     pub fn builder() -> DescribeVpnConnResponseBuilder {
         DescribeVpnConnResponseBuilder::default()
     }
@@ -1270,36 +1271,43 @@ pub struct DescribeVpnConnResponseBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnResponseBuilder {
     /// Sets `code`.
+    #[inline(always)]
     pub fn code(mut self, value: i64) -> Self {
         self.code = Some(value);
         self
     }
     /// Sets `message`.
+    #[inline(always)]
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
     /// Sets `codeDesc`.
+    #[inline(always)]
     pub fn code_desc(mut self, value: impl Into<String>) -> Self {
         self.code_desc = Some(value.into());
         self
     }
     /// Sets `totalCount`.
+    #[inline(always)]
     pub fn total_count(mut self, value: i64) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets `data`.
+    #[inline(always)]
     pub fn data(mut self, value: Vec<DescribeVpnConnDataItem>) -> Self {
         self.data = value;
         self
     }
     /// Sets or clears `codeDesc`.
+    #[inline]
     pub fn set_code_desc(mut self, value: Option<String>) -> Self {
         self.code_desc = value;
         self
     }
     /// The [`DescribeVpnConnResponse`], or which required field (`code`, `message`, `totalCount`) was not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeVpnConnResponse, crate::error::BuildError> {
         Ok(DescribeVpnConnResponse {
             code: self
@@ -1328,6 +1336,7 @@ impl DescribeVpnConnResponseBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnDataItem {
     /// Builds a [`DescribeVpnConnDataItem`] (`test-util`).
+    #[inline]
     pub fn builder() -> DescribeVpnConnDataItemBuilder {
         DescribeVpnConnDataItemBuilder::default()
     }
@@ -1367,251 +1376,301 @@ pub struct DescribeVpnConnDataItemBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnDataItemBuilder {
     /// Sets `vpcId`.
+    #[inline(always)]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
     }
     /// Sets `unVpcId`.
+    #[inline(always)]
     pub fn un_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.un_vpc_id = Some(value.into());
         self
     }
     /// Sets `vpcName`.
+    #[inline(always)]
     pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
         self.vpc_name = Some(value.into());
         self
     }
     /// Sets `vpcCidrBlock`.
+    #[inline(always)]
     pub fn vpc_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.vpc_cidr_block = Some(value.into());
         self
     }
     /// Sets `vpnGwId`.
+    #[inline(always)]
     pub fn vpn_gw_id(mut self, value: i64) -> Self {
         self.vpn_gw_id = Some(value);
         self
     }
     /// Sets `unVpnGwId`.
+    #[inline(always)]
     pub fn un_vpn_gw_id(mut self, value: impl Into<String>) -> Self {
         self.un_vpn_gw_id = Some(value.into());
         self
     }
     /// Sets `vpnGwName`.
+    #[inline(always)]
     pub fn vpn_gw_name(mut self, value: impl Into<String>) -> Self {
         self.vpn_gw_name = Some(value.into());
         self
     }
     /// Sets `vpnGwAddress`.
+    #[inline(always)]
     pub fn vpn_gw_address(mut self, value: impl Into<String>) -> Self {
         self.vpn_gw_address = Some(value.into());
         self
     }
     /// Sets `vpnConnId`.
+    #[inline(always)]
     pub fn vpn_conn_id(mut self, value: i64) -> Self {
         self.vpn_conn_id = Some(value);
         self
     }
     /// Sets `unVpnConnId`.
+    #[inline(always)]
     pub fn un_vpn_conn_id(mut self, value: impl Into<String>) -> Self {
         self.un_vpn_conn_id = Some(value.into());
         self
     }
     /// Sets `vpnConnName`.
+    #[inline(always)]
     pub fn vpn_conn_name(mut self, value: impl Into<String>) -> Self {
         self.vpn_conn_name = Some(value.into());
         self
     }
     /// Sets `userGwId`.
+    #[inline(always)]
     pub fn user_gw_id(mut self, value: i64) -> Self {
         self.user_gw_id = Some(value);
         self
     }
     /// Sets `unUserGwId`.
+    #[inline(always)]
     pub fn un_user_gw_id(mut self, value: impl Into<String>) -> Self {
         self.un_user_gw_id = Some(value.into());
         self
     }
     /// Sets `userGwName`.
+    #[inline(always)]
     pub fn user_gw_name(mut self, value: impl Into<String>) -> Self {
         self.user_gw_name = Some(value.into());
         self
     }
     /// Sets `userGwAddress`.
+    #[inline(always)]
     pub fn user_gw_address(mut self, value: impl Into<String>) -> Self {
         self.user_gw_address = Some(value.into());
         self
     }
     /// Sets `vpcConnStatus`.
+    #[inline(always)]
     pub fn vpc_conn_status(mut self, value: i64) -> Self {
         self.vpc_conn_status = Some(value);
         self
     }
     /// Sets `netStatus`.
+    #[inline(always)]
     pub fn net_status(mut self, value: impl Into<String>) -> Self {
         self.net_status = Some(value.into());
         self
     }
     /// Sets `preSharedKey`.
+    #[inline(always)]
     pub fn pre_shared_key(mut self, value: impl Into<String>) -> Self {
         self.pre_shared_key = Some(value.into());
         self
     }
     /// Sets `remoteSlaIp`.
+    #[inline(always)]
     pub fn remote_sla_ip(mut self, value: impl Into<String>) -> Self {
         self.remote_sla_ip = Some(value.into());
         self
     }
     /// Sets `sourceCidr`.
+    #[inline(always)]
     pub fn source_cidr(mut self, value: Vec<String>) -> Self {
         self.source_cidr = value;
         self
     }
     /// Sets `destinationCidr`.
+    #[inline(always)]
     pub fn destination_cidr(mut self, value: Vec<String>) -> Self {
         self.destination_cidr = value;
         self
     }
     /// Sets `vpnProto`.
+    #[inline(always)]
     pub fn vpn_proto(mut self, value: impl Into<String>) -> Self {
         self.vpn_proto = Some(value.into());
         self
     }
     /// Sets `createTime`.
+    #[inline(always)]
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
     /// Sets `IKESet`.
+    #[inline(always)]
     pub fn ike_set(mut self, value: DescribeVpnConnDataItemIkeSet) -> Self {
         self.ike_set = Some(value);
         self
     }
     /// Sets `IPsecSet`.
+    #[inline(always)]
     pub fn ipsec_set(mut self, value: DescribeVpnConnDataItemIpsecSet) -> Self {
         self.ipsec_set = Some(value);
         self
     }
     /// Sets `IKEArr`.
+    #[inline(always)]
     pub fn ike_arr(mut self, value: DescribeVpnConnDataItemIkeSet) -> Self {
         self.ike_arr = Some(value);
         self
     }
     /// Sets `IPSECArr`.
+    #[inline(always)]
     pub fn ipsec_arr(mut self, value: DescribeVpnConnDataItemIpsecSet) -> Self {
         self.ipsec_arr = Some(value);
         self
     }
     /// Sets or clears `vpcId`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.vpc_id = value;
         self
     }
     /// Sets or clears `unVpcId`.
+    #[inline]
     pub fn set_un_vpc_id(mut self, value: Option<String>) -> Self {
         self.un_vpc_id = value;
         self
     }
     /// Sets or clears `vpcName`.
+    #[inline]
     pub fn set_vpc_name(mut self, value: Option<String>) -> Self {
         self.vpc_name = value;
         self
     }
     /// Sets or clears `vpcCidrBlock`.
+    #[inline]
     pub fn set_vpc_cidr_block(mut self, value: Option<String>) -> Self {
         self.vpc_cidr_block = value;
         self
     }
     /// Sets or clears `vpnGwId`.
+    #[inline]
     pub fn set_vpn_gw_id(mut self, value: Option<i64>) -> Self {
         self.vpn_gw_id = value;
         self
     }
     /// Sets or clears `unVpnGwId`.
+    #[inline]
     pub fn set_un_vpn_gw_id(mut self, value: Option<String>) -> Self {
         self.un_vpn_gw_id = value;
         self
     }
     /// Sets or clears `vpnGwName`.
+    #[inline]
     pub fn set_vpn_gw_name(mut self, value: Option<String>) -> Self {
         self.vpn_gw_name = value;
         self
     }
     /// Sets or clears `vpnGwAddress`.
+    #[inline]
     pub fn set_vpn_gw_address(mut self, value: Option<String>) -> Self {
         self.vpn_gw_address = value;
         self
     }
     /// Sets or clears `vpnConnId`.
+    #[inline]
     pub fn set_vpn_conn_id(mut self, value: Option<i64>) -> Self {
         self.vpn_conn_id = value;
         self
     }
     /// Sets or clears `unVpnConnId`.
+    #[inline]
     pub fn set_un_vpn_conn_id(mut self, value: Option<String>) -> Self {
         self.un_vpn_conn_id = value;
         self
     }
     /// Sets or clears `vpnConnName`.
+    #[inline]
     pub fn set_vpn_conn_name(mut self, value: Option<String>) -> Self {
         self.vpn_conn_name = value;
         self
     }
     /// Sets or clears `userGwId`.
+    #[inline]
     pub fn set_user_gw_id(mut self, value: Option<i64>) -> Self {
         self.user_gw_id = value;
         self
     }
     /// Sets or clears `unUserGwId`.
+    #[inline]
     pub fn set_un_user_gw_id(mut self, value: Option<String>) -> Self {
         self.un_user_gw_id = value;
         self
     }
     /// Sets or clears `userGwName`.
+    #[inline]
     pub fn set_user_gw_name(mut self, value: Option<String>) -> Self {
         self.user_gw_name = value;
         self
     }
     /// Sets or clears `userGwAddress`.
+    #[inline]
     pub fn set_user_gw_address(mut self, value: Option<String>) -> Self {
         self.user_gw_address = value;
         self
     }
     /// Sets or clears `vpcConnStatus`.
+    #[inline]
     pub fn set_vpc_conn_status(mut self, value: Option<i64>) -> Self {
         self.vpc_conn_status = value;
         self
     }
     /// Sets or clears `netStatus`.
+    #[inline]
     pub fn set_net_status(mut self, value: Option<String>) -> Self {
         self.net_status = value;
         self
     }
     /// Sets or clears `preSharedKey`.
+    #[inline]
     pub fn set_pre_shared_key(mut self, value: Option<String>) -> Self {
         self.pre_shared_key = value;
         self
     }
     /// Sets or clears `remoteSlaIp`.
+    #[inline]
     pub fn set_remote_sla_ip(mut self, value: Option<String>) -> Self {
         self.remote_sla_ip = value;
         self
     }
     /// Sets or clears `vpnProto`.
+    #[inline]
     pub fn set_vpn_proto(mut self, value: Option<String>) -> Self {
         self.vpn_proto = value;
         self
     }
     /// Sets or clears `createTime`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<String>) -> Self {
         self.create_time = value;
         self
     }
     /// Sets or clears `IKESet`.
+    #[inline]
     pub fn set_ike_set(mut self, value: Option<DescribeVpnConnDataItemIkeSet>) -> Self {
         self.ike_set = value;
         self
     }
     /// Sets or clears `IPsecSet`.
+    #[inline]
     pub fn set_ipsec_set(
         mut self,
         value: Option<DescribeVpnConnDataItemIpsecSet>,
@@ -1620,11 +1679,13 @@ impl DescribeVpnConnDataItemBuilder {
         self
     }
     /// Sets or clears `IKEArr`.
+    #[inline]
     pub fn set_ike_arr(mut self, value: Option<DescribeVpnConnDataItemIkeSet>) -> Self {
         self.ike_arr = value;
         self
     }
     /// Sets or clears `IPSECArr`.
+    #[inline]
     pub fn set_ipsec_arr(
         mut self,
         value: Option<DescribeVpnConnDataItemIpsecSet>,
@@ -1633,6 +1694,7 @@ impl DescribeVpnConnDataItemBuilder {
         self
     }
     /// The [`DescribeVpnConnDataItem`] (it has no required field).
+    #[inline]
     pub fn build(self) -> DescribeVpnConnDataItem {
         DescribeVpnConnDataItem {
             vpc_id: self.vpc_id,
@@ -1668,6 +1730,7 @@ impl DescribeVpnConnDataItemBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnDataItemIkeSet {
     /// Builds a [`DescribeVpnConnDataItemIkeSet`] (`test-util`).
+    #[inline]
     pub fn builder() -> DescribeVpnConnDataItemIkeSetBuilder {
         DescribeVpnConnDataItemIkeSetBuilder::default()
     }
@@ -1691,116 +1754,139 @@ pub struct DescribeVpnConnDataItemIkeSetBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnDataItemIkeSetBuilder {
     /// Sets `propoAuthenAlgorithm`.
+    #[inline(always)]
     pub fn propo_authen_algorithm(mut self, value: impl Into<String>) -> Self {
         self.propo_authen_algorithm = Some(value.into());
         self
     }
     /// Sets `propoEncryAlgorithm`.
+    #[inline(always)]
     pub fn propo_encry_algorithm(mut self, value: impl Into<String>) -> Self {
         self.propo_encry_algorithm = Some(value.into());
         self
     }
     /// Sets `exchangeMode`.
+    #[inline(always)]
     pub fn exchange_mode(mut self, value: impl Into<String>) -> Self {
         self.exchange_mode = Some(value.into());
         self
     }
     /// Sets `localIdentity`.
+    #[inline(always)]
     pub fn local_identity(mut self, value: impl Into<String>) -> Self {
         self.local_identity = Some(value.into());
         self
     }
     /// Sets `remoteIdentity`.
+    #[inline(always)]
     pub fn remote_identity(mut self, value: impl Into<String>) -> Self {
         self.remote_identity = Some(value.into());
         self
     }
     /// Sets `localAddress`.
+    #[inline(always)]
     pub fn local_address(mut self, value: impl Into<String>) -> Self {
         self.local_address = Some(value.into());
         self
     }
     /// Sets `remoteAddress`.
+    #[inline(always)]
     pub fn remote_address(mut self, value: impl Into<String>) -> Self {
         self.remote_address = Some(value.into());
         self
     }
     /// Sets `localFqdnName`.
+    #[inline(always)]
     pub fn local_fqdn_name(mut self, value: impl Into<String>) -> Self {
         self.local_fqdn_name = Some(value.into());
         self
     }
     /// Sets `remoteFqdnName`.
+    #[inline(always)]
     pub fn remote_fqdn_name(mut self, value: impl Into<String>) -> Self {
         self.remote_fqdn_name = Some(value.into());
         self
     }
     /// Sets `dhGroupName`.
+    #[inline(always)]
     pub fn dh_group_name(mut self, value: impl Into<String>) -> Self {
         self.dh_group_name = Some(value.into());
         self
     }
     /// Sets `ikeSaLifetimeSeconds`.
+    #[inline(always)]
     pub fn ike_sa_lifetime_seconds(mut self, value: impl Into<String>) -> Self {
         self.ike_sa_lifetime_seconds = Some(value.into());
         self
     }
     /// Sets or clears `propoAuthenAlgorithm`.
+    #[inline]
     pub fn set_propo_authen_algorithm(mut self, value: Option<String>) -> Self {
         self.propo_authen_algorithm = value;
         self
     }
     /// Sets or clears `propoEncryAlgorithm`.
+    #[inline]
     pub fn set_propo_encry_algorithm(mut self, value: Option<String>) -> Self {
         self.propo_encry_algorithm = value;
         self
     }
     /// Sets or clears `exchangeMode`.
+    #[inline]
     pub fn set_exchange_mode(mut self, value: Option<String>) -> Self {
         self.exchange_mode = value;
         self
     }
     /// Sets or clears `localIdentity`.
+    #[inline]
     pub fn set_local_identity(mut self, value: Option<String>) -> Self {
         self.local_identity = value;
         self
     }
     /// Sets or clears `remoteIdentity`.
+    #[inline]
     pub fn set_remote_identity(mut self, value: Option<String>) -> Self {
         self.remote_identity = value;
         self
     }
     /// Sets or clears `localAddress`.
+    #[inline]
     pub fn set_local_address(mut self, value: Option<String>) -> Self {
         self.local_address = value;
         self
     }
     /// Sets or clears `remoteAddress`.
+    #[inline]
     pub fn set_remote_address(mut self, value: Option<String>) -> Self {
         self.remote_address = value;
         self
     }
     /// Sets or clears `localFqdnName`.
+    #[inline]
     pub fn set_local_fqdn_name(mut self, value: Option<String>) -> Self {
         self.local_fqdn_name = value;
         self
     }
     /// Sets or clears `remoteFqdnName`.
+    #[inline]
     pub fn set_remote_fqdn_name(mut self, value: Option<String>) -> Self {
         self.remote_fqdn_name = value;
         self
     }
     /// Sets or clears `dhGroupName`.
+    #[inline]
     pub fn set_dh_group_name(mut self, value: Option<String>) -> Self {
         self.dh_group_name = value;
         self
     }
     /// Sets or clears `ikeSaLifetimeSeconds`.
+    #[inline]
     pub fn set_ike_sa_lifetime_seconds(mut self, value: Option<String>) -> Self {
         self.ike_sa_lifetime_seconds = value;
         self
     }
     /// The [`DescribeVpnConnDataItemIkeSet`] (it has no required field).
+    #[inline]
     pub fn build(self) -> DescribeVpnConnDataItemIkeSet {
         DescribeVpnConnDataItemIkeSet {
             propo_authen_algorithm: self.propo_authen_algorithm,
@@ -1820,6 +1906,7 @@ impl DescribeVpnConnDataItemIkeSetBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnDataItemIpsecSet {
     /// Builds a [`DescribeVpnConnDataItemIpsecSet`] (`test-util`).
+    #[inline]
     pub fn builder() -> DescribeVpnConnDataItemIpsecSetBuilder {
         DescribeVpnConnDataItemIpsecSetBuilder::default()
     }
@@ -1839,76 +1926,91 @@ pub struct DescribeVpnConnDataItemIpsecSetBuilder {
 #[cfg(feature = "test-util")]
 impl DescribeVpnConnDataItemIpsecSetBuilder {
     /// Sets `encryptAlgorithm`.
+    #[inline(always)]
     pub fn encrypt_algorithm(mut self, value: impl Into<String>) -> Self {
         self.encrypt_algorithm = Some(value.into());
         self
     }
     /// Sets `integrityAlgorith`.
+    #[inline(always)]
     pub fn integrity_algorith(mut self, value: impl Into<String>) -> Self {
         self.integrity_algorith = Some(value.into());
         self
     }
     /// Sets `encapMode`.
+    #[inline(always)]
     pub fn encap_mode(mut self, value: impl Into<String>) -> Self {
         self.encap_mode = Some(value.into());
         self
     }
     /// Sets `securityProto`.
+    #[inline(always)]
     pub fn security_proto(mut self, value: impl Into<String>) -> Self {
         self.security_proto = Some(value.into());
         self
     }
     /// Sets `pfsDhGroup`.
+    #[inline(always)]
     pub fn pfs_dh_group(mut self, value: impl Into<String>) -> Self {
         self.pfs_dh_group = Some(value.into());
         self
     }
     /// Sets `ipsecSaLifetimeSeconds`.
+    #[inline(always)]
     pub fn ipsec_sa_lifetime_seconds(mut self, value: impl Into<String>) -> Self {
         self.ipsec_sa_lifetime_seconds = Some(value.into());
         self
     }
     /// Sets `ipsecSaLifetimeTraffic`.
+    #[inline(always)]
     pub fn ipsec_sa_lifetime_traffic(mut self, value: impl Into<String>) -> Self {
         self.ipsec_sa_lifetime_traffic = Some(value.into());
         self
     }
     /// Sets or clears `encryptAlgorithm`.
+    #[inline]
     pub fn set_encrypt_algorithm(mut self, value: Option<String>) -> Self {
         self.encrypt_algorithm = value;
         self
     }
     /// Sets or clears `integrityAlgorith`.
+    #[inline]
     pub fn set_integrity_algorith(mut self, value: Option<String>) -> Self {
         self.integrity_algorith = value;
         self
     }
     /// Sets or clears `encapMode`.
+    #[inline]
     pub fn set_encap_mode(mut self, value: Option<String>) -> Self {
         self.encap_mode = value;
         self
     }
     /// Sets or clears `securityProto`.
+    #[inline]
     pub fn set_security_proto(mut self, value: Option<String>) -> Self {
         self.security_proto = value;
         self
     }
     /// Sets or clears `pfsDhGroup`.
+    #[inline]
     pub fn set_pfs_dh_group(mut self, value: Option<String>) -> Self {
         self.pfs_dh_group = value;
         self
     }
     /// Sets or clears `ipsecSaLifetimeSeconds`.
+    #[inline]
     pub fn set_ipsec_sa_lifetime_seconds(mut self, value: Option<String>) -> Self {
         self.ipsec_sa_lifetime_seconds = value;
         self
     }
     /// Sets or clears `ipsecSaLifetimeTraffic`.
+    #[inline]
     pub fn set_ipsec_sa_lifetime_traffic(mut self, value: Option<String>) -> Self {
         self.ipsec_sa_lifetime_traffic = value;
         self
     }
     /// The [`DescribeVpnConnDataItemIpsecSet`] (it has no required field).
+    #[inline]
     pub fn build(self) -> DescribeVpnConnDataItemIpsecSet {
         DescribeVpnConnDataItemIpsecSet {
             encrypt_algorithm: self.encrypt_algorithm,

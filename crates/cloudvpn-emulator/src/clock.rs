@@ -2,7 +2,10 @@
 //! `YYYY-MM-DDTHH:MM:SSZ` format both Alibaba signatures carry (`Timestamp`, `x-acs-date`) and the control
 //! API accepts for prepaid expiry dates comes from the signing crate, shared with the client that signs.
 
-pub use cloudvpn_signing::timestamp::{format_utc, parse_utc};
+/// Only the raw signer (`signed`, behind `test-util`) writes timestamps.
+#[cfg(feature = "test-util")]
+pub use cloudvpn_signing::timestamp::format_utc;
+pub use cloudvpn_signing::timestamp::parse_utc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Milliseconds since the Unix epoch, by the system clock.

@@ -165,6 +165,10 @@ pub mod faults;
 // Formatted by prettyplease when generated; rustfmt would disagree and make `--check` fail.
 #[rustfmt::skip]
 #[allow(clippy::result_large_err)]
+// The Tencent API 3.0 specs have landed before its front end and behaviour: until they do, its generated
+// trait has no implementation. Remove this once `tencent_vpc` is served (then an API without
+// behaviour fails the build again).
+#[allow(dead_code)]
 mod generated;
 mod handle;
 mod http;

@@ -5,7 +5,7 @@ use super::internal;
 use crate::clock;
 use crate::model::{TencentRegion, TencentVpnConnection};
 use cloudvpn_types::tencent_vpc_v2::describe_vpn_conn::{
-    DescribeVpnConnDataItem, DescribeVpnConnDataItemIkeArr, DescribeVpnConnDataItemIpsecArr,
+    DescribeVpnConnDataItem, DescribeVpnConnDataItemIkeSet, DescribeVpnConnDataItemIpsecSet,
 };
 use cloudvpn_types::tencent_vpc_v2::{
     DescribeVpnConnError, DescribeVpnConnRequest, DescribeVpnConnResponse,
@@ -43,7 +43,7 @@ fn item(region: &TencentRegion, c: &TencentVpnConnection) -> DescribeVpnConnData
             i64::try_from(c.created_ms / 1000).unwrap_or(i64::MAX),
         ))
         .ike_arr(
-            DescribeVpnConnDataItemIkeArr::builder()
+            DescribeVpnConnDataItemIkeSet::builder()
                 .propo_encry_algorithm("aes-cbc-128")
                 .propo_authen_algorithm("sha")
                 .exchange_mode("main")
@@ -54,7 +54,7 @@ fn item(region: &TencentRegion, c: &TencentVpnConnection) -> DescribeVpnConnData
                 .build(),
         )
         .ipsec_arr(
-            DescribeVpnConnDataItemIpsecArr::builder()
+            DescribeVpnConnDataItemIpsecSet::builder()
                 .encrypt_algorithm("aes-cbc-128")
                 .integrity_algorith("sha1")
                 .encap_mode("tunnel")

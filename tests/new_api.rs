@@ -1,14 +1,16 @@
-//! A new API is one spec folder (over a protocol the workspace already speaks) and its emulator
-//! behaviour: nothing hand-written lists APIs.
+//! A new API over a protocol the workspace already speaks is one spec folder: nothing hand-written lists
+//! APIs.
 //!
 //! The test copies the workspace's sources into a scratch workspace, adds the fixture API of
 //! `tests/fixtures/new-api/` to its `specs/`, runs the code generator on it, and shows that
 //!
-//! 1. the types appear (request, response, error, the `Api` impl, `all_apis()`), and the runtime gets a
-//!    fluent client for it (`cloudvpn::alibaba::FixtureClient`, which an example then uses);
-//! 2. the build fails, naming the behaviour trait, until the API's behaviour exists;
-//! 3. once it does, the command line has the API's group and subcommand (help, flags, a signed dry run
-//!    to the spec's endpoint) with no hand edit, and the emulator answers the API's operation.
+//! 1. the types appear (request, response, error, the `Api` impl, `all_apis()`, `visit_api()`), the runtime
+//!    gets a fluent client for it, and the emulator a behaviour trait (one method per operation, no default
+//!    bodies, so a behaviour missing an operation does not compile) and its dispatch;
+//! 2. the scratch workspace builds, and its command line has the API's group and subcommand with the
+//!    spec's help and constraints, parses the flags with the generated `from_params` (the parser the
+//!    emulator's pipeline runs too), and prints a request signed for the spec's endpoint;
+//! 3. the fluent client (`cloudvpn::alibaba::FixtureClient`) compiles and sends, in an example.
 //!
 //! The scratch workspace builds with this workspace's target directory, so only the workspace's own crates
 //! are compiled again; it builds the command line as an example (the same `main`), so no binary of this
@@ -217,6 +219,23 @@ fn generated_parts_appear(scratch: &Path) {
     assert!(
         clients.contains(&format!("pub use super::{MODULE}::FixtureClient;")),
         "{clients}"
+    );
+    // The emulator's side: a behaviour trait with one method per operation and no default bodies, and
+    // the dispatch that runs a parsed request on it.
+    let emulator_dir = "crates/cloudvpn-emulator/src/generated";
+    let server = read(scratch, &format!("{emulator_dir}/{MODULE}.rs"));
+    for item in [
+        "pub(crate) trait AlibabaFixtureBehaviour",
+        "fn describe_fixture_widget(",
+        "api::DescribeFixtureWidgetError>;",
+        "Request::DescribeFixtureWidget(r) =>",
+    ] {
+        assert!(server.contains(item), "no {item} in\n{server}");
+    }
+    let servers = read(scratch, &format!("{emulator_dir}/mod.rs"));
+    assert!(
+        servers.contains(&format!("pub(crate) mod {MODULE};")),
+        "{servers}"
     );
     let root = read(scratch, &format!("{types}/mod.rs"));
     assert!(root.contains(&format!("pub mod {MODULE};")), "{root}");

@@ -84,15 +84,18 @@ impl IdGenerator for RandomIds {
 pub(crate) fn uuid_v4(bits: u128) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let b = (bits & !(0xF << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62);
-    let mut out = String::with_capacity(36);
-    for i in 0..32 {
-        if matches!(i, 8 | 12 | 16 | 20) {
-            out.push('-');
+    // Byte by byte into a buffer, then one copy: two of these are made per call (nonce and client token).
+    let mut out = [b'-'; 36];
+    let mut at = 0;
+    for (i, byte) in b.to_be_bytes().into_iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            at += 1;
         }
-        let nibble = (b >> (124 - 4 * i)) & 0xF;
-        out.push(char::from(HEX[nibble as usize]));
+        out[at] = HEX[usize::from(byte >> 4)];
+        out[at + 1] = HEX[usize::from(byte & 0xF)];
+        at += 2;
     }
-    out
+    out.into_iter().map(char::from).collect()
 }
 
 /// A clock that always says the same time (test-util).
@@ -271,6 +274,16 @@ mod tests {
         assert_eq!(parse_iso8601("2024-01-01 12:00:00Z"), None);
         assert_eq!(parse_iso8601("2024-13-01T12:00:00Z"), None);
         assert_eq!(parse_iso8601("2024-01-01T12:00:00"), None);
+    }
+
+    #[test]
+    fn uuids_are_the_bits_in_the_canonical_layout() {
+        assert_eq!(
+            uuid_v4(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef),
+            "01234567-89ab-4def-8123-456789abcdef"
+        );
+        assert_eq!(uuid_v4(0), "00000000-0000-4000-8000-000000000000");
+        assert_eq!(uuid_v4(u128::MAX), "ffffffff-ffff-4fff-bfff-ffffffffffff");
     }
 
     #[test]

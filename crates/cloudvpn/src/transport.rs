@@ -21,7 +21,7 @@ pub struct HttpRequest {
     /// The whole URL, query included.
     pub url: String,
     /// Headers in the order they are sent (names as written; static names cost no allocation).
-    pub headers: Vec<(Cow<'static, str>, String)>,
+    pub headers: Vec<(Cow<'static, str>, Cow<'static, str>)>,
     /// The body (empty for most calls).
     pub body: Vec<u8>,
 }
@@ -32,7 +32,7 @@ impl HttpRequest {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
 
     /// The request as text (request line, headers, body), with session tokens replaced by `***`. What
@@ -43,7 +43,7 @@ impl HttpRequest {
             let shown = if SECRET_HEADERS.iter().any(|s| k.eq_ignore_ascii_case(s)) {
                 "***"
             } else {
-                v.as_str()
+                v.as_ref()
             };
             out.push_str(&format!("{k}: {shown}\n"));
         }
@@ -114,7 +114,7 @@ impl HttpResponse {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
 }
 
@@ -228,7 +228,7 @@ impl Transport for ReqwestTransport {
                 if k.eq_ignore_ascii_case("host") {
                     continue;
                 }
-                builder = builder.header(k.as_ref(), v.as_str());
+                builder = builder.header(k.as_ref(), v.as_ref());
             }
             let response = builder.body(request.body).send().await.map_err(classify)?;
             let status = response.status().as_u16();

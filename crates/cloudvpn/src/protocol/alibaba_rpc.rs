@@ -16,6 +16,7 @@ use cloudvpn_types::meta::{DocumentedError, OperationMeta, Protocol};
 use cloudvpn_types::params::ParamName;
 use cloudvpn_types::{ErrorInfo, Operation, OperationError};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -65,14 +66,18 @@ fn build_v3(
 ) -> HttpRequest {
     let method = meta.default_method();
     // Room for the optional STS headers and the authorization, so the vector is allocated once.
-    let mut headers: Vec<(std::borrow::Cow<'static, str>, String)> = Vec::with_capacity(12);
+    // Static values (the version, the action, the constant ones) are borrowed, not copied.
+    let mut headers: Vec<(Cow<'static, str>, Cow<'static, str>)> = Vec::with_capacity(12);
     headers.extend([
-        ("host".into(), endpoint.authority.clone()),
+        ("host".into(), endpoint.authority.clone().into()),
         ("x-acs-version".into(), meta.api.version.into()),
         ("x-acs-action".into(), meta.action.into()),
-        ("user-agent".into(), user_agent.into()),
-        ("x-acs-date".into(), attempt.timestamp.into()),
-        ("x-acs-signature-nonce".into(), attempt.nonce.into()),
+        ("user-agent".into(), user_agent.to_owned().into()),
+        ("x-acs-date".into(), attempt.timestamp.to_owned().into()),
+        (
+            "x-acs-signature-nonce".into(),
+            attempt.nonce.to_owned().into(),
+        ),
         ("accept".into(), "application/json".into()),
         (
             alibaba_v3::CONTENT_SHA256_HEADER.into(),
@@ -86,9 +91,12 @@ fn build_v3(
     if let Some(token) = &credentials.security_token {
         headers.push((
             "x-acs-accesskey-id".into(),
-            credentials.access_key_id.clone(),
+            credentials.access_key_id.clone().into(),
         ));
-        headers.push(("x-acs-security-token".into(), token.expose().to_owned()));
+        headers.push((
+            "x-acs-security-token".into(),
+            token.expose().to_owned().into(),
+        ));
     }
     let mut canonical = alibaba_v3::CanonicalRequest::new(method.as_str(), &endpoint.path)
         .query_params(params)
@@ -101,7 +109,10 @@ fn build_v3(
         credentials.access_key_secret.expose(),
         &canonical,
     );
-    headers.push((alibaba_v3::AUTHORIZATION_HEADER.into(), authorization));
+    headers.push((
+        alibaba_v3::AUTHORIZATION_HEADER.into(),
+        authorization.into(),
+    ));
     HttpRequest {
         method,
         url: endpoint.url_with_query(&canonical.canonical_query_string()),
@@ -147,10 +158,10 @@ fn build_v1(
         method,
         url: endpoint.url_with_query(&encoding::form_urlencode(&all)),
         headers: vec![
-            ("host".into(), endpoint.authority.clone()),
+            ("host".into(), endpoint.authority.clone().into()),
             ("x-acs-version".into(), meta.api.version.into()),
             ("x-acs-action".into(), meta.action.into()),
-            ("user-agent".into(), user_agent.into()),
+            ("user-agent".into(), user_agent.to_owned().into()),
         ],
         body: Vec::new(),
     }

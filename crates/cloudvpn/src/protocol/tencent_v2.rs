@@ -78,7 +78,7 @@ pub(crate) fn build_request(
     );
     all.push((tencent_v2::SIGNATURE_PARAM, &signature));
     let encoded = encoding::form_urlencode(&all);
-    let host = ("Host".into(), endpoint.authority.clone());
+    let host = ("Host".into(), endpoint.authority.clone().into());
     match shape.http_method {
         HttpMethod::Get => HttpRequest {
             method: HttpMethod::Get,

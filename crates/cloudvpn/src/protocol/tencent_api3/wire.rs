@@ -49,8 +49,8 @@ impl Api3SignatureMethod {
 /// The settings of a request that do not change between attempts.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Shape<'a> {
-    pub action: &'a str,
-    pub version: &'a str,
+    pub action: &'static str,
+    pub version: &'static str,
     /// The service of the TC3 credential scope (`vpc`).
     pub service: &'a str,
     pub http_method: HttpMethod,
@@ -188,26 +188,33 @@ fn build_tc3<K: AsRef<str>>(
         },
         &canonical,
     );
-    let mut headers: Vec<(Cow<'static, str>, String)> = Vec::with_capacity(11);
+    // Static values (the content type, the action, the version) are borrowed, not copied.
+    let mut headers: Vec<(Cow<'static, str>, Cow<'static, str>)> = Vec::with_capacity(11);
     headers.extend([
-        ("User-Agent".into(), shape.user_agent.to_owned()),
-        ("Content-Type".into(), content_type.to_owned()),
-        ("Host".into(), endpoint.authority.clone()),
-        ("X-TC-Action".into(), shape.action.to_owned()),
-        ("X-TC-RequestClient".into(), shape.request_client.to_owned()),
-        ("X-TC-Timestamp".into(), attempt.timestamp.to_string()),
-        ("X-TC-Version".into(), shape.version.to_owned()),
+        ("User-Agent".into(), shape.user_agent.to_owned().into()),
+        ("Content-Type".into(), content_type.into()),
+        ("Host".into(), endpoint.authority.clone().into()),
+        ("X-TC-Action".into(), shape.action.into()),
+        (
+            "X-TC-RequestClient".into(),
+            shape.request_client.to_owned().into(),
+        ),
+        (
+            "X-TC-Timestamp".into(),
+            attempt.timestamp.to_string().into(),
+        ),
+        ("X-TC-Version".into(), shape.version.into()),
     ]);
     if let Some(region) = shape.region {
-        headers.push(("X-TC-Region".into(), region.to_owned()));
+        headers.push(("X-TC-Region".into(), region.to_owned().into()));
     }
     if let Some(token) = &credentials.token {
-        headers.push(("X-TC-Token".into(), token.expose().to_owned()));
+        headers.push(("X-TC-Token".into(), token.expose().to_owned().into()));
     }
     if let Some(language) = shape.language {
-        headers.push(("X-TC-Language".into(), language.to_owned()));
+        headers.push(("X-TC-Language".into(), language.to_owned().into()));
     }
-    headers.push(("Authorization".into(), authorization));
+    headers.push(("Authorization".into(), authorization.into()));
     HttpRequest {
         method,
         url: endpoint.url_with_query(&query),
@@ -258,9 +265,9 @@ fn build_form<K: AsRef<str>>(
     all.push(("Signature", &signature));
     let encoded = encoding::form_urlencode(&all);
     let headers = vec![
-        ("User-Agent".into(), shape.user_agent.to_owned()),
-        ("Content-Type".into(), FORM.to_owned()),
-        ("Host".into(), endpoint.authority.clone()),
+        ("User-Agent".into(), shape.user_agent.to_owned().into()),
+        ("Content-Type".into(), FORM.into()),
+        ("Host".into(), endpoint.authority.clone().into()),
     ];
     match shape.http_method {
         HttpMethod::Get => HttpRequest {

@@ -103,7 +103,7 @@ fn tc3_post_is_the_official_sdk_request_byte_for_byte() {
         .headers
         .iter()
         .filter(|(k, _)| k != "User-Agent")
-        .map(|(k, v)| (k.as_ref(), v.as_str()))
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
         .collect();
     assert_eq!(
         sent,

@@ -1,5 +1,5 @@
 //! The real transport (reqwest) against tiny servers on 127.0.0.1: a normal answer, a refused connection,
-//! and a connection closed without an answer.
+//! a connection closed without an answer, and an API 3.0 call whose received bytes verify as signed.
 
 use cloudvpn::ApiClient;
 use cloudvpn::credentials::{AlibabaCredentials, Secret};
@@ -118,4 +118,102 @@ async fn a_connection_closed_without_an_answer_is_retried_for_a_call_with_a_toke
         .expect("second attempt answers");
     assert_eq!(out.request_id, "SECOND");
     let _ = server.await.expect("server");
+}
+
+/// Reads one HTTP request with its body (by `Content-Length`): the head's lines and the body.
+async fn read_request(stream: &mut tokio::net::TcpStream) -> (Vec<String>, Vec<u8>) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 1024];
+    let end = loop {
+        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at;
+        }
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return (Vec::new(), Vec::new()),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let head: Vec<String> = String::from_utf8_lossy(&buf[..end])
+        .split("\r\n")
+        .map(str::to_owned)
+        .collect();
+    let length: usize = head
+        .iter()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse().ok())
+                .flatten()
+        })
+        .unwrap_or(0);
+    let mut body = buf[end + 4..].to_vec();
+    while body.len() < length {
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => body.extend_from_slice(&chunk[..n]),
+        }
+    }
+    (head, body)
+}
+
+#[tokio::test]
+async fn an_api3_call_over_real_http_verifies_as_received() {
+    use cloudvpn::credentials::TencentCredentials;
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let server = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.expect("accept");
+        let (head, body) = read_request(&mut stream).await;
+        let answer = r#"{"Response": {"RequestId": "LOOPBACK-3"}}"#;
+        let response = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+            answer.len()
+        );
+        stream.write_all(response.as_bytes()).await.expect("write");
+        (head, body)
+    });
+    let client = cloudvpn::tencent::VpcClient::builder()
+        .endpoint(format!("http://127.0.0.1:{port}"))
+        .region("ap-guangzhou")
+        .credentials(TencentCredentials::new("sid", Secret::new("skey")))
+        .retry(RetryConfig::disabled())
+        .connect_timeout(Duration::from_secs(2))
+        .attempt_timeout(Duration::from_secs(5))
+        .build()
+        .expect("client");
+    let out = client
+        .delete_vpn_connection()
+        .vpn_gateway_id("vpngw-1")
+        .vpn_connection_id("vpnx-1")
+        .send()
+        .await
+        .expect("ok");
+    assert_eq!(out.request_id, "LOOPBACK-3");
+    let (head, body) = server.await.expect("server");
+    assert_eq!(head[0], "POST / HTTP/1.1");
+    let headers: Vec<(String, String)> = head[1..]
+        .iter()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.to_owned(), v.trim().to_owned()))
+        .collect();
+    let value = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    // What the server receives — the Content-Type exactly, the Host with its port, the raw body — is what
+    // was signed.
+    assert_eq!(value("content-type"), Some("application/json"));
+    assert_eq!(value("host"), Some(format!("127.0.0.1:{port}").as_str()));
+    assert_eq!(
+        String::from_utf8_lossy(&body),
+        r#"{"VpnGatewayId": "vpngw-1", "VpnConnectionId": "vpnx-1"}"#
+    );
+    cloudvpn_signing::tencent_tc3::verify("skey", "vpc", "POST", "/", "", &headers, &body)
+        .expect("the received request verifies");
+    assert!(
+        cloudvpn_signing::tencent_tc3::verify("wrong", "vpc", "POST", "/", "", &headers, &body)
+            .is_err()
+    );
 }

@@ -376,6 +376,13 @@ pub(crate) async fn serve(
         body: body.unwrap_or_default(),
     };
     let outcome = match (route, body_ok) {
+        // API 3.0 also posts to `/`: told apart from Alibaba RPC by its markers.
+        (Route::Alibaba, true) if tencent::api3::claims(&incoming) => {
+            tencent::api3::handle(&shared, incoming).await
+        }
+        (Route::Alibaba, false) if tencent::api3::claims(&incoming) => {
+            tencent::api3::body_too_large(&shared, &incoming)
+        }
         (Route::Alibaba, true) => alibaba::handle(&shared, incoming).await,
         (Route::Alibaba, false) => alibaba::body_too_large(&shared, &incoming),
         (Route::Tencent, true) => tencent::handle(&shared, incoming).await,

@@ -39,8 +39,12 @@
 //! ```
 //!
 //! Alibaba RPC is served at `/` (GET or POST, query and form body, V3 `ACS3-HMAC-SHA256` or v1
-//! signatures, JSON or `Format=XML`), Tencent v2 at `/v2/index.php` (GET or POST form, `HmacSHA1` /
-//! `HmacSHA256`), the control API under `/_emulator/`.
+//! signatures, JSON or `Format=XML`), Tencent Cloud API 3.0 (VPC `2017-03-12`) at `/` too, told apart by
+//! its markers (an `X-TC-Action` header, a `TC3-HMAC-SHA256` authorization, or the old-style form's
+//! `SecretId` and `Nonce`; TC3 POST with a JSON body or GET, `HmacSHA256` / `HmacSHA1` forms), the
+//! retired Tencent v2 at `/v2/index.php` (GET or POST form, `HmacSHA1` / `HmacSHA256`), the control API
+//! under `/_emulator/`. Tencent v2 and 3.0 share one world: what is seeded under `/_emulator/tencent/` or
+//! deleted through either shows in both.
 //!
 //! Inside, every cloud request goes through one pipeline (limits, decoding, operation lookup,
 //! authentication, permission, the operation's documented constraints, fault rules, `ClientToken`, the
@@ -165,10 +169,6 @@ pub mod faults;
 // Formatted by prettyplease when generated; rustfmt would disagree and make `--check` fail.
 #[rustfmt::skip]
 #[allow(clippy::result_large_err)]
-// The Tencent API 3.0 specs have landed before its front end and behaviour: until they do, its generated
-// trait has no implementation. Remove this once `tencent_vpc` is served (then an API without
-// behaviour fails the build again).
-#[allow(dead_code)]
 mod generated;
 mod handle;
 mod http;

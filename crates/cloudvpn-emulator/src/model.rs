@@ -252,6 +252,15 @@ pub struct TencentVpnGateway {
     pub name: String,
     /// Public IP.
     pub address: String,
+    /// `PREPAID` until this time (ms since the epoch); pay-as-you-go when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prepaid_until_ms: Option<u64>,
+    /// The CCN instance it is bound to (API 3.0 refuses to delete it then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ccn_id: Option<String>,
+    /// The running deletion task (API 3.0 `DeleteVpnGateway`): the gateway shows `DELETING`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion_task: Option<u64>,
 }
 
 /// `vpcConnStatus` values of DescribeVpnConn: 0 creating, 1 creation error, 2 modifying, 3 modification
@@ -342,6 +351,9 @@ pub struct TencentTask {
     pub due: Option<Due>,
     /// What it does.
     pub effect: TaskEffect,
+    /// The API 3.0 request that started it: its `TaskId` in `DescribeVpcTaskResult`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 /// What a Tencent task does when it completes.
@@ -352,5 +364,10 @@ pub enum TaskEffect {
     DeleteVpnConnection {
         /// The connection.
         vpn_connection_id: String,
+    },
+    /// Deletes a VPN gateway (API 3.0).
+    DeleteVpnGateway {
+        /// The gateway.
+        vpn_gateway_id: String,
     },
 }

@@ -136,7 +136,7 @@ pub(crate) trait Frontend: Sync {
     fn forbidden(&self, op: &'static OperationMeta, principal: Principal) -> ServiceError;
 
     /// The region the call is in, when the protocol carries it outside the operation's parameters.
-    fn region(&self, _shared: &Shared, _decoded: &Decoded) -> String {
+    fn region(&self, _shared: &Shared, _req: &Incoming, _decoded: &Decoded) -> String {
         String::new()
     }
 
@@ -293,7 +293,7 @@ async fn process<F: Frontend>(
     if !key.allows(op.action) {
         return Err(front.forbidden(op, key.principal));
     }
-    let region = front.region(shared, &decoded);
+    let region = front.region(shared, req, &decoded);
 
     let params = Params::from_pairs(op.action, decoded.into_pairs())
         .map_err(|e| front.validation_error(e))?;

@@ -319,6 +319,9 @@ pub fn tencent_gateway(
         vpc_id: seed.vpc_id,
         name: seed.name.unwrap_or_default(),
         address: random_ip(),
+        prepaid_until_ms: seed.prepaid_until.map(|t| t.0),
+        ccn_id: seed.ccn_id,
+        deletion_task: None,
     };
     Ok(TencentGatewayDraft {
         account: account(&seed.account).to_owned(),

@@ -132,6 +132,13 @@ pub struct TencentGatewaySeed {
     /// Name.
     #[serde(default)]
     pub name: Option<String>,
+    /// Prepaid until this time (API 3.0 `PREPAID`; a prepaid gateway within its term cannot be deleted);
+    /// pay-as-you-go when absent.
+    #[serde(default)]
+    pub prepaid_until: Option<TimeMs>,
+    /// The CCN instance it is bound to (then it cannot be deleted).
+    #[serde(default)]
+    pub ccn_id: Option<String>,
 }
 
 /// `POST /_emulator/tencent/vpn-connections`.

@@ -107,11 +107,11 @@ fn resolve<'m, T>(
         .map(|(id, _)| id.as_str())
 }
 
-pub(super) fn resolve_vpc(region: &TencentRegion, wanted: &str) -> Option<String> {
+pub(crate) fn resolve_vpc(region: &TencentRegion, wanted: &str) -> Option<String> {
     resolve(&region.vpcs, wanted, |v| v.legacy_id.clone()).map(str::to_owned)
 }
 
-pub(super) fn resolve_gateway(region: &TencentRegion, wanted: &str) -> Option<String> {
+pub(crate) fn resolve_gateway(region: &TencentRegion, wanted: &str) -> Option<String> {
     resolve(&region.vpn_gateways, wanted, |g| g.legacy_id.to_string()).map(str::to_owned)
 }
 
@@ -120,7 +120,7 @@ fn resolve_connection(region: &TencentRegion, wanted: &str) -> Option<String> {
 }
 
 /// Completes a running task if it is due (`observed`: a Describe is looking).
-pub(super) fn settle_task(
+pub(crate) fn settle_task(
     account: &mut Account,
     task_id: u64,
     now_ms: u64,
@@ -147,14 +147,26 @@ pub(super) fn settle_task(
         Settled::Done => {
             fx.changed();
             task.due = None;
-            let TaskEffect::DeleteVpnConnection { vpn_connection_id } = &task.effect;
             let region = tencent.get_mut(&task.region);
-            task.status = complete_deletion(region, vpn_connection_id);
+            task.status = match &task.effect {
+                TaskEffect::DeleteVpnConnection { vpn_connection_id } => {
+                    complete_deletion(region, vpn_connection_id)
+                }
+                TaskEffect::DeleteVpnGateway { vpn_gateway_id } => {
+                    if let Some(region) = region {
+                        region.vpn_gateways.remove(vpn_gateway_id);
+                    }
+                    TaskStatus::Succeeded
+                }
+            };
         }
     }
 }
 
-fn complete_deletion(region: Option<&mut TencentRegion>, connection_id: &str) -> TaskStatus {
+pub(crate) fn complete_deletion(
+    region: Option<&mut TencentRegion>,
+    connection_id: &str,
+) -> TaskStatus {
     let Some(region) = region else {
         return TaskStatus::Succeeded;
     };
@@ -222,31 +234,13 @@ fn delete_vpn_conn(
     if conn_status::busy(connection.status) {
         return Err(E::invalid_vpn_conn_state());
     }
-    let task_id = world.task_id();
-    let account = world.account_mut(ctx.account);
-    let schedule = ctx.transitions.tencent_vpn_connection.schedule(ctx.now_ms);
-    let region = account.tencent_region_mut(ctx.region);
-    let status = match schedule {
-        None => complete_deletion(Some(region), &connection_id),
-        Some(_) => {
-            if let Some(c) = region.vpn_connections.get_mut(&connection_id) {
-                c.status = conn_status::DELETING;
-                c.deletion_task = Some(task_id);
-            }
-            TaskStatus::Running
-        }
-    };
-    account.tencent_tasks.insert(
-        task_id,
-        TencentTask {
-            id: task_id,
-            region: ctx.region.to_owned(),
-            status,
-            due: schedule,
-            effect: TaskEffect::DeleteVpnConnection {
-                vpn_connection_id: connection_id.clone(),
-            },
+    let task_id = start_deletion(
+        world,
+        ctx,
+        TaskEffect::DeleteVpnConnection {
+            vpn_connection_id: connection_id.clone(),
         },
+        None,
     );
     fx.changed();
     let (code, message, code_desc) = SUCCESS;
@@ -266,4 +260,53 @@ fn delete_vpn_conn(
         )
         .build()
         .map_err(internal)
+}
+
+/// Starts the task that deletes a connection or a gateway (v2 and API 3.0 alike): the resource shows
+/// deleting until the `tencent_vpn_connection` transition completes the task, or is gone at once when
+/// transitions are immediate. `request_id`: the API 3.0 request, whose id is the task's `TaskId`.
+pub(crate) fn start_deletion(
+    world: &mut World,
+    ctx: &Ctx<'_>,
+    effect: TaskEffect,
+    request_id: Option<String>,
+) -> u64 {
+    let task_id = world.task_id();
+    let account = world.account_mut(ctx.account);
+    let schedule = ctx.transitions.tencent_vpn_connection.schedule(ctx.now_ms);
+    let region = account.tencent_region_mut(ctx.region);
+    let status = match (&effect, schedule) {
+        (TaskEffect::DeleteVpnConnection { vpn_connection_id }, None) => {
+            complete_deletion(Some(region), vpn_connection_id)
+        }
+        (TaskEffect::DeleteVpnGateway { vpn_gateway_id }, None) => {
+            region.vpn_gateways.remove(vpn_gateway_id);
+            TaskStatus::Succeeded
+        }
+        (TaskEffect::DeleteVpnConnection { vpn_connection_id }, Some(_)) => {
+            if let Some(c) = region.vpn_connections.get_mut(vpn_connection_id) {
+                c.status = conn_status::DELETING;
+                c.deletion_task = Some(task_id);
+            }
+            TaskStatus::Running
+        }
+        (TaskEffect::DeleteVpnGateway { vpn_gateway_id }, Some(_)) => {
+            if let Some(g) = region.vpn_gateways.get_mut(vpn_gateway_id) {
+                g.deletion_task = Some(task_id);
+            }
+            TaskStatus::Running
+        }
+    };
+    account.tencent_tasks.insert(
+        task_id,
+        TencentTask {
+            id: task_id,
+            region: ctx.region.to_owned(),
+            status,
+            due: schedule,
+            effect,
+            request_id,
+        },
+    );
+    task_id
 }

@@ -10,6 +10,7 @@
 //!
 //! The order is the [`crate::pipeline`]'s; this module is the protocol's front end.
 
+pub(crate) mod api3;
 pub(crate) mod behaviour;
 mod describe;
 pub(crate) mod region;
@@ -214,7 +215,7 @@ impl Frontend for TencentV2 {
         })
     }
 
-    fn region(&self, shared: &Shared, decoded: &Decoded) -> String {
+    fn region(&self, shared: &Shared, _req: &Incoming, decoded: &Decoded) -> String {
         let param = decoded.find("Region").filter(|r| !r.is_empty());
         region::normalize_region(param.unwrap_or(&shared.tencent_default_region)).to_owned()
     }

@@ -1,0 +1,137 @@
+//! API 3.0 authentication: `TC3-HMAC-SHA256` over the raw body, the received `Content-Type` and `Host`,
+//! or the old-style form signature; then the 5-minute window and replay protection.
+
+use super::{API, error, missing};
+use crate::auth;
+use crate::clock;
+use crate::credentials::Key;
+use crate::error::ServiceError;
+use crate::http::Incoming;
+use crate::nonces::NonceCheck;
+use crate::pipeline::{Decoded, clip};
+use crate::server::Shared;
+use cloudvpn_signing::{tencent_tc3, tencent_v3_form};
+
+/// The service in a TC3 credential scope.
+const SERVICE: &str = "vpc";
+
+fn lookup_key<'s>(shared: &'s Shared, secret_id: &str) -> Result<&'s Key, ServiceError> {
+    match shared.credentials.tencent(secret_id) {
+        Some(key) if key.enabled => Ok(key),
+        Some(_) => Err(error("AuthFailure.SecretIdNotFound")
+            .with_message("(emulator) this SecretId is disabled")),
+        None => Err(error("AuthFailure.SecretIdNotFound")),
+    }
+}
+
+/// The signed time checked against the 5-minute window at `now`.
+fn check_window(signed: i64, now: i64) -> Result<(), ServiceError> {
+    if auth::within_window(signed, now, API.timestamp_window_seconds) {
+        Ok(())
+    } else {
+        Err(error("AuthFailure.SignatureExpire"))
+    }
+}
+
+/// The signed time checked against the 5-minute window, then `nonce` checked unused for it.
+fn check_fresh(shared: &Shared, key: &Key, signed: i64, nonce: &str) -> Result<(), ServiceError> {
+    let window = API.timestamp_window_seconds;
+    // One clock reading for both checks, so a nonce cannot be forgotten between them.
+    let now = clock::now_secs();
+    check_window(signed, now)?;
+    let keep_until = auth::nonce_keep_until_secs(signed, window);
+    match shared.nonces.first_use(
+        "tencent",
+        &key.id,
+        nonce,
+        keep_until,
+        u64::try_from(now).unwrap_or(0),
+    ) {
+        NonceCheck::Fresh => Ok(()),
+        NonceCheck::Replay => Err(error("AuthFailure.SignatureFailure").with_message(
+            "(emulator) this signed request was already received: a replay is refused while its \
+             timestamp is inside the window",
+        )),
+        // Refusing is safe; forgetting a nonce that can still be replayed is not.
+        NonceCheck::Full => Err(error("RequestLimitExceeded").with_message(
+            "(emulator) too many requests inside the timestamp window; try again later",
+        )),
+    }
+}
+
+/// A TC3 request: the `Authorization` header, verified over what was received.
+pub(super) fn tc3<'s>(shared: &'s Shared, req: &Incoming) -> Result<&'s Key, ServiceError> {
+    let header = req.header("authorization").unwrap_or_default();
+    let parsed = tencent_tc3::parse_authorization(header).map_err(|e| {
+        error("AuthFailure.InvalidAuthorization").with_message(clip(format!("(emulator) {e}")))
+    })?;
+    let key = lookup_key(shared, &parsed.secret_id)?;
+    let headers: Vec<(&str, &str)> = req
+        .headers
+        .iter()
+        .filter_map(|(name, value)| value.to_str().ok().map(|v| (name.as_str(), v)))
+        .collect();
+    match tencent_tc3::verify(
+        key.secret(),
+        SERVICE,
+        req.method.as_str(),
+        req.path(),
+        req.query(),
+        &headers,
+        &req.body,
+    ) {
+        Ok(()) => {}
+        Err(tencent_tc3::Tc3Error::SignatureMismatch { .. }) => {
+            return Err(error("AuthFailure.SignatureFailure"));
+        }
+        Err(tencent_tc3::Tc3Error::InvalidTimestamp { .. }) => {
+            return Err(error("AuthFailure.SignatureExpire")
+                .with_message("(emulator) X-TC-Timestamp must be UNIX seconds"));
+        }
+        Err(other) => {
+            return Err(error("AuthFailure.SignatureFailure")
+                .with_message(clip(format!("(emulator) {other}"))));
+        }
+    }
+    let signed: i64 = req
+        .header("x-tc-timestamp")
+        .and_then(|t| t.trim().parse().ok())
+        .ok_or_else(|| missing("X-TC-Timestamp"))?;
+    // TC3 carries no nonce: two identical calls in one second are signed identically, so a replay inside
+    // the window cannot be told from a repeated call; only the window bounds it.
+    check_window(signed, clock::now_secs())?;
+    Ok(key)
+}
+
+/// An old-style 3.0 request: `SecretId`, `Timestamp`, `Nonce`, `SignatureMethod`, `Signature`.
+pub(super) fn form<'s>(
+    shared: &'s Shared,
+    req: &Incoming,
+    decoded: &Decoded,
+) -> Result<&'s Key, ServiceError> {
+    let secret_id = decoded
+        .find("SecretId")
+        .ok_or_else(|| missing("SecretId"))?;
+    let key = lookup_key(shared, secret_id)?;
+    let pairs: Vec<(&str, &str)> = decoded
+        .query
+        .iter()
+        .chain(&decoded.body)
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    match tencent_v3_form::verify(key.secret(), req.method.as_str(), req.host(), &pairs) {
+        Ok(()) => {}
+        Err(tencent_v3_form::FormError::MissingParameter { name }) => return Err(missing(name)),
+        Err(other) => {
+            return Err(error("AuthFailure.SignatureFailure")
+                .with_message(clip(format!("(emulator) {other}"))));
+        }
+    }
+    let signed: i64 = decoded
+        .find("Timestamp")
+        .and_then(|t| t.trim().parse().ok())
+        .ok_or_else(|| missing("Timestamp"))?;
+    let nonce = decoded.find("Nonce").ok_or_else(|| missing("Nonce"))?;
+    check_fresh(shared, key, signed, nonce)?;
+    Ok(key)
+}

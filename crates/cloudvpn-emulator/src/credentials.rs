@@ -27,6 +27,9 @@
 //!   `Forbidden` for another key (Alibaba; `NoPermission` where the operation documents neither), 4101 /
 //!   4110 (Tencent v2).
 //! * `enabled: false`: the key exists but is disabled (`InvalidAccessKeyId.Inactive`; Tencent v2: 4300).
+//! * `session_token` (Tencent): the key is a temporary one; every API 3.0 request with it must carry this
+//!   token (`X-TC-Token`, or `Token` in the old-style form), or is refused with `AuthFailure.TokenFailure`.
+//!   Tokens sent with other keys are accepted unchecked.
 
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -69,6 +72,8 @@ pub struct Key {
     pub allowed_actions: Option<Vec<String>>,
     /// Disabled keys are refused before their signature is checked.
     pub enabled: bool,
+    /// A temporary key's session token, which its requests must carry.
+    session_token: Option<String>,
 }
 
 impl fmt::Debug for Key {
@@ -80,6 +85,10 @@ impl fmt::Debug for Key {
             .field("principal", &self.principal)
             .field("allowed_actions", &self.allowed_actions)
             .field("enabled", &self.enabled)
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }
@@ -94,6 +103,24 @@ impl Key {
             principal: Principal::Account,
             allowed_actions: None,
             enabled: true,
+            session_token: None,
+        }
+    }
+
+    /// Makes the key a temporary one whose requests must carry `token`.
+    pub fn session_token(mut self, token: impl Into<String>) -> Self {
+        self.session_token = Some(token.into());
+        self
+    }
+
+    /// Whether a request carrying `sent` (its session token, if any) may use this key: a temporary key
+    /// needs its own token (compared in constant time); other keys take any.
+    pub fn accepts_token(&self, sent: Option<&str>) -> bool {
+        use subtle::ConstantTimeEq;
+        match (&self.session_token, sent) {
+            (None, _) => true,
+            (Some(expected), Some(sent)) => bool::from(expected.as_bytes().ct_eq(sent.as_bytes())),
+            (Some(_), None) => false,
         }
     }
 
@@ -206,6 +233,8 @@ struct TencentEntry {
     allowed_actions: Option<Vec<String>>,
     #[serde(default = "yes")]
     enabled: bool,
+    #[serde(default)]
+    session_token: Option<String>,
 }
 
 fn key_of(
@@ -223,6 +252,7 @@ fn key_of(
         principal,
         allowed_actions,
         enabled,
+        session_token: None,
     }
 }
 
@@ -308,14 +338,18 @@ impl Credentials {
             if entry.secret_id.is_empty() {
                 return Err(error("a Tencent secret_id is empty".to_owned()));
             }
-            c.add_tencent(key_of(
+            let key = key_of(
                 entry.secret_id,
                 entry.secret_key,
                 entry.account,
                 entry.principal,
                 entry.allowed_actions,
                 entry.enabled,
-            ));
+            );
+            c.add_tencent(match entry.session_token {
+                Some(token) => key.session_token(token),
+                None => key,
+            });
         }
         Ok(c)
     }
@@ -324,6 +358,24 @@ impl Credentials {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tencent_key_with_a_session_token_is_temporary_and_redacted() {
+        let c = Credentials::from_json(
+            r#"{"tencent": [{"secret_id": "tmp", "secret_key": "k", "session_token": "tok-1"}]}"#,
+        )
+        .unwrap();
+        let key = c.tencent("tmp").unwrap();
+        assert!(key.accepts_token(Some("tok-1")));
+        assert!(!key.accepts_token(Some("tok-2")));
+        assert!(!key.accepts_token(None));
+        assert!(
+            c.tencent(DEFAULT_TENCENT_SECRET_ID)
+                .unwrap()
+                .accepts_token(Some("any"))
+        );
+        assert!(!format!("{key:?}").contains("tok-1"));
+    }
 
     #[test]
     fn parses_the_documented_example() {

@@ -9,8 +9,9 @@ use cloudvpn::credentials::{Secret, TencentCredentials};
 use cloudvpn::test_util::FixedClock;
 use cloudvpn::transport::HttpMethod;
 use cloudvpn::{Api3SignatureMethod, RetryConfig, TencentApi3ClientBuilder, tencent};
+use cloudvpn_emulator::credentials::{Credentials, Key};
 use cloudvpn_emulator::signed::TencentCall;
-use cloudvpn_emulator::{Transition, Transitions};
+use cloudvpn_emulator::{EmulatorConfig, Transition, Transitions};
 use cloudvpn_types::tencent_vpc::describe_vpn_gateways::FilterObject;
 use serde_json::json;
 use std::sync::Arc;
@@ -331,4 +332,53 @@ async fn list_calls_honour_ids_filters_offset_and_limit() {
         (page.total_count, page.vpn_connection_set.len()),
         (Some(3), 1)
     );
+}
+
+#[tokio::test]
+async fn a_temporary_key_needs_its_session_token() {
+    let mut keys = Credentials::defaults();
+    keys.add_tencent(Key::new("tmp-sid", "tmp-skey").session_token("tok-right"));
+    let env = Env::start(
+        EmulatorConfig::loopback()
+            .credentials(keys)
+            .transitions(Transitions::immediate()),
+    )
+    .await;
+    for signature in [
+        Api3SignatureMethod::Tc3HmacSha256,
+        Api3SignatureMethod::HmacSha256,
+    ] {
+        let with = |token: Option<&str>| {
+            let credentials = TencentCredentials::new("tmp-sid", Secret::new("tmp-skey"));
+            let credentials = match token {
+                Some(t) => credentials.with_token(t),
+                None => credentials,
+            };
+            tencent::VpcClient::builder()
+                .endpoint(format!("http://{}", env.host()))
+                .region(GZ)
+                .credentials(credentials)
+                .signature_method(signature)
+                .retry(RetryConfig::deterministic(1))
+                .build()
+                .unwrap()
+        };
+        for wrong in [None, Some("tok-wrong")] {
+            let err = with(wrong)
+                .describe_vpn_gateways()
+                .send()
+                .await
+                .unwrap_err();
+            assert_eq!(
+                err.code(),
+                Some("AuthFailure.TokenFailure"),
+                "{signature:?} {wrong:?}: {err}"
+            );
+        }
+        with(Some("tok-right"))
+            .describe_vpn_gateways()
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{signature:?}: {e}"));
+    }
 }

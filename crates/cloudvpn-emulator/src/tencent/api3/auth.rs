@@ -100,6 +100,7 @@ pub(super) fn tc3<'s>(shared: &'s Shared, req: &Incoming) -> Result<&'s Key, Ser
     // TC3 carries no nonce: two identical calls in one second are signed identically, so a replay inside
     // the window cannot be told from a repeated call; only the window bounds it.
     check_window(signed, clock::now_secs())?;
+    check_token(key, req.header("x-tc-token"))?;
     Ok(key)
 }
 
@@ -133,5 +134,15 @@ pub(super) fn form<'s>(
         .ok_or_else(|| missing("Timestamp"))?;
     let nonce = decoded.find("Nonce").ok_or_else(|| missing("Nonce"))?;
     check_fresh(shared, key, signed, nonce)?;
+    check_token(key, decoded.find("Token"))?;
     Ok(key)
+}
+
+/// A temporary key's session token (see [`crate::credentials`]).
+fn check_token(key: &Key, sent: Option<&str>) -> Result<(), ServiceError> {
+    if key.accepts_token(sent) {
+        Ok(())
+    } else {
+        Err(error("AuthFailure.TokenFailure"))
+    }
 }

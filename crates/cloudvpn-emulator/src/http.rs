@@ -233,6 +233,15 @@ fn refuse_web_request(
     refusal: Refusal,
 ) -> Response<Full<Bytes>> {
     let reply = match route {
+        // API 3.0 shares `/`; its head already shows its markers (TC3), so it is refused in its envelope.
+        Route::Alibaba if tencent::api3::claims_head(head.headers) => {
+            let e = ServiceError::custom(
+                "UnauthorizedOperation",
+                format!("(emulator) {}", refusal.message),
+                200,
+            );
+            tencent::api3::error_reply(&e, &ids::request_id())
+        }
         Route::Alibaba => {
             let e = ServiceError::custom("Forbidden.WebRequest", refusal.message, refusal.status);
             let host = head

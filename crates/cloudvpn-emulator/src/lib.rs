@@ -64,7 +64,7 @@
 //! Both belong to account `default` and may call everything. `--credentials FILE` adds keys — other
 //! accounts, RAM/CAM sub-users or keys without permission, disabled keys; see [`credentials`] for the
 //! format. Unknown keys, wrong signatures, timestamps outside the window (Alibaba ±15 min, Tencent v2
-//! 2 h) and reused nonces are refused with the services' own codes. A nonce is remembered for its
+//! 2 h, Tencent API 3.0 5 min) and reused nonces are refused with the services' own codes. A nonce is remembered for its
 //! request's whole timestamp window whatever the load; when [`Limits::nonce_capacity`] nonces are held,
 //! new requests get the throttling error rather than an old nonce being forgotten.
 //!

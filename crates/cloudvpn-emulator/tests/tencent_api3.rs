@@ -382,3 +382,21 @@ async fn a_temporary_key_needs_its_session_token() {
             .unwrap_or_else(|e| panic!("{signature:?}: {e}"));
     }
 }
+
+#[tokio::test]
+async fn a_web_page_is_refused_in_the_api3_envelope() {
+    let env = Env::immediate().await;
+    let addr = env.emulator.local_addr();
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: {}\r\nOrigin: http://attacker.example\r\nX-TC-Action: DescribeVpnGateways\r\n\
+         Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}",
+        env.host()
+    );
+    let (status, body) = raw_exchange(addr, &request).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["Response"]["Error"]["Code"], "UnauthorizedOperation",
+        "{body}"
+    );
+    assert!(body["Response"]["RequestId"].is_string(), "{body}");
+}

@@ -38,7 +38,7 @@ const API: &ApiMeta = &tencent_vpc::API;
 /// Whether a request at `/` is API 3.0: an `X-TC-Action` header, a `TC3-HMAC-SHA256` authorization, or
 /// the old-style form's `SecretId` and `Nonce` parameters (in the query or a form body).
 pub(crate) fn claims(req: &Incoming) -> bool {
-    if req.header("x-tc-action").is_some() || is_tc3(req) {
+    if claims_head(&req.headers) {
         return true;
     }
     let has = |text: &str, name: &str| {
@@ -52,6 +52,15 @@ pub(crate) fn claims(req: &Incoming) -> bool {
     };
     let query = req.query();
     (has(query, "SecretId") || has(body, "SecretId")) && (has(query, "Nonce") || has(body, "Nonce"))
+}
+
+/// Whether the headers alone show an API 3.0 request (`X-TC-Action`, a TC3 authorization).
+pub(crate) fn claims_head(headers: &hyper::HeaderMap) -> bool {
+    headers.contains_key("x-tc-action")
+        || headers
+            .get("authorization")
+            .and_then(|a| a.to_str().ok())
+            .is_some_and(|a| a.trim_start().starts_with("TC3-"))
 }
 
 fn is_tc3(req: &Incoming) -> bool {

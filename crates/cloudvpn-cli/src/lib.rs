@@ -102,7 +102,10 @@ async fn run(matches: &clap::ArgMatches, journal: &Journal) -> Result<(), Failur
                     teardown::alibaba::run(&settings, journal, &text(m, "vpn-gateway-id")).await?
                 }
                 Some(("tencent", m)) => {
-                    teardown::tencent::run(
+                    teardown::tencent::run(&settings, journal, &text(m, "vpn-gateway-id")).await?
+                }
+                Some(("tencent-v2", m)) => {
+                    teardown::tencent_v2::run(
                         &settings,
                         journal,
                         &text(m, "vpc-id"),
@@ -112,7 +115,7 @@ async fn run(matches: &clap::ArgMatches, journal: &Journal) -> Result<(), Failur
                 }
                 _ => {
                     return Err(Failure::usage(
-                        "choose a cloud: cloudvpn teardown alibaba|tencent",
+                        "choose a cloud: cloudvpn teardown alibaba|tencent|tencent-v2",
                     ));
                 }
             };

@@ -277,7 +277,7 @@ async fn tccli_credentials_and_region_are_used_and_the_order_holds() {
             &[],
             &[
                 "teardown",
-                "tencent",
+                "tencent-v2",
                 "--vpc-id",
                 "vpc-ap-chengdu",
                 "--vpn-gw-id",
@@ -328,7 +328,7 @@ async fn a_tencent_call_without_any_region_is_refused_before_anything_is_sent() 
         ],
         &[
             "teardown",
-            "tencent",
+            "tencent-v2",
             "--vpc-id",
             "vpc-ap-guangzhou",
             "--vpn-gw-id",

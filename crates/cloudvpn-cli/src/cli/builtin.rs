@@ -31,7 +31,12 @@ fn teardown_command() -> Command {
         )
         .subcommand(
             Command::new("tencent")
-                .about("Delete every VPN connection of a Tencent Cloud VPN gateway and wait for each task")
+                .about("Tear down a Tencent Cloud VPN gateway over API 3.0: its connections, then the gateway")
+                .arg(Arg::new("vpn-gateway-id").long("vpn-gateway-id").alias("VpnGatewayId").required(true).value_name("ID").help("The VPN gateway")),
+        )
+        .subcommand(
+            Command::new("tencent-v2")
+                .about("Delete every VPN connection of a Tencent Cloud VPN gateway over the legacy v2 API and wait for each task (v2 cannot delete the gateway itself)")
                 .arg(Arg::new("vpc-id").long("vpc-id").required(true).value_name("ID").help("The VPC of the gateway"))
                 .arg(Arg::new("vpn-gw-id").long("vpn-gw-id").required(true).value_name("ID").help("The VPN gateway")),
         )
@@ -103,7 +108,9 @@ fn emulator_command() -> Command {
 /// `cloudvpn demo`.
 fn demo_command() -> Command {
     Command::new("demo")
-        .about("Start the emulator in-process and walk through the four documented deletions")
+        .about(
+            "Start the emulator in-process and walk through the documented deletions of every API",
+        )
         .arg(
             Arg::new("fast")
                 .long("fast")

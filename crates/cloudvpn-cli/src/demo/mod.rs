@@ -1,7 +1,8 @@
 //! `cloudvpn demo`: the emulator in-process on a free loopback port, seeded with gateways and connections in
-//! both clouds, and the four documented deletions walked through as a user would meet them: an attempt that
-//! fails with a documented error and why, the fix, the asynchronous completion awaited with progress, and a
-//! closing summary. No network beyond loopback, no setup.
+//! both clouds, and the documented deletions of every API (Alibaba's three, Tencent v2's one, Tencent API
+//! 3.0's two) walked through as a user would meet them: an attempt that fails with a documented error and
+//! why, the fix, the asynchronous completion awaited with progress, and a closing summary. No network
+//! beyond loopback, no setup.
 //!
 //! `seed.rs` fills the emulator, `narrate.rs` prints what happens; the scenes are here, in order.
 
@@ -10,19 +11,25 @@ mod seed;
 
 use crate::failure::{Failure, Kind};
 use cloudvpn::credentials::{AlibabaCredentials, Secret, TencentCredentials};
-use cloudvpn::{AlibabaClient, ApiClient, RetryConfig, TencentClient, WaitOptions};
+use cloudvpn::{
+    AlibabaClient, ApiClient, RetryConfig, TencentApi3Client, TencentClient, WaitOptions,
+};
 use cloudvpn_emulator::credentials::{Credentials, Key};
 use cloudvpn_emulator::timing::{Transition, Transitions};
 use cloudvpn_emulator::{Emulator, EmulatorConfig};
 use cloudvpn_types::alibaba_vpc::{
     DeleteEnhancedVpnGatewayRequest, DeleteVpnConnectionRequest, DeleteVpnGatewayRequest,
 };
+use cloudvpn_types::tencent_vpc as api3;
 use cloudvpn_types::tencent_vpc_v2::DeleteVpnConnRequest;
-use narrate::{Row, expect_error, scene, send_and_wait, summary};
-use seed::{seed, seed_prepaid};
+use narrate::{Deleted, Row, expect_error, scene, send_and_wait, summary};
+use seed::{API3_CONNECTION, API3_GATEWAY, seed, seed_prepaid};
 use std::time::{Duration, Instant};
 
 const REGION: &str = "cn-hangzhou";
+const TENCENT_REGION: &str = "ap-guangzhou";
+/// How many scenes the demo has.
+const SCENES: u32 = 5;
 const SUB_USER_AK: &str = "demo-ram-user";
 const SUB_USER_SECRET: &str = "demo-ram-user-secret";
 
@@ -79,13 +86,23 @@ pub async fn run(fast: bool) -> Result<(), Failure> {
         .map_err(|e| internal(e.to_string()))?;
     let tencent = TencentClient::builder()
         .endpoint(&base)
-        .region("ap-guangzhou")
+        .region(TENCENT_REGION)
         .credentials(TencentCredentials::new(
             "emulator-sid",
             Secret::new("emulator-skey"),
         ))
         .build()
         .map_err(|e| internal(e.to_string()))?;
+    let api3 = TencentApi3Client::builder()
+        .endpoint(&base)
+        .region(TENCENT_REGION)
+        .credentials(TencentCredentials::new(
+            "emulator-sid",
+            Secret::new("emulator-skey"),
+        ))
+        .build()
+        .map_err(|e| internal(e.to_string()))?;
+    let mut deleted = Deleted::new();
     let waiting = WaitOptions {
         min_delay: Duration::from_millis(250),
         max_delay: Duration::from_secs(1),
@@ -102,7 +119,7 @@ pub async fn run(fast: bool) -> Result<(), Failure> {
     let request = DeleteVpnConnectionRequest::new(REGION, "vco-demo-1");
     let first = expect_error(sub_user.send(request.clone()).await, "a RAM sub-user's key")?;
     println!("  fix: use the account owner's key (or grant the sub-user vpc:DeleteVpnConnection)");
-    let done = send_and_wait(&owner, request, &waiting).await?;
+    let done = send_and_wait(&owner, request, &waiting, &mut deleted).await?;
     rows.push(Row {
         operation: "DeleteVpnConnection",
         first_attempt: first,
@@ -129,12 +146,14 @@ pub async fn run(fast: bool) -> Result<(), Failure> {
         &owner,
         DeleteVpnConnectionRequest::new(REGION, "vco-demo-2"),
         &waiting,
+        &mut deleted,
     )
     .await?;
     let done = send_and_wait(
         &owner,
         DeleteVpnGatewayRequest::new(REGION, "vpn-demo-2"),
         &waiting,
+        &mut deleted,
     )
     .await?;
     rows.push(Row {
@@ -163,7 +182,7 @@ pub async fn run(fast: bool) -> Result<(), Failure> {
         prepaid_term as f64 / 1000.0
     );
     tokio::time::sleep(Duration::from_millis(prepaid_term + 200)).await;
-    let done = send_and_wait(&owner, request, &waiting).await?;
+    let done = send_and_wait(&owner, request, &waiting, &mut deleted).await?;
     rows.push(Row {
         operation: "DeleteEnhancedVpnGateway",
         first_attempt: first,
@@ -174,7 +193,7 @@ pub async fn run(fast: bool) -> Result<(), Failure> {
     // 4. Tencent DeleteVpnConn with the wrong VPC.
     scene(
         4,
-        "tencent delete-vpn-conn --vpc-id vpc-wrong --vpn-gw-id vpngw-demo --vpn-conn-id vpnx-demo",
+        "tencent-v2 delete-vpn-conn --vpc-id vpc-wrong --vpn-gw-id vpngw-demo --vpn-conn-id vpnx-demo",
         "the VPC, gateway and connection IDs must belong together",
     );
     let first = expect_error(
@@ -192,6 +211,7 @@ pub async fn run(fast: bool) -> Result<(), Failure> {
         &tencent,
         DeleteVpnConnRequest::new("vpc-demo", "vpngw-demo", "vpnx-demo"),
         &waiting,
+        &mut deleted,
     )
     .await?;
     rows.push(Row {
@@ -201,7 +221,42 @@ pub async fn run(fast: bool) -> Result<(), Failure> {
         completed: done,
     });
 
-    summary(&rows, started.elapsed());
+    // 5. Tencent Cloud API 3.0: DeleteVpnGateway on a gateway that still has a tunnel.
+    scene(
+        5,
+        "tencent delete-vpn-gateway --vpn-gateway-id vpngw-demo3",
+        "Tencent Cloud API 3.0: a gateway with VPN connections cannot be deleted",
+    );
+    let first = expect_error(
+        api3.send(api3::DeleteVpnGatewayRequest::new(API3_GATEWAY))
+            .await,
+        "the owner's key",
+    )?;
+    println!(
+        "  fix: delete its connection {API3_CONNECTION} first (awaited through DescribeVpcTaskResult), then the gateway"
+    );
+    send_and_wait(
+        &api3,
+        api3::DeleteVpnConnectionRequest::new(API3_GATEWAY, API3_CONNECTION),
+        &waiting,
+        &mut deleted,
+    )
+    .await?;
+    let done = send_and_wait(
+        &api3,
+        api3::DeleteVpnGatewayRequest::new(API3_GATEWAY),
+        &waiting,
+        &mut deleted,
+    )
+    .await?;
+    rows.push(Row {
+        operation: "DeleteVpnGateway (Tencent 3.0)",
+        first_attempt: first,
+        fix: "delete its connection first",
+        completed: done,
+    });
+
+    summary(&rows, deleted.len(), started.elapsed());
     emulator
         .shutdown()
         .await

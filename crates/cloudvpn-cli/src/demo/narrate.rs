@@ -7,6 +7,7 @@ use crate::invoke::wait_with_progress;
 use crate::journal::Accepted;
 use cloudvpn::{ApiClient, Error, WaitOptions};
 use cloudvpn_types::{Completable, OperationError};
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 /// One row of the closing summary.
@@ -18,7 +19,7 @@ pub(super) struct Row {
 }
 
 pub(super) fn scene(n: u32, command: &str, rule: &str) {
-    println!("{n}/4  cloudvpn {command}");
+    println!("{n}/{}  cloudvpn {command}", super::SCENES);
     println!("     ({rule})");
 }
 
@@ -51,11 +52,16 @@ pub(super) fn expect_error<T, E: OperationError>(
     }
 }
 
-/// Sends, then waits for completion with progress; returns how long completion took.
+/// The documented deletions completed so far, by API and action.
+pub(super) type Deleted = BTreeSet<(&'static str, &'static str)>;
+
+/// Sends, then waits for completion with progress, and records the deletion in `deleted`; returns how
+/// long completion took.
 pub(super) async fn send_and_wait<C: ApiClient, O: Completable>(
     client: &C,
     request: O,
     options: &WaitOptions,
+    deleted: &mut Deleted,
 ) -> Result<String, Failure> {
     let out = client
         .send(request.clone())
@@ -85,6 +91,7 @@ pub(super) async fn send_and_wait<C: ApiClient, O: Completable>(
         done.observed,
         done.elapsed.as_secs_f64()
     );
+    deleted.insert((O::META.api.module, O::META.action));
     Ok(format!(
         "{:.1} s, {} polls",
         done.elapsed.as_secs_f64(),
@@ -92,7 +99,8 @@ pub(super) async fn send_and_wait<C: ApiClient, O: Completable>(
     ))
 }
 
-pub(super) fn summary(rows: &[Row], elapsed: Duration) {
+/// The closing table; `deletions` is how many documented deletions the demo completed.
+pub(super) fn summary(rows: &[Row], deletions: usize, elapsed: Duration) {
     let headers = ["Operation", "First attempt", "Fix", "Completion"];
     let cells: Vec<[&str; 4]> = rows
         .iter()
@@ -129,7 +137,18 @@ pub(super) fn summary(rows: &[Row], elapsed: Duration) {
         println!("{}", line(c));
     }
     println!(
-        "\nAll four documented deletions completed in {:.1} s.",
+        "\nAll {} documented deletions completed in {:.1} s.",
+        in_words(deletions),
         elapsed.as_secs_f64()
     );
+}
+
+/// `6` → `six`, for the closing sentence (digits beyond ten).
+fn in_words(n: usize) -> String {
+    const WORDS: [&str; 11] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    WORDS
+        .get(n)
+        .map_or_else(|| n.to_string(), |w| (*w).to_owned())
 }

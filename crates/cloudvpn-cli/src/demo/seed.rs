@@ -10,6 +10,10 @@ use cloudvpn_emulator::seed::{
 };
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// The Tencent gateway and connection the API 3.0 scene deletes.
+pub(super) const API3_GATEWAY: &str = "vpngw-demo3";
+pub(super) const API3_CONNECTION: &str = "vpnx-demo3";
+
 /// The enhanced gateway whose prepaid term ends `term_ms` from now.
 pub(super) async fn seed_prepaid(emulator: &Emulator, term_ms: u64) -> Result<(), Failure> {
     emulator
@@ -61,18 +65,32 @@ pub(super) async fn seed(emulator: &Emulator) -> Result<(), Failure> {
     })
     .await
     .map_err(|e| fail(e.to_string()))?;
-    h.seed_tencent_connection(TencentConnectionSeed {
-        vpc_id: "vpc-demo".into(),
-        vpn_gateway_id: "vpngw-demo".into(),
-        id: Some("vpnx-demo".into()),
-        ..Default::default()
-    })
-    .await
-    .map_err(|e| fail(e.to_string()))?;
+    // One Tencent world: what is seeded here is seen by the v2 and the 3.0 API alike.
+    for (gateway, connection) in [("vpngw-demo", "vpnx-demo"), (API3_GATEWAY, API3_CONNECTION)] {
+        if gateway != "vpngw-demo" {
+            h.seed_tencent_gateway(TencentGatewaySeed {
+                vpc_id: "vpc-demo".into(),
+                id: Some(gateway.into()),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| fail(e.to_string()))?;
+        }
+        h.seed_tencent_connection(TencentConnectionSeed {
+            vpc_id: "vpc-demo".into(),
+            vpn_gateway_id: gateway.into(),
+            id: Some(connection.into()),
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    }
     println!(
         "seeded: Alibaba gateways vpn-demo-1 (connection vco-demo-1), vpn-demo-2 (connection vco-demo-2),"
     );
-    println!("        Tencent VPC vpc-demo, gateway vpngw-demo, connection vpnx-demo\n");
+    println!(
+        "        Tencent VPC vpc-demo, gateways vpngw-demo (connection vpnx-demo) and {API3_GATEWAY} (connection {API3_CONNECTION})\n"
+    );
     Ok(())
 }
 

@@ -1,11 +1,12 @@
 //! `cloudvpn teardown`: delete a gateway and everything on it, in the order the services require, waiting
 //! for each asynchronous step and stopping with a clear message where retrying cannot help.
 //!
-//! One module per API it tears down with (`alibaba`, `tencent`); what they share (narration, the dry-run
-//! plan, the stop message, how long to wait) is here.
+//! One module per API it tears down with (`alibaba`; `tencent`, API 3.0; `tencent_v2`, the legacy API);
+//! what they share (narration, the dry-run plan, the stop message, how long to wait) is here.
 
 pub mod alibaba;
 pub mod tencent;
+pub mod tencent_v2;
 
 use crate::failure::{Failure, Kind, describe_service_error};
 use crate::settings::Settings;
@@ -13,7 +14,8 @@ use cloudvpn::WaitOptions;
 use cloudvpn_types::OperationError;
 use std::time::Duration;
 
-/// Page size for listing connections (the documented maximum of DescribeVpnConnections).
+/// Page size for listing connections with Alibaba's and Tencent v2's DescribeVpnConnections (their
+/// documented maximum).
 const PAGE_SIZE: i64 = 50;
 
 fn step(text: &str) {

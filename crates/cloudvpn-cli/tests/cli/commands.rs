@@ -71,7 +71,7 @@ async fn teardown_deletes_connections_then_the_gateway() {
         &e,
         &[
             "teardown",
-            "tencent",
+            "tencent-v2",
             "--vpc-id",
             "vpc-t1",
             "--vpn-gw-id",
@@ -86,8 +86,49 @@ async fn teardown_deletes_connections_then_the_gateway() {
     assert_eq!(deleted, ["vpnx-td1", "vpnx-td2"]);
 }
 
+/// API 3.0 deletes what v2 cannot: the connections (each task awaited) and then the gateway itself, seen
+/// gone through a 3.0 describe afterwards. Seeded once, visible to both APIs.
 #[tokio::test(flavor = "multi_thread")]
-async fn the_demo_walks_through_all_four_deletions() {
+async fn teardown_tencent_deletes_the_connections_then_the_gateway_over_api3() {
+    let e = emulator().await;
+    support::seed_tencent(&e, "vpc-t3", "vpngw-t3", &["vpnx-t31", "vpnx-t32"]).await;
+    let o = call(&e, &["teardown", "tencent", "--vpn-gateway-id", "vpngw-t3"]).await;
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v = stdout_json(&o);
+    let mut deleted: Vec<String> =
+        serde_json::from_value(v["DeletedConnections"].clone()).expect("list");
+    deleted.sort();
+    assert_eq!(deleted, ["vpnx-t31", "vpnx-t32"], "{v}");
+    assert_eq!(v["GatewayDeleted"], json!(true), "{v}");
+    assert!(stderr(&o).contains("vpngw-t3 is gone"), "{}", stderr(&o));
+
+    let o = call(
+        &e,
+        &[
+            "tencent",
+            "describe-vpn-gateways",
+            "--vpn-gateway-ids",
+            "vpngw-t3",
+        ],
+    )
+    .await;
+    let gone = match code(&o) {
+        0 => stdout_json(&o)["VpnGatewaySet"]
+            .as_array()
+            .is_none_or(|set| set.is_empty()),
+        3 => stderr(&o).contains("NotFound"),
+        _ => false,
+    };
+    assert!(gone, "{}\n{}", stdout(&o), stderr(&o));
+
+    // Again: nothing left to do, said as such.
+    let o = call(&e, &["teardown", "tencent", "--vpn-gateway-id", "vpngw-t3"]).await;
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout_json(&o)["AlreadyGone"], json!(true));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_walks_through_the_deletions_of_every_api() {
     let o = cloudvpn(&["demo", "--fast"]).await;
     assert_eq!(
         code(&o),
@@ -106,7 +147,10 @@ async fn the_demo_walks_through_all_four_deletions() {
         "DependencyViolation.VpnConnection",
         "ForbiddenRelease",
         "InvalidVpc.NotFound",
-        "All four documented deletions completed",
+        "| DeleteVpnGateway (Tencent 3.0) ",
+        "5/5  cloudvpn tencent delete-vpn-gateway",
+        "DescribeVpcTaskResult shows",
+        "All six documented deletions completed",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }

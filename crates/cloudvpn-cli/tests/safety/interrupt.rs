@@ -69,7 +69,7 @@ async fn ctrl_c_while_waiting_names_what_was_accepted_and_exits_130() {
         (
             vec![
                 "teardown",
-                "tencent",
+                "tencent-v2",
                 "--vpc-id",
                 "vpc-int",
                 "--vpn-gw-id",

@@ -7,10 +7,12 @@
 //! 1. the types appear (request, response, error, the `Api` impl, `all_apis()`, `visit_api()`), the runtime
 //!    gets a fluent client for it, and the emulator a behaviour trait (one method per operation, no default
 //!    bodies, so a behaviour missing an operation does not compile) and its dispatch;
-//! 2. the scratch workspace builds, and its command line has the API's group and subcommand with the
+//! 2. the lint gate (clippy with `-D warnings`, as CI runs it) refuses the emulator while nothing implements
+//!    the new behaviour trait, naming it;
+//! 3. the scratch workspace builds, and its command line has the API's group and subcommand with the
 //!    spec's help and constraints, parses the flags with the generated `from_params` (the parser the
 //!    emulator's pipeline runs too), and prints a request signed for the spec's endpoint;
-//! 3. the fluent client (`cloudvpn::alibaba::FixtureClient`) compiles and sends, in an example.
+//! 4. the fluent client (`cloudvpn::alibaba::FixtureClient`) compiles and sends, in an example.
 //!
 //! The scratch workspace builds with this workspace's target directory, so only the workspace's own crates
 //! are compiled again; it builds the command line as an example (the same `main`), so no binary of this
@@ -124,9 +126,12 @@ fn cargo(scratch: &Path, args: &[&str]) -> Output {
             command.env_remove(name);
         }
     }
+    // The subcommand, then cargo's own flags, then the rest (which may pass `-- …` to a tool).
+    let (subcommand, rest) = args.split_first().expect("a cargo subcommand");
     command
-        .args(args)
+        .arg(subcommand)
         .args(["--offline", "--color", "never"])
+        .args(rest)
         .current_dir(scratch)
         .env("CARGO_TARGET_DIR", target_dir())
         .stdin(Stdio::null())
@@ -253,6 +258,27 @@ fn generated_parts_appear(scratch: &Path) {
 fn a_new_api_is_a_spec_folder_and_its_behaviour() {
     let scratch = scratch_workspace();
     generated_parts_appear(&scratch);
+
+    // The workspace's lint gate (CI runs clippy with -D warnings) refuses an API whose behaviour trait
+    // nothing implements, naming the trait.
+    let linted = cargo(
+        &scratch,
+        &[
+            "clippy",
+            "-p",
+            "cloudvpn-emulator",
+            "--lib",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    );
+    let lint = text(&linted.stderr);
+    assert!(!linted.status.success(), "clippy passed:\n{lint}");
+    assert!(
+        lint.contains("AlibabaFixtureBehaviour") && lint.contains("never used"),
+        "{lint}"
+    );
 
     let built = cargo(
         &scratch,

@@ -144,3 +144,53 @@ async fn bad_values_are_refused_before_anything_is_sent() {
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("--region"), "{}", stderr(&o));
 }
+
+/// `--wait` on an API 3.0 deletion follows the spec's recipe: the task (DescribeVpcTaskResult, TaskId =
+/// the deletion's RequestId) until SUCCESS; afterwards the connection is gone from a 3.0 describe.
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_vpn_connection_waits_for_its_task() {
+    let e = emulator().await;
+    support::seed_tencent(&e, "vpc-w3", "vpngw-w3", &["vpnx-w3"]).await;
+    let o = call(
+        &e,
+        &[
+            "tencent",
+            "delete-vpn-connection",
+            "--region",
+            TENCENT_REGION,
+            "--vpn-gateway-id",
+            "vpngw-w3",
+            "--vpn-connection-id",
+            "vpnx-w3",
+            "--wait",
+        ],
+    )
+    .await;
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout_json(&o)["RequestId"].is_string(), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains(r#"DescribeVpcTaskResult shows Status="SUCCESS""#),
+        "{}",
+        stderr(&o)
+    );
+    let o = call(
+        &e,
+        &[
+            "tencent",
+            "describe-vpn-connections",
+            "--region",
+            TENCENT_REGION,
+            "--vpn-connection-ids",
+            "vpnx-w3",
+        ],
+    )
+    .await;
+    let gone = match code(&o) {
+        0 => stdout_json(&o)["VpnConnectionSet"]
+            .as_array()
+            .is_none_or(|set| set.is_empty()),
+        3 => stderr(&o).contains("NotFound"),
+        _ => false,
+    };
+    assert!(gone, "{}\n{}", stdout(&o), stderr(&o));
+}

@@ -21,7 +21,8 @@
 //! Without `--addr` it starts an emulator in this process (its own runtime, `--server-threads`, default 2)
 //! on a free loopback port; with `--addr` it drives an emulator started elsewhere (it resets and seeds it
 //! and makes its transitions immediate through the control API: do not point it at state you want to
-//! keep). Workloads: alibaba-describe, alibaba-delete, tencent-describe, tencent-delete. The clients run
+//! keep). Workloads: alibaba-describe, alibaba-delete, tencent-describe, tencent-delete (API v2),
+//! tencent3-describe, tencent3-delete (API 3.0, TC3 over a JSON POST). The clients run
 //! on `--client-threads` threads (default 1).
 
 #[path = "load/driver.rs"]
@@ -151,7 +152,7 @@ fn main() -> ExitCode {
             addr,
             args.workload,
             args.signature,
-            task,
+            task.as_deref(),
             args.concurrency,
         )?;
         let report = driver::drive(callers, args.requests).await;

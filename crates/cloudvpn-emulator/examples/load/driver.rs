@@ -31,6 +31,10 @@ pub enum Workload {
     TencentDescribe,
     /// Tencent `DeleteVpnConn` of N seeded connections, each once.
     TencentDelete,
+    /// Tencent API 3.0 `DescribeVpcTaskResult` of one task, over and over (TC3 over a JSON POST).
+    Api3Describe,
+    /// Tencent API 3.0 `DeleteVpnConnection` of N seeded connections, each once.
+    Api3Delete,
 }
 
 impl Workload {
@@ -40,6 +44,8 @@ impl Workload {
         ("alibaba-delete", Workload::AlibabaDelete),
         ("tencent-describe", Workload::TencentDescribe),
         ("tencent-delete", Workload::TencentDelete),
+        ("tencent3-describe", Workload::Api3Describe),
+        ("tencent3-delete", Workload::Api3Delete),
     ];
 
     /// The workload called `name`.
@@ -56,14 +62,14 @@ impl Workload {
             .unwrap_or("?")
     }
 
-    fn is_alibaba(self) -> bool {
-        matches!(self, Workload::AlibabaDescribe | Workload::AlibabaDelete)
-    }
-
     /// Resets the emulator at `addr` (everything in it is forgotten), seeds what `requests` calls need
     /// through its control API and makes its transitions immediate, so that each delete is one call.
-    /// Returns the Tencent task id the describe workload polls, if any.
-    pub async fn prepare(self, addr: SocketAddr, requests: usize) -> Result<Option<i64>, String> {
+    /// Returns the Tencent task id the describe workloads poll, if any (v2: a number, 3.0: a request id).
+    pub async fn prepare(
+        self,
+        addr: SocketAddr,
+        requests: usize,
+    ) -> Result<Option<String>, String> {
         control(addr, Method::POST, "/_emulator/reset", String::new()).await?;
         control(
             addr,
@@ -89,9 +95,22 @@ impl Workload {
                     .send()
                     .await
                     .map_err(|e| e.to_string())?;
-                Ok(Some(accepted.data.task_id))
+                Ok(Some(accepted.data.task_id.to_string()))
             }
-            Workload::TencentDelete => seed_tencent(addr, requests).await.map(|()| None),
+            Workload::TencentDelete | Workload::Api3Delete => {
+                seed_tencent(addr, requests).await.map(|()| None)
+            }
+            Workload::Api3Describe => {
+                seed_tencent(addr, 1).await?;
+                let accepted = api3_client(addr)?
+                    .delete_vpn_connection()
+                    .vpn_gateway_id("vpngw-load")
+                    .vpn_connection_id("vpnx-load-0")
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(Some(accepted.request_id))
+            }
         }
     }
 }
@@ -144,6 +163,20 @@ fn tencent_client(
             .ids(Arc::new(FixedIds::new(&f.nonce, f.numeric_nonce, "token")));
     }
     builder.build().map_err(|e| e.to_string())
+}
+
+/// The fluent API 3.0 client of the load (TC3 over a JSON POST, as the official SDKs), retries off.
+fn api3_client(addr: SocketAddr) -> Result<tencent::VpcClient, String> {
+    tencent::VpcClient::builder()
+        .endpoint(format!("http://{addr}"))
+        .region("ap-guangzhou")
+        .credentials(TencentCredentials::new(
+            "emulator-sid",
+            Secret::new("emulator-skey"),
+        ))
+        .retry(RetryConfig::disabled())
+        .build()
+        .map_err(|e| e.to_string())
 }
 
 /// One unsigned JSON call of the control API on a new connection; an answer of 300 or more is an error.
@@ -269,10 +302,20 @@ impl ReplayProbe {
             nonce: format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..)),
             numeric_nonce: u64::from(fastrand::u32(1..)),
         };
-        Ok(if workload.is_alibaba() {
-            ReplayProbe::Alibaba(alibaba_client(addr, signature, Some(&frozen))?)
-        } else {
-            ReplayProbe::Tencent(tencent_client(addr, Some(&frozen))?)
+        Ok(match workload {
+            Workload::AlibabaDescribe | Workload::AlibabaDelete => {
+                ReplayProbe::Alibaba(alibaba_client(addr, signature, Some(&frozen))?)
+            }
+            Workload::TencentDescribe | Workload::TencentDelete => {
+                ReplayProbe::Tencent(tencent_client(addr, Some(&frozen))?)
+            }
+            Workload::Api3Describe | Workload::Api3Delete => {
+                return Err(
+                    "--replay-first needs a nonce, and API 3.0's TC3 signature has none (a \
+                            stale timestamp is refused instead); use a v2 or Alibaba workload"
+                        .into(),
+                );
+            }
         })
     }
 
@@ -346,8 +389,10 @@ pub trait Caller: Send + 'static {
 pub enum FluentCaller {
     /// Alibaba workloads.
     Alibaba(alibaba::VpcClient, Workload),
-    /// Tencent workloads, with the task the describe workload polls.
+    /// Tencent v2 workloads, with the task the describe workload polls.
     Tencent(tencent::VpcV2Client, Workload, i64),
+    /// Tencent API 3.0 workloads, with the task (a request id) the describe workload polls.
+    Api3(tencent::VpcClient, Workload, String),
 }
 
 impl FluentCaller {
@@ -356,13 +401,27 @@ impl FluentCaller {
         addr: SocketAddr,
         workload: Workload,
         signature: AlibabaSignature,
-        task: Option<i64>,
+        task: Option<&str>,
         concurrency: usize,
     ) -> Result<Vec<Self>, String> {
-        let caller = if workload.is_alibaba() {
-            FluentCaller::Alibaba(alibaba_client(addr, signature, None)?, workload)
-        } else {
-            FluentCaller::Tencent(tencent_client(addr, None)?, workload, task.unwrap_or(0))
+        let caller = match workload {
+            Workload::AlibabaDescribe | Workload::AlibabaDelete => {
+                FluentCaller::Alibaba(alibaba_client(addr, signature, None)?, workload)
+            }
+            Workload::TencentDescribe | Workload::TencentDelete => {
+                let task = match task {
+                    Some(t) => t
+                        .parse()
+                        .map_err(|_| format!("{t:?} is not a v2 task id"))?,
+                    None => 0,
+                };
+                FluentCaller::Tencent(tencent_client(addr, None)?, workload, task)
+            }
+            Workload::Api3Describe | Workload::Api3Delete => FluentCaller::Api3(
+                api3_client(addr)?,
+                workload,
+                task.unwrap_or_default().to_owned(),
+            ),
         };
         Ok(vec![caller; concurrency])
     }
@@ -396,6 +455,19 @@ impl Caller for FluentCaller {
                 .vpc_id("vpc-load")
                 .vpn_gw_id("vpngw-load")
                 .vpn_conn_id(format!("vpnx-load-{index}"))
+                .send()
+                .await
+                .is_ok(),
+            FluentCaller::Api3(c, Workload::Api3Describe, task) => c
+                .describe_vpc_task_result()
+                .task_id(task.as_str())
+                .send()
+                .await
+                .is_ok(),
+            FluentCaller::Api3(c, _, _) => c
+                .delete_vpn_connection()
+                .vpn_gateway_id("vpngw-load")
+                .vpn_connection_id(format!("vpnx-load-{index}"))
                 .send()
                 .await
                 .is_ok(),

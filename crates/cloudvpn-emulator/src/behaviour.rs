@@ -4,6 +4,15 @@
 
 use crate::timing::Transitions;
 
+/// The type implementing each API's generated behaviour trait, named after the API's type in
+/// `cloudvpn-types`. The generated server side requires one entry per API of the specs: a spec folder whose
+/// API has no entry here (or whose entry does not implement the trait) does not compile.
+pub(crate) mod implemented {
+    pub(crate) type AlibabaVpc<'a> = crate::alibaba::behaviour::Call<'a>;
+    pub(crate) type TencentVpcV2<'a> = crate::tencent::behaviour::Call<'a>;
+    pub(crate) type TencentVpc<'a> = crate::tencent::api3::behaviour::Call<'a>;
+}
+
 /// The facts of one call.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Ctx<'a> {

@@ -73,8 +73,28 @@ pub fn server_module(api: &ApiIr) -> TokenStream {
 /// The emulator's `generated/mod.rs`.
 pub fn server_root_module(apis: &[ApiIr]) -> TokenStream {
     let mods = apis.iter().map(|a| format_ident!("{}", a.module));
+    // One check per API that the hand-written behaviour exists: `crate::behaviour::implemented::<Type>`
+    // names the type implementing the API's trait. A spec folder without it is a compile error (a missing
+    // name or a missing impl), not a warning, and the error names what to write.
+    let checks = apis.iter().map(|a| {
+        let (module, ty) = (
+            format_ident!("{}", a.module),
+            format_ident!("{}", a.type_name),
+        );
+        let trait_name = format_ident!("{}", behaviour_trait_name(a));
+        quote! {
+            fn #module<B: #module::#trait_name>() {}
+            let _ = #module::<crate::behaviour::implemented::#ty<'static>>;
+        }
+    });
     quote! {
         #![doc = " The generated server side: a behaviour trait per API (see each module)."]
         #(pub(crate) mod #mods;)*
+
+        /// Every API of the specs has its behaviour: this does not compile until
+        /// `crate::behaviour::implemented` names, for each API, the type implementing its behaviour trait.
+        const _: () = {
+            #(#checks)*
+        };
     }
 }

@@ -38,7 +38,7 @@ use cloudvpn_types::alibaba_vpc::{
 };
 
 /// One call's view of the world: what the generated [`AlibabaVpcBehaviour`] is implemented on.
-pub(super) struct Call<'a> {
+pub(crate) struct Call<'a> {
     pub(super) world: &'a mut World,
     pub(super) fx: &'a mut Effects,
     pub(super) ctx: &'a Ctx<'a>,

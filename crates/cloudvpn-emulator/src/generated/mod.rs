@@ -4,3 +4,13 @@
 pub(crate) mod alibaba_vpc;
 pub(crate) mod tencent_vpc;
 pub(crate) mod tencent_vpc_v2;
+/// Every API of the specs has its behaviour: this does not compile until
+/// `crate::behaviour::implemented` names, for each API, the type implementing its behaviour trait.
+const _: () = {
+    fn alibaba_vpc<B: alibaba_vpc::AlibabaVpcBehaviour>() {}
+    let _ = alibaba_vpc::<crate::behaviour::implemented::AlibabaVpc<'static>>;
+    fn tencent_vpc<B: tencent_vpc::TencentVpcBehaviour>() {}
+    let _ = tencent_vpc::<crate::behaviour::implemented::TencentVpc<'static>>;
+    fn tencent_vpc_v2<B: tencent_vpc_v2::TencentVpcV2Behaviour>() {}
+    let _ = tencent_vpc_v2::<crate::behaviour::implemented::TencentVpcV2<'static>>;
+};

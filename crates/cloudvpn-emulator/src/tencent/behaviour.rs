@@ -29,7 +29,7 @@ use cloudvpn_types::tencent_vpc_v2::{
 pub(super) const SUCCESS: (i64, &str, &str) = (0, "", "Success");
 
 /// One call's view of the world: what the generated [`TencentVpcV2Behaviour`] is implemented on.
-pub(super) struct Call<'a> {
+pub(crate) struct Call<'a> {
     pub(super) world: &'a mut World,
     pub(super) fx: &'a mut Effects,
     pub(super) ctx: &'a Ctx<'a>,

@@ -35,7 +35,7 @@ use cloudvpn_types::tencent_vpc::{
 };
 
 /// One call's view of the world: what the generated [`TencentVpcBehaviour`] is implemented on.
-struct Call<'a> {
+pub(crate) struct Call<'a> {
     world: &'a mut World,
     fx: &'a mut Effects,
     ctx: &'a Ctx<'a>,

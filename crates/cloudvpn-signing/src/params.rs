@@ -187,3 +187,46 @@ mod tests {
         assert_eq!(kept, ["b", "c"]);
     }
 }
+
+/// A source string (`GETvpc.tencentcloudapi.com/?Action=…&Token=…`) with the value of its session token
+/// parameter replaced by `***`, for error messages: a verifier reports what it signed, never a token.
+pub(crate) fn without_session_token(source: String) -> String {
+    const NAME: &str = "Token=";
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source.as_str();
+    while let Some(at) = rest.find(NAME) {
+        let starts_parameter = at == 0 || matches!(rest.as_bytes()[at - 1], b'?' | b'&');
+        let value_start = at + NAME.len();
+        out.push_str(&rest[..value_start]);
+        rest = &rest[value_start..];
+        if starts_parameter {
+            out.push_str("***");
+            rest = &rest[rest.find('&').unwrap_or(rest.len())..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod session_token_tests {
+    use super::without_session_token;
+
+    #[test]
+    fn the_session_token_of_a_source_string_is_masked_and_nothing_else() {
+        assert_eq!(
+            without_session_token(
+                "GETvpc.tencentcloudapi.com/?Action=X&Token=tok-secret&XToken=kept".to_owned()
+            ),
+            "GETvpc.tencentcloudapi.com/?Action=X&Token=***&XToken=kept"
+        );
+        assert_eq!(
+            without_session_token("POSTh/?Token=a%26b".to_owned()),
+            "POSTh/?Token=***"
+        );
+        assert_eq!(
+            without_session_token("GETh/?Action=X".to_owned()),
+            "GETh/?Action=X"
+        );
+    }
+}

@@ -251,7 +251,7 @@ pub enum V2Error {
     SignatureMismatch {
         /// The hash the server used.
         method: SignatureMethod,
-        /// The source string the server signed.
+        /// The source string the server signed (its session token masked).
         source_string: String,
     },
 }
@@ -316,7 +316,7 @@ pub fn verify<K: AsRef<str>, V: AsRef<str>>(
     } else {
         Err(V2Error::SignatureMismatch {
             method: algorithm,
-            source_string: sink::render(&source),
+            source_string: crate::params::without_session_token(sink::render(&source)),
         })
     }
 }

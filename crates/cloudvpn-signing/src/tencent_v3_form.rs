@@ -122,7 +122,7 @@ pub enum FormError {
     SignatureMismatch {
         /// The hash the server used.
         method: SignatureMethod,
-        /// The source string the server signed.
+        /// The source string the server signed (its session token masked).
         source_string: String,
     },
 }
@@ -203,7 +203,7 @@ pub fn verify<K: AsRef<str>, V: AsRef<str>>(
     } else {
         Err(FormError::SignatureMismatch {
             method: algorithm,
-            source_string: sink::render(&source),
+            source_string: crate::params::without_session_token(sink::render(&source)),
         })
     }
 }

@@ -10,7 +10,8 @@ use std::time::Duration;
 pub use cloudvpn_types::meta::HttpMethod;
 
 /// Names of headers and parameters whose values are secrets: redacted in `Debug` and [`HttpRequest::redacted`].
-const SECRET_HEADERS: &[&str] = &["x-acs-security-token"];
+/// (`X-TC-Token` carries the session token of an API 3.0 call signed with TC3.)
+const SECRET_HEADERS: &[&str] = &["x-acs-security-token", "x-tc-token"];
 const SECRET_PARAMS: &[&str] = &["SecurityToken", "Token"];
 
 /// A request ready to go on the wire.
@@ -300,6 +301,7 @@ mod tests {
             url: "http://127.0.0.1:1/?Action=X&SecurityToken=sts%2Fsecret&RegionId=cn".into(),
             headers: vec![
                 ("x-acs-security-token".into(), "sts/secret".into()),
+                ("X-TC-Token".into(), "tc3-secret".into()),
                 ("host".into(), "127.0.0.1:1".into()),
             ],
             body: b"vpcId=v&Token=tok-secret".to_vec(),
@@ -309,6 +311,7 @@ mod tests {
         assert!(shown.contains("SecurityToken=***"), "{shown}");
         assert!(shown.contains("Token=***"), "{shown}");
         assert!(shown.contains("x-acs-security-token: ***"), "{shown}");
+        assert!(shown.contains("X-TC-Token: ***"), "{shown}");
         assert!(shown.contains("RegionId=cn"), "{shown}");
     }
 }

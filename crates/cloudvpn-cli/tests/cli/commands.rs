@@ -189,3 +189,45 @@ async fn completions_and_help() {
         insta::assert_snapshot!(name, String::from_utf8_lossy(&o.stdout));
     }
 }
+
+/// A prepaid term that ends in 5 hours still stops a Tencent teardown, and its dry run says so: the
+/// emulator writes `ExpiredTime` in Beijing time as the service does, and the plan reads it so (an 8-hour
+/// disagreement between the two hid every term ending within 8 hours).
+#[tokio::test(flavor = "multi_thread")]
+async fn teardown_tencent_dry_run_sees_a_prepaid_term_ending_within_hours() {
+    let e = emulator().await;
+    let h = e.handle();
+    h.seed_tencent_vpc(cloudvpn_emulator::seed::TencentVpcSeed {
+        id: Some("vpc-term".into()),
+        ..Default::default()
+    })
+    .await
+    .expect("vpc");
+    h.seed_tencent_gateway(cloudvpn_emulator::seed::TencentGatewaySeed {
+        vpc_id: "vpc-term".into(),
+        id: Some("vpngw-term".into()),
+        prepaid_until: Some(TimeMs(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64)
+                + 5 * 3_600_000,
+        )),
+        ..Default::default()
+    })
+    .await
+    .expect("prepaid gateway");
+    let o = call(
+        &e,
+        &[
+            "teardown",
+            "tencent",
+            "--dry-run",
+            "--vpn-gateway-id",
+            "vpngw-term",
+        ],
+    )
+    .await;
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let stops = stdout_json(&o)["WouldStop"].to_string();
+    assert!(stops.contains("prepaid"), "{}\n{}", stdout(&o), stderr(&o));
+}

@@ -429,11 +429,23 @@ fn customer_gateway(legacy_id: u64) -> String {
     format!("cgw-{legacy_id:08x}")
 }
 
-/// A time as API 3.0 writes it (`2024-01-02 03:04:05`).
+/// A time as API 3.0 writes it (`2024-01-02 03:04:05`): in Beijing time (UTC+8), the zone of the Tencent
+/// Cloud console and of the times its APIs answer, which clients (Terraform, our teardown) read it in.
 fn created(ms: u64) -> String {
-    clock::format_tencent(i64::try_from(ms / 1000).unwrap_or(i64::MAX))
+    const BEIJING_OFFSET_SECS: i64 = 8 * 3600;
+    let secs = i64::try_from(ms / 1000).unwrap_or(i64::MAX - BEIJING_OFFSET_SECS);
+    clock::format_tencent(secs.saturating_add(BEIJING_OFFSET_SECS))
 }
 
 fn clip_task(task_id: &str) -> String {
     crate::pipeline::clip(format!("(emulator) task {task_id:?} does not exist"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn api3_times_are_written_in_beijing_time() {
+        // 2015-11-06 03:20:39 UTC is 11:20:39 in Beijing.
+        assert_eq!(super::created(1_446_780_039_000), "2015-11-06 11:20:39");
+    }
 }

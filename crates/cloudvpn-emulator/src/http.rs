@@ -402,8 +402,8 @@ pub(crate) async fn serve(
             content::CONTROL_JSON,
             serde_json::json!({
                 "error": format!(
-                    "no such path {}: Alibaba RPC is served at /, Tencent v2 at /v2/index.php, \
-                     the control API under /_emulator/",
+                    "no such path {}: Alibaba RPC and Tencent API 3.0 are served at /, Tencent v2 at \
+                     /v2/index.php, the control API under /_emulator/",
                     incoming.path()
                 )
             })

@@ -260,7 +260,7 @@ pub async fn run_printing(
     };
     // One write, and no panic if nobody reads stdout any more (a closed pipe must not stop the server).
     let banner = format!(
-        "{program} listening on {} (Alibaba RPC at /, Tencent v2 at /v2/index.php, control API at /_emulator/)\n\
+        "{program} listening on {} (Alibaba RPC and Tencent API 3.0 at /, Tencent v2 at /v2/index.php, control API at /_emulator/)\n\
          keys: {keys}; control API: {control}; Ctrl-C or SIGTERM stops and saves\n{tls}",
         emulator.base_url()
     );

@@ -29,8 +29,8 @@ usage: cloudvpn-emulator [--listen ADDR] [--state FILE] [--credentials FILE] [--
                            SSL_CERT_FILE, NODE_EXTRA_CA_CERTS or cloudvpn --ca-bundle
 
 Default keys: Alibaba emulator-ak / emulator-secret, Tencent emulator-sid / emulator-skey.
-Alibaba RPC is served at /, Tencent v2 at /v2/index.php, the control API under /_emulator/ (loopback
-clients, loopback Host and Origin, JSON bodies).";
+Alibaba RPC and Tencent API 3.0 are served at /, Tencent v2 at /v2/index.php, the control API under
+/_emulator/ (loopback clients, loopback Host and Origin, JSON bodies).";
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<LaunchOptions>, String> {
     let mut parsed = LaunchOptions::default();

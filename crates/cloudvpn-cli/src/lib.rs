@@ -31,6 +31,12 @@ pub fn main() -> ExitCode {
         Err(e) => {
             // --help and --version are not errors; clap picks the stream and the exit code (2 for usage).
             let _ = e.print();
+            if e.kind() == clap::error::ErrorKind::InvalidSubcommand {
+                let args: Vec<String> = std::env::args().skip(1).collect();
+                if let Some(hint) = cli::other_api_hint(&args) {
+                    eprintln!("\nhint: {hint}");
+                }
+            }
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };

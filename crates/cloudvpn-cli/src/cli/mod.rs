@@ -77,6 +77,27 @@ pub fn operation(api: &ApiMeta, name: &str) -> Option<&'static OperationMeta> {
     operations(api).find(|op| kebab(op.action) == name)
 }
 
+/// For an unknown subcommand of a group (`cloudvpn tencent delete-vpn-conn`): the same cloud's other API
+/// that has it, as a line to print after clap's error (`DeleteVpnConn` moved with Tencent's retired v2 API to
+/// `tencent-v2` when `tencent` became API 3.0). `args` are the arguments after the program name.
+pub fn other_api_hint(args: &[String]) -> Option<String> {
+    let (at, api) = args
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| api_for_group(a).map(|api| (i, api)))?;
+    let name = args.get(at + 1)?;
+    let other = cloudvpn_types::all_apis().iter().copied().find(|other| {
+        other.module != api.module
+            && other.provider == api.provider
+            && operations(other).any(|op| kebab(op.action) == *name || op.action == name)
+    })?;
+    Some(format!(
+        "`{name}` is an operation of {}: run `cloudvpn {} {name} …`",
+        other.title,
+        group_name(other)
+    ))
+}
+
 fn api_command(api: &'static ApiMeta) -> Command {
     let mut cmd = Command::new(group_name(api))
         .about(format!("{} operations", api.title))

@@ -231,3 +231,20 @@ async fn teardown_tencent_dry_run_sees_a_prepaid_term_ending_within_hours() {
     let stops = stdout_json(&o)["WouldStop"].to_string();
     assert!(stops.contains("prepaid"), "{}\n{}", stdout(&o), stderr(&o));
 }
+
+/// A script written for the v2 API (`cloudvpn tencent delete-vpn-conn`, from before `tencent` became API
+/// 3.0) is refused as a usage error, and told where the operation went.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_v2_operation_under_the_api3_group_points_at_its_group() {
+    let v2 = support::tencent_v2();
+    for name in ["delete-vpn-conn", "DeleteVpnConn"] {
+        let o = cloudvpn(&["tencent", name, "--vpnConnId", "vpnx-1"]).await;
+        assert_eq!(code(&o), 2, "{}", stderr(&o));
+        let hint = format!("run `cloudvpn {v2} {name} …`");
+        assert!(stderr(&o).contains(&hint), "{}", stderr(&o));
+    }
+    // A name no API has gets clap's error alone.
+    let o = cloudvpn(&["tencent", "delete-everything"]).await;
+    assert_eq!(code(&o), 2);
+    assert!(!stderr(&o).contains("hint:"), "{}", stderr(&o));
+}

@@ -101,6 +101,16 @@ impl Failure {
                 kind: Kind::OperationFailed,
                 message: e.to_string(),
             },
+            // A poll of the recipe's fallback failed as a first poll does: an answered error is the service's
+            // (3), anything else no usable answer (4) — not a failed operation.
+            WaitError::FallbackPoll { ref code, .. } => Failure {
+                kind: if code.is_some() {
+                    Kind::Service
+                } else {
+                    Kind::Transport
+                },
+                message: format!("while waiting: {e}"),
+            },
             other => Failure {
                 kind: Kind::OperationFailed,
                 message: other.to_string(),
@@ -157,5 +167,23 @@ mod tests {
             f.message
         );
         assert!(f.message.contains("nothing was sent"), "{}", f.message);
+    }
+
+    #[test]
+    fn a_failed_fallback_poll_exits_as_a_failed_first_poll_does() {
+        let fallback = |code: Option<&str>| {
+            Failure::from_wait(WaitError::<DeleteVpnGatewayError>::FallbackPoll {
+                poll_action: "DescribeVpnConnections",
+                code: code.map(str::to_owned),
+                error: "InternalError: boom".into(),
+            })
+        };
+        let answered = fallback(Some("InternalError"));
+        assert_eq!(answered.kind.code(), 3, "{answered:?}");
+        assert!(
+            answered.message.contains("DescribeVpnConnections"),
+            "{answered:?}"
+        );
+        assert_eq!(fallback(None).kind.code(), 4);
     }
 }

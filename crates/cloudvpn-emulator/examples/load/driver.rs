@@ -18,6 +18,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 /// The region the workloads use (Alibaba).
+#[path = "replay.rs"]
+mod replay;
+#[path = "seed.rs"]
+mod seed;
+
+pub use replay::{ReplayOutcome, ReplayProbe};
+#[allow(unused_imports)] // used by the load example, not by the test that shares this module
+pub use seed::seed_standing_gateways;
+use seed::{control, seed_gateways, seed_tencent};
+
 pub const REGION: &str = "cn-hangzhou";
 
 /// What the load consists of.
@@ -116,14 +126,14 @@ impl Workload {
 }
 
 /// Fixes the time and nonce of every request a client signs (the replay probe's byte-identical resend).
-struct Frozen {
+pub(super) struct Frozen {
     at: SystemTime,
     nonce: String,
     numeric_nonce: u64,
 }
 
 /// The fluent Alibaba client of the load, signing with `signature`, retries off.
-fn alibaba_client(
+pub(super) fn alibaba_client(
     addr: SocketAddr,
     signature: AlibabaSignature,
     frozen: Option<&Frozen>,
@@ -145,7 +155,7 @@ fn alibaba_client(
 }
 
 /// The fluent Tencent v2 client of the load, retries off.
-fn tencent_client(
+pub(super) fn tencent_client(
     addr: SocketAddr,
     frozen: Option<&Frozen>,
 ) -> Result<tencent::VpcV2Client, String> {
@@ -166,7 +176,7 @@ fn tencent_client(
 }
 
 /// The fluent API 3.0 client of the load (TC3 over a JSON POST, as the official SDKs), retries off.
-fn api3_client(addr: SocketAddr) -> Result<tencent::VpcClient, String> {
+pub(super) fn api3_client(addr: SocketAddr) -> Result<tencent::VpcClient, String> {
     tencent::VpcClient::builder()
         .endpoint(format!("http://{addr}"))
         .region("ap-guangzhou")
@@ -177,203 +187,6 @@ fn api3_client(addr: SocketAddr) -> Result<tencent::VpcClient, String> {
         .retry(RetryConfig::disabled())
         .build()
         .map_err(|e| e.to_string())
-}
-
-/// One unsigned JSON call of the control API on a new connection; an answer of 300 or more is an error.
-async fn control(addr: SocketAddr, method: Method, path: &str, body: String) -> Result<(), String> {
-    let stream = tokio::net::TcpStream::connect(addr)
-        .await
-        .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(|e| e.to_string())?;
-    tokio::spawn(connection);
-    let request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("host", addr.to_string())
-        .header("content-type", "application/json")
-        .body(Full::new(Bytes::from(body)))
-        .map_err(|e| e.to_string())?;
-    let response = sender
-        .send_request(request)
-        .await
-        .map_err(|e| format!("{path}: {e}"))?;
-    let status = response.status();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .map_err(|e| format!("{path}: {e}"))?
-        .to_bytes();
-    if status.as_u16() >= 300 {
-        return Err(format!(
-            "{path} answered {status}: {}",
-            String::from_utf8_lossy(&body)
-        ));
-    }
-    Ok(())
-}
-
-const SEED_CHUNK: usize = 5_000;
-
-/// Seeds `n` more Alibaba gateways (`vpn-standing-…`) that no workload touches, so that a workload runs
-/// against a world of a given size (after [`Workload::prepare`], which resets).
-pub async fn seed_standing_gateways(addr: SocketAddr, n: usize) -> Result<(), String> {
-    seed_gateways(addr, "vpn-standing", n).await
-}
-
-async fn seed_gateways(addr: SocketAddr, prefix: &str, n: usize) -> Result<(), String> {
-    let mut start = 0;
-    while start < n {
-        let end = (start + SEED_CHUNK).min(n);
-        let items: Vec<String> = (start..end)
-            .map(|i| format!(r#"{{"region": "{REGION}", "id": "{prefix}-{i}"}}"#))
-            .collect();
-        let body = format!("[{}]", items.join(","));
-        control(addr, Method::POST, "/_emulator/alibaba/vpn-gateways", body).await?;
-        start = end;
-    }
-    Ok(())
-}
-
-async fn seed_tencent(addr: SocketAddr, n: usize) -> Result<(), String> {
-    let vpc = r#"{"id": "vpc-load"}"#.to_owned();
-    control(addr, Method::POST, "/_emulator/tencent/vpcs", vpc).await?;
-    let gateway = r#"{"vpc_id": "vpc-load", "id": "vpngw-load"}"#.to_owned();
-    control(
-        addr,
-        Method::POST,
-        "/_emulator/tencent/vpn-gateways",
-        gateway,
-    )
-    .await?;
-    let mut start = 0;
-    while start < n {
-        let end = (start + SEED_CHUNK).min(n);
-        let items: Vec<String> = (start..end)
-            .map(|i| {
-                format!(
-                    r#"{{"vpc_id": "vpc-load", "vpn_gateway_id": "vpngw-load", "id": "vpnx-load-{i}"}}"#
-                )
-            })
-            .collect();
-        let body = format!("[{}]", items.join(","));
-        control(
-            addr,
-            Method::POST,
-            "/_emulator/tencent/vpn-connections",
-            body,
-        )
-        .await?;
-        start = end;
-    }
-    Ok(())
-}
-
-/// A read sent once before the load and byte for byte again after it (the same client, its clock and nonce
-/// frozen): the second time it must be refused as a replay (Alibaba `SignatureNonceUsed`, Tencent v2
-/// 4500), however many requests came between.
-pub enum ReplayProbe {
-    /// `DescribeVpnGateway` of the seeded gateway.
-    Alibaba(alibaba::VpcClient),
-    /// `DescribeVpnConn` of the seeded VPC.
-    Tencent(tencent::VpcV2Client),
-}
-
-/// What the second sending of a [`ReplayProbe`] got.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReplayOutcome {
-    /// Refused as a replay, with this code.
-    Refused(String),
-    /// Anything else (the code, or `accepted` for a success): the replay protection failed.
-    NotRefused(String),
-}
-
-impl ReplayProbe {
-    /// The probe for `workload`, signed now with a fixed random nonce.
-    pub fn for_workload(
-        workload: Workload,
-        addr: SocketAddr,
-        signature: AlibabaSignature,
-    ) -> Result<Self, String> {
-        let frozen = Frozen {
-            at: SystemTime::now(),
-            nonce: format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..)),
-            numeric_nonce: u64::from(fastrand::u32(1..)),
-        };
-        Ok(match workload {
-            Workload::AlibabaDescribe | Workload::AlibabaDelete => {
-                ReplayProbe::Alibaba(alibaba_client(addr, signature, Some(&frozen))?)
-            }
-            Workload::TencentDescribe | Workload::TencentDelete => {
-                ReplayProbe::Tencent(tencent_client(addr, Some(&frozen))?)
-            }
-            Workload::Api3Describe | Workload::Api3Delete => {
-                return Err(
-                    "--replay-first needs a nonce, and API 3.0's TC3 signature has none (a \
-                            stale timestamp is refused instead); use a v2 or Alibaba workload"
-                        .into(),
-                );
-            }
-        })
-    }
-
-    /// Sends the probe; `None` for a success, else the error's code and envelope code.
-    async fn send(&self) -> Result<Option<ErrorInfo>, String> {
-        fn outcome<T, E: OperationError>(
-            r: Result<T, Error<E>>,
-        ) -> Result<Option<ErrorInfo>, String> {
-            match r {
-                Ok(_) => Ok(None),
-                Err(Error::Service(e)) => Ok(Some(e.info().clone())),
-                Err(other) => Err(other.to_string()),
-            }
-        }
-        match self {
-            ReplayProbe::Alibaba(c) => outcome(
-                c.describe_vpn_gateway()
-                    .region_id(REGION)
-                    .vpn_gateway_id("vpn-load-0")
-                    .send()
-                    .await,
-            ),
-            ReplayProbe::Tencent(c) => {
-                outcome(c.describe_vpn_conn().vpc_id("vpc-load").send().await)
-            }
-        }
-    }
-
-    /// Sends the probe the first time; it must succeed.
-    pub async fn send_first(&self) -> Result<(), String> {
-        match self.send().await? {
-            None => Ok(()),
-            Some(info) => Err(format!(
-                "the replay probe was refused the first time: {}",
-                info.code
-            )),
-        }
-    }
-
-    /// Sends the very same bytes again.
-    pub async fn replay(&self) -> Result<ReplayOutcome, String> {
-        let Some(info) = self.send().await? else {
-            return Ok(ReplayOutcome::NotRefused("accepted".to_owned()));
-        };
-        let refused = match self {
-            ReplayProbe::Alibaba(_) => info.code == "SignatureNonceUsed",
-            ReplayProbe::Tencent(_) => info.envelope_code == Some(4500),
-        };
-        let code = match info.envelope_code {
-            Some(n) => n.to_string(),
-            None => info.code,
-        };
-        Ok(if refused {
-            ReplayOutcome::Refused(code)
-        } else {
-            ReplayOutcome::NotRefused(code)
-        })
-    }
 }
 
 /// One client of the load: makes call number `index` and says whether it got the expected answer.

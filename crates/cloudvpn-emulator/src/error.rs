@@ -96,8 +96,9 @@ impl ServiceError {
     }
 }
 
-/// An API-wide error that must exist in the metadata; if a spec edit ever removed it, the emulator still
-/// answers with the same code rather than panicking.
+/// An API-wide error, named by the generated constant of its code (`cloudvpn_types::<api>::codes`, so a
+/// misspelt code does not compile). The metadata always has it; the fallback keeps the code rather than
+/// panicking should the two ever disagree.
 pub fn api_error(api: &ApiMeta, code: &'static str, fallback_status: u16) -> ServiceError {
     ServiceError::of_api(api, code)
         .unwrap_or_else(|| ServiceError::custom(code, "", fallback_status))

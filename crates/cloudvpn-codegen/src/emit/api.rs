@@ -17,6 +17,7 @@ pub fn api_module(api: &ApiIr) -> TokenStream {
     let window = Literal::u64_unsuffixed(api.timestamp_window_seconds);
     let error_status = format_ident!("{}", api.error_status);
     let common_errors = api.common_errors.iter().map(documented_error);
+    let codes = common_error_codes(api);
     let regions = &api.regions;
 
     let mods = api
@@ -107,6 +108,8 @@ pub fn api_module(api: &ApiIr) -> TokenStream {
 
         /// Every operation of this API, sorted by action.
         pub const OPERATIONS: &[&OperationMeta] = &[#(#metas),*];
+
+        #codes
 
         /// A request of any operation of this API, for code that picks the operation at run time (a server
         /// parsing `Action`, a command line).
@@ -208,6 +211,26 @@ pub fn root_module(apis: &[ApiIr]) -> TokenStream {
                 #(#visit_arms)*
                 _ => None,
             }
+        }
+    }
+}
+
+/// `pub mod codes`: a constant per common error of the API, so code that names one (a server answering
+/// `AuthFailure.SignatureFailure`) cannot misspell it — a typo is a compile error, not an undocumented code.
+fn common_error_codes(api: &ApiIr) -> TokenStream {
+    let consts = api.common_errors.iter().map(|e| {
+        let name = format_ident!("{}", cloudvpn_spec::snake_case(&e.variant).to_uppercase());
+        let code = &e.code;
+        let doc = docs(&format!("`{code}`: {}", e.hint));
+        quote! {
+            #doc
+            pub const #name: &str = #code;
+        }
+    });
+    quote! {
+        /// The codes of the errors every operation of this API may answer (the API's common errors).
+        pub mod codes {
+            #(#consts)*
         }
     }
 }

@@ -11,14 +11,15 @@ use crate::nonces::NonceCheck;
 use crate::pipeline::{Decoded, Pairs, clip};
 use crate::server::Shared;
 use cloudvpn_signing::{alibaba_v1, alibaba_v3};
+use cloudvpn_types::alibaba_vpc::codes;
 
 fn lookup_key<'s>(shared: &'s Shared, access_key_id: &str) -> Result<&'s Key, ServiceError> {
     let key = shared
         .credentials
         .alibaba(access_key_id)
-        .ok_or_else(|| api_error(API, "InvalidAccessKeyId.NotFound", 404))?;
+        .ok_or_else(|| api_error(API, codes::INVALID_ACCESS_KEY_ID_NOT_FOUND, 404))?;
     if !key.enabled {
-        return Err(api_error(API, "InvalidAccessKeyId.Inactive", 400));
+        return Err(api_error(API, codes::INVALID_ACCESS_KEY_ID_INACTIVE, 400));
     }
     Ok(key)
 }
@@ -26,10 +27,10 @@ fn lookup_key<'s>(shared: &'s Shared, access_key_id: &str) -> Result<&'s Key, Se
 /// The signed time of a request checked at `now_secs` (one clock reading per request, shared with
 /// [`check_nonce`], so a nonce cannot be forgotten between the two checks).
 fn check_timestamp(text: &str, now_secs: i64) -> Result<i64, ServiceError> {
-    let signed =
-        clock::parse_utc(text).ok_or_else(|| api_error(API, "InvalidTimeStamp.Format", 400))?;
+    let signed = clock::parse_utc(text)
+        .ok_or_else(|| api_error(API, codes::INVALID_TIME_STAMP_FORMAT, 400))?;
     if !auth::within_window(signed, now_secs, API.timestamp_window_seconds) {
-        return Err(api_error(API, "InvalidTimeStamp.Expired", 400));
+        return Err(api_error(API, codes::INVALID_TIME_STAMP_EXPIRED, 400));
     }
     Ok(signed)
 }
@@ -48,18 +49,18 @@ fn check_nonce(
         .first_use("alibaba", &key.id, nonce, keep_until, now)
     {
         NonceCheck::Fresh => Ok(()),
-        NonceCheck::Replay => Err(api_error(API, "SignatureNonceUsed", 400)),
+        NonceCheck::Replay => Err(api_error(API, codes::SIGNATURE_NONCE_USED, 400)),
         // Refusing is safe; forgetting a nonce that can still be replayed is not.
-        NonceCheck::Full => Err(api_error(API, "Throttling", 400)),
+        NonceCheck::Full => Err(api_error(API, codes::THROTTLING, 400)),
     }
 }
 
 fn signature_mismatch(string_to_sign: &str) -> ServiceError {
-    api_error(API, "SignatureDoesNotMatch", 400).fill("<sts>", string_to_sign)
+    api_error(API, codes::SIGNATURE_DOES_NOT_MATCH, 400).fill("<sts>", string_to_sign)
 }
 
 fn incomplete(detail: &str) -> ServiceError {
-    let e = api_error(API, "IncompleteSignature", 400);
+    let e = api_error(API, codes::INCOMPLETE_SIGNATURE, 400);
     // The documented message ends with "server string to sign is:…"; without a string to sign, say why.
     let prefix = e
         .message

@@ -32,6 +32,7 @@ use crate::model::World;
 use crate::pipeline::{self, Complaint, Decoded, Frontend, Part, clip};
 use crate::server::Shared;
 use crate::store::{Effects, SaveError};
+use cloudvpn_types::alibaba_vpc::codes;
 use cloudvpn_types::alibaba_vpc::{self, AlibabaVpc, Request};
 use cloudvpn_types::error::Problem;
 use cloudvpn_types::meta::{ApiMeta, OperationMeta};
@@ -50,16 +51,16 @@ pub(crate) struct Exchange {
 }
 
 fn invalid(message: impl Into<std::borrow::Cow<'static, str>>) -> ServiceError {
-    api_error(API, "InvalidParameter", 400).with_message(message)
+    api_error(API, codes::INVALID_PARAMETER, 400).with_message(message)
 }
 
 fn missing(name: &str) -> ServiceError {
-    api_error(API, "MissingParameter", 400).fill("\"X\"", &format!("\"{name}\""))
+    api_error(API, codes::MISSING_PARAMETER, 400).fill("\"X\"", &format!("\"{name}\""))
 }
 
 /// A response the behaviour could not build (a bug, not the caller's fault): `InternalError`.
 fn internal<E: OperationError>(e: BuildError) -> E {
-    let error = api_error(API, "InternalError", 500);
+    let error = api_error(API, codes::INTERNAL_ERROR, 500);
     E::from_info(ErrorInfo {
         code: error.code.into_owned(),
         message: format!("(emulator) {e}"),
@@ -124,7 +125,9 @@ impl Frontend for AlibabaRpc {
             }
             Complaint::UnknownAction(_)
             | Complaint::UnsupportedMethod(_)
-            | Complaint::MethodNotAccepted(..) => api_error(API, "InvalidAction.NotFound", 400),
+            | Complaint::MethodNotAccepted(..) => {
+                api_error(API, codes::INVALID_ACTION_NOT_FOUND, 400)
+            }
         }
     }
 
@@ -140,7 +143,7 @@ impl Frontend for AlibabaRpc {
         let action = pick("x-acs-action", "Action").ok_or_else(|| missing("Action"))?;
         let version = pick("x-acs-version", "Version").ok_or_else(|| missing("Version"))?;
         if version != API.version {
-            return Err(api_error(API, "InvalidVersion", 400));
+            return Err(api_error(API, codes::INVALID_VERSION, 400));
         }
         Ok(action)
     }
@@ -218,7 +221,8 @@ impl Frontend for AlibabaRpc {
     }
 
     fn not_saved(&self, e: SaveError) -> ServiceError {
-        api_error(API, "InternalError", 500).with_message(format!("Nothing was changed; {e}."))
+        api_error(API, codes::INTERNAL_ERROR, 500)
+            .with_message(format!("Nothing was changed; {e}."))
     }
 
     fn success(

@@ -11,6 +11,7 @@ use crate::nonces::NonceCheck;
 use crate::pipeline::{Decoded, clip};
 use crate::server::Shared;
 use cloudvpn_signing::{tencent_tc3, tencent_v3_form};
+use cloudvpn_types::tencent_vpc::codes;
 
 /// The service in a TC3 credential scope.
 const SERVICE: &str = "vpc";
@@ -18,9 +19,9 @@ const SERVICE: &str = "vpc";
 fn lookup_key<'s>(shared: &'s Shared, secret_id: &str) -> Result<&'s Key, ServiceError> {
     match shared.credentials.tencent(secret_id) {
         Some(key) if key.enabled => Ok(key),
-        Some(_) => Err(error("AuthFailure.SecretIdNotFound")
+        Some(_) => Err(error(codes::AUTH_FAILURE_SECRET_ID_NOT_FOUND)
             .with_message("(emulator) this SecretId is disabled")),
-        None => Err(error("AuthFailure.SecretIdNotFound")),
+        None => Err(error(codes::AUTH_FAILURE_SECRET_ID_NOT_FOUND)),
     }
 }
 
@@ -29,7 +30,7 @@ fn check_window(signed: i64, now: i64) -> Result<(), ServiceError> {
     if auth::within_window(signed, now, API.timestamp_window_seconds) {
         Ok(())
     } else {
-        Err(error("AuthFailure.SignatureExpire"))
+        Err(error(codes::AUTH_FAILURE_SIGNATURE_EXPIRE))
     }
 }
 
@@ -48,12 +49,12 @@ fn check_fresh(shared: &Shared, key: &Key, signed: i64, nonce: &str) -> Result<(
         u64::try_from(now).unwrap_or(0),
     ) {
         NonceCheck::Fresh => Ok(()),
-        NonceCheck::Replay => Err(error("AuthFailure.SignatureFailure").with_message(
+        NonceCheck::Replay => Err(error(codes::AUTH_FAILURE_SIGNATURE_FAILURE).with_message(
             "(emulator) this signed request was already received: a replay is refused while its \
              timestamp is inside the window",
         )),
         // Refusing is safe; forgetting a nonce that can still be replayed is not.
-        NonceCheck::Full => Err(error("RequestLimitExceeded").with_message(
+        NonceCheck::Full => Err(error(codes::REQUEST_LIMIT_EXCEEDED).with_message(
             "(emulator) too many requests inside the timestamp window; try again later",
         )),
     }
@@ -63,7 +64,8 @@ fn check_fresh(shared: &Shared, key: &Key, signed: i64, nonce: &str) -> Result<(
 pub(super) fn tc3<'s>(shared: &'s Shared, req: &Incoming) -> Result<&'s Key, ServiceError> {
     let header = req.header("authorization").unwrap_or_default();
     let parsed = tencent_tc3::parse_authorization(header).map_err(|e| {
-        error("AuthFailure.InvalidAuthorization").with_message(clip(format!("(emulator) {e}")))
+        error(codes::AUTH_FAILURE_INVALID_AUTHORIZATION)
+            .with_message(clip(format!("(emulator) {e}")))
     })?;
     let key = lookup_key(shared, &parsed.secret_id)?;
     let headers: Vec<(&str, &str)> = req
@@ -82,14 +84,14 @@ pub(super) fn tc3<'s>(shared: &'s Shared, req: &Incoming) -> Result<&'s Key, Ser
     ) {
         Ok(()) => {}
         Err(tencent_tc3::Tc3Error::SignatureMismatch { .. }) => {
-            return Err(error("AuthFailure.SignatureFailure"));
+            return Err(error(codes::AUTH_FAILURE_SIGNATURE_FAILURE));
         }
         Err(tencent_tc3::Tc3Error::InvalidTimestamp { .. }) => {
-            return Err(error("AuthFailure.SignatureExpire")
+            return Err(error(codes::AUTH_FAILURE_SIGNATURE_EXPIRE)
                 .with_message("(emulator) X-TC-Timestamp must be UNIX seconds"));
         }
         Err(other) => {
-            return Err(error("AuthFailure.SignatureFailure")
+            return Err(error(codes::AUTH_FAILURE_SIGNATURE_FAILURE)
                 .with_message(clip(format!("(emulator) {other}"))));
         }
     }
@@ -124,7 +126,7 @@ pub(super) fn form<'s>(
         Ok(()) => {}
         Err(tencent_v3_form::FormError::MissingParameter { name }) => return Err(missing(name)),
         Err(other) => {
-            return Err(error("AuthFailure.SignatureFailure")
+            return Err(error(codes::AUTH_FAILURE_SIGNATURE_FAILURE)
                 .with_message(clip(format!("(emulator) {other}"))));
         }
     }
@@ -143,6 +145,6 @@ fn check_token(key: &Key, sent: Option<&str>) -> Result<(), ServiceError> {
     if key.accepts_token(sent) {
         Ok(())
     } else {
-        Err(error("AuthFailure.TokenFailure"))
+        Err(error(codes::AUTH_FAILURE_TOKEN_FAILURE))
     }
 }

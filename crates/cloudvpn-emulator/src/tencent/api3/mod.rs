@@ -29,6 +29,7 @@ use crate::store::{Effects, SaveError};
 use crate::tencent::region;
 use cloudvpn_types::error::Problem;
 use cloudvpn_types::meta::{ApiMeta, OperationMeta};
+use cloudvpn_types::tencent_vpc::codes;
 use cloudvpn_types::tencent_vpc::{self, Request, TencentVpc};
 use cloudvpn_types::{BuildError, ErrorInfo, OperationError, Params, ValidationError};
 use serde::Serialize;
@@ -73,11 +74,11 @@ fn error(code: &'static str) -> ServiceError {
 }
 
 fn invalid(message: impl Into<std::borrow::Cow<'static, str>>) -> ServiceError {
-    error("InvalidParameter").with_message(message)
+    error(codes::INVALID_PARAMETER).with_message(message)
 }
 
 fn missing(name: &str) -> ServiceError {
-    error("MissingParameter").with_message(clip(format!(
+    error(codes::MISSING_PARAMETER).with_message(clip(format!(
         "(emulator) the request has no {name}; send it"
     )))
 }
@@ -85,7 +86,7 @@ fn missing(name: &str) -> ServiceError {
 /// A response the behaviour could not build (a bug, not the caller's fault): `InternalError`.
 fn internal<E: OperationError>(e: BuildError) -> E {
     E::from_info(ErrorInfo {
-        code: "InternalError".to_owned(),
+        code: codes::INTERNAL_ERROR.to_owned(),
         message: format!("(emulator) {e}"),
         ..ErrorInfo::default()
     })
@@ -195,17 +196,19 @@ impl Frontend for TencentApi3 {
             Complaint::Repeated(name) => invalid(clip(format!(
                 "(emulator) the parameter {name:?} is given more than once"
             ))),
-            Complaint::BodyTooLarge(max) => error("RequestSizeLimitExceeded").with_message(
+            Complaint::BodyTooLarge(max) => error(codes::REQUEST_SIZE_LIMIT_EXCEEDED).with_message(
                 format!("(emulator) the request body is larger than {max} bytes"),
             ),
-            Complaint::UnknownAction(action) => error("InvalidAction").with_message(clip(format!(
-                "(emulator) {action:?} is not an action of VPC 2017-03-12"
-            ))),
-            Complaint::UnsupportedMethod(other) => error("InvalidRequest").with_message(clip(
-                format!("(emulator) method {other} is not supported; use GET or POST"),
+            Complaint::UnknownAction(action) => error(codes::INVALID_ACTION).with_message(clip(
+                format!("(emulator) {action:?} is not an action of VPC 2017-03-12"),
             )),
+            Complaint::UnsupportedMethod(other) => {
+                error(codes::INVALID_REQUEST).with_message(clip(format!(
+                    "(emulator) method {other} is not supported; use GET or POST"
+                )))
+            }
             Complaint::MethodNotAccepted(op, method) => {
-                error("InvalidRequest").with_message(format!(
+                error(codes::INVALID_REQUEST).with_message(format!(
                     "(emulator) {} does not accept {}",
                     op.action,
                     method.as_str()
@@ -219,7 +222,7 @@ impl Frontend for TencentApi3 {
         let action = pick("x-tc-action", "Action").ok_or_else(|| missing("X-TC-Action"))?;
         let version = pick("x-tc-version", "Version").ok_or_else(|| missing("X-TC-Version"))?;
         if version != API.version {
-            return Err(error("NoSuchVersion").with_message(clip(format!(
+            return Err(error(codes::NO_SUCH_VERSION).with_message(clip(format!(
                 "(emulator) version {version:?} is not served; this is VPC {}",
                 API.version
             ))));
@@ -241,7 +244,7 @@ impl Frontend for TencentApi3 {
     }
 
     fn forbidden(&self, op: &'static OperationMeta, _principal: Principal) -> ServiceError {
-        error("UnauthorizedOperation")
+        error(codes::UNAUTHORIZED_OPERATION)
             .with_message(format!("(emulator) this key may not call {}", op.action))
     }
 
@@ -257,7 +260,7 @@ impl Frontend for TencentApi3 {
     fn validation_error(&self, e: ValidationError) -> ServiceError {
         match e.problem {
             Problem::Missing => missing(&e.param),
-            _ => error("InvalidParameterValue").with_message(clip(e.to_string())),
+            _ => error(codes::INVALID_PARAMETER_VALUE).with_message(clip(e.to_string())),
         }
     }
 
@@ -291,7 +294,7 @@ impl Frontend for TencentApi3 {
     }
 
     fn not_saved(&self, e: SaveError) -> ServiceError {
-        error("InternalError").with_message(format!("(emulator) nothing was changed; {e}"))
+        error(codes::INTERNAL_ERROR).with_message(format!("(emulator) nothing was changed; {e}"))
     }
 
     fn success(

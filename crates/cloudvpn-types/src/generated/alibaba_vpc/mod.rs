@@ -315,6 +315,45 @@ pub const OPERATIONS: &[&OperationMeta] = &[
     &describe_vpn_gateway::META,
     &describe_vpn_gateways::META,
 ];
+/// The codes of the errors every operation of this API may answer (the API's common errors).
+pub mod codes {
+    /// `SignatureDoesNotMatch`: The request's signature does not match: the AccessKey secret is probably wrong. Check the secret of the key in use.
+    pub const SIGNATURE_DOES_NOT_MATCH: &str = "SignatureDoesNotMatch";
+    /// `IncompleteSignature`: The service could not read the request's signature. Check the AccessKey pair in use; if it is right, report this as a cloudvpn bug with the request id.
+    pub const INCOMPLETE_SIGNATURE: &str = "IncompleteSignature";
+    /// `SignatureNonceUsed`: The service saw this request's nonce before and refused it as a replay. Run the command again; every attempt gets a fresh nonce.
+    pub const SIGNATURE_NONCE_USED: &str = "SignatureNonceUsed";
+    /// `InvalidTimeStamp.Expired`: The request's time is more than 15 minutes away from the service's clock. Correct this machine's clock (for example with NTP) and try again.
+    pub const INVALID_TIME_STAMP_EXPIRED: &str = "InvalidTimeStamp.Expired";
+    /// `InvalidTimeStamp.Format`: The service could not read the request's time. Check this machine's clock; if it is right, report this as a cloudvpn bug with the request id.
+    pub const INVALID_TIME_STAMP_FORMAT: &str = "InvalidTimeStamp.Format";
+    /// `InvalidAccessKeyId.NotFound`: The service does not know this AccessKey ID. Check the key ID in your environment variables or profile, and that the key still exists.
+    pub const INVALID_ACCESS_KEY_ID_NOT_FOUND: &str = "InvalidAccessKeyId.NotFound";
+    /// `InvalidAccessKeyId.Inactive`: This AccessKey is disabled. Enable it in the RAM console, or use another key.
+    pub const INVALID_ACCESS_KEY_ID_INACTIVE: &str = "InvalidAccessKeyId.Inactive";
+    /// `MissingParameter`: A required parameter is missing; the message names it. Add the matching flag and try again.
+    pub const MISSING_PARAMETER: &str = "MissingParameter";
+    /// `InvalidParameter`: A parameter value was refused; the message says which one. Correct the value and try again.
+    pub const INVALID_PARAMETER: &str = "InvalidParameter";
+    /// `InvalidAction.NotFound`: The service does not offer this operation at this endpoint. Check --endpoint and the region.
+    pub const INVALID_ACTION_NOT_FOUND: &str = "InvalidAction.NotFound";
+    /// `InvalidVersion`: The service does not accept this API version at this endpoint. Check --endpoint.
+    pub const INVALID_VERSION: &str = "InvalidVersion";
+    /// `Throttling`: Too many requests in a short time. Wait a moment and try again.
+    pub const THROTTLING: &str = "Throttling";
+    /// `Throttling.User`: Your account sent too many requests in a short time. Wait a moment and try again.
+    pub const THROTTLING_USER: &str = "Throttling.User";
+    /// `Throttling.Api`: This operation received too many requests in a short time. Wait a moment and try again.
+    pub const THROTTLING_API: &str = "Throttling.Api";
+    /// `ServiceUnavailable`: The service is temporarily unavailable. Try again in a few minutes.
+    pub const SERVICE_UNAVAILABLE: &str = "ServiceUnavailable";
+    /// `InternalError`: The service failed while handling the request. Try again later; if it keeps failing, contact Alibaba Cloud support with the request id.
+    pub const INTERNAL_ERROR: &str = "InternalError";
+    /// `Forbidden.RAM`: RAM denied the call: the key has no permission for this operation. Ask the account's administrator to grant it.
+    pub const FORBIDDEN_RAM: &str = "Forbidden.RAM";
+    /// `NoPermission`: The key has no permission for this operation. Ask the account's administrator to grant it in RAM.
+    pub const NO_PERMISSION: &str = "NoPermission";
+}
 /// A request of any operation of this API, for code that picks the operation at run time (a server
 /// parsing `Action`, a command line).
 #[derive(Debug, Clone, PartialEq, Eq)]

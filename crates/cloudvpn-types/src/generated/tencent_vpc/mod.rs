@@ -508,6 +508,79 @@ pub const OPERATIONS: &[&OperationMeta] = &[
     &describe_vpn_connections::META,
     &describe_vpn_gateways::META,
 ];
+/// The codes of the errors every operation of this API may answer (the API's common errors).
+pub mod codes {
+    /// `AuthFailure.InvalidAuthorization`: The request's Authorization header was malformed. This is a client bug; update the tool or report it.
+    pub const AUTH_FAILURE_INVALID_AUTHORIZATION: &str = "AuthFailure.InvalidAuthorization";
+    /// `AuthFailure.InvalidSecretId`: The SecretId is not a valid API key ID. Check TENCENTCLOUD_SECRET_ID or your profile.
+    pub const AUTH_FAILURE_INVALID_SECRET_ID: &str = "AuthFailure.InvalidSecretId";
+    /// `AuthFailure.MFAFailure`: Multi-factor authentication failed. Complete the MFA check for this account and try again.
+    pub const AUTH_FAILURE_MFA_FAILURE: &str = "AuthFailure.MFAFailure";
+    /// `AuthFailure.SecretIdNotFound`: The service does not know this SecretId, or the key is disabled. Check the key ID and that the key is enabled.
+    pub const AUTH_FAILURE_SECRET_ID_NOT_FOUND: &str = "AuthFailure.SecretIdNotFound";
+    /// `AuthFailure.SignatureExpire`: The request's timestamp was too far from the server's clock. Check that this machine's clock is right.
+    pub const AUTH_FAILURE_SIGNATURE_EXPIRE: &str = "AuthFailure.SignatureExpire";
+    /// `AuthFailure.SignatureFailure`: The signature did not verify. Check that the SecretKey belongs to this SecretId.
+    pub const AUTH_FAILURE_SIGNATURE_FAILURE: &str = "AuthFailure.SignatureFailure";
+    /// `AuthFailure.TokenFailure`: The session token was refused or has expired. Get fresh temporary credentials and try again.
+    pub const AUTH_FAILURE_TOKEN_FAILURE: &str = "AuthFailure.TokenFailure";
+    /// `AuthFailure.UnauthorizedOperation`: This key may not perform this operation. Ask the account's administrator to grant the CAM permission.
+    pub const AUTH_FAILURE_UNAUTHORIZED_OPERATION: &str = "AuthFailure.UnauthorizedOperation";
+    /// `DryRunOperation`: The request was a dry run; nothing was changed.
+    pub const DRY_RUN_OPERATION: &str = "DryRunOperation";
+    /// `FailedOperation`: The operation failed. The message says why; fix the cause and try again.
+    pub const FAILED_OPERATION: &str = "FailedOperation";
+    /// `InternalError`: The service had an internal error. Try again later; if it persists, contact Tencent Cloud support with the request ID.
+    pub const INTERNAL_ERROR: &str = "InternalError";
+    /// `InvalidAction`: The service does not know this action. Check the operation name and the API version.
+    pub const INVALID_ACTION: &str = "InvalidAction";
+    /// `InvalidParameter`: A request parameter is wrong; the message says which. Correct it and try again.
+    pub const INVALID_PARAMETER: &str = "InvalidParameter";
+    /// `InvalidParameterValue`: A parameter value is not accepted; the message says which. Correct it and try again.
+    pub const INVALID_PARAMETER_VALUE: &str = "InvalidParameterValue";
+    /// `InvalidRequest`: The request was malformed. This is a client bug; update the tool or report it.
+    pub const INVALID_REQUEST: &str = "InvalidRequest";
+    /// `IpInBlacklist`: Calls from this IP address are blocked for the account. Call from an allowed address.
+    pub const IP_IN_BLACKLIST: &str = "IpInBlacklist";
+    /// `IpNotInWhitelist`: This IP address is not on the account's allow list. Call from an allowed address or ask the administrator.
+    pub const IP_NOT_IN_WHITELIST: &str = "IpNotInWhitelist";
+    /// `LimitExceeded`: A quota of the account is exhausted. Free some resources or ask for a higher quota.
+    pub const LIMIT_EXCEEDED: &str = "LimitExceeded";
+    /// `MissingParameter`: A required parameter is missing; the message says which. Add it and try again.
+    pub const MISSING_PARAMETER: &str = "MissingParameter";
+    /// `NoSuchProduct`: The service does not know this product. Check the endpoint.
+    pub const NO_SUCH_PRODUCT: &str = "NoSuchProduct";
+    /// `NoSuchVersion`: The service does not know this API version. Check the version sent.
+    pub const NO_SUCH_VERSION: &str = "NoSuchVersion";
+    /// `RequestLimitExceeded`: Too many requests in a short time. Wait a moment and try again.
+    pub const REQUEST_LIMIT_EXCEEDED: &str = "RequestLimitExceeded";
+    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: Too many requests from this account across regions. Wait a moment and try again.
+    pub const REQUEST_LIMIT_EXCEEDED_GLOBAL_REGION_UIN_LIMIT_EXCEEDED: &str = "RequestLimitExceeded.GlobalRegionUinLimitExceeded";
+    /// `RequestLimitExceeded.IPLimitExceeded`: Too many requests from this IP address. Wait a moment and try again.
+    pub const REQUEST_LIMIT_EXCEEDED_IP_LIMIT_EXCEEDED: &str = "RequestLimitExceeded.IPLimitExceeded";
+    /// `RequestLimitExceeded.UinLimitExceeded`: Too many requests from this account. Wait a moment and try again.
+    pub const REQUEST_LIMIT_EXCEEDED_UIN_LIMIT_EXCEEDED: &str = "RequestLimitExceeded.UinLimitExceeded";
+    /// `RequestSizeLimitExceeded`: The request is too large. Send fewer values in one call.
+    pub const REQUEST_SIZE_LIMIT_EXCEEDED: &str = "RequestSizeLimitExceeded";
+    /// `ResourceInUse`: The resource is busy with another operation. Wait for it to finish and try again.
+    pub const RESOURCE_IN_USE: &str = "ResourceInUse";
+    /// `ResourceInsufficient`: The service lacks the resources for this request. Try another zone or later.
+    pub const RESOURCE_INSUFFICIENT: &str = "ResourceInsufficient";
+    /// `ResourceNotFound`: No such resource: check the ID and the region.
+    pub const RESOURCE_NOT_FOUND: &str = "ResourceNotFound";
+    /// `ResourceUnavailable`: The resource is not available right now. Wait a moment and try again.
+    pub const RESOURCE_UNAVAILABLE: &str = "ResourceUnavailable";
+    /// `UnauthorizedOperation`: This key may not perform this operation. Ask the account's administrator to grant the CAM permission.
+    pub const UNAUTHORIZED_OPERATION: &str = "UnauthorizedOperation";
+    /// `UnknownParameter`: The request carried a parameter the operation does not take. This is a client bug; update the tool or report it.
+    pub const UNKNOWN_PARAMETER: &str = "UnknownParameter";
+    /// `UnsupportedOperation`: The service does not support this operation on this resource; the message says why.
+    pub const UNSUPPORTED_OPERATION: &str = "UnsupportedOperation";
+    /// `UnsupportedProtocol`: The request used an unsupported protocol or method. Use HTTPS with GET or POST.
+    pub const UNSUPPORTED_PROTOCOL: &str = "UnsupportedProtocol";
+    /// `UnsupportedRegion`: This product is not offered in the region. Choose another region.
+    pub const UNSUPPORTED_REGION: &str = "UnsupportedRegion";
+}
 /// A request of any operation of this API, for code that picks the operation at run time (a server
 /// parsing `Action`, a command line).
 #[derive(Debug, Clone, PartialEq, Eq)]

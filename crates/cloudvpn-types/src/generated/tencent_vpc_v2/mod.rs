@@ -349,6 +349,55 @@ pub const OPERATIONS: &[&OperationMeta] = &[
     &describe_vpc_task_result::META,
     &describe_vpn_conn::META,
 ];
+/// The codes of the errors every operation of this API may answer (the API's common errors).
+pub mod codes {
+    /// `4000`: A request parameter is missing or malformed; the message says which. Correct it and try again.
+    pub const INVALID_REQUEST_PARAMETER: &str = "4000";
+    /// `4100`: Authentication failed: the signature did not verify. Check the SecretKey of the key in use.
+    pub const AUTHENTICATION_FAILED: &str = "4100";
+    /// `4101`: This sub-account may not call this API. Ask the root account's administrator for the API permission.
+    pub const UNAUTHORIZED_API: &str = "4101";
+    /// `4102`: This sub-account may not access this resource. Ask the root account's administrator for the resource permission.
+    pub const UNAUTHORIZED_RESOURCE: &str = "4102";
+    /// `4103`: This sub-account may not operate on the resources this API acts on. Ask the root account's administrator for the resource permission.
+    pub const UNAUTHORIZED_API_RESOURCE: &str = "4103";
+    /// `4104`: The service does not know this SecretId. Check the key ID in your environment variables or profile, and that the key still exists.
+    pub const SECRET_ID_NOT_FOUND: &str = "4104";
+    /// `4105`: The session token was refused. Get fresh temporary credentials and try again.
+    pub const TOKEN_ERROR: &str = "4105";
+    /// `4106`: The MFA check failed. Complete multi-factor authentication for this account and try again.
+    pub const MFA_CHECK_FAILED: &str = "4106";
+    /// `4110`: The permission check failed. Ask the account's administrator to grant the permission in CAM.
+    pub const CAM_AUTH_FAILED: &str = "4110";
+    /// `4200`: The request expired before the service checked it. Correct this machine's clock and try again.
+    pub const REQUEST_EXPIRED: &str = "4200";
+    /// `4300`: Access denied: the account is blocked or may not use this API. Contact Tencent Cloud support.
+    pub const ACCESS_DENIED: &str = "4300";
+    /// `4400`: The request quota is used up. Wait a moment and try again.
+    pub const QUOTA_EXCEEDED: &str = "4400";
+    /// `4500`: The request was refused as a replay: its nonce repeats, or its time is far from the service's clock. Correct this machine's clock and try again.
+    pub const REPLAY_ATTACK: &str = "4500";
+    /// `4600`: This API accepts HTTPS only. Use an https:// endpoint.
+    pub const UNSUPPORTED_PROTOCOL: &str = "4600";
+    /// `5000`: The resource does not exist, was released, or belongs to another account: check the ID and the region (--region).
+    pub const RESOURCE_NOT_FOUND: &str = "5000";
+    /// `5100`: The operation on the resource failed; the message says why. Try again later, or contact Tencent Cloud support.
+    pub const RESOURCE_OPERATION_FAILED: &str = "5100";
+    /// `5200`: The purchase failed, for example because the configuration is not supported or resources are short. Try another configuration or zone.
+    pub const RESOURCE_PURCHASE_FAILED: &str = "5200";
+    /// `5300`: The account balance is too low for this purchase or upgrade. Top up the account and try again.
+    pub const INSUFFICIENT_BALANCE: &str = "5300";
+    /// `5400`: The batch operation succeeded on some resources only. Check the result for the ones that failed.
+    pub const PARTIAL_SUCCESS: &str = "5400";
+    /// `5500`: The purchase failed because the account has not passed identity verification. Complete the verification in the console.
+    pub const IDENTITY_VERIFICATION_FAILED: &str = "5500";
+    /// `6000`: The service failed internally. Try again later; if it keeps failing, contact Tencent Cloud support.
+    pub const INTERNAL_SERVER_ERROR: &str = "6000";
+    /// `6100`: This API is not supported here or is under maintenance. Check the endpoint (--endpoint) first.
+    pub const VERSION_NOT_SUPPORTED: &str = "6100";
+    /// `6200`: The API is under maintenance. Try again later.
+    pub const API_UNAVAILABLE: &str = "6200";
+}
 /// A request of any operation of this API, for code that picks the operation at run time (a server
 /// parsing `Action`, a command line).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -59,7 +59,7 @@ async fn chain(env: &Env, gateway: &str, connections: &[&str], extra: serde_json
 #[tokio::test]
 async fn every_signature_is_served_at_the_root_beside_alibaba() {
     let env = Env::immediate().await;
-    chain(&env, "vpngw-sig", &[], json!({})).await;
+    chain(&env, "vpngw-sig00000", &[], json!({})).await;
     for (signature, http) in [
         (Api3SignatureMethod::Tc3HmacSha256, HttpMethod::Post),
         (Api3SignatureMethod::Tc3HmacSha256, HttpMethod::Get),
@@ -68,7 +68,7 @@ async fn every_signature_is_served_at_the_root_beside_alibaba() {
     ] {
         let out = client(&env, signature, http)
             .describe_vpn_gateways()
-            .vpn_gateway_ids(["vpngw-sig"])
+            .vpn_gateway_ids(["vpngw-sig00000"])
             .send()
             .await
             .unwrap_or_else(|e| panic!("{signature:?} {http:?}: {e}"));
@@ -121,13 +121,19 @@ async fn authentication_failures_have_the_real_codes() {
 async fn one_world_with_v2_and_deletions_are_tasks() {
     // Two observations show a deletion running: v2's DescribeVpnConn and the first DescribeVpcTaskResult.
     let env = Env::with(Transitions::all(Transition::Polls { count: 2 })).await;
-    chain(&env, "vpngw-1", &["vpnx-1", "vpnx-2"], json!({})).await;
+    chain(
+        &env,
+        "vpngw-00000001",
+        &["vpnx-00000001", "vpnx-00000002"],
+        json!({}),
+    )
+    .await;
     let api3 = client(&env, Api3SignatureMethod::Tc3HmacSha256, HttpMethod::Post);
 
     // Seeded through the control routes, listed by 3.0.
     let listed = api3
         .describe_vpn_connections()
-        .vpn_gateway_id("vpngw-1")
+        .vpn_gateway_id("vpngw-00000001")
         .send()
         .await
         .unwrap();
@@ -136,8 +142,8 @@ async fn one_world_with_v2_and_deletions_are_tasks() {
     // A 3.0 deletion is a task named by its RequestId, seen by v2 as "deleting" (4).
     let accepted = api3
         .delete_vpn_connection()
-        .vpn_gateway_id("vpngw-1")
-        .vpn_connection_id("vpnx-1")
+        .vpn_gateway_id("vpngw-00000001")
+        .vpn_connection_id("vpnx-00000001")
         .send()
         .await
         .unwrap();
@@ -145,7 +151,7 @@ async fn one_world_with_v2_and_deletions_are_tasks() {
         &env.tencent(
             TencentCall::new("DescribeVpnConn")
                 .param("Region", "gz")
-                .param("vpnConnId", "vpnx-1"),
+                .param("vpnConnId", "vpnx-00000001"),
         )
         .await,
     );
@@ -154,8 +160,8 @@ async fn one_world_with_v2_and_deletions_are_tasks() {
     // Concurrent deletes on the gateway: the same connection again, another one, the gateway itself.
     let again = api3
         .delete_vpn_connection()
-        .vpn_gateway_id("vpngw-1")
-        .vpn_connection_id("vpnx-1")
+        .vpn_gateway_id("vpngw-00000001")
+        .vpn_connection_id("vpnx-00000001")
         .send()
         .await
         .unwrap_err();
@@ -165,8 +171,8 @@ async fn one_world_with_v2_and_deletions_are_tasks() {
     );
     let other = api3
         .delete_vpn_connection()
-        .vpn_gateway_id("vpngw-1")
-        .vpn_connection_id("vpnx-2")
+        .vpn_gateway_id("vpngw-00000001")
+        .vpn_connection_id("vpnx-00000002")
         .send()
         .await
         .unwrap_err();
@@ -176,7 +182,7 @@ async fn one_world_with_v2_and_deletions_are_tasks() {
     );
     let gateway = api3
         .delete_vpn_gateway()
-        .vpn_gateway_id("vpngw-1")
+        .vpn_gateway_id("vpngw-00000001")
         .send()
         .await
         .unwrap_err();
@@ -196,13 +202,15 @@ async fn one_world_with_v2_and_deletions_are_tasks() {
 
     // A v2 deletion shows in 3.0; then the gateway has no tunnel left and its deletion is awaited.
     let deleted = tencent_ok(
-        &env.tencent(delete_vpn_conn("vpc-1", "vpngw-1", "vpnx-2").param("Region", "gz"))
-            .await,
+        &env.tencent(
+            delete_vpn_conn("vpc-1", "vpngw-00000001", "vpnx-00000002").param("Region", "gz"),
+        )
+        .await,
     );
     let v2_task = deleted["data"]["taskId"].as_i64().unwrap();
     let listed = api3
         .describe_vpn_connections()
-        .vpn_connection_ids(["vpnx-2"])
+        .vpn_connection_ids(["vpnx-00000002"])
         .send()
         .await
         .unwrap();
@@ -217,13 +225,13 @@ async fn one_world_with_v2_and_deletions_are_tasks() {
     let done = tencent_ok(&task(v2_task).await);
     assert_eq!(done["data"]["status"], 0, "{done}");
     api3.delete_vpn_gateway()
-        .vpn_gateway_id("vpngw-1")
+        .vpn_gateway_id("vpngw-00000001")
         .send_and_wait()
         .await
         .unwrap();
     let gone = api3
         .describe_vpn_gateways()
-        .vpn_gateway_ids(["vpngw-1"])
+        .vpn_gateway_ids(["vpngw-00000001"])
         .send()
         .await
         .unwrap();
@@ -235,18 +243,18 @@ async fn gateways_that_may_not_be_deleted_are_refused() {
     let env = Env::immediate().await;
     chain(
         &env,
-        "vpngw-prepaid",
+        "vpngw-prepaid0",
         &[],
         json!({"prepaid_until": now_ms() + 3_600_000}),
     )
     .await;
     env.seed(
         "/_emulator/tencent/vpn-gateways",
-        json!({"vpc_id": "vpc-1", "id": "vpngw-ccn", "region": GZ, "ccn_id": "ccn-1"}),
+        json!({"vpc_id": "vpc-1", "id": "vpngw-ccn00000", "region": GZ, "ccn_id": "ccn-1"}),
     )
     .await;
     let api3 = client(&env, Api3SignatureMethod::Tc3HmacSha256, HttpMethod::Post);
-    for id in ["vpngw-prepaid", "vpngw-ccn"] {
+    for id in ["vpngw-prepaid0", "vpngw-ccn00000"] {
         let err = api3
             .delete_vpn_gateway()
             .vpn_gateway_id(id)
@@ -257,14 +265,14 @@ async fn gateways_that_may_not_be_deleted_are_refused() {
     }
     let err = api3
         .delete_vpn_gateway()
-        .vpn_gateway_id("vpngw-none")
+        .vpn_gateway_id("vpngw-none0000")
         .send()
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("InvalidVpnGatewayId.NotFound"));
     let prepaid = api3
         .describe_vpn_gateways()
-        .vpn_gateway_ids(["vpngw-prepaid"])
+        .vpn_gateway_ids(["vpngw-prepaid0"])
         .send()
         .await
         .unwrap();
@@ -279,14 +287,14 @@ async fn list_calls_honour_ids_filters_offset_and_limit() {
     let env = Env::immediate().await;
     chain(
         &env,
-        "vpngw-a",
-        &["vpnx-a1", "vpnx-a2", "vpnx-a3"],
+        "vpngw-a0000000",
+        &["vpnx-a1000000", "vpnx-a2000000", "vpnx-a3000000"],
         json!({}),
     )
     .await;
     env.seed(
         "/_emulator/tencent/vpn-gateways",
-        json!({"vpc_id": "vpc-1", "id": "vpngw-b", "region": GZ, "name": "second"}),
+        json!({"vpc_id": "vpc-1", "id": "vpngw-b0000000", "region": GZ, "name": "second"}),
     )
     .await;
     let api3 = client(&env, Api3SignatureMethod::Tc3HmacSha256, HttpMethod::Get);
@@ -302,11 +310,11 @@ async fn list_calls_honour_ids_filters_offset_and_limit() {
     assert_eq!(named.total_count, Some(1));
     assert_eq!(
         named.vpn_gateway_set[0].vpn_gateway_id.as_deref(),
-        Some("vpngw-b")
+        Some("vpngw-b0000000")
     );
     let err = api3
         .describe_vpn_gateways()
-        .vpn_gateway_ids(["vpngw-a"])
+        .vpn_gateway_ids(["vpngw-a0000000"])
         .filters([FilterObject::new("state", ["AVAILABLE"])])
         .send()
         .await
@@ -322,7 +330,7 @@ async fn list_calls_honour_ids_filters_offset_and_limit() {
 
     let page = api3
         .describe_vpn_connections()
-        .vpn_gateway_id("vpngw-a")
+        .vpn_gateway_id("vpngw-a0000000")
         .offset(1)
         .limit(1)
         .send()
@@ -399,4 +407,77 @@ async fn a_web_page_is_refused_in_the_api3_envelope() {
         "{body}"
     );
     assert!(body["Response"]["RequestId"].is_string(), "{body}");
+}
+
+/// An id not of the `vpngw-` / `vpnx-` + 8 form is malformed, not missing: the real service answers
+/// `InvalidParameterValue.Malformed` / `InvalidVpnGatewayId.Malformed` before it looks anything up, and
+/// a well-formed id that names nothing stays a not-found.
+#[tokio::test]
+async fn malformed_ids_are_refused_as_malformed_before_any_lookup() {
+    let env = Env::immediate().await;
+    chain(&env, "vpngw-00000001", &["vpnx-00000001"], json!({})).await;
+    let api3 = client(&env, Api3SignatureMethod::Tc3HmacSha256, HttpMethod::Post);
+    for (gateway, connection) in [
+        ("vpngw-1", "vpnx-00000001"),
+        ("vpngw-00000001", "vpnx-1"),
+        ("vpngw-00000001", "vpnx-0000000A"),
+        ("vpngw-00000001", "vpngw-00000001"),
+        ("vpngw-000000012", "vpnx-00000001"),
+    ] {
+        let err = api3
+            .delete_vpn_connection()
+            .vpn_gateway_id(gateway)
+            .vpn_connection_id(connection)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.code(),
+            Some("InvalidParameterValue.Malformed"),
+            "{gateway} {connection}: {err}"
+        );
+        assert!(err.to_string().contains("8 lower-case"), "{err}");
+    }
+    let err = api3
+        .delete_vpn_connection()
+        .vpn_gateway_id("vpngw-00000001")
+        .vpn_connection_id("vpnx-none0000")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("ResourceNotFound"), "{err}");
+
+    for id in ["vpngw-none", "vpnx-00000001", "VPNGW-00000001"] {
+        let err = api3
+            .delete_vpn_gateway()
+            .vpn_gateway_id(id)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.code(),
+            Some("InvalidVpnGatewayId.Malformed"),
+            "{id:?}: {err}"
+        );
+    }
+    let err = api3
+        .describe_vpn_gateways()
+        .vpn_gateway_ids(["vpngw-00000001", "vpngw-none"])
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("InvalidVpnGatewayId.Malformed"), "{err}");
+    assert!(err.to_string().contains("vpngw-none"), "{err}");
+
+    // Nothing was deleted by the refused calls.
+    let still = api3
+        .describe_vpn_connections()
+        .vpn_connection_ids(["vpnx-00000001"])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        still.vpn_connection_set[0].state.as_deref(),
+        Some("AVAILABLE")
+    );
 }

@@ -224,7 +224,7 @@ pub async fn run(fast: bool) -> Result<(), Failure> {
     // 5. Tencent Cloud API 3.0: DeleteVpnGateway on a gateway that still has a tunnel.
     scene(
         5,
-        "tencent delete-vpn-gateway --vpn-gateway-id vpngw-demo3",
+        "tencent delete-vpn-gateway --vpn-gateway-id vpngw-demo3api",
         "Tencent Cloud API 3.0: a gateway with VPN connections cannot be deleted",
     );
     let first = expect_error(

@@ -10,9 +10,10 @@ use cloudvpn_emulator::seed::{
 };
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// The Tencent gateway and connection the API 3.0 scene deletes.
-pub(super) const API3_GATEWAY: &str = "vpngw-demo3";
-pub(super) const API3_CONNECTION: &str = "vpnx-demo3";
+/// The Tencent gateway and connection the API 3.0 scene deletes (IDs of the real form, `vpngw-` / `vpnx-` and 8
+/// lower-case letters or digits: API 3.0 refuses others as malformed).
+pub(super) const API3_GATEWAY: &str = "vpngw-demo3api";
+pub(super) const API3_CONNECTION: &str = "vpnx-demo3api";
 
 /// The enhanced gateway whose prepaid term ends `term_ms` from now.
 pub(super) async fn seed_prepaid(emulator: &Emulator, term_ms: u64) -> Result<(), Failure> {

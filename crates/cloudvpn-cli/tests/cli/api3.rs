@@ -150,7 +150,7 @@ async fn bad_values_are_refused_before_anything_is_sent() {
 #[tokio::test(flavor = "multi_thread")]
 async fn delete_vpn_connection_waits_for_its_task() {
     let e = emulator().await;
-    support::seed_tencent(&e, "vpc-w3", "vpngw-w3", &["vpnx-w3"]).await;
+    support::seed_tencent(&e, "vpc-w3", "vpngw-w3000000", &["vpnx-w3000000"]).await;
     let o = call(
         &e,
         &[
@@ -159,9 +159,9 @@ async fn delete_vpn_connection_waits_for_its_task() {
             "--region",
             TENCENT_REGION,
             "--vpn-gateway-id",
-            "vpngw-w3",
+            "vpngw-w3000000",
             "--vpn-connection-id",
-            "vpnx-w3",
+            "vpnx-w3000000",
             "--wait",
         ],
     )
@@ -181,7 +181,7 @@ async fn delete_vpn_connection_waits_for_its_task() {
             "--region",
             TENCENT_REGION,
             "--vpn-connection-ids",
-            "vpnx-w3",
+            "vpnx-w3000000",
         ],
     )
     .await;

@@ -91,16 +91,30 @@ async fn teardown_deletes_connections_then_the_gateway() {
 #[tokio::test(flavor = "multi_thread")]
 async fn teardown_tencent_deletes_the_connections_then_the_gateway_over_api3() {
     let e = emulator().await;
-    support::seed_tencent(&e, "vpc-t3", "vpngw-t3", &["vpnx-t31", "vpnx-t32"]).await;
-    let o = call(&e, &["teardown", "tencent", "--vpn-gateway-id", "vpngw-t3"]).await;
+    support::seed_tencent(
+        &e,
+        "vpc-t3",
+        "vpngw-t3000000",
+        &["vpnx-t3100000", "vpnx-t3200000"],
+    )
+    .await;
+    let o = call(
+        &e,
+        &["teardown", "tencent", "--vpn-gateway-id", "vpngw-t3000000"],
+    )
+    .await;
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let v = stdout_json(&o);
     let mut deleted: Vec<String> =
         serde_json::from_value(v["DeletedConnections"].clone()).expect("list");
     deleted.sort();
-    assert_eq!(deleted, ["vpnx-t31", "vpnx-t32"], "{v}");
+    assert_eq!(deleted, ["vpnx-t3100000", "vpnx-t3200000"], "{v}");
     assert_eq!(v["GatewayDeleted"], json!(true), "{v}");
-    assert!(stderr(&o).contains("vpngw-t3 is gone"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("vpngw-t3000000 is gone"),
+        "{}",
+        stderr(&o)
+    );
 
     let o = call(
         &e,
@@ -108,7 +122,7 @@ async fn teardown_tencent_deletes_the_connections_then_the_gateway_over_api3() {
             "tencent",
             "describe-vpn-gateways",
             "--vpn-gateway-ids",
-            "vpngw-t3",
+            "vpngw-t3000000",
         ],
     )
     .await;
@@ -122,7 +136,11 @@ async fn teardown_tencent_deletes_the_connections_then_the_gateway_over_api3() {
     assert!(gone, "{}\n{}", stdout(&o), stderr(&o));
 
     // Again: nothing left to do, said as such.
-    let o = call(&e, &["teardown", "tencent", "--vpn-gateway-id", "vpngw-t3"]).await;
+    let o = call(
+        &e,
+        &["teardown", "tencent", "--vpn-gateway-id", "vpngw-t3000000"],
+    )
+    .await;
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(stdout_json(&o)["AlreadyGone"], json!(true));
 }
@@ -205,7 +223,7 @@ async fn teardown_tencent_dry_run_sees_a_prepaid_term_ending_within_hours() {
     .expect("vpc");
     h.seed_tencent_gateway(cloudvpn_emulator::seed::TencentGatewaySeed {
         vpc_id: "vpc-term".into(),
-        id: Some("vpngw-term".into()),
+        id: Some("vpngw-term0000".into()),
         prepaid_until: Some(TimeMs(
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -223,7 +241,7 @@ async fn teardown_tencent_dry_run_sees_a_prepaid_term_ending_within_hours() {
             "tencent",
             "--dry-run",
             "--vpn-gateway-id",
-            "vpngw-term",
+            "vpngw-term0000",
         ],
     )
     .await;

@@ -24,17 +24,17 @@ fn leaves(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<(Vec<String>, cl
 /// A value for a required argument: the seeded resource it names (`tencent`: in the Tencent world), else
 /// a possible value, else a placeholder id (a dry run sends nothing, so any well-formed value will do).
 fn value_for(arg: &clap::Arg, tencent: bool) -> String {
-    let gateway = if tencent { "vpngw-dry" } else { "vpn-dry" };
-    let connection = if tencent { "vpnx-dry" } else { "vco-dry" };
+    let gateway = if tencent { "vpngw-dry00000" } else { "vpn-dry" };
+    let connection = if tencent { "vpnx-dry00000" } else { "vco-dry" };
     let known = [
         ("VpnGatewayId", gateway),
         ("vpn-gateway-id", gateway),
         ("VpnConnectionId", connection),
         ("vpcId", "vpc-dry"),
         ("vpc-id", "vpc-dry"),
-        ("vpnGwId", "vpngw-dry"),
-        ("vpn-gw-id", "vpngw-dry"),
-        ("vpnConnId", "vpnx-dry"),
+        ("vpnGwId", "vpngw-dry00000"),
+        ("vpn-gw-id", "vpngw-dry00000"),
+        ("vpnConnId", "vpnx-dry00000"),
     ];
     let id = arg.get_id().as_str();
     if let Some((_, v)) = known.iter().find(|(k, _)| *k == id) {
@@ -53,7 +53,7 @@ fn value_for(arg: &clap::Arg, tencent: bool) -> String {
 async fn dry_run_of_every_subcommand_changes_nothing() {
     let e = emulator().await;
     seed_gateway(&e, "vpn-dry", &["vco-dry"]).await;
-    seed_tencent(&e, "vpc-dry", "vpngw-dry", &["vpnx-dry"]).await;
+    seed_tencent(&e, "vpc-dry", "vpngw-dry00000", &["vpnx-dry00000"]).await;
     // Count every call of a mutating action (a 1 ms delay is all these rules do).
     let mutating: Vec<&str> = cloudvpn_types::all_operations()
         .filter(|op| !op.read_only)

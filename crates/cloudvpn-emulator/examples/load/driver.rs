@@ -26,7 +26,7 @@ mod seed;
 pub use replay::{ReplayOutcome, ReplayProbe};
 #[allow(unused_imports)] // used by the load example, not by the test that shares this module
 pub use seed::seed_standing_gateways;
-use seed::{control, seed_gateways, seed_tencent};
+use seed::{TENCENT_GATEWAY, control, seed_gateways, seed_tencent, tencent_connection_id};
 
 pub const REGION: &str = "cn-hangzhou";
 
@@ -100,8 +100,8 @@ impl Workload {
                 let accepted = tencent_client(addr, None)?
                     .delete_vpn_conn()
                     .vpc_id("vpc-load")
-                    .vpn_gw_id("vpngw-load")
-                    .vpn_conn_id("vpnx-load-0")
+                    .vpn_gw_id(TENCENT_GATEWAY)
+                    .vpn_conn_id(tencent_connection_id(0))
                     .send()
                     .await
                     .map_err(|e| e.to_string())?;
@@ -114,8 +114,8 @@ impl Workload {
                 seed_tencent(addr, 1).await?;
                 let accepted = api3_client(addr)?
                     .delete_vpn_connection()
-                    .vpn_gateway_id("vpngw-load")
-                    .vpn_connection_id("vpnx-load-0")
+                    .vpn_gateway_id(TENCENT_GATEWAY)
+                    .vpn_connection_id(tencent_connection_id(0))
                     .send()
                     .await
                     .map_err(|e| e.to_string())?;
@@ -266,8 +266,8 @@ impl Caller for FluentCaller {
             FluentCaller::Tencent(c, _, _) => c
                 .delete_vpn_conn()
                 .vpc_id("vpc-load")
-                .vpn_gw_id("vpngw-load")
-                .vpn_conn_id(format!("vpnx-load-{index}"))
+                .vpn_gw_id(TENCENT_GATEWAY)
+                .vpn_conn_id(tencent_connection_id(index))
                 .send()
                 .await
                 .is_ok(),
@@ -279,8 +279,8 @@ impl Caller for FluentCaller {
                 .is_ok(),
             FluentCaller::Api3(c, _, _) => c
                 .delete_vpn_connection()
-                .vpn_gateway_id("vpngw-load")
-                .vpn_connection_id(format!("vpnx-load-{index}"))
+                .vpn_gateway_id(TENCENT_GATEWAY)
+                .vpn_connection_id(tencent_connection_id(index))
                 .send()
                 .await
                 .is_ok(),

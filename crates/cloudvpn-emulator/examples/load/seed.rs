@@ -65,10 +65,20 @@ pub(super) async fn seed_gateways(addr: SocketAddr, prefix: &str, n: usize) -> R
     Ok(())
 }
 
+/// The seeded Tencent gateway: an id of the real form (`vpngw-` and 8 lower-case letters or digits), which
+/// API 3.0 checks (another shape is refused as malformed).
+pub(super) const TENCENT_GATEWAY: &str = "vpngw-load0000";
+
+/// The id of the `index`th seeded Tencent connection: `vpnx-` and 8 hex digits, the real form, enough
+/// for 2^32 requests.
+pub(super) fn tencent_connection_id(index: usize) -> String {
+    format!("vpnx-{index:08x}")
+}
+
 pub(super) async fn seed_tencent(addr: SocketAddr, n: usize) -> Result<(), String> {
     let vpc = r#"{"id": "vpc-load"}"#.to_owned();
     control(addr, Method::POST, "/_emulator/tencent/vpcs", vpc).await?;
-    let gateway = r#"{"vpc_id": "vpc-load", "id": "vpngw-load"}"#.to_owned();
+    let gateway = format!(r#"{{"vpc_id": "vpc-load", "id": "{TENCENT_GATEWAY}"}}"#);
     control(
         addr,
         Method::POST,
@@ -82,7 +92,8 @@ pub(super) async fn seed_tencent(addr: SocketAddr, n: usize) -> Result<(), Strin
         let items: Vec<String> = (start..end)
             .map(|i| {
                 format!(
-                    r#"{{"vpc_id": "vpc-load", "vpn_gateway_id": "vpngw-load", "id": "vpnx-load-{i}"}}"#
+                    r#"{{"vpc_id": "vpc-load", "vpn_gateway_id": "{TENCENT_GATEWAY}", "id": "{}"}}"#,
+                    tencent_connection_id(i)
                 )
             })
             .collect();

@@ -26,8 +26,11 @@ class Api3Error(Exception):
 
 
 def seed_world(prefix):
-    """A VPC with a pay-as-you-go gateway and two tunnels in ap-guangzhou; returns their IDs."""
-    vpc, gw = "vpc-%s" % prefix, "vpngw-%s" % prefix
+    """A VPC with a pay-as-you-go gateway and two tunnels in ap-guangzhou; returns their IDs.
+
+    `prefix` is 7 lower-case letters or digits, so that every ID has the real form (`vpngw-` / `vpnx-` and 8).
+    """
+    vpc, gw = "vpc-%s0" % prefix, "vpngw-%s0" % prefix
     conns = ["vpnx-%sa" % prefix, "vpnx-%sb" % prefix]
     common.control("POST", "/_emulator/tencent/vpcs", {"id": vpc, "region": REGION})
     common.control("POST", "/_emulator/tencent/vpn-gateways", {"vpc_id": vpc, "id": gw, "region": REGION})
@@ -64,7 +67,7 @@ def gone(call, action, params, set_name):
 
 def run(checks, call):
     common.reset(TRANSITIONS)
-    vpc, gw, (conn_a, conn_b) = seed_world("i")
+    vpc, gw, (conn_a, conn_b) = seed_world("interop")
 
     listed = call("DescribeVpnGateways", {"VpnGatewayIds": [gw]})
     checks.equal([g["VpnGatewayId"] for g in listed["VpnGatewaySet"]], [gw], "DescribeVpnGateways by VpnGatewayIds")
@@ -113,16 +116,21 @@ def run(checks, call):
             break
     checks.ok(waited, "DeleteVpnGateway awaited: DescribeVpnGateways no longer lists it")
 
-    # The documented errors of the two deletions that the emulator answers. InvalidParameterValue.Malformed
-    # and InvalidVpnGatewayId.Malformed (an ID not of the vpnx-/vpngw- form) are documented too, but the
-    # emulator answers such IDs with ResourceNotFound / InvalidVpnGatewayId.NotFound today.
+    # The documented errors of the two deletions: an ID not of the vpngw-/vpnx- + 8 form is malformed
+    # (checked before any lookup), a well-formed one that names nothing is not found.
     expect_error(checks, call, "DeleteVpnConnection", {"VpnGatewayId": gw, "VpnConnectionId": "vpnx-none"},
+                 "InvalidParameterValue.Malformed")
+    expect_error(checks, call, "DeleteVpnGateway", {"VpnGatewayId": "vpngw-none"}, "InvalidVpnGatewayId.Malformed")
+    expect_error(checks, call, "DescribeVpnGateways", {"VpnGatewayIds": ["vpngw-none"]},
+                 "InvalidVpnGatewayId.Malformed")
+    expect_error(checks, call, "DeleteVpnConnection", {"VpnGatewayId": gw, "VpnConnectionId": "vpnx-none0000"},
                  "ResourceNotFound")
-    expect_error(checks, call, "DeleteVpnGateway", {"VpnGatewayId": "vpngw-none"}, "InvalidVpnGatewayId.NotFound")
-    gateway(vpc, "vpngw-prepaid", prepaid_until=4102444800000)  # 2100-01-01, in ms
-    expect_error(checks, call, "DeleteVpnGateway", {"VpnGatewayId": "vpngw-prepaid"}, "UnsupportedOperation")
-    gateway(vpc, "vpngw-ccn", ccn_id="ccn-1")
-    expect_error(checks, call, "DeleteVpnGateway", {"VpnGatewayId": "vpngw-ccn"}, "UnsupportedOperation")
+    expect_error(checks, call, "DeleteVpnGateway", {"VpnGatewayId": "vpngw-none0000"},
+                 "InvalidVpnGatewayId.NotFound")
+    gateway(vpc, "vpngw-prepaid0", prepaid_until=4102444800000)  # 2100-01-01, in ms
+    expect_error(checks, call, "DeleteVpnGateway", {"VpnGatewayId": "vpngw-prepaid0"}, "UnsupportedOperation")
+    gateway(vpc, "vpngw-ccn00000", ccn_id="ccn-1")
+    expect_error(checks, call, "DeleteVpnGateway", {"VpnGatewayId": "vpngw-ccn00000"}, "UnsupportedOperation")
 
     # Credentials and time.
     expect_error(checks, call, "DescribeVpnGateways", {}, "AuthFailure.SignatureFailure",

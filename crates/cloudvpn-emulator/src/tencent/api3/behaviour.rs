@@ -3,6 +3,7 @@
 //!
 //! | Situation | DeleteVpnConnection | DeleteVpnGateway |
 //! |---|---|---|
+//! | an id not of the `vpngw-` / `vpnx-` + 8 form (checked first; also `VpnGatewayIds` of DescribeVpnGateways: `InvalidVpnGatewayId.Malformed`) | `InvalidParameterValue.Malformed` | `InvalidVpnGatewayId.Malformed` |
 //! | no such resource in the region (or not on that gateway) | `ResourceNotFound` | `InvalidVpnGatewayId.NotFound` |
 //! | the connection is already being deleted (or being created / modified) | `UnsupportedOperation.DeleteVpnConnInvalidState` | |
 //! | another task runs on the gateway (a deletion of it or of another of its connections) | `UnsupportedOperation.MutexOperationTaskRunning` | `UnsupportedOperation` |
@@ -15,6 +16,7 @@
 //! `InvalidParameter.Coexist`; an unknown filter name: `InvalidParameter.FilterInvalidKey`), `Offset` and
 //! `Limit` (default 20); ids that name nothing are left out of the set.
 
+use super::id_format::{VPN_CONNECTION, VPN_GATEWAY};
 use super::internal;
 use crate::behaviour::Ctx;
 use crate::clock;
@@ -117,6 +119,15 @@ impl TencentVpcBehaviour for Call<'_> {
         r: DeleteVpnConnectionRequest,
     ) -> Result<DeleteVpnConnectionResponse, DeleteVpnConnectionError> {
         type E = DeleteVpnConnectionError;
+        for (param, format, id) in [
+            ("VpnGatewayId", &VPN_GATEWAY, &r.vpn_gateway_id),
+            ("VpnConnectionId", &VPN_CONNECTION, &r.vpn_connection_id),
+        ] {
+            if !format.matches(id) {
+                return Err(E::invalid_parameter_value_malformed()
+                    .with_message(format.complaint(param, id)));
+            }
+        }
         let tasks = self.running_tasks();
         self.settle(tasks, false);
         let connection = self
@@ -151,6 +162,10 @@ impl TencentVpcBehaviour for Call<'_> {
         r: DeleteVpnGatewayRequest,
     ) -> Result<DeleteVpnGatewayResponse, DeleteVpnGatewayError> {
         type E = DeleteVpnGatewayError;
+        if !VPN_GATEWAY.matches(&r.vpn_gateway_id) {
+            return Err(E::invalid_vpn_gateway_id_malformed()
+                .with_message(VPN_GATEWAY.complaint("VpnGatewayId", &r.vpn_gateway_id)));
+        }
         let tasks = self.running_tasks();
         self.settle(tasks, false);
         let now_ms = self.ctx.now_ms;
@@ -331,6 +346,10 @@ impl TencentVpcBehaviour for Call<'_> {
         type E = DescribeVpnGatewaysError;
         if !r.vpn_gateway_ids.is_empty() && !r.filters.is_empty() {
             return Err(E::invalid_parameter_coexist());
+        }
+        if let Some(id) = r.vpn_gateway_ids.iter().find(|id| !VPN_GATEWAY.matches(id)) {
+            return Err(E::invalid_vpn_gateway_id_malformed()
+                .with_message(VPN_GATEWAY.complaint("VpnGatewayIds", id)));
         }
         const KNOWN: &[&str] = &[
             "vpc-id",

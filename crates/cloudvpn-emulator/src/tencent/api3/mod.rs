@@ -16,6 +16,7 @@
 
 mod auth;
 pub(crate) mod behaviour;
+mod id_format;
 
 use crate::behaviour::Ctx;
 use crate::credentials::{Key, Principal};

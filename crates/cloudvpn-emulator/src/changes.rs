@@ -198,11 +198,9 @@ pub fn apply(world: &mut World, change: Change) {
             put(r.vpn_connections.untracked_mut(), id, value);
         }
         Change::TencentTask { account, id, value } => {
-            put(
-                world.account_mut(&account).tencent_tasks.untracked_mut(),
-                id,
-                value,
-            );
+            let account = world.account_mut(&account);
+            put(account.tencent_tasks.untracked_mut(), id, value);
+            account.task_index.reset();
         }
         Change::ClientToken { record } => world.client_tokens.record(record),
     }

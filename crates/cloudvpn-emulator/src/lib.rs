@@ -190,6 +190,7 @@ mod signals;
 pub mod signed;
 mod state_lock;
 mod store;
+mod task_index;
 #[allow(clippy::result_large_err)] // as for `alibaba`
 mod tencent;
 pub mod timing;

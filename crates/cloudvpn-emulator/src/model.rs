@@ -6,6 +6,7 @@
 //! the store journals exactly the entries a call changed.
 
 use crate::idempotency::ClientTokens;
+use crate::task_index::TaskIndex;
 use crate::timing::Due;
 use crate::tracked::Tracked;
 use serde::{Deserialize, Serialize};
@@ -72,6 +73,9 @@ pub struct Account {
     /// Tencent v2 tasks by id.
     #[serde(default)]
     pub tencent_tasks: Tracked<u64, TencentTask>,
+    /// Running tasks and tasks by request id, in memory only (rebuilt from `tencent_tasks`).
+    #[serde(skip)]
+    pub(crate) task_index: TaskIndex,
 }
 
 impl Account {

@@ -239,6 +239,64 @@ async fn one_world_with_v2_and_deletions_are_tasks() {
 }
 
 #[tokio::test]
+async fn a_describe_observes_the_running_deletions_of_other_gateways_too() {
+    // One observation leaves a deletion running, the second completes it.
+    let env = Env::with(Transitions::all(Transition::Polls { count: 1 })).await;
+    chain(&env, "vpngw-00000001", &["vpnx-00000001"], json!({})).await;
+    env.seed(
+        "/_emulator/tencent/vpn-gateways",
+        json!({"vpc_id": "vpc-1", "id": "vpngw-00000002", "region": GZ}),
+    )
+    .await;
+    env.seed(
+        "/_emulator/tencent/vpn-connections",
+        json!({"vpc_id": "vpc-1", "vpn_gateway_id": "vpngw-00000002", "id": "vpnx-00000002", "region": GZ}),
+    )
+    .await;
+    let api3 = client(&env, Api3SignatureMethod::Tc3HmacSha256, HttpMethod::Post);
+    let accepted = api3
+        .delete_vpn_connection()
+        .vpn_gateway_id("vpngw-00000001")
+        .vpn_connection_id("vpnx-00000001")
+        .send()
+        .await
+        .unwrap();
+
+    // A task on gateway 1 does not make gateway 2 busy.
+    let other = api3
+        .delete_vpn_connection()
+        .vpn_gateway_id("vpngw-00000002")
+        .vpn_connection_id("vpnx-00000002")
+        .send()
+        .await
+        .unwrap();
+
+    // Describes that return only gateway 2 and its connection are still observations of gateway 1's
+    // task: after two of them it is done, and its first DescribeVpcTaskResult already says so.
+    let gateways = api3
+        .describe_vpn_gateways()
+        .vpn_gateway_ids(["vpngw-00000002"])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gateways.total_count, Some(1));
+    let connections = api3
+        .describe_vpn_connections()
+        .vpn_connection_ids(["vpnx-00000002"])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(connections.total_count, Some(0), "{connections:?}");
+    let task = |id: String| api3.describe_vpc_task_result().task_id(id).send();
+    let first = task(accepted.request_id.clone()).await.unwrap();
+    assert_eq!(first.status.as_deref(), Some("SUCCESS"));
+    let second = task(other.request_id.clone()).await.unwrap();
+    assert_eq!(second.status.as_deref(), Some("SUCCESS"));
+    let left = api3.describe_vpn_connections().send().await.unwrap();
+    assert_eq!(left.total_count, Some(0), "{left:?}");
+}
+
+#[tokio::test]
 async fn gateways_that_may_not_be_deleted_are_refused() {
     let env = Env::immediate().await;
     chain(

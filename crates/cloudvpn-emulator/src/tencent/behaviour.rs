@@ -130,6 +130,7 @@ pub(crate) fn settle_task(
     let Account {
         tencent,
         tencent_tasks,
+        task_index,
         ..
     } = account;
     let Some(task) = tencent_tasks.get_mut(&task_id) else {
@@ -147,6 +148,7 @@ pub(crate) fn settle_task(
         Settled::Done => {
             fx.changed();
             task.due = None;
+            task_index.completed(task_id);
             let region = tencent.get_mut(&task.region);
             task.status = match &task.effect {
                 TaskEffect::DeleteVpnConnection { vpn_connection_id } => {
@@ -297,16 +299,15 @@ pub(crate) fn start_deletion(
             TaskStatus::Running
         }
     };
-    account.tencent_tasks.insert(
-        task_id,
-        TencentTask {
-            id: task_id,
-            region: ctx.region.to_owned(),
-            status,
-            due: schedule,
-            effect,
-            request_id,
-        },
-    );
+    let task = TencentTask {
+        id: task_id,
+        region: ctx.region.to_owned(),
+        status,
+        due: schedule,
+        effect,
+        request_id,
+    };
+    account.task_index.add(&task);
+    account.tencent_tasks.insert(task_id, task);
     task_id
 }

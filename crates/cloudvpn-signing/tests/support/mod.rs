@@ -278,3 +278,25 @@ pub fn mutate(value: &str) -> String {
         }
     }
 }
+
+/// A captured source string as a verifier reports it in a mismatch: the session token's value masked
+/// (`Token=***`), never the token.
+#[allow(dead_code)] // not every test binary sharing this module reports mismatches
+pub fn with_token_masked(source: &str) -> String {
+    let (head, query) = source.split_once('?').unwrap_or(("", source));
+    let query: Vec<&str> = query
+        .split('&')
+        .map(|pair| {
+            if pair.starts_with("Token=") {
+                "Token=***"
+            } else {
+                pair
+            }
+        })
+        .collect();
+    if head.is_empty() && !source.contains('?') {
+        query.join("&")
+    } else {
+        format!("{head}?{}", query.join("&"))
+    }
+}

@@ -294,9 +294,14 @@ impl<'a, C: ApiClient> Invoke<'a, C> {
         }
     }
 
-    /// `--dry-run`: the signed request, nothing sent (signing needs no connection).
-    fn dry_run<O: Operation>(&self, request: O) -> Result<Option<Value>, Failure> {
-        let prepared = self.client.prepare(request).map_err(Failure::from_sdk)?;
+    /// `--dry-run`: the signed request, nothing sent to the API (role credentials are still obtained from
+    /// STS or the metadata service, since the request is signed with them).
+    async fn dry_run<O: Operation>(&self, request: O) -> Result<Option<Value>, Failure> {
+        let prepared = self
+            .client
+            .prepare(request)
+            .await
+            .map_err(Failure::from_sdk)?;
         crate::output::emit(prepared.redacted().as_bytes())?;
         Ok(None)
     }
@@ -325,7 +330,7 @@ impl<'a, C: ApiClient> Visitor for Invoke<'a, C> {
         Box::pin(async move {
             check(&request)?;
             if self.settings.dry_run {
-                return self.dry_run(request);
+                return self.dry_run(request).await;
             }
             let (_, value) = self.send(request).await?;
             Ok(Some(value))
@@ -336,7 +341,7 @@ impl<'a, C: ApiClient> Visitor for Invoke<'a, C> {
         Box::pin(async move {
             check(&request)?;
             if self.settings.dry_run {
-                return self.dry_run(request);
+                return self.dry_run(request).await;
             }
             // The poll request is built from the request's identifiers, so the original is kept for it.
             let (out, value) = self.send(request.clone()).await?;

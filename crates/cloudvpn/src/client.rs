@@ -4,10 +4,9 @@
 
 use crate::builder::CommonConfig;
 use crate::clock::{Clock, IdGenerator, RandomIds, SystemClock};
-use crate::credentials::{ProvideCredentials, Resolved};
 use crate::endpoint::Endpoint;
 use crate::error::Error;
-use crate::protocol::{Parser, Wire};
+use crate::protocol::{Parser, Prepared, Wire};
 use crate::retry::{Backoff, RetryConfig, TokenBucket};
 use crate::transport::{
     HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportErrorKind,
@@ -82,34 +81,6 @@ impl fmt::Debug for Core {
     }
 }
 
-/// Credentials resolved on first use and kept for the client's lifetime, so a call does not re-read the
-/// environment and profile files.
-#[derive(Debug)]
-pub(crate) struct CredentialCache<C> {
-    provider: Arc<dyn ProvideCredentials<C>>,
-    resolved: std::sync::Mutex<Option<Arc<Resolved<C>>>>,
-}
-
-impl<C> CredentialCache<C> {
-    pub(crate) fn new(provider: Arc<dyn ProvideCredentials<C>>) -> Self {
-        CredentialCache {
-            provider,
-            resolved: std::sync::Mutex::new(None),
-        }
-    }
-
-    pub(crate) fn get(&self) -> Result<Arc<Resolved<C>>, crate::credentials::CredentialsError> {
-        let mut cached = self.resolved.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(r) = cached.as_ref() {
-            return Ok(r.clone());
-        }
-        // Failures are not cached: the user may fix the environment and try again.
-        let fresh = Arc::new(self.provider.provide()?);
-        *cached = Some(fresh.clone());
-        Ok(fresh)
-    }
-}
-
 /// Why one attempt failed, and what retrying it would cost.
 enum Failure<E> {
     Done(Error<E>),
@@ -156,18 +127,24 @@ impl Core {
         Ok(())
     }
 
-    /// The attempt loop. `build` signs attempt `n` afresh (new nonce and timestamp); `parse` reads the answer.
-    async fn execute<O: Operation>(
+    /// The attempt loop. `build` signs attempt `n` afresh (new nonce and timestamp) with the credentials the
+    /// client's cache gives for that attempt, so a call that outlives temporary credentials signs its later
+    /// attempts with refreshed ones; `parse` reads the answer. An error that rejects the credentials names
+    /// the source of those used in the attempt.
+    async fn execute<O: Operation, W: Wire + ?Sized>(
         &self,
+        wire: &W,
         meta: &'static OperationMeta,
-        build: impl Fn(&Core) -> HttpRequest,
+        build: impl Fn(&Core, &W::Credentials) -> HttpRequest,
         parse: Parser<O>,
     ) -> Result<O::Output, Error<O::Error>> {
         let safe_to_repeat = meta.read_only || meta.idempotency_token.is_some();
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let request = build(self);
+            let resolved = wire.credentials().get().await.map_err(Error::Credentials)?;
+            let named = |e| name_credentials_source::<W, _>(e, &resolved.source);
+            let request = build(self, &resolved.credentials);
             if let Some(log) = &self.wire_log {
                 log(WireEvent::Request {
                     attempt,
@@ -242,13 +219,13 @@ impl Core {
                 }
             };
             match outcome {
-                Failure::Done(e) => return Err(e),
+                Failure::Done(e) => return Err(named(e)),
                 Failure::Retryable(e, cost) => {
                     let may_retry = cost != u32::MAX
                         && attempt < self.retry.max_attempts
                         && self.bucket.try_acquire(cost);
                     if !may_retry {
-                        return Err(e);
+                        return Err(named(e));
                     }
                     tokio::time::sleep(self.backoff.delay(attempt, Duration::ZERO)).await;
                 }
@@ -318,17 +295,15 @@ pub trait ApiClient: Wire + Clone + fmt::Debug + Send + Sync + 'static {
         request: O,
     ) -> impl Future<Output = Result<O::Output, Error<O::Error>>> + Send {
         async move {
-            let mut request = request;
-            self.core().prepare(Self::PROTOCOL, &mut request)?;
-            let prepared = self.resolve(&request)?;
+            let prepared = self.prepare_call(request).await?;
             self.core()
-                .execute::<O>(
+                .execute::<O, Self>(
+                    self,
                     O::META,
-                    |core| self.sign(O::META, &prepared, core),
+                    |core, credentials| self.sign(O::META, &prepared, credentials, core),
                     Self::parser::<O>(),
                 )
                 .await
-                .map_err(|e| name_credentials_source::<Self, _>(e, &prepared.credentials.source))
         }
     }
 
@@ -339,26 +314,43 @@ pub trait ApiClient: Wire + Clone + fmt::Debug + Send + Sync + 'static {
         request: O,
     ) -> impl Future<Output = Result<Deletion<O::Output>, Error<O::Error>>> + Send {
         async move {
-            let mut request = request;
-            self.core().prepare(Self::PROTOCOL, &mut request)?;
-            let prepared = self.resolve(&request)?;
-            delete_with::<O>(
-                self.core(),
+            let prepared = self.prepare_call(request).await?;
+            delete_with::<O, Self>(
+                self,
                 O::META,
-                |core| self.sign(O::META, &prepared, core),
+                |core, credentials| self.sign(O::META, &prepared, credentials, core),
                 Self::parser::<O>(),
             )
             .await
-            .map_err(|e| name_credentials_source::<Self, _>(e, &prepared.credentials.source))
         }
     }
 
-    /// The signed request of a first attempt, without sending it (what `--dry-run` prints).
-    fn prepare<O: Operation>(&self, request: O) -> Result<HttpRequest, Error<O::Error>> {
-        let mut request = request;
-        self.core().prepare(Self::PROTOCOL, &mut request)?;
-        let prepared = self.resolve(&request)?;
-        Ok(self.sign(O::META, &prepared, self.core()))
+    /// The signed request of a first attempt, without sending it (what `--dry-run` prints). Temporary
+    /// credentials are obtained (from STS or a metadata service) as for a real call.
+    fn prepare<O: Operation>(
+        &self,
+        request: O,
+    ) -> impl Future<Output = Result<HttpRequest, Error<O::Error>>> + Send {
+        async move {
+            let prepared = self.prepare_call(request).await?;
+            let resolved = self.credentials().get().await.map_err(Error::Credentials)?;
+            Ok(self.sign(O::META, &prepared, &resolved.credentials, self.core()))
+        }
+    }
+
+    /// Validates, fills the idempotency token and serializes once; the credentials' region (a profile's)
+    /// applies when neither the request nor the client gives one.
+    #[doc(hidden)]
+    fn prepare_call<O: Operation>(
+        &self,
+        request: O,
+    ) -> impl Future<Output = Result<Prepared, Error<O::Error>>> + Send {
+        async move {
+            let mut request = request;
+            self.core().prepare(Self::PROTOCOL, &mut request)?;
+            let resolved = self.credentials().get().await.map_err(Error::Credentials)?;
+            self.resolve(&request, &resolved)
+        }
     }
 
     /// Polls until the call's effect is complete, reporting each poll; see [`crate::waiter`].
@@ -376,7 +368,10 @@ pub trait ApiClient: Wire + Clone + fmt::Debug + Send + Sync + 'static {
 
 /// Notes on an error that rejects the credentials where they came from (`source` is a description such as
 /// `environment variable ALIBABA_CLOUD_ACCESS_KEY_ID`, never a secret); other errors pass through.
-fn name_credentials_source<W: Wire, E: OperationError>(error: Error<E>, source: &str) -> Error<E> {
+fn name_credentials_source<W: Wire + ?Sized, E: OperationError>(
+    error: Error<E>,
+    source: &str,
+) -> Error<E> {
     match error {
         Error::Service(e) if W::rejects_credentials(e.info(), e.documented()) => {
             let mut info = e.info().clone();
@@ -390,18 +385,22 @@ fn name_credentials_source<W: Wire, E: OperationError>(error: Error<E>, source: 
 
 /// The idempotent-delete wrapper: runs the call with the retry loop, but remembers whether any attempt was
 /// made before a not-found answer.
-async fn delete_with<O: Operation>(
-    core: &Core,
+async fn delete_with<O: Operation, W: Wire + ?Sized>(
+    wire: &W,
     meta: &'static OperationMeta,
-    build: impl Fn(&Core) -> HttpRequest,
+    build: impl Fn(&Core, &W::Credentials) -> HttpRequest,
     parse: Parser<O>,
 ) -> Result<Deletion<O::Output>, Error<O::Error>> {
     let attempts = std::sync::atomic::AtomicU32::new(0);
-    let counting = |c: &Core| {
+    let counting = |c: &Core, credentials: &W::Credentials| {
         attempts.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        build(c)
+        build(c, credentials)
     };
-    match core.execute::<O>(meta, counting, parse).await {
+    match wire
+        .core()
+        .execute::<O, W>(wire, meta, counting, parse)
+        .await
+    {
         Ok(out) => Ok(Deletion::Deleted(out)),
         Err(Error::Service(e))
             if e.is_not_found() && attempts.load(std::sync::atomic::Ordering::Relaxed) > 1 =>

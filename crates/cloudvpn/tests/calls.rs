@@ -410,7 +410,7 @@ async fn a_tencent_call_without_a_region_sends_nothing() {
     let request = DeleteVpnConnRequest::new("vpc-1", "vpngw-1", "vpnx-1");
     for error in [
         client.send(request.clone()).await.expect_err("no region"),
-        client.prepare(request).expect_err("no region"),
+        client.prepare(request).await.expect_err("no region"),
     ] {
         let Error::Config { action, message } = &error else {
             panic!("{error:?}")
@@ -439,6 +439,7 @@ async fn prepare_signs_without_sending_and_hides_tokens_in_debug() {
         .expect("client");
     let req = client
         .prepare(DeleteVpnGatewayRequest::new("cn-hangzhou", "vpn-1"))
+        .await
         .expect("signed");
     assert!(req.header("authorization").is_some());
     assert!(t.requests().is_empty());

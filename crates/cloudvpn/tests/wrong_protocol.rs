@@ -154,7 +154,7 @@ async fn an_alibaba_api_of_another_protocol_is_refused_by_the_alibaba_client() {
         got,
         c,
     );
-    let error = client.prepare(AlibabaV2Frob).expect_err("refused");
+    let error = client.prepare(AlibabaV2Frob).await.expect_err("refused");
     assert_refused(&error, p, got, c);
     assert_eq!(
         error.to_string(),
@@ -181,7 +181,7 @@ async fn a_tencent_api_of_another_protocol_is_refused_by_the_tencent_client() {
         got,
         c,
     );
-    let error = client.prepare(TencentRpcFrob).expect_err("refused");
+    let error = client.prepare(TencentRpcFrob).await.expect_err("refused");
     assert_refused(&error, p, got, c);
     assert!(
         error.to_string().starts_with("Frob is a tencent operation"),

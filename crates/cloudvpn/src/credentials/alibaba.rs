@@ -8,7 +8,9 @@ use super::files::display_path;
 use super::region::{ConfiguredRegion, RegionError};
 use super::search::{Outcome, ProfileName, Search, env_source, non_empty_var, value_problem};
 use super::secret::Secret;
-use super::{CloudCredentials, ProvideCredentials, Resolved, explicit_outcome, sealed};
+use super::{
+    CloudCredentials, ProvideCredentials, ProvideFuture, Resolved, explicit_outcome, sealed,
+};
 use cloudvpn_types::meta::Provider;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -275,8 +277,8 @@ impl fmt::Debug for AlibabaChain {
 
 impl ProvideCredentials<AlibabaCredentials> for AlibabaChain {
     /// Runs the chain against the chain's environment.
-    fn provide(&self) -> Result<Resolved<AlibabaCredentials>, CredentialsError> {
-        self.resolve(self.environment.as_ref())
+    fn provide(&self) -> ProvideFuture<'_, AlibabaCredentials> {
+        Box::pin(std::future::ready(self.resolve(self.environment.as_ref())))
     }
 }
 
@@ -323,6 +325,7 @@ fn env_outcome(env: &dyn Environment) -> Outcome<AlibabaCredentials> {
             credentials,
             source,
             region,
+            expires_at: None,
         });
     }
     Outcome::Absent(format!(

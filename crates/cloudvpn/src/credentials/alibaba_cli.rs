@@ -117,6 +117,7 @@ pub(crate) fn cli_profile_outcome(
                 // `region_id` is a CLI setting, not part of the credentials: an odd value is ignored here;
                 // the region lookup reports it.
                 region: region_id(&profile).ok().flatten(),
+                expires_at: None,
             }),
             Err(problem) => Outcome::Malformed(problem),
         },

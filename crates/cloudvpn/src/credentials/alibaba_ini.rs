@@ -71,6 +71,7 @@ pub(crate) fn credentials_file_outcome(
             credentials,
             source: file_source(label, &section.name),
             region: None,
+            expires_at: None,
         }),
         Err(problem) => Outcome::Malformed(format!("{profile}: {problem}")),
     }

@@ -459,11 +459,11 @@ fn named_credentials_file_must_exist() {
     );
 }
 
-#[test]
-fn provide_uses_the_given_environment() {
+#[tokio::test]
+async fn provide_uses_the_given_environment() {
     let chain = AlibabaChain::new().environment(Arc::new(env_pair()));
     assert_eq!(
-        chain.provide().unwrap().credentials.access_key_id,
+        chain.provide().await.unwrap().credentials.access_key_id,
         "LTAIenv"
     );
     let shown = format!("{chain:?}");

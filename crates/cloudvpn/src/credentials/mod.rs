@@ -46,6 +46,7 @@ mod error;
 mod files;
 mod ini;
 mod json;
+mod refresh;
 mod region;
 mod search;
 mod secret;
@@ -57,12 +58,16 @@ mod tencent;
 pub use alibaba::{AlibabaChain, AlibabaCredentials};
 pub use env::{Environment, MapEnvironment, ProcessEnvironment};
 pub use error::{Attempt, CredentialsError};
+pub use refresh::{CredentialsCache, RefreshPolicy};
 pub use region::{ConfiguredRegion, RegionError};
 pub use secret::Secret;
 pub use tencent::{TencentChain, TencentCredentials};
 
 use search::{Outcome, Search};
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::SystemTime;
 
 /// Credentials and where they came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,12 +83,34 @@ pub struct Resolved<C> {
     /// with Tencent environment or file credentials, else the tccli profile's `.configure` region with tccli
     /// credentials. Never set for explicit credentials.
     pub region: Option<String>,
+    /// When temporary credentials (from STS or a metadata service) expire; `None` for credentials that do
+    /// not (long-term keys, or a token whose expiry the source does not say). [`CredentialsCache`] refreshes
+    /// ahead of it.
+    pub expires_at: Option<SystemTime>,
 }
 
-/// Something a client can ask for credentials before each request.
+impl<C> Resolved<C> {
+    /// Credentials from `source` that do not expire.
+    pub fn new(credentials: C, source: impl Into<String>) -> Self {
+        Resolved {
+            credentials,
+            source: source.into(),
+            region: None,
+            expires_at: None,
+        }
+    }
+}
+
+/// What [`ProvideCredentials::provide`] returns: a future, since temporary credentials come from a call to
+/// STS or a metadata service.
+pub type ProvideFuture<'a, C> =
+    Pin<Box<dyn Future<Output = Result<Resolved<C>, CredentialsError>> + Send + 'a>>;
+
+/// Something a client can ask for credentials. Clients keep the answer in a [`CredentialsCache`] and ask
+/// again when it is due to expire.
 pub trait ProvideCredentials<C>: Send + Sync + fmt::Debug {
-    /// Credentials, or every source tried and why none gave any.
-    fn provide(&self) -> Result<Resolved<C>, CredentialsError>;
+    /// Credentials with their expiry, or every source tried and why none gave any.
+    fn provide(&self) -> ProvideFuture<'_, C>;
 }
 
 /// The credential types of this module, [`AlibabaCredentials`] and [`TencentCredentials`].
@@ -124,7 +151,13 @@ impl<C> StaticCredentials<C> {
 impl<C: CloudCredentials> ProvideCredentials<C> for StaticCredentials<C> {
     /// The credentials with source `explicit`, or an error if a value is empty or has surrounding whitespace,
     /// the same check the chains apply to explicit credentials.
-    fn provide(&self) -> Result<Resolved<C>, CredentialsError> {
+    fn provide(&self) -> ProvideFuture<'_, C> {
+        Box::pin(std::future::ready(self.check()))
+    }
+}
+
+impl<C: CloudCredentials> StaticCredentials<C> {
+    fn check(&self) -> Result<Resolved<C>, CredentialsError> {
         let mut search = Search::new(C::provider());
         match search.step("explicit", explicit_outcome(Some(&self.credentials)))? {
             Some(resolved) => Ok(resolved),
@@ -140,11 +173,7 @@ fn explicit_outcome<C: CloudCredentials>(explicit: Option<&C>) -> Outcome<C> {
     };
     match credentials.problem() {
         Some(problem) => Outcome::Malformed(problem),
-        None => Outcome::Found(Resolved {
-            credentials: credentials.clone(),
-            source: "explicit".to_owned(),
-            region: None,
-        }),
+        None => Outcome::Found(Resolved::new(credentials.clone(), "explicit")),
     }
 }
 
@@ -154,24 +183,25 @@ mod tests {
     use cloudvpn_types::meta::Provider;
     use std::sync::Arc;
 
-    #[test]
-    fn static_credentials_provide_themselves() {
+    #[tokio::test]
+    async fn static_credentials_provide_themselves() {
         let provider = StaticCredentials::new(AlibabaCredentials::new("LTAIid", "sekret"));
-        let resolved = provider.provide().unwrap();
+        let resolved = provider.provide().await.unwrap();
         assert_eq!(
             resolved.credentials,
             AlibabaCredentials::new("LTAIid", "sekret")
         );
         assert_eq!(resolved.source, "explicit");
         assert_eq!(resolved.region, None);
+        assert_eq!(resolved.expires_at, None);
         assert_eq!(provider.credentials().access_key_id, "LTAIid");
     }
 
-    #[test]
-    fn static_credentials_are_checked() {
+    #[tokio::test]
+    async fn static_credentials_are_checked() {
         let provider =
             StaticCredentials::new(TencentCredentials::new("AKIDid", "key-DISTINCTIVE\n"));
-        let error = provider.provide().unwrap_err();
+        let error = provider.provide().await.unwrap_err();
         assert_eq!(error.provider, Provider::Tencent);
         assert!(error.stopped_on_malformed);
         assert_eq!(
@@ -185,8 +215,8 @@ mod tests {
         assert!(!format!("{provider:?}").contains("DISTINCTIVE"));
     }
 
-    #[test]
-    fn providers_work_as_trait_objects() {
+    #[tokio::test]
+    async fn providers_work_as_trait_objects() {
         let providers: Vec<Arc<dyn ProvideCredentials<AlibabaCredentials>>> = vec![
             Arc::new(StaticCredentials::new(AlibabaCredentials::new("a", "b"))),
             Arc::new(
@@ -196,10 +226,13 @@ mod tests {
             ),
         ];
         for provider in providers {
-            assert_eq!(provider.provide().unwrap().credentials.access_key_id, "a");
+            assert_eq!(
+                provider.provide().await.unwrap().credentials.access_key_id,
+                "a"
+            );
         }
         let tencent: Arc<dyn ProvideCredentials<TencentCredentials>> =
             Arc::new(TencentChain::new().environment(Arc::new(MapEnvironment::new())));
-        assert!(tencent.provide().is_err());
+        assert!(tencent.provide().await.is_err());
     }
 }

@@ -87,6 +87,7 @@ pub(crate) fn credential_outcome(
         credentials,
         source: file_source(label, &profile.name),
         region,
+        expires_at: None,
     })
 }
 

@@ -11,7 +11,9 @@ use super::search::{
 };
 use super::secret::Secret;
 use super::tccli;
-use super::{CloudCredentials, ProvideCredentials, Resolved, explicit_outcome, sealed};
+use super::{
+    CloudCredentials, ProvideCredentials, ProvideFuture, Resolved, explicit_outcome, sealed,
+};
 use cloudvpn_types::meta::Provider;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -236,8 +238,8 @@ impl fmt::Debug for TencentChain {
 
 impl ProvideCredentials<TencentCredentials> for TencentChain {
     /// Runs the chain against the chain's environment.
-    fn provide(&self) -> Result<Resolved<TencentCredentials>, CredentialsError> {
-        self.resolve(self.environment.as_ref())
+    fn provide(&self) -> ProvideFuture<'_, TencentCredentials> {
+        Box::pin(std::future::ready(self.resolve(self.environment.as_ref())))
     }
 }
 
@@ -312,6 +314,7 @@ fn env_outcome(env: &dyn Environment) -> Outcome<TencentCredentials> {
         credentials,
         source,
         region: region(env),
+        expires_at: None,
     })
 }
 
@@ -351,6 +354,7 @@ fn file_outcome(
             credentials,
             source: file_source(label, &section.name),
             region: region(env),
+            expires_at: None,
         }),
         Err(problem) => Outcome::Malformed(format!("{profile}: {problem}")),
     }

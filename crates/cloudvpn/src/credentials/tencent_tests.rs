@@ -378,12 +378,15 @@ fn malformed_file_stops_with_file_and_reason() {
     }
 }
 
-#[test]
-fn provide_uses_the_given_environment() {
+#[tokio::test]
+async fn provide_uses_the_given_environment() {
     let chain = TencentChain::new()
         .environment(Arc::new(env_pair(MapEnvironment::new())))
         .profile("unused");
-    assert_eq!(chain.provide().unwrap().credentials.secret_id, "AKIDenv");
+    assert_eq!(
+        chain.provide().await.unwrap().credentials.secret_id,
+        "AKIDenv"
+    );
     let shown = format!("{chain:?}");
     assert!(shown.contains("unused"), "{shown}");
     assert_hidden(&shown);

@@ -4,9 +4,12 @@
 
 use super::{Parser, Prepared, Wire};
 use crate::builder::{BuildError, CommonConfig, common_builder_methods, default_user_agent};
-use crate::client::{ApiClient, Core, CredentialCache};
+use crate::client::{ApiClient, Core};
 use crate::clock;
-use crate::credentials::{AlibabaChain, AlibabaCredentials, ProvideCredentials, StaticCredentials};
+use crate::credentials::{
+    AlibabaChain, AlibabaCredentials, CredentialsCache, ProvideCredentials, Resolved,
+    StaticCredentials,
+};
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::transport::{HttpRequest, HttpResponse};
@@ -284,7 +287,7 @@ pub(crate) type ClientBuilder<T> = AlibabaClientBuilder<T>;
 #[derive(Clone, Debug)]
 pub struct AlibabaClient {
     core: Arc<Core>,
-    credentials: Arc<CredentialCache<AlibabaCredentials>>,
+    credentials: Arc<CredentialsCache<AlibabaCredentials>>,
     signature: AlibabaSignature,
 }
 
@@ -338,12 +341,14 @@ impl<T: From<AlibabaClient>> AlibabaClientBuilder<T> {
 
     /// The client; fails on a bad endpoint or root certificate bundle.
     pub fn build(self) -> Result<T, BuildError> {
+        let core = Core::build(self.common, default_user_agent())?;
         Ok(T::from(AlibabaClient {
-            core: Arc::new(Core::build(self.common, default_user_agent())?),
-            credentials: Arc::new(CredentialCache::new(
+            credentials: Arc::new(CredentialsCache::with_clock(
                 self.credentials
                     .unwrap_or_else(|| Arc::new(AlibabaChain::new())),
+                core.clock.clone(),
             )),
+            core: Arc::new(core),
             signature: self.signature,
         }))
     }
@@ -364,6 +369,10 @@ impl Wire for AlibabaClient {
         &self.core
     }
 
+    fn credentials(&self) -> &CredentialsCache<Self::Credentials> {
+        &self.credentials
+    }
+
     fn parser<O: Operation>() -> Parser<O> {
         parse_response::<O>
     }
@@ -376,9 +385,9 @@ impl Wire for AlibabaClient {
     fn resolve<O: Operation>(
         &self,
         request: &O,
-    ) -> Result<Prepared<AlibabaCredentials>, Error<O::Error>> {
+        resolved: &Resolved<Self::Credentials>,
+    ) -> Result<Prepared, Error<O::Error>> {
         let params = request.to_params();
-        let resolved = self.credentials.get().map_err(Error::Credentials)?;
         let region = O::META
             .region_param()
             .and_then(|p| params.iter().find(|(k, _)| *k == p.name))
@@ -387,7 +396,6 @@ impl Wire for AlibabaClient {
             .or_else(|| resolved.region.clone());
         let endpoint = self.core.endpoint_for(O::META, region.as_deref())?;
         Ok(Prepared {
-            credentials: resolved,
             region,
             endpoint,
             params,
@@ -399,7 +407,8 @@ impl Wire for AlibabaClient {
     fn sign(
         &self,
         meta: &OperationMeta,
-        prepared: &Prepared<AlibabaCredentials>,
+        prepared: &Prepared,
+        credentials: &Self::Credentials,
         core: &Core,
     ) -> HttpRequest {
         let timestamp = clock::iso8601(core.clock.now());
@@ -407,7 +416,7 @@ impl Wire for AlibabaClient {
         build_request(
             meta,
             &prepared.params,
-            &prepared.credentials.credentials,
+            credentials,
             self.signature,
             &prepared.endpoint,
             &core.user_agent,

@@ -11,19 +11,17 @@ pub(crate) mod tencent_api3;
 pub(crate) mod tencent_v2;
 
 use crate::client::Core;
-use crate::credentials::Resolved;
+use crate::credentials::{CloudCredentials, CredentialsCache, Resolved};
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::transport::{HttpRequest, HttpResponse};
 use cloudvpn_types::meta::{DocumentedError, OperationMeta, Protocol};
 use cloudvpn_types::params::WireParams;
 use cloudvpn_types::{ErrorInfo, Operation};
-use std::sync::Arc;
 
-/// What a call needs before its first attempt: resolved once, reused by every attempt.
-pub struct Prepared<C> {
-    /// The credentials, with where they came from.
-    pub(crate) credentials: Arc<Resolved<C>>,
+/// What a call needs before its first attempt: resolved once, reused by every attempt. The credentials
+/// are not part of it: each attempt asks the client's cache, so a later attempt may sign with refreshed ones.
+pub struct Prepared {
     /// The region the call is for, if any.
     pub(crate) region: Option<String>,
     /// Where it goes.
@@ -43,26 +41,30 @@ pub(crate) type Parser<O> =
 /// private, so [`ApiClient`](crate::ApiClient) cannot be implemented outside this crate.
 pub trait Wire: Sync {
     /// The credentials this protocol signs with.
-    type Credentials: Send + Sync;
+    type Credentials: CloudCredentials + 'static;
     /// The protocol the client speaks: it sends operations of APIs of this protocol only.
     const PROTOCOL: Protocol;
     /// Transport, clock, retry state.
     fn core(&self) -> &Core;
+    /// The client's credentials, kept and refreshed ahead of their expiry.
+    fn credentials(&self) -> &CredentialsCache<Self::Credentials>;
     /// Reads a response.
     fn parser<O: Operation>() -> Parser<O>;
-    /// Serializes once; resolves endpoint and credentials.
+    /// Serializes once; resolves the endpoint and region (`credentials` give a profile's region).
     fn resolve<O: Operation>(
         &self,
         request: &O,
-    ) -> Result<Prepared<Self::Credentials>, Error<O::Error>>;
+        credentials: &Resolved<Self::Credentials>,
+    ) -> Result<Prepared, Error<O::Error>>;
     /// Whether a service error rejects the credentials themselves (wrong secret, unknown or disabled
     /// key, bad token), so that the error should say where they came from.
     fn rejects_credentials(info: &ErrorInfo, documented: Option<&'static DocumentedError>) -> bool;
-    /// Signs one attempt afresh.
+    /// Signs one attempt afresh with `credentials`.
     fn sign(
         &self,
         meta: &OperationMeta,
-        prepared: &Prepared<Self::Credentials>,
+        prepared: &Prepared,
+        credentials: &Self::Credentials,
         core: &Core,
     ) -> HttpRequest;
 }

@@ -4,9 +4,12 @@
 
 use super::{Parser, Prepared, Wire};
 use crate::builder::{BuildError, CommonConfig, common_builder_methods, default_user_agent};
-use crate::client::{ApiClient, Core, CredentialCache};
+use crate::client::{ApiClient, Core};
 use crate::clock;
-use crate::credentials::{ProvideCredentials, StaticCredentials, TencentChain, TencentCredentials};
+use crate::credentials::{
+    CredentialsCache, ProvideCredentials, Resolved, StaticCredentials, TencentChain,
+    TencentCredentials,
+};
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::transport::{HttpMethod, HttpRequest, HttpResponse};
@@ -220,7 +223,7 @@ pub(crate) type ClientBuilder<T> = TencentClientBuilder<T>;
 #[derive(Clone, Debug)]
 pub struct TencentClient {
     core: Arc<Core>,
-    credentials: Arc<CredentialCache<TencentCredentials>>,
+    credentials: Arc<CredentialsCache<TencentCredentials>>,
     signature_method: SignatureMethod,
     http_method: HttpMethod,
     request_client: String,
@@ -292,12 +295,14 @@ impl<T: From<TencentClient>> TencentClientBuilder<T> {
 
     /// The client; fails on a bad endpoint or root certificate bundle.
     pub fn build(self) -> Result<T, BuildError> {
+        let core = Core::build(self.common, default_user_agent())?;
         Ok(T::from(TencentClient {
-            core: Arc::new(Core::build(self.common, default_user_agent())?),
-            credentials: Arc::new(CredentialCache::new(
+            credentials: Arc::new(CredentialsCache::with_clock(
                 self.credentials
                     .unwrap_or_else(|| Arc::new(TencentChain::new())),
+                core.clock.clone(),
             )),
+            core: Arc::new(core),
             signature_method: self.signature_method,
             http_method: self.http_method,
             request_client: self
@@ -322,6 +327,10 @@ impl Wire for TencentClient {
         &self.core
     }
 
+    fn credentials(&self) -> &CredentialsCache<Self::Credentials> {
+        &self.credentials
+    }
+
     fn parser<O: Operation>() -> Parser<O> {
         parse_response::<O>
     }
@@ -339,8 +348,8 @@ impl Wire for TencentClient {
     fn resolve<O: Operation>(
         &self,
         request: &O,
-    ) -> Result<Prepared<TencentCredentials>, Error<O::Error>> {
-        let resolved = self.credentials.get().map_err(Error::Credentials)?;
+        resolved: &Resolved<Self::Credentials>,
+    ) -> Result<Prepared, Error<O::Error>> {
         let Some(region) = self.core.region.clone().or_else(|| resolved.region.clone()) else {
             return Err(Error::Config {
                 action: O::META.action,
@@ -352,7 +361,6 @@ impl Wire for TencentClient {
         };
         let endpoint = self.core.endpoint_for(O::META, Some(&region))?;
         Ok(Prepared {
-            credentials: resolved,
             region: Some(region),
             endpoint,
             params: request.to_params(),
@@ -364,13 +372,14 @@ impl Wire for TencentClient {
     fn sign(
         &self,
         meta: &OperationMeta,
-        prepared: &Prepared<TencentCredentials>,
+        prepared: &Prepared,
+        credentials: &Self::Credentials,
         core: &Core,
     ) -> HttpRequest {
         build_request(
             meta,
             &prepared.params,
-            &prepared.credentials.credentials,
+            credentials,
             &prepared.endpoint,
             &Shape {
                 http_method: self.http_method,

@@ -9,9 +9,12 @@ pub use wire::Api3SignatureMethod;
 
 use super::{Parser, Prepared, Wire, python_json};
 use crate::builder::{BuildError, CommonConfig, common_builder_methods, default_user_agent};
-use crate::client::{ApiClient, Core, CredentialCache};
+use crate::client::{ApiClient, Core};
 use crate::clock;
-use crate::credentials::{ProvideCredentials, StaticCredentials, TencentChain, TencentCredentials};
+use crate::credentials::{
+    CredentialsCache, ProvideCredentials, Resolved, StaticCredentials, TencentChain,
+    TencentCredentials,
+};
 use crate::error::Error;
 use crate::transport::{HttpMethod, HttpRequest, HttpResponse};
 use cloudvpn_types::meta::{DocumentedError, OperationMeta, Protocol};
@@ -34,7 +37,7 @@ pub const DEFAULT_LANGUAGE: &str = "en-US";
 #[derive(Clone, Debug)]
 pub struct TencentApi3Client {
     core: Arc<Core>,
-    credentials: Arc<CredentialCache<TencentCredentials>>,
+    credentials: Arc<CredentialsCache<TencentCredentials>>,
     signature_method: Api3SignatureMethod,
     http_method: HttpMethod,
     request_client: String,
@@ -120,12 +123,14 @@ impl<T: From<TencentApi3Client>> TencentApi3ClientBuilder<T> {
 
     /// The client; fails on a bad endpoint or root certificate bundle.
     pub fn build(self) -> Result<T, BuildError> {
+        let core = Core::build(self.common, default_user_agent())?;
         Ok(T::from(TencentApi3Client {
-            core: Arc::new(Core::build(self.common, default_user_agent())?),
-            credentials: Arc::new(CredentialCache::new(
+            credentials: Arc::new(CredentialsCache::with_clock(
                 self.credentials
                     .unwrap_or_else(|| Arc::new(TencentChain::new())),
+                core.clock.clone(),
             )),
+            core: Arc::new(core),
             signature_method: self.signature_method,
             http_method: self.http_method,
             request_client: self
@@ -163,6 +168,10 @@ impl Wire for TencentApi3Client {
         &self.core
     }
 
+    fn credentials(&self) -> &CredentialsCache<Self::Credentials> {
+        &self.credentials
+    }
+
     fn parser<O: Operation>() -> Parser<O> {
         parse::<O>
     }
@@ -180,8 +189,8 @@ impl Wire for TencentApi3Client {
     fn resolve<O: Operation>(
         &self,
         request: &O,
-    ) -> Result<Prepared<TencentCredentials>, Error<O::Error>> {
-        let resolved = self.credentials.get().map_err(Error::Credentials)?;
+        resolved: &Resolved<Self::Credentials>,
+    ) -> Result<Prepared, Error<O::Error>> {
         let Some(region) = self.core.region.clone().or_else(|| resolved.region.clone()) else {
             return Err(Error::Config {
                 action: O::META.action,
@@ -202,7 +211,6 @@ impl Wire for TencentApi3Client {
             (request.to_params(), Vec::new())
         };
         Ok(Prepared {
-            credentials: resolved,
             region: Some(region),
             endpoint,
             params,
@@ -214,7 +222,8 @@ impl Wire for TencentApi3Client {
     fn sign(
         &self,
         meta: &OperationMeta,
-        prepared: &Prepared<TencentCredentials>,
+        prepared: &Prepared,
+        credentials: &Self::Credentials,
         core: &Core,
     ) -> HttpRequest {
         wire::build_request(
@@ -222,7 +231,7 @@ impl Wire for TencentApi3Client {
                 params: &prepared.params,
                 json: &prepared.json,
             },
-            &prepared.credentials.credentials,
+            credentials,
             &prepared.endpoint,
             &wire::Shape {
                 action: meta.action,

@@ -9,19 +9,24 @@
 //!    bodies, so a behaviour missing an operation does not compile) and its dispatch;
 //! 2. the emulator does not compile until the API's behaviour exists (the generated server side requires,
 //!    per API, the type implementing its trait in `behaviour::implemented`), and the error names it;
-//! 3. with the behaviour (`tests/fixtures/new-api/behaviour.rs`) added, the scratch emulator compiles, and
+//! 3. with the behaviour (`tests/fixtures/new-api/behaviour.rs`) added — a new file and its name in the
+//!    emulator's `behaviour.rs`, nothing else — the scratch emulator compiles, and
 //!    the scratch command line has the API's group and subcommand with the
 //!    spec's help and constraints, parses the flags with the generated `from_params` (the parser the
 //!    emulator's pipeline runs too), and prints a request signed for the spec's endpoint;
-//! 4. the fluent client (`cloudvpn::alibaba::FixtureClient`) compiles and sends, in an example.
+//! 4. the fluent client (`cloudvpn::alibaba::FixtureClient`) compiles and sends, in an example;
+//! 5. the scratch emulator serves the API over HTTP: its Alibaba RPC front end routes the fixture's version
+//!    to the fixture's behaviour, so a signed call of the scratch command line gets the behaviour's answer
+//!    and its documented error, while VPC's version still reaches VPC.
 //!
 //! The scratch workspace builds with this workspace's target directory, so only the workspace's own crates
 //! are compiled again; it builds the command line as an example (the same `main`), so no binary of this
 //! workspace in the target directory is replaced.
 
 use cloudvpn_tests::workspace_root;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use xtask::{Mode, codegen};
 
 /// The fixture API: its folder under `tests/fixtures/new-api/` and under `specs/`.
@@ -174,34 +179,36 @@ fn example(name: &str) -> Command {
 
 /// The scratch command line, with the emulator's published keys and nothing else from this machine.
 fn cli(args: &[&str]) -> Output {
-    example(CLI_EXAMPLE)
+    cli_command(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the scratch command line runs")
+}
+
+fn cli_command(args: &[&str]) -> Command {
+    let mut command = example(CLI_EXAMPLE);
+    command
         .args(args)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", env!("CARGO_TARGET_TMPDIR"))
         .env("COLUMNS", "100")
         .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "emulator-ak")
-        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "emulator-secret")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the scratch command line runs")
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "emulator-secret");
+    command
 }
 
 /// Step 3: the hand-written part, as a maintainer adds it: the behaviour (`tests/fixtures/new-api/behaviour.rs`)
-/// as a module of the scratch emulator, and its entry in `behaviour::implemented`.
+/// as a module of the scratch emulator's `behaviour`, and its entry in `behaviour::implemented`. Nothing
+/// else of the emulator is edited: its front end and pipeline serve the API as they are.
 fn add_behaviour(scratch: &Path) {
     let src = scratch.join("crates/cloudvpn-emulator/src");
+    std::fs::create_dir_all(src.join("behaviour")).expect("behaviour folder");
     std::fs::copy(
         workspace_root().join("tests/fixtures/new-api/behaviour.rs"),
-        src.join("fixture_behaviour.rs"),
+        src.join("behaviour/fixture.rs"),
     )
     .expect("copy the fixture behaviour");
-    let lib = std::fs::read_to_string(src.join("lib.rs")).expect("read lib.rs");
-    std::fs::write(
-        src.join("lib.rs"),
-        format!("{lib}\nmod fixture_behaviour;\n"),
-    )
-    .expect("write lib.rs");
     let behaviour = std::fs::read_to_string(src.join("behaviour.rs")).expect("read behaviour.rs");
     let anchor = "pub(crate) mod implemented {";
     assert!(behaviour.contains(anchor), "{behaviour}");
@@ -209,11 +216,98 @@ fn add_behaviour(scratch: &Path) {
         src.join("behaviour.rs"),
         behaviour.replacen(
             anchor,
-            &format!("{anchor}\n    pub(crate) type AlibabaFixture<'a> = crate::fixture_behaviour::FixtureWorld;"),
+            &format!("mod fixture;\n\n{anchor}\n    pub(crate) type AlibabaFixture<'a> = super::fixture::FixtureWorld;"),
             1,
         ),
     )
     .expect("write behaviour.rs");
+}
+
+/// The scratch emulator (the scratch command line's `emulator`), stopped when dropped.
+struct Served {
+    child: Child,
+    base_url: String,
+}
+
+impl Served {
+    fn start() -> Served {
+        let mut child = cli_command(&["emulator", "--listen", "127.0.0.1:0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the scratch emulator starts");
+        let mut banner = String::new();
+        let stdout = child.stdout.take().expect("piped stdout");
+        let read = BufReader::new(stdout).read_line(&mut banner);
+        let base_url = banner
+            .split_whitespace()
+            .find(|w| w.starts_with("http://127.0.0.1:"))
+            .map(str::to_owned);
+        let mut served = Served {
+            child,
+            base_url: String::new(),
+        };
+        match (read, base_url) {
+            (Ok(_), Some(url)) => served.base_url = url,
+            (read, _) => panic!("no address in the banner {banner:?} ({read:?})"),
+        }
+        served
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Step 5: the scratch emulator answers the fixture API's calls with its behaviour.
+fn served_over_http() {
+    let served = Served::start();
+    let call = |widget: &str| {
+        cli(&[
+            GROUP,
+            OPERATION,
+            "--endpoint",
+            &served.base_url,
+            "--region",
+            "cn-hangzhou",
+            "--widget-id",
+            widget,
+            "--output",
+            "json",
+        ])
+    };
+    let o = call("widget-blue");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let answer: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o.stdout)));
+    assert_eq!(answer["WidgetId"], "widget-blue", "{answer}");
+    assert_eq!(answer["Colour"], "blue", "{answer}");
+    assert_eq!(answer["RequestId"], "fixture-request", "{answer}");
+
+    // The behaviour's typed error, as the protocol answers it (the spec's code and status).
+    let o = call("widget-red");
+    assert!(!o.status.success(), "{}", text(&o.stdout));
+    let said = text(&o.stderr);
+    assert!(said.contains("InvalidWidgetId.NotFound"), "{said}");
+
+    // The same front end still routes VPC's version to VPC's behaviour.
+    let o = cli(&[
+        "alibaba",
+        "describe-vpn-gateways",
+        "--endpoint",
+        &served.base_url,
+        "--region",
+        "cn-hangzhou",
+        "--output",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let answer: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o.stdout)));
+    assert_eq!(answer["TotalCount"], 0, "{answer}");
 }
 
 /// Step 1: what the generator writes for the fixture API.
@@ -389,4 +483,6 @@ fn a_new_api_is_a_spec_folder_and_its_behaviour() {
         "{}",
         text(&o.stderr)
     );
+
+    served_over_http();
 }

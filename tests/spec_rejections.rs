@@ -487,3 +487,46 @@ fn rejects_names_that_are_no_type_or_command_name() {
         );
     }
 }
+
+#[test]
+fn rejects_two_apis_the_emulator_could_not_route_apart() {
+    // Another service, client and command group, but the same protocol, version and action: the
+    // emulator's one front end for the protocol routes by version, then action, and could not choose.
+    let second = API
+        .replace("service: vpc", "service: other")
+        .replace("client: VpcClient", "client: OtherClient")
+        .replace("command: alibaba", "command: alibaba-other");
+    let (root, errors) = load_two(API, &second);
+    let b = root.path().join("alibaba/b/api.yaml");
+    let clash = errors
+        .iter()
+        .find(|e| {
+            e.message
+                .contains("action `DeleteThing` of this API has the protocol and version")
+        })
+        .unwrap_or_else(|| panic!("{errors:#?}"));
+    assert_eq!(
+        (clash.file.as_path(), clash.line),
+        (b.as_path(), line_of(&second, "version:"))
+    );
+    assert!(clash.message.contains("alibaba/a"), "{clash}");
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+}
+
+#[test]
+fn two_apis_of_one_protocol_with_their_own_versions_load() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let second = API
+        .replace("service: vpc", "service: other")
+        .replace("version: \"2016-04-28\"", "version: \"2020-01-01\"")
+        .replace("client: VpcClient", "client: OtherClient")
+        .replace("command: alibaba", "command: alibaba-other");
+    for (name, api) in [("a", API), ("b", second.as_str())] {
+        let dir = root.path().join("alibaba").join(name);
+        std::fs::create_dir_all(&dir).expect("api dir");
+        std::fs::write(dir.join("api.yaml"), api).expect("api");
+        std::fs::write(dir.join("DeleteThing.yaml"), OP).expect("op");
+    }
+    let set = cloudvpn_spec::load(root.path()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(set.apis.len(), 2);
+}

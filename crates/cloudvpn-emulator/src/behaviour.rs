@@ -1,16 +1,26 @@
 //! What every API's behaviour is given besides the world: who calls, where, when, under which timing.
 //! The behaviours themselves implement the generated traits of [`crate::generated`], one per API
-//! (`alibaba::behaviour`, `tencent::behaviour`).
+//! (`alibaba::behaviour`, `tencent::behaviour`), and are made for each call through [`Behaviour`].
 
+use crate::model::World;
+use crate::store::Effects;
 use crate::timing::Transitions;
 
-/// The type implementing each API's generated behaviour trait, named after the API's type in
-/// `cloudvpn-types`. The generated server side requires one entry per API of the specs: a spec folder whose
-/// API has no entry here (or whose entry does not implement the trait) does not compile.
+/// The type implementing each API's generated behaviour trait (and [`Behaviour`]), named after the API's
+/// type in `cloudvpn-types`. The generated server side requires one entry per API of the specs: a spec
+/// folder whose API has no entry here (or whose entry does not implement the trait) does not compile. The
+/// front end of the API's protocol then routes its requests to it with no further edit.
 pub(crate) mod implemented {
     pub(crate) type AlibabaVpc<'a> = crate::alibaba::behaviour::Call<'a>;
     pub(crate) type TencentVpcV2<'a> = crate::tencent::behaviour::Call<'a>;
     pub(crate) type TencentVpc<'a> = crate::tencent::api3::behaviour::Call<'a>;
+}
+
+/// How the generated server side makes an API's behaviour for one call: from the world (under its lock),
+/// the call's effects and its facts. A behaviour that keeps no state may ignore all three.
+pub(crate) trait Behaviour<'a> {
+    /// The behaviour of one call.
+    fn new(world: &'a mut World, fx: &'a mut Effects, ctx: &'a Ctx<'a>) -> Self;
 }
 
 /// The facts of one call.

@@ -1,24 +1,29 @@
 //! The one request pipeline every cloud API goes through, over a small per-protocol [`Frontend`]:
 //!
-//! limits and decoding → operation lookup → authentication → permission → parameters and their
+//! limits and decoding → the API and operation (routed among the protocol's APIs by version and action)
+//! → authentication → permission → parameters and their
 //! documented constraints → fault rules → `ClientToken` → the behaviour (under the world's lock) → the
 //! disk → the answer.
 //!
 //! A front end decodes, authenticates and renders in its protocol's words; everything else is here, once.
+//! A front end serves every API of its protocol: the generated server side lists them
+//! ([`generated::apis_of`]) and runs the routed API's behaviour ([`generated::Served`]), so a new API of a
+//! protocol is served with no hand edit here or in the front end.
 
 use crate::auth::{Inspect, Inspected};
 use crate::behaviour::Ctx;
 use crate::clock;
 use crate::credentials::{Key, Principal};
 use crate::error::ServiceError;
+use crate::generated::{self, Served, ServedVisitor};
 use crate::http::{Incoming, Outcome, Reply};
 use crate::idempotency::{self, Lookup, Record};
 use crate::model::World;
 use crate::server::Shared;
 use crate::store::{Effects, SaveError};
 use cloudvpn_signing::encoding;
-use cloudvpn_types::meta::{HttpMethod, OperationMeta};
-use cloudvpn_types::{Api, ApiRequest, ErrorInfo, Params, ValidationError};
+use cloudvpn_types::meta::{ApiMeta, HttpMethod, OperationMeta, Protocol};
+use cloudvpn_types::{ApiRequest, ErrorInfo, Params, ValidationError};
 
 /// Decoded wire parameters.
 pub(crate) type Pairs = Vec<(String, String)>;
@@ -84,18 +89,28 @@ pub(crate) enum Complaint<'a> {
     Repeated(&'a str),
     /// The body is larger than the limit (it was not read).
     BodyTooLarge(usize),
-    /// `Action` names no operation of the API.
-    UnknownAction(&'a str),
+    /// `Action` names no operation of the API (the one of the request's version).
+    UnknownAction(&'static ApiMeta, &'a str),
     /// A method other than GET and POST.
     UnsupportedMethod(&'a str),
     /// The operation does not accept this method.
     MethodNotAccepted(&'static OperationMeta, HttpMethod),
 }
 
+/// What a request names: its action and, for protocols that carry one, its API's version.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Named<'r> {
+    /// `Action` (or its header).
+    pub(crate) action: &'r str,
+    /// `Version` (or its header); `None` for a protocol without one (Tencent v2), whose APIs are then
+    /// told apart by action alone.
+    pub(crate) version: Option<&'r str>,
+}
+
 /// A protocol: how its requests are decoded and authenticated, and how its answers look.
 pub(crate) trait Frontend: Sync {
-    /// The API it serves.
-    type Api: Api;
+    /// The protocol: the front end serves every API of it.
+    const PROTOCOL: Protocol;
     /// What one exchange carries from decoding to the answer (a request id, the answer format).
     type Exchange;
 
@@ -121,13 +136,21 @@ pub(crate) trait Frontend: Sync {
     /// A [`Complaint`] in this protocol's words.
     fn complaint(&self, complaint: Complaint<'_>) -> ServiceError;
 
-    /// The action the request names, or why it names none.
-    fn action<'r>(&self, req: &'r Incoming, decoded: &'r Decoded) -> Result<&'r str, ServiceError>;
+    /// The action and version the request names, or why it names none.
+    fn action<'r>(
+        &self,
+        req: &'r Incoming,
+        decoded: &'r Decoded,
+    ) -> Result<Named<'r>, ServiceError>;
 
-    /// The key that signed the request, its signature, timestamp and nonce checked.
+    /// The answer to a version that no API of the protocol has; `served` are the protocol's APIs.
+    fn unknown_version(&self, version: &str, served: &[&'static ApiMeta]) -> ServiceError;
+
+    /// The key that signed the request for `api`, its signature, timestamp and nonce checked.
     fn authenticate<'s>(
         &self,
         shared: &'s Shared,
+        api: &'static ApiMeta,
         req: &Incoming,
         decoded: &Decoded,
     ) -> Result<&'s Key, ServiceError>;
@@ -151,15 +174,6 @@ pub(crate) trait Frontend: Sync {
         status: Option<u16>,
         message: Option<String>,
     ) -> ServiceError;
-
-    /// Runs the API's behaviour: the JSON body of a success, or the error it answered; `None` for an
-    /// operation without behaviour (a newer types crate than the generated server side).
-    fn behave(
-        world: &mut World,
-        fx: &mut Effects,
-        ctx: &Ctx<'_>,
-        request: <Self::Api as Api>::Request,
-    ) -> Option<Result<Vec<u8>, ErrorInfo>>;
 
     /// A typed error of the behaviour, as this protocol answers it.
     fn behaviour_error(&self, op: &'static OperationMeta, info: ErrorInfo) -> ServiceError;
@@ -218,17 +232,38 @@ pub(crate) fn decode_form<F: Frontend + ?Sized>(
     Ok(Decoded { query, body })
 }
 
-/// The operation `action` names, if it accepts the request's method.
-fn operation<F: Frontend>(
+/// The API and operation a request names, among the APIs of `F`'s protocol: the APIs of its version (all
+/// of them when the protocol carries none), then the one with its action; the spec loader refuses two
+/// APIs that this could not tell apart.
+fn route<F: Frontend>(
     front: &F,
-    action: &str,
+    named: Named<'_>,
+) -> Result<(&'static ApiMeta, &'static OperationMeta), ServiceError> {
+    let served = generated::apis_of(F::PROTOCOL);
+    let of_version = || {
+        served
+            .iter()
+            .filter(move |(api, _)| named.version.is_none_or(|v| v == api.version))
+    };
+    let Some((first, _)) = of_version().next() else {
+        let apis: Vec<&'static ApiMeta> = served.iter().map(|(api, _)| *api).collect();
+        return Err(front.unknown_version(named.version.unwrap_or_default(), &apis));
+    };
+    of_version()
+        .find_map(|(api, ops)| {
+            ops.iter()
+                .find(|o| o.action == named.action)
+                .map(|op| (*api, *op))
+        })
+        .ok_or_else(|| front.complaint(Complaint::UnknownAction(first, named.action)))
+}
+
+/// Refuses a method the operation does not accept.
+fn check_method<F: Frontend>(
+    front: &F,
+    op: &'static OperationMeta,
     req: &Incoming,
-) -> Result<&'static OperationMeta, ServiceError> {
-    let op = <F::Api as Api>::OPERATIONS
-        .iter()
-        .copied()
-        .find(|o| o.action == action)
-        .ok_or_else(|| front.complaint(Complaint::UnknownAction(action)))?;
+) -> Result<(), ServiceError> {
     let method = match req.method.as_str() {
         "GET" => HttpMethod::Get,
         "POST" => HttpMethod::Post,
@@ -237,7 +272,36 @@ fn operation<F: Frontend>(
     if !op.methods.contains(&method) {
         return Err(front.complaint(Complaint::MethodNotAccepted(op, method)));
     }
-    Ok(op)
+    Ok(())
+}
+
+/// A parsed request of the routed API, checked against its documented constraints, as the job that runs
+/// it under the world's lock (so that what follows the routing is not generic over the API).
+type Job = Box<dyn FnOnce(&mut World, &mut Effects, &Ctx<'_>) -> Ran + Send>;
+
+/// Parses `params` as a request of the API it visits and prepares its [`Job`].
+struct Prepare<'p> {
+    op: &'static OperationMeta,
+    params: &'p Params,
+}
+
+impl ServedVisitor for Prepare<'_> {
+    type Output = Option<Result<Job, ValidationError>>;
+
+    fn visit<A: Served>(self) -> Self::Output {
+        let op = self.op;
+        let request = match A::from_params(op.action, self.params)? {
+            Ok(request) => request,
+            Err(e) => return Some(Err(e)),
+        };
+        let inspected = request.clone().dispatch(Inspect);
+        if let Err(e) = inspected.validation {
+            return Some(Err(e));
+        }
+        let job: Job =
+            Box::new(move |world, fx, ctx| run::<A>(world, fx, ctx, op, request, inspected));
+        Some(Ok(job))
+    }
 }
 
 enum Answer {
@@ -287,9 +351,9 @@ async fn process<F: Frontend>(
         return Err(front.complaint(Complaint::Repeated(name)));
     }
 
-    let action = front.action(req, &decoded)?;
-    let op = operation(front, action, req)?;
-    let key = front.authenticate(shared, req, &decoded)?;
+    let (api, op) = route(front, front.action(req, &decoded)?)?;
+    check_method(front, op, req)?;
+    let key = front.authenticate(shared, api, req, &decoded)?;
     if !key.allows(op.action) {
         return Err(front.forbidden(op, key.principal));
     }
@@ -297,14 +361,18 @@ async fn process<F: Frontend>(
 
     let params = Params::from_pairs(op.action, decoded.into_pairs())
         .map_err(|e| front.validation_error(e))?;
-    let request = match <F::Api as Api>::from_params(op.action, &params) {
-        Some(parsed) => parsed.map_err(|e| front.validation_error(e))?,
-        None => return Err(front.complaint(Complaint::UnknownAction(op.action))),
+    let job = match generated::visit_served(
+        api,
+        Prepare {
+            op,
+            params: &params,
+        },
+    )
+    .flatten()
+    {
+        Some(prepared) => prepared.map_err(|e| front.validation_error(e))?,
+        None => return Err(front.complaint(Complaint::UnknownAction(api, op.action))),
     };
-    let inspected = request.clone().dispatch(Inspect);
-    if let Err(e) = inspected.validation {
-        return Err(front.validation_error(e));
-    }
 
     if let Some(fault) = shared.faults.decide(F::NAMESPACE, op.action) {
         if !fault.latency.is_zero() {
@@ -325,9 +393,7 @@ async fn process<F: Frontend>(
         request_id: front.request_id(exchange),
         transitions: shared.transitions(),
     };
-    let (result, version) = shared
-        .store
-        .update(|world, fx| run::<F>(world, fx, &ctx, op, request, inspected));
+    let (result, version) = shared.store.update(|world, fx| job(world, fx, &ctx));
     // Every answer waits, errors included, when the call made or saw a change not yet on disk: a
     // not-found may rest on a deletion that is then undone, and no answer may show what may be undone.
     if let Some(version) = version {
@@ -347,7 +413,7 @@ async fn process<F: Frontend>(
                 400,
             ));
         }
-        Ran::NoBehaviour => return Err(front.complaint(Complaint::UnknownAction(op.action))),
+        Ran::NoBehaviour => return Err(front.complaint(Complaint::UnknownAction(api, op.action))),
     };
     Ok(Answer::Body {
         op,
@@ -366,12 +432,12 @@ enum Ran {
 
 /// The behaviour, wrapped in the `ClientToken` check and record, atomically under the world's lock (so
 /// two concurrent calls with one token cannot both run).
-fn run<F: Frontend>(
+fn run<A: Served>(
     world: &mut World,
     fx: &mut Effects,
     ctx: &Ctx<'_>,
     op: &'static OperationMeta,
-    request: <F::Api as Api>::Request,
+    request: A::Request,
     inspected: Inspected,
 ) -> Ran {
     let token = inspected.token;
@@ -394,7 +460,7 @@ fn run<F: Frontend>(
             Lookup::Mismatch => return Ran::Mismatch,
         }
     }
-    let body = match F::behave(world, fx, ctx, request) {
+    let body = match A::serve(world, fx, ctx, request) {
         None => return Ran::NoBehaviour,
         Some(Err(info)) => return Ran::Refused(info),
         Some(Ok(body)) => body,

@@ -157,12 +157,40 @@ pub fn load_api(dir: &Path) -> Result<Api, SpecErrors> {
     })
 }
 
+/// Whether the emulator's one front end for `a`'s protocol could not tell an operation of `a` from one
+/// of `b`: same protocol, same version (or a protocol whose requests carry none: Tencent v2), same
+/// action. The front end routes by version, then action.
+fn route_clash<'a>(a: &'a Api, b: &Api) -> Option<&'a str> {
+    let versioned = !matches!(a.file.protocol, Protocol::TencentV2);
+    if a.file.protocol != b.file.protocol || (versioned && a.file.version != b.file.version) {
+        return None;
+    }
+    a.operations
+        .iter()
+        .map(|o| o.spec.action.as_str())
+        .find(|action| b.operation(action).is_some())
+}
+
 /// Names that must be unique across APIs (the generated module, the command group, the client of a
-/// provider) and well formed.
+/// provider, an operation's route in the emulator) and well formed.
 fn check_names(apis: &[Api], errors: &mut Vec<SpecError>) {
     for (i, api) in apis.iter().enumerate() {
         let file = api.dir.join("api.yaml");
         let earlier = &apis[..i];
+        if let Some((other, action)) = earlier
+            .iter()
+            .find_map(|o| route_clash(api, o).map(|action| (o, action)))
+        {
+            errors.push(SpecError::new(
+                &file,
+                (line_of(&file, "version:"), 1),
+                format!(
+                    "action `{action}` of this API has the protocol and version of {} too, so a request could not \
+                     name which one it calls; give the API its own version",
+                    other.dir.display()
+                ),
+            ));
+        }
         if let Some(other) = earlier
             .iter()
             .find(|o| o.module_name() == api.module_name())

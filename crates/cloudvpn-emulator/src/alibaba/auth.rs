@@ -12,6 +12,7 @@ use crate::pipeline::{Decoded, Pairs, clip};
 use crate::server::Shared;
 use cloudvpn_signing::{alibaba_v1, alibaba_v3};
 use cloudvpn_types::alibaba_vpc::codes;
+use cloudvpn_types::meta::ApiMeta;
 
 fn lookup_key<'s>(shared: &'s Shared, access_key_id: &str) -> Result<&'s Key, ServiceError> {
     let key = shared
@@ -24,12 +25,13 @@ fn lookup_key<'s>(shared: &'s Shared, access_key_id: &str) -> Result<&'s Key, Se
     Ok(key)
 }
 
-/// The signed time of a request checked at `now_secs` (one clock reading per request, shared with
-/// [`check_nonce`], so a nonce cannot be forgotten between the two checks).
-fn check_timestamp(text: &str, now_secs: i64) -> Result<i64, ServiceError> {
+/// The signed time of a request checked at `now_secs` against the window of the API called (one clock
+/// reading per request, shared with [`check_nonce`], so a nonce cannot be forgotten between the two
+/// checks).
+fn check_timestamp(text: &str, now_secs: i64, window: u64) -> Result<i64, ServiceError> {
     let signed = clock::parse_utc(text)
         .ok_or_else(|| api_error(API, codes::INVALID_TIME_STAMP_FORMAT, 400))?;
-    if !auth::within_window(signed, now_secs, API.timestamp_window_seconds) {
+    if !auth::within_window(signed, now_secs, window) {
         return Err(api_error(API, codes::INVALID_TIME_STAMP_EXPIRED, 400));
     }
     Ok(signed)
@@ -41,8 +43,9 @@ fn check_nonce(
     nonce: &str,
     signed: i64,
     now_secs: i64,
+    window: u64,
 ) -> Result<(), ServiceError> {
-    let keep_until = auth::nonce_keep_until_secs(signed, API.timestamp_window_seconds);
+    let keep_until = auth::nonce_keep_until_secs(signed, window);
     let now = u64::try_from(now_secs).unwrap_or(0);
     match shared
         .nonces
@@ -74,6 +77,7 @@ fn incomplete(detail: &str) -> ServiceError {
 /// A v1 request: `AccessKeyId`, `SignatureMethod=HMAC-SHA1`, `Signature`, `Timestamp`, `SignatureNonce`.
 pub(super) fn v1<'s>(
     shared: &'s Shared,
+    api: &ApiMeta,
     req: &Incoming,
     decoded: &Decoded,
 ) -> Result<&'s Key, ServiceError> {
@@ -106,17 +110,19 @@ pub(super) fn v1<'s>(
         .find("Timestamp")
         .ok_or_else(|| missing("Timestamp"))?;
     let now = clock::now_secs();
-    let signed = check_timestamp(timestamp, now)?;
+    let window = api.timestamp_window_seconds;
+    let signed = check_timestamp(timestamp, now, window)?;
     let nonce = decoded
         .find("SignatureNonce")
         .ok_or_else(|| missing("SignatureNonce"))?;
-    check_nonce(shared, key, nonce, signed, now)?;
+    check_nonce(shared, key, nonce, signed, now, window)?;
     Ok(key)
 }
 
 /// A V3 request: the `Authorization: ACS3-HMAC-SHA256 …` header over the query, headers and body.
 pub(super) fn v3<'s>(
     shared: &'s Shared,
+    api: &ApiMeta,
     req: &Incoming,
     query: &Pairs,
 ) -> Result<&'s Key, ServiceError> {
@@ -146,10 +152,11 @@ pub(super) fn v3<'s>(
         .header("x-acs-date")
         .ok_or_else(|| missing("x-acs-date"))?;
     let now = clock::now_secs();
-    let signed = check_timestamp(date, now)?;
+    let window = api.timestamp_window_seconds;
+    let signed = check_timestamp(date, now, window)?;
     let nonce = req
         .header("x-acs-signature-nonce")
         .ok_or_else(|| missing("x-acs-signature-nonce"))?;
-    check_nonce(shared, key, nonce, signed, now)?;
+    check_nonce(shared, key, nonce, signed, now, window)?;
     Ok(key)
 }

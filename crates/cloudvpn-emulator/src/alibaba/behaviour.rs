@@ -18,14 +18,13 @@
 //! from the credentials and fault rules, not from here.
 
 use super::internal;
-use crate::behaviour::Ctx;
-use crate::generated::alibaba_vpc::{self as generated, AlibabaVpcBehaviour};
+use crate::behaviour::{Behaviour, Ctx};
+use crate::generated::alibaba_vpc::AlibabaVpcBehaviour;
 use crate::model::{
     AlibabaRegion, AlibabaVpnGateway, GatewayStatus, GatewayTask, GatewayTaskKind, World,
 };
 use crate::store::Effects;
 use crate::timing::Settled;
-use cloudvpn_types::ErrorInfo;
 use cloudvpn_types::alibaba_vpc::{
     DeleteEnhancedVpnGatewayError, DeleteEnhancedVpnGatewayRequest,
     DeleteEnhancedVpnGatewayResponse, DeleteVpnConnectionError, DeleteVpnConnectionRequest,
@@ -34,7 +33,7 @@ use cloudvpn_types::alibaba_vpc::{
     DescribeVpnConnectionResponse, DescribeVpnConnectionsError, DescribeVpnConnectionsRequest,
     DescribeVpnConnectionsResponse, DescribeVpnGatewayError, DescribeVpnGatewayRequest,
     DescribeVpnGatewayResponse, DescribeVpnGatewaysError, DescribeVpnGatewaysRequest,
-    DescribeVpnGatewaysResponse, Request,
+    DescribeVpnGatewaysResponse,
 };
 
 /// One call's view of the world: what the generated [`AlibabaVpcBehaviour`] is implemented on.
@@ -44,14 +43,10 @@ pub(crate) struct Call<'a> {
     pub(super) ctx: &'a Ctx<'a>,
 }
 
-/// Runs one call: the JSON body of a success, or the typed error it answered.
-pub(crate) fn serve(
-    world: &mut World,
-    fx: &mut Effects,
-    ctx: &Ctx<'_>,
-    request: Request,
-) -> Option<Result<Vec<u8>, ErrorInfo>> {
-    generated::serve(&mut Call { world, fx, ctx }, request)
+impl<'a> Behaviour<'a> for Call<'a> {
+    fn new(world: &'a mut World, fx: &'a mut Effects, ctx: &'a Ctx<'a>) -> Self {
+        Call { world, fx, ctx }
+    }
 }
 
 /// Why a gateway cannot be deleted, before it is worded as the operation documents it.

@@ -3,8 +3,9 @@
 //!
 //! Checks, in order (each failure answers the code in brackets):
 //! 1. the parameters decode, are few enough and unique (`InvalidParameter`);
-//! 2. `Action` / `x-acs-action` and `Version` / `x-acs-version` name an operation of the specs
-//!    (`MissingParameter`, `InvalidVersion`, `InvalidAction.NotFound`);
+//! 2. `Action` / `x-acs-action` and `Version` / `x-acs-version` name an operation of an API of the
+//!    protocol: the version picks the API among them, the action its operation (`MissingParameter`,
+//!    `InvalidVersion`, `InvalidAction.NotFound`);
 //! 3. the key exists and is enabled (`InvalidAccessKeyId.NotFound`, `InvalidAccessKeyId.Inactive`), the
 //!    signature verifies (`SignatureDoesNotMatch` with the server's string to sign, `IncompleteSignature`;
 //!    a V3 `SignedHeaders` must cover `host`, `x-acs-action`, `x-acs-version`, `x-acs-date`,
@@ -16,29 +17,31 @@
 //!    `InvalidParameter`);
 //! 5. fault rules; a repeated `ClientToken` (replay, or `IdempotentParameterMismatch`); then the behaviour.
 //!
-//! The order is the [`crate::pipeline`]'s; this module is the protocol's front end.
+//! The order is the [`crate::pipeline`]'s; this module is the protocol's front end, for every API of it.
+//! The protocol's common errors (signature, timestamp, throttling, …) are worded as the VPC spec
+//! transcribes the provider's common-error table ([`API`]).
 
 mod auth;
 pub(crate) mod behaviour;
 mod describe;
 pub(crate) mod render;
 
-use crate::behaviour::Ctx;
 use crate::credentials::{Key, Principal};
 use crate::error::{ServiceError, api_error};
 use crate::http::{Incoming, Reply};
 use crate::ids::RequestId;
-use crate::model::World;
-use crate::pipeline::{self, Complaint, Decoded, Frontend, Part, clip};
+use crate::pipeline::{self, Complaint, Decoded, Frontend, Named, Part, clip};
 use crate::server::Shared;
-use crate::store::{Effects, SaveError};
+use crate::store::SaveError;
+use cloudvpn_types::alibaba_vpc;
 use cloudvpn_types::alibaba_vpc::codes;
-use cloudvpn_types::alibaba_vpc::{self, AlibabaVpc, Request};
 use cloudvpn_types::error::Problem;
-use cloudvpn_types::meta::{ApiMeta, OperationMeta};
+use cloudvpn_types::meta::{ApiMeta, OperationMeta, Protocol};
 use cloudvpn_types::{BuildError, ErrorInfo, OperationError, ValidationError};
 use render::Format;
 
+/// Where the protocol's common errors are transcribed, with their documented messages and statuses: the
+/// errors every API of the protocol shares (the provider's common-error table), not this API's own.
 const API: &ApiMeta = &alibaba_vpc::API;
 
 /// The Alibaba RPC front end.
@@ -82,7 +85,7 @@ fn is_v3(req: &Incoming) -> bool {
 }
 
 impl Frontend for AlibabaRpc {
-    type Api = AlibabaVpc;
+    const PROTOCOL: Protocol = Protocol::AlibabaRpc;
     type Exchange = Exchange;
     const NAMESPACE: &'static str = "alibaba";
 
@@ -123,7 +126,7 @@ impl Frontend for AlibabaRpc {
             Complaint::BodyTooLarge(max) => {
                 invalid(format!("The request body is larger than {max} bytes."))
             }
-            Complaint::UnknownAction(_)
+            Complaint::UnknownAction(..)
             | Complaint::UnsupportedMethod(_)
             | Complaint::MethodNotAccepted(..) => {
                 api_error(API, codes::INVALID_ACTION_NOT_FOUND, 400)
@@ -131,7 +134,11 @@ impl Frontend for AlibabaRpc {
         }
     }
 
-    fn action<'r>(&self, req: &'r Incoming, decoded: &'r Decoded) -> Result<&'r str, ServiceError> {
+    fn action<'r>(
+        &self,
+        req: &'r Incoming,
+        decoded: &'r Decoded,
+    ) -> Result<Named<'r>, ServiceError> {
         let v3 = is_v3(req);
         let pick = |header: &str, param: &str| {
             if v3 {
@@ -142,22 +149,28 @@ impl Frontend for AlibabaRpc {
         };
         let action = pick("x-acs-action", "Action").ok_or_else(|| missing("Action"))?;
         let version = pick("x-acs-version", "Version").ok_or_else(|| missing("Version"))?;
-        if version != API.version {
-            return Err(api_error(API, codes::INVALID_VERSION, 400));
-        }
-        Ok(action)
+        Ok(Named {
+            action,
+            version: Some(version),
+        })
+    }
+
+    /// As the service answers a version it does not have (`InvalidVersion`, its documented message).
+    fn unknown_version(&self, _version: &str, _served: &[&'static ApiMeta]) -> ServiceError {
+        api_error(API, codes::INVALID_VERSION, 400)
     }
 
     fn authenticate<'s>(
         &self,
         shared: &'s Shared,
+        api: &'static ApiMeta,
         req: &Incoming,
         decoded: &Decoded,
     ) -> Result<&'s Key, ServiceError> {
         if is_v3(req) {
-            auth::v3(shared, req, &decoded.query)
+            auth::v3(shared, api, req, &decoded.query)
         } else {
-            auth::v1(shared, req, decoded)
+            auth::v1(shared, api, req, decoded)
         }
     }
 
@@ -205,15 +218,6 @@ impl Frontend for AlibabaRpc {
             e.message = "Injected by a cloudvpn-emulator fault rule.".into();
         }
         e
-    }
-
-    fn behave(
-        world: &mut World,
-        fx: &mut Effects,
-        ctx: &Ctx<'_>,
-        request: Request,
-    ) -> Option<Result<Vec<u8>, ErrorInfo>> {
-        behaviour::serve(world, fx, ctx, request)
     }
 
     fn behaviour_error(&self, _op: &'static OperationMeta, info: ErrorInfo) -> ServiceError {

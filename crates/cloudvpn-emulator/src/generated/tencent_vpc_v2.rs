@@ -53,3 +53,20 @@ pub(crate) fn serve<B: TencentVpcV2Behaviour + ?Sized>(
         },
     )
 }
+/// The API is served by the type `crate::behaviour::implemented` names for it: a spec folder
+/// without that entry (or whose type does not implement the trait) does not compile.
+impl super::Served for api::TencentVpcV2 {
+    fn serve(
+        world: &mut crate::model::World,
+        fx: &mut crate::store::Effects,
+        ctx: &crate::behaviour::Ctx<'_>,
+        request: Request,
+    ) -> Option<Result<Vec<u8>, ErrorInfo>> {
+        let mut behaviour: crate::behaviour::implemented::TencentVpcV2<'_> = crate::behaviour::Behaviour::new(
+            world,
+            fx,
+            ctx,
+        );
+        serve(&mut behaviour, request)
+    }
+}

@@ -9,20 +9,19 @@
 //! connection is left in 5 (deletion error) and the task is 1.
 
 use super::internal;
-use crate::behaviour::Ctx;
-use crate::generated::tencent_vpc_v2::{self as generated, TencentVpcV2Behaviour};
+use crate::behaviour::{Behaviour, Ctx};
+use crate::generated::tencent_vpc_v2::TencentVpcV2Behaviour;
 use crate::model::{
     Account, TaskEffect, TaskStatus, TencentRegion, TencentTask, World, conn_status,
 };
 use crate::store::Effects;
 use crate::timing::Settled;
-use cloudvpn_types::ErrorInfo;
 use cloudvpn_types::tencent_vpc_v2::delete_vpn_conn::DeleteVpnConnData;
 use cloudvpn_types::tencent_vpc_v2::describe_vpc_task_result::DescribeVpcTaskResultData;
 use cloudvpn_types::tencent_vpc_v2::{
     DeleteVpnConnError, DeleteVpnConnRequest, DeleteVpnConnResponse, DescribeVpcTaskResultError,
     DescribeVpcTaskResultRequest, DescribeVpcTaskResultResponse, DescribeVpnConnError,
-    DescribeVpnConnRequest, DescribeVpnConnResponse, Request,
+    DescribeVpnConnRequest, DescribeVpnConnResponse,
 };
 
 /// The v2 envelope of a success: `code` 0, empty `message`, `codeDesc` `Success`.
@@ -35,14 +34,10 @@ pub(crate) struct Call<'a> {
     pub(super) ctx: &'a Ctx<'a>,
 }
 
-/// Runs one call: the JSON body of a success, or the typed error it answered.
-pub(crate) fn serve(
-    world: &mut World,
-    fx: &mut Effects,
-    ctx: &Ctx<'_>,
-    request: Request,
-) -> Option<Result<Vec<u8>, ErrorInfo>> {
-    generated::serve(&mut Call { world, fx, ctx }, request)
+impl<'a> Behaviour<'a> for Call<'a> {
+    fn new(world: &'a mut World, fx: &'a mut Effects, ctx: &'a Ctx<'a>) -> Self {
+        Call { world, fx, ctx }
+    }
 }
 
 impl TencentVpcV2Behaviour for Call<'_> {

@@ -3,7 +3,8 @@
 //! HTTP 200 with `Content-Type: application/json` and the `{code, message, codeDesc, data}` envelope.
 //!
 //! Checks, in order (integer `code` in brackets): the parameters decode and are unique (4000); `Action`
-//! names an operation of the specs (4000 when missing, 6100 when unknown); `SecretId` is known (4104) and
+//! names an operation of a v2 API of the specs (4000 when missing, 6100 when unknown; v2 carries no
+//! version, so the action alone picks the API among them); `SecretId` is known (4104) and
 //! enabled (4300); the signature verifies (4100); `Timestamp` is within the documented window and `Nonce`
 //! is new (4500); the key may call the action (4101 sub-user, 4110 other keys); the operation's parameters
 //! parse and meet their constraints (4000); fault rules; then the behaviour.
@@ -16,23 +17,22 @@ mod describe;
 pub(crate) mod region;
 
 use crate::auth;
-use crate::behaviour::Ctx;
 use crate::clock;
 use crate::credentials::{Key, Principal};
 use crate::error::ServiceError;
 use crate::http::{Incoming, Outcome, Reply, content};
-use crate::model::World;
 use crate::nonces::NonceCheck;
-use crate::pipeline::{self, Complaint, Decoded, Frontend, Part, clip};
+use crate::pipeline::{self, Complaint, Decoded, Frontend, Named, Part, clip};
 use crate::server::Shared;
-use crate::store::{Effects, SaveError};
+use crate::store::SaveError;
 use cloudvpn_signing::tencent_v2;
 use cloudvpn_types::error::Problem;
-use cloudvpn_types::meta::{ApiMeta, OperationMeta};
-use cloudvpn_types::tencent_vpc_v2::{self, Request, TencentVpcV2};
+use cloudvpn_types::meta::{ApiMeta, OperationMeta, Protocol};
+use cloudvpn_types::tencent_vpc_v2;
 use cloudvpn_types::{BuildError, ErrorInfo, OperationError, ValidationError};
 use serde::Serialize;
 
+/// Where the protocol's common errors (the integer codes) are transcribed, with their documented texts.
 const API: &ApiMeta = &tencent_vpc_v2::API;
 
 /// The request path every v2 signature covers.
@@ -138,7 +138,7 @@ pub(crate) fn error_reply(e: &ServiceError) -> Reply {
 pub(crate) struct TencentV2;
 
 impl Frontend for TencentV2 {
-    type Api = TencentVpcV2;
+    const PROTOCOL: Protocol = Protocol::TencentV2;
     type Exchange = ();
     const NAMESPACE: &'static str = "tencent";
 
@@ -175,7 +175,7 @@ impl Frontend for TencentV2 {
             Complaint::BodyTooLarge(max) => invalid(format!(
                 "(emulator) the request body is larger than {max} bytes"
             )),
-            Complaint::UnknownAction(action) => common_error(6100).with_message(clip(format!(
+            Complaint::UnknownAction(_, action) => common_error(6100).with_message(clip(format!(
                 "(emulator) {action:?} is not an action of this module"
             ))),
             Complaint::UnsupportedMethod(other) => invalid(clip(format!(
@@ -189,23 +189,36 @@ impl Frontend for TencentV2 {
         }
     }
 
+    /// v2 carries no version: the action alone names the operation (one endpoint per module).
     fn action<'r>(
         &self,
         _req: &'r Incoming,
         decoded: &'r Decoded,
-    ) -> Result<&'r str, ServiceError> {
-        decoded
+    ) -> Result<Named<'r>, ServiceError> {
+        let action = decoded
             .find("Action")
-            .ok_or_else(|| invalid("(emulator) missing parameter Action"))
+            .ok_or_else(|| invalid("(emulator) missing parameter Action"))?;
+        Ok(Named {
+            action,
+            version: None,
+        })
+    }
+
+    /// Not reached: a request without a version is routed by its action alone.
+    fn unknown_version(&self, version: &str, _served: &[&'static ApiMeta]) -> ServiceError {
+        common_error(6100).with_message(clip(format!(
+            "(emulator) version {version:?} is not served"
+        )))
     }
 
     fn authenticate<'s>(
         &self,
         shared: &'s Shared,
+        api: &'static ApiMeta,
         req: &Incoming,
         decoded: &Decoded,
     ) -> Result<&'s Key, ServiceError> {
-        authenticate(shared, req, decoded)
+        authenticate(shared, api, req, decoded)
     }
 
     fn forbidden(&self, _op: &'static OperationMeta, principal: Principal) -> ServiceError {
@@ -235,15 +248,6 @@ impl Frontend for TencentV2 {
         message: Option<String>,
     ) -> ServiceError {
         fault_error(op, &code, status, message)
-    }
-
-    fn behave(
-        world: &mut World,
-        fx: &mut Effects,
-        ctx: &Ctx<'_>,
-        request: Request,
-    ) -> Option<Result<Vec<u8>, ErrorInfo>> {
-        behaviour::serve(world, fx, ctx, request)
     }
 
     /// A common error (its code is the integer) or a business error of the operation.
@@ -293,6 +297,7 @@ pub(crate) fn body_too_large(shared: &Shared, req: &Incoming) -> Outcome {
 
 fn authenticate<'s>(
     shared: &'s Shared,
+    api: &ApiMeta,
     req: &Incoming,
     decoded: &Decoded,
 ) -> Result<&'s Key, ServiceError> {
@@ -322,7 +327,7 @@ fn authenticate<'s>(
         .trim()
         .parse()
         .map_err(|_| invalid("(emulator) Timestamp must be an integer (UNIX seconds)"))?;
-    let window = API.timestamp_window_seconds;
+    let window = api.timestamp_window_seconds;
     // One clock reading for both checks, so a nonce cannot be forgotten between them.
     let now = clock::now_secs();
     if !auth::within_window(signed, now, window) {

@@ -1,7 +1,7 @@
 //! API 3.0 authentication: `TC3-HMAC-SHA256` over the raw body, the received `Content-Type` and `Host`,
 //! or the old-style form signature; then the 5-minute window and replay protection.
 
-use super::{API, error, missing};
+use super::{error, missing};
 use crate::auth;
 use crate::clock;
 use crate::credentials::Key;
@@ -11,10 +11,8 @@ use crate::nonces::NonceCheck;
 use crate::pipeline::{Decoded, clip};
 use crate::server::Shared;
 use cloudvpn_signing::{tencent_tc3, tencent_v3_form};
+use cloudvpn_types::meta::ApiMeta;
 use cloudvpn_types::tencent_vpc::codes;
-
-/// The service in a TC3 credential scope.
-const SERVICE: &str = "vpc";
 
 fn lookup_key<'s>(shared: &'s Shared, secret_id: &str) -> Result<&'s Key, ServiceError> {
     match shared.credentials.tencent(secret_id) {
@@ -25,9 +23,9 @@ fn lookup_key<'s>(shared: &'s Shared, secret_id: &str) -> Result<&'s Key, Servic
     }
 }
 
-/// The signed time checked against the 5-minute window at `now`.
-fn check_window(signed: i64, now: i64) -> Result<(), ServiceError> {
-    if auth::within_window(signed, now, API.timestamp_window_seconds) {
+/// The signed time checked against the window of the API called (5 minutes) at `now`.
+fn check_window(signed: i64, now: i64, window: u64) -> Result<(), ServiceError> {
+    if auth::within_window(signed, now, window) {
         Ok(())
     } else {
         Err(error(codes::AUTH_FAILURE_SIGNATURE_EXPIRE))
@@ -35,11 +33,16 @@ fn check_window(signed: i64, now: i64) -> Result<(), ServiceError> {
 }
 
 /// The signed time checked against the 5-minute window, then `nonce` checked unused for it.
-fn check_fresh(shared: &Shared, key: &Key, signed: i64, nonce: &str) -> Result<(), ServiceError> {
-    let window = API.timestamp_window_seconds;
+fn check_fresh(
+    shared: &Shared,
+    key: &Key,
+    signed: i64,
+    nonce: &str,
+    window: u64,
+) -> Result<(), ServiceError> {
     // One clock reading for both checks, so a nonce cannot be forgotten between them.
     let now = clock::now_secs();
-    check_window(signed, now)?;
+    check_window(signed, now, window)?;
     let keep_until = auth::nonce_keep_until_secs(signed, window);
     match shared.nonces.first_use(
         "tencent",
@@ -60,8 +63,13 @@ fn check_fresh(shared: &Shared, key: &Key, signed: i64, nonce: &str) -> Result<(
     }
 }
 
-/// A TC3 request: the `Authorization` header, verified over what was received.
-pub(super) fn tc3<'s>(shared: &'s Shared, req: &Incoming) -> Result<&'s Key, ServiceError> {
+/// A TC3 request to `api`: the `Authorization` header, verified over what was received, with the API's
+/// service in the credential scope.
+pub(super) fn tc3<'s>(
+    shared: &'s Shared,
+    api: &ApiMeta,
+    req: &Incoming,
+) -> Result<&'s Key, ServiceError> {
     let header = req.header("authorization").unwrap_or_default();
     let parsed = tencent_tc3::parse_authorization(header).map_err(|e| {
         error(codes::AUTH_FAILURE_INVALID_AUTHORIZATION)
@@ -75,7 +83,7 @@ pub(super) fn tc3<'s>(shared: &'s Shared, req: &Incoming) -> Result<&'s Key, Ser
         .collect();
     match tencent_tc3::verify(
         key.secret(),
-        SERVICE,
+        api.service,
         req.method.as_str(),
         req.path(),
         req.query(),
@@ -101,7 +109,7 @@ pub(super) fn tc3<'s>(shared: &'s Shared, req: &Incoming) -> Result<&'s Key, Ser
         .ok_or_else(|| missing("X-TC-Timestamp"))?;
     // TC3 carries no nonce: two identical calls in one second are signed identically, so a replay inside
     // the window cannot be told from a repeated call; only the window bounds it.
-    check_window(signed, clock::now_secs())?;
+    check_window(signed, clock::now_secs(), api.timestamp_window_seconds)?;
     check_token(key, req.header("x-tc-token"))?;
     Ok(key)
 }
@@ -109,6 +117,7 @@ pub(super) fn tc3<'s>(shared: &'s Shared, req: &Incoming) -> Result<&'s Key, Ser
 /// An old-style 3.0 request: `SecretId`, `Timestamp`, `Nonce`, `SignatureMethod`, `Signature`.
 pub(super) fn form<'s>(
     shared: &'s Shared,
+    api: &ApiMeta,
     req: &Incoming,
     decoded: &Decoded,
 ) -> Result<&'s Key, ServiceError> {
@@ -135,7 +144,7 @@ pub(super) fn form<'s>(
         .and_then(|t| t.trim().parse().ok())
         .ok_or_else(|| missing("Timestamp"))?;
     let nonce = decoded.find("Nonce").ok_or_else(|| missing("Nonce"))?;
-    check_fresh(shared, key, signed, nonce)?;
+    check_fresh(shared, key, signed, nonce, api.timestamp_window_seconds)?;
     check_token(key, decoded.find("Token"))?;
     Ok(key)
 }

@@ -18,13 +18,12 @@
 
 use super::id_format::{VPN_CONNECTION, VPN_GATEWAY};
 use super::internal;
-use crate::behaviour::Ctx;
+use crate::behaviour::{Behaviour, Ctx};
 use crate::clock;
-use crate::generated::tencent_vpc::{self as generated, TencentVpcBehaviour};
+use crate::generated::tencent_vpc::TencentVpcBehaviour;
 use crate::model::{TaskEffect, TaskStatus, TencentRegion, World, conn_status};
 use crate::store::Effects;
 use crate::tencent::behaviour::{settle_task, start_deletion};
-use cloudvpn_types::ErrorInfo;
 use cloudvpn_types::tencent_vpc::describe_vpc_task_result::VpcTaskResultDetailInfo;
 use cloudvpn_types::tencent_vpc::describe_vpn_connections::VpnConnection;
 use cloudvpn_types::tencent_vpc::describe_vpn_gateways::VpnGateway;
@@ -33,7 +32,7 @@ use cloudvpn_types::tencent_vpc::{
     DeleteVpnGatewayError, DeleteVpnGatewayRequest, DeleteVpnGatewayResponse,
     DescribeVpcTaskResultError, DescribeVpcTaskResultRequest, DescribeVpcTaskResultResponse,
     DescribeVpnConnectionsError, DescribeVpnConnectionsRequest, DescribeVpnConnectionsResponse,
-    DescribeVpnGatewaysError, DescribeVpnGatewaysRequest, DescribeVpnGatewaysResponse, Request,
+    DescribeVpnGatewaysError, DescribeVpnGatewaysRequest, DescribeVpnGatewaysResponse,
 };
 
 /// One call's view of the world: what the generated [`TencentVpcBehaviour`] is implemented on.
@@ -43,14 +42,10 @@ pub(crate) struct Call<'a> {
     ctx: &'a Ctx<'a>,
 }
 
-/// Runs one call: the JSON body of a success, or the typed error it answered.
-pub(crate) fn serve(
-    world: &mut World,
-    fx: &mut Effects,
-    ctx: &Ctx<'_>,
-    request: Request,
-) -> Option<Result<Vec<u8>, ErrorInfo>> {
-    generated::serve(&mut Call { world, fx, ctx }, request)
+impl<'a> Behaviour<'a> for Call<'a> {
+    fn new(world: &'a mut World, fx: &'a mut Effects, ctx: &'a Ctx<'a>) -> Self {
+        Call { world, fx, ctx }
+    }
 }
 
 /// Why a list call's selection is refused.

@@ -4,8 +4,8 @@
 //! `{"Response": {..., "RequestId"}}`, errors in `Response.Error`.
 //!
 //! Checks, in order (code in brackets): the parameters decode and are unique (`InvalidParameter`);
-//! `X-TC-Action` / `Action` names an operation (`MissingParameter`, `InvalidAction`) of this version
-//! (`NoSuchVersion`); the key is known and enabled (`AuthFailure.SecretIdNotFound`), the signature
+//! `X-TC-Version` / `Version` names an API of the protocol (`MissingParameter`, `NoSuchVersion`) and
+//! `X-TC-Action` / `Action` an operation of it (`MissingParameter`, `InvalidAction`); the key is known and enabled (`AuthFailure.SecretIdNotFound`), the signature
 //! verifies over the raw body, the received `Content-Type` and `Host` (`AuthFailure.SignatureFailure`),
 //! the timestamp is within 5 minutes (`AuthFailure.SignatureExpire`) and, for the form signature, its
 //! `Nonce` is new (`AuthFailure.SignatureFailure`; TC3 has no nonce, so its replays are bounded by the
@@ -13,29 +13,33 @@
 //! (`UnauthorizedOperation`); then the pipeline's parameter checks, faults and the behaviour
 //! ([`behaviour`]). The region is `X-TC-Region` / `Region`, normalised as for v2, so both APIs see one
 //! world.
+//!
+//! The front end serves every API 3.0 API of the specs (the version picks it; the TC3 credential scope
+//! names its service); the protocol's common errors are worded as the VPC spec transcribes the common
+//! error table ([`COMMON`]).
 
 mod auth;
 pub(crate) mod behaviour;
 mod id_format;
 
-use crate::behaviour::Ctx;
 use crate::credentials::{Key, Principal};
 use crate::error::{ServiceError, api_error};
 use crate::http::{Incoming, Outcome, Reply, content};
 use crate::ids::RequestId;
-use crate::model::World;
-use crate::pipeline::{self, Complaint, Decoded, Frontend, clip};
+use crate::pipeline::{self, Complaint, Decoded, Frontend, Named, clip};
 use crate::server::Shared;
-use crate::store::{Effects, SaveError};
+use crate::store::SaveError;
 use crate::tencent::region;
 use cloudvpn_types::error::Problem;
-use cloudvpn_types::meta::{ApiMeta, OperationMeta};
+use cloudvpn_types::meta::{ApiMeta, OperationMeta, Protocol};
+use cloudvpn_types::tencent_vpc;
 use cloudvpn_types::tencent_vpc::codes;
-use cloudvpn_types::tencent_vpc::{self, Request, TencentVpc};
 use cloudvpn_types::{BuildError, ErrorInfo, OperationError, Params, ValidationError};
 use serde::Serialize;
 
-const API: &ApiMeta = &tencent_vpc::API;
+/// Where the protocol's common errors are transcribed, with their documented messages: the errors every
+/// API 3.0 API shares (the common error-code table), not this API's own.
+const COMMON: &ApiMeta = &tencent_vpc::API;
 
 /// Whether a request at `/` is API 3.0: an `X-TC-Action` header, a `TC3-HMAC-SHA256` authorization, or
 /// the old-style form's `SecretId` and `Nonce` parameters (in the query or a form body).
@@ -71,7 +75,7 @@ fn is_tc3(req: &Incoming) -> bool {
 }
 
 fn error(code: &'static str) -> ServiceError {
-    api_error(API, code, 200)
+    api_error(COMMON, code, 200)
 }
 
 fn invalid(message: impl Into<std::borrow::Cow<'static, str>>) -> ServiceError {
@@ -150,7 +154,7 @@ fn is_json(req: &Incoming) -> bool {
 }
 
 impl Frontend for TencentApi3 {
-    type Api = TencentVpc;
+    const PROTOCOL: Protocol = Protocol::TencentApi3;
     type Exchange = Exchange;
     const NAMESPACE: &'static str = "tencent";
 
@@ -173,7 +177,7 @@ impl Frontend for TencentApi3 {
         let mut decoded = pipeline::decode_form(self, shared, &without_body(req))?;
         let value: serde_json::Value = serde_json::from_slice(&req.body)
             .map_err(|e| invalid(clip(format!("(emulator) the body is not valid JSON: {e}"))))?;
-        let params = Params::from_json("request", &value, API.protocol.first_list_index())
+        let params = Params::from_json("request", &value, Self::PROTOCOL.first_list_index())
             .map_err(|_| invalid("(emulator) the JSON body must be an object"))?;
         decoded.body = params
             .iter()
@@ -200,9 +204,13 @@ impl Frontend for TencentApi3 {
             Complaint::BodyTooLarge(max) => error(codes::REQUEST_SIZE_LIMIT_EXCEEDED).with_message(
                 format!("(emulator) the request body is larger than {max} bytes"),
             ),
-            Complaint::UnknownAction(action) => error(codes::INVALID_ACTION).with_message(clip(
-                format!("(emulator) {action:?} is not an action of VPC 2017-03-12"),
-            )),
+            Complaint::UnknownAction(api, action) => {
+                error(codes::INVALID_ACTION).with_message(clip(format!(
+                    "(emulator) {action:?} is not an action of {} {}",
+                    api.service.to_uppercase(),
+                    api.version
+                )))
+            }
             Complaint::UnsupportedMethod(other) => {
                 error(codes::INVALID_REQUEST).with_message(clip(format!(
                     "(emulator) method {other} is not supported; use GET or POST"
@@ -218,29 +226,45 @@ impl Frontend for TencentApi3 {
         }
     }
 
-    fn action<'r>(&self, req: &'r Incoming, decoded: &'r Decoded) -> Result<&'r str, ServiceError> {
+    fn action<'r>(
+        &self,
+        req: &'r Incoming,
+        decoded: &'r Decoded,
+    ) -> Result<Named<'r>, ServiceError> {
         let pick = |header: &str, param: &str| req.header(header).or_else(|| decoded.find(param));
         let action = pick("x-tc-action", "Action").ok_or_else(|| missing("X-TC-Action"))?;
         let version = pick("x-tc-version", "Version").ok_or_else(|| missing("X-TC-Version"))?;
-        if version != API.version {
-            return Err(error(codes::NO_SUCH_VERSION).with_message(clip(format!(
-                "(emulator) version {version:?} is not served; this is VPC {}",
-                API.version
-            ))));
-        }
-        Ok(action)
+        Ok(Named {
+            action,
+            version: Some(version),
+        })
+    }
+
+    /// `NoSuchVersion`, as the service answers a version it does not have ("The specified api
+    /// version=`…` does not exist in service=`…`"); the emulator serves every API on one endpoint, so it
+    /// names the versions it serves instead of one service.
+    fn unknown_version(&self, version: &str, served: &[&'static ApiMeta]) -> ServiceError {
+        let served: Vec<String> = served
+            .iter()
+            .map(|api| format!("{} {}", api.service.to_uppercase(), api.version))
+            .collect();
+        error(codes::NO_SUCH_VERSION).with_message(clip(format!(
+            "(emulator) version {version:?} is not served; served: {}",
+            served.join(", ")
+        )))
     }
 
     fn authenticate<'s>(
         &self,
         shared: &'s Shared,
+        api: &'static ApiMeta,
         req: &Incoming,
         decoded: &Decoded,
     ) -> Result<&'s Key, ServiceError> {
         if is_tc3(req) {
-            auth::tc3(shared, req)
+            auth::tc3(shared, api, req)
         } else {
-            auth::form(shared, req, decoded)
+            auth::form(shared, api, req, decoded)
         }
     }
 
@@ -279,15 +303,6 @@ impl Frontend for TencentApi3 {
             e.message = message.into();
         }
         e
-    }
-
-    fn behave(
-        world: &mut World,
-        fx: &mut Effects,
-        ctx: &Ctx<'_>,
-        request: Request,
-    ) -> Option<Result<Vec<u8>, ErrorInfo>> {
-        behaviour::serve(world, fx, ctx, request)
     }
 
     fn behaviour_error(&self, _op: &'static OperationMeta, info: ErrorInfo) -> ServiceError {

@@ -2,11 +2,14 @@
 
 use super::alibaba_cli::{self, Lookup, cli_profile_outcome};
 use super::alibaba_ini::{CREDENTIALS_FILE_VAR, credentials_file_outcome};
+use super::alibaba_roles;
 use super::env::{Environment, ProcessEnvironment};
 use super::error::CredentialsError;
 use super::files::display_path;
 use super::region::{ConfiguredRegion, RegionError};
-use super::search::{Outcome, ProfileName, Search, env_source, non_empty_var, value_problem};
+use super::search::{
+    Found, Outcome, ProfileName, Search, env_source, non_empty_var, value_problem,
+};
 use super::secret::Secret;
 use super::{
     CloudCredentials, ProvideCredentials, ProvideFuture, Resolved, explicit_outcome, sealed,
@@ -144,11 +147,22 @@ impl AlibabaChain {
         self
     }
 
-    /// Runs the chain against `env` (ignoring the environment set with [`environment`](Self::environment)).
+    /// Runs the chain against `env` (ignoring the environment set with [`environment`](Self::environment))
+    /// for credentials found without a call: a source that gives temporary credentials through STS or a
+    /// metadata service (a role profile, an instance role, OIDC) is an error here; [`ProvideCredentials::provide`]
+    /// makes the call.
     pub fn resolve(
         &self,
         env: &dyn Environment,
     ) -> Result<Resolved<AlibabaCredentials>, CredentialsError> {
+        self.find(env)?.into_static(Provider::Alibaba)
+    }
+
+    /// Runs the chain against `env`: the credentials, or the provider of a role source.
+    pub(crate) fn find(
+        &self,
+        env: &dyn Environment,
+    ) -> Result<Found<AlibabaCredentials>, CredentialsError> {
         let mut search = Search::new(Provider::Alibaba);
         let home = env.home_dir();
         let home = home.as_deref();
@@ -179,7 +193,7 @@ impl AlibabaChain {
             Some(named) => {
                 let path = PathBuf::from(named);
                 let label = display_path(&path, home);
-                let outcome = credentials_file_outcome(&path, &label, true, &section);
+                let outcome = credentials_file_outcome(&path, &label, true, &section, env);
                 if let Some(found) = search.step(label, outcome)? {
                     return Ok(found);
                 }
@@ -190,7 +204,7 @@ impl AlibabaChain {
                     for name in ["credentials", "credentials.ini"] {
                         let path = home.join(".alibabacloud").join(name);
                         let label = display_path(&path, Some(home));
-                        let outcome = credentials_file_outcome(&path, &label, false, &section);
+                        let outcome = credentials_file_outcome(&path, &label, false, &section, env);
                         if let Some(found) = search.step(label, outcome)? {
                             return Ok(found);
                         }
@@ -202,6 +216,12 @@ impl AlibabaChain {
                     search.step("~/.alibabacloud/credentials", outcome)?;
                 }
             },
+        }
+        if let Some(found) = search.step("ECS RAM role", alibaba_roles::ecs_env_outcome(env))? {
+            return Ok(found);
+        }
+        if let Some(found) = search.step("credentials URI", alibaba_roles::uri_outcome(env))? {
+            return Ok(found);
         }
         Err(search.exhausted())
     }
@@ -278,7 +298,8 @@ impl fmt::Debug for AlibabaChain {
 impl ProvideCredentials<AlibabaCredentials> for AlibabaChain {
     /// Runs the chain against the chain's environment.
     fn provide(&self) -> ProvideFuture<'_, AlibabaCredentials> {
-        Box::pin(std::future::ready(self.resolve(self.environment.as_ref())))
+        let found = self.find(self.environment.as_ref());
+        Box::pin(async move { found?.provide().await })
     }
 }
 

@@ -9,13 +9,14 @@
 //! ```
 //!
 //! The profile is the explicit name, else `ALIBABA_CLOUD_PROFILE`, else the file's `current`, else
-//! `default`. Only the static modes `AK` and `StsToken` are supported: the others (`RamRoleArn`,
-//! `EcsRamRole`, `OIDC`, …) need calls to STS or the metadata service that this crate does not make.
+//! `default`. The static modes `AK` and `StsToken` give credentials in hand; `EcsRamRole` (`ram_role_name`,
+//! optional) asks the ECS metadata service. Other modes are refused with an error naming them.
 //! The JSON is parsed into a [`serde_json::Value`] and walked by hand, because serde's typed errors quote
 //! the offending value, which may be a secret.
 
 use super::Resolved;
 use super::alibaba::{AlibabaCredentials, PROFILE_VAR};
+use super::alibaba_roles;
 use super::env::Environment;
 use super::files::{FileText, read_text};
 use super::json::{optional_setting, parse_object, string_field};
@@ -110,6 +111,12 @@ pub(crate) fn cli_profile_outcome(
         Lookup::Absent(why) => Outcome::Absent(why),
         Lookup::Malformed(why) => Outcome::Malformed(why),
         Lookup::Parsed(name, None) => Outcome::Absent(format!("{} not found", name.describe())),
+        Lookup::Parsed(name, Some(profile)) if mode(&profile) == Some("EcsRamRole") => {
+            match optional_setting(&profile, "ram_role_name") {
+                Ok(role) => alibaba_roles::ecs_role_outcome(env, role),
+                Err(problem) => Outcome::Malformed(format!("{}: {problem}", name.describe())),
+            }
+        }
         Lookup::Parsed(name, Some(profile)) => match credentials(&name, &profile) {
             Ok(credentials) => Outcome::Found(Resolved {
                 credentials,
@@ -129,6 +136,11 @@ pub(crate) fn region_id(profile: &Map<String, Value>) -> Result<Option<String>, 
     optional_setting(profile, "region_id")
 }
 
+/// The profile's `mode`, when it is a string.
+fn mode(profile: &Map<String, Value>) -> Option<&str> {
+    profile.get("mode").and_then(Value::as_str)
+}
+
 /// The static credentials of a profile, or why it has none we can use.
 fn credentials(
     name: &ProfileName,
@@ -140,11 +152,13 @@ fn credentials(
         Some(Value::String(mode)) if mode == "StsToken" => true,
         Some(Value::String(mode)) => {
             return Err(format!(
-                "{described}: mode `{mode}` is not supported; use AK or StsToken"
+                "{described}: mode `{mode}` is not supported; use AK, StsToken or EcsRamRole"
             ));
         }
         None | Some(Value::Null) => {
-            return Err(format!("{described} has no `mode`; use AK or StsToken"));
+            return Err(format!(
+                "{described} has no `mode`; use AK, StsToken or EcsRamRole"
+            ));
         }
         Some(_) => return Err(format!("{described}: `mode` is not a string")),
     };
@@ -253,6 +267,37 @@ mod tests {
     }
 
     #[test]
+    fn ecs_ram_role_mode_asks_the_metadata_service() {
+        let env = MapEnvironment::new();
+        match outcome(&three_profiles(), Some("role"), &env) {
+            Outcome::Role { source, .. } => {
+                assert_eq!(
+                    source,
+                    "ECS RAM role `r` (metadata service http://100.100.100.200)"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        let json = r#"{"profiles": [{"name": "default", "mode": "EcsRamRole"}]}"#;
+        match outcome(
+            json,
+            None,
+            &env.clone()
+                .with_var("ALIBABA_CLOUD_ECS_METADATA_ENDPOINT", "http://127.0.0.1:9"),
+        ) {
+            Outcome::Role { source, .. } => {
+                assert_eq!(source, "ECS RAM role (metadata service http://127.0.0.1:9)")
+            }
+            other => panic!("{other:?}"),
+        }
+        let disabled = env.with_var("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
+        assert_eq!(
+            malformed(outcome(json, None, &disabled)),
+            "the ECS RAM role is asked for, but ALIBABA_CLOUD_ECS_METADATA_DISABLED is true"
+        );
+    }
+
+    #[test]
     fn ak_mode_ignores_a_stray_token() {
         let json = format!(
             r#"{{"profiles": [{{"name": "default", "mode": "AK", "access_key_id": "a", "access_key_secret": "b", "sts_token": "{TOKEN}"}}]}}"#
@@ -307,13 +352,17 @@ mod tests {
             "profiles[0] is not an object"
         );
         assert_eq!(
-            malformed(outcome(&three_profiles(), Some("role"), &env)),
-            "profile `role` (given explicitly): mode `EcsRamRole` is not supported; use AK or StsToken"
+            malformed(outcome(
+                r#"{"profiles": [{"name": "sso", "mode": "CloudSSO"}]}"#,
+                Some("sso"),
+                &env
+            )),
+            "profile `sso` (given explicitly): mode `CloudSSO` is not supported; use AK, StsToken or EcsRamRole"
         );
         let cases = [
             (
                 r#"{"name": "default", "access_key_id": "a"}"#,
-                "profile `default` has no `mode`; use AK or StsToken",
+                "profile `default` has no `mode`; use AK, StsToken or EcsRamRole",
             ),
             (
                 r#"{"name": "default", "mode": 1}"#,

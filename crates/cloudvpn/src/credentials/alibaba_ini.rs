@@ -13,10 +13,15 @@
 
 use super::Resolved;
 use super::alibaba::AlibabaCredentials;
+use super::alibaba_roles;
+use super::env::Environment;
 use super::files::{FileText, read_text};
 use super::ini::{Ini, IniOptions, Section};
 use super::search::{Outcome, ProfileName, file_source, required_value};
 use std::path::Path;
+
+/// The types a section may have, for messages.
+const SUPPORTED_TYPES: &str = "access_key, sts or ecs_ram_role";
 
 /// Names the credentials file, replacing the default locations.
 pub(crate) const CREDENTIALS_FILE_VAR: &str = "ALIBABA_CLOUD_CREDENTIALS_FILE";
@@ -31,6 +36,7 @@ pub(crate) fn credentials_file_outcome(
     label: &str,
     named_by_var: bool,
     section: &ProfileName,
+    env: &dyn Environment,
 ) -> Outcome<AlibabaCredentials> {
     let text = match read_text(path) {
         FileText::Text(text) => text,
@@ -57,13 +63,20 @@ pub(crate) fn credentials_file_outcome(
     let with_token = match values.get("type") {
         Some("access_key") => false,
         Some("sts") => true,
+        Some("ecs_ram_role") => {
+            let role = values
+                .get("role_name")
+                .map(str::trim)
+                .filter(|r| !r.is_empty());
+            return alibaba_roles::ecs_role_outcome(env, role.map(str::to_owned));
+        }
         Some(other) => {
             return Outcome::Malformed(format!(
-                "{profile}: type `{other}` is not supported; use access_key or sts"
+                "{profile}: type `{other}` is not supported; use {SUPPORTED_TYPES}"
             ));
         }
         None => {
-            return Outcome::Malformed(format!("{profile} has no `type`; use access_key or sts"));
+            return Outcome::Malformed(format!("{profile} has no `type`; use {SUPPORTED_TYPES}"));
         }
     };
     match ini_credentials(values, with_token) {
@@ -92,6 +105,7 @@ fn ini_credentials(values: &Section, with_token: bool) -> Result<AlibabaCredenti
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::credentials::MapEnvironment;
 
     const SECRET: &str = "ini-SeCrEt-DISTINCTIVE";
     const TOKEN: &str = "ini-ToKeN-DISTINCTIVE";
@@ -101,7 +115,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("credentials");
         std::fs::write(&path, text).unwrap();
-        credentials_file_outcome(&path, "~/.alibabacloud/credentials", false, &section)
+        credentials_file_outcome(
+            &path,
+            "~/.alibabacloud/credentials",
+            false,
+            &section,
+            &MapEnvironment::new(),
+        )
     }
 
     #[test]
@@ -151,11 +171,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("nope");
         let section = ProfileName::fallback();
-        match credentials_file_outcome(&missing, "x", false, &section) {
+        match credentials_file_outcome(&missing, "x", false, &section, &MapEnvironment::new()) {
             Outcome::Absent(why) => assert_eq!(why, "no such file"),
             other => panic!("{other:?}"),
         }
-        match credentials_file_outcome(&missing, "x", true, &section) {
+        match credentials_file_outcome(&missing, "x", true, &section, &MapEnvironment::new()) {
             Outcome::Malformed(why) => {
                 assert_eq!(
                     why,
@@ -165,7 +185,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(matches!(
-            credentials_file_outcome(dir.path(), "x", false, &section),
+            credentials_file_outcome(dir.path(), "x", false, &section, &MapEnvironment::new()),
             Outcome::Malformed(_)
         ));
     }

@@ -231,13 +231,20 @@ fn missing_everything_lists_every_source_in_order() {
             ("~/.aliyun/config.json", "no such file"),
             ("~/.alibabacloud/credentials", "no such file"),
             ("~/.alibabacloud/credentials.ini", "no such file"),
+            (
+                "ECS RAM role",
+                "ALIBABA_CLOUD_ECS_METADATA and ALIBABA_CLOUD_ECS_METADATA_ENDPOINT not set"
+            ),
+            ("credentials URI", "ALIBABA_CLOUD_CREDENTIALS_URI not set"),
         ]
     );
     assert_eq!(
         error.to_string(),
         "no Alibaba Cloud credentials found; tried: explicit (not given); environment \
          (ALIBABA_CLOUD_ACCESS_KEY_ID and ALICLOUD_ACCESS_KEY not set); ~/.aliyun/config.json (no such \
-         file); ~/.alibabacloud/credentials (no such file); ~/.alibabacloud/credentials.ini (no such file)"
+         file); ~/.alibabacloud/credentials (no such file); ~/.alibabacloud/credentials.ini (no such file); \
+         ECS RAM role (ALIBABA_CLOUD_ECS_METADATA and ALIBABA_CLOUD_ECS_METADATA_ENDPOINT not set); \
+         credentials URI (ALIBABA_CLOUD_CREDENTIALS_URI not set)"
     );
 }
 
@@ -251,6 +258,11 @@ fn no_home_directory() {
         [
             ("~/.aliyun/config.json", "no home directory"),
             ("~/.alibabacloud/credentials", "no home directory"),
+            (
+                "ECS RAM role",
+                "ALIBABA_CLOUD_ECS_METADATA and ALIBABA_CLOUD_ECS_METADATA_ENDPOINT not set"
+            ),
+            ("credentials URI", "ALIBABA_CLOUD_CREDENTIALS_URI not set"),
         ]
     );
 }
@@ -306,6 +318,11 @@ fn profile_not_in_cli_config_falls_through_to_ini() {
                 "profile `nope` (given explicitly) not found"
             ),
             ("~/.alibabacloud/credentials.ini", "no such file"),
+            (
+                "ECS RAM role",
+                "ALIBABA_CLOUD_ECS_METADATA and ALIBABA_CLOUD_ECS_METADATA_ENDPOINT not set"
+            ),
+            ("credentials URI", "ALIBABA_CLOUD_CREDENTIALS_URI not set"),
         ]
     );
 }
@@ -320,9 +337,8 @@ fn malformed_cli_config_stops_before_the_ini_file() {
             "invalid JSON at line 3 column 5",
         ),
         (
-            r#"{"current": "role", "profiles": [{"name": "role", "mode": "EcsRamRole"}]}"#
-                .to_owned(),
-            "profile `role` (from `current`): mode `EcsRamRole` is not supported; use AK or StsToken",
+            r#"{"current": "role", "profiles": [{"name": "role", "mode": "CloudSSO"}]}"#.to_owned(),
+            "profile `role` (from `current`): mode `CloudSSO` is not supported; use AK, StsToken or EcsRamRole",
         ),
     ];
     for (json, expected) in cases {
@@ -398,12 +414,12 @@ fn ini_problems_stop_the_chain() {
             "line 4: expected `key = value` or a `[section]` header",
         ),
         (
-            "[default]\ntype = ecs_ram_role\nrole_name = r\n",
-            "profile `default`: type `ecs_ram_role` is not supported; use access_key or sts",
+            "[default]\ntype = rsa_key_pair\npublic_key_id = r\n",
+            "profile `default`: type `rsa_key_pair` is not supported; use access_key, sts or ecs_ram_role",
         ),
         (
             "[default]\naccess_key_id = a\naccess_key_secret = b\n",
-            "profile `default` has no `type`; use access_key or sts",
+            "profile `default` has no `type`; use access_key, sts or ecs_ram_role",
         ),
         (
             "[default]\ntype = access_key\naccess_key_id = a\n",
@@ -470,4 +486,131 @@ async fn provide_uses_the_given_environment() {
     assert!(shown.starts_with("AlibabaChain {"), "{shown}");
     assert_hidden(&shown);
     let _ = AlibabaChain::default();
+}
+
+const ECS_JSON: &str = r#"{"AccessKeyId":"STS.ecs","AccessKeySecret":"ecs-DISTINCTIVE","SecurityToken":"tok-DISTINCTIVE","Expiration":"2099-01-01T00:00:00Z","Code":"Success"}"#;
+
+fn provide_with(
+    env: MapEnvironment,
+) -> impl std::future::Future<Output = Result<Resolved<AlibabaCredentials>, CredentialsError>> {
+    let chain = AlibabaChain::new().environment(Arc::new(env));
+    async move { chain.provide().await }
+}
+
+#[tokio::test]
+async fn the_ecs_role_named_by_the_environment_comes_from_the_metadata_service() {
+    let server = super::super::fake_server::FakeServer::start().await;
+    server.route("PUT", "/latest/api/token", 200, "t");
+    server.route(
+        "GET",
+        "/latest/meta-data/ram/security-credentials/R",
+        200,
+        ECS_JSON,
+    );
+    let home = Home::new();
+    let env = home
+        .env()
+        .with_var("ALIBABA_CLOUD_ECS_METADATA", "R")
+        .with_var("ALIBABA_CLOUD_ECS_METADATA_ENDPOINT", &server.base);
+    let resolved = provide_with(env.clone()).await.unwrap();
+    assert_eq!(resolved.credentials.access_key_id, "STS.ecs");
+    assert!(resolved.expires_at.is_some());
+    assert_eq!(
+        resolved.source,
+        format!("ECS RAM role `R` (metadata service {})", server.base)
+    );
+    // `resolve` makes no call, and says so.
+    let error = AlibabaChain::new().resolve(&env).unwrap_err();
+    assert!(error.to_string().contains("use `provide`"), "{error}");
+    assert_eq!(server.received().len(), 2);
+}
+
+#[tokio::test]
+async fn a_metadata_service_that_is_down_stops_the_chain_and_earlier_sources_still_win() {
+    let down = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let uri = super::super::fake_server::FakeServer::start().await;
+    uri.route("GET", "/creds", 200, ECS_JSON);
+    let home = Home::new();
+    let env = home
+        .env()
+        .with_var("ALIBABA_CLOUD_ECS_METADATA", "R")
+        .with_var("ALIBABA_CLOUD_ECS_METADATA_ENDPOINT", &down)
+        .with_var(
+            "ALIBABA_CLOUD_CREDENTIALS_URI",
+            format!("{}/creds", uri.base),
+        );
+    // The ECS step comes before the URI: its failure is the answer, naming the provider and the endpoint.
+    let error = provide_with(env.clone()).await.unwrap_err();
+    let shown = error.to_string();
+    assert!(
+        shown.contains(&format!("ECS RAM role `R` (metadata service {down})")),
+        "{shown}"
+    );
+    assert!(shown.contains("cannot connect"), "{shown}");
+    assert!(
+        uri.received().is_empty(),
+        "the chain went past a broken source"
+    );
+
+    // Keys in the environment come first: the metadata service is not asked.
+    let with_keys = env
+        .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIenv")
+        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET);
+    assert_eq!(
+        provide_with(with_keys)
+            .await
+            .unwrap()
+            .credentials
+            .access_key_id,
+        "LTAIenv"
+    );
+}
+
+#[tokio::test]
+async fn the_credentials_uri_is_the_last_source() {
+    let uri = super::super::fake_server::FakeServer::start().await;
+    uri.route("GET", "/creds", 200, ECS_JSON);
+    let home = Home::new();
+    let env = home.env().with_var(
+        "ALIBABA_CLOUD_CREDENTIALS_URI",
+        format!("{}/creds", uri.base),
+    );
+    let resolved = provide_with(env.clone()).await.unwrap();
+    assert_eq!(
+        resolved.source,
+        "credentials URI (ALIBABA_CLOUD_CREDENTIALS_URI)"
+    );
+    assert_hidden(&format!("{resolved:?}"));
+    // A profile file comes before it.
+    home.ini("[default]\ntype = access_key\naccess_key_id = LTAIini\naccess_key_secret = x\n");
+    assert_eq!(
+        provide_with(env).await.unwrap().credentials.access_key_id,
+        "LTAIini"
+    );
+    assert_eq!(uri.received().len(), 1);
+}
+
+#[tokio::test]
+async fn an_ini_ecs_ram_role_section_uses_the_metadata_service() {
+    let server = super::super::fake_server::FakeServer::start().await;
+    server.route("PUT", "/latest/api/token", 200, "t");
+    server.route(
+        "GET",
+        "/latest/meta-data/ram/security-credentials/IniRole",
+        200,
+        ECS_JSON,
+    );
+    let home = Home::new();
+    home.ini("[default]\ntype = ecs_ram_role\nrole_name = IniRole\n");
+    let env = home
+        .env()
+        .with_var("ALIBABA_CLOUD_ECS_METADATA_ENDPOINT", &server.base);
+    let resolved = provide_with(env).await.unwrap();
+    assert_eq!(
+        resolved.source,
+        format!("ECS RAM role `IniRole` (metadata service {})", server.base)
+    );
 }

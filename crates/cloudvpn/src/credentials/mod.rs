@@ -4,8 +4,10 @@
 //! |---|---|---|
 //! | 1 | explicit credentials | explicit credentials |
 //! | 2 | `ALIBABA_CLOUD_ACCESS_KEY_ID` / `_SECRET` / `ALIBABA_CLOUD_SECURITY_TOKEN`, then the older `ALICLOUD_ACCESS_KEY` / `ALICLOUD_SECRET_KEY` / `ALICLOUD_SECURITY_TOKEN` | `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY`, token from `TENCENTCLOUD_SECURITY_TOKEN`, `TENCENTCLOUD_TOKEN` or `TENCENTCLOUD_SESSION_TOKEN` |
-//! | 3 | the CLI's `~/.aliyun/config.json` (modes `AK`, `StsToken`) | `TENCENTCLOUD_CREDENTIALS_FILE` or `~/.tencentcloud/credentials` |
-//! | 4 | `ALIBABA_CLOUD_CREDENTIALS_FILE`, or `~/.alibabacloud/credentials` then `~/.alibabacloud/credentials.ini` (types `access_key`, `sts`) | tccli's `~/.tccli/<profile>.credential` (`secretId`, `secretKey`, optional `token`) |
+//! | 3 | the CLI's `~/.aliyun/config.json` (modes `AK`, `StsToken`, `EcsRamRole`) | `TENCENTCLOUD_CREDENTIALS_FILE` or `~/.tencentcloud/credentials` |
+//! | 4 | `ALIBABA_CLOUD_CREDENTIALS_FILE`, or `~/.alibabacloud/credentials` then `~/.alibabacloud/credentials.ini` (types `access_key`, `sts`, `ecs_ram_role`) | tccli's `~/.tccli/<profile>.credential` (`secretId`, `secretKey`, optional `token`; `"type": "cvm-role"`) |
+//! | 5 | the ECS RAM role ([`EcsRamRoleProvider`]) when `ALIBABA_CLOUD_ECS_METADATA` names it or `ALIBABA_CLOUD_ECS_METADATA_ENDPOINT` names the service | the CVM role ([`CvmRoleProvider`]) when `TENCENTCLOUD_CAM_ROLE_NAME` names it or `TENCENTCLOUD_METADATA_ENDPOINT` names the service |
+//! | 6 | `ALIBABA_CLOUD_CREDENTIALS_URI` ([`CredentialsUriProvider`]) | |
 //! | profile | explicit, else `ALIBABA_CLOUD_PROFILE`, else (`config.json` only) its `current`, else `default` | explicit, else `TENCENTCLOUD_PROFILE`, else `TCCLI_PROFILE`, else `default` |
 //! | region | `ALIBABA_CLOUD_REGION`, `ALICLOUD_REGION`, then the `config.json` profile's `region_id` | `TENCENTCLOUD_REGION`, then `_sys_param.region` of `~/.tccli/<profile>.configure` |
 //!
@@ -22,8 +24,15 @@
 //! `ALIBABA_CLOUD_PROFILE`, say) applies to every file and is allowed to live in only one of them.
 //!
 //! Nothing here reads the process environment directly: the chains take an [`Environment`], so tests use a
-//! [`MapEnvironment`] and a temporary home directory. Chains re-read their sources on every call; cache the
-//! result in the caller if that matters. Secrets are held in [`Secret`], whose `Debug` is `Secret(***)`, and
+//! [`MapEnvironment`] and a temporary home directory. Chains re-read their sources on every call; clients
+//! keep the result in a [`CredentialsCache`], which asks again only when temporary credentials are due.
+//!
+//! **Temporary credentials.** A source that names an instance role or a credentials URI ends the chain like
+//! any other, and its provider is asked for the credentials (with their expiry) when the chain's
+//! [`ProvideCredentials::provide`] runs; the synchronous `resolve` of the chains makes no call and reports
+//! such a source as an error. The metadata services are asked only when configured: unlike the official
+//! libraries, the chains do not probe 100.100.100.200 or metadata.tencentyun.com unasked, which off the
+//! cloud costs a timeout on every run. Secrets are held in [`Secret`], whose `Debug` is `Secret(***)`, and
 //! no error message contains a value read from a variable or a file.
 //!
 //! ```
@@ -40,12 +49,17 @@
 
 mod alibaba;
 mod alibaba_cli;
+mod alibaba_ecs;
 mod alibaba_ini;
+mod alibaba_roles;
 mod env;
 mod error;
+#[cfg(test)]
+mod fake_server;
 mod files;
 mod ini;
 mod json;
+mod metadata;
 mod refresh;
 mod region;
 mod search;
@@ -54,14 +68,18 @@ mod secret;
 mod settings_tests;
 mod tccli;
 mod tencent;
+mod tencent_cvm;
+mod tencent_roles;
 
 pub use alibaba::{AlibabaChain, AlibabaCredentials};
+pub use alibaba_ecs::{CredentialsUriProvider, EcsRamRoleProvider};
 pub use env::{Environment, MapEnvironment, ProcessEnvironment};
 pub use error::{Attempt, CredentialsError};
 pub use refresh::{CredentialsCache, RefreshPolicy};
 pub use region::{ConfiguredRegion, RegionError};
 pub use secret::Secret;
 pub use tencent::{TencentChain, TencentCredentials};
+pub use tencent_cvm::CvmRoleProvider;
 
 use search::{Outcome, Search};
 use std::fmt;
@@ -160,7 +178,7 @@ impl<C: CloudCredentials> StaticCredentials<C> {
     fn check(&self) -> Result<Resolved<C>, CredentialsError> {
         let mut search = Search::new(C::provider());
         match search.step("explicit", explicit_outcome(Some(&self.credentials)))? {
-            Some(resolved) => Ok(resolved),
+            Some(found) => found.into_static(C::provider()),
             None => Err(search.exhausted()),
         }
     }

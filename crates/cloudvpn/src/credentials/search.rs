@@ -1,20 +1,65 @@
 //! The machinery both chains share: what one source says, the running list of attempts, and value checks.
 
-use super::Resolved;
 use super::env::Environment;
 use super::error::{Attempt, CredentialsError};
 use super::ini::Section;
+use super::{ProvideCredentials, Resolved};
 use cloudvpn_types::meta::Provider;
+use std::sync::Arc;
 
 /// What one source said.
 #[derive(Debug)]
 pub(crate) enum Outcome<C> {
     /// Credentials; the chain ends here.
     Found(Resolved<C>),
+    /// A source whose credentials come from a call (STS, a metadata service), named `source`; the chain
+    /// ends here and the provider is asked for them.
+    Role {
+        provider: Arc<dyn ProvideCredentials<C>>,
+        source: String,
+    },
     /// Nothing there (unset, missing, profile not in the file); the chain goes on.
     Absent(String),
     /// Present but unusable; the chain stops.
     Malformed(String),
+}
+
+/// What a chain found: credentials in hand, or a provider to ask for them.
+#[derive(Debug)]
+pub(crate) enum Found<C> {
+    Static(Resolved<C>),
+    Role {
+        provider: Arc<dyn ProvideCredentials<C>>,
+        source: String,
+    },
+}
+
+impl<C> Found<C> {
+    /// The credentials in hand, or — for a role source, which needs a call — an error saying so.
+    pub(crate) fn into_static(self, provider: Provider) -> Result<Resolved<C>, CredentialsError> {
+        match self {
+            Found::Static(resolved) => Ok(resolved),
+            Found::Role { source, .. } => Err(CredentialsError {
+                provider,
+                attempts: vec![Attempt {
+                    source,
+                    outcome:
+                        "gives temporary credentials through a call to STS or a metadata service, \
+                              which `resolve` does not make; use `provide`"
+                            .to_owned(),
+                }],
+                stopped_on_malformed: true,
+            }),
+        }
+    }
+
+    /// The credentials, asking the role's provider when the source is one.
+    pub(crate) async fn provide(self) -> Result<Resolved<C>, CredentialsError> {
+        match self {
+            Found::Static(resolved) => Ok(resolved),
+            Found::Role { provider, .. } => provider.provide().await,
+        }
+    }
 }
 
 /// The attempts made so far by one `resolve` call.
@@ -37,9 +82,10 @@ impl Search {
         &mut self,
         source: impl Into<String>,
         outcome: Outcome<C>,
-    ) -> Result<Option<Resolved<C>>, CredentialsError> {
+    ) -> Result<Option<Found<C>>, CredentialsError> {
         match outcome {
-            Outcome::Found(resolved) => Ok(Some(resolved)),
+            Outcome::Found(resolved) => Ok(Some(Found::Static(resolved))),
+            Outcome::Role { provider, source } => Ok(Some(Found::Role { provider, source })),
             Outcome::Absent(why) => {
                 self.push(source.into(), why);
                 Ok(None)

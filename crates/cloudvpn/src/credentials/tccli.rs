@@ -10,15 +10,17 @@
 //! `tccli configure set` writes them: the keys in `.credential`, the region and the output format under
 //! `_sys_param` in `.configure`. Older tccli versions kept `region` at the top level of `.configure` (their
 //! `configure set` moves it under `_sys_param`), so a top-level `region` is read when `_sys_param` has none.
-//! A `.credential` that asks for a role (`role-arn`) or the CVM instance role (`"type": "cvm-role"`) is
-//! reported as unsupported: both need calls to STS or the metadata service that this crate does not make,
-//! and using the plain keys instead would act as another identity than the one the user configured.
+//! A `.credential` with `"type": "cvm-role"` (tccli's `configure --use-cvm-role`) asks the CVM metadata
+//! service for the instance's CAM role. One that asks for a role (`role-arn`) is refused with an error:
+//! using the plain keys instead would act as another identity than the one the user configured.
 
 use super::Resolved;
+use super::env::Environment;
 use super::files::{FileText, display_path, read_text};
 use super::json::{optional_setting, parse_object, string_field};
-use super::search::{Outcome, ProfileName, file_source};
+use super::search::{Outcome, ProfileName, file_source, non_empty_var};
 use super::tencent::TencentCredentials;
+use super::tencent_roles;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -53,6 +55,7 @@ pub(crate) fn credential_outcome(
     label: &str,
     profile: &ProfileName,
     region: Option<String>,
+    env: &dyn Environment,
 ) -> Outcome<TencentCredentials> {
     let text = match read_text(path) {
         FileText::Text(text) => text,
@@ -66,6 +69,12 @@ pub(crate) fn credential_outcome(
         Err(problem) => return Outcome::Malformed(problem),
     };
     let described = profile.describe();
+    if object.get("type").and_then(Value::as_str) == Some("cvm-role") {
+        // tccli's `configure --use-cvm-role`: the instance's role, discovered unless
+        // TENCENTCLOUD_CAM_ROLE_NAME names it.
+        let role = non_empty_var(env, tencent_roles::CVM_ROLE_VAR).map(|r| r.trim().to_owned());
+        return tencent_roles::cvm_role_outcome(env, role);
+    }
     if let Some(problem) = unsupported(&object) {
         return Outcome::Malformed(format!("{described}: {problem}"));
     }
@@ -99,9 +108,6 @@ fn unsupported(object: &serde_json::Map<String, Value>) -> Option<String> {
             .and_then(Value::as_str)
             .is_some_and(|value| !value.trim().is_empty())
     };
-    if object.get("type").and_then(Value::as_str) == Some("cvm-role") {
-        return Some("`type` cvm-role (the instance's CAM role) is not supported; use secretId and secretKey".to_owned());
-    }
     if set("role-arn") {
         return Some(
             "role-arn is set, and assuming a role is not supported; use the role's temporary secretId, \
@@ -152,7 +158,13 @@ mod tests {
 
     fn outcome(text: &str) -> Outcome<TencentCredentials> {
         let (_dir, path) = write(text);
-        credential_outcome(&path, LABEL, &ProfileName::fallback(), None)
+        credential_outcome(
+            &path,
+            LABEL,
+            &ProfileName::fallback(),
+            None,
+            &crate::credentials::MapEnvironment::new(),
+        )
     }
 
     fn malformed(text: &str) -> String {
@@ -194,6 +206,31 @@ mod tests {
     }
 
     #[test]
+    fn cvm_role_type_asks_the_metadata_service() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("default.credential");
+        std::fs::write(&path, r#"{"type": "cvm-role"}"#).unwrap();
+        let env = crate::credentials::MapEnvironment::new()
+            .with_var("TENCENTCLOUD_METADATA_ENDPOINT", "http://127.0.0.1:9");
+        match credential_outcome(&path, LABEL, &ProfileName::fallback(), None, &env) {
+            Outcome::Role { source, .. } => {
+                assert_eq!(source, "CVM role (metadata service http://127.0.0.1:9)")
+            }
+            other => panic!("{other:?}"),
+        }
+        let named = env.with_var("TENCENTCLOUD_CAM_ROLE_NAME", "Named");
+        match credential_outcome(&path, LABEL, &ProfileName::fallback(), None, &named) {
+            Outcome::Role { source, .. } => {
+                assert_eq!(
+                    source,
+                    "CVM role `Named` (metadata service http://127.0.0.1:9)"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn broken_and_unsupported_files_stop_with_the_reason() {
         let cases = [
             (
@@ -218,11 +255,6 @@ mod tests {
                 "profile `default`: token is not a string",
             ),
             (
-                r#"{"type": "cvm-role"}"#.to_owned(),
-                "profile `default`: `type` cvm-role (the instance's CAM role) is not supported; use secretId and \
-                 secretKey",
-            ),
-            (
                 format!(
                     r#"{{"secretId": "AKID", "secretKey": "{SECRET}", "role-arn": "qcs::cam::uin/1:roleName/r"}}"#
                 ),
@@ -242,7 +274,13 @@ mod tests {
             name: "prod".into(),
             origin: NameOrigin::Var("TCCLI_PROFILE"),
         };
-        match credential_outcome(&dir.path().join("nope"), LABEL, &profile, None) {
+        match credential_outcome(
+            &dir.path().join("nope"),
+            LABEL,
+            &profile,
+            None,
+            &crate::credentials::MapEnvironment::new(),
+        ) {
             Outcome::Absent(why) => {
                 assert_eq!(why, "no such file for profile `prod` (from TCCLI_PROFILE)")
             }

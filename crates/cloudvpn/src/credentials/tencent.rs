@@ -6,11 +6,12 @@ use super::files::{FileText, display_path, read_text};
 use super::ini::{Ini, IniOptions, Section};
 use super::region::{ConfiguredRegion, RegionError};
 use super::search::{
-    Outcome, ProfileName, Search, env_source, file_source, first_var, non_empty_var,
+    Found, Outcome, ProfileName, Search, env_source, file_source, first_var, non_empty_var,
     required_value, value_problem,
 };
 use super::secret::Secret;
 use super::tccli;
+use super::tencent_roles;
 use super::{
     CloudCredentials, ProvideCredentials, ProvideFuture, Resolved, explicit_outcome, sealed,
 };
@@ -82,8 +83,8 @@ const CREDENTIALS_FILE_VAR: &str = "TENCENTCLOUD_CREDENTIALS_FILE";
 /// One profile name serves both files: the explicit name, else `TENCENTCLOUD_PROFILE`, else `TCCLI_PROFILE`,
 /// else `default`. The credentials file is INI: section = the profile name; keys `secret_id`, `secret_key`
 /// and optional `token`; values trimmed. tccli's file is JSON (`secretId`, `secretKey`, optional `token`;
-/// see `tccli configure`); a profile that assumes a role or uses the instance role is reported as
-/// unsupported rather than read as plain keys. The Python SDK's second
+/// see `tccli configure`); `"type": "cvm-role"` uses the instance's CAM role, and the chain ends with the CVM
+/// role when `TENCENTCLOUD_CAM_ROLE_NAME` or `TENCENTCLOUD_METADATA_ENDPOINT` is set. The Python SDK's second
 /// location, `/etc/tencentcloud/credentials`, is not read: a system-wide secret is better passed explicitly,
 /// and reading outside the home directory would make the chain depend on more than its [`Environment`].
 ///
@@ -133,11 +134,22 @@ impl TencentChain {
         self
     }
 
-    /// Runs the chain against `env` (ignoring the environment set with [`environment`](Self::environment)).
+    /// Runs the chain against `env` (ignoring the environment set with [`environment`](Self::environment))
+    /// for credentials found without a call: a source that gives temporary credentials through STS or a
+    /// metadata service (a role profile, an instance role, OIDC) is an error here; [`ProvideCredentials::provide`]
+    /// makes the call.
     pub fn resolve(
         &self,
         env: &dyn Environment,
     ) -> Result<Resolved<TencentCredentials>, CredentialsError> {
+        self.find(env)?.into_static(Provider::Tencent)
+    }
+
+    /// Runs the chain against `env`: the credentials, or the provider of a role source.
+    pub(crate) fn find(
+        &self,
+        env: &dyn Environment,
+    ) -> Result<Found<TencentCredentials>, CredentialsError> {
         let mut search = Search::new(Provider::Tencent);
         let home = env.home_dir();
         let home = home.as_deref();
@@ -175,6 +187,9 @@ impl TencentChain {
             None => Outcome::Absent("no home directory".to_owned()),
         };
         if let Some(found) = search.step(label, outcome)? {
+            return Ok(found);
+        }
+        if let Some(found) = search.step("CVM role", tencent_roles::cvm_env_outcome(env))? {
             return Ok(found);
         }
         Err(search.exhausted())
@@ -239,7 +254,8 @@ impl fmt::Debug for TencentChain {
 impl ProvideCredentials<TencentCredentials> for TencentChain {
     /// Runs the chain against the chain's environment.
     fn provide(&self) -> ProvideFuture<'_, TencentCredentials> {
-        Box::pin(std::future::ready(self.resolve(self.environment.as_ref())))
+        let found = self.find(self.environment.as_ref());
+        Box::pin(async move { found?.provide().await })
     }
 }
 
@@ -274,7 +290,7 @@ fn tccli_outcome(
         let configure = tccli::profile_file(home, profile, "configure").ok()?;
         tccli::configured_region(&configure).ok().flatten()
     });
-    tccli::credential_outcome(&path, label, profile, region)
+    tccli::credential_outcome(&path, label, profile, region, env)
 }
 
 fn env_outcome(env: &dyn Environment) -> Outcome<TencentCredentials> {

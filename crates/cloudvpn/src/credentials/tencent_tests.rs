@@ -244,7 +244,8 @@ fn missing_everything_lists_every_source_in_order() {
         error.to_string(),
         "no Tencent Cloud credentials found; tried: explicit (not given); environment \
          (TENCENTCLOUD_SECRET_ID not set); ~/.tencentcloud/credentials (no such file); \
-         ~/.tccli/default.credential (no such file for profile `default`)"
+         ~/.tccli/default.credential (no such file for profile `default`); CVM role \
+         (TENCENTCLOUD_CAM_ROLE_NAME and TENCENTCLOUD_METADATA_ENDPOINT not set)"
     );
     let error = TencentChain::new()
         .resolve(&MapEnvironment::new())
@@ -254,6 +255,10 @@ fn missing_everything_lists_every_source_in_order() {
         [
             ("~/.tencentcloud/credentials", "no home directory"),
             ("~/.tccli/default.credential", "no home directory"),
+            (
+                "CVM role",
+                "TENCENTCLOUD_CAM_ROLE_NAME and TENCENTCLOUD_METADATA_ENDPOINT not set"
+            ),
         ]
     );
 }
@@ -391,4 +396,67 @@ async fn provide_uses_the_given_environment() {
     assert!(shown.contains("unused"), "{shown}");
     assert_hidden(&shown);
     let _ = TencentChain::default();
+}
+
+const CVM_JSON: &str = r#"{"TmpSecretId":"AKIDcvm","TmpSecretKey":"k-DISTINCTIVE","Token":"t-DISTINCTIVE","ExpiredTime":4070908800,"Code":"Success"}"#;
+
+#[tokio::test]
+async fn the_cvm_role_comes_after_the_files_and_a_down_metadata_service_is_named() {
+    let server = super::super::fake_server::FakeServer::start().await;
+    server.route(
+        "GET",
+        "/latest/meta-data/cam/security-credentials/",
+        200,
+        "CvmRole",
+    );
+    server.route(
+        "GET",
+        "/latest/meta-data/cam/security-credentials/CvmRole",
+        200,
+        CVM_JSON,
+    );
+    let (dir, env) = temp_home();
+    let env = env.with_var("TENCENTCLOUD_METADATA_ENDPOINT", &server.base);
+    let chain = TencentChain::new().environment(Arc::new(env.clone()));
+    let resolved = chain.provide().await.unwrap();
+    assert_eq!(resolved.credentials.secret_id, "AKIDcvm");
+    assert_eq!(
+        resolved.source,
+        format!("CVM role `CvmRole` (metadata service {})", server.base)
+    );
+    assert_hidden(&format!("{resolved:?}"));
+
+    // A tccli profile comes first.
+    std::fs::create_dir_all(dir.path().join(".tccli")).unwrap();
+    std::fs::write(
+        dir.path().join(".tccli/default.credential"),
+        r#"{"secretId": "AKIDtccli", "secretKey": "k"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        chain.provide().await.unwrap().credentials.secret_id,
+        "AKIDtccli"
+    );
+    assert_eq!(server.received().len(), 2);
+
+    // A role named for a metadata service that is down: the error names the provider and the endpoint.
+    let down = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let (_dir, bare) = temp_home();
+    let bare = bare
+        .with_var("TENCENTCLOUD_CAM_ROLE_NAME", "R")
+        .with_var("TENCENTCLOUD_METADATA_ENDPOINT", &down);
+    let error = TencentChain::new()
+        .environment(Arc::new(bare))
+        .provide()
+        .await
+        .unwrap_err();
+    let shown = error.to_string();
+    assert!(
+        shown.contains(&format!("CVM role `R` (metadata service {down})")),
+        "{shown}"
+    );
+    assert!(shown.contains("cannot connect"), "{shown}");
 }

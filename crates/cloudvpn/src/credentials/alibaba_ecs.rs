@@ -1,0 +1,285 @@
+//! Alibaba Cloud credentials from the ECS instance metadata service (the RAM role attached to the instance)
+//! and from a credentials URI, as `alibabacloud_credentials` gets them.
+//!
+//! ECS: an IMDSv2 token first (`PUT /latest/api/token` with `X-aliyun-ecs-metadata-token-ttl-seconds:
+//! 21600`), sent as `X-aliyun-ecs-metadata-token` on the reads that follow; without one (an old metadata
+//! service) the reads go without it unless `ALIBABA_CLOUD_IMDSV1_DISABLED` is `true`. The role is the given
+//! one, else the one the service lists under `/latest/meta-data/ram/security-credentials/`; its credentials
+//! are the JSON at that path plus the role name (`Code`, `AccessKeyId`, `AccessKeySecret`, `SecurityToken`,
+//! `Expiration`). A credentials URI answers the same JSON to a plain GET.
+
+use super::alibaba::AlibabaCredentials;
+use super::json::{parse_object, string_field};
+use super::metadata::{self, MetadataHttp, error_code, failure, parse_expiration};
+use super::{CredentialsError, ProvideCredentials, ProvideFuture, Resolved};
+use cloudvpn_types::meta::Provider;
+use reqwest::Method;
+use std::fmt;
+
+/// The metadata service of every ECS instance.
+pub(crate) const ECS_METADATA_DEFAULT: &str = "http://100.100.100.200";
+/// Points the ECS provider at another metadata service (tests, the emulator).
+pub(crate) const ECS_METADATA_ENDPOINT_VAR: &str = "ALIBABA_CLOUD_ECS_METADATA_ENDPOINT";
+/// The role name.
+pub(crate) const ECS_ROLE_VAR: &str = "ALIBABA_CLOUD_ECS_METADATA";
+/// `true` turns the ECS provider off.
+pub(crate) const ECS_DISABLED_VAR: &str = "ALIBABA_CLOUD_ECS_METADATA_DISABLED";
+/// `true` refuses to read the metadata without an IMDSv2 token.
+pub(crate) const IMDSV1_DISABLED_VAR: &str = "ALIBABA_CLOUD_IMDSV1_DISABLED";
+/// The credentials URI.
+pub(crate) const CREDENTIALS_URI_VAR: &str = "ALIBABA_CLOUD_CREDENTIALS_URI";
+
+const TOKEN_PATH: &str = "/latest/api/token";
+const ROLES_PATH: &str = "/latest/meta-data/ram/security-credentials/";
+/// The IMDSv2 token's lifetime the official library asks for (six hours).
+const TOKEN_TTL_SECONDS: &str = "21600";
+
+/// The RAM role of the ECS instance this runs on.
+#[derive(Clone)]
+pub struct EcsRamRoleProvider {
+    base: String,
+    role: Option<String>,
+    imdsv1_disabled: bool,
+    http: MetadataHttp,
+}
+
+impl EcsRamRoleProvider {
+    /// The provider for `role` (discovered from the metadata service when `None`) at `base`
+    /// (`http://100.100.100.200` on ECS); `imdsv1_disabled` refuses to read without an IMDSv2 token.
+    pub fn new(
+        base: impl Into<String>,
+        role: Option<String>,
+        imdsv1_disabled: bool,
+    ) -> Result<Self, CredentialsError> {
+        let base = base.into();
+        let http = MetadataHttp::new().map_err(|problem| {
+            failure(Provider::Alibaba, &label(&base, role.as_deref()), problem)
+        })?;
+        Ok(EcsRamRoleProvider {
+            base,
+            role,
+            imdsv1_disabled,
+            http,
+        })
+    }
+
+    /// How credentials from it are named: the role (when known) and the metadata service.
+    pub(crate) fn source(&self) -> String {
+        self.label(None)
+    }
+
+    fn label(&self, role: Option<&str>) -> String {
+        label(&self.base, role.or(self.role.as_deref()))
+    }
+
+    async fn fetch(&self) -> Result<Resolved<AlibabaCredentials>, CredentialsError> {
+        let fail = |role: Option<&str>, problem: String| {
+            failure(Provider::Alibaba, &self.label(role), problem)
+        };
+        let token = self.token().await.map_err(|problem| fail(None, problem))?;
+        let mut headers = Vec::new();
+        if let Some(token) = &token {
+            headers.push(("X-aliyun-ecs-metadata-token", token.as_str()));
+        }
+        let role = match &self.role {
+            Some(role) => role.clone(),
+            None => self
+                .discover_role(&headers)
+                .await
+                .map_err(|problem| fail(None, problem))?,
+        };
+        let path = format!("{ROLES_PATH}{role}");
+        let answer = self
+            .http
+            .call(Method::GET, &format!("{}{path}", self.base), &headers)
+            .await
+            .map_err(|problem| fail(Some(&role), format!("GET {path}: {problem}")))?;
+        if answer.status == 404 {
+            return Err(fail(
+                Some(&role),
+                format!("GET {path}: HTTP 404 (no RAM role `{role}` is attached to this instance)"),
+            ));
+        }
+        if answer.status != 200 {
+            return Err(fail(
+                Some(&role),
+                format!("GET {path}: HTTP {}", answer.status),
+            ));
+        }
+        let label = self.label(Some(&role));
+        credentials_json(&answer.body)
+            .map(|(credentials, expires_at)| Resolved {
+                expires_at: Some(expires_at),
+                ..Resolved::new(credentials, label.clone())
+            })
+            .map_err(|problem| failure(Provider::Alibaba, &label, format!("GET {path}: {problem}")))
+    }
+
+    /// The IMDSv2 token, or `None` when the service gives none and reading without one is allowed.
+    async fn token(&self) -> Result<Option<String>, String> {
+        let ttl = [("X-aliyun-ecs-metadata-token-ttl-seconds", TOKEN_TTL_SECONDS)];
+        let url = format!("{}{TOKEN_PATH}", self.base);
+        let problem = match self.http.call(Method::PUT, &url, &ttl).await {
+            Ok(answer) if answer.status == 200 && !answer.body.trim().is_empty() => {
+                return Ok(Some(answer.body.trim().to_owned()));
+            }
+            Ok(answer) => format!("HTTP {}", answer.status),
+            Err(problem) => problem,
+        };
+        if self.imdsv1_disabled {
+            return Err(format!(
+                "PUT {TOKEN_PATH} (the IMDSv2 token): {problem}; {IMDSV1_DISABLED_VAR} is true, so the metadata is not read without one"
+            ));
+        }
+        Ok(None)
+    }
+
+    async fn discover_role(&self, headers: &[(&str, &str)]) -> Result<String, String> {
+        let url = format!("{}{ROLES_PATH}", self.base);
+        let answer = self
+            .http
+            .call(Method::GET, &url, headers)
+            .await
+            .map_err(|problem| format!("GET {ROLES_PATH} (the role's name): {problem}"))?;
+        if answer.status == 404 {
+            return Err(format!(
+                "GET {ROLES_PATH}: HTTP 404 (no RAM role is attached to this instance; attach one, or name it with {ECS_ROLE_VAR})"
+            ));
+        }
+        if answer.status != 200 {
+            return Err(format!("GET {ROLES_PATH}: HTTP {}", answer.status));
+        }
+        let role = answer
+            .body
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        let plain = !role.is_empty()
+            && role
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !plain {
+            return Err(format!("GET {ROLES_PATH}: the answer is not a role name"));
+        }
+        Ok(role)
+    }
+}
+
+fn label(base: &str, role: Option<&str>) -> String {
+    match role {
+        Some(role) => format!("ECS RAM role `{role}` (metadata service {base})"),
+        None => format!("ECS RAM role (metadata service {base})"),
+    }
+}
+
+impl fmt::Debug for EcsRamRoleProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EcsRamRoleProvider")
+            .field("base", &self.base)
+            .field("role", &self.role)
+            .field("imdsv1_disabled", &self.imdsv1_disabled)
+            .finish()
+    }
+}
+
+impl ProvideCredentials<AlibabaCredentials> for EcsRamRoleProvider {
+    fn provide(&self) -> ProvideFuture<'_, AlibabaCredentials> {
+        Box::pin(self.fetch())
+    }
+}
+
+/// Credentials from the URI a local agent serves (`ALIBABA_CLOUD_CREDENTIALS_URI`).
+#[derive(Clone)]
+pub struct CredentialsUriProvider {
+    uri: String,
+    http: MetadataHttp,
+}
+
+impl CredentialsUriProvider {
+    /// The provider for `uri` (`http://` or `https://`).
+    pub fn new(uri: impl Into<String>) -> Result<Self, CredentialsError> {
+        let uri = uri.into();
+        if !(uri.starts_with("http://") || uri.starts_with("https://")) {
+            return Err(failure(
+                Provider::Alibaba,
+                &format!("environment variable {CREDENTIALS_URI_VAR}"),
+                "not an http:// or https:// URL",
+            ));
+        }
+        let http = MetadataHttp::new()
+            .map_err(|problem| failure(Provider::Alibaba, &uri_label(), problem))?;
+        Ok(CredentialsUriProvider { uri, http })
+    }
+
+    async fn fetch(&self) -> Result<Resolved<AlibabaCredentials>, CredentialsError> {
+        let fail = |problem: String| failure(Provider::Alibaba, &uri_label(), problem);
+        let answer = self
+            .http
+            .call(Method::GET, &self.uri, &[])
+            .await
+            .map_err(|problem| fail(format!("GET: {problem}")))?;
+        if answer.status != 200 {
+            let code = error_code(&answer.body)
+                .map(|c| format!(" {c}"))
+                .unwrap_or_default();
+            return Err(fail(format!("GET: HTTP {}{code}", answer.status)));
+        }
+        credentials_json(&answer.body)
+            .map(|(credentials, expires_at)| Resolved {
+                expires_at: Some(expires_at),
+                ..Resolved::new(credentials, uri_label())
+            })
+            .map_err(fail)
+    }
+}
+
+/// The URI is not shown: a credentials URI may carry a token in its query.
+fn uri_label() -> String {
+    format!("credentials URI ({CREDENTIALS_URI_VAR})")
+}
+
+impl fmt::Debug for CredentialsUriProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CredentialsUriProvider")
+            .finish_non_exhaustive()
+    }
+}
+
+impl ProvideCredentials<AlibabaCredentials> for CredentialsUriProvider {
+    fn provide(&self) -> ProvideFuture<'_, AlibabaCredentials> {
+        Box::pin(self.fetch())
+    }
+}
+
+/// The metadata / URI answer: `Code` `Success`, the three values and the expiry. Messages name keys only.
+fn credentials_json(body: &str) -> Result<(AlibabaCredentials, std::time::SystemTime), String> {
+    let object = parse_object(body)?;
+    match object.get("Code").and_then(|c| c.as_str()) {
+        Some("Success") => {}
+        Some(_) => {
+            let code = error_code(body).unwrap_or_else(|| "not Success".to_owned());
+            return Err(format!("the answer's Code is {code}"));
+        }
+        None => return Err("the answer has no Code".to_owned()),
+    }
+    let credentials = AlibabaCredentials::new(
+        string_field(&object, "AccessKeyId")?,
+        string_field(&object, "AccessKeySecret")?,
+    )
+    .with_token(string_field(&object, "SecurityToken")?);
+    let expiration = string_field(&object, "Expiration")?;
+    let expires_at = parse_expiration(&expiration)
+        .ok_or_else(|| "Expiration is not a time like 2024-01-01T12:00:00Z".to_owned())?;
+    Ok((credentials, expires_at))
+}
+
+/// `ALIBABA_CLOUD_ECS_METADATA_ENDPOINT`, else the ECS default.
+pub(crate) fn ecs_base(value: Option<String>) -> Result<String, String> {
+    metadata::base_url(value, ECS_METADATA_ENDPOINT_VAR, ECS_METADATA_DEFAULT)
+}
+
+#[cfg(test)]
+#[path = "alibaba_ecs_tests.rs"]
+mod tests;

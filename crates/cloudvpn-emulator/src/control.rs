@@ -12,6 +12,7 @@
 //! | `POST /_emulator/tencent/vpn-gateways` | [`crate::seed::TencentGatewaySeed`] |
 //! | `POST /_emulator/tencent/vpn-connections` | [`crate::seed::TencentConnectionSeed`] |
 //! | `GET` / `POST` / `DELETE /_emulator/faults` | lists, adds ([`crate::faults::FaultRule`] or `{"rules": [...]}`), clears the fault rules |
+//! | `GET` / `PUT` / `DELETE /_emulator/rate-limits` | reads, replaces ([`crate::rate_limits::RateLimitConfig`]), clears the request-rate limits per account and action |
 //! | `GET` / `PUT /_emulator/transitions` | reads / replaces the [`crate::timing::Transitions`] |
 //! | `GET /_emulator/health` | `{"ok": true}` |
 //!
@@ -22,6 +23,7 @@
 use crate::faults::FaultRule;
 use crate::handle::Handle;
 use crate::http::{Incoming, Outcome, Reply, content};
+use crate::rate_limits::RateLimitConfig;
 use crate::seed::{self, SeedError};
 use crate::server::Shared;
 use crate::timing::Transitions;
@@ -161,6 +163,24 @@ pub(crate) async fn handle(shared: &Arc<Shared>, req: Incoming, body_ok: bool) -
             handle.clear_faults();
             reply(200, &json!({ "rules": 0 }))
         }
+        ("GET", "/_emulator/rate-limits") => reply(
+            200,
+            &serde_json::to_value(handle.rate_limits()).unwrap_or(Value::Null),
+        ),
+        ("PUT", "/_emulator/rate-limits") => match parse::<RateLimitConfig>(&req) {
+            Ok(limits) => match handle.set_rate_limits(limits) {
+                Ok(()) => reply(
+                    200,
+                    &serde_json::to_value(handle.rate_limits()).unwrap_or(Value::Null),
+                ),
+                Err(e) => error(400, e),
+            },
+            Err(o) => o,
+        },
+        ("DELETE", "/_emulator/rate-limits") => {
+            handle.clear_rate_limits();
+            reply(200, &json!({}))
+        }
         ("GET", "/_emulator/transitions") => reply(
             200,
             &serde_json::to_value(handle.transitions()).unwrap_or(Value::Null),
@@ -183,6 +203,7 @@ pub(crate) async fn handle(shared: &Arc<Shared>, req: Incoming, body_ok: bool) -
             | "/_emulator/tencent/vpn-gateways"
             | "/_emulator/tencent/vpn-connections"
             | "/_emulator/faults"
+            | "/_emulator/rate-limits"
             | "/_emulator/transitions",
         ) => error(405, format!("{method} is not allowed on {route}")),
         _ => error(404, format!("no control route {route}")),

@@ -34,6 +34,7 @@ fn world() -> World {
                 ssl_vpn_server: false,
                 status: GatewayStatus::Active,
                 created_ms: 1,
+                tags: Default::default(),
                 internet_ip: "203.0.113.1".to_owned(),
                 spec: "10M".to_owned(),
                 connections: Default::default(),

@@ -5,6 +5,7 @@ use crate::model::{
     AlibabaVpnConnection, AlibabaVpnGateway, TencentVpc, TencentVpnConnection, TencentVpnGateway,
     World,
 };
+use crate::rate_limits::RateLimitConfig;
 use crate::seed::build::{self, Prepared};
 use crate::seed::{self, SeedError};
 use crate::server::Shared;
@@ -43,10 +44,11 @@ impl Handle {
         Ok(result)
     }
 
-    /// Forgets every resource, task, client token, nonce and fault rule, and restores the transitions
-    /// the emulator started with.
+    /// Forgets every resource, task, client token, nonce, fault rule and rate limit, and restores the
+    /// transitions the emulator started with.
     pub async fn reset(&self) -> Result<(), SaveError> {
         self.shared.faults.clear();
+        self.shared.rate_limits.clear();
         self.shared.nonces.clear();
         self.shared.set_transitions(self.shared.initial_transitions);
         let old = self
@@ -222,6 +224,22 @@ impl Handle {
     /// The fault rules and how many calls each has hit.
     pub fn faults(&self) -> Vec<RuleStatus> {
         self.shared.faults.list()
+    }
+
+    /// Limits the request rate per account and action (see [`crate::rate_limits`]); replaces the limits
+    /// in force.
+    pub fn set_rate_limits(&self, limits: RateLimitConfig) -> Result<(), String> {
+        self.shared.rate_limits.set(limits)
+    }
+
+    /// Removes every rate limit.
+    pub fn clear_rate_limits(&self) {
+        self.shared.rate_limits.clear();
+    }
+
+    /// The rate limits in force.
+    pub fn rate_limits(&self) -> RateLimitConfig {
+        self.shared.rate_limits.config()
     }
 
     /// The transition models in force.

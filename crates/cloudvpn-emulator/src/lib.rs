@@ -183,6 +183,7 @@ pub mod model;
 mod nonces;
 pub mod persistence;
 mod pipeline;
+pub mod rate_limits;
 pub mod seed;
 mod server;
 mod signals;

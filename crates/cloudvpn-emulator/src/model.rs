@@ -151,6 +151,9 @@ pub struct AlibabaVpnGateway {
     pub status: GatewayStatus,
     /// Creation time (ms since the epoch).
     pub created_ms: u64,
+    /// Tags (`Tags.Tag[]` of the Describe answers), key to value.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
     /// Public IP.
     pub internet_ip: String,
     /// Bandwidth spec (`10M`).
@@ -265,6 +268,13 @@ pub struct TencentVpnGateway {
     /// The running deletion task (API 3.0 `DeleteVpnGateway`): the gateway shows `DELETING`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion_task: Option<u64>,
+    /// Creation time (ms since the epoch; API 3.0 `CreatedTime`). Absent in state files written before
+    /// gateways had one, which then show the epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_ms: Option<u64>,
+    /// Tags (API 3.0 `TagSet`), key to value.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }
 
 /// `vpcConnStatus` values of DescribeVpnConn: 0 creating, 1 creation error, 2 modifying, 3 modification

@@ -114,8 +114,11 @@ pub(crate) trait Frontend: Sync {
     /// What one exchange carries from decoding to the answer (a request id, the answer format).
     type Exchange;
 
-    /// The namespace of its fault rules and nonces (`alibaba`, `tencent`).
+    /// The namespace of its fault rules, rate limits and nonces (`alibaba`, `tencent`).
     const NAMESPACE: &'static str;
+
+    /// The code a call beyond its rate limit is answered with (the protocol's throttling error).
+    const THROTTLING_CODE: &'static str;
 
     /// Starts an exchange, before anything is decoded.
     fn begin(&self, req: &Incoming) -> Self::Exchange;
@@ -356,6 +359,13 @@ async fn process<F: Frontend>(
     let key = front.authenticate(shared, api, req, &decoded)?;
     if !key.allows(op.action) {
         return Err(front.forbidden(op, key.principal));
+    }
+    if let Err(rate) = shared
+        .rate_limits
+        .admit(F::NAMESPACE, &key.account, op.action)
+    {
+        let message = format!("(emulator) more than {rate} {} calls per second", op.action);
+        return Err(front.fault_error(op, F::THROTTLING_CODE.to_owned(), None, Some(message)));
     }
     let region = front.region(shared, req, &decoded);
 

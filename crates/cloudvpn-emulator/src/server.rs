@@ -10,6 +10,7 @@ use crate::listen::{self, ExposureError};
 use crate::model::World;
 use crate::nonces::NonceCache;
 use crate::persistence::StateFileError;
+use crate::rate_limits::RateLimits;
 use crate::state_lock::LockError;
 use crate::store::{SaveError, Store};
 use crate::timing::Transitions;
@@ -34,6 +35,7 @@ pub(crate) struct Shared {
     pub(crate) store: Arc<Store>,
     pub(crate) nonces: NonceCache,
     pub(crate) faults: Faults,
+    pub(crate) rate_limits: RateLimits,
     transitions: Mutex<Transitions>,
     pub(crate) initial_transitions: Transitions,
 }
@@ -50,6 +52,7 @@ impl Shared {
             store,
             nonces: NonceCache::new(config.limits.nonce_capacity),
             faults: Faults::default(),
+            rate_limits: RateLimits::default(),
             transitions: Mutex::new(config.transitions),
             initial_transitions: config.transitions,
         })

@@ -13,7 +13,12 @@ use cloudvpn_types::alibaba_vpc::describe_vpn_connections::{
     VpnConnectionList, VpnConnectionListItem, VpnConnectionListItemIkeConfig,
     VpnConnectionListItemIpsecConfig,
 };
-use cloudvpn_types::alibaba_vpc::describe_vpn_gateways::{VpnGatewayList, VpnGatewayListItem};
+use cloudvpn_types::alibaba_vpc::describe_vpn_gateway::{
+    DescribeVpnGatewayTags, DescribeVpnGatewayTagsTagItem,
+};
+use cloudvpn_types::alibaba_vpc::describe_vpn_gateways::{
+    VpnGatewayList, VpnGatewayListItem, VpnGatewayListItemTags, VpnGatewayListItemTagsTagItem,
+};
 use cloudvpn_types::alibaba_vpc::{
     DescribeVpnConnectionError, DescribeVpnConnectionRequest, DescribeVpnConnectionResponse,
     DescribeVpnConnectionsError, DescribeVpnConnectionsRequest, DescribeVpnConnectionsResponse,
@@ -31,11 +36,23 @@ fn millis(ms: u64) -> i64 {
     i64::try_from(ms).unwrap_or(i64::MAX)
 }
 
-/// Sets a gateway's fields on a `DescribeVpnGatewayResponse` or `VpnGatewayListItem` builder.
+/// Sets a gateway's fields on a `DescribeVpnGatewayResponse` or `VpnGatewayListItem` builder, with the
+/// `Tags` wrapper and tag item structs of that response (the service leaves `Tags` out when there are none).
 macro_rules! gateway_fields {
-    ($builder:expr, $gateway:expr) => {{
+    ($builder:expr, $gateway:expr, $tags:ty, $tag:ty) => {{
         let g: &AlibabaVpnGateway = $gateway;
+        let tags = (!g.tags.is_empty()).then(|| {
+            <$tags>::builder()
+                .tag(
+                    g.tags
+                        .iter()
+                        .map(|(k, v)| <$tag>::builder().key(k).value(v).build())
+                        .collect(),
+                )
+                .build()
+        });
         $builder
+            .set_tags(tags)
             .vpn_gateway_id(&g.id)
             .vpc_id(&g.vpc_id)
             .vswitch_id(format!(
@@ -146,7 +163,9 @@ pub(super) fn gateway(
         .ok_or_else(not_found)?;
     gateway_fields!(
         DescribeVpnGatewayResponse::builder().request_id(ctx.request_id),
-        g
+        g,
+        DescribeVpnGatewayTags,
+        DescribeVpnGatewayTagsTagItem
     )
     .build()
     .map_err(internal)
@@ -200,7 +219,15 @@ pub(super) fn gateways(
         .into_iter()
         .skip(offset)
         .take(usize::try_from(page_size).unwrap_or(usize::MAX))
-        .map(|g| gateway_fields!(VpnGatewayListItem::builder(), g).build())
+        .map(|g| {
+            gateway_fields!(
+                VpnGatewayListItem::builder(),
+                g,
+                VpnGatewayListItemTags,
+                VpnGatewayListItemTagsTagItem
+            )
+            .build()
+        })
         .collect();
     DescribeVpnGatewaysResponse::builder()
         .request_id(ctx.request_id)

@@ -88,6 +88,7 @@ impl Frontend for AlibabaRpc {
     const PROTOCOL: Protocol = Protocol::AlibabaRpc;
     type Exchange = Exchange;
     const NAMESPACE: &'static str = "alibaba";
+    const THROTTLING_CODE: &'static str = codes::THROTTLING_USER;
 
     fn begin(&self, _req: &Incoming) -> Exchange {
         Exchange {

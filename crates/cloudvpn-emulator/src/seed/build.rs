@@ -6,7 +6,7 @@
 
 use super::{
     AlibabaConnectionSeed, AlibabaGatewaySeed, SeedError, TencentConnectionSeed,
-    TencentGatewaySeed, TencentVpcSeed, account, check_id, refuse,
+    TencentGatewaySeed, TencentVpcSeed, account, check_id, check_tags, refuse,
 };
 use crate::clock;
 use crate::ids;
@@ -83,6 +83,7 @@ pub fn alibaba_gateway(
     }
     let id = seed.id.unwrap_or_else(|| ids::resource_id("vpn-", 21));
     check_id(&id)?;
+    check_tags(&seed.tags)?;
     let now = clock::now_ms();
     let status = seed.status.unwrap_or(GatewayStatus::Active);
     let task = match status {
@@ -117,7 +118,8 @@ pub fn alibaba_gateway(
         } else {
             GatewayStatus::Active
         },
-        created_ms: now,
+        created_ms: seed.created_at.map_or(now, |t| t.0),
+        tags: seed.tags,
         internet_ip: random_ip(),
         spec: "10M".to_owned(),
         connections: Default::default(),
@@ -313,6 +315,7 @@ pub fn tencent_gateway(
 ) -> Result<TencentGatewayDraft, SeedError> {
     let id = seed.id.unwrap_or_else(|| ids::resource_id("vpngw-", 8));
     check_id(&id)?;
+    check_tags(&seed.tags)?;
     let gateway = TencentVpnGateway {
         id,
         legacy_id: 0,
@@ -322,6 +325,8 @@ pub fn tencent_gateway(
         prepaid_until_ms: seed.prepaid_until.map(|t| t.0),
         ccn_id: seed.ccn_id,
         deletion_task: None,
+        created_ms: Some(seed.created_at.map_or_else(clock::now_ms, |t| t.0)),
+        tags: seed.tags,
     };
     Ok(TencentGatewayDraft {
         account: account(&seed.account).to_owned(),

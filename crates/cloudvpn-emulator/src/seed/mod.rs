@@ -11,6 +11,7 @@ use crate::credentials::DEFAULT_ACCOUNT;
 use crate::model::GatewayStatus;
 use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A point in time given either as `YYYY-MM-DDTHH:MM:SSZ` or as milliseconds since the epoch.
@@ -69,6 +70,12 @@ pub struct AlibabaGatewaySeed {
     /// Name.
     #[serde(default)]
     pub name: Option<String>,
+    /// Tags (`{"env": "ci"}`), shown by the Describe answers.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// Creation time (RFC 3339 in UTC, `2026-01-02T03:04:05Z`, or ms since the epoch); now when absent.
+    #[serde(default)]
+    pub created_at: Option<TimeMs>,
 }
 
 /// `POST /_emulator/alibaba/vpn-connections`.
@@ -139,6 +146,12 @@ pub struct TencentGatewaySeed {
     /// The CCN instance it is bound to (then it cannot be deleted).
     #[serde(default)]
     pub ccn_id: Option<String>,
+    /// Tags (`{"env": "ci"}`), shown by the Describe answers.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// Creation time (RFC 3339 in UTC, `2026-01-02T03:04:05Z`, or ms since the epoch); now when absent.
+    #[serde(default)]
+    pub created_at: Option<TimeMs>,
 }
 
 /// `POST /_emulator/tencent/vpn-connections`.
@@ -204,6 +217,49 @@ fn check_id(id: &str) -> Result<(), SeedError> {
             400,
             format!("id {id:?} must be 1 to 128 printable ASCII characters"),
         ));
+    }
+    Ok(())
+}
+
+/// The most tags a resource takes (Alibaba's and Tencent's documented limit per resource is 20).
+pub const MAX_TAGS: usize = 20;
+
+/// Checks seeded tags: at most [`MAX_TAGS`], keys of 1 to 128 characters, values of at most 256, as both
+/// clouds' tag services document; a key may not start with the reserved `acs:` / `aliyun` / `qcloud:`.
+fn check_tags(tags: &BTreeMap<String, String>) -> Result<(), SeedError> {
+    if tags.len() > MAX_TAGS {
+        return Err(refuse(
+            400,
+            format!(
+                "a resource takes at most {MAX_TAGS} tags, this seed has {}",
+                tags.len()
+            ),
+        ));
+    }
+    for (key, value) in tags {
+        if key.is_empty() || key.chars().count() > 128 {
+            return Err(refuse(
+                400,
+                format!("tag key {key:?} must be 1 to 128 characters"),
+            ));
+        }
+        if ["acs:", "aliyun", "qcloud:"]
+            .iter()
+            .any(|p| key.starts_with(p))
+        {
+            return Err(refuse(
+                400,
+                format!(
+                    "tag key {key:?} starts with a prefix the clouds reserve (acs:, aliyun, qcloud:)"
+                ),
+            ));
+        }
+        if value.chars().count() > 256 {
+            return Err(refuse(
+                400,
+                format!("the value of tag {key:?} is longer than 256 characters"),
+            ));
+        }
     }
     Ok(())
 }
@@ -274,6 +330,60 @@ mod tests {
         assert_eq!(listed_items(b"[1, 2"), None);
         assert_eq!(listed_items(b"not json"), None);
         assert_eq!(listed_items(b"7"), None);
+    }
+
+    #[test]
+    fn tags_are_checked_for_count_length_and_reserved_prefixes() {
+        let tags = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        assert_eq!(check_tags(&tags(&[("env", "ci"), ("team", "")])), Ok(()));
+        assert!(
+            check_tags(&tags(&[("", "x")]))
+                .unwrap_err()
+                .message
+                .contains("1 to 128")
+        );
+        assert!(
+            check_tags(&tags(&[("acs:x", "y")]))
+                .unwrap_err()
+                .message
+                .contains("reserve")
+        );
+        let many: BTreeMap<String, String> =
+            (0..21).map(|i| (format!("k{i}"), String::new())).collect();
+        assert!(
+            check_tags(&many)
+                .unwrap_err()
+                .message
+                .contains("at most 20 tags")
+        );
+        let long = "v".repeat(257);
+        assert!(check_tags(&tags(&[("k", &long)])).is_err());
+    }
+
+    #[test]
+    fn created_at_takes_rfc3339_utc_or_milliseconds() {
+        let seed: AlibabaGatewaySeed = serde_json::from_str(
+            r#"{"region": "cn-hangzhou", "created_at": "2026-01-02T03:04:05Z", "tags": {"env": "ci"}}"#,
+        )
+        .unwrap();
+        assert_eq!(seed.created_at, Some(TimeMs(1_767_323_045_000)));
+        assert_eq!(seed.tags.get("env").map(String::as_str), Some("ci"));
+        let seed: TencentGatewaySeed =
+            serde_json::from_str(r#"{"vpc_id": "vpc-1", "created_at": 5}"#).unwrap();
+        assert_eq!(seed.created_at, Some(TimeMs(5)));
+        let bad = serde_json::from_str::<TencentGatewaySeed>(
+            r#"{"vpc_id": "v", "created_at": "yesterday"}"#,
+        );
+        assert!(
+            bad.unwrap_err()
+                .to_string()
+                .contains("YYYY-MM-DDTHH:MM:SSZ")
+        );
     }
 
     #[test]

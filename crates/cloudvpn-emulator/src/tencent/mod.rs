@@ -141,6 +141,7 @@ impl Frontend for TencentV2 {
     const PROTOCOL: Protocol = Protocol::TencentV2;
     type Exchange = ();
     const NAMESPACE: &'static str = "tencent";
+    const THROTTLING_CODE: &'static str = cloudvpn_types::tencent_vpc_v2::codes::QUOTA_EXCEEDED;
 
     fn begin(&self, _req: &Incoming) {}
 

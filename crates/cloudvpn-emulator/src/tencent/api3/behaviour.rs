@@ -26,7 +26,7 @@ use crate::store::Effects;
 use crate::tencent::behaviour::{settle_task, start_deletion};
 use cloudvpn_types::tencent_vpc::describe_vpc_task_result::VpcTaskResultDetailInfo;
 use cloudvpn_types::tencent_vpc::describe_vpn_connections::VpnConnection;
-use cloudvpn_types::tencent_vpc::describe_vpn_gateways::VpnGateway;
+use cloudvpn_types::tencent_vpc::describe_vpn_gateways::{Tag, VpnGateway};
 use cloudvpn_types::tencent_vpc::{
     DeleteVpnConnectionError, DeleteVpnConnectionRequest, DeleteVpnConnectionResponse,
     DeleteVpnGatewayError, DeleteVpnGatewayRequest, DeleteVpnGatewayResponse,
@@ -451,6 +451,13 @@ impl TencentVpcBehaviour for Call<'_> {
                         "NORMAL"
                     })
                     .network_instance_id(g.ccn_id.as_deref().unwrap_or(""))
+                    .created_time(created(g.created_ms.unwrap_or(0)))
+                    .tag_set(
+                        g.tags
+                            .iter()
+                            .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                            .collect(),
+                    )
                     .build()
             })
             .collect();

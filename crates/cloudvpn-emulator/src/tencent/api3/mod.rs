@@ -157,6 +157,7 @@ impl Frontend for TencentApi3 {
     const PROTOCOL: Protocol = Protocol::TencentApi3;
     type Exchange = Exchange;
     const NAMESPACE: &'static str = "tencent";
+    const THROTTLING_CODE: &'static str = codes::REQUEST_LIMIT_EXCEEDED;
 
     fn begin(&self, _req: &Incoming) -> Exchange {
         Exchange {

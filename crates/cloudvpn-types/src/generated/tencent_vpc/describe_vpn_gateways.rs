@@ -571,7 +571,7 @@ pub struct DescribeVpnGatewaysResponse {
     #[serde(rename = "RequestId", deserialize_with = "crate::de::string")]
     pub request_id: String,
 }
-/// One VPN gateway. Not modelled here: VpnGatewayQuotaSet, TagSet (lists of objects the VPN operations do not need; the body's other fields are ignored when read).
+/// One VPN gateway. Not modelled here: VpnGatewayQuotaSet (a list of objects the VPN operations do not need; the body's other fields are ignored when read).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct VpnGateway {
@@ -775,6 +775,41 @@ pub struct VpnGateway {
         skip_serializing_if = "Option::is_none"
     )]
     pub bgp_asn: Option<i64>,
+    /// `TagSet`: The gateway's tags (Tag objects: Key and Value).
+    ///
+    /// 标签键值对。
+    #[serde(
+        rename = "TagSet",
+        default,
+        deserialize_with = "crate::de::list",
+        skip_serializing_if = "crate::ser::skip_empty_list"
+    )]
+    pub tag_set: Vec<Tag>,
+}
+/// One element of `TagSet`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[non_exhaustive]
+pub struct Tag {
+    /// `Key`: The tag key.
+    ///
+    /// 标签键
+    #[serde(
+        rename = "Key",
+        default,
+        deserialize_with = "crate::de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key: Option<String>,
+    /// `Value`: The tag value.
+    ///
+    /// 标签值
+    #[serde(
+        rename = "Value",
+        default,
+        deserialize_with = "crate::de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value: Option<String>,
 }
 /// The errors `DescribeVpnGateways` is documented to answer, plus `Unhandled` for any other code.
 ///
@@ -1527,6 +1562,7 @@ pub struct VpnGatewayBuilder {
     cdc_id: Option<String>,
     max_connection: Option<i64>,
     bgp_asn: Option<i64>,
+    tag_set: Vec<Tag>,
 }
 #[cfg(feature = "test-util")]
 impl VpnGatewayBuilder {
@@ -1648,6 +1684,12 @@ impl VpnGatewayBuilder {
     #[inline(always)]
     pub fn bgp_asn(mut self, value: i64) -> Self {
         self.bgp_asn = Some(value);
+        self
+    }
+    /// Sets `TagSet`.
+    #[inline(always)]
+    pub fn tag_set(mut self, value: Vec<Tag>) -> Self {
+        self.tag_set = value;
         self
     }
     /// Sets or clears `VpnGatewayId`.
@@ -1794,6 +1836,57 @@ impl VpnGatewayBuilder {
             cdc_id: self.cdc_id,
             max_connection: self.max_connection,
             bgp_asn: self.bgp_asn,
+            tag_set: self.tag_set,
+        }
+    }
+}
+#[cfg(feature = "test-util")]
+impl Tag {
+    /// Builds a [`Tag`] (`test-util`).
+    #[inline]
+    pub fn builder() -> TagBuilder {
+        TagBuilder::default()
+    }
+}
+/// A [`Tag`] under construction: set fields, then `build()`. Made by [`Tag::builder`].
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TagBuilder {
+    key: Option<String>,
+    value: Option<String>,
+}
+#[cfg(feature = "test-util")]
+impl TagBuilder {
+    /// Sets `Key`.
+    #[inline(always)]
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `Value`.
+    #[inline(always)]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `Key`.
+    #[inline]
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.key = value;
+        self
+    }
+    /// Sets or clears `Value`.
+    #[inline]
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.value = value;
+        self
+    }
+    /// The [`Tag`] (it has no required field).
+    #[inline]
+    pub fn build(self) -> Tag {
+        Tag {
+            key: self.key,
+            value: self.value,
         }
     }
 }

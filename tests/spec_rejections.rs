@@ -530,3 +530,46 @@ fn two_apis_of_one_protocol_with_their_own_versions_load() {
     let set = cloudvpn_spec::load(root.path()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(set.apis.len(), 2);
 }
+
+#[test]
+fn rejects_a_rate_limit_of_zero_or_with_an_unknown_source() {
+    let zero = OP.replace(
+        "source: doc\nidempotency_token",
+        "source: doc\nrate_limit:\n  per_second: 0\n  source: doc\nidempotency_token",
+    );
+    let (dir, result) = load(API, &zero);
+    let errors = result.expect_err("zero rate");
+    assert_rejected(
+        dir.path(),
+        &errors,
+        "DeleteThing.yaml",
+        line_of(&zero, "per_second"),
+        "at least 1 request per second",
+    );
+
+    let unsourced = OP.replace(
+        "source: doc\nidempotency_token",
+        "source: doc\nrate_limit:\n  per_second: 20\n  source: nowhere\nidempotency_token",
+    );
+    let (_dir, result) = load(API, &unsourced);
+    let errors = result.expect_err("unknown source");
+    assert!(
+        errors.iter().any(|e| e.message.contains("nowhere")),
+        "{errors:#?}"
+    );
+
+    let fine = OP.replace(
+        "source: doc\nidempotency_token",
+        "source: doc\nrate_limit:\n  per_second: 20\n  source: doc\nidempotency_token",
+    );
+    let (_dir, result) = load(API, &fine);
+    let api = result.expect("a sourced positive limit is valid");
+    assert_eq!(
+        api.operations[0]
+            .spec
+            .rate_limit
+            .as_ref()
+            .map(|r| r.per_second),
+        Some(20)
+    );
+}

@@ -410,6 +410,8 @@ pub struct OperationMeta {
     pub idempotency_token: Option<&'static str>,
     /// The operation only reads, so repeating it is always safe.
     pub read_only: bool,
+    /// The request-rate limit the documents give (requests per second per account), if any.
+    pub rate_limit_per_second: Option<u32>,
     /// Parameters in spec order.
     pub params: &'static [ParamMeta],
     /// Documented errors of the operation itself (see [`ApiMeta::common_errors`] for the rest).

@@ -33,6 +33,7 @@ const fn operation(api: &'static ApiMeta) -> OperationMeta {
         methods: &[],
         idempotency_token: None,
         read_only: true,
+        rate_limit_per_second: None,
         params: &[],
         errors: &[],
         completion: None,

@@ -34,6 +34,7 @@ pub(crate) fn operation_meta(op: &OpIr) -> TokenStream {
     let methods = op.methods.iter().map(|m| format_ident!("{}", m));
     let token = opt_str(&op.idempotency_token.as_ref().map(|(w, _)| w.clone()));
     let read_only = op.read_only;
+    let rate_limit = opt_num(op.rate_limit, Literal::u32_unsuffixed);
     let params = op.params.iter().map(param_meta);
     let errors = op.own_errors.iter().map(documented_error);
     let completion = match &op.completion {
@@ -89,6 +90,7 @@ pub(crate) fn operation_meta(op: &OpIr) -> TokenStream {
             methods: &[#(HttpMethod::#methods),*],
             idempotency_token: #token,
             read_only: #read_only,
+            rate_limit_per_second: #rate_limit,
             params: &[#(#params),*],
             errors: &[#(#errors),*],
             completion: #completion,

@@ -145,6 +145,7 @@ fn lower_operation(
             .collect(),
         idempotency_token,
         read_only: s.read_only,
+        rate_limit: s.rate_limit.as_ref().map(|r| r.per_second),
         params,
         request_structs,
         structs: response::merge_same_shapes(structs),

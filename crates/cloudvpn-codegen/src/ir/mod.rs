@@ -82,6 +82,8 @@ pub struct OpIr {
     pub idempotency_token: Option<(String, String)>,
     /// Only reads.
     pub read_only: bool,
+    /// The documented requests per second.
+    pub rate_limit: Option<u32>,
     /// Request parameters.
     pub params: Vec<ParamIr>,
     /// The structs of object parameters (and of the object elements of list parameters), depth first.

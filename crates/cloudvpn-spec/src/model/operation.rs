@@ -25,6 +25,9 @@ pub struct OperationFile {
     /// The operation only reads: repeating it after a lost answer is safe.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub read_only: bool,
+    /// The documented request-rate limit of the operation, per account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<RateLimit>,
     /// Usage notes.
     #[serde(default)]
     pub notes: Vec<Note>,
@@ -49,6 +52,16 @@ pub struct OperationFile {
     /// Where documents disagree.
     #[serde(default)]
     pub discrepancies: Vec<Discrepancy>,
+}
+
+/// A documented request-rate limit (`rate_limit: {per_second: 20, source: ...}`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    /// Requests per second (at least 1).
+    pub per_second: u32,
+    /// Where the limit is written.
+    pub source: String,
 }
 
 /// A usage note.

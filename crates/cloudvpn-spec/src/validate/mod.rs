@@ -248,6 +248,16 @@ fn operation(
     for n in &op.notes {
         ctx.source(&n.source);
     }
+    if let Some(limit) = &op.rate_limit {
+        ctx.source(&limit.source);
+        if limit.per_second == 0 {
+            let at = ctx.loc.find_key("per_second");
+            ctx.error_at(
+                at,
+                "rate_limit.per_second must be at least 1 request per second",
+            );
+        }
+    }
     for e in &op.examples {
         ctx.source(&e.source);
     }

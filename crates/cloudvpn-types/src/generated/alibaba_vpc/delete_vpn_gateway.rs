@@ -15,6 +15,7 @@ pub const META: OperationMeta = OperationMeta {
     methods: &[HttpMethod::Post, HttpMethod::Get],
     idempotency_token: Some("ClientToken"),
     read_only: false,
+    rate_limit_per_second: None,
     params: &[
         ParamMeta {
             name: "RegionId",

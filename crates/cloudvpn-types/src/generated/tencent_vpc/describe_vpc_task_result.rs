@@ -15,6 +15,7 @@ pub const META: OperationMeta = OperationMeta {
     methods: &[HttpMethod::Post, HttpMethod::Get],
     idempotency_token: None,
     read_only: true,
+    rate_limit_per_second: Some(20),
     params: &[
         ParamMeta {
             name: "TaskId",

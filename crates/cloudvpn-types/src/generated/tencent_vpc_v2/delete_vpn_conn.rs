@@ -15,6 +15,7 @@ pub const META: OperationMeta = OperationMeta {
     methods: &[HttpMethod::Get, HttpMethod::Post],
     idempotency_token: None,
     read_only: false,
+    rate_limit_per_second: None,
     params: &[
         ParamMeta {
             name: "vpcId",

@@ -18,6 +18,10 @@ pub enum Kind {
     Timeout,
     /// 6: the asynchronous operation failed.
     OperationFailed,
+    /// 7: `sweep`: some selected gateways could not be deleted (or a region could not be listed).
+    SomeFailed,
+    /// 130: interrupted (Ctrl-C) after the command wound down by itself (`sweep`).
+    Interrupted,
     /// Whoever read stdout went away (`cloudvpn … | head -1`): stop quietly with 0, as `ls | head` does.
     ClosedOutput,
 }
@@ -31,6 +35,8 @@ impl Kind {
             Kind::Transport => 4,
             Kind::Timeout => 5,
             Kind::OperationFailed => 6,
+            Kind::SomeFailed => crate::sweep::args::EXIT_SOME_FAILED,
+            Kind::Interrupted => crate::EXIT_INTERRUPTED,
             Kind::ClosedOutput => 0,
         }
     }

@@ -14,6 +14,7 @@ mod paginate;
 mod progress;
 mod region;
 mod settings;
+mod sweep;
 mod teardown;
 
 use failure::{Failure, Kind};
@@ -21,7 +22,7 @@ use journal::Journal;
 use std::process::ExitCode;
 
 /// Exit code after Ctrl-C, as shells report a process ended by SIGINT.
-const EXIT_INTERRUPTED: u8 = 130;
+pub(crate) const EXIT_INTERRUPTED: u8 = 130;
 
 /// Parses the command line, runs the command and maps the outcome to the documented exit codes.
 pub fn main() -> ExitCode {
@@ -77,7 +78,8 @@ pub fn main() -> ExitCode {
 /// On Unix the handler is installed when this is called, not when the future is first polled, so that an
 /// interrupt that comes at any moment after start finds it in place rather than killing the process.
 fn interrupted(matches: &clap::ArgMatches) -> impl std::future::Future<Output = ()> + use<> {
-    let handles_its_own = matches.subcommand_name() == Some("emulator");
+    // `sweep` winds down on a first Ctrl-C (finishing what is in flight) and aborts on a second.
+    let handles_its_own = matches!(matches.subcommand_name(), Some("emulator" | "sweep"));
     #[cfg(unix)]
     let signal = (!handles_its_own)
         .then(|| tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok())
@@ -99,7 +101,25 @@ fn interrupted(matches: &clap::ArgMatches) -> impl std::future::Future<Output = 
 
 async fn run(matches: &clap::ArgMatches, journal: &Journal) -> Result<(), Failure> {
     let settings = settings::Settings::from_matches(matches)?;
+    let many = |id: &str| -> Vec<String> {
+        matches
+            .get_many::<String>(id)
+            .map(|v| v.cloned().collect())
+            .unwrap_or_default()
+    };
+    let (regions, profiles) = (many("region"), many("profile"));
+    if matches.subcommand_name() != Some("sweep") {
+        for (flag, values) in [("--region", &regions), ("--profile", &profiles)] {
+            if values.len() > 1 {
+                return Err(Failure::usage(format!(
+                    "{flag} is given {} times; only `cloudvpn sweep` takes several (nothing was sent)",
+                    values.len()
+                )));
+            }
+        }
+    }
     match matches.subcommand() {
+        Some(("sweep", sub)) => sweep::run(&settings, sub, regions, profiles).await,
         Some(("teardown", sub)) => {
             let text =
                 |m: &clap::ArgMatches, k: &str| m.get_one::<String>(k).cloned().unwrap_or_default();

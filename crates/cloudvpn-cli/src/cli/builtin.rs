@@ -1,13 +1,14 @@
-//! The subcommands that are not operations of an API: `teardown`, `emulator`, `demo`, `completions`.
+//! The subcommands that are not operations of an API: `teardown`, `sweep`, `emulator`, `demo`, `completions`.
 
 use super::EXIT_CODES;
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, Command};
 
 /// In the order `--help` lists them, after the API groups.
-pub(super) fn commands() -> [Command; 4] {
+pub(super) fn commands() -> [Command; 5] {
     [
         teardown_command(),
+        crate::sweep::args::command(),
         emulator_command(),
         demo_command(),
         completions_command(),

@@ -24,11 +24,14 @@ pub(super) fn common_args() -> Vec<Arg> {
             // Offered to shell completion; too many to list in --help.
             .hide_possible_values(true)
             .global(true)
+            // Several for `sweep` only; every other command refuses a second one.
+            .action(ArgAction::Append)
             .help("Region (Alibaba RegionId, Tencent Region); else ALIBABA_CLOUD_REGION, ALICLOUD_REGION / TENCENTCLOUD_REGION, else the profile's region (region_id in ~/.aliyun/config.json; ~/.tccli/<profile>.configure)"),
         Arg::new("profile").help_heading("Common options")
             .long("profile")
             .value_name("NAME")
             .global(true)
+            .action(ArgAction::Append)
             .help("Credentials profile in the official CLI/SDK profile files"),
         Arg::new("signature").help_heading("Common options")
             .long("signature")

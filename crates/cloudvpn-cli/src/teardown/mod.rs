@@ -65,7 +65,8 @@ fn stop<E: OperationError>(action: &str, e: &E) -> Failure {
     }
 }
 
-fn wait_options(settings: &Settings) -> WaitOptions {
+/// How long and how often a teardown (and each gateway of a sweep) polls.
+pub(crate) fn wait_options(settings: &Settings) -> WaitOptions {
     WaitOptions {
         min_delay: Duration::from_millis(500),
         max_delay: Duration::from_secs(5),

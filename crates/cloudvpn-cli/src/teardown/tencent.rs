@@ -217,12 +217,17 @@ fn plan(gateway_id: &str, gateway: &VpnGateway, connections: &[String]) -> Value
 /// How long until `expired` (`YYYY-MM-DD hh:mm:ss` in Beijing time, UTC+8, as the service writes it), if it
 /// is ahead; `None` for `0000-00-00 00:00:00` (no term) or anything unreadable.
 fn remaining_term(expired: &str) -> Option<Duration> {
-    const BEIJING_OFFSET_SECS: i64 = 8 * 3600;
-    let (date, time) = expired.trim().split_once(' ')?;
-    let end =
-        cloudvpn_signing::timestamp::parse_utc(&format!("{date}T{time}Z"))? - BEIJING_OFFSET_SECS;
+    let end = beijing_time_secs(expired)?;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs() as i64;
     (end > now).then(|| Duration::from_secs((end - now) as u64))
+}
+
+/// Seconds since the epoch of an API 3.0 time (`YYYY-MM-DD hh:mm:ss` in Beijing time, UTC+8); `None` for
+/// `0000-00-00 00:00:00` or anything unreadable. Also what `sweep` reads creation times and terms with.
+pub(crate) fn beijing_time_secs(text: &str) -> Option<i64> {
+    const BEIJING_OFFSET_SECS: i64 = 8 * 3600;
+    let (date, time) = text.trim().split_once(' ')?;
+    Some(cloudvpn_signing::timestamp::parse_utc(&format!("{date}T{time}Z"))? - BEIJING_OFFSET_SECS)
 }
 
 #[cfg(test)]

@@ -1,0 +1,261 @@
+//! `--journal FILE`: one JSON line per accepted deletion (cloud, account, region, id, request or task id,
+//! time), written and synced before the next call starts, and one when it is confirmed gone. A rerun with
+//! the same file skips what is done, awaits what was accepted but not confirmed (it is never sent again),
+//! and deletes nothing twice.
+
+use super::target::Target;
+use crate::failure::Failure;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// What a line records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    /// The service accepted the deletion.
+    Accepted,
+    /// The resource is gone.
+    Done,
+}
+
+/// One line of the journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub event: Event,
+    pub cloud: String,
+    pub account: String,
+    pub region: String,
+    /// `connection` or `gateway`.
+    pub kind: String,
+    pub id: String,
+    pub action: String,
+    /// The request id (for Tencent API 3.0 also the task id of DescribeVpcTaskResult).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Milliseconds since the epoch.
+    pub time_ms: u64,
+}
+
+/// Where a resource stood when the journal was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Known {
+    /// Accepted and never confirmed gone: await it, do not send it again.
+    InFlight {
+        request_id: Option<String>,
+    },
+    Done,
+}
+
+type Key = (String, String, String, String);
+
+/// The open journal (or none without `--journal`).
+#[derive(Debug, Clone, Default)]
+pub struct JournalFile {
+    path: Option<PathBuf>,
+    file: Option<Arc<Mutex<File>>>,
+    known: Arc<HashMap<Key, Known>>,
+}
+
+fn key(target: &Target, id: &str) -> Key {
+    (
+        target.cloud_name().to_owned(),
+        target.account.clone(),
+        target.region.clone(),
+        id.to_owned(),
+    )
+}
+
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+impl JournalFile {
+    /// Reads what `path` holds (a missing file is an empty journal) and opens it for appending.
+    pub fn open(path: Option<&Path>) -> Result<Self, Failure> {
+        let Some(path) = path else {
+            return Ok(JournalFile::default());
+        };
+        let shown = path.display();
+        let mut known = HashMap::new();
+        match File::open(path) {
+            Ok(f) => {
+                for (n, line) in BufReader::new(f).lines().enumerate() {
+                    let line = line.map_err(|e| {
+                        Failure::usage(format!("cannot read --journal {shown}: {e}"))
+                    })?;
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    let entry: Entry = match serde_json::from_str(&line) {
+                        Ok(e) => e,
+                        // A line cut short by a crash while it was written: what it said did not happen
+                        // as far as the journal knows, so only the last line may be torn.
+                        Err(_) if !line.ends_with('}') => continue,
+                        Err(e) => {
+                            return Err(Failure::usage(format!(
+                                "--journal {shown} line {}: {e}; it is not a sweep journal (give a new file, or the one a sweep wrote)",
+                                n + 1
+                            )));
+                        }
+                    };
+                    let k = (entry.cloud, entry.account, entry.region, entry.id);
+                    let state = match entry.event {
+                        Event::Done => Known::Done,
+                        Event::Accepted => Known::InFlight {
+                            request_id: entry.request_id,
+                        },
+                    };
+                    // Done stays done whatever follows.
+                    if known.get(&k) != Some(&Known::Done) {
+                        known.insert(k, state);
+                    }
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(Failure::usage(format!(
+                    "cannot read --journal {shown}: {e}"
+                )));
+            }
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| Failure::usage(format!("cannot write --journal {shown}: {e}")))?;
+        Ok(JournalFile {
+            path: Some(path.to_owned()),
+            file: Some(Arc::new(Mutex::new(file))),
+            known: Arc::new(known),
+        })
+    }
+
+    /// What the journal said about this resource when it was opened.
+    pub fn known(&self, target: &Target, id: &str) -> Option<&Known> {
+        self.known.get(&key(target, id))
+    }
+
+    /// Appends one line and syncs it to disk; an error stops the sweep (a journal that cannot be written
+    /// cannot keep its promise).
+    pub fn append(
+        &self,
+        event: Event,
+        target: &Target,
+        kind: &str,
+        id: &str,
+        action: &str,
+        request_id: Option<&str>,
+    ) -> Result<(), Failure> {
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        let entry = Entry {
+            event,
+            cloud: target.cloud_name().to_owned(),
+            account: target.account.clone(),
+            region: target.region.clone(),
+            kind: kind.to_owned(),
+            id: id.to_owned(),
+            action: action.to_owned(),
+            request_id: request_id.map(str::to_owned),
+            time_ms: now_ms(),
+        };
+        let mut line = serde_json::to_vec(&entry).unwrap_or_default();
+        line.push(b'\n');
+        let mut f = file.lock().unwrap_or_else(|p| p.into_inner());
+        f.write_all(&line)
+            .and_then(|()| f.sync_data())
+            .map_err(|e| Failure {
+                kind: crate::failure::Kind::Transport,
+                message: format!(
+                    "cannot write --journal {}: {e}; stopped so that nothing is deleted without a record",
+                    self.path.as_deref().map(Path::display).map(|d| d.to_string()).unwrap_or_default()
+                ),
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Settings;
+
+    fn target() -> Target {
+        let m = crate::cli::command()
+            .try_get_matches_from(["cloudvpn", "demo"])
+            .unwrap();
+        Target {
+            cloud: cloudvpn_types::meta::Provider::Alibaba,
+            account: "default".into(),
+            region: "cn-hangzhou".into(),
+            settings: Settings::from_matches(&m).unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_rerun_knows_what_is_done_and_what_is_in_flight() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j");
+        let t = target();
+        let j = JournalFile::open(Some(&path)).unwrap();
+        j.append(
+            Event::Accepted,
+            &t,
+            "connection",
+            "vco-1",
+            "DeleteVpnConnection",
+            Some("r-1"),
+        )
+        .unwrap();
+        j.append(
+            Event::Done,
+            &t,
+            "connection",
+            "vco-1",
+            "DeleteVpnConnection",
+            None,
+        )
+        .unwrap();
+        j.append(
+            Event::Accepted,
+            &t,
+            "gateway",
+            "vpn-1",
+            "DeleteVpnGateway",
+            Some("r-2"),
+        )
+        .unwrap();
+        // A torn last line (a crash mid-write) is ignored.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"{\"event\":\"acc")
+            .unwrap();
+        let again = JournalFile::open(Some(&path)).unwrap();
+        assert_eq!(again.known(&t, "vco-1"), Some(&Known::Done));
+        assert_eq!(
+            again.known(&t, "vpn-1"),
+            Some(&Known::InFlight {
+                request_id: Some("r-2".into())
+            })
+        );
+        assert_eq!(again.known(&t, "vpn-2"), None);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_journal_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j");
+        std::fs::write(&path, "{\"hello\": 1}\n").unwrap();
+        let e = JournalFile::open(Some(&path)).unwrap_err();
+        assert!(e.message.contains("not a sweep journal"), "{}", e.message);
+    }
+}

@@ -1,0 +1,225 @@
+//! Rate awareness: one token bucket per cloud, account, region and action. Each starts at the limit the
+//! specs document for the action (`--max-rps` caps it, and stands in where nothing is documented), halves
+//! when the service answers with a throttling error and recovers slowly with each success (AIMD), so a
+//! sweep settles just under whatever limit the account really has. A throttled call is sent again once
+//! the bucket allows: throttling never becomes a failure.
+
+use super::target::Target;
+use crate::failure::Failure;
+use cloudvpn::{ApiClient, Error};
+use cloudvpn_types::{Operation, OperationError};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Requests per second where neither the specs nor `--max-rps` give a limit: the lowest per-action limit
+/// either cloud documents for the VPN operations (Tencent's 20/s).
+pub const FALLBACK_RPS: f64 = 20.0;
+/// The lowest rate a bucket falls to, however often it is throttled.
+const MIN_RPS: f64 = 0.5;
+/// Each success gives back this share of the starting rate (additive increase).
+const RECOVERY_SHARE: f64 = 0.005;
+
+#[derive(Debug)]
+struct Bucket {
+    ceiling: f64,
+    rate: f64,
+    tokens: f64,
+    refilled: Instant,
+}
+
+impl Bucket {
+    fn new(rate: f64, now: Instant) -> Self {
+        Bucket {
+            ceiling: rate,
+            rate,
+            tokens: 1.0,
+            refilled: now,
+        }
+    }
+
+    /// At most a tenth of a second's worth saved up, so waking late catches up without bursting.
+    fn capacity(&self) -> f64 {
+        (self.rate / 10.0).max(1.0)
+    }
+
+    /// Takes a token, or says how long until one is there.
+    fn take(&mut self, now: Instant) -> Result<(), Duration> {
+        let elapsed = now.saturating_duration_since(self.refilled).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * self.rate).min(self.capacity());
+        self.refilled = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - self.tokens) / self.rate))
+        }
+    }
+
+    fn throttled(&mut self) {
+        self.rate = (self.rate / 2.0).max(MIN_RPS);
+        self.tokens = 0.0;
+    }
+
+    fn succeeded(&mut self) {
+        self.rate = (self.rate + self.ceiling * RECOVERY_SHARE).min(self.ceiling);
+    }
+}
+
+type Key = (&'static str, String, String, &'static str);
+
+/// The buckets of one sweep, shared by every task.
+#[derive(Debug, Clone)]
+pub struct Limiter {
+    max_rps: Option<f64>,
+    buckets: Arc<Mutex<HashMap<Key, Bucket>>>,
+    throttled: Arc<AtomicU64>,
+}
+
+/// The rate a bucket for `action` starts at.
+pub fn starting_rate(documented: Option<f64>, max_rps: Option<f64>) -> f64 {
+    match (documented, max_rps) {
+        (Some(d), Some(m)) => d.min(m),
+        (Some(d), None) => d,
+        (None, Some(m)) => m,
+        (None, None) => FALLBACK_RPS,
+    }
+}
+
+impl Limiter {
+    pub fn new(max_rps: Option<f64>) -> Self {
+        Limiter {
+            max_rps,
+            buckets: Arc::default(),
+            throttled: Arc::default(),
+        }
+    }
+
+    /// Counts a throttling answer seen outside [`Limiter::call`] (a throttled poll of a wait).
+    pub fn note_throttled(&self) {
+        self.throttled.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Throttling answers seen so far.
+    pub fn throttled(&self) -> u64 {
+        self.throttled.load(Ordering::Relaxed)
+    }
+
+    fn with_bucket<R>(
+        &self,
+        target: &Target,
+        op: &'static cloudvpn_types::meta::OperationMeta,
+        f: impl FnOnce(&mut Bucket) -> R,
+    ) -> R {
+        let key = (
+            target.cloud_name(),
+            target.account.clone(),
+            target.region.clone(),
+            op.action,
+        );
+        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        let bucket = buckets.entry(key).or_insert_with(|| {
+            Bucket::new(
+                starting_rate(op.rate_limit_per_second.map(f64::from), self.max_rps),
+                Instant::now(),
+            )
+        });
+        f(bucket)
+    }
+
+    /// Waits for a token of the target's bucket for `op`.
+    async fn acquire(&self, target: &Target, op: &'static cloudvpn_types::meta::OperationMeta) {
+        loop {
+            match self.with_bucket(target, op, |b| b.take(Instant::now())) {
+                Ok(()) => return,
+                Err(wait) => tokio::time::sleep(wait).await,
+            }
+        }
+    }
+
+    /// Sends `request` when the bucket allows, again after every throttling answer; the SDK's error for
+    /// anything else.
+    pub async fn call<C: ApiClient, O: Operation>(
+        &self,
+        target: &Target,
+        client: &C,
+        request: O,
+    ) -> Result<O::Output, Error<O::Error>> {
+        loop {
+            self.acquire(target, O::META).await;
+            match client.send(request.clone()).await {
+                Err(Error::Service(e)) if e.is_throttling() => {
+                    self.throttled.fetch_add(1, Ordering::Relaxed);
+                    self.with_bucket(target, O::META, Bucket::throttled);
+                }
+                other => {
+                    if other.is_ok() {
+                        self.with_bucket(target, O::META, Bucket::succeeded);
+                    }
+                    return other;
+                }
+            }
+        }
+    }
+
+    /// [`Limiter::call`] for the read-only listing calls, whose errors stop the region's listing.
+    pub async fn send<C: ApiClient, O: Operation>(
+        &self,
+        target: &Target,
+        client: &C,
+        request: O,
+    ) -> Result<O::Output, Failure> {
+        self.call(target, client, request)
+            .await
+            .map_err(Failure::from_sdk)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn halves_on_throttling_and_recovers_slowly_to_its_ceiling() {
+        let now = Instant::now();
+        let mut b = Bucket::new(100.0, now);
+        b.throttled();
+        assert_eq!(b.rate, 50.0);
+        b.throttled();
+        assert_eq!(b.rate, 25.0);
+        for _ in 0..10 {
+            b.succeeded();
+        }
+        assert!((b.rate - 30.0).abs() < 1e-9, "{}", b.rate);
+        for _ in 0..1000 {
+            b.succeeded();
+        }
+        assert_eq!(b.rate, 100.0);
+        for _ in 0..20 {
+            b.throttled();
+        }
+        assert_eq!(b.rate, MIN_RPS);
+    }
+
+    #[test]
+    fn tokens_come_at_the_rate_without_bursting() {
+        let t0 = Instant::now();
+        let mut b = Bucket::new(10.0, t0);
+        assert_eq!(b.take(t0), Ok(()));
+        let wait = b.take(t0).unwrap_err();
+        assert!((wait.as_secs_f64() - 0.1).abs() < 1e-9, "{wait:?}");
+        // A long pause saves up one token only (a tenth of a second's worth at most).
+        let later = t0 + Duration::from_secs(10);
+        assert_eq!(b.take(later), Ok(()));
+        assert!(b.take(later).is_err());
+    }
+
+    #[test]
+    fn the_documented_limit_is_capped_by_max_rps() {
+        assert_eq!(starting_rate(Some(100.0), Some(30.0)), 30.0);
+        assert_eq!(starting_rate(Some(20.0), Some(30.0)), 20.0);
+        assert_eq!(starting_rate(None, Some(30.0)), 30.0);
+        assert_eq!(starting_rate(None, None), FALLBACK_RPS);
+    }
+}

@@ -1,0 +1,325 @@
+//! `cloudvpn sweep`: find VPN gateways by filter across clouds, regions and accounts, plan what to do with
+//! each, and with `--apply` delete them, rate-aware and resumable.
+//!
+//! One module per job: the flags and `--config` ([`args`], [`config`]), where to look ([`target`]), what is
+//! there ([`inventory`]), what is selected ([`filter`]) and decided ([`decide`]), the rate ([`limiter`]), the
+//! deletion of one gateway ([`delete`]), the journal ([`journal_file`]), progress ([`display`]) and the
+//! closing table and report ([`report`]); this file runs them in order.
+
+pub mod args;
+mod config;
+mod decide;
+mod delete;
+mod display;
+mod filter;
+mod inventory;
+mod journal_file;
+mod limiter;
+mod report;
+mod target;
+
+use crate::failure::{Failure, Kind};
+use crate::settings::Settings;
+use clap::ArgMatches;
+use cloudvpn_types::meta::Provider;
+use decide::{Decision, SkipReason};
+use journal_file::{JournalFile, Known};
+use report::{GatewayResult, Outcome, RegionError, Report};
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+use target::Target;
+use tokio::sync::Notify;
+use tokio::task::JoinSet;
+
+/// Runs a sweep. `regions` and `profiles` are the global flags' values (several allowed here).
+pub async fn run(
+    settings: &Settings,
+    m: &ArgMatches,
+    regions: Vec<String>,
+    profiles: Vec<String>,
+) -> Result<(), Failure> {
+    let started = Instant::now();
+    let mut options = args::SweepOptions::from_matches(m, regions, profiles)?;
+    // `--dry-run` sends nothing that changes anything, whatever else is given: a sweep is then its plan.
+    if settings.dry_run && options.apply {
+        eprintln!("--dry-run: planning only, --apply is not acted on");
+        options.apply = false;
+    }
+    if options.apply && options.filters.selects_everything() {
+        return Err(Failure::usage(
+            "--apply needs at least one selecting filter (--name, --id, --tag, --older-than or --vpc-id), so that a \
+             sweep never deletes every gateway of an account by accident (nothing was sent)",
+        ));
+    }
+    let terminal = std::io::stdin().is_terminal();
+    if options.apply && !options.yes && !terminal {
+        return Err(Failure::usage(
+            "--apply asks for confirmation on a terminal, and there is none: add --yes to delete without asking \
+             (nothing was sent)",
+        ));
+    }
+    let journal = if options.apply {
+        JournalFile::open(options.journal.as_deref())?
+    } else {
+        JournalFile::default()
+    };
+    let targets = target::targets(
+        settings,
+        &options.clouds,
+        &options.profiles,
+        &options.regions,
+    )?;
+    let limiter = limiter::Limiter::new(options.max_rps);
+
+    // Everything the filters select, with the plan's decision, listed with read-only calls only.
+    let mut listed = JoinSet::new();
+    for (i, t) in targets.iter().cloned().enumerate() {
+        let limiter = limiter.clone();
+        let vpc = options.filters.vpc_id().map(str::to_owned);
+        listed.spawn(async move {
+            let result = match t.cloud {
+                Provider::Alibaba => inventory::alibaba(&t, &limiter, vpc.as_deref()).await,
+                Provider::Tencent => inventory::tencent(&t, &limiter, vpc.as_deref()).await,
+            };
+            (i, result)
+        });
+    }
+    let mut inventories = vec![Vec::new(); targets.len()];
+    let mut region_errors = Vec::new();
+    while let Some(joined) = listed.join_next().await {
+        let Ok((i, result)) = joined else { continue };
+        match result {
+            Ok(gateways) => inventories[i] = gateways,
+            Err(f) => region_errors.push(RegionError {
+                place: targets[i].to_string(),
+                error: f.message,
+            }),
+        }
+    }
+    let now_ms = journal_file::now_ms();
+    let mut results = Vec::new();
+    let mut work = Vec::new();
+    for (i, gateways) in inventories.into_iter().enumerate() {
+        let t = &targets[i];
+        for g in gateways {
+            if !options.filters.selects(&g, now_ms) {
+                continue;
+            }
+            let mut r = GatewayResult::new(t, &g);
+            let in_journal = matches!(journal.known(t, &g.id), Some(Known::InFlight { .. }));
+            let deleting = g.state.eq_ignore_ascii_case("deleting");
+            match decide::decide(&options.filters, &g, now_ms) {
+                Decision::Skip(reason) => {
+                    r.outcome = Outcome::Skipped;
+                    r.skip = Some(reason);
+                }
+                Decision::Delete if deleting && !in_journal => {
+                    r.outcome = Outcome::Skipped;
+                    r.skip = Some(SkipReason::BeingDeleted {
+                        state: g.state.clone(),
+                    });
+                }
+                Decision::Delete => {
+                    r.outcome = Outcome::WouldDelete;
+                    work.push((i, g, results.len()));
+                }
+            }
+            results.push(r);
+        }
+    }
+
+    print_plan(&results, &region_errors, now_ms);
+    let mut report = Report {
+        applied: options.apply,
+        interrupted: false,
+        gateways: results,
+        region_errors,
+        throttled: 0,
+        duration_ms: 0,
+    };
+    if options.apply && !work.is_empty() {
+        if !options.yes && !confirm(work.len())? {
+            return Err(Failure::usage("not confirmed: nothing was deleted"));
+        }
+        let interrupted = execute(
+            &options,
+            &targets,
+            &limiter,
+            &journal,
+            work,
+            &mut report,
+            now_ms,
+        )
+        .await;
+        report.interrupted = interrupted;
+    }
+    report.throttled = limiter.throttled();
+    report.duration_ms = started.elapsed().as_millis() as u64;
+    println!("\n{}", report.table());
+    if report.throttled > 0 {
+        println!(
+            "throttled {} time(s); every throttled call was sent again",
+            report.throttled
+        );
+    }
+    if let Some(path) = &options.report {
+        report.write(path)?;
+    }
+    if report.interrupted {
+        let journal_note = match &options.journal {
+            Some(p) => format!("; run the same command with --journal {} to go on", p.display()),
+            None => "; run it again to go on (with --journal FILE a rerun also awaits what was in flight)".to_owned(),
+        };
+        return Err(Failure {
+            kind: Kind::Interrupted,
+            message: format!(
+                "interrupted: no new gateway was started, those in flight were finished{journal_note}"
+            ),
+        });
+    }
+    if report.has_failures() {
+        return Err(Failure {
+            kind: Kind::SomeFailed,
+            message: "some selected gateways were not deleted (see the table above and --report)"
+                .to_owned(),
+        });
+    }
+    if !options.apply {
+        eprintln!(
+            "plan only: nothing was changed; add --apply to delete what it lists as `delete`"
+        );
+    }
+    Ok(())
+}
+
+fn print_plan(results: &[GatewayResult], errors: &[RegionError], now_ms: u64) {
+    let mut out = std::io::stdout().lock();
+    let mut place = String::new();
+    for r in results {
+        if r.place() != place {
+            place = r.place();
+            let _ = writeln!(out, "{place}");
+        }
+        let _ = writeln!(out, "  {}", display::line(r, now_ms));
+    }
+    for e in errors {
+        let _ = writeln!(out, "{}\n  cannot list: {}", e.place, e.error);
+    }
+    if results.is_empty() && errors.is_empty() {
+        let _ = writeln!(out, "no gateway matches the filters");
+    }
+}
+
+/// Asks on the terminal for the number of gateways to delete, typed back.
+fn confirm(count: usize) -> Result<bool, Failure> {
+    eprint!("Delete {count} gateway(s) with their connections? Type {count} to go on: ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Failure::usage(format!("cannot read the confirmation: {e}")))?;
+    Ok(line.trim() == count.to_string())
+}
+
+/// Deletes `work` with at most `--concurrency` gateways in flight. Returns whether Ctrl-C stopped it:
+/// a first Ctrl-C stops starting new gateways and lets those in flight finish; a second aborts them.
+async fn execute(
+    options: &args::SweepOptions,
+    targets: &[Target],
+    limiter: &limiter::Limiter,
+    journal: &JournalFile,
+    work: Vec<(usize, inventory::Gateway, usize)>,
+    report: &mut Report,
+    now_ms: u64,
+) -> bool {
+    let stopping = Arc::new(AtomicBool::new(false));
+    let abort = Arc::new(Notify::new());
+    let watcher = {
+        let (stopping, abort) = (stopping.clone(), abort.clone());
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_err() {
+                return;
+            }
+            stopping.store(true, Ordering::SeqCst);
+            if tokio::signal::ctrl_c().await.is_ok() {
+                abort.notify_one();
+            }
+        })
+    };
+    let targets: Vec<Arc<Target>> = targets.iter().cloned().map(Arc::new).collect();
+    let mut regions: Vec<(String, usize)> = Vec::new();
+    for (i, _, _) in &work {
+        let place = targets[*i].to_string();
+        match regions.iter_mut().find(|(p, _)| *p == place) {
+            Some((_, n)) => *n += 1,
+            None => regions.push((place, 1)),
+        }
+    }
+    let display = Arc::new(display::Display::new(work.len(), &regions, now_ms));
+    let mut running: JoinSet<(usize, GatewayResult)> = JoinSet::new();
+    let mut pending = work.into_iter();
+    let mut announced = false;
+    let mut aborted = false;
+    loop {
+        while running.len() < options.concurrency && !stopping.load(Ordering::SeqCst) {
+            let Some((i, g, slot)) = pending.next() else {
+                break;
+            };
+            let target = targets[i].clone();
+            let (limiter, journal, display) = (limiter.clone(), journal.clone(), display.clone());
+            let wait = crate::teardown::wait_options(&target.settings);
+            running.spawn(async move {
+                display.started(&target.to_string(), &g.id);
+                let step = delete::Step {
+                    target: &target,
+                    limiter: &limiter,
+                    journal: &journal,
+                    options: wait,
+                };
+                let result = delete::gateway(&step, &g).await;
+                display.finished(&result);
+                (slot, result)
+            });
+        }
+        if stopping.load(Ordering::SeqCst) && !announced {
+            announced = true;
+            display.stopping("interrupted: starting nothing new, finishing what is in flight (Ctrl-C again aborts)");
+        }
+        if running.is_empty() {
+            break;
+        }
+        tokio::select! {
+            joined = running.join_next() => {
+                if let Some(Ok((slot, result))) = joined {
+                    report.gateways[slot] = result;
+                }
+            }
+            () = abort.notified() => {
+                aborted = true;
+                running.abort_all();
+                while running.join_next().await.is_some() {}
+                break;
+            }
+            // Wakes the loop when the first Ctrl-C comes while every slot is busy.
+            () = tokio::time::sleep(std::time::Duration::from_millis(200)) => {}
+        }
+    }
+    watcher.abort();
+    if let Ok(display) = Arc::try_unwrap(display) {
+        display.finish();
+    }
+    for g in &mut report.gateways {
+        if g.outcome == Outcome::WouldDelete {
+            g.outcome = Outcome::NotStarted;
+            if aborted {
+                g.reason = Some(
+                    "aborted by a second Ctrl-C; the journal says what was accepted".to_owned(),
+                );
+            }
+        }
+    }
+    stopping.load(Ordering::SeqCst)
+}

@@ -600,3 +600,56 @@ async fn dry_run_makes_even_apply_a_plan() {
     assert_eq!(mutations(&e), 0);
     assert_eq!(left(&e).await, before);
 }
+
+#[tokio::test]
+async fn a_key_without_permission_to_delete_is_a_skip_with_the_reason() {
+    let credentials = cloudvpn_emulator::credentials::Credentials::from_json(
+        r#"{"alibaba": [{"access_key_id": "ak-read", "access_key_secret": "s-read", "principal": "sub_user",
+             "allowed_actions": ["DescribeVpnGateways", "DescribeVpnConnections", "DescribeVpnGateway"]}]}"#,
+    )
+    .expect("credentials");
+    let e = Emulator::start(
+        cloudvpn_emulator::EmulatorConfig::loopback()
+            .credentials(credentials)
+            .transitions(Transitions::all(Transition::Immediate)),
+    )
+    .await
+    .expect("emulator");
+    alibaba_gateway(&e, "vpn-ci-ro", "ci-ro", &[], 1).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ro.json");
+    let base = e.base_url();
+    let mut c = command(&[
+        "sweep",
+        "--cloud",
+        "alibaba",
+        "--region",
+        REGION,
+        "--name",
+        "ci-*",
+        "--apply",
+        "--yes",
+        "--report",
+        path.to_str().unwrap(),
+        "--endpoint",
+        base.as_str(),
+    ]);
+    c.env("ALIBABA_CLOUD_ACCESS_KEY_ID", "ak-read")
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "s-read");
+    let out = tokio::task::spawn_blocking(move || c.output().expect("runs"))
+        .await
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}\n{}", stdout(&out), stderr(&out));
+    let r = report(&path);
+    assert_eq!(
+        outcomes(&r).get("vpn-ci-ro"),
+        Some(&("skipped".to_owned(), "permission_lacking".to_owned())),
+        "{r}"
+    );
+    assert!(
+        stderr(&out).contains("these credentials may not delete it (Forbbiden.SubUser)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(left(&e).await.0, set(&["vpn-ci-ro"]));
+}

@@ -31,6 +31,8 @@ impl Display {
                 overall.set_style(style.progress_chars("=> "));
             }
             overall.set_prefix("sweep");
+            // Ticks by itself, so the elapsed time moves while every gateway in flight is still waiting.
+            overall.enable_steady_tick(std::time::Duration::from_millis(250));
             let mut lines = HashMap::new();
             for (place, count) in regions {
                 let bar = multi.add(ProgressBar::new(*count as u64));

@@ -653,3 +653,91 @@ async fn a_key_without_permission_to_delete_is_a_skip_with_the_reason() {
     );
     assert_eq!(left(&e).await.0, set(&["vpn-ci-ro"]));
 }
+
+#[tokio::test]
+async fn several_profiles_sweep_several_accounts() {
+    let credentials = cloudvpn_emulator::credentials::Credentials::from_json(
+        r#"{"alibaba": [{"access_key_id": "ak-a", "access_key_secret": "s-a", "account": "1111"},
+                         {"access_key_id": "ak-b", "access_key_secret": "s-b", "account": "2222"}]}"#,
+    )
+    .expect("credentials");
+    let e = Emulator::start(
+        cloudvpn_emulator::EmulatorConfig::loopback()
+            .credentials(credentials)
+            .transitions(Transitions::all(Transition::Immediate)),
+    )
+    .await
+    .expect("emulator");
+    for (account, id) in [
+        ("1111", "vpn-ci-in-a"),
+        ("2222", "vpn-ci-in-b"),
+        ("2222", "vpn-keep-b"),
+    ] {
+        e.handle()
+            .seed_alibaba_gateway(AlibabaGatewaySeed {
+                region: REGION.into(),
+                id: Some(id.into()),
+                name: Some(id.trim_start_matches("vpn-").into()),
+                account: Some(account.into()),
+                ..Default::default()
+            })
+            .await
+            .expect("seed");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ini = dir.path().join("credentials");
+    std::fs::write(
+        &ini,
+        "[acct-a]\ntype = access_key\naccess_key_id = ak-a\naccess_key_secret = s-a\n\
+         [acct-b]\ntype = access_key\naccess_key_id = ak-b\naccess_key_secret = s-b\n",
+    )
+    .unwrap();
+    let path = dir.path().join("accounts.json");
+    let base = e.base_url();
+    let mut c = command(&[
+        "sweep",
+        "--cloud",
+        "alibaba",
+        "--region",
+        REGION,
+        "--profile",
+        "acct-a",
+        "--profile",
+        "acct-b",
+        "--name",
+        "ci-*",
+        "--apply",
+        "--yes",
+        "--report",
+        path.to_str().unwrap(),
+        "--endpoint",
+        base.as_str(),
+    ]);
+    c.env_remove("ALIBABA_CLOUD_ACCESS_KEY_ID")
+        .env_remove("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+        .env("ALIBABA_CLOUD_CREDENTIALS_FILE", &ini);
+    let out = tokio::task::spawn_blocking(move || c.output().expect("runs"))
+        .await
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}\n{}", stdout(&out), stderr(&out));
+    let r = report(&path);
+    let places: BTreeSet<(String, String)> = r["gateways"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["account"].as_str().unwrap().to_owned(),
+                g["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [("acct-a", "vpn-ci-in-a"), ("acct-b", "vpn-ci-in-b")]
+            .iter()
+            .map(|(a, i)| ((*a).to_owned(), (*i).to_owned()))
+            .collect()
+    );
+    assert_eq!(left(&e).await.0, set(&["vpn-keep-b"]));
+}

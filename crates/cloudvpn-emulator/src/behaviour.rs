@@ -10,7 +10,11 @@ use crate::timing::Transitions;
 /// type in `cloudvpn-types`. The generated server side requires one entry per API of the specs: a spec
 /// folder whose API has no entry here (or whose entry does not implement the trait) does not compile. The
 /// front end of the API's protocol then routes its requests to it with no further edit.
+pub(crate) mod region_names;
+mod tencent_region;
+
 pub(crate) mod implemented {
+    pub(crate) type TencentRegion<'a> = super::tencent_region::Call<'a>;
     pub(crate) type AlibabaVpc<'a> = crate::alibaba::behaviour::Call<'a>;
     pub(crate) type TencentVpcV2<'a> = crate::tencent::behaviour::Call<'a>;
     pub(crate) type TencentVpc<'a> = crate::tencent::api3::behaviour::Call<'a>;

@@ -12,6 +12,7 @@ mod alibaba;
 mod api3;
 mod commands;
 mod errors;
+mod regions;
 mod tencent;
 mod wire;
 

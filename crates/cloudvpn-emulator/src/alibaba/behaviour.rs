@@ -18,6 +18,7 @@
 //! from the credentials and fault rules, not from here.
 
 use super::internal;
+use crate::behaviour::region_names::{self, Language};
 use crate::behaviour::{Behaviour, Ctx};
 use crate::generated::alibaba_vpc::AlibabaVpcBehaviour;
 use crate::model::{
@@ -25,11 +26,13 @@ use crate::model::{
 };
 use crate::store::Effects;
 use crate::timing::Settled;
+use cloudvpn_types::alibaba_vpc::describe_regions::{RegionItem, RegionList};
 use cloudvpn_types::alibaba_vpc::{
     DeleteEnhancedVpnGatewayError, DeleteEnhancedVpnGatewayRequest,
     DeleteEnhancedVpnGatewayResponse, DeleteVpnConnectionError, DeleteVpnConnectionRequest,
     DeleteVpnConnectionResponse, DeleteVpnGatewayError, DeleteVpnGatewayRequest,
-    DeleteVpnGatewayResponse, DescribeVpnConnectionError, DescribeVpnConnectionRequest,
+    DeleteVpnGatewayResponse, DescribeRegionsError, DescribeRegionsRequest,
+    DescribeRegionsResponse, DescribeVpnConnectionError, DescribeVpnConnectionRequest,
     DescribeVpnConnectionResponse, DescribeVpnConnectionsError, DescribeVpnConnectionsRequest,
     DescribeVpnConnectionsResponse, DescribeVpnGatewayError, DescribeVpnGatewayRequest,
     DescribeVpnGatewayResponse, DescribeVpnGatewaysError, DescribeVpnGatewaysRequest,
@@ -131,6 +134,33 @@ impl AlibabaVpcBehaviour for Call<'_> {
             })?;
         DeleteVpnGatewayResponse::builder()
             .request_id(self.ctx.request_id)
+            .build()
+            .map_err(internal)
+    }
+
+    /// The regions of the VPC spec (its `regions`), each with its endpoint as the spec resolves it and its
+    /// name in the language asked for (`behaviour::region_names`); not regional, reads nothing of the world.
+    fn describe_regions(
+        &mut self,
+        r: DescribeRegionsRequest,
+    ) -> Result<DescribeRegionsResponse, DescribeRegionsError> {
+        let api = &cloudvpn_types::alibaba_vpc::API;
+        let language = Language::from_accept_language(r.accept_language.as_deref());
+        let regions = api
+            .regions
+            .iter()
+            .map(|id| {
+                RegionItem::builder()
+                    .region_id(*id)
+                    .local_name(region_names::alibaba(id, language))
+                    .region_endpoint(api.endpoint.host_for(id))
+                    .build()
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(internal)?;
+        DescribeRegionsResponse::builder()
+            .request_id(self.ctx.request_id)
+            .regions(RegionList::builder().region(regions).build())
             .build()
             .map_err(internal)
     }

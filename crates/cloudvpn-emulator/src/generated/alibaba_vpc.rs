@@ -25,6 +25,11 @@ pub(crate) trait AlibabaVpcBehaviour {
         &mut self,
         request: api::DeleteVpnGatewayRequest,
     ) -> Result<api::DeleteVpnGatewayResponse, api::DeleteVpnGatewayError>;
+    /// `DescribeRegions`: Lists the regions VPC is offered in.
+    fn describe_regions(
+        &mut self,
+        request: api::DescribeRegionsRequest,
+    ) -> Result<api::DescribeRegionsResponse, api::DescribeRegionsError>;
     /// `DescribeVpnConnection`: Queries the information about a specified IPsec-VPN connection.
     fn describe_vpn_connection(
         &mut self,
@@ -69,6 +74,12 @@ pub(crate) fn serve<B: AlibabaVpcBehaviour + ?Sized>(
             Request::DeleteVpnGateway(r) => {
                 behaviour
                     .delete_vpn_gateway(r)
+                    .map(|response| crate::answer::json(&response))
+                    .map_err(|e| e.into_info())
+            }
+            Request::DescribeRegions(r) => {
+                behaviour
+                    .describe_regions(r)
                     .map(|response| crate::answer::json(&response))
                     .map_err(|e| e.into_info())
             }

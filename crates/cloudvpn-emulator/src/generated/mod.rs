@@ -2,6 +2,7 @@
 
 //! The generated server side: a behaviour trait per API (see each module), and per protocol the APIs its front end routes among.
 pub(crate) mod alibaba_vpc;
+pub(crate) mod tencent_region;
 pub(crate) mod tencent_vpc;
 pub(crate) mod tencent_vpc_v2;
 use cloudvpn_types::meta::{ApiMeta, OperationMeta, Protocol};
@@ -32,6 +33,9 @@ pub(crate) fn visit_served<V: ServedVisitor>(
 ) -> Option<V::Output> {
     match api.module {
         "alibaba_vpc" => Some(visitor.visit::<cloudvpn_types::alibaba_vpc::AlibabaVpc>()),
+        "tencent_region" => {
+            Some(visitor.visit::<cloudvpn_types::tencent_region::TencentRegion>())
+        }
         "tencent_vpc" => Some(visitor.visit::<cloudvpn_types::tencent_vpc::TencentVpc>()),
         "tencent_vpc_v2" => {
             Some(visitor.visit::<cloudvpn_types::tencent_vpc_v2::TencentVpcV2>())
@@ -56,6 +60,10 @@ pub(crate) fn apis_of(
         }
         Protocol::TencentApi3 => {
             &[
+                (
+                    &cloudvpn_types::tencent_region::API,
+                    cloudvpn_types::tencent_region::OPERATIONS,
+                ),
                 (
                     &cloudvpn_types::tencent_vpc::API,
                     cloudvpn_types::tencent_vpc::OPERATIONS,

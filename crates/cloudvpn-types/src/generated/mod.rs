@@ -2,11 +2,13 @@
 
 //! The generated API modules.
 pub mod alibaba_vpc;
+pub mod tencent_region;
 pub mod tencent_vpc;
 pub mod tencent_vpc_v2;
 /// Every API the specs describe: what [`all_apis`] returns.
 pub const APIS: &[&crate::meta::ApiMeta] = &[
     &alibaba_vpc::API,
+    &tencent_region::API,
     &tencent_vpc::API,
     &tencent_vpc_v2::API,
 ];
@@ -16,7 +18,12 @@ pub fn all_apis() -> &'static [&'static crate::meta::ApiMeta] {
 }
 /// Every operation of every API.
 pub fn all_operations() -> impl Iterator<Item = &'static crate::meta::OperationMeta> {
-    [alibaba_vpc::OPERATIONS, tencent_vpc::OPERATIONS, tencent_vpc_v2::OPERATIONS]
+    [
+        alibaba_vpc::OPERATIONS,
+        tencent_region::OPERATIONS,
+        tencent_vpc::OPERATIONS,
+        tencent_vpc_v2::OPERATIONS,
+    ]
         .into_iter()
         .flatten()
         .copied()
@@ -29,6 +36,7 @@ pub fn visit_api<V: crate::operation::ApiVisitor>(
 ) -> Option<V::Output> {
     match api.module {
         "alibaba_vpc" => Some(visitor.visit::<alibaba_vpc::AlibabaVpc>()),
+        "tencent_region" => Some(visitor.visit::<tencent_region::TencentRegion>()),
         "tencent_vpc" => Some(visitor.visit::<tencent_vpc::TencentVpc>()),
         "tencent_vpc_v2" => Some(visitor.visit::<tencent_vpc_v2::TencentVpcV2>()),
         _ => None,

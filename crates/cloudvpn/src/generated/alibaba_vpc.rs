@@ -66,6 +66,10 @@ impl VpcClient {
     pub fn delete_vpn_gateway(&self) -> DeleteVpnGatewayCall {
         DeleteVpnGatewayCall::new(self.clone())
     }
+    /// `DescribeRegions`: Lists the regions VPC is offered in.
+    pub fn describe_regions(&self) -> DescribeRegionsCall {
+        DescribeRegionsCall::new(self.clone())
+    }
     /// `DescribeVpnConnection`: Queries the information about a specified IPsec-VPN connection.
     pub fn describe_vpn_connection(&self) -> DescribeVpnConnectionCall {
         DescribeVpnConnectionCall::new(self.clone())
@@ -351,6 +355,63 @@ impl DeleteVpnGatewayCall {
     ) -> crate::SendAndWait<alibaba_rpc::Client, types::DeleteVpnGatewayRequest> {
         let request = self.take_request();
         crate::SendAndWait::new(self.client.inner, request)
+    }
+}
+/// A call of `DescribeRegions`: Lists the regions VPC is offered in.
+///
+/// Set its parameters, then [`send`](Self::send) it. A required parameter left unset is reported by `send` as a validation error, before anything is sent.
+#[derive(Debug, Clone)]
+#[must_use = "a call does nothing until it is sent"]
+pub struct DescribeRegionsCall {
+    client: VpcClient,
+    product_type: Option<String>,
+    accept_language: Option<String>,
+}
+impl DescribeRegionsCall {
+    fn new(client: VpcClient) -> Self {
+        DescribeRegionsCall {
+            client,
+            product_type: None,
+            accept_language: None,
+        }
+    }
+    /// Sets `ProductType` (optional): The service type. Default value VPC.
+    ///
+    /// Example: `VPC`.
+    pub fn product_type(mut self, product_type: impl Into<String>) -> Self {
+        self.product_type = Some(product_type.into());
+        self
+    }
+    /// Sets `AcceptLanguage` (optional): The language of LocalName: zh-CN (Chinese, the default), en-US (English) or ja (Japanese).
+    ///
+    /// Example: `zh-CN`.
+    pub fn accept_language(mut self, accept_language: impl Into<String>) -> Self {
+        self.accept_language = Some(accept_language.into());
+        self
+    }
+    /// Moves the parameters set so far into the request.
+    fn take_request(
+        &mut self,
+    ) -> Result<types::DescribeRegionsRequest, ValidationError> {
+        let mut request = types::DescribeRegionsRequest::new();
+        request.product_type = self.product_type.take();
+        request.accept_language = self.accept_language.take();
+        Ok(request)
+    }
+    /// The request these settings make, for code that sends it another way; a required parameter
+    /// left unset is an error.
+    pub fn into_request(
+        mut self,
+    ) -> Result<types::DescribeRegionsRequest, ValidationError> {
+        self.take_request()
+    }
+    /// Sends the call: validated (nothing is sent if it is invalid), signed, retried where safe;
+    /// the typed response or the operation's typed error.
+    pub async fn send(
+        mut self,
+    ) -> Result<types::DescribeRegionsResponse, Error<types::DescribeRegionsError>> {
+        let request = self.take_request().map_err(Error::Validation)?;
+        self.client.inner.send(request).await
     }
 }
 /// A call of `DescribeVpnConnection`: Queries the information about a specified IPsec-VPN connection.

@@ -2,14 +2,16 @@
 
 //! The generated fluent clients: one per API, named by its spec, in the module of its provider.
 pub mod alibaba_vpc;
+pub mod tencent_region;
 pub mod tencent_vpc;
 pub mod tencent_vpc_v2;
 /// The clients of Alibaba's APIs: [`VpcClient`](alibaba::VpcClient) (Alibaba Cloud VPC API (RPC style, 2016-04-28)).
 pub mod alibaba {
     pub use super::alibaba_vpc::VpcClient;
 }
-/// The clients of Tencent's APIs: [`VpcClient`](tencent::VpcClient) (Tencent Cloud VPC API 3.0 (vpc.tencentcloudapi.com, 2017-03-12)), [`VpcV2Client`](tencent::VpcV2Client) (Tencent Cloud VPC API, legacy v2 (vpc.api.qcloud.com/v2/index.php)).
+/// The clients of Tencent's APIs: [`RegionClient`](tencent::RegionClient) (Tencent Cloud region API 3.0 (region.tencentcloudapi.com, 2022-06-27)), [`VpcClient`](tencent::VpcClient) (Tencent Cloud VPC API 3.0 (vpc.tencentcloudapi.com, 2017-03-12)), [`VpcV2Client`](tencent::VpcV2Client) (Tencent Cloud VPC API, legacy v2 (vpc.api.qcloud.com/v2/index.php)).
 pub mod tencent {
+    pub use super::tencent_region::RegionClient;
     pub use super::tencent_vpc::VpcClient;
     pub use super::tencent_vpc_v2::VpcV2Client;
 }

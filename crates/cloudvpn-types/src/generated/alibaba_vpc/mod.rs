@@ -9,6 +9,7 @@ use crate::{Params, ValidationError};
 pub mod delete_enhanced_vpn_gateway;
 pub mod delete_vpn_connection;
 pub mod delete_vpn_gateway;
+pub mod describe_regions;
 pub mod describe_vpn_connection;
 pub mod describe_vpn_connections;
 pub mod describe_vpn_gateway;
@@ -22,6 +23,9 @@ pub use delete_vpn_connection::{
 };
 pub use delete_vpn_gateway::{
     DeleteVpnGatewayRequest, DeleteVpnGatewayResponse, DeleteVpnGatewayError,
+};
+pub use describe_regions::{
+    DescribeRegionsRequest, DescribeRegionsResponse, DescribeRegionsError,
 };
 pub use describe_vpn_connection::{
     DescribeVpnConnectionRequest, DescribeVpnConnectionResponse,
@@ -310,6 +314,7 @@ pub const OPERATIONS: &[&OperationMeta] = &[
     &delete_enhanced_vpn_gateway::META,
     &delete_vpn_connection::META,
     &delete_vpn_gateway::META,
+    &describe_regions::META,
     &describe_vpn_connection::META,
     &describe_vpn_connections::META,
     &describe_vpn_gateway::META,
@@ -365,6 +370,8 @@ pub enum Request {
     DeleteVpnConnection(DeleteVpnConnectionRequest),
     /// `DeleteVpnGateway`.
     DeleteVpnGateway(DeleteVpnGatewayRequest),
+    /// `DescribeRegions`.
+    DescribeRegions(DescribeRegionsRequest),
     /// `DescribeVpnConnection`.
     DescribeVpnConnection(DescribeVpnConnectionRequest),
     /// `DescribeVpnConnections`.
@@ -397,6 +404,12 @@ impl Request {
                 Some(
                     DeleteVpnGatewayRequest::from_params(params)
                         .map(Request::DeleteVpnGateway),
+                )
+            }
+            "DescribeRegions" => {
+                Some(
+                    DescribeRegionsRequest::from_params(params)
+                        .map(Request::DescribeRegions),
                 )
             }
             "DescribeVpnConnection" => {
@@ -432,6 +445,7 @@ impl Request {
             Request::DeleteEnhancedVpnGateway(_) => DeleteEnhancedVpnGatewayRequest::META,
             Request::DeleteVpnConnection(_) => DeleteVpnConnectionRequest::META,
             Request::DeleteVpnGateway(_) => DeleteVpnGatewayRequest::META,
+            Request::DescribeRegions(_) => DescribeRegionsRequest::META,
             Request::DescribeVpnConnection(_) => DescribeVpnConnectionRequest::META,
             Request::DescribeVpnConnections(_) => DescribeVpnConnectionsRequest::META,
             Request::DescribeVpnGateway(_) => DescribeVpnGatewayRequest::META,
@@ -445,6 +459,7 @@ impl Request {
             Request::DeleteEnhancedVpnGateway(r) => visitor.visit_completable(r),
             Request::DeleteVpnConnection(r) => visitor.visit_completable(r),
             Request::DeleteVpnGateway(r) => visitor.visit_completable(r),
+            Request::DescribeRegions(r) => visitor.visit(r),
             Request::DescribeVpnConnection(r) => visitor.visit(r),
             Request::DescribeVpnConnections(r) => visitor.visit(r),
             Request::DescribeVpnGateway(r) => visitor.visit(r),

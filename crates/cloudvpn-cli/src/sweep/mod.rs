@@ -11,7 +11,9 @@ mod config;
 mod decide;
 mod delete;
 mod display;
+mod execute;
 mod filter;
+mod interrupt;
 mod inventory;
 mod journal_file;
 mod limiter;
@@ -23,14 +25,14 @@ use crate::settings::Settings;
 use clap::ArgMatches;
 use cloudvpn_types::meta::Provider;
 use decide::{Decision, SkipReason};
+use interrupt::Interrupts;
+use inventory::Gateway;
 use journal_file::{JournalFile, Known};
+use limiter::Limiter;
 use report::{GatewayResult, Outcome, RegionError, Report};
 use std::io::{BufRead, IsTerminal, Write};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 use target::Target;
-use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
 /// Runs a sweep. `regions` and `profiles` are the global flags' values (several allowed here).
@@ -71,33 +73,13 @@ pub async fn run(
         &options.profiles,
         &options.regions,
     )?;
-    let limiter = limiter::Limiter::new(options.max_rps);
-
-    // Everything the filters select, with the plan's decision, listed with read-only calls only.
-    let mut listed = JoinSet::new();
-    for (i, t) in targets.iter().cloned().enumerate() {
-        let limiter = limiter.clone();
-        let vpc = options.filters.vpc_id().map(str::to_owned);
-        listed.spawn(async move {
-            let result = match t.cloud {
-                Provider::Alibaba => inventory::alibaba(&t, &limiter, vpc.as_deref()).await,
-                Provider::Tencent => inventory::tencent(&t, &limiter, vpc.as_deref()).await,
-            };
-            (i, result)
-        });
-    }
-    let mut inventories = vec![Vec::new(); targets.len()];
-    let mut region_errors = Vec::new();
-    while let Some(joined) = listed.join_next().await {
-        let Ok((i, result)) = joined else { continue };
-        match result {
-            Ok(gateways) => inventories[i] = gateways,
-            Err(f) => region_errors.push(RegionError {
-                place: targets[i].to_string(),
-                error: f.message,
-            }),
-        }
-    }
+    let limiter = Limiter::new(options.max_rps);
+    let interrupts = Interrupts::watch();
+    let listing = list(&targets, &limiter, options.filters.vpc_id());
+    let (inventories, region_errors) = tokio::select! {
+        listed = listing => listed,
+        () = interrupts.first() => return Err(interrupted_before_deleting()),
+    };
     let now_ms = journal_file::now_ms();
     let mut results = Vec::new();
     let mut work = Vec::new();
@@ -140,17 +122,30 @@ pub async fn run(
         duration_ms: 0,
     };
     if options.apply && !work.is_empty() {
-        if !options.yes && !confirm(work.len())? {
-            return Err(Failure::usage("not confirmed: nothing was deleted"));
+        if !options.yes {
+            let count = work.len();
+            // Read on a thread of its own, not the runtime's blocking pool: after a Ctrl-C the read is
+            // left behind, and the process must not wait for it to end.
+            let (tx, answer) = tokio::sync::oneshot::channel();
+            std::thread::spawn(move || {
+                let _ = tx.send(confirm(count));
+            });
+            let confirmed = tokio::select! {
+                answer = answer => answer.unwrap_or(Ok(false))?,
+                () = interrupts.first() => return Err(interrupted_before_deleting()),
+            };
+            if !confirmed {
+                return Err(Failure::usage("not confirmed: nothing was deleted"));
+            }
         }
-        let interrupted = execute(
-            &options,
+        let interrupted = execute::execute(
+            options.concurrency,
             &targets,
             &limiter,
             &journal,
+            &interrupts,
             work,
             &mut report,
-            now_ms,
         )
         .await;
         report.interrupted = interrupted;
@@ -194,6 +189,46 @@ pub async fn run(
     Ok(())
 }
 
+fn interrupted_before_deleting() -> Failure {
+    Failure {
+        kind: Kind::Interrupted,
+        message: "interrupted before anything was deleted".to_owned(),
+    }
+}
+
+/// Every target's gateways, listed side by side; a target whose listing fails is named with its error.
+async fn list(
+    targets: &[Target],
+    limiter: &Limiter,
+    vpc_id: Option<&str>,
+) -> (Vec<Vec<Gateway>>, Vec<RegionError>) {
+    let mut listed = JoinSet::new();
+    for (i, t) in targets.iter().cloned().enumerate() {
+        let limiter = limiter.clone();
+        let vpc = vpc_id.map(str::to_owned);
+        listed.spawn(async move {
+            let result = match t.cloud {
+                Provider::Alibaba => inventory::alibaba(&t, &limiter, vpc.as_deref()).await,
+                Provider::Tencent => inventory::tencent(&t, &limiter, vpc.as_deref()).await,
+            };
+            (i, result)
+        });
+    }
+    let mut inventories = vec![Vec::new(); targets.len()];
+    let mut region_errors = Vec::new();
+    while let Some(joined) = listed.join_next().await {
+        let Ok((i, result)) = joined else { continue };
+        match result {
+            Ok(gateways) => inventories[i] = gateways,
+            Err(f) => region_errors.push(RegionError {
+                place: targets[i].to_string(),
+                error: f.message,
+            }),
+        }
+    }
+    (inventories, region_errors)
+}
+
 fn print_plan(results: &[GatewayResult], errors: &[RegionError], now_ms: u64) {
     let mut out = std::io::stdout().lock();
     let mut place = String::new();
@@ -222,104 +257,4 @@ fn confirm(count: usize) -> Result<bool, Failure> {
         .read_line(&mut line)
         .map_err(|e| Failure::usage(format!("cannot read the confirmation: {e}")))?;
     Ok(line.trim() == count.to_string())
-}
-
-/// Deletes `work` with at most `--concurrency` gateways in flight. Returns whether Ctrl-C stopped it:
-/// a first Ctrl-C stops starting new gateways and lets those in flight finish; a second aborts them.
-async fn execute(
-    options: &args::SweepOptions,
-    targets: &[Target],
-    limiter: &limiter::Limiter,
-    journal: &JournalFile,
-    work: Vec<(usize, inventory::Gateway, usize)>,
-    report: &mut Report,
-    now_ms: u64,
-) -> bool {
-    let stopping = Arc::new(AtomicBool::new(false));
-    let abort = Arc::new(Notify::new());
-    let watcher = {
-        let (stopping, abort) = (stopping.clone(), abort.clone());
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_err() {
-                return;
-            }
-            stopping.store(true, Ordering::SeqCst);
-            if tokio::signal::ctrl_c().await.is_ok() {
-                abort.notify_one();
-            }
-        })
-    };
-    let targets: Vec<Arc<Target>> = targets.iter().cloned().map(Arc::new).collect();
-    let mut regions: Vec<(String, usize)> = Vec::new();
-    for (i, _, _) in &work {
-        let place = targets[*i].to_string();
-        match regions.iter_mut().find(|(p, _)| *p == place) {
-            Some((_, n)) => *n += 1,
-            None => regions.push((place, 1)),
-        }
-    }
-    let display = Arc::new(display::Display::new(work.len(), &regions, now_ms));
-    let mut running: JoinSet<(usize, GatewayResult)> = JoinSet::new();
-    let mut pending = work.into_iter();
-    let mut announced = false;
-    let mut aborted = false;
-    loop {
-        while running.len() < options.concurrency && !stopping.load(Ordering::SeqCst) {
-            let Some((i, g, slot)) = pending.next() else {
-                break;
-            };
-            let target = targets[i].clone();
-            let (limiter, journal, display) = (limiter.clone(), journal.clone(), display.clone());
-            let wait = crate::teardown::wait_options(&target.settings);
-            running.spawn(async move {
-                display.started(&target.to_string(), &g.id);
-                let step = delete::Step {
-                    target: &target,
-                    limiter: &limiter,
-                    journal: &journal,
-                    options: wait,
-                };
-                let result = delete::gateway(&step, &g).await;
-                display.finished(&result);
-                (slot, result)
-            });
-        }
-        if stopping.load(Ordering::SeqCst) && !announced {
-            announced = true;
-            display.stopping("interrupted: starting nothing new, finishing what is in flight (Ctrl-C again aborts)");
-        }
-        if running.is_empty() {
-            break;
-        }
-        tokio::select! {
-            joined = running.join_next() => {
-                if let Some(Ok((slot, result))) = joined {
-                    report.gateways[slot] = result;
-                }
-            }
-            () = abort.notified() => {
-                aborted = true;
-                running.abort_all();
-                while running.join_next().await.is_some() {}
-                break;
-            }
-            // Wakes the loop when the first Ctrl-C comes while every slot is busy.
-            () = tokio::time::sleep(std::time::Duration::from_millis(200)) => {}
-        }
-    }
-    watcher.abort();
-    if let Ok(display) = Arc::try_unwrap(display) {
-        display.finish();
-    }
-    for g in &mut report.gateways {
-        if g.outcome == Outcome::WouldDelete {
-            g.outcome = Outcome::NotStarted;
-            if aborted {
-                g.reason = Some(
-                    "aborted by a second Ctrl-C; the journal says what was accepted".to_owned(),
-                );
-            }
-        }
-    }
-    stopping.load(Ordering::SeqCst)
 }

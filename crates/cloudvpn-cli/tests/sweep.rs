@@ -741,3 +741,88 @@ async fn several_profiles_sweep_several_accounts() {
     );
     assert_eq!(left(&e).await.0, set(&["vpn-keep-b"]));
 }
+
+#[tokio::test]
+async fn all_regions_asks_each_cloud_for_its_regions_and_sweeps_them_all() {
+    let e = emulator().await;
+    let h = e.handle();
+    for region in ["cn-hangzhou", "cn-shanghai"] {
+        h.seed_alibaba_gateway(AlibabaGatewaySeed {
+            region: region.into(),
+            id: Some(format!("vpn-ci-{region}")),
+            name: Some(format!("ci-{region}")),
+            ..Default::default()
+        })
+        .await
+        .expect("seed");
+    }
+    for (region, id) in [
+        ("ap-guangzhou", "vpngw-cigz0001"),
+        ("ap-shanghai", "vpngw-cish0001"),
+    ] {
+        h.seed_tencent_vpc(cloudvpn_emulator::seed::TencentVpcSeed {
+            id: Some("vpc-all".into()),
+            region: Some(region.into()),
+            ..Default::default()
+        })
+        .await
+        .expect("vpc");
+        h.seed_tencent_gateway(TencentGatewaySeed {
+            vpc_id: "vpc-all".into(),
+            id: Some(id.into()),
+            name: Some(format!("ci-{region}")),
+            region: Some(region.into()),
+            ..Default::default()
+        })
+        .await
+        .expect("gateway");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("all.json");
+    let out = call(
+        &e,
+        &[
+            "sweep",
+            "--all-regions",
+            "--name",
+            "ci-*",
+            "--max-rps",
+            "200",
+            "--report",
+            path.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(code(&out), 0, "{}\n{}", stdout(&out), stderr(&out));
+    let r = report(&path);
+    let places: BTreeSet<(String, String)> = r["gateways"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["region"].as_str().unwrap().to_owned(),
+                g["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(String, String)> = [
+        ("cn-hangzhou", "vpn-ci-cn-hangzhou"),
+        ("cn-shanghai", "vpn-ci-cn-shanghai"),
+        ("ap-guangzhou", "vpngw-cigz0001"),
+        ("ap-shanghai", "vpngw-cish0001"),
+    ]
+    .iter()
+    .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+    .collect();
+    assert_eq!(places, expected, "{}", stdout(&out));
+    assert!(r["region_errors"].as_array().unwrap().is_empty(), "{r}");
+
+    let out = call(&e, &["sweep", "--all-regions", "--region", REGION]).await;
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("exclude each other"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -50,6 +50,7 @@ pub fn command() -> Command {
                 .value_parser(["alibaba", "tencent"])
                 .help("Sweep this cloud (several: each); default both"),
         )
+        .arg(Arg::new("all-regions").long("all-regions").action(ArgAction::SetTrue).help("Ask each cloud for its regions (Alibaba DescribeRegions, Tencent's region API for vpc) and sweep them all, instead of --region"))
         .arg(many("name", "GLOB", "Select gateways whose name matches GLOB (*, ?, [..]); several: any of them"))
         .arg(many("id", "GLOB", "Select gateways whose ID matches GLOB; several: any of them"))
         .arg(many("tag", "KEY=VALUE", "Select gateways with this tag; several: any of them"))
@@ -70,6 +71,7 @@ pub fn command() -> Command {
 pub struct SweepOptions {
     pub clouds: Vec<Provider>,
     pub regions: Vec<String>,
+    pub all_regions: bool,
     pub profiles: Vec<String>,
     pub filters: Filters,
     pub apply: bool,
@@ -155,6 +157,12 @@ impl SweepOptions {
                 .or(file.vpc_id.clone()),
         )?;
         let regions = or_file(regions, &file.region);
+        let all_regions = m.get_flag("all-regions") || file.all_regions.unwrap_or(false);
+        if all_regions && !regions.is_empty() {
+            return Err(Failure::usage(
+                "--all-regions and --region exclude each other: give one of them (nothing was sent)",
+            ));
+        }
         let concurrency = m
             .get_one::<u64>("concurrency")
             .copied()
@@ -182,6 +190,7 @@ impl SweepOptions {
         Ok(SweepOptions {
             clouds,
             regions,
+            all_regions,
             profiles: or_file(profiles, &file.profile),
             filters,
             apply: m.get_flag("apply") || file.apply.unwrap_or(false),

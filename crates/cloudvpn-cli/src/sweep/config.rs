@@ -25,6 +25,7 @@ pub struct ConfigFile {
     pub cloud: Option<Vec<String>>,
     #[serde(default, deserialize_with = "one_or_many")]
     pub region: Option<Vec<String>>,
+    pub all_regions: Option<bool>,
     #[serde(default, deserialize_with = "one_or_many")]
     pub profile: Option<Vec<String>>,
     #[serde(default, deserialize_with = "one_or_many")]

@@ -2,7 +2,7 @@
 //! each, and with `--apply` delete them, rate-aware and resumable.
 //!
 //! One module per job: the flags and `--config` ([`args`], [`config`]), where to look ([`target`]), what is
-//! there ([`inventory`]), what is selected ([`filter`]) and decided ([`decide`]), the rate ([`limiter`]), the
+//! there ([`inventory`], [`regions`] for `--all-regions`), what is selected ([`filter`]) and decided ([`decide`]), the rate ([`limiter`]), the
 //! deletion of one gateway ([`delete`]), the journal ([`journal_file`]), progress ([`display`]) and the
 //! closing table and report ([`report`]); this file runs them in order.
 
@@ -17,6 +17,7 @@ mod interrupt;
 mod inventory;
 mod journal_file;
 mod limiter;
+mod regions;
 mod report;
 mod target;
 
@@ -67,13 +68,15 @@ pub async fn run(
     } else {
         JournalFile::default()
     };
+    let limiter = Limiter::new(options.max_rps);
     let targets = target::targets(
         settings,
         &options.clouds,
         &options.profiles,
         &options.regions,
-    )?;
-    let limiter = Limiter::new(options.max_rps);
+        options.all_regions.then_some(&limiter),
+    )
+    .await?;
     let interrupts = Interrupts::watch();
     let listing = list(&targets, &limiter, options.filters.vpc_id());
     let (inventories, region_errors) = tokio::select! {

@@ -56,12 +56,14 @@ fn regions_of(cloud: Provider, given: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Every target, in the order clouds, then accounts, then regions.
-pub fn targets(
+/// Every target, in the order clouds, then accounts, then regions. With `all_regions` (its limiter) each
+/// cloud is asked for its regions, for each account.
+pub async fn targets(
     base: &Settings,
     clouds: &[Provider],
     profiles: &[String],
     regions: &[String],
+    all_regions: Option<&super::limiter::Limiter>,
 ) -> Result<Vec<Target>, Failure> {
     let accounts: Vec<Option<String>> = if profiles.is_empty() {
         vec![base.profile.clone()]
@@ -73,7 +75,10 @@ pub fn targets(
         for profile in &accounts {
             let mut settings = base.clone();
             settings.profile = profile.clone();
-            let regions = if regions.is_empty() {
+            let account = profile.clone().unwrap_or_else(|| "default".to_owned());
+            let regions = if let Some(limiter) = all_regions {
+                super::regions::of(cloud, &settings, &account, limiter).await?
+            } else if regions.is_empty() {
                 settings.region = None;
                 match settings.region_for(cloud)? {
                     Some(r) => vec![r],
@@ -96,7 +101,7 @@ pub fn targets(
                 settings.region = Some(region.clone());
                 out.push(Target {
                     cloud,
-                    account: profile.clone().unwrap_or_else(|| "default".to_owned()),
+                    account: account.clone(),
                     region,
                     settings,
                 });

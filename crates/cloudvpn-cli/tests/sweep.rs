@@ -826,3 +826,71 @@ async fn all_regions_asks_each_cloud_for_its_regions_and_sweeps_them_all() {
         stderr(&out)
     );
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_run_killed_mid_deletion_is_awaited_from_its_journal_not_sent_again() {
+    let e = emulator_with(Transitions::all(Transition::Time { ms: 1500 })).await;
+    alibaba_gateway(&e, "vpn-ci-k", "ci-k", &[], 2).await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("killed.journal");
+    let base = e.base_url();
+    let args = [
+        "sweep",
+        "--cloud",
+        "alibaba",
+        "--region",
+        REGION,
+        "--name",
+        "ci-*",
+        "--apply",
+        "--yes",
+        "--journal",
+        journal.to_str().unwrap(),
+        "--endpoint",
+        base.as_str(),
+    ];
+    let mut child = command(&args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let started = Instant::now();
+    while accepted_lines(&journal).is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "nothing was accepted"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // No chance to finish anything: the accepted deletion is left in flight.
+    child.kill().expect("kill");
+    let _ = child.wait();
+    let in_flight = accepted_lines(&journal);
+    assert_eq!(in_flight.len(), 1, "{in_flight:?}");
+
+    let dir_report = dir.path().join("resumed.json");
+    let mut resumed: Vec<&str> = args.to_vec();
+    resumed.extend(["--report", dir_report.to_str().unwrap()]);
+    let out = cloudvpn(&resumed).await;
+    assert_eq!(code(&out), 0, "{}\n{}", stdout(&out), stderr(&out));
+    assert!(left(&e).await.0.is_empty());
+    let all = accepted_lines(&journal);
+    let unique: BTreeSet<&String> = all.iter().collect();
+    assert_eq!(
+        unique.len(),
+        all.len(),
+        "a deletion was sent twice: {all:?}"
+    );
+    assert_eq!(unique.len(), 3, "{all:?}");
+    let r = report(&dir_report);
+    let first = &r["gateways"][0]["resources"][0];
+    assert_eq!(first["id"], in_flight[0].as_str());
+    assert!(
+        first["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("earlier run"),
+        "{first}"
+    );
+}

@@ -894,3 +894,38 @@ async fn a_run_killed_mid_deletion_is_awaited_from_its_journal_not_sent_again() 
         "{first}"
     );
 }
+
+#[tokio::test]
+async fn a_gateway_still_provisioning_is_let_settle_and_the_deletion_retried() {
+    // The gateway shows `provisioning` for two Describe calls: the first deletion answers the documented
+    // busy error, the sweep waits for the gateway to be `active` and tries again.
+    let e = emulator().await;
+    e.handle()
+        .seed_alibaba_gateway(AlibabaGatewaySeed {
+            region: REGION.into(),
+            id: Some("vpn-ci-busy".into()),
+            name: Some("ci-busy".into()),
+            status: Some(cloudvpn_emulator::model::GatewayStatus::Provisioning),
+            ..Default::default()
+        })
+        .await
+        .expect("seed");
+    e.handle()
+        .seed_alibaba_connection(AlibabaConnectionSeed {
+            region: REGION.into(),
+            id: Some("vco-busy".into()),
+            vpn_gateway_id: "vpn-ci-busy".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("connection");
+    let out = call(
+        &e,
+        &[
+            "sweep", "--cloud", "alibaba", "--region", REGION, "--name", "ci-*", "--apply", "--yes",
+        ],
+    )
+    .await;
+    assert_eq!(code(&out), 0, "{}\n{}", stdout(&out), stderr(&out));
+    assert!(left(&e).await.0.is_empty(), "{}", stdout(&out));
+}

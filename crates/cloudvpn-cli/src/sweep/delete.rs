@@ -52,31 +52,21 @@ pub trait Settle: ApiClient {
 impl Settle for AlibabaClient {
     async fn settle(&self, step: &Step<'_>, gateway: &str) -> Result<(), Failure> {
         use cloudvpn_types::alibaba_vpc::DescribeVpnGatewayRequest;
-        let started = Instant::now();
-        let mut delay = step.options.min_delay;
-        loop {
-            let request = DescribeVpnGatewayRequest::new(&step.target.region, gateway);
-            let status = match step.limiter.call(step.target, self, request).await {
-                Ok(out) => out.status.unwrap_or_default(),
-                // Gone already: nothing to wait for (the deletion that follows says so too).
-                Err(Error::Service(e)) if e.is_not_found() => return Ok(()),
-                Err(e) => return Err(Failure::from_sdk(e)),
-            };
-            if status == "active" {
-                return Ok(());
-            }
-            if started.elapsed() + delay > step.options.deadline {
-                return Err(Failure {
-                    kind: crate::failure::Kind::Timeout,
-                    message: format!(
-                        "{gateway} is still `{status}` after {:.0} s",
-                        started.elapsed().as_secs_f64()
-                    ),
-                });
-            }
-            tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(step.options.max_delay);
-        }
+        crate::teardown::alibaba::settle_by(
+            gateway,
+            &step.options,
+            || async {
+                let request = DescribeVpnGatewayRequest::new(&step.target.region, gateway);
+                match step.limiter.call(step.target, self, request).await {
+                    Ok(out) => Ok(Some(out.status.unwrap_or_default())),
+                    // Gone already: nothing to wait for (the deletion that follows says so too).
+                    Err(Error::Service(e)) if e.is_not_found() => Ok(None),
+                    Err(e) => Err(Failure::from_sdk(e)),
+                }
+            },
+            |_| {},
+        )
+        .await
     }
 }
 

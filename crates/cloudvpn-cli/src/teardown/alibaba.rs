@@ -203,15 +203,44 @@ async fn settle(
     gateway_id: &str,
     options: &WaitOptions,
 ) -> Result<(), Failure> {
+    settle_by(
+        gateway_id,
+        options,
+        || async {
+            let out = client
+                .send(DescribeVpnGatewayRequest::new(region, gateway_id))
+                .await
+                .map_err(Failure::from_sdk)?;
+            Ok(Some(out.status.unwrap_or_default()))
+        },
+        |status| {
+            step(&format!(
+                "{gateway_id} is {status}; waiting for it to settle"
+            ))
+        },
+    )
+    .await
+}
+
+/// The settling loop of [`settle`], shared with `sweep` (which reads the status through its rate limiter):
+/// `status` reads the gateway's status once (`None`: the gateway is gone, nothing to wait for), `waiting`
+/// hears each status that is not `active` yet; the delay doubles up to `max_delay`, within the deadline.
+pub(crate) async fn settle_by<F, Fut>(
+    gateway_id: &str,
+    options: &WaitOptions,
+    mut status: F,
+    mut waiting: impl FnMut(&str),
+) -> Result<(), Failure>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<String>, Failure>>,
+{
     let started = Instant::now();
     let mut delay = options.min_delay;
     loop {
-        let status = client
-            .send(DescribeVpnGatewayRequest::new(region, gateway_id))
-            .await
-            .map_err(Failure::from_sdk)?
-            .status
-            .unwrap_or_default();
+        let Some(status) = status().await? else {
+            return Ok(());
+        };
         if status == "active" {
             return Ok(());
         }
@@ -224,9 +253,7 @@ async fn settle(
                 ),
             });
         }
-        step(&format!(
-            "{gateway_id} is {status}; waiting for it to settle"
-        ));
+        waiting(&status);
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(options.max_delay);
     }

@@ -1,6 +1,7 @@
 //! The canonical request of ACS3-HMAC-SHA256: what the signature covers, built the same way by the
 //! signer and the verifier, and streamed into SHA-256 rather than rendered when signing.
 
+use std::cmp::Ordering;
 use std::fmt;
 
 use sha2::{Digest, Sha256};
@@ -46,19 +47,18 @@ struct Entry {
     value: Span,
 }
 
-/// What entries are ordered by: name, then value, bytewise.
-type SortKey<'a> = (u64, &'a [u8], &'a [u8]);
-
 impl Entry {
-    /// The entry's sort key, read from `text`.
+    /// The order of entries: name, then value, bytewise, read from `text`.
+    /// The names' prefixes decide most comparisons, so the names and values
+    /// are only sliced when the prefixes are equal.
     #[inline]
-    fn key(self, text: &str) -> SortKey<'_> {
+    fn cmp(self, other: Entry, text: &str) -> Ordering {
         let bytes = text.as_bytes();
-        (
-            self.prefix,
-            &bytes[self.name.start..self.name.end],
-            &bytes[self.value.start..self.value.end],
-        )
+        let slice = |span: Span| &bytes[span.start..span.end];
+        self.prefix
+            .cmp(&other.prefix)
+            .then_with(|| slice(self.name).cmp(slice(other.name)))
+            .then_with(|| slice(self.value).cmp(slice(other.value)))
     }
 }
 
@@ -66,8 +66,7 @@ impl Entry {
 /// `entries` stays sorted (a binary search and a short `memmove`; requests
 /// have a dozen or so entries).
 fn insert_sorted(text: &str, entries: &mut Vec<Entry>, entry: Entry) {
-    let key = entry.key(text);
-    let at = entries.partition_point(|e| e.key(text) <= key);
+    let at = entries.partition_point(|e| e.cmp(entry, text) != Ordering::Greater);
     entries.insert(at, entry);
 }
 
@@ -200,8 +199,7 @@ impl CanonicalRequest {
         // Sorting once keeps a large (possibly hostile) parameter list
         // O(n log n); an already sorted list costs one linear pass.
         let text = &self.text;
-        self.query
-            .sort_unstable_by(|a, b| a.key(text).cmp(&b.key(text)));
+        self.query.sort_unstable_by(|a, b| a.cmp(*b, text));
         self
     }
 

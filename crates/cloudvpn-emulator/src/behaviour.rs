@@ -2,8 +2,10 @@
 //! The behaviours themselves implement the generated traits of [`crate::generated`], one per API
 //! (`alibaba::behaviour`, `tencent::behaviour`), and are made for each call through [`Behaviour`].
 
+use crate::credentials::Key;
 use crate::model::World;
 use crate::store::Effects;
+use crate::sts::Sts;
 use crate::timing::Transitions;
 
 /// The type implementing each API's generated behaviour trait (and [`Behaviour`]), named after the API's
@@ -18,6 +20,8 @@ pub(crate) mod implemented {
     pub(crate) type AlibabaVpc<'a> = crate::alibaba::behaviour::Call<'a>;
     pub(crate) type TencentVpcV2<'a> = crate::tencent::behaviour::Call<'a>;
     pub(crate) type TencentVpc<'a> = crate::tencent::api3::behaviour::Call<'a>;
+    pub(crate) type AlibabaSts<'a> = crate::sts::alibaba::Call<'a>;
+    pub(crate) type TencentSts<'a> = crate::sts::tencent::Call<'a>;
 }
 
 /// How the generated server side makes an API's behaviour for one call: from the world (under its lock),
@@ -41,4 +45,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) request_id: &'a str,
     /// Transition models in force.
     pub(crate) transitions: Transitions,
+    /// The key that signed the call; `None` for an operation sent unsigned (`auth: anonymous`).
+    pub(crate) caller: Option<&'a Key>,
+    /// Roles and temporary keys, for the STS behaviours.
+    pub(crate) sts: &'a Sts,
 }

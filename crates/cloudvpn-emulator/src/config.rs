@@ -124,6 +124,9 @@ pub struct EmulatorConfig {
     pub control_token: Option<ControlToken>,
     /// When set, the port speaks HTTPS with this certificate (`--tls`) instead of plain HTTP.
     pub tls: Option<TlsIdentity>,
+    /// `--sts-duration`: how long every issued temporary key lasts, whatever was asked; `None`: what the
+    /// call asked for, else the API's documented default.
+    pub sts_duration: Option<std::time::Duration>,
 }
 
 impl EmulatorConfig {
@@ -140,6 +143,7 @@ impl EmulatorConfig {
             allow_remote: false,
             control_token: None,
             tls: None,
+            sts_duration: None,
         }
     }
 
@@ -157,6 +161,12 @@ impl EmulatorConfig {
     /// Uses these keys.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = credentials;
+        self
+    }
+
+    /// Makes every issued temporary key last `duration` (`--sts-duration`).
+    pub fn sts_duration(mut self, duration: std::time::Duration) -> Self {
+        self.sts_duration = Some(duration);
         self
     }
 

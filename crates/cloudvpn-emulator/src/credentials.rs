@@ -31,10 +31,12 @@
 //!   token (`X-TC-Token`, or `Token` in the old-style form), or is refused with `AuthFailure.TokenFailure`.
 //!   Tokens sent with other keys are accepted unchecked.
 
+use crate::sts::trust::{ProviderEntry, RoleEntry, Trust};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The default Alibaba AccessKeyId.
 pub const DEFAULT_ALIBABA_ACCESS_KEY_ID: &str = "emulator-ak";
@@ -74,6 +76,23 @@ pub struct Key {
     pub enabled: bool,
     /// A temporary key's session token, which its requests must carry.
     session_token: Option<String>,
+    /// When a temporary key stops being accepted (ms since the epoch); `None` for a permanent key.
+    pub expires_ms: Option<u64>,
+    /// The role session a key issued by STS or a metadata service belongs to.
+    pub session: Option<Arc<RoleSession>>,
+}
+
+/// Who a temporary key issued for a role acts as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleSession {
+    /// The role's name.
+    pub role_name: String,
+    /// The role's numeric id.
+    pub role_id: String,
+    /// The session name given when it was assumed.
+    pub session_name: String,
+    /// The role's account id (Alibaba) or uin (Tencent).
+    pub cloud_account_id: String,
 }
 
 impl fmt::Debug for Key {
@@ -89,6 +108,8 @@ impl fmt::Debug for Key {
                 "session_token",
                 &self.session_token.as_ref().map(|_| "<redacted>"),
             )
+            .field("expires_ms", &self.expires_ms)
+            .field("session", &self.session)
             .finish()
     }
 }
@@ -104,7 +125,14 @@ impl Key {
             allowed_actions: None,
             enabled: true,
             session_token: None,
+            expires_ms: None,
+            session: None,
         }
+    }
+
+    /// Whether the key has a session token (it is temporary).
+    pub fn is_temporary(&self) -> bool {
+        self.session_token.is_some()
     }
 
     /// Makes the key a temporary one whose requests must carry `token`.
@@ -167,6 +195,7 @@ impl Key {
 pub struct Credentials {
     alibaba: HashMap<String, Key>,
     tencent: HashMap<String, Key>,
+    trust: Trust,
 }
 
 /// Why a credentials file was refused.
@@ -199,6 +228,10 @@ struct FileFormat {
     alibaba: Vec<AlibabaEntry>,
     #[serde(default)]
     tencent: Vec<TencentEntry>,
+    #[serde(default)]
+    roles: Vec<RoleEntry>,
+    #[serde(default)]
+    oidc_providers: Vec<ProviderEntry>,
 }
 
 fn yes() -> bool {
@@ -253,6 +286,8 @@ fn key_of(
         allowed_actions,
         enabled,
         session_token: None,
+        expires_ms: None,
+        session: None,
     }
 }
 
@@ -262,9 +297,15 @@ impl Credentials {
         Credentials::default()
     }
 
-    /// The default keys of both clouds.
+    /// Roles and OIDC providers that may be assumed (see [`crate::sts::trust`]).
+    pub fn trust(&self) -> &Trust {
+        &self.trust
+    }
+
+    /// The default keys of both clouds, and the default roles and OIDC providers.
     pub fn defaults() -> Self {
         let mut c = Credentials::empty();
+        c.trust = Trust::defaults();
         c.add_alibaba(Key::new(
             DEFAULT_ALIBABA_ACCESS_KEY_ID,
             DEFAULT_ALIBABA_ACCESS_KEY_SECRET,
@@ -321,6 +362,8 @@ impl Credentials {
         } else {
             Credentials::empty()
         };
+        c.trust = Trust::from_file(file.include_defaults, file.roles, file.oidc_providers)
+            .map_err(error)?;
         for entry in file.alibaba {
             if entry.access_key_id.is_empty() {
                 return Err(error("an Alibaba access_key_id is empty".to_owned()));

@@ -191,6 +191,8 @@ mod signals;
 pub mod signed;
 mod state_lock;
 mod store;
+#[allow(clippy::result_large_err)] // as for `alibaba`
+pub mod sts;
 mod task_index;
 #[allow(clippy::result_large_err)] // as for `alibaba`
 mod tencent;

@@ -22,7 +22,7 @@ use crate::model::World;
 use crate::server::Shared;
 use crate::store::{Effects, SaveError};
 use cloudvpn_signing::encoding;
-use cloudvpn_types::meta::{ApiMeta, HttpMethod, OperationMeta, Protocol};
+use cloudvpn_types::meta::{ApiMeta, HttpMethod, OperationAuth, OperationMeta, Protocol};
 use cloudvpn_types::{ApiRequest, ErrorInfo, Params, ValidationError};
 
 /// Decoded wire parameters.
@@ -356,14 +356,21 @@ async fn process<F: Frontend>(
 
     let (api, op) = route(front, front.action(req, &decoded)?)?;
     check_method(front, op, req)?;
-    let key = front.authenticate(shared, api, req, &decoded)?;
-    if !key.allows(op.action) {
-        return Err(front.forbidden(op, key.principal));
-    }
-    if let Err(rate) = shared
-        .rate_limits
-        .admit(F::NAMESPACE, &key.account, op.action)
-    {
+    // An unsigned operation (`auth: anonymous`, e.g. AssumeRoleWithOIDC) carries its own proof, which
+    // its behaviour checks; everything else is signed by a key that may call it.
+    let key = match op.auth {
+        OperationAuth::Anonymous => None,
+        OperationAuth::Signed => {
+            let key = front.authenticate(shared, api, req, &decoded)?;
+            if !key.allows(op.action) {
+                return Err(front.forbidden(op, key.principal));
+            }
+            Some(key)
+        }
+    };
+    // Unsigned calls are limited under the empty account, as one caller.
+    let account = key.map_or("", |k| k.account.as_str());
+    if let Err(rate) = shared.rate_limits.admit(F::NAMESPACE, account, op.action) {
         let message = format!("(emulator) more than {rate} {} calls per second", op.action);
         return Err(front.fault_error(op, F::THROTTLING_CODE.to_owned(), None, Some(message)));
     }
@@ -397,7 +404,9 @@ async fn process<F: Frontend>(
     }
 
     let ctx = Ctx {
-        account: &key.account,
+        account: key.map_or("", |k| k.account.as_str()),
+        caller: key,
+        sts: &shared.sts,
         region: &region,
         now_ms: clock::now_ms(),
         request_id: front.request_id(exchange),

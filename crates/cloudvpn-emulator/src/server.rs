@@ -13,6 +13,7 @@ use crate::persistence::StateFileError;
 use crate::rate_limits::RateLimits;
 use crate::state_lock::LockError;
 use crate::store::{SaveError, Store};
+use crate::sts::Sts;
 use crate::timing::Transitions;
 use crate::tls::TlsError;
 use std::fmt;
@@ -26,6 +27,8 @@ use tokio::task::JoinHandle;
 /// What every request handler shares.
 pub(crate) struct Shared {
     pub(crate) credentials: Credentials,
+    /// Roles, OIDC providers and the temporary keys issued for them.
+    pub(crate) sts: Sts,
     pub(crate) limits: Limits,
     pub(crate) tencent_default_region: String,
     pub(crate) connections: ConnectionLimits,
@@ -43,6 +46,7 @@ pub(crate) struct Shared {
 impl Shared {
     fn new(config: EmulatorConfig, store: Arc<Store>) -> Arc<Shared> {
         Arc::new(Shared {
+            sts: Sts::new(config.credentials.trust().clone(), config.sts_duration),
             credentials: config.credentials,
             limits: config.limits,
             tencent_default_region: config.tencent_default_region,

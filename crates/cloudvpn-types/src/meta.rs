@@ -395,6 +395,16 @@ pub struct PaginationMeta {
     pub total: &'static str,
 }
 
+/// How a call of an operation proves who makes it (`auth:` in the operation's spec).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationAuth {
+    /// Signed with an access key, as every call of the API's protocol.
+    Signed,
+    /// Sent without a key or signature: the request carries its own proof (an OIDC token), and the official
+    /// libraries send it unsigned.
+    Anonymous,
+}
+
 /// Everything static about one operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OperationMeta {
@@ -412,6 +422,8 @@ pub struct OperationMeta {
     pub read_only: bool,
     /// The request-rate limit the documents give (requests per second per account), if any.
     pub rate_limit_per_second: Option<u32>,
+    /// Whether a call is signed with a key or sent without one.
+    pub auth: OperationAuth,
     /// Parameters in spec order.
     pub params: &'static [ParamMeta],
     /// Documented errors of the operation itself (see [`ApiMeta::common_errors`] for the rest).

@@ -7,7 +7,7 @@ use cloudvpn::credentials::{AlibabaCredentials, Secret, TencentCredentials};
 use cloudvpn::test_util::ScriptedTransport;
 use cloudvpn::{AlibabaClient, Error, TencentClient};
 use cloudvpn_types::alibaba_vpc::{self, DeleteVpnGatewayError};
-use cloudvpn_types::meta::{ApiMeta, OperationMeta, Protocol, Provider};
+use cloudvpn_types::meta::{ApiMeta, OperationAuth, OperationMeta, Protocol, Provider};
 use cloudvpn_types::{Api, ApiRequest, Operation, Params, ValidationError, Visitor};
 use std::sync::Arc;
 
@@ -34,6 +34,7 @@ const fn operation(api: &'static ApiMeta) -> OperationMeta {
         idempotency_token: None,
         read_only: true,
         rate_limit_per_second: None,
+        auth: OperationAuth::Signed,
         params: &[],
         errors: &[],
         completion: None,

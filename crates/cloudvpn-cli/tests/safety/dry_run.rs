@@ -35,6 +35,11 @@ fn value_for(arg: &clap::Arg, tencent: bool) -> String {
         ("vpnGwId", "vpngw-dry00000"),
         ("vpn-gw-id", "vpngw-dry00000"),
         ("vpnConnId", "vpnx-dry00000"),
+        // STS: values that pass the documented lengths (a session name of 2+, a token of 4+ characters).
+        ("RoleSessionName", "dry-run"),
+        ("role-session-name", "dry-run"),
+        ("OIDCToken", "dry.run.token"),
+        ("oidc-token", "dry.run.token"),
     ];
     let id = arg.get_id().as_str();
     if let Some((_, v)) = known.iter().find(|(k, _)| *k == id) {

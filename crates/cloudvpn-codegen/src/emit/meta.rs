@@ -35,6 +35,11 @@ pub(crate) fn operation_meta(op: &OpIr) -> TokenStream {
     let token = opt_str(&op.idempotency_token.as_ref().map(|(w, _)| w.clone()));
     let read_only = op.read_only;
     let rate_limit = opt_num(op.rate_limit, Literal::u32_unsuffixed);
+    let auth = if op.anonymous {
+        quote!(OperationAuth::Anonymous)
+    } else {
+        quote!(OperationAuth::Signed)
+    };
     let params = op.params.iter().map(param_meta);
     let errors = op.own_errors.iter().map(documented_error);
     let completion = match &op.completion {
@@ -91,6 +96,7 @@ pub(crate) fn operation_meta(op: &OpIr) -> TokenStream {
             idempotency_token: #token,
             read_only: #read_only,
             rate_limit_per_second: #rate_limit,
+            auth: #auth,
             params: &[#(#params),*],
             errors: &[#(#errors),*],
             completion: #completion,

@@ -96,7 +96,7 @@ fn lower_operation(
         .map(|p| params::lower_param(p, &s.action, &mut request_structs))
         .collect();
     let mut structs = Vec::new();
-    let root = format!("{}Response", s.action);
+    let root = format!("{}Response", pascal_case(&s.action));
     response::lower_struct(
         &root,
         &format!("The successful response of `{}`.", s.action),
@@ -146,6 +146,7 @@ fn lower_operation(
         idempotency_token,
         read_only: s.read_only,
         rate_limit: s.rate_limit.as_ref().map(|r| r.per_second),
+        anonymous: s.auth == cloudvpn_spec::OperationAuth::Anonymous,
         params,
         request_structs,
         structs: response::merge_same_shapes(structs),

@@ -84,6 +84,8 @@ pub struct OpIr {
     pub read_only: bool,
     /// The documented requests per second.
     pub rate_limit: Option<u32>,
+    /// Sent unsigned (`auth: anonymous`).
+    pub anonymous: bool,
     /// Request parameters.
     pub params: Vec<ParamIr>,
     /// The structs of object parameters (and of the object elements of list parameters), depth first.
@@ -116,17 +118,18 @@ pub struct PaginationIr {
 }
 
 impl OpIr {
-    /// `DeleteVpnGatewayRequest`.
+    /// `DeleteVpnGatewayRequest` (`AssumeRoleWithOidcRequest`: type names follow the words of the action,
+    /// like every other name, not its wire spelling).
     pub fn request_name(&self) -> String {
-        format!("{}Request", self.action)
+        format!("{}Request", cloudvpn_spec::pascal_case(&self.action))
     }
     /// `DeleteVpnGatewayResponse`.
     pub fn response_name(&self) -> String {
-        format!("{}Response", self.action)
+        format!("{}Response", cloudvpn_spec::pascal_case(&self.action))
     }
     /// `DeleteVpnGatewayError`.
     pub fn error_name(&self) -> String {
-        format!("{}Error", self.action)
+        format!("{}Error", cloudvpn_spec::pascal_case(&self.action))
     }
 }
 

@@ -28,6 +28,13 @@ pub struct OperationFile {
     /// The documented request-rate limit of the operation, per account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<RateLimit>,
+    /// How a call proves who makes it: `signed` (the default) or `anonymous` (no key, no signature: the
+    /// request carries its own proof, as an OIDC token does).
+    #[serde(default, skip_serializing_if = "OperationAuth::is_signed")]
+    pub auth: OperationAuth,
+    /// Where an `auth: anonymous` is documented (required with it, refused without it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_source: Option<String>,
     /// Usage notes.
     #[serde(default)]
     pub notes: Vec<Note>,
@@ -62,6 +69,24 @@ pub struct RateLimit {
     pub per_second: u32,
     /// Where the limit is written.
     pub source: String,
+}
+
+/// How a call of an operation proves who makes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperationAuth {
+    /// Signed with an access key, as every call of the API's protocol.
+    #[default]
+    Signed,
+    /// Sent without a key or signature (the official libraries send it so).
+    Anonymous,
+}
+
+impl OperationAuth {
+    /// Whether this is the default, [`OperationAuth::Signed`].
+    pub fn is_signed(&self) -> bool {
+        *self == OperationAuth::Signed
+    }
 }
 
 /// A usage note.

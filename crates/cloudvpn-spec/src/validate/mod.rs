@@ -241,6 +241,35 @@ fn operation(
         let at = ctx.loc.find("action", &op.action, 0);
         ctx.error_at(at, format!("action `{}` must be PascalCase", op.action));
     }
+    match (op.auth, &op.auth_source) {
+        (OperationAuth::Anonymous, Some(source)) if !ctx.sources.contains(source.as_str()) => {
+            let at = ctx.loc.find("auth_source", source, 0);
+            let known: Vec<&str> = ctx.sources.iter().copied().collect();
+            ctx.error_at(
+                at,
+                format!(
+                    "unknown source `{source}` in `auth_source`: declare it under `sources:` (known: {})",
+                    known.join(", ")
+                ),
+            );
+        }
+        (OperationAuth::Anonymous, Some(_)) => {}
+        (OperationAuth::Anonymous, None) => {
+            let at = ctx.loc.find_key("auth");
+            ctx.error_at(
+                at,
+                "`auth: anonymous` needs `auth_source:`, the source that documents the unsigned call",
+            );
+        }
+        (OperationAuth::Signed, Some(_)) => {
+            let at = ctx.loc.find_key("auth_source");
+            ctx.error_at(
+                at,
+                "`auth_source` is only for `auth: anonymous`; remove it (signed is the default)",
+            );
+        }
+        (OperationAuth::Signed, None) => {}
+    }
     if op.methods.is_empty() {
         let at = ctx.loc.find_key("methods");
         ctx.error_at(at, "`methods` needs at least one of GET, POST");

@@ -16,6 +16,7 @@ pub const META: OperationMeta = OperationMeta {
     idempotency_token: None,
     read_only: false,
     rate_limit_per_second: Some(20),
+    auth: OperationAuth::Signed,
     params: &[
         ParamMeta {
             name: "VpnGatewayId",

@@ -16,6 +16,7 @@ pub const META: OperationMeta = OperationMeta {
     idempotency_token: None,
     read_only: true,
     rate_limit_per_second: None,
+    auth: OperationAuth::Signed,
     params: &[
         ParamMeta {
             name: "VpnGatewayIds",

@@ -12,7 +12,7 @@ use crate::transport::{
     HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportErrorKind,
 };
 use crate::waiter::{Completed, WaitError, WaitOptions, WaitProgress};
-use cloudvpn_types::meta::{OperationMeta, Protocol};
+use cloudvpn_types::meta::{OperationAuth, OperationMeta, Protocol};
 use cloudvpn_types::{Completable, Operation, OperationError};
 use std::fmt;
 use std::future::Future;
@@ -135,16 +135,25 @@ impl Core {
         &self,
         wire: &W,
         meta: &'static OperationMeta,
-        build: impl Fn(&Core, &W::Credentials) -> HttpRequest,
+        build: impl Fn(&Core, Option<&W::Credentials>) -> HttpRequest,
         parse: Parser<O>,
     ) -> Result<O::Output, Error<O::Error>> {
         let safe_to_repeat = meta.read_only || meta.idempotency_token.is_some();
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let resolved = wire.credentials().get().await.map_err(Error::Credentials)?;
-            let named = |e| name_credentials_source::<W, _>(e, &resolved.source);
-            let request = build(self, &resolved.credentials);
+            // An unsigned operation (an OIDC exchange) needs no credentials, and must not fail for want of them.
+            let resolved = match meta.auth {
+                OperationAuth::Anonymous => None,
+                OperationAuth::Signed => {
+                    Some(wire.credentials().get().await.map_err(Error::Credentials)?)
+                }
+            };
+            let named = |e| match &resolved {
+                Some(resolved) => name_credentials_source::<W, _>(e, &resolved.source),
+                None => e,
+            };
+            let request = build(self, resolved.as_ref().map(|r| &r.credentials));
             if let Some(log) = &self.wire_log {
                 log(WireEvent::Request {
                     attempt,
@@ -333,8 +342,14 @@ pub trait ApiClient: Wire + Clone + fmt::Debug + Send + Sync + 'static {
     ) -> impl Future<Output = Result<HttpRequest, Error<O::Error>>> + Send {
         async move {
             let prepared = self.prepare_call(request).await?;
-            let resolved = self.credentials().get().await.map_err(Error::Credentials)?;
-            Ok(self.sign(O::META, &prepared, &resolved.credentials, self.core()))
+            let resolved = match O::META.auth {
+                OperationAuth::Anonymous => None,
+                OperationAuth::Signed => {
+                    Some(self.credentials().get().await.map_err(Error::Credentials)?)
+                }
+            };
+            let credentials = resolved.as_ref().map(|r| &r.credentials);
+            Ok(self.sign(O::META, &prepared, credentials, self.core()))
         }
     }
 
@@ -348,8 +363,13 @@ pub trait ApiClient: Wire + Clone + fmt::Debug + Send + Sync + 'static {
         async move {
             let mut request = request;
             self.core().prepare(Self::PROTOCOL, &mut request)?;
-            let resolved = self.credentials().get().await.map_err(Error::Credentials)?;
-            self.resolve(&request, &resolved)
+            match O::META.auth {
+                OperationAuth::Anonymous => self.resolve(&request, None),
+                OperationAuth::Signed => {
+                    let resolved = self.credentials().get().await.map_err(Error::Credentials)?;
+                    self.resolve(&request, Some(&resolved))
+                }
+            }
         }
     }
 
@@ -388,11 +408,11 @@ fn name_credentials_source<W: Wire + ?Sized, E: OperationError>(
 async fn delete_with<O: Operation, W: Wire + ?Sized>(
     wire: &W,
     meta: &'static OperationMeta,
-    build: impl Fn(&Core, &W::Credentials) -> HttpRequest,
+    build: impl Fn(&Core, Option<&W::Credentials>) -> HttpRequest,
     parse: Parser<O>,
 ) -> Result<Deletion<O::Output>, Error<O::Error>> {
     let attempts = std::sync::atomic::AtomicU32::new(0);
-    let counting = |c: &Core, credentials: &W::Credentials| {
+    let counting = |c: &Core, credentials: Option<&W::Credentials>| {
         attempts.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         build(c, credentials)
     };

@@ -141,3 +141,69 @@ async fn a_rejection_names_the_source_of_the_attempts_credentials() {
     );
     assert!(!error.to_string().contains("token-2"), "{error}");
 }
+
+/// Fails every time: an unsigned operation must not ask for credentials at all.
+#[derive(Debug)]
+struct NoCredentials;
+
+impl ProvideCredentials<AlibabaCredentials> for NoCredentials {
+    fn provide(&self) -> ProvideFuture<'_, AlibabaCredentials> {
+        Box::pin(std::future::ready(Err(
+            cloudvpn::credentials::CredentialsError {
+                provider: cloudvpn_types::meta::Provider::Alibaba,
+                attempts: Vec::new(),
+                stopped_on_malformed: false,
+            },
+        )))
+    }
+}
+
+#[tokio::test]
+async fn an_anonymous_operation_is_sent_unsigned_without_asking_for_credentials() {
+    let answer = r#"{"RequestId":"R","OIDCTokenInfo":{"Subject":"s","Issuer":"i","ClientIds":"c"},"AssumedRoleUser":{"Arn":"a","AssumedRoleId":"i"},"Credentials":{"SecurityToken":"t","AccessKeyId":"STS.x","AccessKeySecret":"s","Expiration":"2099-01-01T00:00:00Z"}}"#;
+    let transport = Arc::new(cloudvpn::test_util::ScriptedTransport::new([
+        cloudvpn::test_util::Scripted::Respond(HttpResponse::new(200, answer)),
+    ]));
+    let client = cloudvpn::alibaba::StsClient::builder()
+        .endpoint("http://127.0.0.1:9")
+        .credentials_provider(Arc::new(NoCredentials))
+        .transport(transport.clone())
+        .clock(Arc::new(cloudvpn::test_util::FixedClock::at_unix(
+            1_704_110_400,
+        )))
+        .build()
+        .expect("client");
+    let out = client
+        .assume_role_with_oidc()
+        .role_arn("acs:ram::1:role/r")
+        .oidc_provider_arn("acs:ram::1:oidc-provider/p")
+        .oidc_token("eyJ.token")
+        .role_session_name("s1")
+        .send()
+        .await
+        .expect("sent without credentials");
+    assert_eq!(out.credentials.access_key_id, "STS.x");
+    let sent = transport.requests();
+    assert_eq!(sent.len(), 1);
+    let url = &sent[0].url;
+    assert!(
+        url.starts_with(
+            "http://127.0.0.1:9/?Action=AssumeRoleWithOIDC&Format=JSON&Version=2015-04-01&"
+        ),
+        "{url}"
+    );
+    assert!(
+        url.ends_with("&Timestamp=2024-01-01T12%3A00%3A00Z"),
+        "{url}"
+    );
+    for absent in [
+        "AccessKeyId",
+        "Signature",
+        "SignatureNonce",
+        "SecurityToken",
+    ] {
+        assert!(!url.contains(&format!("{absent}=")), "{absent} in {url}");
+    }
+    assert!(sent[0].header("authorization").is_none());
+    assert!(sent[0].header("x-acs-signature-nonce").is_none());
+}

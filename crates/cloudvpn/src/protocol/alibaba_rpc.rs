@@ -124,6 +124,37 @@ fn build_v3(
     }
 }
 
+/// An operation sent without a key (`auth: anonymous`, STS `AssumeRoleWithOIDC`), as
+/// `alibabacloud_credentials` sends it: `Action`, `Format=JSON`, `Version`, the operation's parameters and
+/// `Timestamp` in the query of the operation's method, and no `AccessKeyId`, `SignatureNonce` or
+/// `Signature`.
+fn build_anonymous(
+    meta: &OperationMeta,
+    params: &[(ParamName, String)],
+    endpoint: &Endpoint,
+    user_agent: &str,
+    timestamp: &str,
+) -> HttpRequest {
+    let mut all: Vec<(&str, &str)> = Vec::with_capacity(params.len() + 4);
+    all.extend([
+        ("Action", meta.action),
+        ("Format", "JSON"),
+        ("Version", meta.api.version),
+    ]);
+    all.extend(params.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
+    all.push(("Timestamp", timestamp));
+    HttpRequest {
+        method: meta.default_method(),
+        url: endpoint.url_with_query(&encoding::form_urlencode(&all)),
+        headers: vec![
+            ("host".into(), endpoint.authority.clone().into()),
+            ("user-agent".into(), user_agent.to_owned().into()),
+            ("accept".into(), "application/json".into()),
+        ],
+        body: Vec::new(),
+    }
+}
+
 /// v1: every parameter, common ones included, in the query with the signature (vector [E]).
 fn build_v1(
     meta: &OperationMeta,
@@ -385,7 +416,7 @@ impl Wire for AlibabaClient {
     fn resolve<O: Operation>(
         &self,
         request: &O,
-        resolved: &Resolved<Self::Credentials>,
+        resolved: Option<&Resolved<Self::Credentials>>,
     ) -> Result<Prepared, Error<O::Error>> {
         let params = request.to_params();
         let region = O::META
@@ -393,7 +424,7 @@ impl Wire for AlibabaClient {
             .and_then(|p| params.iter().find(|(k, _)| *k == p.name))
             .map(|(_, v)| v.clone())
             .or_else(|| self.core.region.clone())
-            .or_else(|| resolved.region.clone());
+            .or_else(|| resolved.and_then(|r| r.region.clone()));
         let endpoint = self.core.endpoint_for(O::META, region.as_deref())?;
         Ok(Prepared {
             region,
@@ -408,10 +439,19 @@ impl Wire for AlibabaClient {
         &self,
         meta: &OperationMeta,
         prepared: &Prepared,
-        credentials: &Self::Credentials,
+        credentials: Option<&Self::Credentials>,
         core: &Core,
     ) -> HttpRequest {
         let timestamp = clock::iso8601(core.clock.now());
+        let Some(credentials) = credentials else {
+            return build_anonymous(
+                meta,
+                &prepared.params,
+                &prepared.endpoint,
+                &core.user_agent,
+                &timestamp,
+            );
+        };
         let nonce = core.ids.nonce();
         build_request(
             meta,

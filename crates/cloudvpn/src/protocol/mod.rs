@@ -50,21 +50,23 @@ pub trait Wire: Sync {
     fn credentials(&self) -> &CredentialsCache<Self::Credentials>;
     /// Reads a response.
     fn parser<O: Operation>() -> Parser<O>;
-    /// Serializes once; resolves the endpoint and region (`credentials` give a profile's region).
+    /// Serializes once; resolves the endpoint and region (`credentials` give a profile's region; `None` for
+    /// an operation sent unsigned).
     fn resolve<O: Operation>(
         &self,
         request: &O,
-        credentials: &Resolved<Self::Credentials>,
+        credentials: Option<&Resolved<Self::Credentials>>,
     ) -> Result<Prepared, Error<O::Error>>;
     /// Whether a service error rejects the credentials themselves (wrong secret, unknown or disabled
     /// key, bad token), so that the error should say where they came from.
     fn rejects_credentials(info: &ErrorInfo, documented: Option<&'static DocumentedError>) -> bool;
-    /// Signs one attempt afresh with `credentials`.
+    /// Signs one attempt afresh with `credentials`; with `None` (an operation whose spec says
+    /// `auth: anonymous`), builds it unsigned, exactly as the official libraries send that operation.
     fn sign(
         &self,
         meta: &OperationMeta,
         prepared: &Prepared,
-        credentials: &Self::Credentials,
+        credentials: Option<&Self::Credentials>,
         core: &Core,
     ) -> HttpRequest;
 }

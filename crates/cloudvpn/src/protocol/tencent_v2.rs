@@ -41,11 +41,12 @@ pub(crate) struct Shape<'a> {
 }
 
 /// Builds the signed request of one attempt. Parameters go on the wire in the SDK's order (the action's
-/// own, then the common ones); the signature sorts them itself.
+/// own, then the common ones); the signature sorts them itself. v2 has no unsigned operation; should a spec
+/// declare one (`credentials` `None`), it goes without `SecretId`, `Token` and `Signature`.
 pub(crate) fn build_request(
     meta: &OperationMeta,
     params: &[(ParamName, String)],
-    credentials: &TencentCredentials,
+    credentials: Option<&TencentCredentials>,
     endpoint: &Endpoint,
     shape: &Shape<'_>,
     attempt: &Attempt,
@@ -59,11 +60,13 @@ pub(crate) fn build_request(
     if let Some(region) = shape.region {
         all.push(("Region", region));
     }
-    if let Some(token) = &credentials.token {
+    if let Some(token) = credentials.and_then(|c| c.token.as_ref()) {
         all.push(("Token", token.expose()));
     }
+    if let Some(credentials) = credentials {
+        all.push(("SecretId", credentials.secret_id.as_str()));
+    }
     all.extend([
-        ("SecretId", credentials.secret_id.as_str()),
         ("Nonce", nonce.as_str()),
         ("Timestamp", timestamp.as_str()),
         (
@@ -72,14 +75,18 @@ pub(crate) fn build_request(
         ),
     ]);
     // Streams the source string into the MAC; the hash comes from the SignatureMethod pushed above.
-    let signature = tencent_v2::signature(
-        credentials.secret_key.expose(),
-        shape.http_method.as_str(),
-        &endpoint.authority,
-        &endpoint.path,
-        &all,
-    );
-    all.push((tencent_v2::SIGNATURE_PARAM, &signature));
+    let signature = credentials.map(|credentials| {
+        tencent_v2::signature(
+            credentials.secret_key.expose(),
+            shape.http_method.as_str(),
+            &endpoint.authority,
+            &endpoint.path,
+            &all,
+        )
+    });
+    if let Some(signature) = &signature {
+        all.push((tencent_v2::SIGNATURE_PARAM, signature));
+    }
     let encoded = encoding::form_urlencode(&all);
     let host = ("Host".into(), endpoint.authority.clone().into());
     match shape.http_method {
@@ -348,9 +355,14 @@ impl Wire for TencentClient {
     fn resolve<O: Operation>(
         &self,
         request: &O,
-        resolved: &Resolved<Self::Credentials>,
+        resolved: Option<&Resolved<Self::Credentials>>,
     ) -> Result<Prepared, Error<O::Error>> {
-        let Some(region) = self.core.region.clone().or_else(|| resolved.region.clone()) else {
+        let Some(region) = self
+            .core
+            .region
+            .clone()
+            .or_else(|| resolved.and_then(|r| r.region.clone()))
+        else {
             return Err(Error::Config {
                 action: O::META.action,
                 message: "no region: every Tencent Cloud v2 call carries the Region parameter; set one \
@@ -373,7 +385,7 @@ impl Wire for TencentClient {
         &self,
         meta: &OperationMeta,
         prepared: &Prepared,
-        credentials: &Self::Credentials,
+        credentials: Option<&Self::Credentials>,
         core: &Core,
     ) -> HttpRequest {
         build_request(

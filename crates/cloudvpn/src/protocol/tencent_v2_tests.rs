@@ -65,7 +65,7 @@ fn get_sha1_reproduces_the_official_sdk_request_byte_for_byte() {
     let req = build_request(
         DeleteVpnConnRequest::META,
         &params(),
-        &creds(),
+        Some(&creds()),
         &endpoint(),
         &shape(HttpMethod::Get, SignatureMethod::HmacSha1),
         &ATTEMPT,
@@ -82,7 +82,7 @@ fn get_sha256_reproduces_the_official_signature() {
     let req = build_request(
         DeleteVpnConnRequest::META,
         &params(),
-        &creds(),
+        Some(&creds()),
         &endpoint(),
         &shape(HttpMethod::Get, SignatureMethod::HmacSha256),
         &ATTEMPT,
@@ -101,7 +101,7 @@ fn post_with_token_reproduces_the_official_body() {
     let req = build_request(
         DeleteVpnConnRequest::META,
         &params(),
-        &creds,
+        Some(&creds),
         &endpoint(),
         &shape(HttpMethod::Post, SignatureMethod::HmacSha256),
         &ATTEMPT,

@@ -189,9 +189,14 @@ impl Wire for TencentApi3Client {
     fn resolve<O: Operation>(
         &self,
         request: &O,
-        resolved: &Resolved<Self::Credentials>,
+        resolved: Option<&Resolved<Self::Credentials>>,
     ) -> Result<Prepared, Error<O::Error>> {
-        let Some(region) = self.core.region.clone().or_else(|| resolved.region.clone()) else {
+        let Some(region) = self
+            .core
+            .region
+            .clone()
+            .or_else(|| resolved.and_then(|r| r.region.clone()))
+        else {
             return Err(Error::Config {
                 action: O::META.action,
                 message: "no region: every Tencent Cloud API 3.0 call carries one (X-TC-Region); set it \
@@ -223,7 +228,7 @@ impl Wire for TencentApi3Client {
         &self,
         meta: &OperationMeta,
         prepared: &Prepared,
-        credentials: &Self::Credentials,
+        credentials: Option<&Self::Credentials>,
         core: &Core,
     ) -> HttpRequest {
         wire::build_request(

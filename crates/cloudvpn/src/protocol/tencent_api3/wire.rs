@@ -136,18 +136,28 @@ impl KeyCache {
     }
 }
 
+/// The `Authorization` of an unsigned request (the SDKs' `SkipSign`).
+const SKIP_SIGNATURE: &str = "SKIP";
+
 /// Builds the signed request of one attempt.
+///
+/// Without credentials (an operation whose spec says `auth: anonymous`, such as STS
+/// `AssumeRoleWithWebIdentity`) the request is the TC3 one with `Authorization: SKIP` and no token, as the
+/// official SDKs send a request whose `SkipSign` is set, whatever signature the client is set to.
 pub(crate) fn build_request<K: AsRef<str>>(
     payload: &Payload<'_, K>,
-    credentials: &TencentCredentials,
+    credentials: Option<&TencentCredentials>,
     endpoint: &Endpoint,
     shape: &Shape<'_>,
     attempt: &Attempt,
     keys: &KeyCache,
 ) -> HttpRequest {
+    let Some(credentials) = credentials else {
+        return build_tc3(payload, None, endpoint, shape, attempt, keys);
+    };
     match shape.signature_method {
         Api3SignatureMethod::Tc3HmacSha256 => {
-            build_tc3(payload, credentials, endpoint, shape, attempt, keys)
+            build_tc3(payload, Some(credentials), endpoint, shape, attempt, keys)
         }
         Api3SignatureMethod::HmacSha256 | Api3SignatureMethod::HmacSha1 => {
             build_form(payload.params, credentials, endpoint, shape, attempt)
@@ -159,7 +169,7 @@ pub(crate) fn build_request<K: AsRef<str>>(
 /// headers; only `content-type` and `host` are signed, as the SDKs sign them.
 fn build_tc3<K: AsRef<str>>(
     payload: &Payload<'_, K>,
-    credentials: &TencentCredentials,
+    credentials: Option<&TencentCredentials>,
     endpoint: &Endpoint,
     shape: &Shape<'_>,
     attempt: &Attempt,
@@ -177,17 +187,22 @@ fn build_tc3<K: AsRef<str>>(
         HttpMethod::Post => canonical.body(&body),
         HttpMethod::Get => canonical.query(&query),
     };
-    let day = keys.key(credentials, shape.service, attempt.timestamp);
-    let authorization = tencent_tc3::authorize_with_key(
-        &credentials.secret_id,
-        &day.key,
-        &day.date,
-        tencent_tc3::Scoped {
-            timestamp: attempt.timestamp,
-            service: shape.service,
-        },
-        &canonical,
-    );
+    let authorization = match credentials {
+        Some(credentials) => {
+            let day = keys.key(credentials, shape.service, attempt.timestamp);
+            tencent_tc3::authorize_with_key(
+                &credentials.secret_id,
+                &day.key,
+                &day.date,
+                tencent_tc3::Scoped {
+                    timestamp: attempt.timestamp,
+                    service: shape.service,
+                },
+                &canonical,
+            )
+        }
+        None => SKIP_SIGNATURE.to_owned(),
+    };
     // Static values (the content type, the action, the version) are borrowed, not copied.
     let mut headers: Vec<(Cow<'static, str>, Cow<'static, str>)> = Vec::with_capacity(11);
     headers.extend([
@@ -208,7 +223,7 @@ fn build_tc3<K: AsRef<str>>(
     if let Some(region) = shape.region {
         headers.push(("X-TC-Region".into(), region.to_owned().into()));
     }
-    if let Some(token) = &credentials.token {
+    if let Some(token) = credentials.and_then(|c| c.token.as_ref()) {
         headers.push(("X-TC-Token".into(), token.expose().to_owned().into()));
     }
     if let Some(language) = shape.language {

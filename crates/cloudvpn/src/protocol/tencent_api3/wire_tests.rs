@@ -72,7 +72,7 @@ fn build(
             params: &params,
             json: &json,
         },
-        credentials,
+        Some(credentials),
         &endpoint(),
         &shape(http_method, signature_method),
         &ATTEMPT,
@@ -292,5 +292,33 @@ fn what_is_not_the_envelope_is_unparsable_with_the_evidence_kept() {
             }
             other => panic!("{status} {body}: {other:?}"),
         }
+    }
+}
+
+#[test]
+fn without_credentials_the_tc3_request_says_skip_whatever_the_signature_setting() {
+    let json = python_json::to_vec(&REQUEST).expect("serializes");
+    let params = params();
+    for method in [
+        Api3SignatureMethod::Tc3HmacSha256,
+        Api3SignatureMethod::HmacSha1,
+    ] {
+        let req = build_request(
+            &Payload {
+                params: &params,
+                json: &json,
+            },
+            None,
+            &endpoint(),
+            &shape(HttpMethod::Post, method),
+            &ATTEMPT,
+            &KeyCache::default(),
+        );
+        assert_eq!(req.header("Authorization"), Some("SKIP"));
+        assert_eq!(req.header("X-TC-Token"), None);
+        assert_eq!(req.header("Content-Type"), Some("application/json"));
+        assert!(req.header("X-TC-Action").is_some());
+        assert!(req.header("X-TC-Timestamp").is_some());
+        assert_eq!(req.body, json);
     }
 }

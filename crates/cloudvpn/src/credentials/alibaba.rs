@@ -3,9 +3,11 @@
 use super::alibaba_cli::{self, Lookup, cli_profile_outcome};
 use super::alibaba_ini::{CREDENTIALS_FILE_VAR, credentials_file_outcome};
 use super::alibaba_roles;
+use super::alibaba_sts::Session;
 use super::env::{Environment, ProcessEnvironment};
 use super::error::CredentialsError;
 use super::files::display_path;
+use super::metadata::failure;
 use super::region::{ConfiguredRegion, RegionError};
 use super::search::{
     Found, Outcome, ProfileName, Search, env_source, non_empty_var, value_problem,
@@ -115,6 +117,8 @@ const REGION_VARS: [&str; 2] = ["ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"];
 pub struct AlibabaChain {
     explicit: Option<AlibabaCredentials>,
     profile: Option<String>,
+    /// `--role-arn` and `--role-session-name`: the role the found credentials assume.
+    assume_role: Option<(String, Option<String>)>,
     environment: Arc<dyn Environment>,
 }
 
@@ -124,6 +128,7 @@ impl AlibabaChain {
         AlibabaChain {
             explicit: None,
             profile: None,
+            assume_role: None,
             environment: Arc::new(ProcessEnvironment),
         }
     }
@@ -138,6 +143,18 @@ impl AlibabaChain {
     /// (and, for `config.json`, its `current` profile). An empty name counts as not given.
     pub fn profile(mut self, name: impl Into<String>) -> Self {
         self.profile = Some(name.into());
+        self
+    }
+
+    /// Assumes the RAM role `role_arn` (STS `AssumeRole`) with whatever credentials the chain finds, in a
+    /// session named `session_name` (else `cloudvpn-<unix seconds>`): the CLI's `--role-arn` and
+    /// `--role-session-name`.
+    pub fn assume_role(
+        mut self,
+        role_arn: impl Into<String>,
+        session_name: Option<String>,
+    ) -> Self {
+        self.assume_role = Some((role_arn.into(), session_name));
         self
     }
 
@@ -158,8 +175,33 @@ impl AlibabaChain {
         self.find(env)?.into_static(Provider::Alibaba)
     }
 
-    /// Runs the chain against `env`: the credentials, or the provider of a role source.
+    /// Runs the chain against `env`: the credentials, or the provider of a role source; with
+    /// [`assume_role`](Self::assume_role), those assume the role.
     pub(crate) fn find(
+        &self,
+        env: &dyn Environment,
+    ) -> Result<Found<AlibabaCredentials>, CredentialsError> {
+        let found = self.find_base(env)?;
+        let Some((role_arn, session_name)) = &self.assume_role else {
+            return Ok(found);
+        };
+        let session = Session::new(session_name.clone(), None)
+            .map_err(|problem| failure(Provider::Alibaba, "--role-session-name", problem))?;
+        let outcome = alibaba_roles::ram_role_outcome(
+            env,
+            role_arn.clone(),
+            session,
+            None,
+            alibaba_roles::base_of(found),
+        );
+        let mut search = Search::new(Provider::Alibaba);
+        match search.step(format!("AssumeRole of `{role_arn}`"), outcome)? {
+            Some(found) => Ok(found),
+            None => Err(search.exhausted()),
+        }
+    }
+
+    fn find_base(
         &self,
         env: &dyn Environment,
     ) -> Result<Found<AlibabaCredentials>, CredentialsError> {
@@ -171,6 +213,9 @@ impl AlibabaChain {
             return Ok(found);
         }
         if let Some(found) = search.step("environment", env_outcome(env))? {
+            return Ok(found);
+        }
+        if let Some(found) = search.step("OIDC", alibaba_roles::oidc_env_outcome(env))? {
             return Ok(found);
         }
 
@@ -291,6 +336,7 @@ impl fmt::Debug for AlibabaChain {
         f.debug_struct("AlibabaChain")
             .field("explicit", &self.explicit)
             .field("profile", &self.profile)
+            .field("assume_role", &self.assume_role)
             .finish_non_exhaustive()
     }
 }

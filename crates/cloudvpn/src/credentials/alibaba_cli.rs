@@ -9,20 +9,24 @@
 //! ```
 //!
 //! The profile is the explicit name, else `ALIBABA_CLOUD_PROFILE`, else the file's `current`, else
-//! `default`. The static modes `AK` and `StsToken` give credentials in hand; `EcsRamRole` (`ram_role_name`,
-//! optional) asks the ECS metadata service. Other modes are refused with an error naming them.
+//! `default`. The static modes `AK` and `StsToken` give credentials in hand; the role modes (`RamRoleArn`,
+//! `EcsRamRole`, `OIDC`, `ChainableRamRoleArn`; see `alibaba_cli_roles`) call STS or the ECS metadata
+//! service. Other modes (`CloudSSO`, `OAuth`, `External`) are refused with an error naming them.
 //! The JSON is parsed into a [`serde_json::Value`] and walked by hand, because serde's typed errors quote
 //! the offending value, which may be a secret.
 
 use super::Resolved;
 use super::alibaba::{AlibabaCredentials, PROFILE_VAR};
-use super::alibaba_roles;
+use super::alibaba_cli_roles;
 use super::env::Environment;
 use super::files::{FileText, read_text};
 use super::json::{optional_setting, parse_object, string_field};
 use super::search::{NameOrigin, Outcome, ProfileName, file_source};
 use serde_json::{Map, Value};
 use std::path::Path;
+
+/// The modes a profile may have, for messages.
+const SUPPORTED_MODES: &str = "AK, StsToken, RamRoleArn, EcsRamRole, OIDC or ChainableRamRoleArn";
 
 /// Set to `true` to skip the CLI profile, as in the official SDKs.
 const DISABLED_VAR: &str = "ALIBABA_CLOUD_CLI_PROFILE_DISABLED";
@@ -107,38 +111,63 @@ pub(crate) fn cli_profile_outcome(
     explicit_profile: Option<&str>,
     env: &dyn Environment,
 ) -> Outcome<AlibabaCredentials> {
-    match lookup(path, explicit_profile, env) {
+    outcome_of(path, label, lookup(path, explicit_profile, env), env, 0)
+}
+
+/// The credentials of the profile `name` (a `source_profile`), `depth` profiles down a chain.
+pub(crate) fn profile_outcome_at(
+    path: &Path,
+    label: &str,
+    name: &str,
+    env: &dyn Environment,
+    depth: usize,
+) -> Outcome<AlibabaCredentials> {
+    outcome_of(path, label, lookup(path, Some(name), env), env, depth)
+}
+
+fn outcome_of(
+    path: &Path,
+    label: &str,
+    found: Lookup,
+    env: &dyn Environment,
+    depth: usize,
+) -> Outcome<AlibabaCredentials> {
+    match found {
         Lookup::Absent(why) => Outcome::Absent(why),
         Lookup::Malformed(why) => Outcome::Malformed(why),
         Lookup::Parsed(name, None) => Outcome::Absent(format!("{} not found", name.describe())),
-        Lookup::Parsed(name, Some(profile)) if mode(&profile) == Some("EcsRamRole") => {
-            match optional_setting(&profile, "ram_role_name") {
-                Ok(role) => alibaba_roles::ecs_role_outcome(env, role),
-                Err(problem) => Outcome::Malformed(format!("{}: {problem}", name.describe())),
+        Lookup::Parsed(name, Some(profile)) => {
+            if let Some(outcome) =
+                alibaba_cli_roles::role_mode_outcome(path, label, &name, &profile, env, depth)
+            {
+                return outcome;
             }
+            static_outcome(label, &name, &profile)
         }
-        Lookup::Parsed(name, Some(profile)) => match credentials(&name, &profile) {
-            Ok(credentials) => Outcome::Found(Resolved {
-                credentials,
-                source: file_source(label, &name.name),
-                // `region_id` is a CLI setting, not part of the credentials: an odd value is ignored here;
-                // the region lookup reports it.
-                region: region_id(&profile).ok().flatten(),
-                expires_at: None,
-            }),
-            Err(problem) => Outcome::Malformed(problem),
-        },
+    }
+}
+
+fn static_outcome(
+    label: &str,
+    name: &ProfileName,
+    profile: &Map<String, Value>,
+) -> Outcome<AlibabaCredentials> {
+    match credentials(name, profile) {
+        Ok(credentials) => Outcome::Found(Resolved {
+            credentials,
+            source: file_source(label, &name.name),
+            // `region_id` is a CLI setting, not part of the credentials: an odd value is ignored here;
+            // the region lookup reports it.
+            region: region_id(profile).ok().flatten(),
+            expires_at: None,
+        }),
+        Err(problem) => Outcome::Malformed(problem),
     }
 }
 
 /// The profile's `region_id`, trimmed; `Ok(None)` when it has none.
 pub(crate) fn region_id(profile: &Map<String, Value>) -> Result<Option<String>, String> {
     optional_setting(profile, "region_id")
-}
-
-/// The profile's `mode`, when it is a string.
-fn mode(profile: &Map<String, Value>) -> Option<&str> {
-    profile.get("mode").and_then(Value::as_str)
 }
 
 /// The static credentials of a profile, or why it has none we can use.
@@ -152,13 +181,11 @@ fn credentials(
         Some(Value::String(mode)) if mode == "StsToken" => true,
         Some(Value::String(mode)) => {
             return Err(format!(
-                "{described}: mode `{mode}` is not supported; use AK, StsToken or EcsRamRole"
+                "{described}: mode `{mode}` is not supported; use {SUPPORTED_MODES}"
             ));
         }
         None | Some(Value::Null) => {
-            return Err(format!(
-                "{described} has no `mode`; use AK, StsToken or EcsRamRole"
-            ));
+            return Err(format!("{described} has no `mode`; use {SUPPORTED_MODES}"));
         }
         Some(_) => return Err(format!("{described}: `mode` is not a string")),
     };
@@ -357,12 +384,12 @@ mod tests {
                 Some("sso"),
                 &env
             )),
-            "profile `sso` (given explicitly): mode `CloudSSO` is not supported; use AK, StsToken or EcsRamRole"
+            "profile `sso` (given explicitly): mode `CloudSSO` is not supported; use AK, StsToken, RamRoleArn, EcsRamRole, OIDC or ChainableRamRoleArn"
         );
         let cases = [
             (
                 r#"{"name": "default", "access_key_id": "a"}"#,
-                "profile `default` has no `mode`; use AK, StsToken or EcsRamRole",
+                "profile `default` has no `mode`; use AK, StsToken, RamRoleArn, EcsRamRole, OIDC or ChainableRamRoleArn",
             ),
             (
                 r#"{"name": "default", "mode": 1}"#,

@@ -3,7 +3,7 @@
 //!
 //! ```ini
 //! [default]
-//! type = access_key              # access_key | sts
+//! type = access_key              # access_key | sts | ram_role_arn | ecs_ram_role | oidc_role_arn
 //! access_key_id = LTAI…
 //! access_key_secret = …
 //! ```
@@ -14,14 +14,15 @@
 use super::Resolved;
 use super::alibaba::AlibabaCredentials;
 use super::alibaba_roles;
+use super::alibaba_sts::Session;
 use super::env::Environment;
 use super::files::{FileText, read_text};
 use super::ini::{Ini, IniOptions, Section};
-use super::search::{Outcome, ProfileName, file_source, required_value};
-use std::path::Path;
+use super::search::{Found, Outcome, ProfileName, file_source, required_value};
+use std::path::{Path, PathBuf};
 
 /// The types a section may have, for messages.
-const SUPPORTED_TYPES: &str = "access_key, sts or ecs_ram_role";
+const SUPPORTED_TYPES: &str = "access_key, sts, ram_role_arn, ecs_ram_role or oidc_role_arn";
 
 /// Names the credentials file, replacing the default locations.
 pub(crate) const CREDENTIALS_FILE_VAR: &str = "ALIBABA_CLOUD_CREDENTIALS_FILE";
@@ -70,6 +71,14 @@ pub(crate) fn credentials_file_outcome(
                 .filter(|r| !r.is_empty());
             return alibaba_roles::ecs_role_outcome(env, role.map(str::to_owned));
         }
+        Some("ram_role_arn") => {
+            return ini_ram_role_arn(values, label, section, env)
+                .unwrap_or_else(|problem| Outcome::Malformed(format!("{profile}: {problem}")));
+        }
+        Some("oidc_role_arn") => {
+            return ini_oidc_role_arn(values, env)
+                .unwrap_or_else(|problem| Outcome::Malformed(format!("{profile}: {problem}")));
+        }
         Some(other) => {
             return Outcome::Malformed(format!(
                 "{profile}: type `{other}` is not supported; use {SUPPORTED_TYPES}"
@@ -88,6 +97,47 @@ pub(crate) fn credentials_file_outcome(
         }),
         Err(problem) => Outcome::Malformed(format!("{profile}: {problem}")),
     }
+}
+
+/// `role_session_name` and `policy`, optional.
+fn ini_session(values: &Section) -> Result<Session, String> {
+    let optional = |key: &str| values.get(key).map(str::trim).filter(|v| !v.is_empty());
+    let mut session = Session::new(optional("role_session_name").map(str::to_owned), None)?;
+    session.policy = optional("policy").map(str::to_owned);
+    Ok(session)
+}
+
+/// `ram_role_arn`: the section's keys assume `role_arn`.
+fn ini_ram_role_arn(
+    values: &Section,
+    label: &str,
+    section: &ProfileName,
+    env: &dyn Environment,
+) -> Result<Outcome<AlibabaCredentials>, String> {
+    let keys = ini_credentials(values, false)?;
+    let base = Found::Static(Resolved::new(keys, file_source(label, &section.name)));
+    Ok(alibaba_roles::ram_role_outcome(
+        env,
+        required_value(values, "role_arn")?,
+        ini_session(values)?,
+        None,
+        alibaba_roles::base_of(base),
+    ))
+}
+
+/// `oidc_role_arn`: the token in `oidc_token_file_path` exchanged for `role_arn`.
+fn ini_oidc_role_arn(
+    values: &Section,
+    env: &dyn Environment,
+) -> Result<Outcome<AlibabaCredentials>, String> {
+    Ok(alibaba_roles::oidc_outcome(
+        env,
+        required_value(values, "role_arn")?,
+        required_value(values, "oidc_provider_arn")?,
+        PathBuf::from(required_value(values, "oidc_token_file_path")?),
+        ini_session(values)?,
+        None,
+    ))
 }
 
 /// The credentials in one section of the credentials file, or what is wrong with them.

@@ -228,6 +228,10 @@ fn missing_everything_lists_every_source_in_order() {
                 "environment",
                 "ALIBABA_CLOUD_ACCESS_KEY_ID and ALICLOUD_ACCESS_KEY not set"
             ),
+            (
+                "OIDC",
+                "ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE not set"
+            ),
             ("~/.aliyun/config.json", "no such file"),
             ("~/.alibabacloud/credentials", "no such file"),
             ("~/.alibabacloud/credentials.ini", "no such file"),
@@ -241,7 +245,8 @@ fn missing_everything_lists_every_source_in_order() {
     assert_eq!(
         error.to_string(),
         "no Alibaba Cloud credentials found; tried: explicit (not given); environment \
-         (ALIBABA_CLOUD_ACCESS_KEY_ID and ALICLOUD_ACCESS_KEY not set); ~/.aliyun/config.json (no such \
+         (ALIBABA_CLOUD_ACCESS_KEY_ID and ALICLOUD_ACCESS_KEY not set); OIDC (ALIBABA_CLOUD_OIDC_PROVIDER_ARN \
+         and ALIBABA_CLOUD_OIDC_TOKEN_FILE not set); ~/.aliyun/config.json (no such \
          file); ~/.alibabacloud/credentials (no such file); ~/.alibabacloud/credentials.ini (no such file); \
          ECS RAM role (ALIBABA_CLOUD_ECS_METADATA and ALIBABA_CLOUD_ECS_METADATA_ENDPOINT not set); \
          credentials URI (ALIBABA_CLOUD_CREDENTIALS_URI not set)"
@@ -254,7 +259,7 @@ fn no_home_directory() {
         .resolve(&MapEnvironment::new())
         .unwrap_err();
     assert_eq!(
-        attempts(&error)[2..],
+        attempts(&error)[3..],
         [
             ("~/.aliyun/config.json", "no home directory"),
             ("~/.alibabacloud/credentials", "no home directory"),
@@ -307,7 +312,7 @@ fn profile_not_in_cli_config_falls_through_to_ini() {
         .unwrap_err();
     assert!(!error.stopped_on_malformed);
     assert_eq!(
-        attempts(&error)[2..],
+        attempts(&error)[3..],
         [
             (
                 "~/.aliyun/config.json",
@@ -338,7 +343,7 @@ fn malformed_cli_config_stops_before_the_ini_file() {
         ),
         (
             r#"{"current": "role", "profiles": [{"name": "role", "mode": "CloudSSO"}]}"#.to_owned(),
-            "profile `role` (from `current`): mode `CloudSSO` is not supported; use AK, StsToken or EcsRamRole",
+            "profile `role` (from `current`): mode `CloudSSO` is not supported; use AK, StsToken, RamRoleArn, EcsRamRole, OIDC or ChainableRamRoleArn",
         ),
     ];
     for (json, expected) in cases {
@@ -352,6 +357,10 @@ fn malformed_cli_config_stops_before_the_ini_file() {
                 (
                     "environment",
                     "ALIBABA_CLOUD_ACCESS_KEY_ID and ALICLOUD_ACCESS_KEY not set"
+                ),
+                (
+                    "OIDC",
+                    "ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE not set"
                 ),
                 ("~/.aliyun/config.json", expected),
             ]
@@ -415,11 +424,11 @@ fn ini_problems_stop_the_chain() {
         ),
         (
             "[default]\ntype = rsa_key_pair\npublic_key_id = r\n",
-            "profile `default`: type `rsa_key_pair` is not supported; use access_key, sts or ecs_ram_role",
+            "profile `default`: type `rsa_key_pair` is not supported; use access_key, sts, ram_role_arn, ecs_ram_role or oidc_role_arn",
         ),
         (
             "[default]\naccess_key_id = a\naccess_key_secret = b\n",
-            "profile `default` has no `type`; use access_key, sts or ecs_ram_role",
+            "profile `default` has no `type`; use access_key, sts, ram_role_arn, ecs_ram_role or oidc_role_arn",
         ),
         (
             "[default]\ntype = access_key\naccess_key_id = a\n",

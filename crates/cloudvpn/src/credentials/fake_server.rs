@@ -14,8 +14,6 @@ pub(crate) struct Received {
     pub(crate) target: String,
     /// Header names in lower case.
     pub(crate) headers: Vec<(String, String)>,
-    /// Read by the STS providers' tests (form bodies).
-    #[allow(dead_code)]
     pub(crate) body: String,
 }
 

@@ -49,9 +49,11 @@
 
 mod alibaba;
 mod alibaba_cli;
+mod alibaba_cli_roles;
 mod alibaba_ecs;
 mod alibaba_ini;
 mod alibaba_roles;
+mod alibaba_sts;
 mod env;
 mod error;
 #[cfg(test)]
@@ -66,13 +68,18 @@ mod search;
 mod secret;
 #[cfg(test)]
 mod settings_tests;
+mod sts_call;
+#[cfg(test)]
+mod sts_tests;
 mod tccli;
 mod tencent;
 mod tencent_cvm;
 mod tencent_roles;
+mod tencent_sts;
 
 pub use alibaba::{AlibabaChain, AlibabaCredentials};
 pub use alibaba_ecs::{CredentialsUriProvider, EcsRamRoleProvider};
+pub use alibaba_sts::{OidcRoleArnProvider, RamRoleArnProvider};
 pub use env::{Environment, MapEnvironment, ProcessEnvironment};
 pub use error::{Attempt, CredentialsError};
 pub use refresh::{CredentialsCache, RefreshPolicy};
@@ -80,6 +87,7 @@ pub use region::{ConfiguredRegion, RegionError};
 pub use secret::Secret;
 pub use tencent::{TencentChain, TencentCredentials};
 pub use tencent_cvm::CvmRoleProvider;
+pub use tencent_sts::{TencentAssumeRoleProvider, WebIdentityProvider};
 
 use search::{Outcome, Search};
 use std::fmt;
@@ -181,6 +189,17 @@ impl<C: CloudCredentials> StaticCredentials<C> {
             Some(found) => found.into_static(C::provider()),
             None => Err(search.exhausted()),
         }
+    }
+}
+
+/// Credentials already found (in a profile), handed to a provider that needs a base: the role a profile
+/// assumes is assumed with the keys beside it.
+#[derive(Debug, Clone)]
+pub(crate) struct FoundCredentials<C>(pub(crate) Resolved<C>);
+
+impl<C: CloudCredentials> ProvideCredentials<C> for FoundCredentials<C> {
+    fn provide(&self) -> ProvideFuture<'_, C> {
+        Box::pin(std::future::ready(Ok(self.0.clone())))
     }
 }
 

@@ -11,14 +11,14 @@
 //! `_sys_param` in `.configure`. Older tccli versions kept `region` at the top level of `.configure` (their
 //! `configure set` moves it under `_sys_param`), so a top-level `region` is read when `_sys_param` has none.
 //! A `.credential` with `"type": "cvm-role"` (tccli's `configure --use-cvm-role`) asks the CVM metadata
-//! service for the instance's CAM role. One that asks for a role (`role-arn`) is refused with an error:
-//! using the plain keys instead would act as another identity than the one the user configured.
+//! service for the instance's CAM role; one with `role-arn` (and `role-session-name`) assumes that role with
+//! its keys through STS `AssumeRole`, in the profile's region.
 
 use super::Resolved;
 use super::env::Environment;
 use super::files::{FileText, display_path, read_text};
 use super::json::{optional_setting, parse_object, string_field};
-use super::search::{Outcome, ProfileName, file_source, non_empty_var};
+use super::search::{Found, Outcome, ProfileName, file_source, non_empty_var};
 use super::tencent::TencentCredentials;
 use super::tencent_roles;
 use serde_json::Value;
@@ -75,9 +75,6 @@ pub(crate) fn credential_outcome(
         let role = non_empty_var(env, tencent_roles::CVM_ROLE_VAR).map(|r| r.trim().to_owned());
         return tencent_roles::cvm_role_outcome(env, role);
     }
-    if let Some(problem) = unsupported(&object) {
-        return Outcome::Malformed(format!("{described}: {problem}"));
-    }
     let field = |key: &str| string_field(&object, key).map_err(|why| format!("{described}: {why}"));
     let credentials = match (field("secretId"), field("secretKey")) {
         (Ok(id), Ok(key)) => TencentCredentials::new(id, key),
@@ -92,30 +89,34 @@ pub(crate) fn credential_outcome(
             Err(problem) => return Outcome::Malformed(problem),
         },
     };
-    Outcome::Found(Resolved {
+    let found = Resolved {
         credentials,
         source: file_source(label, &profile.name),
         region,
         expires_at: None,
-    })
-}
-
-/// Why the `.credential` file asks for something other than static keys, if it does.
-fn unsupported(object: &serde_json::Map<String, Value>) -> Option<String> {
-    let set = |key: &str| {
-        object
-            .get(key)
-            .and_then(Value::as_str)
-            .is_some_and(|value| !value.trim().is_empty())
     };
-    if set("role-arn") {
-        return Some(
-            "role-arn is set, and assuming a role is not supported; use the role's temporary secretId, \
-             secretKey and token, or remove role-arn"
-                .to_owned(),
-        );
+    match optional_setting(&object, "role-arn") {
+        Ok(None) => Outcome::Found(found),
+        // tccli's `--role-arn` saved in the profile: the keys assume the role.
+        Ok(Some(role_arn)) => {
+            let name = match optional_setting(&object, "role-session-name") {
+                Ok(name) => name,
+                Err(problem) => return Outcome::Malformed(format!("{described}: {problem}")),
+            };
+            let session = match tencent_roles::session(role_arn, name, None) {
+                Ok(session) => session,
+                Err(problem) => return Outcome::Malformed(format!("{described}: {problem}")),
+            };
+            let region = found.region.clone();
+            tencent_roles::assume_role_outcome(
+                env,
+                session,
+                region.as_deref(),
+                tencent_roles::base_of(Found::Static(found)),
+            )
+        }
+        Err(problem) => Outcome::Malformed(format!("{described}: {problem}")),
     }
-    None
 }
 
 /// The region in `~/.tccli/<profile>.configure` (`_sys_param.region`, else a top-level `region`):
@@ -206,6 +207,33 @@ mod tests {
     }
 
     #[test]
+    fn role_arn_assumes_the_role_with_the_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("default.credential");
+        std::fs::write(
+            &path,
+            format!(
+                r#"{{"secretId": "AKID", "secretKey": "{SECRET}", "role-arn": "qcs::cam::uin/1:roleName/r", "role-session-name": "ci"}}"#
+            ),
+        )
+        .unwrap();
+        let env = crate::credentials::MapEnvironment::new()
+            .with_var("TENCENTCLOUD_STS_ENDPOINT", "http://127.0.0.1:9");
+        match credential_outcome(&path, LABEL, &ProfileName::fallback(), None, &env) {
+            Outcome::Role { source, provider } => {
+                assert_eq!(
+                    source,
+                    "STS AssumeRole of `qcs::cam::uin/1:roleName/r` at http://127.0.0.1:9 with credentials from \
+                     file ~/.tccli/default.credential, profile `default`"
+                );
+                assert!(format!("{provider:?}").contains("session_name: \"ci\""));
+                assert!(!format!("{provider:?}").contains("DISTINCTIVE"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn cvm_role_type_asks_the_metadata_service() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("default.credential");
@@ -253,13 +281,6 @@ mod tests {
             (
                 format!(r#"{{"secretId": "AKID", "secretKey": "{SECRET}", "token": 7}}"#),
                 "profile `default`: token is not a string",
-            ),
-            (
-                format!(
-                    r#"{{"secretId": "AKID", "secretKey": "{SECRET}", "role-arn": "qcs::cam::uin/1:roleName/r"}}"#
-                ),
-                "profile `default`: role-arn is set, and assuming a role is not supported; use the role's \
-                 temporary secretId, secretKey and token, or remove role-arn",
             ),
         ];
         for (text, expected) in cases {

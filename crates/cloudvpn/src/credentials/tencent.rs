@@ -4,6 +4,7 @@ use super::env::{Environment, ProcessEnvironment};
 use super::error::CredentialsError;
 use super::files::{FileText, display_path, read_text};
 use super::ini::{Ini, IniOptions, Section};
+use super::metadata::failure;
 use super::region::{ConfiguredRegion, RegionError};
 use super::search::{
     Found, Outcome, ProfileName, Search, env_source, file_source, first_var, non_empty_var,
@@ -102,6 +103,8 @@ const CREDENTIALS_FILE_VAR: &str = "TENCENTCLOUD_CREDENTIALS_FILE";
 pub struct TencentChain {
     explicit: Option<TencentCredentials>,
     profile: Option<String>,
+    /// `--role-arn` and `--role-session-name`: the role the found credentials assume.
+    assume_role: Option<(String, Option<String>)>,
     environment: Arc<dyn Environment>,
 }
 
@@ -111,6 +114,7 @@ impl TencentChain {
         TencentChain {
             explicit: None,
             profile: None,
+            assume_role: None,
             environment: Arc::new(ProcessEnvironment),
         }
     }
@@ -125,6 +129,18 @@ impl TencentChain {
     /// name counts as not given.
     pub fn profile(mut self, name: impl Into<String>) -> Self {
         self.profile = Some(name.into());
+        self
+    }
+
+    /// Assumes the CAM role `role_arn` (STS `AssumeRole`) with whatever credentials the chain finds, in a
+    /// session named `session_name` (else `cloudvpn-<unix seconds>`): tccli's `--role-arn` and
+    /// `--role-session-name`. Wins over `TENCENTCLOUD_ASSUME_ROLE_ARN`.
+    pub fn assume_role(
+        mut self,
+        role_arn: impl Into<String>,
+        session_name: Option<String>,
+    ) -> Self {
+        self.assume_role = Some((role_arn.into(), session_name));
         self
     }
 
@@ -145,8 +161,42 @@ impl TencentChain {
         self.find(env)?.into_static(Provider::Tencent)
     }
 
-    /// Runs the chain against `env`: the credentials, or the provider of a role source.
+    /// Runs the chain against `env`: the credentials, or the provider of a role source; with
+    /// [`assume_role`](Self::assume_role) or `TENCENTCLOUD_ASSUME_ROLE_ARN`, those assume the role.
     pub(crate) fn find(
+        &self,
+        env: &dyn Environment,
+    ) -> Result<Found<TencentCredentials>, CredentialsError> {
+        let (label, session) = match &self.assume_role {
+            Some((role_arn, name)) => (
+                "--role-arn",
+                tencent_roles::session(role_arn.clone(), name.clone(), None).map(Some),
+            ),
+            None => (
+                tencent_roles::ASSUME_ROLE_ARN_VAR,
+                tencent_roles::assume_role_from_env(env),
+            ),
+        };
+        let session = session.map_err(|problem| failure(Provider::Tencent, label, problem))?;
+        let found = self.find_base(env)?;
+        let Some(session) = session else {
+            return Ok(found);
+        };
+        let role_arn = session.role_arn.clone();
+        let outcome = tencent_roles::assume_role_outcome(
+            env,
+            session,
+            region(env).as_deref(),
+            tencent_roles::base_of(found),
+        );
+        let mut search = Search::new(Provider::Tencent);
+        match search.step(format!("AssumeRole of `{role_arn}`"), outcome)? {
+            Some(found) => Ok(found),
+            None => Err(search.exhausted()),
+        }
+    }
+
+    fn find_base(
         &self,
         env: &dyn Environment,
     ) -> Result<Found<TencentCredentials>, CredentialsError> {
@@ -190,6 +240,9 @@ impl TencentChain {
             return Ok(found);
         }
         if let Some(found) = search.step("CVM role", tencent_roles::cvm_env_outcome(env))? {
+            return Ok(found);
+        }
+        if let Some(found) = search.step("TKE OIDC", tencent_roles::tke_oidc_outcome(env))? {
             return Ok(found);
         }
         Err(search.exhausted())
@@ -247,6 +300,7 @@ impl fmt::Debug for TencentChain {
         f.debug_struct("TencentChain")
             .field("explicit", &self.explicit)
             .field("profile", &self.profile)
+            .field("assume_role", &self.assume_role)
             .finish_non_exhaustive()
     }
 }

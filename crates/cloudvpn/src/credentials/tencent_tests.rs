@@ -245,7 +245,8 @@ fn missing_everything_lists_every_source_in_order() {
         "no Tencent Cloud credentials found; tried: explicit (not given); environment \
          (TENCENTCLOUD_SECRET_ID not set); ~/.tencentcloud/credentials (no such file); \
          ~/.tccli/default.credential (no such file for profile `default`); CVM role \
-         (TENCENTCLOUD_CAM_ROLE_NAME and TENCENTCLOUD_METADATA_ENDPOINT not set)"
+         (TENCENTCLOUD_CAM_ROLE_NAME and TENCENTCLOUD_METADATA_ENDPOINT not set); TKE OIDC (TKE_PROVIDER_ID \
+         and TKE_WEB_IDENTITY_TOKEN_FILE not set)"
     );
     let error = TencentChain::new()
         .resolve(&MapEnvironment::new())
@@ -258,6 +259,10 @@ fn missing_everything_lists_every_source_in_order() {
             (
                 "CVM role",
                 "TENCENTCLOUD_CAM_ROLE_NAME and TENCENTCLOUD_METADATA_ENDPOINT not set"
+            ),
+            (
+                "TKE OIDC",
+                "TKE_PROVIDER_ID and TKE_WEB_IDENTITY_TOKEN_FILE not set"
             ),
         ]
     );

@@ -1,0 +1,86 @@
+//! What the STS-based providers share: how a failed STS call is described (provider, endpoint and code,
+//! never a secret), the timeouts and retries of those calls, and the session names they make up.
+
+use super::error::CredentialsError;
+use super::metadata::failure;
+use crate::error::Error;
+use crate::retry::RetryConfig;
+use crate::transport::TransportErrorKind;
+use cloudvpn_types::OperationError;
+use cloudvpn_types::meta::Provider;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Connect timeout of an STS call.
+pub(crate) const STS_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Time one STS attempt may take (the official libraries' read timeout is 5 to 10 s).
+pub(crate) const STS_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Three attempts, quickly: a refresh runs while a call waits for it.
+pub(crate) fn sts_retry() -> RetryConfig {
+    RetryConfig {
+        max_attempts: 3,
+        base_delay: Duration::from_millis(100),
+        max_delay: Duration::from_secs(1),
+        ..RetryConfig::default()
+    }
+}
+
+/// `cloudvpn-<unix seconds>`: the session name when none is configured (the official libraries make one up
+/// the same way, `credentials-python-<seconds>`, `tencentcloud-go-sdk-<micros>`).
+pub(crate) fn default_session_name() -> String {
+    let seconds = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format!("cloudvpn-{seconds}")
+}
+
+/// The error of a failed STS call made by the provider named `source`. The service's message is left out:
+/// a signature mismatch quotes the string to sign, which holds the calling credentials' security token.
+pub(crate) fn call_failure<E: OperationError>(
+    provider: Provider,
+    source: &str,
+    error: &Error<E>,
+) -> CredentialsError {
+    let problem = match error {
+        Error::Service(e) => {
+            let mut text = e.code().to_owned();
+            if let Some(status) = e.info().http_status {
+                text.push_str(&format!(" (HTTP {status}"));
+                if let Some(id) = e.request_id() {
+                    text.push_str(&format!(", request id {id}"));
+                }
+                text.push(')');
+            }
+            if let Some(hint) = e.documented().map(|d| d.hint).filter(|h| !h.is_empty()) {
+                text.push_str(": ");
+                text.push_str(hint);
+            }
+            text
+        }
+        Error::Transport {
+            attempts, source, ..
+        } => {
+            // The transport's own message quotes the URL, whose query may hold a token: the kind only.
+            let kind = match source.kind {
+                TransportErrorKind::Connect => "cannot connect",
+                TransportErrorKind::Io => "the connection failed mid-request",
+                TransportErrorKind::Timeout => "the transport timed out",
+                TransportErrorKind::Request => "the request could not be built",
+            };
+            format!("{kind} ({attempts} attempt(s))")
+        }
+        Error::Timeout {
+            attempts, after, ..
+        } => format!(
+            "no answer within {} s ({attempts} attempt(s))",
+            after.as_secs()
+        ),
+        Error::Unparsable { status, reason, .. } => {
+            format!("HTTP {status}, not an STS answer: {reason}")
+        }
+        Error::Credentials(e) => format!("no credentials to call STS with: {e}"),
+        Error::Validation(e) => format!("the request is invalid: {e}"),
+        other => other.to_string(),
+    };
+    failure(provider, source, problem)
+}

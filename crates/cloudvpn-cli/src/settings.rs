@@ -22,6 +22,9 @@ pub struct Settings {
     pub ca_bundle: Option<PathBuf>,
     pub region: Option<String>,
     pub profile: Option<String>,
+    /// `--role-arn` and `--role-session-name`: the role the found credentials assume.
+    pub role_arn: Option<String>,
+    pub role_session_name: Option<String>,
     pub signature: AlibabaSignature,
     /// `--signature-method`, if given; each Tencent API has its own default.
     pub signature_method: Option<TencentSignature>,
@@ -73,6 +76,8 @@ impl Settings {
             ca_bundle: text("ca-bundle").map(PathBuf::from),
             region: text("region"),
             profile: text("profile"),
+            role_arn: text("role-arn"),
+            role_session_name: text("role-session-name"),
             signature: match text("signature").as_deref() {
                 Some("v1") => AlibabaSignature::V1,
                 _ => AlibabaSignature::V3,
@@ -174,6 +179,9 @@ impl Settings {
         if let Some(p) = &self.profile {
             chain = chain.profile(p.clone());
         }
+        if let Some(role_arn) = &self.role_arn {
+            chain = chain.assume_role(role_arn.clone(), self.role_session_name.clone());
+        }
         let mut b = AlibabaClient::builder()
             .credentials_provider(Arc::new(chain))
             .signature(self.signature)
@@ -195,12 +203,21 @@ impl Settings {
             .map_err(|e| Failure::usage(format!("cannot set up the HTTP client: {e}")))
     }
 
-    /// The Tencent client these settings describe.
-    pub fn tencent_client(&self) -> Result<TencentClient, Failure> {
+    /// The Tencent credentials chain: `--profile`, `--role-arn`, `--role-session-name`.
+    fn tencent_chain(&self) -> TencentChain {
         let mut chain = TencentChain::new();
         if let Some(p) = &self.profile {
             chain = chain.profile(p.clone());
         }
+        if let Some(role_arn) = &self.role_arn {
+            chain = chain.assume_role(role_arn.clone(), self.role_session_name.clone());
+        }
+        chain
+    }
+
+    /// The Tencent client these settings describe.
+    pub fn tencent_client(&self) -> Result<TencentClient, Failure> {
+        let chain = self.tencent_chain();
         let method = match self.signature_method {
             None | Some(TencentSignature::HmacSha1) => SignatureMethod::HmacSha1,
             Some(TencentSignature::HmacSha256) => SignatureMethod::HmacSha256,
@@ -236,10 +253,7 @@ impl Settings {
     /// The Tencent Cloud API 3.0 client these settings describe: TC3-HMAC-SHA256 over a JSON POST body
     /// unless `--signature-method` asks for the old-style form signature.
     pub fn tencent_api3_client(&self) -> Result<TencentApi3Client, Failure> {
-        let mut chain = TencentChain::new();
-        if let Some(p) = &self.profile {
-            chain = chain.profile(p.clone());
-        }
+        let chain = self.tencent_chain();
         let method = match self.signature_method {
             None | Some(TencentSignature::Tc3HmacSha256) => Api3SignatureMethod::Tc3HmacSha256,
             Some(TencentSignature::HmacSha256) => Api3SignatureMethod::HmacSha256,

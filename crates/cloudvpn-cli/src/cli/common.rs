@@ -4,6 +4,9 @@
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Arg, ArgAction, Command};
 
+/// The global credential flags, which an operation's parameter of the same kebab name must not shadow.
+pub(super) const CREDENTIAL_FLAGS: [&str; 2] = ["role-arn", "role-session-name"];
+
 pub(super) fn common_args() -> Vec<Arg> {
     vec![
         Arg::new("endpoint").help_heading("Common options")
@@ -33,6 +36,17 @@ pub(super) fn common_args() -> Vec<Arg> {
             .global(true)
             .action(ArgAction::Append)
             .help("Credentials profile in the official CLI/SDK profile files"),
+        Arg::new("role-arn").help_heading("Common options")
+            .long("role-arn")
+            .value_name("ARN")
+            .global(true)
+            .help("Assume this role (STS AssumeRole) with the credentials found, e.g. acs:ram::<account>:role/<name> or qcs::cam::uin/<uin>:roleName/<name>"),
+        Arg::new("role-session-name").help_heading("Common options")
+            .long("role-session-name")
+            .value_name("NAME")
+            .requires("role-arn")
+            .global(true)
+            .help("The session name for --role-arn (default cloudvpn-<unix seconds>)"),
         Arg::new("signature").help_heading("Common options")
             .long("signature")
             .value_name("VERSION")

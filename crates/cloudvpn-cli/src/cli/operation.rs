@@ -81,15 +81,34 @@ fn param_arg(p: &'static ParamMeta) -> Arg {
     if let Some(e) = p.example {
         help.push_str(&format!(" (e.g. {e})"));
     }
-    let mut arg = Arg::new(p.name)
+    // A parameter whose kebab name is a global credential flag (STS AssumeRole's RoleArn and
+    // RoleSessionName against --role-arn, --role-session-name) is taken under its wire name only, as tccli
+    // tells `--RoleArn` from its own `--role-arn`.
+    if super::common::CREDENTIAL_FLAGS.contains(&flag_name(p).as_str()) {
+        return value_kind(
+            Arg::new(p.name)
+                .long(p.name)
+                .required(p.required)
+                .help(help),
+            p,
+        );
+    }
+    let arg = Arg::new(p.name)
         .long(flag_name(p))
         .required(p.required)
         .help(help);
+    let mut arg = arg;
     if p.name != flag_name(p) {
         // `--VpnGatewayId` as in `aliyun`/`tccli` lines.
         arg = arg.alias(p.name);
     }
-    arg = match p.kind {
+    value_kind(arg, p)
+}
+
+/// The value a parameter's flag takes: its kind and allowed values.
+fn value_kind(arg: Arg, p: &'static ParamMeta) -> Arg {
+    let c = &p.constraints;
+    let mut arg = match p.kind {
         ParamKind::String => arg.value_name(value_name(p)),
         ParamKind::Integer => arg.value_name("N").value_parser(clap::value_parser!(i64)),
         ParamKind::Boolean => arg

@@ -52,6 +52,8 @@ mod alibaba_cli;
 mod alibaba_cli_roles;
 mod alibaba_ecs;
 mod alibaba_ini;
+#[cfg(test)]
+mod alibaba_role_tests;
 mod alibaba_roles;
 mod alibaba_sts;
 mod env;

@@ -21,6 +21,7 @@ fn options(m: &ArgMatches) -> LaunchOptions {
         max_connections: m.get_one::<usize>("max-connections").copied(),
         tls: m.get_flag("tls"),
         tls_cert_out: text("tls-cert-out").map(PathBuf::from),
+        sts_duration: text("sts-duration"),
     }
 }
 

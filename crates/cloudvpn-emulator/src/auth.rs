@@ -1,6 +1,7 @@
 //! What both protocols check the same way once a signature verifies: the timestamp window, nonce reuse,
 //! and the generic facts about a parsed request (its documented constraints, its idempotency token).
 
+use crate::credentials::Key;
 use crate::idempotency;
 use cloudvpn_types::{Operation, ValidationError, Visitor};
 
@@ -16,6 +17,36 @@ pub fn nonce_keep_until_secs(signed_secs: i64, window_secs: u64) -> u64 {
         .saturating_add(i64::try_from(window_secs).unwrap_or(i64::MAX))
         .saturating_add(1);
     u64::try_from(until).unwrap_or(0)
+}
+
+/// Why a temporary key's request is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenProblem {
+    /// It carries no session token.
+    Missing,
+    /// Its token is not the key's.
+    Mismatch,
+    /// The key has expired.
+    Expired,
+}
+
+/// Whether a request of `key` carrying `sent` is acceptable at `now_ms`: a temporary key needs its own
+/// token and must not have expired; a permanent key takes any token (the emulator does not check tokens
+/// sent with permanent keys).
+pub fn check_session(key: &Key, sent: Option<&str>, now_ms: u64) -> Result<(), TokenProblem> {
+    if !key.is_temporary() {
+        return Ok(());
+    }
+    if sent.is_none_or(str::is_empty) {
+        return Err(TokenProblem::Missing);
+    }
+    if !key.accepts_token(sent) {
+        return Err(TokenProblem::Mismatch);
+    }
+    if key.expires_ms.is_some_and(|e| e <= now_ms) {
+        return Err(TokenProblem::Expired);
+    }
+    Ok(())
 }
 
 /// The generic facts about a parsed request.

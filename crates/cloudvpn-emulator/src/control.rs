@@ -14,6 +14,7 @@
 //! | `GET` / `POST` / `DELETE /_emulator/faults` | lists, adds ([`crate::faults::FaultRule`] or `{"rules": [...]}`), clears the fault rules |
 //! | `GET` / `PUT` / `DELETE /_emulator/rate-limits` | reads, replaces ([`crate::rate_limits::RateLimitConfig`]), clears the request-rate limits per account and action |
 //! | `GET` / `PUT /_emulator/transitions` | reads / replaces the [`crate::timing::Transitions`] |
+//! | `POST /_emulator/oidc-token` | `{"token": "…"}`: an unsigned OIDC token ([`crate::sts::oidc::OidcTokenRequest`]) the default OIDC providers accept |
 //! | `GET /_emulator/health` | `{"ok": true}` |
 //!
 //! Seeds answer 201 with what was created (a list for a list: seeds before a refused one are kept); a list
@@ -26,6 +27,7 @@ use crate::http::{Incoming, Outcome, Reply, content};
 use crate::rate_limits::RateLimitConfig;
 use crate::seed::{self, SeedError};
 use crate::server::Shared;
+use crate::sts::oidc::OidcTokenRequest;
 use crate::timing::Transitions;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -181,6 +183,10 @@ pub(crate) async fn handle(shared: &Arc<Shared>, req: Incoming, body_ok: bool) -
             handle.clear_rate_limits();
             reply(200, &json!({}))
         }
+        ("POST", "/_emulator/oidc-token") => match parse::<OidcTokenRequest>(&req) {
+            Ok(r) => reply(200, &json!({ "token": r.token(crate::clock::now_secs()) })),
+            Err(o) => o,
+        },
         ("GET", "/_emulator/transitions") => reply(
             200,
             &serde_json::to_value(handle.transitions()).unwrap_or(Value::Null),
@@ -204,6 +210,7 @@ pub(crate) async fn handle(shared: &Arc<Shared>, req: Incoming, body_ok: bool) -
             | "/_emulator/tencent/vpn-connections"
             | "/_emulator/faults"
             | "/_emulator/rate-limits"
+            | "/_emulator/oidc-token"
             | "/_emulator/transitions",
         ) => error(405, format!("{method} is not allowed on {route}")),
         _ => error(404, format!("no control route {route}")),

@@ -33,6 +33,7 @@
 
 use crate::sts::trust::{ProviderEntry, RoleEntry, Trust};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
@@ -81,6 +82,10 @@ pub struct Key {
     /// The role session a key issued by STS or a metadata service belongs to.
     pub session: Option<Arc<RoleSession>>,
 }
+
+/// The key a request was signed with: one of the configured keys, or a copy of a temporary key issued
+/// by the emulator's STS or metadata services.
+pub type Caller<'s> = Cow<'s, Key>;
 
 /// Who a temporary key issued for a role acts as.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -176,6 +176,8 @@ pub enum Route {
     Tencent,
     /// The control API.
     Control,
+    /// The instance metadata services (`/latest/…`).
+    Metadata,
     /// Nothing.
     Unknown,
 }
@@ -186,6 +188,7 @@ pub fn route(path: &str) -> Route {
         "/" => Route::Alibaba,
         "/v2/index.php" => Route::Tencent,
         p if p == "/_emulator" || p.starts_with("/_emulator/") => Route::Control,
+        p if crate::sts::metadata::claims(p) => Route::Metadata,
         _ => Route::Unknown,
     }
 }
@@ -262,7 +265,9 @@ fn refuse_web_request(
             });
             Reply::new(200, content::TENCENT_JSON, envelope.to_string())
         }
-        Route::Control | Route::Unknown => return refuse_unread(refusal.status, refusal.message),
+        Route::Control | Route::Metadata | Route::Unknown => {
+            return refuse_unread(refusal.status, refusal.message);
+        }
     };
     let mut response = reply.into_response();
     response
@@ -397,13 +402,15 @@ pub(crate) async fn serve(
         (Route::Tencent, true) => tencent::handle(&shared, incoming).await,
         (Route::Tencent, false) => tencent::body_too_large(&shared, &incoming),
         (Route::Control, ok) => control::handle(&shared, incoming, ok).await,
+        (Route::Metadata, _) => Outcome::Reply(crate::sts::metadata::handle(&shared.sts, &incoming)),
         (Route::Unknown, _) => Outcome::Reply(Reply::new(
             404,
             content::CONTROL_JSON,
             serde_json::json!({
                 "error": format!(
                     "no such path {}: Alibaba RPC and Tencent API 3.0 are served at /, Tencent v2 at \
-                     /v2/index.php, the control API under /_emulator/",
+                     /v2/index.php, the metadata services under /latest/, the control API under \
+                     /_emulator/",
                     incoming.path()
                 )
             })

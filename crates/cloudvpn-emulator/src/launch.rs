@@ -16,6 +16,7 @@ use crate::tls::{TlsError, TlsIdentity};
 use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub use crate::signals::{StopSignals, stop_signal};
 
@@ -47,6 +48,9 @@ pub struct LaunchOptions {
     pub tls: bool,
     /// `--tls-cert-out FILE`: where to write the certificate clients must trust (PEM); needs `tls`.
     pub tls_cert_out: Option<PathBuf>,
+    /// `--sts-duration DURATION` (`30s`, `2s`, `500ms`, `15m`, `1h`, or seconds): how long every temporary
+    /// key the emulator issues lasts.
+    pub sts_duration: Option<String>,
 }
 
 impl Default for LaunchOptions {
@@ -61,6 +65,7 @@ impl Default for LaunchOptions {
             max_connections: None,
             tls: false,
             tls_cert_out: None,
+            sts_duration: None,
         }
     }
 }
@@ -87,6 +92,8 @@ pub enum LaunchError {
     ControlTokenEnvNotText,
     /// `--max-connections 0`.
     NoConnections,
+    /// `--sts-duration` that is not a positive duration.
+    StsDuration(String),
     /// `--tls-cert-out` without `--tls`.
     CertOutWithoutTls,
     /// The TLS certificate could not be made.
@@ -139,6 +146,10 @@ impl fmt::Display for LaunchError {
                 write!(f, "{CONTROL_TOKEN_ENV} is not valid UTF-8")
             }
             LaunchError::NoConnections => f.write_str("--max-connections must be at least 1"),
+            LaunchError::StsDuration(text) => write!(
+                f,
+                "--sts-duration {text:?} is not a duration: write e.g. 30s, 500ms, 15m or 1h (at least 1 ms)"
+            ),
             LaunchError::CertOutWithoutTls => {
                 f.write_str("--tls-cert-out needs --tls (plain HTTP has no certificate to write)")
             }
@@ -179,6 +190,10 @@ impl LaunchOptions {
                 return Err(LaunchError::NoConnections);
             }
             config.connections.max_connections = n;
+        }
+        if let Some(text) = &self.sts_duration {
+            config.sts_duration =
+                Some(parse_duration(text).ok_or_else(|| LaunchError::StsDuration(text.clone()))?);
         }
         if self.tls_cert_out.is_some() && !self.tls {
             return Err(LaunchError::CertOutWithoutTls);
@@ -294,6 +309,24 @@ fn tls_banner(pem: &str, out: Option<&std::path::Path>) -> Result<String, Launch
     Ok(format!("{trust}{pem}"))
 }
 
+/// `30s`, `500ms`, `15m`, `1h` or plain seconds, at least 1 ms.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number.parse().ok()?;
+    let ms = match unit.trim() {
+        "ms" => n,
+        "" | "s" => n.checked_mul(1_000)?,
+        "m" => n.checked_mul(60_000)?,
+        "h" => n.checked_mul(3_600_000)?,
+        _ => return None,
+    };
+    (ms > 0).then(|| Duration::from_millis(ms))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,6 +418,33 @@ mod tests {
         );
         let saved = std::fs::read_to_string(&state).unwrap();
         assert!(saved.contains("cloudvpn-emulator-state/1"), "{saved}");
+    }
+
+    #[test]
+    fn sts_durations_parse_in_the_usual_units() {
+        assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_duration("2"), Some(Duration::from_secs(2)));
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("15m"), Some(Duration::from_secs(900)));
+        assert_eq!(parse_duration("1h"), Some(Duration::from_secs(3600)));
+        for bad in ["", "0s", "s", "-1s", "2 weeks", "1.5s"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+        let options = LaunchOptions {
+            sts_duration: Some("2s".into()),
+            ..LaunchOptions::default()
+        };
+        assert_eq!(
+            options.config().unwrap().sts_duration,
+            Some(Duration::from_secs(2))
+        );
+        let bad = LaunchOptions {
+            sts_duration: Some("soon".into()),
+            ..LaunchOptions::default()
+        };
+        let err = bad.config().unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("30s"), "{err}");
     }
 
     #[test]

@@ -134,8 +134,9 @@
 //! for `FILE`), and nothing is replaced. One emulator at a time uses a state file: it locks `FILE.lock`
 //! while it runs, and a second one on the same file refuses to start (exit code 2) without touching
 //! it ([`LockError`]). See [`journal`] for the format. Replay protection (seen nonces)
-//! is kept in memory only, and STS security tokens (`SecurityToken`, `x-acs-security-token`, Tencent
-//! `Token`) are accepted unchecked.
+//! is kept in memory only, and so are the temporary keys the emulator's STS and metadata services issue
+//! ([`sts`]): their tokens (`SecurityToken`, `x-acs-security-token`, Tencent `X-TC-Token` / `Token`) and
+//! expiry are checked; tokens sent with permanent keys are accepted unchecked.
 //!
 //! # Load
 //!

@@ -13,7 +13,7 @@
 use crate::auth::{Inspect, Inspected};
 use crate::behaviour::Ctx;
 use crate::clock;
-use crate::credentials::{Key, Principal};
+use crate::credentials::{Caller, Principal};
 use crate::error::ServiceError;
 use crate::generated::{self, Served, ServedVisitor};
 use crate::http::{Incoming, Outcome, Reply};
@@ -156,7 +156,7 @@ pub(crate) trait Frontend: Sync {
         api: &'static ApiMeta,
         req: &Incoming,
         decoded: &Decoded,
-    ) -> Result<&'s Key, ServiceError>;
+    ) -> Result<Caller<'s>, ServiceError>;
 
     /// The refusal for a key without permission for `op`.
     fn forbidden(&self, op: &'static OperationMeta, principal: Principal) -> ServiceError;
@@ -369,6 +369,7 @@ async fn process<F: Frontend>(
         }
     };
     // Unsigned calls are limited under the empty account, as one caller.
+    let key = key.as_deref();
     let account = key.map_or("", |k| k.account.as_str());
     if let Err(rate) = shared.rate_limits.admit(F::NAMESPACE, account, op.action) {
         let message = format!("(emulator) more than {rate} {} calls per second", op.action);

@@ -92,6 +92,12 @@ fn emulator_command() -> Command {
                 .help("Most open connections; at the cap the oldest idle one is closed [default: 512]"),
         )
         .arg(
+            Arg::new("sts-duration")
+                .long("sts-duration")
+                .value_name("DURATION")
+                .help("How long every temporary key the emulator's STS and metadata services issue lasts (30s, 500ms, 15m, 1h); default: what the call asks, else the API's default"),
+        )
+        .arg(
             Arg::new("tls")
                 .long("tls")
                 .action(ArgAction::SetTrue)

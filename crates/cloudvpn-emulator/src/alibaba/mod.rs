@@ -26,7 +26,7 @@ pub(crate) mod behaviour;
 mod describe;
 pub(crate) mod render;
 
-use crate::credentials::{Key, Principal};
+use crate::credentials::{Caller, Principal};
 use crate::error::{ServiceError, api_error};
 use crate::http::{Incoming, Reply};
 use crate::ids::RequestId;
@@ -167,7 +167,7 @@ impl Frontend for AlibabaRpc {
         api: &'static ApiMeta,
         req: &Incoming,
         decoded: &Decoded,
-    ) -> Result<&'s Key, ServiceError> {
+    ) -> Result<Caller<'s>, ServiceError> {
         if is_v3(req) {
             auth::v3(shared, api, req, &decoded.query)
         } else {

@@ -23,6 +23,8 @@ usage: cloudvpn-emulator [--listen ADDR] [--state FILE] [--credentials FILE] [--
   --control-token-file FILE  the same, with the token read from FILE (a trailing line break is ignored);
                            without either flag, CLOUDVPN_EMULATOR_CONTROL_TOKEN is used when set
   --max-connections N      most open connections; at the cap the oldest idle one is closed (default 512)
+  --sts-duration D         how long every issued temporary key lasts (30s, 500ms, 15m; default: as asked,
+                           else the API's default)
   --tls                    serve HTTPS instead of HTTP, with a CA and a certificate for 127.0.0.1, ::1 and
                            localhost made at start (the CA is printed)
   --tls-cert-out FILE      with --tls, also write the CA certificate to FILE (PEM), for REQUESTS_CA_BUNDLE,
@@ -64,6 +66,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<LaunchOptions>
             "--control-token-file" => {
                 parsed.control_token_file = Some(PathBuf::from(value("--control-token-file")?));
             }
+            "--sts-duration" => parsed.sts_duration = Some(value("--sts-duration")?),
             "--max-connections" => {
                 let v = value("--max-connections")?;
                 parsed.max_connections = Some(

@@ -12,6 +12,7 @@
 //! `DurationSeconds`, else the API's documented default (Alibaba 3600 s, Tencent 7200 s).
 
 pub(crate) mod alibaba;
+pub mod metadata;
 pub mod oidc;
 pub(crate) mod tencent;
 pub mod trust;
@@ -33,6 +34,10 @@ pub struct Sts {
     trust: Trust,
     lifetime: Option<Duration>,
     issued: Mutex<Issued>,
+    /// IMDSv2 tokens and when they expire (ms).
+    metadata_tokens: Mutex<HashMap<String, u64>>,
+    /// The credentials each metadata service hands out now.
+    metadata_current: Mutex<HashMap<(bool, String), IssuedCredentials>>,
 }
 
 #[derive(Debug, Default)]
@@ -81,7 +86,51 @@ impl Sts {
             trust,
             lifetime,
             issued: Mutex::new(Issued::default()),
+            metadata_tokens: Mutex::new(HashMap::new()),
+            metadata_current: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// A new IMDSv2 token valid for `ttl_ms`.
+    pub fn metadata_token(&self, now_ms: u64, ttl_ms: u64) -> String {
+        let token = metadata::new_token();
+        let mut tokens = self
+            .metadata_tokens
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if tokens.len() >= KEEP_ISSUED {
+            tokens.retain(|_, until| *until > now_ms);
+        }
+        tokens.insert(token.clone(), now_ms.saturating_add(ttl_ms));
+        token
+    }
+
+    /// Whether an IMDSv2 token is known and not expired.
+    pub fn metadata_token_valid(&self, token: &str, now_ms: u64) -> bool {
+        let tokens = self
+            .metadata_tokens
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        tokens.get(token).is_some_and(|until| *until > now_ms)
+    }
+
+    /// The credentials a metadata service serves for `role` now: the current ones while more than a fifth
+    /// of their lifetime is left, else new ones.
+    pub fn metadata_credentials(&self, role: &Role, now_ms: u64) -> IssuedCredentials {
+        let lifetime = self.lifetime_ms(None, metadata::MAX_TOKEN_TTL_SECS);
+        let slot = (role.cloud == Cloud::Alibaba, role.name.clone());
+        let mut current = self
+            .metadata_current
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = current.get(&slot) {
+            if c.expires_ms.saturating_sub(now_ms) > lifetime / 5 {
+                return c.clone();
+            }
+        }
+        let fresh = self.issue(role, "instance", now_ms, lifetime);
+        current.insert(slot, fresh.clone());
+        fresh
     }
 
     /// Who may assume what.

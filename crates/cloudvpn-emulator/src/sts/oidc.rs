@@ -165,3 +165,44 @@ mod tests {
         assert!(matches!(read(&no_exp), Err(Refusal::Malformed(_))));
     }
 }
+
+/// The body of `POST /_emulator/oidc-token`: `{"cloud": "alibaba"|"tencent", "subject": "…"}` with an
+/// optional `audience` (default: what the cloud's default provider expects) and `expires_in` (seconds,
+/// default 3600; zero or less makes a token that is already expired, for tests of the refusal).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcTokenRequest {
+    /// Whose STS the token is for.
+    pub cloud: super::trust::Cloud,
+    /// `sub`.
+    pub subject: String,
+    /// `aud`.
+    #[serde(default)]
+    pub audience: Option<String>,
+    /// Seconds until `exp`.
+    #[serde(default)]
+    pub expires_in: Option<i64>,
+}
+
+impl OidcTokenRequest {
+    /// The unsigned token, issued at `now_secs` by [`super::trust::DEFAULT_OIDC_ISSUER`].
+    pub fn token(&self, now_secs: i64) -> String {
+        use super::trust::{
+            Cloud, DEFAULT_ALIBABA_AUDIENCE, DEFAULT_OIDC_ISSUER, DEFAULT_TENCENT_AUDIENCE,
+        };
+        let audience = self.audience.clone().unwrap_or_else(|| {
+            match self.cloud {
+                Cloud::Alibaba => DEFAULT_ALIBABA_AUDIENCE,
+                Cloud::Tencent => DEFAULT_TENCENT_AUDIENCE,
+            }
+            .to_owned()
+        });
+        unsigned_token(&Claims {
+            iss: DEFAULT_OIDC_ISSUER.to_owned(),
+            sub: self.subject.clone(),
+            aud: Audience::One(audience),
+            iat: now_secs,
+            exp: now_secs.saturating_add(self.expires_in.unwrap_or(3600)),
+        })
+    }
+}

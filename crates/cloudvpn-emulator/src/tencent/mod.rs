@@ -18,7 +18,7 @@ pub(crate) mod region;
 
 use crate::auth;
 use crate::clock;
-use crate::credentials::{Key, Principal};
+use crate::credentials::{Caller, Principal};
 use crate::error::ServiceError;
 use crate::http::{Incoming, Outcome, Reply, content};
 use crate::nonces::NonceCheck;
@@ -218,7 +218,7 @@ impl Frontend for TencentV2 {
         api: &'static ApiMeta,
         req: &Incoming,
         decoded: &Decoded,
-    ) -> Result<&'s Key, ServiceError> {
+    ) -> Result<Caller<'s>, ServiceError> {
         authenticate(shared, api, req, decoded)
     }
 
@@ -301,16 +301,23 @@ fn authenticate<'s>(
     api: &ApiMeta,
     req: &Incoming,
     decoded: &Decoded,
-) -> Result<&'s Key, ServiceError> {
+) -> Result<Caller<'s>, ServiceError> {
     // One list: `decode` put the form body's parameters after the query's.
     let pairs = decoded.query.as_slice();
     let secret_id = decoded
         .find("SecretId")
         .ok_or_else(|| invalid("(emulator) missing parameter SecretId"))?;
-    let key = shared
-        .credentials
-        .tencent(secret_id)
-        .ok_or_else(|| common_error(4104))?;
+    // A configured key, else a temporary one the emulator issued.
+    let key = match shared.credentials.tencent(secret_id) {
+        Some(key) => std::borrow::Cow::Borrowed(key),
+        None => std::borrow::Cow::Owned(
+            shared
+                .sts
+                .key(crate::sts::trust::Cloud::Tencent, secret_id)
+                .map(|k| (*k).clone())
+                .ok_or_else(|| common_error(4104))?,
+        ),
+    };
     if !key.enabled {
         return Err(common_error(4300));
     }
@@ -355,6 +362,17 @@ fn authenticate<'s>(
                  Timestamp leaves the window, and the replay cache is full; try again later",
             ));
         }
+    }
+    // A temporary key's `Token` (signed like every parameter) and expiry: 4105, the token error.
+    if let Err(problem) = auth::check_session(&key, decoded.find("Token"), clock::now_ms()) {
+        let why = match problem {
+            auth::TokenProblem::Missing => {
+                "(emulator) this temporary key's requests must carry its Token"
+            }
+            auth::TokenProblem::Mismatch => "(emulator) the Token is not this temporary key's",
+            auth::TokenProblem::Expired => "(emulator) the Token has expired",
+        };
+        return Err(common_error(4105).with_message(why));
     }
     Ok(key)
 }

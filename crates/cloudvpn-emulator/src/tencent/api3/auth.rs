@@ -4,18 +4,28 @@
 use super::{error, missing};
 use crate::auth;
 use crate::clock;
-use crate::credentials::Key;
+use crate::credentials::{Caller, Key};
 use crate::error::ServiceError;
 use crate::http::Incoming;
 use crate::nonces::NonceCheck;
 use crate::pipeline::{Decoded, clip};
 use crate::server::Shared;
+use crate::sts::trust::Cloud;
 use cloudvpn_signing::{tencent_tc3, tencent_v3_form};
 use cloudvpn_types::meta::ApiMeta;
 use cloudvpn_types::tencent_vpc::codes;
+use std::borrow::Cow;
 
-fn lookup_key<'s>(shared: &'s Shared, secret_id: &str) -> Result<&'s Key, ServiceError> {
-    match shared.credentials.tencent(secret_id) {
+/// A configured key, else a temporary one the emulator issued.
+fn lookup_key<'s>(shared: &'s Shared, secret_id: &str) -> Result<Caller<'s>, ServiceError> {
+    let key = match shared.credentials.tencent(secret_id) {
+        Some(key) => Some(Cow::Borrowed(key)),
+        None => shared
+            .sts
+            .key(Cloud::Tencent, secret_id)
+            .map(|k| Cow::Owned((*k).clone())),
+    };
+    match key {
         Some(key) if key.enabled => Ok(key),
         Some(_) => Err(error(codes::AUTH_FAILURE_SECRET_ID_NOT_FOUND)
             .with_message("(emulator) this SecretId is disabled")),
@@ -69,7 +79,7 @@ pub(super) fn tc3<'s>(
     shared: &'s Shared,
     api: &ApiMeta,
     req: &Incoming,
-) -> Result<&'s Key, ServiceError> {
+) -> Result<Caller<'s>, ServiceError> {
     let header = req.header("authorization").unwrap_or_default();
     let parsed = tencent_tc3::parse_authorization(header).map_err(|e| {
         error(codes::AUTH_FAILURE_INVALID_AUTHORIZATION)
@@ -110,7 +120,7 @@ pub(super) fn tc3<'s>(
     // TC3 carries no nonce: two identical calls in one second are signed identically, so a replay inside
     // the window cannot be told from a repeated call; only the window bounds it.
     check_window(signed, clock::now_secs(), api.timestamp_window_seconds)?;
-    check_token(key, req.header("x-tc-token"))?;
+    check_token(&key, req.header("x-tc-token"))?;
     Ok(key)
 }
 
@@ -120,7 +130,7 @@ pub(super) fn form<'s>(
     api: &ApiMeta,
     req: &Incoming,
     decoded: &Decoded,
-) -> Result<&'s Key, ServiceError> {
+) -> Result<Caller<'s>, ServiceError> {
     let secret_id = decoded
         .find("SecretId")
         .ok_or_else(|| missing("SecretId"))?;
@@ -144,16 +154,22 @@ pub(super) fn form<'s>(
         .and_then(|t| t.trim().parse().ok())
         .ok_or_else(|| missing("Timestamp"))?;
     let nonce = decoded.find("Nonce").ok_or_else(|| missing("Nonce"))?;
-    check_fresh(shared, key, signed, nonce, api.timestamp_window_seconds)?;
-    check_token(key, decoded.find("Token"))?;
+    check_fresh(shared, &key, signed, nonce, api.timestamp_window_seconds)?;
+    check_token(&key, decoded.find("Token"))?;
     Ok(key)
 }
 
-/// A temporary key's session token (see [`crate::credentials`]).
+/// A temporary key's session token and expiry (see [`crate::credentials`]).
 fn check_token(key: &Key, sent: Option<&str>) -> Result<(), ServiceError> {
-    if key.accepts_token(sent) {
-        Ok(())
-    } else {
-        Err(error(codes::AUTH_FAILURE_TOKEN_FAILURE))
-    }
+    use auth::TokenProblem;
+    auth::check_session(key, sent, clock::now_ms()).map_err(|problem| {
+        let why = match problem {
+            TokenProblem::Missing => {
+                "(emulator) this temporary key's requests must carry its token"
+            }
+            TokenProblem::Mismatch => "(emulator) the token is not this temporary key's",
+            TokenProblem::Expired => "(emulator) the token has expired",
+        };
+        error(codes::AUTH_FAILURE_TOKEN_FAILURE).with_message(why)
+    })
 }

@@ -22,7 +22,7 @@ mod auth;
 pub(crate) mod behaviour;
 mod id_format;
 
-use crate::credentials::{Key, Principal};
+use crate::credentials::{Caller, Principal};
 use crate::error::{ServiceError, api_error};
 use crate::http::{Incoming, Outcome, Reply, content};
 use crate::ids::RequestId;
@@ -72,6 +72,13 @@ pub(crate) fn claims_head(headers: &hyper::HeaderMap) -> bool {
 fn is_tc3(req: &Incoming) -> bool {
     req.header("authorization")
         .is_some_and(|a| a.trim_start().starts_with("TC3-"))
+}
+
+/// `Authorization: SKIP`: the TC3 form of an unsigned call (the Go SDK's `SkipSign`, used for
+/// AssumeRoleWithWebIdentity), whose parameters are a JSON body like a signed TC3 POST's.
+fn is_tc3_unsigned(req: &Incoming) -> bool {
+    req.header("authorization")
+        .is_some_and(|a| a.trim() == "SKIP")
 }
 
 fn error(code: &'static str) -> ServiceError {
@@ -172,7 +179,7 @@ impl Frontend for TencentApi3 {
     /// A TC3 POST carries its parameters as a JSON object, flattened as the query would carry them
     /// (`Filters.0.Name`); anything else is a query and a form body.
     fn decode(&self, shared: &Shared, req: &Incoming) -> Result<Decoded, ServiceError> {
-        if !(is_tc3(req) && is_json(req) && !req.body.is_empty()) {
+        if !((is_tc3(req) || is_tc3_unsigned(req)) && is_json(req) && !req.body.is_empty()) {
             return pipeline::decode_form(self, shared, req);
         }
         let mut decoded = pipeline::decode_form(self, shared, &without_body(req))?;
@@ -261,7 +268,7 @@ impl Frontend for TencentApi3 {
         api: &'static ApiMeta,
         req: &Incoming,
         decoded: &Decoded,
-    ) -> Result<&'s Key, ServiceError> {
+    ) -> Result<Caller<'s>, ServiceError> {
         if is_tc3(req) {
             auth::tc3(shared, api, req)
         } else {

@@ -223,6 +223,24 @@ impl CanonicalRequest {
         insert_sorted(&self.text, &mut self.headers, entry);
     }
 
+    /// Adds several signed headers at once, in any order; the same as
+    /// [`push_header`](CanonicalRequest::push_header) for each, but sorted
+    /// once at the end instead of one binary search and shift per header
+    /// (perf had the per-header inserts at about 5 % of a whole V3 call).
+    pub fn extend_headers<N: AsRef<str>, V: AsRef<str>>(
+        &mut self,
+        headers: impl IntoIterator<Item = (N, V)>,
+    ) {
+        for (name, value) in headers {
+            let entry = self.new_entry(name.as_ref(), trim(value.as_ref()), true);
+            self.headers.push(entry);
+        }
+        // Entries that compare equal have the same name and value bytes, so
+        // an unstable sort renders the same text as inserting one by one.
+        let text = &self.text;
+        self.headers.sort_unstable_by(|a, b| a.cmp(*b, text));
+    }
+
     /// Sets the payload hash (lower-case hex SHA-256 of the body, the value
     /// sent as `x-acs-content-sha256`).
     #[must_use]
@@ -288,12 +306,10 @@ impl CanonicalRequest {
         sink::hex_lower_32(&hash.into())
     }
 
-    /// The MAC of this request's string to sign under `secret`, streamed.
-    pub(super) fn mac(&self, secret: &str) -> mac::HmacSha256 {
-        sink::absorb(
-            &StringToSign(&self.hash_hex()),
-            mac::sha256_mac(&[secret.as_bytes()]),
-        )
+    /// The MAC of this request's string to sign, streamed into `keyed` (an
+    /// HMAC already keyed with the secret).
+    pub(super) fn mac_with(&self, keyed: mac::HmacSha256) -> mac::HmacSha256 {
+        sink::absorb(&StringToSign(&self.hash_hex()), keyed)
     }
 }
 
@@ -448,6 +464,31 @@ mod tests {
             .header("x-a", "v");
         assert_eq!(request.canonical_headers(), "x-a:v\nx-b:1,2\n");
         assert_eq!(request.signed_headers(), "x-a;x-b");
+    }
+
+    #[test]
+    fn extend_headers_renders_like_pushing_each() {
+        let headers = [
+            ("x-acs-version", "2016-04-28"),
+            ("Host", "vpc.aliyuncs.com"),
+            ("x-b", " 2 "),
+            ("accept", "application/json"),
+            ("X-B", "1"),
+            ("x-acs-action", "DeleteVpnGateway"),
+        ];
+        let mut one_by_one = CanonicalRequest::new("POST", "/");
+        for (name, value) in headers {
+            one_by_one.push_header(name, value);
+        }
+        let mut at_once = CanonicalRequest::new("POST", "/");
+        at_once.extend_headers(headers);
+        assert_eq!(at_once.to_string(), one_by_one.to_string());
+        assert_eq!(at_once, one_by_one);
+        assert_eq!(
+            at_once.canonical_headers(),
+            "accept:application/json\nhost:vpc.aliyuncs.com\nx-acs-action:DeleteVpnGateway\n\
+             x-acs-version:2016-04-28\nx-b:1,2\n"
+        );
     }
 
     #[test]

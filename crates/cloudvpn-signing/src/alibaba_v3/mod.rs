@@ -41,6 +41,7 @@ use sha2::{Digest, Sha256};
 
 use crate::mac;
 use crate::sink::{self, Ascii, Emit, Sink, Text};
+use std::fmt;
 
 pub use authorization::{AuthorizationError, ParsedAuthorization, parse_authorization};
 pub use canonical::CanonicalRequest;
@@ -153,12 +154,46 @@ pub fn authorization_header(access_key_id: &str, signed_headers: &str, signature
     })
 }
 
+/// The HMAC-SHA256 state keyed with one `AccessKeySecret`: both key blocks
+/// (inner and outer pad) already hashed, so a client that keeps it for its
+/// credentials saves two SHA-256 blocks per signature. Signing with it gives
+/// exactly the bytes [`authorize`] gives with the secret.
+#[derive(Clone)]
+pub struct SigningKey {
+    keyed: mac::HmacSha256,
+}
+
+impl SigningKey {
+    /// Keys the MAC with `secret`.
+    pub fn new(secret: &str) -> Self {
+        SigningKey {
+            keyed: mac::sha256_mac(&[secret.as_bytes()]),
+        }
+    }
+}
+
+/// Never shows the key.
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKey(<redacted>)")
+    }
+}
+
 /// Signs `request` and returns the whole `Authorization` header value.
 ///
 /// Neither the canonical request nor the string to sign is built: both are
 /// streamed into their hashes, and the header is the only allocation.
 pub fn authorize(access_key_id: &str, secret: &str, request: &CanonicalRequest) -> String {
-    let tag = request.mac(secret).finalize().into_bytes();
+    authorize_with_key(access_key_id, &SigningKey::new(secret), request)
+}
+
+/// [`authorize`] with a [`SigningKey`] kept for the secret.
+pub fn authorize_with_key(
+    access_key_id: &str,
+    key: &SigningKey,
+    request: &CanonicalRequest,
+) -> String {
+    let tag = request.mac_with(key.keyed.clone()).finalize().into_bytes();
     let signature = sink::hex_lower_32(&tag.into());
     sink::render(&Authorization {
         access_key_id,

@@ -53,6 +53,7 @@ fn v3_reproduces_the_official_sdk_vector_a() {
         &endpoint(),
         PYTHON_UA,
         &ATTEMPT,
+        &V3Keys::default(),
     );
     assert_eq!(
         req.url,
@@ -81,6 +82,7 @@ fn v3_with_sts_reproduces_vector_d() {
         &endpoint(),
         PYTHON_UA,
         &ATTEMPT,
+        &V3Keys::default(),
     );
     let auth = req.header("Authorization").expect("signed");
     assert!(
@@ -103,6 +105,7 @@ fn v1_reproduces_the_official_sdk_vector_e() {
         &endpoint(),
         PYTHON_UA,
         &ATTEMPT,
+        &V3Keys::default(),
     );
     assert!(
         req.url
@@ -134,6 +137,7 @@ fn v1_with_sts_and_special_characters_reproduces_vector_f() {
         &endpoint(),
         PYTHON_UA,
         &ATTEMPT,
+        &V3Keys::default(),
     );
     assert!(
         req.url
@@ -201,4 +205,34 @@ fn garbage_is_unparsable_with_the_evidence_kept() {
             other => panic!("{status} {body}: {other:?}"),
         }
     }
+}
+
+#[test]
+fn v3_kept_key_follows_a_changed_secret() {
+    // One client's kept key must never sign for another secret: sign with A, then B, then A again through
+    // the same cache, and compare each with a request signed through a fresh cache.
+    let keys = V3Keys::default();
+    let sign = |secret: &str, keys: &V3Keys| {
+        let creds = AlibabaCredentials::new("testid", Secret::new(secret));
+        build_request(
+            DeleteVpnGatewayRequest::META,
+            &vector_request(),
+            &creds,
+            AlibabaSignature::V3,
+            &endpoint(),
+            PYTHON_UA,
+            &ATTEMPT,
+            keys,
+        )
+        .header("Authorization")
+        .map(str::to_owned)
+    };
+    let vector_a = "Signature=eadc44f9b322ecf34983efd801fa831d72d7ef094e9aa35f9a850f358a9f6fbf";
+    let first = sign("testsecret", &keys).expect("signed");
+    assert!(first.ends_with(vector_a), "{first}");
+    let other = sign("othersecret", &keys).expect("signed");
+    assert_eq!(Some(other.clone()), sign("othersecret", &V3Keys::default()));
+    assert!(!other.ends_with(vector_a), "{other}");
+    assert_eq!(sign("testsecret", &keys), Some(first));
+    assert_eq!(format!("{keys:?}"), "V3Keys(<redacted>)");
 }

@@ -120,3 +120,8 @@ async fn qcloudapi_sdk_python_v2() {
 async fn official_sdks_over_https() {
     run_with("https_official.py", &[], true).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alibabacloud_credentials_ram_role_arn_then_the_vpc_sdk() {
+    run_with("alibaba_credentials.py", &[], true).await;
+}

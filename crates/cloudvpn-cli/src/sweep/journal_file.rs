@@ -8,7 +8,7 @@ use crate::failure::Failure;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -76,6 +76,69 @@ pub fn now_ms() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
+/// How the file ends, and so what must happen before the first append.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tail {
+    /// Empty, or the last line has its newline.
+    Ended,
+    /// The last line is a whole entry without its newline: write one.
+    Unended,
+    /// The last line, starting at this offset, is torn: cut it off.
+    Torn(u64),
+}
+
+/// What a journal's bytes say, and where its torn last line starts if it has one (a line cut short by a
+/// crash while it was written: what it said did not happen as far as the journal knows). Only the last
+/// line, the one without a closing newline, may be torn; anything else that is not an entry is an error
+/// naming the file and the line.
+fn read_entries(bytes: &[u8], shown: &str) -> Result<(HashMap<Key, Known>, Tail), Failure> {
+    let mut known = HashMap::new();
+    let mut offset = 0usize;
+    let mut tail = Tail::Ended;
+    for (n, raw) in bytes.split_inclusive(|b| *b == b'\n').enumerate() {
+        let start = offset;
+        offset += raw.len();
+        let ended = raw.ends_with(b"\n");
+        let line = raw.strip_suffix(b"\n").unwrap_or(raw);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            if !ended {
+                // Trailing blanks without a newline: cut them too, so the next record starts a line.
+                tail = Tail::Torn(start as u64);
+            }
+            continue;
+        }
+        let entry: Entry = match serde_json::from_slice(line) {
+            Ok(e) => e,
+            Err(_) if !ended => {
+                tail = Tail::Torn(start as u64);
+                continue;
+            }
+            Err(e) => {
+                return Err(Failure::usage(format!(
+                    "--journal {shown} line {}: {e}; it is not a sweep journal (give a new file, or the one a sweep wrote)",
+                    n + 1
+                )));
+            }
+        };
+        if !ended {
+            // A whole entry that lost only its newline: keep it, and end it before appending.
+            tail = Tail::Unended;
+        }
+        let k = (entry.cloud, entry.account, entry.region, entry.id);
+        let state = match entry.event {
+            Event::Done => Known::Done,
+            Event::Accepted => Known::InFlight {
+                request_id: entry.request_id,
+            },
+        };
+        // Done stays done whatever follows.
+        if known.get(&k) != Some(&Known::Done) {
+            known.insert(k, state);
+        }
+    }
+    Ok((known, tail))
+}
+
 impl JournalFile {
     /// Reads what `path` holds (a missing file is an empty journal) and opens it for appending.
     pub fn open(path: Option<&Path>) -> Result<Self, Failure> {
@@ -83,53 +146,29 @@ impl JournalFile {
             return Ok(JournalFile::default());
         };
         let shown = path.display();
-        let mut known = HashMap::new();
-        match File::open(path) {
-            Ok(f) => {
-                for (n, line) in BufReader::new(f).lines().enumerate() {
-                    let line = line.map_err(|e| {
-                        Failure::usage(format!("cannot read --journal {shown}: {e}"))
-                    })?;
-                    if line.trim().is_empty() {
-                        continue;
-                    }
-                    let entry: Entry = match serde_json::from_str(&line) {
-                        Ok(e) => e,
-                        // A line cut short by a crash while it was written: what it said did not happen
-                        // as far as the journal knows, so only the last line may be torn.
-                        Err(_) if !line.ends_with('}') => continue,
-                        Err(e) => {
-                            return Err(Failure::usage(format!(
-                                "--journal {shown} line {}: {e}; it is not a sweep journal (give a new file, or the one a sweep wrote)",
-                                n + 1
-                            )));
-                        }
-                    };
-                    let k = (entry.cloud, entry.account, entry.region, entry.id);
-                    let state = match entry.event {
-                        Event::Done => Known::Done,
-                        Event::Accepted => Known::InFlight {
-                            request_id: entry.request_id,
-                        },
-                    };
-                    // Done stays done whatever follows.
-                    if known.get(&k) != Some(&Known::Done) {
-                        known.insert(k, state);
-                    }
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        let (known, tail) = match std::fs::read(path) {
+            Ok(bytes) => read_entries(&bytes, &shown.to_string())?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (HashMap::new(), Tail::Ended),
             Err(e) => {
                 return Err(Failure::usage(format!(
                     "cannot read --journal {shown}: {e}"
                 )));
             }
-        }
-        let file = OpenOptions::new()
+        };
+        let mut file = OpenOptions::new()
             .create(true)
             .append(true)
             .open(path)
             .map_err(|e| Failure::usage(format!("cannot write --journal {shown}: {e}")))?;
+        // The last line is ended before anything is appended: left as it is, the next record would be glued
+        // to it. A torn one is cut off rather than ended, since ended it would be garbage in the middle of
+        // the file, which the next rerun must refuse.
+        let repaired = match tail {
+            Tail::Ended => Ok(()),
+            Tail::Unended => file.write_all(b"\n").and_then(|()| file.sync_data()),
+            Tail::Torn(len) => file.set_len(len).and_then(|()| file.sync_data()),
+        };
+        repaired.map_err(|e| Failure::usage(format!("cannot write --journal {shown}: {e}")))?;
         Ok(JournalFile {
             path: Some(path.to_owned()),
             file: Some(Arc::new(Mutex::new(file))),
@@ -257,5 +296,115 @@ mod tests {
         std::fs::write(&path, "{\"hello\": 1}\n").unwrap();
         let e = JournalFile::open(Some(&path)).unwrap_err();
         assert!(e.message.contains("not a sweep journal"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_torn_last_line_is_cut_so_the_next_rerun_reads_every_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j");
+        let t = target();
+        let j = JournalFile::open(Some(&path)).unwrap();
+        j.append(
+            Event::Done,
+            &t,
+            "connection",
+            "vco-1",
+            "DeleteVpnConnection",
+            None,
+        )
+        .unwrap();
+        drop(j);
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"{\"event\":\"acc")
+            .unwrap();
+        // The rerun appends after the torn line ...
+        let rerun = JournalFile::open(Some(&path)).unwrap();
+        rerun
+            .append(
+                Event::Accepted,
+                &t,
+                "gateway",
+                "vpn-1",
+                "DeleteVpnGateway",
+                Some("r-2"),
+            )
+            .unwrap();
+        drop(rerun);
+        // ... and the one after it reads both records.
+        let again = JournalFile::open(Some(&path)).unwrap();
+        assert_eq!(again.known(&t, "vco-1"), Some(&Known::Done));
+        assert_eq!(
+            again.known(&t, "vpn-1"),
+            Some(&Known::InFlight {
+                request_id: Some("r-2".into())
+            })
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 2, "{text}");
+    }
+
+    #[test]
+    fn a_whole_last_line_without_its_newline_is_kept_and_ended() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j");
+        let t = target();
+        JournalFile::open(Some(&path))
+            .unwrap()
+            .append(
+                Event::Done,
+                &t,
+                "connection",
+                "vco-1",
+                "DeleteVpnConnection",
+                None,
+            )
+            .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.trim_end()).unwrap();
+        JournalFile::open(Some(&path))
+            .unwrap()
+            .append(
+                Event::Done,
+                &t,
+                "gateway",
+                "vpn-1",
+                "DeleteVpnGateway",
+                None,
+            )
+            .unwrap();
+        let again = JournalFile::open(Some(&path)).unwrap();
+        assert_eq!(again.known(&t, "vco-1"), Some(&Known::Done));
+        assert_eq!(again.known(&t, "vpn-1"), Some(&Known::Done));
+    }
+
+    #[test]
+    fn garbage_before_the_last_line_is_an_error_naming_the_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j");
+        let t = target();
+        JournalFile::open(Some(&path))
+            .unwrap()
+            .append(
+                Event::Done,
+                &t,
+                "connection",
+                "vco-1",
+                "DeleteVpnConnection",
+                None,
+            )
+            .unwrap();
+        let record = std::fs::read_to_string(&path).unwrap();
+        let text = format!("{record}{{\"event\":\"acc\n{record}");
+        std::fs::write(&path, &text).unwrap();
+        let e = JournalFile::open(Some(&path)).unwrap_err();
+        assert!(e.message.contains("line 2"), "{}", e.message);
+        assert!(
+            e.message.contains(&path.display().to_string()),
+            "{}",
+            e.message
+        );
     }
 }

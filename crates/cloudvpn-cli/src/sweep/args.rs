@@ -60,7 +60,7 @@ pub fn command() -> Command {
         .arg(Arg::new("apply").long("apply").action(ArgAction::SetTrue).help("Delete what the plan says (asks for confirmation on a terminal)"))
         .arg(Arg::new("yes").long("yes").action(ArgAction::SetTrue).requires("apply").help("With --apply: do not ask (needed without a terminal)"))
         .arg(Arg::new("concurrency").long("concurrency").value_name("N").value_parser(clap::value_parser!(u64).range(1..=256)).help("Gateways in flight at once (default 8)"))
-        .arg(Arg::new("max-rps").long("max-rps").value_name("N").value_parser(clap::value_parser!(f64)).help("Requests per second per cloud, account, region and action (default: the documented limit, else 20)"))
+        .arg(Arg::new("max-rps").long("max-rps").value_name("N").value_parser(clap::value_parser!(f64)).help("Requests per second per cloud, account, region and action, 0.5 to 10000 (default: the documented limit, else 20)"))
         .arg(Arg::new("journal").long("journal").value_name("FILE").help("Append every accepted deletion to FILE; a rerun with the same FILE resumes"))
         .arg(Arg::new("report").long("report").value_name("FILE").help("Write every resource's outcome, reason, request ids and duration to FILE (JSON)"))
         .arg(Arg::new("config").long("config").value_name("FILE").help("Read these settings from FILE (YAML); flags given here win"))
@@ -173,14 +173,16 @@ impl SweepOptions {
                 "concurrency must be 1 to 256, got {concurrency}"
             )));
         }
-        let max_rps = m.get_one::<f64>("max-rps").copied().or(file.max_rps);
-        if let Some(rps) = max_rps {
-            if !rps.is_finite() || rps <= 0.0 {
-                return Err(Failure::usage(format!(
-                    "--max-rps must be a positive number of requests per second, got {rps}"
-                )));
-            }
-        }
+        let max_rps = match m.get_one::<f64>("max-rps").copied() {
+            Some(rps) => Some(checked_max_rps(rps, "--max-rps")?),
+            None => file
+                .max_rps
+                .map(|rps| {
+                    let config = m.get_one::<String>("config").map_or("", String::as_str);
+                    checked_max_rps(rps, &format!("max-rps in --config {config}"))
+                })
+                .transpose()?,
+        };
         let path = |id: &str, from_file: &Option<String>| {
             m.get_one::<String>(id)
                 .cloned()
@@ -200,5 +202,18 @@ impl SweepOptions {
             journal: path("journal", &file.journal),
             report: path("report", &file.report),
         })
+    }
+}
+
+/// `--max-rps` (or the config's) within the documented range: below it a token is minutes away, and far
+/// below it the wait no longer fits a `Duration`.
+fn checked_max_rps(rps: f64, source: &str) -> Result<f64, Failure> {
+    use super::limiter::{MAX_RPS, MIN_RPS};
+    if rps.is_finite() && (MIN_RPS..=MAX_RPS).contains(&rps) {
+        Ok(rps)
+    } else {
+        Err(Failure::usage(format!(
+            "{source} must be {MIN_RPS} to {MAX_RPS} requests per second, got {rps} (nothing was sent)"
+        )))
     }
 }

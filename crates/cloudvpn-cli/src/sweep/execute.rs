@@ -9,8 +9,9 @@ use super::journal_file::JournalFile;
 use super::limiter::Limiter;
 use super::report::{GatewayResult, Outcome, Report};
 use super::target::Target;
+use std::collections::HashMap;
 use std::sync::Arc;
-use tokio::task::JoinSet;
+use tokio::task::{JoinError, JoinSet};
 
 /// Deletes `work` with at most `--concurrency` gateways in flight. Returns whether Ctrl-C stopped it:
 /// a first Ctrl-C stops starting new gateways and lets those in flight finish; a second aborts them.
@@ -35,6 +36,8 @@ pub async fn execute(
     }
     let display = Arc::new(Display::new(work.len(), &regions, now_ms));
     let mut running: JoinSet<(usize, GatewayResult)> = JoinSet::new();
+    // Which slot each task fills, so that a task that panicked still has its gateway reported.
+    let mut slots: HashMap<tokio::task::Id, usize> = HashMap::new();
     let mut pending = work.into_iter();
     let mut announced = false;
     let mut aborted = false;
@@ -46,7 +49,7 @@ pub async fn execute(
             let target = targets[i].clone();
             let (limiter, journal, display) = (limiter.clone(), journal.clone(), display.clone());
             let wait = crate::teardown::wait_options(&target.settings);
-            running.spawn(async move {
+            let handle = running.spawn(async move {
                 display.started(&target.to_string(), &g.id);
                 let step = Step {
                     target: &target,
@@ -58,6 +61,7 @@ pub async fn execute(
                 display.finished(&result);
                 (slot, result)
             });
+            slots.insert(handle.id(), slot);
         }
         if interrupts.stopping() && !announced {
             announced = true;
@@ -68,8 +72,8 @@ pub async fn execute(
         }
         tokio::select! {
             joined = running.join_next() => {
-                if let Some(Ok((slot, result))) = joined {
-                    report.gateways[slot] = result;
+                if let Some(joined) = joined {
+                    record(joined, &slots, report);
                 }
             }
             () = interrupts.second() => {
@@ -96,4 +100,89 @@ pub async fn execute(
         }
     }
     interrupts.stopping()
+}
+
+/// Puts a finished task's result in its slot. A task that panicked is a failure of its gateway, never
+/// left to read as "not started": it may have deleted some of it, and the exit code must say it failed.
+fn record(
+    joined: Result<(usize, GatewayResult), JoinError>,
+    slots: &HashMap<tokio::task::Id, usize>,
+    report: &mut Report,
+) {
+    match joined {
+        Ok((slot, result)) => report.gateways[slot] = result,
+        // Cancelled only by the second Ctrl-C's abort, which the caller reports.
+        Err(e) if e.is_cancelled() => {}
+        Err(e) => {
+            if let Some(g) = slots.get(&e.id()).and_then(|s| report.gateways.get_mut(*s)) {
+                g.outcome = Outcome::Failed;
+                g.reason = Some(format!(
+                    "the deletion stopped unexpectedly ({}); the journal says what was accepted",
+                    panic_message(e)
+                ));
+            }
+        }
+    }
+}
+
+/// What a panicked task said, for the report.
+pub fn panic_message(e: JoinError) -> String {
+    if !e.is_panic() {
+        return e.to_string();
+    }
+    let payload = e.into_panic();
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .map_or_else(|| "a panic".to_owned(), |m| format!("panicked: {m}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report_of_one() -> Report {
+        let m = crate::cli::command()
+            .try_get_matches_from(["cloudvpn", "demo"])
+            .unwrap();
+        let target = Target {
+            cloud: cloudvpn_types::meta::Provider::Alibaba,
+            account: "default".into(),
+            region: "cn-hangzhou".into(),
+            settings: crate::settings::Settings::from_matches(&m).unwrap(),
+        };
+        let gateway = Gateway {
+            id: "vpn-1".into(),
+            name: "ci-1".into(),
+            ..Gateway::default()
+        };
+        let mut r = GatewayResult::new(&target, &gateway);
+        r.outcome = Outcome::WouldDelete;
+        Report {
+            applied: true,
+            interrupted: false,
+            gateways: vec![r],
+            region_errors: Vec::new(),
+            throttled: 0,
+            duration_ms: 0,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_task_that_panics_is_a_failure_of_its_gateway() {
+        let mut report = report_of_one();
+        let mut running: JoinSet<(usize, GatewayResult)> = JoinSet::new();
+        let handle = running.spawn(async { panic!("cannot happen") });
+        let slots = HashMap::from([(handle.id(), 0)]);
+        record(running.join_next().await.unwrap(), &slots, &mut report);
+        let g = &report.gateways[0];
+        assert_eq!(g.outcome, Outcome::Failed);
+        assert!(
+            g.reason.as_deref().unwrap().contains("cannot happen"),
+            "{:?}",
+            g.reason
+        );
+        assert!(report.has_failures());
+    }
 }

@@ -16,8 +16,11 @@ use std::time::{Duration, Instant};
 /// Requests per second where neither the specs nor `--max-rps` give a limit: the lowest per-action limit
 /// either cloud documents for the VPN operations (Tencent's 20/s).
 pub const FALLBACK_RPS: f64 = 20.0;
-/// The lowest rate a bucket falls to, however often it is throttled.
-const MIN_RPS: f64 = 0.5;
+/// The lowest rate a bucket falls to, however often it is throttled; also the lowest `--max-rps`.
+pub const MIN_RPS: f64 = 0.5;
+/// The highest `--max-rps`: far above any limit either cloud documents, low enough that one token is a
+/// measurable wait.
+pub const MAX_RPS: f64 = 10_000.0;
 /// Each success gives back this share of the starting rate (additive increase).
 const RECOVERY_SHARE: f64 = 0.005;
 
@@ -53,7 +56,10 @@ impl Bucket {
             self.tokens -= 1.0;
             Ok(())
         } else {
-            Err(Duration::from_secs_f64((1.0 - self.tokens) / self.rate))
+            // The rate never falls under MIN_RPS, so the wait is at most 1 / MIN_RPS seconds; the clamp
+            // keeps a rate that somehow did from panicking in `from_secs_f64`.
+            let wait = ((1.0 - self.tokens) / self.rate.max(MIN_RPS)).clamp(0.0, 1.0 / MIN_RPS);
+            Err(Duration::from_secs_f64(wait))
         }
     }
 
@@ -79,12 +85,13 @@ pub struct Limiter {
 
 /// The rate a bucket for `action` starts at.
 pub fn starting_rate(documented: Option<f64>, max_rps: Option<f64>) -> f64 {
-    match (documented, max_rps) {
+    let rate = match (documented, max_rps) {
         (Some(d), Some(m)) => d.min(m),
         (Some(d), None) => d,
         (None, Some(m)) => m,
         (None, None) => FALLBACK_RPS,
-    }
+    };
+    rate.clamp(MIN_RPS, MAX_RPS)
 }
 
 impl Limiter {
@@ -179,6 +186,16 @@ impl Limiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rate_outside_the_range_starts_at_its_end_and_its_wait_fits_a_duration() {
+        assert_eq!(starting_rate(None, Some(1e-300)), MIN_RPS);
+        assert_eq!(starting_rate(Some(1e9), None), MAX_RPS);
+        let now = Instant::now();
+        let mut b = Bucket::new(1e-300, now);
+        b.tokens = 0.0;
+        assert_eq!(b.take(now), Err(Duration::from_secs_f64(1.0 / MIN_RPS)));
+    }
 
     #[test]
     fn halves_on_throttling_and_recovers_slowly_to_its_ceiling() {

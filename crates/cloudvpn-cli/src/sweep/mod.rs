@@ -206,21 +206,37 @@ async fn list(
     vpc_id: Option<&str>,
 ) -> (Vec<Vec<Gateway>>, Vec<RegionError>) {
     let mut listed = JoinSet::new();
+    let mut ids = Vec::new();
     for (i, t) in targets.iter().cloned().enumerate() {
         let limiter = limiter.clone();
         let vpc = vpc_id.map(str::to_owned);
-        listed.spawn(async move {
+        let handle = listed.spawn(async move {
             let result = match t.cloud {
                 Provider::Alibaba => inventory::alibaba(&t, &limiter, vpc.as_deref()).await,
                 Provider::Tencent => inventory::tencent(&t, &limiter, vpc.as_deref()).await,
             };
             (i, result)
         });
+        ids.push((handle.id(), i));
     }
     let mut inventories = vec![Vec::new(); targets.len()];
     let mut region_errors = Vec::new();
+    // Which target each task lists, so that a task that panicked still names its region.
+    let ids: std::collections::HashMap<tokio::task::Id, usize> = ids.into_iter().collect();
     while let Some(joined) = listed.join_next().await {
-        let Ok((i, result)) = joined else { continue };
+        let (i, result) = match joined {
+            Ok(done) => done,
+            Err(e) => {
+                let Some(&i) = ids.get(&e.id()) else { continue };
+                (
+                    i,
+                    Err(Failure::usage(format!(
+                        "the listing stopped unexpectedly ({})",
+                        execute::panic_message(e)
+                    ))),
+                )
+            }
+        };
         match result {
             Ok(gateways) => inventories[i] = gateways,
             Err(f) => region_errors.push(RegionError {

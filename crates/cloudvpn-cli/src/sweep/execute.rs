@@ -40,9 +40,11 @@ pub async fn execute(
     let mut slots: HashMap<tokio::task::Id, usize> = HashMap::new();
     let mut pending = work.into_iter();
     let mut announced = false;
+    let mut journal_announced = false;
     let mut aborted = false;
     loop {
-        while running.len() < concurrency && !interrupts.stopping() {
+        // A journal that cannot be written stops new work as a first Ctrl-C does.
+        while running.len() < concurrency && !interrupts.stopping() && journal.failure().is_none() {
             let Some((i, g, slot)) = pending.next() else {
                 break;
             };
@@ -66,6 +68,10 @@ pub async fn execute(
         if interrupts.stopping() && !announced {
             announced = true;
             display.stopping("interrupted: starting nothing new, finishing what is in flight (Ctrl-C again aborts)");
+        }
+        if let Some(failure) = journal.failure().filter(|_| !journal_announced) {
+            journal_announced = true;
+            display.stopping(&format!("{failure}; finishing what is in flight"));
         }
         if running.is_empty() {
             break;
@@ -142,27 +148,40 @@ pub fn panic_message(e: JoinError) -> String {
 mod tests {
     use super::*;
 
-    fn report_of_one() -> Report {
+    fn target() -> Target {
+        // Nothing listens there: a deletion that starts fails at once, and never reaches a real cloud.
         let m = crate::cli::command()
-            .try_get_matches_from(["cloudvpn", "demo"])
+            .try_get_matches_from(["cloudvpn", "--endpoint", "http://127.0.0.1:9", "demo"])
             .unwrap();
-        let target = Target {
+        Target {
             cloud: cloudvpn_types::meta::Provider::Alibaba,
             account: "default".into(),
             region: "cn-hangzhou".into(),
             settings: crate::settings::Settings::from_matches(&m).unwrap(),
-        };
-        let gateway = Gateway {
-            id: "vpn-1".into(),
-            name: "ci-1".into(),
+        }
+    }
+
+    fn gateway(id: &str) -> Gateway {
+        Gateway {
+            id: id.into(),
+            name: id.into(),
             ..Gateway::default()
-        };
-        let mut r = GatewayResult::new(&target, &gateway);
-        r.outcome = Outcome::WouldDelete;
+        }
+    }
+
+    fn report_of(ids: &[&str]) -> Report {
+        let t = target();
         Report {
             applied: true,
             interrupted: false,
-            gateways: vec![r],
+            gateways: ids
+                .iter()
+                .map(|id| {
+                    let mut r = GatewayResult::new(&t, &gateway(id));
+                    r.outcome = Outcome::WouldDelete;
+                    r
+                })
+                .collect(),
             region_errors: Vec::new(),
             throttled: 0,
             duration_ms: 0,
@@ -171,7 +190,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_task_that_panics_is_a_failure_of_its_gateway() {
-        let mut report = report_of_one();
+        let mut report = report_of(&["vpn-1"]);
         let mut running: JoinSet<(usize, GatewayResult)> = JoinSet::new();
         let handle = running.spawn(async { panic!("cannot happen") });
         let slots = HashMap::from([(handle.id(), 0)]);
@@ -184,5 +203,38 @@ mod tests {
             g.reason
         );
         assert!(report.has_failures());
+    }
+
+    #[tokio::test]
+    async fn a_journal_that_cannot_be_written_starts_nothing_new() {
+        let journal = crate::sweep::journal_file::tests::failing_journal(std::path::Path::new("j"));
+        let t = target();
+        // A deletion in flight failed to record its acceptance ...
+        let _ = journal.append(
+            crate::sweep::journal_file::Event::Accepted,
+            &t,
+            "gateway",
+            "vpn-0",
+            "DeleteVpnGateway",
+            None,
+        );
+        // ... so the gateways still waiting are not started.
+        let mut report = report_of(&["vpn-1", "vpn-2"]);
+        let work = vec![(0, gateway("vpn-1"), 0), (0, gateway("vpn-2"), 1)];
+        let interrupts = Interrupts::watch();
+        let interrupted = execute(
+            1,
+            &[t],
+            &Limiter::new(None),
+            &journal,
+            &interrupts,
+            work,
+            &mut report,
+        )
+        .await;
+        assert!(!interrupted);
+        for g in &report.gateways {
+            assert_eq!(g.outcome, Outcome::NotStarted, "{:?}", g.reason);
+        }
     }
 }

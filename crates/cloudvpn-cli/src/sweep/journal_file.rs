@@ -59,6 +59,8 @@ pub struct JournalFile {
     path: Option<PathBuf>,
     file: Option<Arc<Mutex<File>>>,
     known: Arc<HashMap<Key, Known>>,
+    /// The first write that failed: once set, the sweep starts nothing new.
+    failure: Arc<Mutex<Option<String>>>,
 }
 
 fn key(target: &Target, id: &str) -> Key {
@@ -173,6 +175,7 @@ impl JournalFile {
             path: Some(path.to_owned()),
             file: Some(Arc::new(Mutex::new(file))),
             known: Arc::new(known),
+            failure: Arc::default(),
         })
     }
 
@@ -209,20 +212,42 @@ impl JournalFile {
         let mut line = serde_json::to_vec(&entry).unwrap_or_default();
         line.push(b'\n');
         let mut f = file.lock().unwrap_or_else(|p| p.into_inner());
-        f.write_all(&line)
-            .and_then(|()| f.sync_data())
-            .map_err(|e| Failure {
-                kind: crate::failure::Kind::Transport,
-                message: format!(
-                    "cannot write --journal {}: {e}; stopped so that nothing is deleted without a record",
-                    self.path.as_deref().map(Path::display).map(|d| d.to_string()).unwrap_or_default()
-                ),
-            })
+        f.write_all(&line).and_then(|()| f.sync_data()).map_err(|e| {
+            let message = format!(
+                "cannot write --journal {}: {e} (recording that {action} {id} was {}); the sweep stopped \
+                 starting new work so that nothing is deleted without a record",
+                self.path
+                    .as_deref()
+                    .map(Path::display)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                match event {
+                    Event::Accepted => "accepted",
+                    Event::Done => "done",
+                }
+            );
+            self.failure
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get_or_insert_with(|| message.clone());
+            Failure {
+                kind: crate::failure::Kind::SomeFailed,
+                message,
+            }
+        })
+    }
+
+    /// The first journal write that failed, if one did: the sweep must stop starting new work.
+    pub fn failure(&self) -> Option<String> {
+        self.failure
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::settings::Settings;
 
@@ -287,6 +312,47 @@ mod tests {
             })
         );
         assert_eq!(again.known(&t, "vpn-2"), None);
+    }
+
+    /// A journal whose writes fail the way a full disk's do.
+    pub(crate) fn failing_journal(shown: &Path) -> JournalFile {
+        JournalFile {
+            path: Some(shown.to_owned()),
+            file: Some(Arc::new(Mutex::new(
+                OpenOptions::new().write(true).open("/dev/full").unwrap(),
+            ))),
+            ..JournalFile::default()
+        }
+    }
+
+    #[test]
+    fn a_failed_write_is_an_error_naming_the_file_and_is_remembered() {
+        let path = Path::new("sweep.journal");
+        let j = failing_journal(path);
+        assert_eq!(j.failure(), None);
+        let e = j
+            .append(
+                Event::Accepted,
+                &target(),
+                "gateway",
+                "vpn-1",
+                "DeleteVpnGateway",
+                None,
+            )
+            .unwrap_err();
+        assert_eq!(e.kind, crate::failure::Kind::SomeFailed);
+        assert!(
+            e.message.contains("--journal sweep.journal"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message.contains("DeleteVpnGateway vpn-1 was accepted"),
+            "{}",
+            e.message
+        );
+        // Every clone (each task has one) sees it.
+        assert_eq!(j.clone().failure(), Some(e.message));
     }
 
     #[test]

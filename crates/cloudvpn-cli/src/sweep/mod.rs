@@ -165,6 +165,13 @@ pub async fn run(
     if let Some(path) = &options.report {
         report.write(path)?;
     }
+    // Before the interrupt: a journal that could not be written is what the next run must know first.
+    if let Some(message) = journal.failure() {
+        return Err(Failure {
+            kind: Kind::SomeFailed,
+            message,
+        });
+    }
     if report.interrupted {
         let journal_note = match &options.journal {
             Some(p) => format!("; run the same command with --journal {} to go on", p.display()),

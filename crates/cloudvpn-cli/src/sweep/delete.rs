@@ -215,9 +215,20 @@ pub async fn gateway(step: &Step<'_>, g: &Gateway) -> GatewayResult {
     result.duration_ms = started.elapsed().as_millis() as u64;
     match outcome {
         Ok(()) => result.outcome = Outcome::Deleted,
-        Err(Stop::Permission(code)) => {
+        // Refused before anything was deleted: the key may not touch it, a skip with the reason.
+        Err(Stop::Permission(code)) if result.resources.iter().all(|r| !removed(r)) => {
             result.outcome = Outcome::Skipped;
             result.skip = Some(SkipReason::PermissionLacking { code });
+        }
+        // Refused after its connections were deleted: the gateway is left half torn down, which is a
+        // failure the exit code must tell, not a skip.
+        Err(Stop::Permission(code)) => {
+            let gone = result.resources.iter().filter(|r| removed(r)).count();
+            result.outcome = Outcome::Failed;
+            result.reason = Some(format!(
+                "{gone} of its connection(s) deleted, then these credentials were refused the gateway's \
+                 deletion ({code}); the gateway is left without them"
+            ));
         }
         Err(Stop::Failed(message)) => {
             result.outcome = Outcome::Failed;
@@ -225,6 +236,11 @@ pub async fn gateway(step: &Step<'_>, g: &Gateway) -> GatewayResult {
         }
     }
     result
+}
+
+/// Whether this sweep (or an earlier run of it) removed the resource.
+fn removed(r: &Resource) -> bool {
+    matches!(r.outcome, Outcome::Deleted | Outcome::AlreadyGone)
 }
 
 async fn alibaba(step: &Step<'_>, g: &Gateway, done: &mut Vec<Resource>) -> Result<(), Stop> {

@@ -17,6 +17,7 @@ Exit codes:
   4  no usable answer: connection failed, or the response was not the protocol
   5  timed out (--timeout, or --wait's deadline)
   6  the asynchronous operation failed (seen while --wait-ing)
+  7  sweep: some deletions failed, or a region could not be listed
   130  interrupted (Ctrl-C); what the service had already accepted is listed";
 
 /// `DeleteVpnGateway` → `delete-vpn-gateway`: the generator's word split, so a subcommand is always named

@@ -20,7 +20,9 @@ Exit codes:
   0  everything selected was deleted, or skipped with a reason (a plan: it was listed)
   2  usage error, or --apply without a terminal and without --yes (nothing was sent)
   7  some deletions failed, or a region could not be listed (the closing table and --report say which and why)
-  130  interrupted (Ctrl-C): in-flight deletions were finished, the journal and the summary written";
+  130  interrupted (Ctrl-C): in-flight deletions were finished, the journal and the summary written
+A --report FILE that cannot be written is an error of its own (4) only when the sweep itself succeeded;
+after a failure (7) or an interrupt (130) the error is printed and that code stays.";
 
 /// The `sweep` subcommand.
 pub fn command() -> Command {

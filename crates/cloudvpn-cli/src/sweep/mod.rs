@@ -162,9 +162,31 @@ pub async fn run(
             report.throttled
         );
     }
+    let outcome = outcome(&report, &options, &journal);
+    // A report that cannot be written does not hide what the sweep did: after a failure or an interrupt
+    // the error is printed and the sweep's own code stays; only a run that went well exits with it.
     if let Some(path) = &options.report {
-        report.write(path)?;
+        if let Err(e) = report.write(path) {
+            if outcome.is_ok() {
+                return Err(e);
+            }
+            eprintln!("error: {}", e.message);
+        }
     }
+    if outcome.is_ok() && !options.apply {
+        eprintln!(
+            "plan only: nothing was changed; add --apply to delete what it lists as `delete`"
+        );
+    }
+    outcome
+}
+
+/// How the sweep ends: a journal that could not be written, then an interrupt, then failures.
+fn outcome(
+    report: &Report,
+    options: &args::SweepOptions,
+    journal: &JournalFile,
+) -> Result<(), Failure> {
     // Before the interrupt: a journal that could not be written is what the next run must know first.
     if let Some(message) = journal.failure() {
         return Err(Failure {
@@ -185,16 +207,21 @@ pub async fn run(
         });
     }
     if report.has_failures() {
+        let mut what = Vec::new();
+        if report.gateways.iter().any(|g| g.outcome == Outcome::Failed) {
+            what.push("some selected gateways were not deleted");
+        }
+        if !report.region_errors.is_empty() {
+            what.push(if options.apply {
+                "some regions could not be listed, so what they hold was not swept"
+            } else {
+                "some regions could not be listed, so the plan is incomplete"
+            });
+        }
         return Err(Failure {
             kind: Kind::SomeFailed,
-            message: "some selected gateways were not deleted (see the table above and --report)"
-                .to_owned(),
+            message: format!("{} (see the table above and --report)", what.join("; ")),
         });
-    }
-    if !options.apply {
-        eprintln!(
-            "plan only: nothing was changed; add --apply to delete what it lists as `delete`"
-        );
     }
     Ok(())
 }

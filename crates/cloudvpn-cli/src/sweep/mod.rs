@@ -44,6 +44,9 @@ pub async fn run(
     profiles: Vec<String>,
 ) -> Result<(), Failure> {
     let started = Instant::now();
+    // First of all, so that no moment is left where Ctrl-C kills the process: finding the targets already
+    // sends DescribeRegions and looks up credentials, which may take a while.
+    let interrupts = Interrupts::watch();
     let mut options = args::SweepOptions::from_matches(m, regions, profiles)?;
     // `--dry-run` sends nothing that changes anything, whatever else is given: a sweep is then its plan.
     if settings.dry_run && options.apply {
@@ -75,9 +78,11 @@ pub async fn run(
         &options.profiles,
         &options.regions,
         options.all_regions.then_some(&limiter),
-    )
-    .await?;
-    let interrupts = Interrupts::watch();
+    );
+    let targets = tokio::select! {
+        targets = targets => targets?,
+        () = interrupts.first() => return Err(interrupted_before_deleting()),
+    };
     let listing = list(&targets, &limiter, options.filters.vpc_id());
     let (inventories, region_errors) = tokio::select! {
         listed = listing => listed,

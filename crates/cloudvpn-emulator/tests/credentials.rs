@@ -511,3 +511,46 @@ async fn a_tencent_assumed_role_works_on_api3_and_v2_until_it_expires() {
     assert!(err.to_string().contains("expired"), "{err}");
     e.shutdown().await.unwrap();
 }
+
+/// A token made by the control API with its claims rewritten: an unsigned JWT can say anything.
+fn with_claims(token: &str, rewrite: impl FnOnce(&mut serde_json::Value)) -> String {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let parts: Vec<&str> = token.split('.').collect();
+    let mut claims: serde_json::Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    rewrite(&mut claims);
+    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+    format!("{}.{payload}.", parts[0])
+}
+
+#[tokio::test]
+async fn absurd_exp_or_iat_claims_are_refused_as_invalid_tokens_not_a_crash() {
+    let e = emulator(Duration::from_secs(60)).await;
+    let alibaba = oidc_token(&e, serde_json::json!({"cloud": "alibaba", "subject": "ci"})).await;
+    let tencent = oidc_token(&e, serde_json::json!({"cloud": "tencent", "subject": "sa"})).await;
+    let absurd = 100_000_000_000_000_000_i64; // 10^17 s: its milliseconds overflow a u64
+    for (claim, value) in [("exp", absurd), ("iat", absurd), ("iat", -1)] {
+        let token = with_claims(&alibaba, |c| c[claim] = value.into());
+        let answer = alibaba_oidc(&e, &token).await;
+        assert_eq!(answer.status, 401, "{claim}={value}: {}", answer.text());
+        assert_eq!(
+            answer.json()["Code"],
+            "AuthenticationFail.OIDCToken.Invalid",
+            "{claim}={value}"
+        );
+        assert!(answer.text().contains(claim), "{}", answer.text());
+        let token = with_claims(&tencent, |c| c[claim] = value.into());
+        let answer = tencent_web_identity(&e, &token).await;
+        let error = &answer.json()["Response"]["Error"];
+        assert_eq!(
+            error["Code"],
+            "InvalidParameter.WebIdentityTokenError",
+            "{claim}={value}: {}",
+            answer.text()
+        );
+    }
+    // The emulator still answers afterwards.
+    assert_eq!(alibaba_oidc(&e, &alibaba).await.status, 200);
+    e.shutdown().await.unwrap();
+}

@@ -267,8 +267,8 @@ impl AlibabaStsBehaviour for Call<'_> {
                     .subject(claims.sub.clone())
                     .issuer(claims.iss.clone())
                     .client_ids(claims.aud.all().join(","))
-                    .expiration_time(iso_utc(u64::try_from(claims.exp).unwrap_or(0) * 1000))
-                    .issuance_time(iso_utc(u64::try_from(claims.iat).unwrap_or(0) * 1000))
+                    .expiration_time(iso_utc(oidc::claim_ms(claims.exp)))
+                    .issuance_time(iso_utc(oidc::claim_ms(claims.iat)))
                     .verification_info("Success")
                     .build()
                     .map_err(internal)?,

@@ -63,6 +63,11 @@ pub fn unsigned_token(claims: &Claims) -> String {
     format!("{header}.{payload}.")
 }
 
+/// The last second a token's `exp` or `iat` may name: 9999-12-31T23:59:59Z, the last instant the
+/// ISO 8601 answers (`ExpirationTime`, `IssuanceTime`) can write. A larger value in an unsigned JWT is
+/// crafted, and its milliseconds would overflow.
+pub const LAST_CLAIM_SECOND: i64 = 253_402_300_799;
+
 /// The claims of `token`, its shape checked (not its signature).
 pub fn read(token: &str) -> Result<Claims, Refusal> {
     let parts: Vec<&str> = token.trim().split('.').collect();
@@ -81,9 +86,27 @@ pub fn read(token: &str) -> Result<Claims, Refusal> {
         .ok()
         .filter(serde_json::Value::is_object)
         .ok_or(Refusal::Malformed("the JWT header is not a JSON object"))?;
-    serde_json::from_slice(&decode(parts[1])?).map_err(|_| {
+    let claims: Claims = serde_json::from_slice(&decode(parts[1])?).map_err(|_| {
         Refusal::Malformed("the JWT payload lacks iss, sub, aud or exp, or is not JSON")
-    })
+    })?;
+    let in_range = |secs: i64| (0..=LAST_CLAIM_SECOND).contains(&secs);
+    if !in_range(claims.exp) {
+        return Err(Refusal::Malformed(
+            "the JWT claim exp is not a Unix time in seconds between 1970 and 9999",
+        ));
+    }
+    if !in_range(claims.iat) {
+        return Err(Refusal::Malformed(
+            "the JWT claim iat is not a Unix time in seconds between 1970 and 9999",
+        ));
+    }
+    Ok(claims)
+}
+
+/// A claim's seconds as the milliseconds [`super::iso_utc`] takes; [`read`] has bounded them, so
+/// this cannot saturate for a token it returned.
+pub fn claim_ms(secs: i64) -> u64 {
+    u64::try_from(secs).unwrap_or(0).saturating_mul(1000)
 }
 
 /// Whether `claims` are acceptable to `provider` at `now_secs`: issuer, then audience, then expiry.
@@ -163,6 +186,21 @@ mod tests {
             URL_SAFE_NO_PAD.encode(br#"{"iss":"i","sub":"s","aud":"a"}"#)
         );
         assert!(matches!(read(&no_exp), Err(Refusal::Malformed(_))));
+    }
+
+    #[test]
+    fn exp_and_iat_outside_1970_to_9999_are_malformed() {
+        let mut absurd = claims("sts.aliyuncs.com", LAST_CLAIM_SECOND + 1);
+        assert!(
+            matches!(read(&unsigned_token(&absurd)), Err(Refusal::Malformed(why)) if why.contains("exp"))
+        );
+        absurd.exp = LAST_CLAIM_SECOND;
+        assert_eq!(read(&unsigned_token(&absurd)), Ok(absurd.clone()));
+        absurd.iat = -1;
+        assert!(
+            matches!(read(&unsigned_token(&absurd)), Err(Refusal::Malformed(why)) if why.contains("iat"))
+        );
+        assert_eq!(claim_ms(LAST_CLAIM_SECOND), 253_402_300_799_000);
     }
 }
 

@@ -97,3 +97,29 @@ async fn a_max_rps_outside_its_range_is_refused_before_anything_is_sent() {
         assert_eq!(code(&out), 0, "--max-rps {rps}: {}", stderr(&out));
     }
 }
+
+#[tokio::test]
+async fn yes_in_a_config_file_is_refused_with_the_file_and_line() {
+    let e = emulator().await;
+    seed_gateway(&e, "vpn-yes", &["vco-yes"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("sweep.yaml");
+    std::fs::write(&config, "apply: true\nyes: true\n").unwrap();
+    let config = config.to_str().unwrap();
+    let out = call(
+        &e,
+        &[
+            "sweep", "--cloud", "alibaba", "--region", REGION, "--id", "vpn-yes", "--config",
+            config,
+        ],
+    )
+    .await;
+    assert_eq!(code(&out), 2, "{}\n{}", stdout(&out), stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("--config {config}: line 2:"))
+            && stderr(&out).contains("type --yes on the command line"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(still_there(&e, "vpn-yes").await);
+}

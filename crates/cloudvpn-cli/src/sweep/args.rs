@@ -198,7 +198,8 @@ impl SweepOptions {
             profiles: or_file(profiles, &file.profile),
             filters,
             apply: m.get_flag("apply") || file.apply.unwrap_or(false),
-            yes: m.get_flag("yes") || file.yes.unwrap_or(false),
+            // Only from the command line: the config file's `yes` is refused when it is read.
+            yes: m.get_flag("yes"),
             concurrency: concurrency as usize,
             max_rps,
             journal: path("journal", &file.journal),

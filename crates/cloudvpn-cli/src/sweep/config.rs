@@ -12,6 +12,8 @@
 //! concurrency: 8
 //! journal: sweep.journal
 //! ```
+//!
+//! Everything but `yes`: deleting without a prompt is typed on the command line each time.
 
 use crate::failure::Failure;
 use serde::{Deserialize, Deserializer};
@@ -39,7 +41,10 @@ pub struct ConfigFile {
     pub older_than: Option<String>,
     pub vpc_id: Option<String>,
     pub apply: Option<bool>,
-    pub yes: Option<bool>,
+    /// Refused whatever its value: deleting without a prompt must be typed on the command line each time,
+    /// not left in a file that a later run picks up.
+    #[serde(default)]
+    yes: Option<serde_yaml::Value>,
     pub concurrency: Option<u64>,
     pub max_rps: Option<f64>,
     pub journal: Option<String>,
@@ -76,7 +81,25 @@ impl ConfigFile {
         if text.trim().is_empty() {
             return Ok(ConfigFile::default());
         }
-        serde_yaml::from_str(text).map_err(|e| e.to_string())
+        let file: ConfigFile = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+        if file.yes.is_some() {
+            let line = text
+                .lines()
+                .position(|l| {
+                    let key = l.trim_start_matches(['"', '\'']);
+                    key.starts_with("yes")
+                        && key[3..]
+                            .trim_start_matches(['"', '\''])
+                            .trim_start()
+                            .starts_with(':')
+                })
+                .map_or_else(String::new, |n| format!("line {}: ", n + 1));
+            return Err(format!(
+                "{line}`yes` is not taken from a config file: to delete without a prompt, type --yes on the \
+                 command line"
+            ));
+        }
+        Ok(file)
     }
 }
 
@@ -96,6 +119,15 @@ mod tests {
         assert_eq!(c.older_than.as_deref(), Some("12h"));
         assert_eq!(c.concurrency, Some(4));
         assert!(ConfigFile::parse("").unwrap().region.is_none());
+    }
+
+    #[test]
+    fn yes_is_refused_with_its_line() {
+        for value in ["true", "false"] {
+            let e = ConfigFile::parse(&format!("cloud: alibaba\nyes: {value}\n")).unwrap_err();
+            assert!(e.contains("type --yes on the command line"), "{e}");
+            assert!(e.contains("line 2"), "{e}");
+        }
     }
 
     #[test]

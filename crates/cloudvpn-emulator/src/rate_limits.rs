@@ -8,10 +8,12 @@
 //! {"alibaba": {"*": 50, "DeleteVpnConnection": 20}, "tencent": {"*": 50}}
 //! ```
 //!
-//! An action's own entry wins over `"*"`; an action with neither is not limited. Each (cloud, account,
+//! An action's own entry wins over `"*"`; an action with neither is not limited. An action that no spec of
+//! that cloud has is refused (400, naming it and the known ones). Each (cloud, account,
 //! action) has its own token bucket holding at most one second's worth of calls, refilled continuously, so
 //! a client that keeps to the rate is never refused and a burst beyond it is.
 
+use cloudvpn_types::meta::Provider;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -47,6 +49,15 @@ impl RateLimitConfig {
                         "{cloud}: an action name is empty (use \"*\" for every action)"
                     ));
                 }
+                // A misspelt action would be accepted and never limit anything, and a test relying on it
+                // would pass for the wrong reason.
+                let known = known_actions(cloud);
+                if action != "*" && !known.contains(&action.as_str()) {
+                    return Err(format!(
+                        "{cloud}.{action}: no spec of {cloud} has this action; use \"*\" or one of {}",
+                        known.join(", ")
+                    ));
+                }
             }
         }
         Ok(())
@@ -60,6 +71,21 @@ impl RateLimitConfig {
         };
         limits.get(action).or_else(|| limits.get("*")).copied()
     }
+}
+
+/// The actions the specs of `cloud` (`alibaba` or `tencent`, every API of it) define, sorted.
+fn known_actions(cloud: &str) -> Vec<&'static str> {
+    let provider = match cloud {
+        "alibaba" => Provider::Alibaba,
+        _ => Provider::Tencent,
+    };
+    let mut known: Vec<&'static str> = cloudvpn_types::all_operations()
+        .filter(|op| op.api.provider == provider)
+        .map(|op| op.action)
+        .collect();
+    known.sort_unstable();
+    known.dedup();
+    known
 }
 
 struct Bucket {

@@ -218,6 +218,38 @@ async fn calls_beyond_a_rate_limit_get_each_protocols_throttling_error_until_cle
         .await;
     assert_eq!(r.status, 400, "{}", r.text());
     assert!(r.json()["error"].as_str().unwrap().contains("positive"));
+
+    // An action no spec of that cloud has would silently never limit: refused, naming it and the known ones.
+    let r = env
+        .control(
+            Method::PUT,
+            "/_emulator/rate-limits",
+            json!({"alibaba": {"*": 50, "DeleteVpnConection": 20}}),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text());
+    let error = r.json()["error"].as_str().unwrap().to_owned();
+    assert!(
+        error.contains("alibaba.DeleteVpnConection") && error.contains("DeleteVpnConnection"),
+        "{error}"
+    );
+    // An action of the other cloud is unknown here too.
+    let r = env
+        .control(
+            Method::PUT,
+            "/_emulator/rate-limits",
+            json!({"tencent": {"DeleteVpnGateway": 1, "DeleteEnhancedVpnGateway": 1}}),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(
+        r.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("tencent.DeleteEnhancedVpnGateway"),
+        "{}",
+        r.text()
+    );
 }
 
 fn describe_connection_or_list() -> AlibabaCall {

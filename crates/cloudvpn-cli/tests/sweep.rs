@@ -423,6 +423,7 @@ async fn an_interrupted_run_resumes_from_its_journal_and_deletes_nothing_twice()
     for i in 0..3 {
         alibaba_gateway(&e, &format!("vpn-ci-{i}"), &format!("ci-{i}"), &[], 1).await;
     }
+    watch_mutations(&e);
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("sweep.journal");
     let base = e.base_url();
@@ -486,6 +487,9 @@ async fn an_interrupted_run_resumes_from_its_journal_and_deletes_nothing_twice()
         "a deletion was sent twice: {all:?}"
     );
     assert_eq!(unique.len(), 6, "{all:?}");
+    // The emulator's count, not only the journal's: each of the 6 deletions reached it exactly once
+    // across both runs.
+    assert_eq!(mutations(&e), 6, "{all:?}");
 }
 
 #[tokio::test]
@@ -832,6 +836,7 @@ async fn all_regions_asks_each_cloud_for_its_regions_and_sweeps_them_all() {
 async fn a_run_killed_mid_deletion_is_awaited_from_its_journal_not_sent_again() {
     let e = emulator_with(Transitions::all(Transition::Time { ms: 1500 })).await;
     alibaba_gateway(&e, "vpn-ci-k", "ci-k", &[], 2).await;
+    watch_mutations(&e);
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("killed.journal");
     let base = e.base_url();
@@ -883,6 +888,9 @@ async fn a_run_killed_mid_deletion_is_awaited_from_its_journal_not_sent_again() 
         "a deletion was sent twice: {all:?}"
     );
     assert_eq!(unique.len(), 3, "{all:?}");
+    // The emulator answered 3 Delete calls in all: the one in flight when the first run was killed was
+    // awaited by the rerun, not sent again.
+    assert_eq!(mutations(&e), 3, "{all:?}");
     let r = report(&dir_report);
     let first = &r["gateways"][0]["resources"][0];
     assert_eq!(first["id"], in_flight[0].as_str());

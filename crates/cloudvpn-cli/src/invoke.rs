@@ -294,15 +294,17 @@ impl<'a, C: ApiClient> Invoke<'a, C> {
         }
     }
 
-    /// `--dry-run`: the signed request, nothing sent to the API (role credentials are still obtained from
-    /// STS or the metadata service, since the request is signed with them).
+    /// `--dry-run`: the request, nothing sent and no connection opened. Signed (secrets masked) with keys in
+    /// hand; unsigned, saying so, when its credentials would come from STS or a metadata service.
     async fn dry_run<O: Operation>(&self, request: O) -> Result<Option<Value>, Failure> {
-        let prepared = self
-            .client
-            .prepare(request)
-            .await
-            .map_err(Failure::from_sdk)?;
-        crate::output::emit(prepared.redacted().as_bytes())?;
+        let dry = self.client.dry_run(request).map_err(Failure::from_sdk)?;
+        crate::output::emit(dry.request.redacted().as_bytes())?;
+        if let Some(from) = &dry.unsigned_because {
+            eprintln!(
+                "note: this request is unsigned because its credentials would come from {from}, \
+                 which a dry run does not call"
+            );
+        }
         Ok(None)
     }
 

@@ -1,5 +1,6 @@
 //! `--role-arn` end to end against the emulator's STS on 127.0.0.1: the command signs with the keys STS
-//! issued, and a role the keys may not assume is refused with an error naming STS and its endpoint.
+//! issued, and a role the keys may not assume is refused with an error naming STS and its endpoint. A dry
+//! run with role credentials calls nothing: no STS, no metadata service.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -38,25 +39,24 @@ async fn role_arn_signs_with_the_keys_sts_issued() {
     let base = e.base_url();
     let mut c = command(&[
         "alibaba",
-        "describe-vpn-gateway",
+        "describe-vpn-gateways",
         "--endpoint",
         &base,
         "--region",
         REGION,
-        "--vpn-gateway-id",
-        "vpn-1",
         "--role-arn",
         ROLE,
         "--role-session-name",
-        "dry",
-        "--dry-run",
+        "debug",
+        "--debug",
     ]);
     c.env("ALIBABA_CLOUD_STS_ENDPOINT", &base);
     let o = tokio::task::spawn_blocking(move || c.output().expect("runs"))
         .await
         .expect("join");
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let printed = stdout(&o);
+    // The wire log shows the VPC request as sent.
+    let printed = stderr(&o);
     // Signed with the temporary key STS issued, its token masked; not with the emulator's own key.
     assert!(printed.contains("x-acs-accesskey-id: STS."), "{printed}");
     assert!(printed.contains("x-acs-security-token: ***"), "{printed}");
@@ -90,4 +90,135 @@ async fn a_role_of_another_account_is_refused_naming_sts_and_its_endpoint() {
     let shown = error.to_string();
     assert!(shown.contains(&format!("at {base}")), "{shown}");
     assert!(!shown.contains("emulator-skey"), "{shown}");
+}
+
+/// A loopback listener that counts the connections made to it, for as long as the test keeps it.
+struct CountingListener {
+    url: String,
+    accepted: Arc<std::sync::atomic::AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl CountingListener {
+    async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = accepted.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                drop(stream);
+            }
+        });
+        CountingListener {
+            url,
+            accepted,
+            task,
+        }
+    }
+
+    fn connections(&self) -> usize {
+        self.task.abort();
+        self.accepted.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// A loopback port where nothing listens (bound, then released).
+fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    drop(listener);
+    url
+}
+
+/// A dry run's arguments, its environment, and what its note must name.
+type DryRunCase<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>, String);
+
+async fn dry_run(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut c = command(args);
+    for (name, value) in env {
+        c.env(name, value);
+    }
+    tokio::task::spawn_blocking(move || c.output().expect("runs"))
+        .await
+        .expect("join")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dry_run_with_role_credentials_calls_no_sts_and_no_metadata_service() {
+    let api = CountingListener::start().await;
+    let sts = CountingListener::start().await;
+    let metadata = CountingListener::start().await;
+    let nowhere = closed_port_url();
+    let alibaba = |extra: &'static [&'static str]| {
+        let mut args = vec![
+            "alibaba",
+            "describe-vpn-gateways",
+            "--endpoint",
+            api.url.as_str(),
+            "--region",
+            REGION,
+            "--dry-run",
+        ];
+        args.extend_from_slice(extra);
+        args
+    };
+    let cases: Vec<DryRunCase> = vec![
+        (
+            alibaba(&["--role-arn", ROLE]),
+            vec![("ALIBABA_CLOUD_STS_ENDPOINT", sts.url.as_str())],
+            format!("STS AssumeRole of `{ROLE}` at {}", sts.url),
+        ),
+        (
+            alibaba(&["--role-arn", ROLE]),
+            vec![("ALIBABA_CLOUD_STS_ENDPOINT", nowhere.as_str())],
+            format!("at {nowhere}"),
+        ),
+        (
+            alibaba(&[]),
+            vec![
+                ("ALIBABA_CLOUD_ACCESS_KEY_ID", ""),
+                ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", ""),
+                ("ALIBABA_CLOUD_ECS_METADATA", "emulator-role"),
+                ("ALIBABA_CLOUD_ECS_METADATA_ENDPOINT", metadata.url.as_str()),
+            ],
+            metadata.url.clone(),
+        ),
+        (
+            vec![
+                "tencent",
+                "describe-vpn-gateways",
+                "--endpoint",
+                api.url.as_str(),
+                "--dry-run",
+            ],
+            vec![
+                ("TENCENTCLOUD_SECRET_ID", ""),
+                ("TENCENTCLOUD_SECRET_KEY", ""),
+                ("TENCENTCLOUD_CAM_ROLE_NAME", "emulator-role"),
+                ("TENCENTCLOUD_METADATA_ENDPOINT", metadata.url.as_str()),
+            ],
+            metadata.url.clone(),
+        ),
+    ];
+    for (args, env, names) in cases {
+        let o = dry_run(&args, &env).await;
+        assert_eq!(code(&o), 0, "{args:?}: {}", stderr(&o));
+        let printed = stdout(&o);
+        assert!(printed.contains("DescribeVpnGateways"), "{printed}");
+        let note = stderr(&o);
+        assert!(
+            note.contains("unsigned because its credentials would come from")
+                && note.contains(&names)
+                && note.contains("which a dry run does not call"),
+            "{args:?}: {note}"
+        );
+        assert!(!printed.contains("Signature"), "{printed}");
+    }
+    assert_eq!(api.connections(), 0, "the API was called");
+    assert_eq!(sts.connections(), 0, "STS was called");
+    assert_eq!(metadata.connections(), 0, "a metadata service was called");
 }

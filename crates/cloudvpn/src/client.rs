@@ -4,6 +4,7 @@
 
 use crate::builder::CommonConfig;
 use crate::clock::{Clock, IdGenerator, RandomIds, SystemClock};
+use crate::credentials::Offline;
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::protocol::{Parser, Prepared, Wire};
@@ -40,6 +41,17 @@ pub enum WireEvent<'a> {
 
 /// A callback that observes the wire (for `--debug` style logging).
 pub type WireLog = Arc<dyn Fn(WireEvent<'_>) + Send + Sync>;
+
+/// A request built by [`ApiClient::dry_run`], not sent.
+#[derive(Debug, Clone)]
+pub struct DryRun {
+    /// The request (its `Debug` and [`HttpRequest::redacted`] hide session tokens).
+    pub request: HttpRequest,
+    /// Set when the request is unsigned because its credentials would come from this provider at this
+    /// endpoint (an STS or metadata call, which a dry run does not make); `None` when it is signed (or its
+    /// operation is sent unsigned anyway).
+    pub unsigned_because: Option<String>,
+}
 
 /// The result of a delete made idempotent for the caller (see [`ApiClient::delete`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -351,6 +363,33 @@ pub trait ApiClient: Wire + Clone + fmt::Debug + Send + Sync + 'static {
             let credentials = resolved.as_ref().map(|r| &r.credentials);
             Ok(self.sign(O::META, &prepared, credentials, self.core()))
         }
+    }
+
+    /// What `--dry-run` prints, calling nothing and opening no connection: the request of a first attempt,
+    /// signed when the credentials are in hand (keys from a flag, a variable, a file), else unsigned, with
+    /// [`DryRun::unsigned_because`] naming the STS or metadata call that would give them.
+    fn dry_run<O: Operation>(&self, request: O) -> Result<DryRun, Error<O::Error>> {
+        let mut request = request;
+        self.core().prepare(Self::PROTOCOL, &mut request)?;
+        let offline = match O::META.auth {
+            OperationAuth::Anonymous => None,
+            OperationAuth::Signed => Some(
+                self.credentials()
+                    .get_offline()
+                    .map_err(Error::Credentials)?,
+            ),
+        };
+        let (in_hand, unsigned_because) = match offline {
+            Some(Offline::InHand(resolved)) => (Some(resolved), None),
+            Some(Offline::Remote { from }) => (None, Some(from)),
+            None => (None, None),
+        };
+        let prepared = self.resolve(&request, in_hand.as_ref())?;
+        let credentials = in_hand.as_ref().map(|r| &r.credentials);
+        Ok(DryRun {
+            request: self.sign(O::META, &prepared, credentials, self.core()),
+            unsigned_because,
+        })
     }
 
     /// Validates, fills the idempotency token and serializes once; the credentials' region (a profile's)

@@ -62,7 +62,7 @@ mod xml;
 struct ReadmeExamples;
 
 pub use builder::{BuildError, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT};
-pub use client::{ApiClient, Deletion, WireEvent, WireLog};
+pub use client::{ApiClient, Deletion, DryRun, WireEvent, WireLog};
 pub use endpoint::Endpoint;
 pub use error::Error;
 pub use fluent::{SendAndWait, SendAndWaitError, Waited};

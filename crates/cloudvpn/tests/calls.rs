@@ -450,3 +450,19 @@ async fn prepare_signs_without_sending_and_hides_tokens_in_debug() {
     );
     assert!(!format!("{client:?}").contains("testsecret"));
 }
+
+#[tokio::test]
+async fn a_dry_run_with_keys_in_hand_is_the_signed_request_prepare_builds() {
+    let t = Arc::new(ScriptedTransport::new([]));
+    // Two clients with the same frozen clock and counting nonces: the same first request.
+    let prepared = alibaba(&t, RetryConfig::disabled())
+        .prepare(DeleteVpnGatewayRequest::new("cn-hangzhou", "vpn-1"))
+        .await
+        .expect("signed");
+    let dry = alibaba(&t, RetryConfig::disabled())
+        .dry_run(DeleteVpnGatewayRequest::new("cn-hangzhou", "vpn-1"))
+        .expect("signed");
+    assert_eq!(dry.unsigned_because, None);
+    assert_eq!(dry.request.redacted(), prepared.redacted());
+    assert!(t.requests().is_empty(), "a request was sent");
+}

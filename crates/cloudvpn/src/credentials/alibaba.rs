@@ -347,6 +347,11 @@ impl ProvideCredentials<AlibabaCredentials> for AlibabaChain {
         let found = self.find(self.environment.as_ref());
         Box::pin(async move { found?.provide().await })
     }
+
+    /// Runs the chain against the chain's environment, calling nothing.
+    fn provide_offline(&self) -> Result<super::Offline<AlibabaCredentials>, CredentialsError> {
+        Ok(self.find(self.environment.as_ref())?.offline())
+    }
 }
 
 fn env_outcome(env: &dyn Environment) -> Outcome<AlibabaCredentials> {

@@ -188,6 +188,12 @@ impl ProvideCredentials<AlibabaCredentials> for EcsRamRoleProvider {
     fn provide(&self) -> ProvideFuture<'_, AlibabaCredentials> {
         Box::pin(self.fetch())
     }
+
+    fn provide_offline(&self) -> Result<super::Offline<AlibabaCredentials>, CredentialsError> {
+        Ok(super::Offline::Remote {
+            from: self.source(),
+        })
+    }
 }
 
 /// Credentials from the URI a local agent serves (`ALIBABA_CLOUD_CREDENTIALS_URI`).
@@ -250,6 +256,10 @@ impl fmt::Debug for CredentialsUriProvider {
 impl ProvideCredentials<AlibabaCredentials> for CredentialsUriProvider {
     fn provide(&self) -> ProvideFuture<'_, AlibabaCredentials> {
         Box::pin(self.fetch())
+    }
+
+    fn provide_offline(&self) -> Result<super::Offline<AlibabaCredentials>, CredentialsError> {
+        Ok(super::Offline::Remote { from: uri_label() })
     }
 }
 

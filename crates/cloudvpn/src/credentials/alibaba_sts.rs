@@ -322,10 +322,22 @@ impl ProvideCredentials<AlibabaCredentials> for RamRoleArnProvider {
     fn provide(&self) -> ProvideFuture<'_, AlibabaCredentials> {
         Box::pin(self.fetch())
     }
+
+    fn provide_offline(&self) -> Result<super::Offline<AlibabaCredentials>, CredentialsError> {
+        Ok(super::Offline::Remote {
+            from: self.source(),
+        })
+    }
 }
 
 impl ProvideCredentials<AlibabaCredentials> for OidcRoleArnProvider {
     fn provide(&self) -> ProvideFuture<'_, AlibabaCredentials> {
         Box::pin(self.fetch())
+    }
+
+    fn provide_offline(&self) -> Result<super::Offline<AlibabaCredentials>, CredentialsError> {
+        Ok(super::Offline::Remote {
+            from: self.source(),
+        })
     }
 }

@@ -85,6 +85,7 @@ pub use alibaba_sts::{OidcRoleArnProvider, RamRoleArnProvider};
 pub use env::{Environment, MapEnvironment, ProcessEnvironment};
 pub use error::{Attempt, CredentialsError};
 pub use refresh::{CredentialsCache, RefreshPolicy};
+
 pub use region::{ConfiguredRegion, RegionError};
 pub use secret::Secret;
 pub use tencent::{TencentChain, TencentCredentials};
@@ -134,11 +135,33 @@ impl<C> Resolved<C> {
 pub type ProvideFuture<'a, C> =
     Pin<Box<dyn Future<Output = Result<Resolved<C>, CredentialsError>> + Send + 'a>>;
 
+/// What a provider gives without any network call (what a dry run signs with, if anything).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Offline<C> {
+    /// Credentials in hand (keys from a flag, a variable or a file).
+    InHand(Resolved<C>),
+    /// The credentials would come from a call, not made: `from` names the provider and its endpoint
+    /// (`STS AssumeRole of `…` at https://sts.aliyuncs.com …`), never a secret.
+    Remote {
+        /// The provider and endpoint that would be called.
+        from: String,
+    },
+}
+
 /// Something a client can ask for credentials. Clients keep the answer in a [`CredentialsCache`] and ask
 /// again when it is due to expire.
 pub trait ProvideCredentials<C>: Send + Sync + fmt::Debug {
     /// Credentials with their expiry, or every source tried and why none gave any.
     fn provide(&self) -> ProvideFuture<'_, C>;
+
+    /// The credentials if they are in hand, else which call would give them, without making any call: a
+    /// dry run must not open a connection. The default, for a provider that does not say, is that a call
+    /// would be needed.
+    fn provide_offline(&self) -> Result<Offline<C>, CredentialsError> {
+        Ok(Offline::Remote {
+            from: format!("the credentials provider {self:?}"),
+        })
+    }
 }
 
 /// The credential types of this module, [`AlibabaCredentials`] and [`TencentCredentials`].
@@ -182,6 +205,10 @@ impl<C: CloudCredentials> ProvideCredentials<C> for StaticCredentials<C> {
     fn provide(&self) -> ProvideFuture<'_, C> {
         Box::pin(std::future::ready(self.check()))
     }
+
+    fn provide_offline(&self) -> Result<Offline<C>, CredentialsError> {
+        self.check().map(Offline::InHand)
+    }
 }
 
 impl<C: CloudCredentials> StaticCredentials<C> {
@@ -202,6 +229,10 @@ pub(crate) struct FoundCredentials<C>(pub(crate) Resolved<C>);
 impl<C: CloudCredentials> ProvideCredentials<C> for FoundCredentials<C> {
     fn provide(&self) -> ProvideFuture<'_, C> {
         Box::pin(std::future::ready(Ok(self.0.clone())))
+    }
+
+    fn provide_offline(&self) -> Result<Offline<C>, CredentialsError> {
+        Ok(Offline::InHand(self.0.clone()))
     }
 }
 

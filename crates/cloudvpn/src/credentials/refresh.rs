@@ -173,6 +173,15 @@ impl<C: CloudCredentials + 'static> CredentialsCache<C> {
         }
     }
 
+    /// Without any call: the credentials in hand while they are fresh, else what the provider gives
+    /// offline (see [`ProvideCredentials::provide_offline`]). What a dry run signs with.
+    pub fn get_offline(&self) -> Result<super::Offline<C>, CredentialsError> {
+        match self.fresh(self.clock.now()) {
+            Some(fresh) => Ok(super::Offline::InHand((*fresh).clone())),
+            None => self.provider.provide_offline(),
+        }
+    }
+
     /// Forgets the credentials in hand, so the next [`get`](Self::get) asks the provider.
     pub fn invalidate(&self) {
         *self.current.lock().unwrap_or_else(|p| p.into_inner()) = None;

@@ -53,6 +53,14 @@ impl<C> Found<C> {
         }
     }
 
+    /// The credentials in hand, or — for a role source — which call would give them (none is made).
+    pub(crate) fn offline(self) -> super::Offline<C> {
+        match self {
+            Found::Static(resolved) => super::Offline::InHand(resolved),
+            Found::Role { source, .. } => super::Offline::Remote { from: source },
+        }
+    }
+
     /// The credentials, asking the role's provider when the source is one.
     pub(crate) async fn provide(self) -> Result<Resolved<C>, CredentialsError> {
         match self {

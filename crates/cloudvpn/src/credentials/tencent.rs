@@ -311,6 +311,11 @@ impl ProvideCredentials<TencentCredentials> for TencentChain {
         let found = self.find(self.environment.as_ref());
         Box::pin(async move { found?.provide().await })
     }
+
+    /// Runs the chain against the chain's environment, calling nothing.
+    fn provide_offline(&self) -> Result<super::Offline<TencentCredentials>, CredentialsError> {
+        Ok(self.find(self.environment.as_ref())?.offline())
+    }
 }
 
 /// `TENCENTCLOUD_REGION`, trimmed, if set. It is an independent setting in Terraform and tccli, so it goes

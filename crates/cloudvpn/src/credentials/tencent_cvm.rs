@@ -132,6 +132,12 @@ impl ProvideCredentials<TencentCredentials> for CvmRoleProvider {
     fn provide(&self) -> ProvideFuture<'_, TencentCredentials> {
         Box::pin(self.fetch())
     }
+
+    fn provide_offline(&self) -> Result<super::Offline<TencentCredentials>, CredentialsError> {
+        Ok(super::Offline::Remote {
+            from: self.source(),
+        })
+    }
 }
 
 type Parsed = (TencentCredentials, Option<std::time::SystemTime>);

@@ -234,10 +234,22 @@ impl ProvideCredentials<TencentCredentials> for TencentAssumeRoleProvider {
     fn provide(&self) -> ProvideFuture<'_, TencentCredentials> {
         Box::pin(self.fetch())
     }
+
+    fn provide_offline(&self) -> Result<super::Offline<TencentCredentials>, CredentialsError> {
+        Ok(super::Offline::Remote {
+            from: self.source(),
+        })
+    }
 }
 
 impl ProvideCredentials<TencentCredentials> for WebIdentityProvider {
     fn provide(&self) -> ProvideFuture<'_, TencentCredentials> {
         Box::pin(self.fetch())
+    }
+
+    fn provide_offline(&self) -> Result<super::Offline<TencentCredentials>, CredentialsError> {
+        Ok(super::Offline::Remote {
+            from: self.source(),
+        })
     }
 }

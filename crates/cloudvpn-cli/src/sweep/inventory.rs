@@ -134,6 +134,26 @@ pub async fn alibaba(
     Ok(gateways)
 }
 
+/// Tencent API 3.0's offset paging: page after page from offset 0, until a page is empty or the answers'
+/// `TotalCount` is reached (an answer without one is the last). `page` asks for one page at an offset and gives its items and total.
+async fn tencent_pages<T, F, Fut>(mut page: F) -> Result<Vec<T>, Failure>
+where
+    F: FnMut(i64) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<i64>), Failure>>,
+{
+    let mut items = Vec::new();
+    let mut offset = 0;
+    loop {
+        let (batch, total) = page(offset).await?;
+        let count = batch.len();
+        offset += count as i64;
+        items.extend(batch);
+        if count == 0 || total.is_none_or(|total| offset >= total) {
+            return Ok(items);
+        }
+    }
+}
+
 /// Every gateway of the target's Tencent region (API 3.0), with its connections.
 pub async fn tencent(
     target: &Target,
@@ -143,78 +163,107 @@ pub async fn tencent(
     use cloudvpn_types::tencent_vpc::describe_vpn_connections::Filter;
     use cloudvpn_types::tencent_vpc::describe_vpn_gateways::FilterObject;
     let client = target.settings.tencent_api3_client()?;
-    let mut gateways = Vec::new();
-    let mut offset = 0;
-    loop {
+    let client = &client;
+    let listed = tencent_pages(|offset| {
         let mut request = TencentGateways::new().offset(offset).limit(TENCENT_PAGE);
         if let Some(vpc) = vpc_id {
             request = request.filters([FilterObject::new("vpc-id", [vpc.to_owned()])]);
         }
-        let out = limiter.send(target, &client, request).await?;
-        let count = out.vpn_gateway_set.len();
-        offset += count as i64;
-        for g in out.vpn_gateway_set {
-            let Some(id) = g.vpn_gateway_id else { continue };
-            let prepaid = g.instance_charge_type.as_deref() == Some("PREPAID");
-            let kind = g.gateway_type.as_deref().unwrap_or_default();
-            gateways.push(Gateway {
-                id,
-                name: g.vpn_gateway_name.unwrap_or_default(),
-                vpc_id: g.vpc_id.unwrap_or_default(),
-                tags: g
-                    .tag_set
-                    .into_iter()
-                    .filter_map(|t| Some((t.key?, t.value.unwrap_or_default())))
-                    .collect(),
-                created_ms: g
-                    .created_time
-                    .as_deref()
-                    .and_then(crate::teardown::tencent::beijing_time_secs)
-                    .and_then(ms),
-                prepaid_until_ms: g
-                    .expired_time
-                    .as_deref()
-                    .filter(|_| prepaid)
-                    .and_then(crate::teardown::tencent::beijing_time_secs)
-                    .and_then(ms),
-                ssl_vpn: kind == "SSL" || kind == "SSL_CCN",
-                ccn_id: g
-                    .network_instance_id
-                    .filter(|id| !id.is_empty())
-                    .or_else(|| (kind == "CCN").then(|| "a CCN instance".to_owned())),
-                enhanced: false,
-                state: g.state.unwrap_or_default(),
-                connections: Vec::new(),
-            });
+        async move {
+            let out = limiter.send(target, client, request).await?;
+            Ok((out.vpn_gateway_set, out.total_count))
         }
-        if count == 0 || out.total_count.is_none_or(|total| offset >= total) {
-            break;
-        }
+    })
+    .await?;
+    let mut gateways = Vec::new();
+    for g in listed {
+        let Some(id) = g.vpn_gateway_id else { continue };
+        let prepaid = g.instance_charge_type.as_deref() == Some("PREPAID");
+        let kind = g.gateway_type.as_deref().unwrap_or_default();
+        gateways.push(Gateway {
+            id,
+            name: g.vpn_gateway_name.unwrap_or_default(),
+            vpc_id: g.vpc_id.unwrap_or_default(),
+            tags: g
+                .tag_set
+                .into_iter()
+                .filter_map(|t| Some((t.key?, t.value.unwrap_or_default())))
+                .collect(),
+            created_ms: g
+                .created_time
+                .as_deref()
+                .and_then(crate::teardown::tencent::beijing_time_secs)
+                .and_then(ms),
+            prepaid_until_ms: g
+                .expired_time
+                .as_deref()
+                .filter(|_| prepaid)
+                .and_then(crate::teardown::tencent::beijing_time_secs)
+                .and_then(ms),
+            ssl_vpn: kind == "SSL" || kind == "SSL_CCN",
+            ccn_id: g
+                .network_instance_id
+                .filter(|id| !id.is_empty())
+                .or_else(|| (kind == "CCN").then(|| "a CCN instance".to_owned())),
+            enhanced: false,
+            state: g.state.unwrap_or_default(),
+            connections: Vec::new(),
+        });
     }
     if gateways.is_empty() {
         return Ok(gateways);
     }
-    let mut by_gateway: HashMap<String, Vec<String>> = HashMap::new();
-    let mut offset = 0;
-    loop {
+    let connections = tencent_pages(|offset| {
         let mut request = TencentConnections::new().offset(offset).limit(TENCENT_PAGE);
         if let Some(vpc) = vpc_id {
             request = request.filters([Filter::new("vpc-id", [vpc.to_owned()])]);
         }
-        let out = limiter.send(target, &client, request).await?;
-        let count = out.vpn_connection_set.len();
-        offset += count as i64;
-        for c in out.vpn_connection_set {
-            if let (Some(id), Some(gw)) = (c.vpn_connection_id, c.vpn_gateway_id) {
-                by_gateway.entry(gw).or_default().push(id);
-            }
+        async move {
+            let out = limiter.send(target, client, request).await?;
+            Ok((out.vpn_connection_set, out.total_count))
         }
-        if count == 0 || out.total_count.is_none_or(|total| offset >= total) {
-            break;
+    })
+    .await?;
+    let mut by_gateway: HashMap<String, Vec<String>> = HashMap::new();
+    for c in connections {
+        if let (Some(id), Some(gw)) = (c.vpn_connection_id, c.vpn_gateway_id) {
+            by_gateway.entry(gw).or_default().push(id);
         }
     }
     for g in &mut gateways {
         g.connections = by_gateway.remove(&g.id).unwrap_or_default();
     }
     Ok(gateways)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pages of at most 100 out of `len` items, with or without the total.
+    async fn pages(len: i64, with_total: bool) -> (Vec<i64>, Vec<i64>) {
+        let mut asked = Vec::new();
+        let items = tencent_pages(|offset| {
+            asked.push(offset);
+            let batch: Vec<i64> = (offset..(offset + 100).min(len)).collect();
+            async move { Ok((batch, with_total.then_some(len))) }
+        })
+        .await
+        .unwrap();
+        (items, asked)
+    }
+
+    #[tokio::test]
+    async fn tencent_paging_reads_every_page_until_the_total_or_an_empty_page() {
+        let (items, asked) = pages(250, true).await;
+        assert_eq!(items, (0..250).collect::<Vec<_>>());
+        assert_eq!(asked, [0, 100, 200]);
+        // An answer without a total is taken as the last page, as before the loop was shared.
+        let (items, asked) = pages(250, false).await;
+        assert_eq!(items.len(), 100);
+        assert_eq!(asked, [0]);
+        let (items, asked) = pages(0, true).await;
+        assert!(items.is_empty());
+        assert_eq!(asked, [0]);
+    }
 }

@@ -167,7 +167,7 @@ impl Settings {
                 eprintln!(
                     "<-- attempt {attempt}: HTTP {}\n{}",
                     response.status,
-                    String::from_utf8_lossy(&response.body)
+                    response.redacted_body()
                 );
             }
         }))

@@ -222,3 +222,56 @@ async fn a_dry_run_with_role_credentials_calls_no_sts_and_no_metadata_service() 
     assert_eq!(sts.connections(), 0, "STS was called");
     assert_eq!(metadata.connections(), 0, "a metadata service was called");
 }
+
+/// A loopback server answering every request with `body` (status 200), one connection at a time.
+async fn answering(body: &'static str) -> (String, tokio::task::JoinHandle<()>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let task = tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => seen.extend_from_slice(&buf[..n]),
+                }
+            }
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes()).await;
+        }
+    });
+    (url, task)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn debug_masks_secrets_in_response_bodies() {
+    let (url, task) = answering(
+        r#"{"RequestId":"r-1","TotalCount":0,"PageNumber":1,"PageSize":10,"VpnGateways":{"VpnGateway":[]},"Credentials":{"AccessKeyId":"STS.visible","AccessKeySecret":"secret-DISTINCTIVE","SecurityToken":"token-DISTINCTIVE"},"TmpSecretKey":"tmp-DISTINCTIVE","Token":"tc-DISTINCTIVE"}"#,
+    )
+    .await;
+    let o = dry_run(
+        &[
+            "alibaba",
+            "describe-vpn-gateways",
+            "--endpoint",
+            &url,
+            "--region",
+            REGION,
+            "--debug",
+        ],
+        &[],
+    )
+    .await;
+    task.abort();
+    let log = stderr(&o);
+    assert!(log.contains("<-- attempt 1: HTTP 200"), "{log}");
+    assert!(log.contains("STS.visible"), "{log}");
+    assert!(!log.contains("DISTINCTIVE"), "{log}");
+}

@@ -49,6 +49,7 @@ mod fluent;
 #[rustfmt::skip]
 mod generated;
 mod protocol;
+mod redact;
 pub mod retry;
 #[cfg(feature = "test-util")]
 pub mod test_util;

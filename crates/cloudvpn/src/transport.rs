@@ -9,10 +9,10 @@ use std::time::Duration;
 
 pub use cloudvpn_types::meta::HttpMethod;
 
-/// Names of headers and parameters whose values are secrets: redacted in `Debug` and [`HttpRequest::redacted`].
-/// (`X-TC-Token` carries the session token of an API 3.0 call signed with TC3.)
+/// Names of headers whose values are secrets: redacted in `Debug` and [`HttpRequest::redacted`]
+/// (`X-TC-Token` carries the session token of an API 3.0 call signed with TC3). Parameters and JSON
+/// members are masked by [`crate::redact`].
 const SECRET_HEADERS: &[&str] = &["x-acs-security-token", "x-tc-token"];
-const SECRET_PARAMS: &[&str] = &["SecurityToken", "Token"];
 
 /// A request ready to go on the wire.
 #[derive(Clone, PartialEq, Eq)]
@@ -39,7 +39,11 @@ impl HttpRequest {
     /// The request as text (request line, headers, body), with session tokens replaced by `***`. What
     /// `--dry-run` and `--debug` print.
     pub fn redacted(&self) -> String {
-        let mut out = format!("{} {}\n", self.method.as_str(), redact_params(&self.url));
+        let mut out = format!(
+            "{} {}\n",
+            self.method.as_str(),
+            crate::redact::params(&self.url)
+        );
         for (k, v) in &self.headers {
             let shown = if SECRET_HEADERS.iter().any(|s| k.eq_ignore_ascii_case(s)) {
                 "***"
@@ -50,7 +54,7 @@ impl HttpRequest {
         }
         if !self.body.is_empty() {
             out.push('\n');
-            out.push_str(&redact_params(&String::from_utf8_lossy(&self.body)));
+            out.push_str(&crate::redact::body(&self.body));
             out.push('\n');
         }
         out
@@ -60,25 +64,6 @@ impl HttpRequest {
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.redacted())
-    }
-}
-
-/// Replaces the values of secret parameters in a query string or form body (or a URL holding one).
-fn redact_params(text: &str) -> String {
-    let (head, query) = match text.split_once('?') {
-        Some((h, q)) => (Some(h), q),
-        None => (None, text),
-    };
-    let redacted: Vec<String> = query
-        .split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((k, _)) if SECRET_PARAMS.contains(&k) => format!("{k}=***"),
-            _ => pair.to_owned(),
-        })
-        .collect();
-    match head {
-        Some(h) => format!("{h}?{}", redacted.join("&")),
-        None => redacted.join("&"),
     }
 }
 
@@ -116,6 +101,12 @@ impl HttpResponse {
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_ref())
+    }
+
+    /// The body as text with the secrets of an STS or metadata answer (`AccessKeySecret`,
+    /// `SecurityToken`, `TmpSecretKey`, `Token`, …) replaced by `***`. What `--debug` prints.
+    pub fn redacted_body(&self) -> String {
+        crate::redact::body(&self.body)
     }
 }
 
@@ -313,5 +304,25 @@ mod tests {
         assert!(shown.contains("x-acs-security-token: ***"), "{shown}");
         assert!(shown.contains("X-TC-Token: ***"), "{shown}");
         assert!(shown.contains("RegionId=cn"), "{shown}");
+    }
+
+    #[test]
+    fn redaction_hides_tokens_in_a_tc3_json_body_and_response_secrets() {
+        let req = HttpRequest {
+            method: HttpMethod::Post,
+            url: "http://127.0.0.1:1/".into(),
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: br#"{"ProviderId":"p","WebIdentityToken":"eyJ-secret","RoleArn":"r"}"#.to_vec(),
+        };
+        let shown = req.redacted();
+        assert!(!shown.contains("eyJ-secret"), "{shown}");
+        assert!(shown.contains("\"WebIdentityToken\":\"***\""), "{shown}");
+        let answer = HttpResponse::new(
+            200,
+            r#"{"Response":{"Credentials":{"TmpSecretId":"AKID","TmpSecretKey":"k-secret","Token":"t-secret"}}}"#,
+        );
+        let shown = answer.redacted_body();
+        assert!(shown.contains("AKID"), "{shown}");
+        assert!(!shown.contains("secret"), "{shown}");
     }
 }

@@ -1,0 +1,135 @@
+//! Masking secrets in what is printed (`--dry-run`, `--debug`, `Debug`): the values of secret parameters
+//! in query strings and form bodies, and of secret members anywhere in a JSON body (a TC3 POST's
+//! parameters, an STS or metadata answer).
+
+use serde_json::Value;
+
+/// Names whose values are secrets, as request parameters or as members of a JSON body: session tokens
+/// (`SecurityToken`, `Token`), the OIDC tokens the STS exchanges take (`OIDCToken`, `WebIdentityToken`),
+/// and the secrets STS and the metadata services answer with (`AccessKeySecret`, `TmpSecretKey`).
+pub(crate) const SECRET_NAMES: &[&str] = &[
+    "SecurityToken",
+    "Token",
+    "OIDCToken",
+    "WebIdentityToken",
+    "AccessKeySecret",
+    "TmpSecretKey",
+    "SecretAccessKey",
+];
+
+const MASK: &str = "***";
+
+fn is_secret(name: &str) -> bool {
+    SECRET_NAMES.iter().any(|s| s.eq_ignore_ascii_case(name))
+}
+
+/// A body as text with its secrets masked: a JSON body member by member (left byte for byte as it was
+/// when it holds no secret, so a dry run prints what would be sent), anything else as a form or query.
+pub(crate) fn body(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(mut json) if json.is_object() || json.is_array() => {
+            if mask_json(&mut json) {
+                json.to_string()
+            } else {
+                text.into_owned()
+            }
+        }
+        _ => params(&text),
+    }
+}
+
+/// Masks every secret member, at any depth; whether any was found.
+fn mask_json(value: &mut Value) -> bool {
+    match value {
+        Value::Object(members) => {
+            let mut found = false;
+            for (name, member) in members.iter_mut() {
+                if is_secret(name) && !member.is_null() {
+                    *member = Value::String(MASK.to_owned());
+                    found = true;
+                } else {
+                    found |= mask_json(member);
+                }
+            }
+            found
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |found, item| mask_json(item) | found),
+        _ => false,
+    }
+}
+
+/// Replaces the values of secret parameters in a query string or form body (or a URL holding one).
+pub(crate) fn params(text: &str) -> String {
+    let (head, query) = match text.split_once('?') {
+        Some((h, q)) => (Some(h), q),
+        None => (None, text),
+    };
+    let redacted: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if is_secret(k) => format!("{k}={MASK}"),
+            _ => pair.to_owned(),
+        })
+        .collect();
+    match head {
+        Some(h) => format!("{h}?{}", redacted.join("&")),
+        None => redacted.join("&"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oidc_and_web_identity_tokens_are_masked_in_queries_and_forms() {
+        let shown = params(
+            "https://sts.example/?Action=AssumeRoleWithOIDC&OIDCToken=eyJ-secret&RoleArn=acs:ram::1:role/r",
+        );
+        assert_eq!(
+            shown,
+            "https://sts.example/?Action=AssumeRoleWithOIDC&OIDCToken=***&RoleArn=acs:ram::1:role/r"
+        );
+        assert_eq!(
+            params("WebIdentityToken=eyJ-secret&Token=t&SecurityToken=s"),
+            "WebIdentityToken=***&Token=***&SecurityToken=***"
+        );
+    }
+
+    #[test]
+    fn secret_members_of_json_bodies_are_masked_at_any_depth() {
+        let tc3 = br#"{"ProviderId":"emulator","WebIdentityToken":"eyJ-secret","RoleArn":"r"}"#;
+        let shown = body(tc3);
+        assert!(
+            !shown.contains("eyJ-secret") && shown.contains("\"RoleArn\":\"r\""),
+            "{shown}"
+        );
+        let alibaba = br#"{"RequestId":"1","Credentials":{"AccessKeyId":"STS.id","AccessKeySecret":"sk-secret","SecurityToken":"tok-secret","Expiration":"2026-01-01T00:00:00Z"}}"#;
+        let shown = body(alibaba);
+        assert!(
+            shown.contains("STS.id") && shown.contains("Expiration"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("sk-secret") && !shown.contains("tok-secret"),
+            "{shown}"
+        );
+        let tencent = br#"{"Response":{"Credentials":[{"TmpSecretId":"AKID","TmpSecretKey":"k-secret","Token":"t-secret"}]}}"#;
+        let shown = body(tencent);
+        assert!(shown.contains("AKID"), "{shown}");
+        assert!(
+            !shown.contains("k-secret") && !shown.contains("t-secret"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_body_without_secrets_is_left_byte_for_byte() {
+        let spaced = b"{ \"Limit\": 20,  \"Offset\": 0 }";
+        assert_eq!(body(spaced), String::from_utf8_lossy(spaced));
+        assert_eq!(body(b"Action=X&RegionId=cn"), "Action=X&RegionId=cn");
+    }
+}

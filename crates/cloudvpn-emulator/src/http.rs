@@ -354,6 +354,11 @@ pub(crate) async fn serve(
     {
         return Ok(refuse_unread(refusal.status, refusal.message));
     }
+    if route == Route::Metadata
+        && let Some(refusal) = crate::sts::metadata::remote_refusal(peer.ip())
+    {
+        return Ok(refuse_unread(403, refusal));
+    }
     let limit = match route {
         // Bulk seeds of many thousand resources, from loopback clients that passed the guard above.
         Route::Control => CONTROL_MAX_BODY_BYTES,

@@ -14,7 +14,9 @@
 //! answered 401; without it the request is IMDSv1 and served. Another role name is 404. The credentials
 //! are the same until a fifth of their lifetime is left (`--sts-duration`, else six hours), then new ones
 //! are issued, as an instance's role is rotated ahead of its expiry. Like every route, web pages are
-//! refused before this is reached.
+//! refused before this is reached; and, as a real metadata service answers its own instance only, a
+//! client that is not on loopback is refused 403 even with `--allow-remote` ([`remote_refusal`]): the
+//! answers are working keys.
 
 use super::trust::{Cloud, METADATA_ROLE};
 use super::{IssuedCredentials, Sts, iso_utc, random_text};
@@ -26,6 +28,18 @@ use crate::http::{Incoming, Reply};
 pub const MAX_TOKEN_TTL_SECS: u64 = 21_600;
 const TEXT: &str = "text/plain";
 const JSON: &str = "application/json";
+
+/// Why a metadata request from `peer` is refused: only loopback clients get the role's keys, whatever
+/// `--allow-remote` says (it opens the cloud APIs to other machines, not this machine's credentials).
+pub fn remote_refusal(peer: std::net::IpAddr) -> Option<String> {
+    if crate::loopback::is_loopback_ip(peer) {
+        return None;
+    }
+    Some(format!(
+        "the metadata services answer loopback clients only, even with --allow-remote (their answers \
+         are working keys for this machine); {peer} is not loopback"
+    ))
+}
 
 /// Whether `path` is one of the metadata services'.
 pub fn claims(path: &str) -> bool {
@@ -113,4 +127,23 @@ fn body(cloud: Cloud, c: &IssuedCredentials, now_ms: u64) -> serde_json::Value {
 /// A fresh IMDSv2 token.
 pub(super) fn new_token() -> String {
     random_text(44)
+}
+
+#[cfg(test)]
+mod guard_tests {
+    use super::remote_refusal;
+
+    #[test]
+    fn only_loopback_peers_get_metadata_credentials() {
+        for local in ["127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"] {
+            assert_eq!(remote_refusal(local.parse().unwrap()), None, "{local}");
+        }
+        for remote in ["192.0.2.7", "10.0.0.5", "::ffff:192.0.2.7", "2001:db8::1"] {
+            let refusal = remote_refusal(remote.parse().unwrap()).expect(remote);
+            assert!(
+                refusal.contains("loopback clients only") && refusal.contains(remote),
+                "{refusal}"
+            );
+        }
+    }
 }

@@ -153,6 +153,7 @@ impl ProvideCredentials<AlibabaCredentials> for NoCredentials {
                 provider: cloudvpn_types::meta::Provider::Alibaba,
                 attempts: Vec::new(),
                 stopped_on_malformed: false,
+                call_failed: false,
             },
         )))
     }

@@ -74,7 +74,7 @@ impl EcsRamRoleProvider {
 
     async fn fetch(&self) -> Result<Resolved<AlibabaCredentials>, CredentialsError> {
         let fail = |role: Option<&str>, problem: String| {
-            failure(Provider::Alibaba, &self.label(role), problem)
+            metadata::call_failed(Provider::Alibaba, &self.label(role), problem)
         };
         let token = self.token().await.map_err(|problem| fail(None, problem))?;
         let mut headers = Vec::new();

@@ -135,6 +135,13 @@ async fn a_metadata_service_that_is_down_is_named_with_its_endpoint() {
     );
     assert!(shown.contains("cannot connect"), "{shown}");
     assert!(shown.contains("after 3 attempts"), "{shown}");
+    // Down is not malformed: the message says the source failed; the chain still stops there.
+    assert!(error.stopped_on_malformed && error.call_failed, "{error:?}");
+    assert!(
+        shown.starts_with("Alibaba Cloud credentials source failed: ECS RAM role"),
+        "{shown}"
+    );
+    assert!(!shown.contains("malformed"), "{shown}");
 }
 
 #[tokio::test]

@@ -29,8 +29,13 @@ pub struct CredentialsError {
     /// Every source tried, in order. When [`stopped_on_malformed`](Self::stopped_on_malformed) is set, the last
     /// one is the malformed source and the sources after it were not tried.
     pub attempts: Vec<Attempt>,
-    /// Whether the chain stopped at a malformed source rather than running out of sources.
+    /// Whether the chain stopped at a source (malformed, or whose call failed) rather than running out of
+    /// sources.
     pub stopped_on_malformed: bool,
+    /// Set with `stopped_on_malformed` when the source was well formed but the call it makes failed: the
+    /// metadata service or STS could not be reached, refused the connection, or answered an error (such as
+    /// `NoPermission`). The chain stops there all the same; the message says "failed", not "malformed".
+    pub call_failed: bool,
 }
 
 impl CredentialsError {
@@ -56,6 +61,12 @@ impl fmt::Display for CredentialsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let title = provider_title(self.provider);
         match self.malformed_source() {
+            Some(failed) if self.call_failed => write!(
+                f,
+                "{title} credentials source failed: {} (it was configured but could not be reached or \
+                 refused; the search stops there)",
+                failed.source
+            )?,
             Some(bad) => write!(
                 f,
                 "malformed {title} credentials source: {} (the search stops at a malformed source)",
@@ -100,6 +111,7 @@ mod tests {
                 attempt("~/.aliyun/config.json", "no such file"),
             ],
             stopped_on_malformed: false,
+            call_failed: false,
         };
         assert_eq!(
             error.to_string(),
@@ -121,6 +133,7 @@ mod tests {
                 ),
             ],
             stopped_on_malformed: true,
+            call_failed: false,
         };
         assert_eq!(
             error.to_string(),

@@ -113,6 +113,20 @@ pub(crate) fn failure(
             outcome: problem.into(),
         }],
         stopped_on_malformed: true,
+        call_failed: false,
+    }
+}
+
+/// Like [`failure`], for a well-formed source whose call failed (unreachable, refused, an error answer):
+/// the message says the source failed, not that it is malformed.
+pub(crate) fn call_failed(
+    provider: Provider,
+    source: &str,
+    problem: impl Into<String>,
+) -> CredentialsError {
+    CredentialsError {
+        call_failed: true,
+        ..failure(provider, source, problem)
     }
 }
 

@@ -244,6 +244,7 @@ fn expired_on_arrival<C: CloudCredentials>(resolved: &Resolved<C>) -> Credential
                 .to_owned(),
         }],
         stopped_on_malformed: true,
+        call_failed: false,
     }
 }
 

@@ -81,6 +81,7 @@ impl ProvideCredentials<AlibabaCredentials> for ScriptedProvider {
                         outcome: "STS unreachable".into(),
                     }],
                     stopped_on_malformed: true,
+                    call_failed: false,
                 }),
             }
         })

@@ -49,6 +49,7 @@ impl<C> Found<C> {
                             .to_owned(),
                 }],
                 stopped_on_malformed: true,
+                call_failed: false,
             }),
         }
     }
@@ -119,6 +120,7 @@ impl Search {
             provider: self.provider,
             attempts: std::mem::take(&mut self.attempts),
             stopped_on_malformed,
+            call_failed: false,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! never a secret), the timeouts and retries of those calls, and the session names they make up.
 
 use super::error::CredentialsError;
-use super::metadata::failure;
+use super::metadata::call_failed;
 use crate::error::Error;
 use crate::retry::RetryConfig;
 use crate::transport::TransportErrorKind;
@@ -82,5 +82,5 @@ pub(crate) fn call_failure<E: OperationError>(
         Error::Validation(e) => format!("the request is invalid: {e}"),
         other => other.to_string(),
     };
-    failure(provider, source, problem)
+    call_failed(provider, source, problem)
 }

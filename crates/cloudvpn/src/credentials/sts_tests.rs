@@ -221,6 +221,13 @@ async fn a_refusal_names_the_provider_the_endpoint_and_the_code_and_no_secret() 
         "{shown}"
     );
     assert!(!shown.contains("DISTINCTIVE"), "{shown}");
+    // A refusal by STS is a failed source, not a malformed one; it still stops the chain.
+    assert!(error.stopped_on_malformed && error.call_failed, "{error:?}");
+    assert!(
+        shown.starts_with("Alibaba Cloud credentials source failed: STS AssumeRole"),
+        "{shown}"
+    );
+    assert!(!shown.contains("malformed"), "{shown}");
 }
 
 #[tokio::test]

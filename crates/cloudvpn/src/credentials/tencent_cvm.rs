@@ -43,7 +43,7 @@ impl CvmRoleProvider {
 
     async fn fetch(&self) -> Result<Resolved<TencentCredentials>, CredentialsError> {
         let fail = |role: Option<&str>, problem: String| {
-            failure(Provider::Tencent, &label(&self.base, role), problem)
+            super::metadata::call_failed(Provider::Tencent, &label(&self.base, role), problem)
         };
         let role = match &self.role {
             Some(role) => role.clone(),

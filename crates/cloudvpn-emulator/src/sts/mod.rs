@@ -29,7 +29,6 @@ const KEEP_ISSUED: usize = 10_000;
 const REMEMBER_EXPIRED_MS: u64 = 3_600_000;
 
 /// The emulator's STS: who may assume what, and the keys it issued.
-#[derive(Debug)]
 pub struct Sts {
     trust: Trust,
     lifetime: Option<Duration>,
@@ -38,6 +37,17 @@ pub struct Sts {
     metadata_tokens: Mutex<HashMap<String, u64>>,
     /// The credentials each metadata service hands out now.
     metadata_current: Mutex<HashMap<(bool, String), IssuedCredentials>>,
+}
+
+/// Shows the trust and the lifetime only: the IMDSv2 tokens and the current metadata credentials are live
+/// secrets (an IMDSv2 token is what a metadata request needs to get keys).
+impl std::fmt::Debug for Sts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sts")
+            .field("trust", &self.trust)
+            .field("lifetime", &self.lifetime)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -230,6 +240,19 @@ pub(crate) fn session_name_ok(name: &str, extra: &str) -> bool {
 mod tests {
     use super::*;
     use crate::credentials::DEFAULT_ACCOUNT;
+
+    #[test]
+    fn debug_shows_no_imdsv2_token() {
+        let sts = Sts::new(Trust::defaults(), None);
+        let token = sts.metadata_token(1_000, 60_000);
+        assert!(sts.metadata_token_valid(&token, 2_000));
+        let shown = format!("{sts:?}");
+        assert!(shown.starts_with("Sts {"), "{shown}");
+        assert!(
+            !shown.contains(&token),
+            "the IMDSv2 token is shown: {shown}"
+        );
+    }
 
     #[test]
     fn issued_keys_are_temporary_of_the_role_account_and_redacted() {

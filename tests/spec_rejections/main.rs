@@ -6,3 +6,4 @@ mod error_lists;
 mod fixture;
 mod keys_and_references;
 mod operations;
+mod sensitive;

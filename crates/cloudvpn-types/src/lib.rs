@@ -27,6 +27,7 @@ pub mod error;
 pub mod meta;
 pub mod operation;
 pub mod params;
+pub mod sensitive;
 pub mod ser;
 pub mod waiter;
 

@@ -2,6 +2,7 @@
 //! of the SDK or a server (the emulator) needs to make answers, which the `#[non_exhaustive]` response
 //! structs and error enums otherwise forbid outside the crate.
 
+use super::debug::{DebugField, Holding, has_secret, redacting_debug};
 use super::response::field_type;
 use super::*;
 
@@ -136,6 +137,25 @@ fn struct_builder(s: &StructIr) -> TokenStream {
             }
         }
     };
+    let debug_fields: Vec<DebugField<'_>> = s
+        .fields
+        .iter()
+        .map(|f| DebugField {
+            field: &f.field,
+            holding: match f.ty {
+                TypeIr::List(_) => Holding::List,
+                _ => Holding::Optional,
+            },
+            sensitive: f.sensitive,
+        })
+        .collect();
+    // A builder holds the same secrets as the struct it builds, so it redacts them the same way.
+    let (debug_derive, debug_impl) = if has_secret(&debug_fields) {
+        let debug = redacting_debug(&builder.to_string(), &debug_fields);
+        (quote!(), quote!(#[cfg(feature = "test-util")] #debug))
+    } else {
+        (quote!(Debug,), quote!())
+    };
     quote! {
         #[cfg(feature = "test-util")]
         impl #name {
@@ -148,7 +168,7 @@ fn struct_builder(s: &StructIr) -> TokenStream {
 
         #[doc = #builder_doc]
         #[cfg(feature = "test-util")]
-        #[derive(Debug, Clone, Default, PartialEq, Eq)]
+        #[derive(#debug_derive Clone, Default, PartialEq, Eq)]
         pub struct #builder {
             #(#slots)*
         }
@@ -159,6 +179,8 @@ fn struct_builder(s: &StructIr) -> TokenStream {
             #(#optional_setters)*
             #build
         }
+
+        #debug_impl
     }
 }
 

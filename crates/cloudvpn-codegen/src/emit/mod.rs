@@ -9,6 +9,7 @@ mod api;
 mod builders;
 mod client;
 mod completion;
+mod debug;
 mod errors;
 mod meta;
 mod operation;

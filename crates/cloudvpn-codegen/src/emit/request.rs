@@ -1,6 +1,7 @@
 //! The request struct of an operation and the structs of its object parameters: fields, `new`, setters.
 //! Both serialize to the JSON body of a TC3 POST (`serde::Serialize`, wire names).
 
+use super::debug::{DebugField, Holding, has_secret, redacting_debug};
 use super::*;
 
 /// The Rust type of a parameter's value (without the `Option` of an optional scalar or struct).
@@ -113,11 +114,29 @@ fn plain_struct(name: &str, doc: &str, params: &[ParamIr], kind: &str) -> TokenS
         let names: Vec<String> = required.iter().map(|p| format!("`{}`", p.wire)).collect();
         format!(" A {what} with the required {}.", names.join(", "))
     };
+    let debug_fields: Vec<DebugField<'_>> = params
+        .iter()
+        .map(|p| DebugField {
+            field: &p.field,
+            holding: match (is_list(p), p.required) {
+                (true, _) => Holding::List,
+                (false, true) => Holding::Plain,
+                (false, false) => Holding::Optional,
+            },
+            sensitive: p.sensitive,
+        })
+        .collect();
+    // A struct holding a secret writes its `Debug` out, redacting the secret.
+    let (debug_derive, debug_impl) = if has_secret(&debug_fields) {
+        (quote!(), redacting_debug(&name.to_string(), &debug_fields))
+    } else {
+        (quote!(Debug,), quote!())
+    };
     // A struct without required fields is also `Default` (clippy's `new_without_default`).
     let derives = if required.is_empty() {
-        quote!(#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)])
+        quote!(#[derive(#debug_derive Clone, PartialEq, Eq, Default, serde::Serialize)])
     } else {
-        quote!(#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)])
+        quote!(#[derive(#debug_derive Clone, PartialEq, Eq, serde::Serialize)])
     };
     quote! {
         #doc
@@ -134,6 +153,8 @@ fn plain_struct(name: &str, doc: &str, params: &[ParamIr], kind: &str) -> TokenS
             }
             #(#setters)*
         }
+
+        #debug_impl
     }
 }
 

@@ -1,5 +1,6 @@
 //! Response structs.
 
+use super::debug::{DebugField, Holding, has_secret, redacting_debug};
 use super::*;
 
 pub(crate) fn field_type(ty: &TypeIr) -> TokenStream {
@@ -66,12 +67,33 @@ pub(crate) fn response_struct(s: &StructIr) -> TokenStream {
             },
         }
     });
+    let debug_fields: Vec<DebugField<'_>> = s
+        .fields
+        .iter()
+        .map(|f| DebugField {
+            field: &f.field,
+            holding: match (&f.ty, f.required) {
+                (TypeIr::List(_), _) => Holding::List,
+                (_, true) => Holding::Plain,
+                (_, false) => Holding::Optional,
+            },
+            sensitive: f.sensitive,
+        })
+        .collect();
+    // A struct holding a secret writes its `Debug` out, redacting the secret.
+    let (debug_derive, debug_impl) = if has_secret(&debug_fields) {
+        (quote!(), redacting_debug(&s.name, &debug_fields))
+    } else {
+        (quote!(Debug,), quote!())
+    };
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+        #[derive(#debug_derive Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+
+        #debug_impl
     }
 }

@@ -165,6 +165,8 @@ pub struct ParamIr {
     pub help: String,
     /// Constraints (of a list: the number of elements).
     pub constraints: ConstraintsIr,
+    /// A secret: the generated `Debug` prints `cloudvpn_types::sensitive::REDACTED` in its place.
+    pub sensitive: bool,
 }
 
 impl ParamIr {
@@ -257,6 +259,8 @@ pub struct FieldIr {
     pub required: bool,
     /// Type.
     pub ty: TypeIr,
+    /// A secret: the generated `Debug` prints `cloudvpn_types::sensitive::REDACTED` in its place.
+    pub sensitive: bool,
 }
 
 /// A response field type.

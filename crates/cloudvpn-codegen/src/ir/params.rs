@@ -41,6 +41,7 @@ pub(super) fn lower_param(
             None => first_paragraph(p.description.preferred()).to_owned(),
         },
         constraints: constraints(p.constraints.as_ref()),
+        sensitive: p.sensitive,
     }
 }
 
@@ -89,6 +90,8 @@ fn lower_element(
         help: doc.clone(),
         doc,
         constraints,
+        // The list itself carries the mark; its `Debug` redacts every element.
+        sensitive: list.sensitive,
     }
 }
 

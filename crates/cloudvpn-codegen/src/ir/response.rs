@@ -35,6 +35,7 @@ pub(super) fn lower_struct(
             doc: f.description.for_docs(),
             required: f.required,
             ty,
+            sensitive: f.sensitive,
         });
     }
     out[index].fields = lowered;
@@ -108,10 +109,14 @@ pub(super) fn merge_same_shapes(mut structs: Vec<StructIr>) -> Vec<StructIr> {
 
 fn same_shape_pair(structs: &[StructIr]) -> Option<(usize, usize)> {
     // The root response struct (index 0) is never merged into another.
-    let shape = |s: &StructIr| -> Vec<(String, String, bool, TypeIr)> {
+    // A secret member is part of the shape: a redacting struct never stands in for one that prints it.
+    let shape = |s: &StructIr| -> Vec<(String, String, bool, bool, TypeIr)> {
         s.fields
             .iter()
-            .map(|f| (f.wire.clone(), f.field.clone(), f.required, f.ty.clone()))
+            .map(|f| {
+                let (wire, field) = (f.wire.clone(), f.field.clone());
+                (wire, field, f.required, f.sensitive, f.ty.clone())
+            })
             .collect()
     };
     (1..structs.len()).find_map(|j| {

@@ -90,6 +90,12 @@ pub struct Parameter {
     /// Override of the Rust field name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rust_name: Option<String>,
+    /// A secret (a token, a pre-shared key): the generated `Debug` prints a redaction marker instead of it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sensitive: bool,
+    /// Where the value is documented as a secret (required with `sensitive: true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitive_source: Option<String>,
     /// The element of a list parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<ParamItems>>,
@@ -153,6 +159,12 @@ pub struct Field {
     /// Override of the Rust field name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rust_name: Option<String>,
+    /// A secret (a key, a token, a pre-shared key): the generated `Debug` prints a redaction marker instead.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sensitive: bool,
+    /// Where the value is documented as a secret (required with `sensitive: true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitive_source: Option<String>,
 }
 
 /// The element type of a list.

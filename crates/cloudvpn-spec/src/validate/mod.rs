@@ -105,6 +105,15 @@ pub(crate) fn api(
     }
 }
 
+/// What [`Ctx::sensitive`] checks of a parameter or a response field.
+struct Marked<'a> {
+    sensitive: bool,
+    source: Option<&'a str>,
+    ty: FieldType,
+    /// The element type of a list.
+    element: Option<FieldType>,
+}
+
 struct Ctx<'a, 'e> {
     path: &'a Path,
     loc: &'a Locator<'a>,
@@ -135,6 +144,50 @@ impl Ctx<'_, '_> {
         if text.zh.is_none() && text.en.is_none() {
             let at = self.loc.find(key, name, 0);
             self.error_at(at, format!("`{name}`: a text needs `zh` or `en` (or both)"));
+        }
+    }
+
+    /// `sensitive: true` needs `sensitive_source:` naming a known source, and marks a value that can be
+    /// printed as one redaction marker: a scalar or a list of scalars (an object's secrets are its members).
+    fn sensitive(&mut self, owner: &str, name: &str, marked: Marked<'_>) {
+        let at = self.loc.find("name", name, 0);
+        match (marked.sensitive, marked.source) {
+            (true, None) => self.error_at(
+                at,
+                format!(
+                    "{owner}: `sensitive: true` needs `sensitive_source:`, the source that documents the value as a secret"
+                ),
+            ),
+            (true, Some(source)) if !self.sources.contains(source) => {
+                let at = self.loc.find("sensitive_source", source, 0);
+                let known: Vec<&str> = self.sources.iter().copied().collect();
+                self.error_at(
+                    at,
+                    format!(
+                        "{owner}: unknown source `{source}` in `sensitive_source`: declare it under `sources:` (known: {})",
+                        known.join(", ")
+                    ),
+                );
+            }
+            (false, Some(_)) => {
+                let at = self.loc.find_key("sensitive_source");
+                self.error_at(
+                    at,
+                    format!("{owner}: `sensitive_source` is only for `sensitive: true`; remove it or mark the value sensitive"),
+                );
+            }
+            _ => {}
+        }
+        let scalar = |t: Option<FieldType>| t.is_some_and(FieldType::is_scalar);
+        let redactable =
+            marked.ty.is_scalar() || (marked.ty == FieldType::List && scalar(marked.element));
+        if marked.sensitive && !redactable {
+            self.error_at(
+                at,
+                format!(
+                    "{owner}: `sensitive` marks a scalar or a list of scalars; mark the secret members of the object instead"
+                ),
+            );
         }
     }
 

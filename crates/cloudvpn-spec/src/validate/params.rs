@@ -84,6 +84,13 @@ fn members(
         }
         ctx.source(&p.source);
         ctx.text(&p.description, "name", &p.name);
+        let marked = Marked {
+            sensitive: p.sensitive,
+            source: p.sensitive_source.as_deref(),
+            ty: p.ty,
+            element: p.items.as_ref().map(|i| i.ty),
+        };
+        ctx.sensitive(&owner(&p.name), &p.name, marked);
         if p.region && parent.is_some() {
             ctx.error_at(
                 at,

@@ -20,6 +20,13 @@ pub(super) fn fields(
             ctx.source(s);
         }
         ctx.text(&f.description, "name", &f.name);
+        let marked = Marked {
+            sensitive: f.sensitive,
+            source: f.sensitive_source.as_deref(),
+            ty: f.ty,
+            element: f.items.as_ref().map(|i| i.ty),
+        };
+        ctx.sensitive(&format!("field `{}`", f.name), &f.name, marked);
         let rust = f.rust_name.clone().unwrap_or_else(|| snake_case(&f.name));
         if !is_rust_field_name(&rust) {
             let at = ctx.loc.find("name", &f.name, 0);

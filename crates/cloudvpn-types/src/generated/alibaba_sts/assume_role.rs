@@ -309,7 +309,7 @@ pub struct AssumeRoleResponse {
     pub source_identity: Option<String>,
 }
 /// The temporary credentials.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct Credentials {
     /// `SecurityToken`: The security token, sent with every call made with these credentials.
@@ -324,6 +324,16 @@ pub struct Credentials {
     /// `Expiration`: When the credentials expire, in UTC, yyyy-MM-ddTHH:mm:ssZ.
     #[serde(rename = "Expiration", deserialize_with = "crate::de::string")]
     pub expiration: String,
+}
+impl ::std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("security_token", &crate::sensitive::REDACTED)
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &crate::sensitive::REDACTED)
+            .field("expiration", &self.expiration)
+            .finish()
+    }
 }
 /// The temporary identity that assumed the role.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -775,7 +785,7 @@ impl Credentials {
 }
 /// A [`Credentials`] under construction: set fields, then `build()`. Made by [`Credentials::builder`].
 #[cfg(feature = "test-util")]
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct CredentialsBuilder {
     security_token: Option<String>,
     access_key_id: Option<String>,
@@ -837,6 +847,23 @@ impl CredentialsBuilder {
                     field: "Expiration",
                 })?,
         })
+    }
+}
+#[cfg(feature = "test-util")]
+impl ::std::fmt::Debug for CredentialsBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CredentialsBuilder")
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| crate::sensitive::REDACTED),
+            )
+            .field("access_key_id", &self.access_key_id)
+            .field(
+                "access_key_secret",
+                &self.access_key_secret.as_ref().map(|_| crate::sensitive::REDACTED),
+            )
+            .field("expiration", &self.expiration)
+            .finish()
     }
 }
 #[cfg(feature = "test-util")]

@@ -242,7 +242,7 @@ pub const META: OperationMeta = OperationMeta {
 /// Obtains an STS token to assume a RAM role in exchange for an OIDC token (role-based SSO, RRSA).
 ///
 /// 使用OIDC令牌扮演RAM角色，获取临时身份凭证（STS Token）。
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AssumeRoleWithOidcRequest {
     /// `OIDCProviderArn`: The ARN of the OIDC identity provider registered in RAM, acs:ram::<account id>:oidc-provider/<name>.
@@ -302,6 +302,18 @@ impl AssumeRoleWithOidcRequest {
     pub fn role_session_name(mut self, role_session_name: impl Into<String>) -> Self {
         self.role_session_name = Some(role_session_name.into());
         self
+    }
+}
+impl ::std::fmt::Debug for AssumeRoleWithOidcRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssumeRoleWithOidcRequest")
+            .field("oidc_provider_arn", &self.oidc_provider_arn)
+            .field("role_arn", &self.role_arn)
+            .field("oidc_token", &crate::sensitive::REDACTED)
+            .field("policy", &self.policy)
+            .field("duration_seconds", &self.duration_seconds)
+            .field("role_session_name", &self.role_session_name)
+            .finish()
     }
 }
 impl Operation for AssumeRoleWithOidcRequest {
@@ -424,7 +436,7 @@ pub struct AssumedRoleUser {
     pub assumed_role_id: String,
 }
 /// The temporary credentials.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct Credentials {
     /// `SecurityToken`: The security token.
@@ -439,6 +451,16 @@ pub struct Credentials {
     /// `Expiration`: When the credentials expire, in UTC, yyyy-MM-ddTHH:mm:ssZ.
     #[serde(rename = "Expiration", deserialize_with = "crate::de::string")]
     pub expiration: String,
+}
+impl ::std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("security_token", &crate::sensitive::REDACTED)
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &crate::sensitive::REDACTED)
+            .field("expiration", &self.expiration)
+            .finish()
+    }
 }
 /// The errors `AssumeRoleWithOIDC` is documented to answer, plus `Unhandled` for any other code.
 ///
@@ -1097,7 +1119,7 @@ impl Credentials {
 }
 /// A [`Credentials`] under construction: set fields, then `build()`. Made by [`Credentials::builder`].
 #[cfg(feature = "test-util")]
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct CredentialsBuilder {
     security_token: Option<String>,
     access_key_id: Option<String>,
@@ -1159,6 +1181,23 @@ impl CredentialsBuilder {
                     field: "Expiration",
                 })?,
         })
+    }
+}
+#[cfg(feature = "test-util")]
+impl ::std::fmt::Debug for CredentialsBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CredentialsBuilder")
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| crate::sensitive::REDACTED),
+            )
+            .field("access_key_id", &self.access_key_id)
+            .field(
+                "access_key_secret",
+                &self.access_key_secret.as_ref().map(|_| crate::sensitive::REDACTED),
+            )
+            .field("expiration", &self.expiration)
+            .finish()
     }
 }
 #[cfg(feature = "test-util")]

@@ -346,7 +346,7 @@ pub struct DescribeVpnConnectionResponse {
     pub tags: Option<DescribeVpnConnectionTags>,
 }
 /// The configuration of Phase 1 negotiations.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeVpnConnectionIkeConfig {
     /// `IkeAuthAlg`: The authentication algorithm in the IKE phase.
@@ -422,6 +422,21 @@ pub struct DescribeVpnConnectionIkeConfig {
     )]
     pub remote_id: Option<String>,
 }
+impl ::std::fmt::Debug for DescribeVpnConnectionIkeConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeVpnConnectionIkeConfig")
+            .field("ike_auth_alg", &self.ike_auth_alg)
+            .field("ike_enc_alg", &self.ike_enc_alg)
+            .field("ike_lifetime", &self.ike_lifetime)
+            .field("ike_mode", &self.ike_mode)
+            .field("ike_pfs", &self.ike_pfs)
+            .field("ike_version", &self.ike_version)
+            .field("local_id", &self.local_id)
+            .field("psk", &self.psk.as_ref().map(|_| crate::sensitive::REDACTED))
+            .field("remote_id", &self.remote_id)
+            .finish()
+    }
+}
 /// The configuration of Phase 2 negotiations.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
@@ -460,7 +475,7 @@ pub struct DescribeVpnConnectionIpsecConfig {
     pub ipsec_pfs: Option<String>,
 }
 /// The BGP configuration of the IPsec-VPN connection.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeVpnConnectionVpnBgpConfig {
     /// `AuthKey`: The authentication key of the BGP routing protocol.
@@ -527,6 +542,23 @@ pub struct DescribeVpnConnectionVpnBgpConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub tunnel_cidr: Option<String>,
+}
+impl ::std::fmt::Debug for DescribeVpnConnectionVpnBgpConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeVpnConnectionVpnBgpConfig")
+            .field(
+                "auth_key",
+                &self.auth_key.as_ref().map(|_| crate::sensitive::REDACTED),
+            )
+            .field("enable_bgp", &self.enable_bgp)
+            .field("local_asn", &self.local_asn)
+            .field("local_bgp_ip", &self.local_bgp_ip)
+            .field("peer_asn", &self.peer_asn)
+            .field("peer_bgp_ip", &self.peer_bgp_ip)
+            .field("status", &self.status)
+            .field("tunnel_cidr", &self.tunnel_cidr)
+            .finish()
+    }
 }
 /// The health check information about the IPsec-VPN connection.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -1395,7 +1427,7 @@ impl DescribeVpnConnectionIkeConfig {
 }
 /// A [`DescribeVpnConnectionIkeConfig`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnectionIkeConfig::builder`].
 #[cfg(feature = "test-util")]
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct DescribeVpnConnectionIkeConfigBuilder {
     ike_auth_alg: Option<String>,
     ike_enc_alg: Option<String>,
@@ -1534,6 +1566,22 @@ impl DescribeVpnConnectionIkeConfigBuilder {
     }
 }
 #[cfg(feature = "test-util")]
+impl ::std::fmt::Debug for DescribeVpnConnectionIkeConfigBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeVpnConnectionIkeConfigBuilder")
+            .field("ike_auth_alg", &self.ike_auth_alg)
+            .field("ike_enc_alg", &self.ike_enc_alg)
+            .field("ike_lifetime", &self.ike_lifetime)
+            .field("ike_mode", &self.ike_mode)
+            .field("ike_pfs", &self.ike_pfs)
+            .field("ike_version", &self.ike_version)
+            .field("local_id", &self.local_id)
+            .field("psk", &self.psk.as_ref().map(|_| crate::sensitive::REDACTED))
+            .field("remote_id", &self.remote_id)
+            .finish()
+    }
+}
+#[cfg(feature = "test-util")]
 impl DescribeVpnConnectionIpsecConfig {
     /// Builds a [`DescribeVpnConnectionIpsecConfig`] (`test-util`).
     #[inline]
@@ -1621,7 +1669,7 @@ impl DescribeVpnConnectionVpnBgpConfig {
 }
 /// A [`DescribeVpnConnectionVpnBgpConfig`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnectionVpnBgpConfig::builder`].
 #[cfg(feature = "test-util")]
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct DescribeVpnConnectionVpnBgpConfigBuilder {
     auth_key: Option<String>,
     enable_bgp: Option<String>,
@@ -1743,6 +1791,24 @@ impl DescribeVpnConnectionVpnBgpConfigBuilder {
             status: self.status,
             tunnel_cidr: self.tunnel_cidr,
         }
+    }
+}
+#[cfg(feature = "test-util")]
+impl ::std::fmt::Debug for DescribeVpnConnectionVpnBgpConfigBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeVpnConnectionVpnBgpConfigBuilder")
+            .field(
+                "auth_key",
+                &self.auth_key.as_ref().map(|_| crate::sensitive::REDACTED),
+            )
+            .field("enable_bgp", &self.enable_bgp)
+            .field("local_asn", &self.local_asn)
+            .field("local_bgp_ip", &self.local_bgp_ip)
+            .field("peer_asn", &self.peer_asn)
+            .field("peer_bgp_ip", &self.peer_bgp_ip)
+            .field("status", &self.status)
+            .field("tunnel_cidr", &self.tunnel_cidr)
+            .finish()
     }
 }
 #[cfg(feature = "test-util")]

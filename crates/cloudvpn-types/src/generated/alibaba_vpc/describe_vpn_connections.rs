@@ -526,7 +526,7 @@ pub struct VpnConnectionListItem {
     pub tag: Option<VpnConnectionListItemTag>,
 }
 /// The configuration of Phase 1 negotiations.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct VpnConnectionListItemIkeConfig {
     /// `IkeAuthAlg`: The authentication algorithm in the IKE phase.
@@ -601,6 +601,21 @@ pub struct VpnConnectionListItemIkeConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub remote_id: Option<String>,
+}
+impl ::std::fmt::Debug for VpnConnectionListItemIkeConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("VpnConnectionListItemIkeConfig")
+            .field("ike_auth_alg", &self.ike_auth_alg)
+            .field("ike_enc_alg", &self.ike_enc_alg)
+            .field("ike_lifetime", &self.ike_lifetime)
+            .field("ike_mode", &self.ike_mode)
+            .field("ike_pfs", &self.ike_pfs)
+            .field("ike_version", &self.ike_version)
+            .field("local_id", &self.local_id)
+            .field("psk", &self.psk.as_ref().map(|_| crate::sensitive::REDACTED))
+            .field("remote_id", &self.remote_id)
+            .finish()
+    }
 }
 /// The configuration of Phase 2 negotiations.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -1473,7 +1488,7 @@ impl VpnConnectionListItemIkeConfig {
 }
 /// A [`VpnConnectionListItemIkeConfig`] under construction: set fields, then `build()`. Made by [`VpnConnectionListItemIkeConfig::builder`].
 #[cfg(feature = "test-util")]
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct VpnConnectionListItemIkeConfigBuilder {
     ike_auth_alg: Option<String>,
     ike_enc_alg: Option<String>,
@@ -1609,6 +1624,22 @@ impl VpnConnectionListItemIkeConfigBuilder {
             psk: self.psk,
             remote_id: self.remote_id,
         }
+    }
+}
+#[cfg(feature = "test-util")]
+impl ::std::fmt::Debug for VpnConnectionListItemIkeConfigBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("VpnConnectionListItemIkeConfigBuilder")
+            .field("ike_auth_alg", &self.ike_auth_alg)
+            .field("ike_enc_alg", &self.ike_enc_alg)
+            .field("ike_lifetime", &self.ike_lifetime)
+            .field("ike_mode", &self.ike_mode)
+            .field("ike_pfs", &self.ike_pfs)
+            .field("ike_version", &self.ike_version)
+            .field("local_id", &self.local_id)
+            .field("psk", &self.psk.as_ref().map(|_| crate::sensitive::REDACTED))
+            .field("remote_id", &self.remote_id)
+            .finish()
     }
 }
 #[cfg(feature = "test-util")]

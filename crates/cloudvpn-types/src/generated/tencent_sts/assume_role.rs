@@ -370,7 +370,7 @@ pub struct AssumeRoleResponse {
 /// The temporary credentials.
 ///
 /// 临时访问凭证
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct Credentials {
     /// `Token`: The session token (at most 4096 bytes), sent with every call made with these credentials.
@@ -388,6 +388,15 @@ pub struct Credentials {
     /// 临时证书密钥Key。最长不超过1024字节。
     #[serde(rename = "TmpSecretKey", deserialize_with = "crate::de::string")]
     pub tmp_secret_key: String,
+}
+impl ::std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("token", &crate::sensitive::REDACTED)
+            .field("tmp_secret_id", &self.tmp_secret_id)
+            .field("tmp_secret_key", &crate::sensitive::REDACTED)
+            .finish()
+    }
 }
 /// The errors `AssumeRole` is documented to answer, plus `Unhandled` for any other code.
 ///
@@ -1105,7 +1114,7 @@ impl Credentials {
 }
 /// A [`Credentials`] under construction: set fields, then `build()`. Made by [`Credentials::builder`].
 #[cfg(feature = "test-util")]
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct CredentialsBuilder {
     token: Option<String>,
     tmp_secret_id: Option<String>,
@@ -1154,6 +1163,19 @@ impl CredentialsBuilder {
                     field: "TmpSecretKey",
                 })?,
         })
+    }
+}
+#[cfg(feature = "test-util")]
+impl ::std::fmt::Debug for CredentialsBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CredentialsBuilder")
+            .field("token", &self.token.as_ref().map(|_| crate::sensitive::REDACTED))
+            .field("tmp_secret_id", &self.tmp_secret_id)
+            .field(
+                "tmp_secret_key",
+                &self.tmp_secret_key.as_ref().map(|_| crate::sensitive::REDACTED),
+            )
+            .finish()
     }
 }
 #[cfg(feature = "test-util")]

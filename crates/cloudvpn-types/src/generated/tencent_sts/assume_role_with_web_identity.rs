@@ -149,7 +149,7 @@ pub const META: OperationMeta = OperationMeta {
 /// Obtains temporary credentials of a CAM role in exchange for an OIDC token.
 ///
 /// 申请OIDC角色临时访问凭证。
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityRequest {
     /// `ProviderId`: The name of the identity provider.
@@ -204,6 +204,17 @@ impl AssumeRoleWithWebIdentityRequest {
     pub fn duration_seconds(mut self, duration_seconds: i64) -> Self {
         self.duration_seconds = Some(duration_seconds);
         self
+    }
+}
+impl ::std::fmt::Debug for AssumeRoleWithWebIdentityRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssumeRoleWithWebIdentityRequest")
+            .field("provider_id", &self.provider_id)
+            .field("web_identity_token", &crate::sensitive::REDACTED)
+            .field("role_arn", &self.role_arn)
+            .field("role_session_name", &self.role_session_name)
+            .field("duration_seconds", &self.duration_seconds)
+            .finish()
     }
 }
 impl Operation for AssumeRoleWithWebIdentityRequest {
@@ -274,7 +285,7 @@ pub struct AssumeRoleWithWebIdentityResponse {
 /// The temporary credentials.
 ///
 /// 临时访问凭证
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct Credentials {
     /// `Token`: The session token.
@@ -286,6 +297,15 @@ pub struct Credentials {
     /// `TmpSecretKey`: The temporary SecretKey.
     #[serde(rename = "TmpSecretKey", deserialize_with = "crate::de::string")]
     pub tmp_secret_key: String,
+}
+impl ::std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("token", &crate::sensitive::REDACTED)
+            .field("tmp_secret_id", &self.tmp_secret_id)
+            .field("tmp_secret_key", &crate::sensitive::REDACTED)
+            .finish()
+    }
 }
 /// The errors `AssumeRoleWithWebIdentity` is documented to answer, plus `Unhandled` for any other code.
 ///
@@ -945,7 +965,7 @@ impl Credentials {
 }
 /// A [`Credentials`] under construction: set fields, then `build()`. Made by [`Credentials::builder`].
 #[cfg(feature = "test-util")]
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct CredentialsBuilder {
     token: Option<String>,
     tmp_secret_id: Option<String>,
@@ -994,6 +1014,19 @@ impl CredentialsBuilder {
                     field: "TmpSecretKey",
                 })?,
         })
+    }
+}
+#[cfg(feature = "test-util")]
+impl ::std::fmt::Debug for CredentialsBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CredentialsBuilder")
+            .field("token", &self.token.as_ref().map(|_| crate::sensitive::REDACTED))
+            .field("tmp_secret_id", &self.tmp_secret_id)
+            .field(
+                "tmp_secret_key",
+                &self.tmp_secret_key.as_ref().map(|_| crate::sensitive::REDACTED),
+            )
+            .finish()
     }
 }
 #[cfg(feature = "test-util")]

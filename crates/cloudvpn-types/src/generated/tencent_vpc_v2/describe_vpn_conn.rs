@@ -404,7 +404,7 @@ pub struct DescribeVpnConnResponse {
     pub data: Vec<DescribeVpnConnDataItem>,
 }
 /// One VPN connection. Every field is optional here: the example omits documented fields (netStatus; IKESet/IPsecSet in two of three items) and shows undocumented ones.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeVpnConnDataItem {
     /// `vpcId`: Virtual private cloud ID assigned by the system (old form), for example gz_vpc_8849.
@@ -635,6 +635,42 @@ pub struct DescribeVpnConnDataItem {
     /// `IPSECArr`: IPsec configuration under the name the English table uses (IPSECArr.n, typed Array) and that the examples mostly show (an object). Same fields as IPsecSet.
     #[serde(rename = "IPSECArr", default, skip_serializing_if = "Option::is_none")]
     pub ipsec_arr: Option<DescribeVpnConnDataItemIpsecSet>,
+}
+impl ::std::fmt::Debug for DescribeVpnConnDataItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeVpnConnDataItem")
+            .field("vpc_id", &self.vpc_id)
+            .field("un_vpc_id", &self.un_vpc_id)
+            .field("vpc_name", &self.vpc_name)
+            .field("vpc_cidr_block", &self.vpc_cidr_block)
+            .field("vpn_gw_id", &self.vpn_gw_id)
+            .field("un_vpn_gw_id", &self.un_vpn_gw_id)
+            .field("vpn_gw_name", &self.vpn_gw_name)
+            .field("vpn_gw_address", &self.vpn_gw_address)
+            .field("vpn_conn_id", &self.vpn_conn_id)
+            .field("un_vpn_conn_id", &self.un_vpn_conn_id)
+            .field("vpn_conn_name", &self.vpn_conn_name)
+            .field("user_gw_id", &self.user_gw_id)
+            .field("un_user_gw_id", &self.un_user_gw_id)
+            .field("user_gw_name", &self.user_gw_name)
+            .field("user_gw_address", &self.user_gw_address)
+            .field("vpc_conn_status", &self.vpc_conn_status)
+            .field("net_status", &self.net_status)
+            .field(
+                "pre_shared_key",
+                &self.pre_shared_key.as_ref().map(|_| crate::sensitive::REDACTED),
+            )
+            .field("remote_sla_ip", &self.remote_sla_ip)
+            .field("source_cidr", &self.source_cidr)
+            .field("destination_cidr", &self.destination_cidr)
+            .field("vpn_proto", &self.vpn_proto)
+            .field("create_time", &self.create_time)
+            .field("ike_set", &self.ike_set)
+            .field("ipsec_set", &self.ipsec_set)
+            .field("ike_arr", &self.ike_arr)
+            .field("ipsec_arr", &self.ipsec_arr)
+            .finish()
+    }
 }
 /// IKE configuration. The Chinese table calls it IKESet and types it Array; the example shows an object, under IKESet in one item and IKEArr in the others.
 ///
@@ -1345,7 +1381,7 @@ impl DescribeVpnConnDataItem {
 }
 /// A [`DescribeVpnConnDataItem`] under construction: set fields, then `build()`. Made by [`DescribeVpnConnDataItem::builder`].
 #[cfg(feature = "test-util")]
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct DescribeVpnConnDataItemBuilder {
     vpc_id: Option<String>,
     un_vpc_id: Option<String>,
@@ -1727,6 +1763,43 @@ impl DescribeVpnConnDataItemBuilder {
             ike_arr: self.ike_arr,
             ipsec_arr: self.ipsec_arr,
         }
+    }
+}
+#[cfg(feature = "test-util")]
+impl ::std::fmt::Debug for DescribeVpnConnDataItemBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeVpnConnDataItemBuilder")
+            .field("vpc_id", &self.vpc_id)
+            .field("un_vpc_id", &self.un_vpc_id)
+            .field("vpc_name", &self.vpc_name)
+            .field("vpc_cidr_block", &self.vpc_cidr_block)
+            .field("vpn_gw_id", &self.vpn_gw_id)
+            .field("un_vpn_gw_id", &self.un_vpn_gw_id)
+            .field("vpn_gw_name", &self.vpn_gw_name)
+            .field("vpn_gw_address", &self.vpn_gw_address)
+            .field("vpn_conn_id", &self.vpn_conn_id)
+            .field("un_vpn_conn_id", &self.un_vpn_conn_id)
+            .field("vpn_conn_name", &self.vpn_conn_name)
+            .field("user_gw_id", &self.user_gw_id)
+            .field("un_user_gw_id", &self.un_user_gw_id)
+            .field("user_gw_name", &self.user_gw_name)
+            .field("user_gw_address", &self.user_gw_address)
+            .field("vpc_conn_status", &self.vpc_conn_status)
+            .field("net_status", &self.net_status)
+            .field(
+                "pre_shared_key",
+                &self.pre_shared_key.as_ref().map(|_| crate::sensitive::REDACTED),
+            )
+            .field("remote_sla_ip", &self.remote_sla_ip)
+            .field("source_cidr", &self.source_cidr)
+            .field("destination_cidr", &self.destination_cidr)
+            .field("vpn_proto", &self.vpn_proto)
+            .field("create_time", &self.create_time)
+            .field("ike_set", &self.ike_set)
+            .field("ipsec_set", &self.ipsec_set)
+            .field("ike_arr", &self.ike_arr)
+            .field("ipsec_arr", &self.ipsec_arr)
+            .finish()
     }
 }
 #[cfg(feature = "test-util")]

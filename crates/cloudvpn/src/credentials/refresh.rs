@@ -1,18 +1,25 @@
 //! [`CredentialsCache`]: credentials kept with their expiry and refreshed ahead of it, as aws-config's lazy
-//! caching and the official Alibaba and Tencent libraries do.
+//! caching, botocore's `RefreshableCredentials` and the official Alibaba and Tencent libraries do.
 //!
 //! - **Ahead of expiry**: temporary credentials are refreshed [`RefreshPolicy::refresh_ahead`] (five minutes)
 //!   plus a random jitter before they expire, so that many processes started together do not all call STS
 //!   at once. The lead is bounded by [`RefreshPolicy::max_lead_share`] of the credentials' lifetime, so that
 //!   15-minute (or, against an emulator, 2-second) credentials are still used for most of their life.
-//! - **Single flight**: concurrent callers that find the credentials due wait on one refresh instead of each
-//!   making their own call.
-//! - **Keep what still works**: a refresh that fails while the old credentials are still usable returns the
-//!   old ones and tries again after a short pause; only when they are no longer usable does the error reach
-//!   the caller.
+//! - **Nobody with working credentials waits for others**: while credentials are due but still usable, the
+//!   first caller refreshes them and every other caller signs with the ones in hand at once (botocore's
+//!   "advisory" refresh). Only when nothing usable is in hand do callers wait, all on the same single
+//!   refresh (single flight) instead of each making their own call.
+//! - **Bounded**: one refresh may take [`RefreshPolicy::refresh_timeout`] (five seconds); a provider that
+//!   hangs longer fails that refresh with an error naming it and saying it timed out.
+//! - **Keep what still works**: a refresh that fails or times out while the old credentials are still usable
+//!   returns the old ones and tries again after a short pause; only when they are no longer usable does the
+//!   error reach the caller.
 //! - **Never expired**: credentials are not handed out within a small safety margin of their expiry (ten
 //!   seconds, at most a tenth of their lifetime), so a request is not signed with credentials that expire
 //!   on the way to the server. Callers ask again for every attempt, so a long wait crosses an expiry.
+//! - **Rejected means replaced**: when a service rejects temporary credentials (an expired or revoked session
+//!   token, a clock that disagrees), the client calls [`CredentialsCache::invalidate_rejected`], so its next
+//!   attempt signs with refreshed ones rather than the same rejected token until it expires here.
 
 use super::error::{Attempt, CredentialsError};
 use super::{CloudCredentials, ProvideCredentials, Resolved, sealed};
@@ -20,6 +27,14 @@ use crate::clock::{Clock, SystemClock};
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
+
+/// How long one refresh may take. A refresh runs while calls wait on it, so the bound is what a caller with no
+/// usable credentials waits at worst (and what the one caller refreshing due credentials waits before it
+/// signs with the old ones). Five seconds, as aws-config bounds every provider of its lazy cache (STS ones
+/// included): a metadata service or STS that has not answered by then is down for practical purposes, and a
+/// clear error (or the old credentials) serves the caller better than half a minute of retries. The
+/// providers' own retries still cover fast failures (a refused connection, a 5xx) within it.
+const DEFAULT_REFRESH_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// When [`CredentialsCache`] refreshes temporary credentials.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +52,9 @@ pub struct RefreshPolicy {
     /// After a failed refresh while the old credentials are still usable, wait this long before trying again
     /// (default ten seconds, at most half of the time they remain usable).
     pub retry_after_failure: Duration,
+    /// The longest one refresh may take (default five seconds, as aws-config's lazy cache): past it, the
+    /// refresh fails as if the provider had failed (the old credentials kept while usable, else an error).
+    pub refresh_timeout: Duration,
 }
 
 impl Default for RefreshPolicy {
@@ -47,6 +65,7 @@ impl Default for RefreshPolicy {
             max_lead_share: 0.5,
             expiry_margin: Duration::from_secs(10),
             retry_after_failure: Duration::from_secs(10),
+            refresh_timeout: DEFAULT_REFRESH_TIMEOUT,
         }
     }
 }
@@ -62,19 +81,32 @@ struct Entry<C> {
     retry_not_before: Option<SystemTime>,
 }
 
+/// What the credentials in hand are good for at one moment.
+enum InHand<C> {
+    /// Usable, and no refresh due (or one failed a moment ago and the pause after it is not over).
+    Fresh(Arc<Resolved<C>>),
+    /// Due for a refresh, but still usable: botocore's "advisory" window.
+    Due(Arc<Resolved<C>>),
+    /// None in hand, or within the final margin before expiry: a refresh is mandatory.
+    Unusable,
+}
+
 impl<C> Entry<C> {
     fn usable(&self, now: SystemTime) -> bool {
         self.usable_until.is_none_or(|until| now < until)
     }
 
-    /// Whether the caller can have these credentials without a refresh.
-    fn fresh(&self, now: SystemTime) -> bool {
+    fn state(&self, now: SystemTime) -> InHand<C> {
         if !self.usable(now) {
-            return false;
+            return InHand::Unusable;
         }
         let due = self.refresh_at.is_some_and(|at| now >= at);
         let backing_off = self.retry_not_before.is_some_and(|at| now < at);
-        !due || backing_off
+        if due && !backing_off {
+            InHand::Due(self.resolved.clone())
+        } else {
+            InHand::Fresh(self.resolved.clone())
+        }
     }
 }
 
@@ -139,22 +171,50 @@ impl<C: CloudCredentials + 'static> CredentialsCache<C> {
         self
     }
 
-    /// Usable credentials: the ones in hand while they are fresh, else those of one refresh shared by every
-    /// concurrent caller. Errors when the provider fails and nothing usable is in hand.
+    /// Usable credentials: the ones in hand while they are fresh; while they are due but still usable,
+    /// the ones in hand for every caller but the one that refreshes; else those of one refresh shared by
+    /// every concurrent caller. Errors when the provider fails (or times out) and nothing usable is in hand.
     pub async fn get(&self) -> Result<Arc<Resolved<C>>, CredentialsError> {
-        if let Some(fresh) = self.fresh(self.clock.now()) {
-            return Ok(fresh);
-        }
-        let _flight = self.refreshing.lock().await;
+        let usable = match self.in_hand(self.clock.now()) {
+            InHand::Fresh(fresh) => return Ok(fresh),
+            InHand::Due(usable) => Some(usable),
+            InHand::Unusable => None,
+        };
+        let _flight = match usable {
+            // Due but usable: whoever holds the flight is refreshing, and ours still work: no waiting.
+            // The caller that takes the flight refreshes itself, in its own future, rather than in a
+            // spawned task (botocore's advisory refresh does the same): it then signs with the new
+            // credentials, a failure is recorded before it returns, no task can outlive the cache or the
+            // runtime, and a caller that is dropped mid-refresh simply releases the flight to the next one.
+            // Its wait is bounded by the refresh timeout, after which it signs with the old ones.
+            Some(usable) => match self.refreshing.try_lock() {
+                Ok(flight) => flight,
+                Err(_) => return Ok(usable),
+            },
+            None => self.refreshing.lock().await,
+        };
         // Whoever held the flight before us may have refreshed already.
-        let now = self.clock.now();
-        if let Some(fresh) = self.fresh(now) {
+        if let InHand::Fresh(fresh) = self.in_hand(self.clock.now()) {
             return Ok(fresh);
         }
-        let outcome = self.provider.provide().await.and_then(|resolved| {
-            let now = self.clock.now();
-            self.entry(resolved, now)
-        });
+        self.refresh().await
+    }
+
+    /// Asks the provider (bounded by the refresh timeout) and keeps what it gives; on failure keeps the
+    /// old credentials while they are usable, pausing further attempts. The caller holds the flight.
+    async fn refresh(&self) -> Result<Arc<Resolved<C>>, CredentialsError> {
+        let outcome = match tokio::time::timeout(
+            self.policy.refresh_timeout,
+            self.provider.provide(),
+        )
+        .await
+        {
+            Ok(outcome) => outcome.and_then(|resolved| {
+                let now = self.clock.now();
+                self.entry(resolved, now)
+            }),
+            Err(_) => Err(self.timed_out()),
+        };
         let now = self.clock.now();
         let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
         match outcome {
@@ -173,12 +233,14 @@ impl<C: CloudCredentials + 'static> CredentialsCache<C> {
         }
     }
 
-    /// Without any call: the credentials in hand while they are fresh, else what the provider gives
+    /// Without any call: the credentials in hand while they are usable, else what the provider gives
     /// offline (see [`ProvideCredentials::provide_offline`]). What a dry run signs with.
     pub fn get_offline(&self) -> Result<super::Offline<C>, CredentialsError> {
-        match self.fresh(self.clock.now()) {
-            Some(fresh) => Ok(super::Offline::InHand((*fresh).clone())),
-            None => self.provider.provide_offline(),
+        match self.in_hand(self.clock.now()) {
+            InHand::Fresh(usable) | InHand::Due(usable) => {
+                Ok(super::Offline::InHand((*usable).clone()))
+            }
+            InHand::Unusable => self.provider.provide_offline(),
         }
     }
 
@@ -187,12 +249,53 @@ impl<C: CloudCredentials + 'static> CredentialsCache<C> {
         *self.current.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
-    fn fresh(&self, now: SystemTime) -> Option<Arc<Resolved<C>>> {
+    /// A service rejected `rejected` (an expired or revoked session token): forgets them if they are still
+    /// the ones in hand and came from a refreshing source (they have an expiry), so that the next
+    /// [`get`](Self::get) refreshes. Returns whether the caller will get other credentials by asking again,
+    /// that is whether they came from a refreshing source. Keys that do not expire are kept: asking their
+    /// source again would give the same ones. Credentials already replaced by another caller's refresh are
+    /// not forgotten a second time.
+    pub fn invalidate_rejected(&self, rejected: &Arc<Resolved<C>>) -> bool {
+        if rejected.expires_at.is_none() {
+            return false;
+        }
+        let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
+        if current
+            .as_ref()
+            .is_some_and(|entry| Arc::ptr_eq(&entry.resolved, rejected))
+        {
+            *current = None;
+        }
+        true
+    }
+
+    fn in_hand(&self, now: SystemTime) -> InHand<C> {
         let current = self.current.lock().unwrap_or_else(|p| p.into_inner());
         current
             .as_ref()
-            .filter(|entry| entry.fresh(now))
-            .map(|entry| entry.resolved.clone())
+            .map_or(InHand::Unusable, |entry| entry.state(now))
+    }
+
+    /// The error of a refresh that took longer than the refresh timeout, naming the provider as a dry run
+    /// would (its STS or metadata endpoint), never a secret.
+    fn timed_out(&self) -> CredentialsError {
+        let source = match self.provider.provide_offline() {
+            Ok(super::Offline::Remote { from }) => from,
+            Ok(super::Offline::InHand(resolved)) => resolved.source,
+            Err(_) => format!("the credentials provider {:?}", self.provider),
+        };
+        CredentialsError {
+            provider: <C as sealed::Sealed>::provider(),
+            attempts: vec![Attempt {
+                source,
+                outcome: format!(
+                    "timed out: no credentials after {:?} (the refresh timeout)",
+                    self.policy.refresh_timeout
+                ),
+            }],
+            stopped_on_malformed: true,
+            call_failed: true,
+        }
     }
 
     /// When new credentials become due and stop being usable; refuses credentials already past their margin.

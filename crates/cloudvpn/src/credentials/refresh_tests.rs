@@ -101,6 +101,46 @@ async fn key(cache: &CredentialsCache<AlibabaCredentials>) -> String {
     cache.get().await.unwrap().credentials.access_key_id.clone()
 }
 
+/// Just after a failed refresh with `first` still usable: no new call during the pause after a failure (ten
+/// seconds); leaves the clock just past it.
+async fn sit_out_the_pause_after_a_failure(
+    cache: &CredentialsCache<AlibabaCredentials>,
+    clock: &ManualClock,
+    calls: impl Fn() -> usize,
+) {
+    let before = calls();
+    clock.advance(Duration::from_secs(5));
+    assert_eq!(key(cache).await, "first");
+    assert_eq!(calls(), before, "asked again during the pause");
+    clock.advance(Duration::from_secs(6));
+}
+
+/// `n` concurrent callers of [`key`].
+fn spawn_keys(
+    cache: &Arc<CredentialsCache<AlibabaCredentials>>,
+    n: usize,
+) -> Vec<tokio::task::JoinHandle<String>> {
+    (0..n)
+        .map(|_| {
+            let cache = cache.clone();
+            tokio::spawn(async move { key(&cache).await })
+        })
+        .collect()
+}
+
+/// `n` concurrent callers of [`CredentialsCache::get`].
+fn spawn_gets(
+    cache: &Arc<CredentialsCache<AlibabaCredentials>>,
+    n: usize,
+) -> Vec<tokio::task::JoinHandle<Result<Arc<Resolved<AlibabaCredentials>>, CredentialsError>>> {
+    (0..n)
+        .map(|_| {
+            let cache = cache.clone();
+            tokio::spawn(async move { cache.get().await })
+        })
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_concurrent_callers_share_one_refresh() {
     let clock = ManualClock::new();
@@ -109,25 +149,17 @@ async fn a_hundred_concurrent_callers_share_one_refresh() {
         [Step::Give("first", HOUR), Step::Give("second", HOUR)],
     );
     let cache = Arc::new(cache(&clock, &provider));
-    let calls: Vec<_> = (0..100)
-        .map(|_| {
-            let cache = cache.clone();
-            tokio::spawn(async move { key(&cache).await })
-        })
-        .collect();
+    let calls = spawn_keys(&cache, 100);
     for call in calls {
         assert_eq!(call.await.unwrap(), "first");
     }
     assert_eq!(provider.calls(), 1);
 
-    // Due again (an hour later, past the refresh lead): again one refresh for a hundred callers.
-    clock.advance(HOUR - Duration::from_secs(60));
-    let calls: Vec<_> = (0..100)
-        .map(|_| {
-            let cache = cache.clone();
-            tokio::spawn(async move { key(&cache).await })
-        })
-        .collect();
+    // Expired (an hour later), so nobody may sign with the old ones: again one refresh, which all hundred
+    // wait on. (Due but still usable, only one caller refreshes and the others do not wait: see
+    // `fifty_callers_with_due_but_valid_credentials_do_not_wait_for_a_blocked_refresh`.)
+    clock.advance(HOUR);
+    let calls = spawn_keys(&cache, 100);
     for call in calls {
         assert_eq!(call.await.unwrap(), "second");
     }
@@ -194,12 +226,8 @@ async fn a_failed_refresh_keeps_the_valid_credentials_and_retries_later() {
     // Due, the refresh fails, the old credentials are still valid: the caller gets them.
     assert_eq!(key(&cache).await, "first");
     assert_eq!(provider.calls(), 2);
-    // No new call during the pause after a failure (ten seconds).
-    clock.advance(Duration::from_secs(5));
-    assert_eq!(key(&cache).await, "first");
-    assert_eq!(provider.calls(), 2);
+    sit_out_the_pause_after_a_failure(&cache, &clock, || provider.calls()).await;
     // After it, the next caller tries again, and gets the new ones.
-    clock.advance(Duration::from_secs(6));
     assert_eq!(key(&cache).await, "second");
     assert_eq!(provider.calls(), 3);
 }
@@ -278,3 +306,42 @@ async fn invalidate_forgets_the_credentials() {
     cache.invalidate();
     assert_eq!(key(&cache).await, "second");
 }
+
+#[tokio::test]
+async fn rejected_temporary_credentials_are_forgotten_once() {
+    let clock = ManualClock::new();
+    let provider = ScriptedProvider::new(
+        &clock,
+        [Step::Give("first", HOUR), Step::Give("second", HOUR)],
+    );
+    let cache = cache(&clock, &provider);
+    let first = cache.get().await.unwrap();
+    assert!(
+        cache.invalidate_rejected(&first),
+        "they came from a refreshing source"
+    );
+    let second = cache.get().await.unwrap();
+    assert_eq!(second.credentials.access_key_id, "second");
+    // A late rejection of the old ones (another caller's attempt) does not forget the new ones.
+    assert!(cache.invalidate_rejected(&first));
+    assert_eq!(key(&cache).await, "second");
+    assert_eq!(provider.calls(), 2);
+}
+
+#[tokio::test]
+async fn rejected_static_keys_are_kept() {
+    let clock = ManualClock::new();
+    let provider = Arc::new(crate::credentials::StaticCredentials::new(
+        AlibabaCredentials::new("static", "s"),
+    ));
+    let cache = CredentialsCache::with_clock(provider, clock.clone());
+    let keys = cache.get().await.unwrap();
+    assert!(
+        !cache.invalidate_rejected(&keys),
+        "asking again would give the same keys"
+    );
+    assert!(Arc::ptr_eq(&cache.get().await.unwrap(), &keys));
+}
+
+#[path = "refresh_wait_tests.rs"]
+mod waits;

@@ -358,3 +358,31 @@ fn renamed_rust_fields_keep_their_wire_names() {
     assert!(ram.is_forbidden_ram());
     assert_eq!(ram.info().code, "Forbidden.RAM");
 }
+
+#[test]
+fn alibaba_token_errors_are_documented_for_every_rpc_api_with_a_hint() {
+    use cloudvpn_types::{alibaba_sts, alibaba_vpc};
+    let codes = [
+        alibaba_vpc::codes::MISSING_SECURITY_TOKEN,
+        alibaba_vpc::codes::INVALID_SECURITY_TOKEN_EXPIRED,
+        alibaba_vpc::codes::INVALID_SECURITY_TOKEN_MALFORMED,
+        alibaba_vpc::codes::INVALID_SECURITY_TOKEN_MISMATCH_WITH_ACCESS_KEY,
+    ];
+    for api in [&alibaba_vpc::API, &alibaba_sts::API] {
+        for code in codes {
+            let doc = api.common_errors.iter().find(|e| e.code == code);
+            let doc = doc.unwrap_or_else(|| panic!("{} lacks {code}", api.module));
+            assert_eq!(doc.statuses, &[400], "{code}");
+            assert!(!doc.message.is_empty() && !doc.hint.is_empty(), "{code}");
+            assert!(
+                !doc.retryable,
+                "a refused token is not fixed by sending it again"
+            );
+        }
+    }
+    // A refused token is a typed error of every operation, not `Unhandled`.
+    let expired = DeleteVpnGatewayError::from_info(info("InvalidSecurityToken.Expired", 400));
+    assert!(expired.is_invalid_security_token_expired(), "{expired:?}");
+    let missing = alibaba_sts::GetCallerIdentityError::from_info(info("MissingSecurityToken", 400));
+    assert!(missing.is_missing_security_token(), "{missing:?}");
+}

@@ -11,6 +11,7 @@ use crate::error::ServiceError;
 use crate::server::Shared;
 use crate::{alibaba, control, control_guard, ids, tencent, web_guard};
 use bytes::Bytes;
+use cloudvpn_types::tencent_vpc;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming as IncomingBody;
 use hyper::header::{
@@ -22,6 +23,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-acs-request-id");
+
+/// The code of the emulator's own refusal of a browser's request on an Alibaba route. No Alibaba document
+/// has such a refusal, so no spec can name it; it is the emulator's, named once here.
+const WEB_REQUEST_REFUSED: &str = "Forbidden.WebRequest";
 
 /// Content types, exactly as the clients expect them.
 pub mod content {
@@ -239,14 +244,14 @@ fn refuse_web_request(
         // API 3.0 shares `/`; its head already shows its markers (TC3), so it is refused in its envelope.
         Route::Alibaba if tencent::api3::claims_head(head.headers) => {
             let e = ServiceError::custom(
-                "UnauthorizedOperation",
+                tencent_vpc::codes::UNAUTHORIZED_OPERATION,
                 format!("(emulator) {}", refusal.message),
                 200,
             );
             tencent::api3::error_reply(&e, &ids::request_id())
         }
         Route::Alibaba => {
-            let e = ServiceError::custom("Forbidden.WebRequest", refusal.message, refusal.status);
+            let e = ServiceError::custom(WEB_REQUEST_REFUSED, refusal.message, refusal.status);
             let host = head
                 .headers
                 .get(HOST)

@@ -215,20 +215,59 @@ pub fn root_module(apis: &[ApiIr]) -> TokenStream {
     }
 }
 
-/// `pub mod codes`: a constant per common error of the API, so code that names one (a server answering
+/// `pub mod codes`: a constant per documented code of the API, so code that names one (a server answering
 /// `AuthFailure.SignatureFailure`) cannot misspell it — a typo is a compile error, not an undocumented code.
+/// The common errors come first (named by their variant, as their Rust names are decided); then every
+/// spelling of every operation's own errors that is not a common code, named by the spelling and listing
+/// the operations that document it.
 fn common_error_codes(api: &ApiIr) -> TokenStream {
-    let consts = api.common_errors.iter().map(|e| {
-        let name = format_ident!("{}", cloudvpn_spec::snake_case(&e.variant).to_uppercase());
-        let code = &e.code;
-        let doc = docs(&format!("`{code}`: {}", e.hint));
+    let mut names = std::collections::BTreeSet::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut consts = Vec::new();
+    for e in &api.common_errors {
+        let name = cloudvpn_spec::snake_case(&e.variant).to_uppercase();
+        names.insert(name.clone());
+        seen.insert(e.code.clone());
+        consts.push((name, e.code.clone(), e.hint.clone()));
+    }
+    for op in &api.operations {
+        for e in &op.own_errors {
+            for spelling in std::iter::once(&e.code).chain(&e.also_spelled) {
+                let name = cloudvpn_spec::snake_case(spelling).to_uppercase();
+                let usable = name.starts_with(|c: char| c.is_ascii_uppercase());
+                if !usable || seen.contains(spelling) || !names.insert(name.clone()) {
+                    continue;
+                }
+                seen.insert(spelling.clone());
+                let actions: Vec<&str> = api
+                    .operations
+                    .iter()
+                    .filter(|o| {
+                        o.own_errors
+                            .iter()
+                            .any(|oe| oe.code == *spelling || oe.also_spelled.contains(spelling))
+                    })
+                    .map(|o| o.action.as_str())
+                    .collect();
+                consts.push((
+                    name,
+                    spelling.clone(),
+                    format!("Documented by {}. {}", actions.join(", "), e.hint),
+                ));
+            }
+        }
+    }
+    let consts = consts.iter().map(|(name, code, text)| {
+        let name = format_ident!("{}", name);
+        let doc = docs(&format!("`{code}`: {text}"));
         quote! {
             #doc
             pub const #name: &str = #code;
         }
     });
     quote! {
-        /// The codes of the errors every operation of this API may answer (the API's common errors).
+        /// The codes of the errors this API documents: the common errors every operation may answer, then
+        /// each operation's own (every spelling).
         pub mod codes {
             #(#consts)*
         }

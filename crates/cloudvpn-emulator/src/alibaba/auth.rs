@@ -5,7 +5,6 @@ use super::{API, invalid, missing};
 use crate::auth;
 use crate::clock;
 use crate::credentials::{Caller, Key};
-use crate::error::ServiceError as E;
 use crate::error::{ServiceError, api_error};
 use crate::http::Incoming;
 use crate::nonces::NonceCheck;
@@ -35,26 +34,18 @@ fn lookup_key<'s>(shared: &'s Shared, access_key_id: &str) -> Result<Caller<'s>,
     Ok(key)
 }
 
-/// A temporary key's security token and expiry, in the words of Alibaba's gateway (HTTP 400 assumed,
-/// like the other authentication errors; the status is not verified).
+/// A temporary key's security token and expiry, answered with the protocol's documented errors (their
+/// status and message come from the spec, like every other authentication error's).
 fn check_security_token(key: &Key, sent: Option<&str>) -> Result<(), ServiceError> {
     use auth::TokenProblem;
     auth::check_session(key, sent, clock::now_ms()).map_err(|problem| match problem {
-        TokenProblem::Missing => E::custom(
-            "MissingSecurityToken",
-            "SecurityToken is mandatory for this action.",
+        TokenProblem::Missing => api_error(API, codes::MISSING_SECURITY_TOKEN, 400),
+        TokenProblem::Mismatch => api_error(
+            API,
+            codes::INVALID_SECURITY_TOKEN_MISMATCH_WITH_ACCESS_KEY,
             400,
         ),
-        TokenProblem::Mismatch => E::custom(
-            "InvalidSecurityToken.MismatchWithAccessKey",
-            "Specified SecurityToken mismatch with the AccessKey.",
-            400,
-        ),
-        TokenProblem::Expired => E::custom(
-            "InvalidSecurityToken.Expired",
-            "Specified SecurityToken is expired.",
-            400,
-        ),
+        TokenProblem::Expired => api_error(API, codes::INVALID_SECURITY_TOKEN_EXPIRED, 400),
     })
 }
 
@@ -194,4 +185,56 @@ pub(super) fn v3<'s>(
     check_nonce(shared, &key, nonce, signed, now, window)?;
     check_security_token(&key, req.header("x-acs-security-token"))?;
     Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A temporary key with token `tok`, expired an hour ago when `expired`, else valid for an hour.
+    fn temporary(expired: bool) -> Key {
+        let mut key = Key::new("STS.test", "secret").session_token("tok");
+        let hour = 3_600_000;
+        let now = clock::now_ms();
+        key.expires_ms = Some(if expired { now - hour } else { now + hour });
+        key
+    }
+
+    /// The answers are the documented errors of the spec, with the code, message and status the emulator
+    /// answered before they were documented (byte for byte the same error bodies).
+    #[test]
+    fn token_problems_answer_the_gateways_codes_messages_and_status() {
+        let cases = [
+            (
+                temporary(false),
+                None,
+                (
+                    "MissingSecurityToken",
+                    "SecurityToken is mandatory for this action.",
+                ),
+            ),
+            (
+                temporary(false),
+                Some("not-this-one"),
+                (
+                    "InvalidSecurityToken.MismatchWithAccessKey",
+                    "Specified SecurityToken mismatch with the AccessKey.",
+                ),
+            ),
+            (
+                temporary(true),
+                Some("tok"),
+                (
+                    "InvalidSecurityToken.Expired",
+                    "Specified SecurityToken is expired.",
+                ),
+            ),
+        ];
+        for (key, sent, (code, message)) in cases {
+            let e = check_security_token(&key, sent).expect_err(code);
+            assert_eq!((&*e.code, &*e.message, e.http_status), (code, message, 400));
+            assert_eq!(e.envelope_code, None);
+        }
+        assert_eq!(check_security_token(&temporary(false), Some("tok")), Ok(()));
+    }
 }

@@ -176,12 +176,16 @@ impl Frontend for AlibabaRpc {
     }
 
     fn forbidden(&self, op: &'static OperationMeta, principal: Principal) -> ServiceError {
-        let codes: &[&str] = match principal {
-            Principal::SubUser => &["Forbbiden.SubUser", "Forbidden", "NoPermission"],
-            Principal::Account => &["Forbidden", "NoPermission"],
+        let candidates: &[&str] = match principal {
+            Principal::SubUser => &[
+                codes::FORBBIDEN_SUB_USER,
+                codes::FORBIDDEN,
+                codes::NO_PERMISSION,
+            ],
+            Principal::Account => &[codes::FORBIDDEN, codes::NO_PERMISSION],
         };
-        let e = ServiceError::first_documented(op, codes)
-            .unwrap_or_else(|| ServiceError::custom("NoPermission", "", 403));
+        let e = ServiceError::first_documented(op, candidates)
+            .unwrap_or_else(|| ServiceError::custom(codes::NO_PERMISSION, "", 403));
         if e.message.is_empty() {
             e.with_message(
                 "You are not authorized to do this action. You should be authorized by RAM.",

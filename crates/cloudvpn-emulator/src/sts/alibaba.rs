@@ -62,7 +62,7 @@ fn say<E: OperationError>(e: E, message: impl Into<String>) -> E {
 
 fn internal<E: OperationError>(e: BuildError) -> E {
     E::from_info(ErrorInfo {
-        code: "InternalError".to_owned(),
+        code: cloudvpn_types::alibaba_sts::codes::INTERNAL_ERROR.to_owned(),
         message: format!("(emulator) {e}"),
         http_status: Some(500),
         ..ErrorInfo::default()
@@ -156,7 +156,7 @@ macro_rules! refusal {
             Refused::Policy => {
                 // Only AssumeRole takes a policy grammar error; the OIDC call words it as a parameter error.
                 <$E>::from_info(ErrorInfo {
-                    code: "InvalidParameter.PolicyGrammar".to_owned(),
+                    code: cloudvpn_types::alibaba_sts::codes::INVALID_PARAMETER_POLICY_GRAMMAR.to_owned(),
                     message: "The parameter Policy has not passed grammar check.".to_owned(),
                     http_status: Some(400),
                     ..ErrorInfo::default()

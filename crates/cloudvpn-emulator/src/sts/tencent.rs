@@ -61,7 +61,7 @@ fn say<E: OperationError>(e: E, message: impl Into<String>) -> E {
 
 fn internal<E: OperationError>(e: BuildError) -> E {
     E::from_info(ErrorInfo {
-        code: "InternalError".to_owned(),
+        code: cloudvpn_types::tencent_sts::codes::INTERNAL_ERROR.to_owned(),
         message: format!("(emulator) {e}"),
         ..ErrorInfo::default()
     })

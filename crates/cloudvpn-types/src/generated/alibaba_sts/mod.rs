@@ -123,6 +123,54 @@ pub const API: ApiMeta = ApiMeta {
             envelope_code: None,
         },
         DocumentedError {
+            code: "MissingSecurityToken",
+            also_spelled: &[],
+            statuses: &[400],
+            message: "SecurityToken is mandatory for this action.",
+            description: "A temporary (STS) AccessKey was used without its SecurityToken. Code and message: the STS common-errors page (there for AssumeRole called with temporary keys); the gateway answers it for every API signed with an STS key. Status 400 assumed like the other authentication errors; unverified.",
+            hint: "This AccessKey is temporary and needs its security token. Set ALIBABA_CLOUD_SECURITY_TOKEN (or the profile's sts_token) together with the key, or use a long-term key.",
+            retryable: false,
+            throttling: false,
+            not_found: false,
+            envelope_code: None,
+        },
+        DocumentedError {
+            code: "InvalidSecurityToken.Expired",
+            also_spelled: &[],
+            statuses: &[400],
+            message: "Specified SecurityToken is expired.",
+            description: "The temporary credentials have expired. The code is in the gateway's list of common errors; the message is the one the emulator answers (Alibaba's usual \"Specified ... is expired.\" wording), status 400 assumed like the other authentication errors. Confidence: unverified (message and status).",
+            hint: "The temporary credentials have expired. Get new ones (assume the role again, or refresh the profile's token) and try again.",
+            retryable: false,
+            throttling: false,
+            not_found: false,
+            envelope_code: None,
+        },
+        DocumentedError {
+            code: "InvalidSecurityToken.Malformed",
+            also_spelled: &[],
+            statuses: &[400],
+            message: "Specified SecurityToken is malformed.",
+            description: "The SecurityToken sent is not a token the gateway can read. The code is in the gateway's list of common errors; message in Alibaba's usual wording, status 400 assumed. Confidence: unverified (message and status). The emulator does not answer it: a token it did not issue is a mismatch there.",
+            hint: "The security token sent with the temporary key is not a valid token. Check that the whole token was copied, or get new temporary credentials.",
+            retryable: false,
+            throttling: false,
+            not_found: false,
+            envelope_code: None,
+        },
+        DocumentedError {
+            code: "InvalidSecurityToken.MismatchWithAccessKey",
+            also_spelled: &[],
+            statuses: &[400],
+            message: "Specified SecurityToken mismatch with the AccessKey.",
+            description: "The SecurityToken was not issued with this temporary AccessKey ID. The code is in the gateway's list of common errors; the message is the one the emulator answers, status 400 assumed. Confidence: unverified (message and status).",
+            hint: "The security token does not belong to this AccessKey ID. Use the token issued together with the temporary key, or get new temporary credentials.",
+            retryable: false,
+            throttling: false,
+            not_found: false,
+            envelope_code: None,
+        },
+        DocumentedError {
             code: "MissingParameter",
             also_spelled: &[],
             statuses: &[400],
@@ -263,7 +311,8 @@ pub const OPERATIONS: &[&OperationMeta] = &[
     &assume_role_with_oidc::META,
     &get_caller_identity::META,
 ];
-/// The codes of the errors every operation of this API may answer (the API's common errors).
+/// The codes of the errors this API documents: the common errors every operation may answer, then
+/// each operation's own (every spelling).
 pub mod codes {
     /// `SignatureDoesNotMatch`: The request's signature does not match: the AccessKey secret is probably wrong. Check the secret of the key in use.
     pub const SIGNATURE_DOES_NOT_MATCH: &str = "SignatureDoesNotMatch";
@@ -279,6 +328,14 @@ pub mod codes {
     pub const INVALID_ACCESS_KEY_ID_NOT_FOUND: &str = "InvalidAccessKeyId.NotFound";
     /// `InvalidAccessKeyId.Inactive`: This AccessKey is disabled. Enable it in the RAM console, or use another key.
     pub const INVALID_ACCESS_KEY_ID_INACTIVE: &str = "InvalidAccessKeyId.Inactive";
+    /// `MissingSecurityToken`: This AccessKey is temporary and needs its security token. Set ALIBABA_CLOUD_SECURITY_TOKEN (or the profile's sts_token) together with the key, or use a long-term key.
+    pub const MISSING_SECURITY_TOKEN: &str = "MissingSecurityToken";
+    /// `InvalidSecurityToken.Expired`: The temporary credentials have expired. Get new ones (assume the role again, or refresh the profile's token) and try again.
+    pub const INVALID_SECURITY_TOKEN_EXPIRED: &str = "InvalidSecurityToken.Expired";
+    /// `InvalidSecurityToken.Malformed`: The security token sent with the temporary key is not a valid token. Check that the whole token was copied, or get new temporary credentials.
+    pub const INVALID_SECURITY_TOKEN_MALFORMED: &str = "InvalidSecurityToken.Malformed";
+    /// `InvalidSecurityToken.MismatchWithAccessKey`: The security token does not belong to this AccessKey ID. Use the token issued together with the temporary key, or get new temporary credentials.
+    pub const INVALID_SECURITY_TOKEN_MISMATCH_WITH_ACCESS_KEY: &str = "InvalidSecurityToken.MismatchWithAccessKey";
     /// `MissingParameter`: A required parameter is missing; the message names it. Add the matching flag and try again.
     pub const MISSING_PARAMETER: &str = "MissingParameter";
     /// `InvalidParameter`: A parameter value was refused; the message says which one. Correct the value and try again.
@@ -301,6 +358,28 @@ pub mod codes {
     pub const FORBIDDEN_RAM: &str = "Forbidden.RAM";
     /// `NoPermission`: The key has no permission for this operation. Ask the account's administrator to grant it in RAM.
     pub const NO_PERMISSION: &str = "NoPermission";
+    /// `InvalidParameter.RoleSessionName`: Documented by AssumeRole, AssumeRoleWithOIDC. The session name is not valid. Use 2 to 64 letters, digits and . @ - _ characters.
+    pub const INVALID_PARAMETER_ROLE_SESSION_NAME: &str = "InvalidParameter.RoleSessionName";
+    /// `InvalidParameter.DurationSeconds`: Documented by AssumeRole, AssumeRoleWithOIDC. The requested duration is not allowed for this role. Ask for 900 seconds up to the role's maximum session duration.
+    pub const INVALID_PARAMETER_DURATION_SECONDS: &str = "InvalidParameter.DurationSeconds";
+    /// `InvalidParameter.PolicyGrammar`: Documented by AssumeRole. The session policy is not a valid policy document. Fix the policy JSON, or leave the policy out.
+    pub const INVALID_PARAMETER_POLICY_GRAMMAR: &str = "InvalidParameter.PolicyGrammar";
+    /// `InvalidParameter.RoleArn`: Documented by AssumeRole, AssumeRoleWithOIDC. The role ARN is malformed. Use the form acs:ram::<account id>:role/<role name>.
+    pub const INVALID_PARAMETER_ROLE_ARN: &str = "InvalidParameter.RoleArn";
+    /// `EntityNotExist.Role`: Documented by AssumeRole, AssumeRoleWithOIDC. No such role in that account. Check the role name and the account ID in the ARN.
+    pub const ENTITY_NOT_EXIST_ROLE: &str = "EntityNotExist.Role";
+    /// `AuthenticationFail.NoPermission`: Documented by AssumeRoleWithOIDC. The OIDC provider may not assume this role, or it is not registered. Check the provider ARN and the role's trust policy.
+    pub const AUTHENTICATION_FAIL_NO_PERMISSION: &str = "AuthenticationFail.NoPermission";
+    /// `AuthenticationFail.OIDCToken.AudienceNotMatch`: Documented by AssumeRoleWithOIDC. The OIDC token was issued for another audience. Request a token for one of the provider's client IDs.
+    pub const AUTHENTICATION_FAIL_OIDC_TOKEN_AUDIENCE_NOT_MATCH: &str = "AuthenticationFail.OIDCToken.AudienceNotMatch";
+    /// `AuthenticationFail.OIDCToken.Expired`: Documented by AssumeRoleWithOIDC. The OIDC token has expired. Get a fresh token from the identity provider and try again.
+    pub const AUTHENTICATION_FAIL_OIDC_TOKEN_EXPIRED: &str = "AuthenticationFail.OIDCToken.Expired";
+    /// `AuthenticationFail.OIDCToken.Invalid`: Documented by AssumeRoleWithOIDC. The OIDC token is not a valid JWT. Check that the token file holds the identity provider's token.
+    pub const AUTHENTICATION_FAIL_OIDC_TOKEN_INVALID: &str = "AuthenticationFail.OIDCToken.Invalid";
+    /// `AuthenticationFail.OIDCToken.IssuerNotMatch`: Documented by AssumeRoleWithOIDC. The OIDC token comes from another issuer than the provider's. Check the provider ARN and the token's source.
+    pub const AUTHENTICATION_FAIL_OIDC_TOKEN_ISSUER_NOT_MATCH: &str = "AuthenticationFail.OIDCToken.IssuerNotMatch";
+    /// `AuthenticationFail.OIDCToken.InvalidSignature`: Documented by AssumeRoleWithOIDC. The OIDC token's signature did not verify. Check that the token comes from the provider's issuer.
+    pub const AUTHENTICATION_FAIL_OIDC_TOKEN_INVALID_SIGNATURE: &str = "AuthenticationFail.OIDCToken.InvalidSignature";
 }
 /// A request of any operation of this API, for code that picks the operation at run time (a server
 /// parsing `Action`, a command line).

@@ -736,6 +736,30 @@ pub enum DescribeVpnConnectionsError {
     ///
     /// Confidence: unverified.
     InvalidAccessKeyIdInactive(ErrorInfo),
+    /// `MissingSecurityToken`, HTTP 400: SecurityToken is mandatory for this action.
+    ///
+    /// This AccessKey is temporary and needs its security token. Set ALIBABA_CLOUD_SECURITY_TOKEN (or the profile's sts_token) together with the key, or use a long-term key.
+    ///
+    /// A temporary (STS) AccessKey was used without its SecurityToken. Code and message: the STS common-errors page (there for AssumeRole called with temporary keys); the gateway answers it for every API signed with an STS key. Status 400 assumed like the other authentication errors; unverified.
+    MissingSecurityToken(ErrorInfo),
+    /// `InvalidSecurityToken.Expired`, HTTP 400: Specified SecurityToken is expired.
+    ///
+    /// The temporary credentials have expired. Get new ones (assume the role again, or refresh the profile's token) and try again.
+    ///
+    /// The temporary credentials have expired. The code is in the gateway's list of common errors; the message is the one the emulator answers (Alibaba's usual "Specified ... is expired." wording), status 400 assumed like the other authentication errors. Confidence: unverified (message and status).
+    InvalidSecurityTokenExpired(ErrorInfo),
+    /// `InvalidSecurityToken.Malformed`, HTTP 400: Specified SecurityToken is malformed.
+    ///
+    /// The security token sent with the temporary key is not a valid token. Check that the whole token was copied, or get new temporary credentials.
+    ///
+    /// The SecurityToken sent is not a token the gateway can read. The code is in the gateway's list of common errors; message in Alibaba's usual wording, status 400 assumed. Confidence: unverified (message and status). The emulator does not answer it: a token it did not issue is a mismatch there.
+    InvalidSecurityTokenMalformed(ErrorInfo),
+    /// `InvalidSecurityToken.MismatchWithAccessKey`, HTTP 400: Specified SecurityToken mismatch with the AccessKey.
+    ///
+    /// The security token does not belong to this AccessKey ID. Use the token issued together with the temporary key, or get new temporary credentials.
+    ///
+    /// The SecurityToken was not issued with this temporary AccessKey ID. The code is in the gateway's list of common errors; the message is the one the emulator answers, status 400 assumed. Confidence: unverified (message and status).
+    InvalidSecurityTokenMismatchWithAccessKey(ErrorInfo),
     /// `MissingParameter`, HTTP 400: The input parameter "X" that is mandatory for processing this request is not supplied.
     ///
     /// A required parameter is missing; the message names it. Add the matching flag and try again.
@@ -834,6 +858,22 @@ impl DescribeVpnConnectionsError {
     pub fn is_invalid_access_key_id_inactive(&self) -> bool {
         matches!(self, Self::InvalidAccessKeyIdInactive(_))
     }
+    /// Whether this is `MissingSecurityToken`.
+    pub fn is_missing_security_token(&self) -> bool {
+        matches!(self, Self::MissingSecurityToken(_))
+    }
+    /// Whether this is `InvalidSecurityToken.Expired`.
+    pub fn is_invalid_security_token_expired(&self) -> bool {
+        matches!(self, Self::InvalidSecurityTokenExpired(_))
+    }
+    /// Whether this is `InvalidSecurityToken.Malformed`.
+    pub fn is_invalid_security_token_malformed(&self) -> bool {
+        matches!(self, Self::InvalidSecurityTokenMalformed(_))
+    }
+    /// Whether this is `InvalidSecurityToken.MismatchWithAccessKey`.
+    pub fn is_invalid_security_token_mismatch_with_access_key(&self) -> bool {
+        matches!(self, Self::InvalidSecurityTokenMismatchWithAccessKey(_))
+    }
     /// Whether this is `MissingParameter`.
     pub fn is_missing_parameter(&self) -> bool {
         matches!(self, Self::MissingParameter(_))
@@ -917,6 +957,12 @@ impl OperationError for DescribeVpnConnectionsError {
             "InvalidTimeStamp.Format" => Self::InvalidTimeStampFormat(info),
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(info),
             "InvalidAccessKeyId.Inactive" => Self::InvalidAccessKeyIdInactive(info),
+            "MissingSecurityToken" => Self::MissingSecurityToken(info),
+            "InvalidSecurityToken.Expired" => Self::InvalidSecurityTokenExpired(info),
+            "InvalidSecurityToken.Malformed" => Self::InvalidSecurityTokenMalformed(info),
+            "InvalidSecurityToken.MismatchWithAccessKey" => {
+                Self::InvalidSecurityTokenMismatchWithAccessKey(info)
+            }
             "MissingParameter" => Self::MissingParameter(info),
             "InvalidParameter" => Self::InvalidParameter(info),
             "InvalidAction.NotFound" => Self::InvalidActionNotFound(info),
@@ -940,6 +986,10 @@ impl OperationError for DescribeVpnConnectionsError {
             | Self::InvalidTimeStampFormat(info)
             | Self::InvalidAccessKeyIdNotFound(info)
             | Self::InvalidAccessKeyIdInactive(info)
+            | Self::MissingSecurityToken(info)
+            | Self::InvalidSecurityTokenExpired(info)
+            | Self::InvalidSecurityTokenMalformed(info)
+            | Self::InvalidSecurityTokenMismatchWithAccessKey(info)
             | Self::MissingParameter(info)
             | Self::InvalidParameter(info)
             | Self::InvalidActionNotFound(info)
@@ -1875,6 +1925,46 @@ impl DescribeVpnConnectionsError {
             ..ErrorInfo::default()
         })
     }
+    /// `MissingSecurityToken` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn missing_security_token() -> Self {
+        Self::MissingSecurityToken(ErrorInfo {
+            code: "MissingSecurityToken".to_owned(),
+            message: "SecurityToken is mandatory for this action.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidSecurityToken.Expired` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_security_token_expired() -> Self {
+        Self::InvalidSecurityTokenExpired(ErrorInfo {
+            code: "InvalidSecurityToken.Expired".to_owned(),
+            message: "Specified SecurityToken is expired.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidSecurityToken.Malformed` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_security_token_malformed() -> Self {
+        Self::InvalidSecurityTokenMalformed(ErrorInfo {
+            code: "InvalidSecurityToken.Malformed".to_owned(),
+            message: "Specified SecurityToken is malformed.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
+    /// `InvalidSecurityToken.MismatchWithAccessKey` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
+    pub fn invalid_security_token_mismatch_with_access_key() -> Self {
+        Self::InvalidSecurityTokenMismatchWithAccessKey(ErrorInfo {
+            code: "InvalidSecurityToken.MismatchWithAccessKey".to_owned(),
+            message: "Specified SecurityToken mismatch with the AccessKey.".to_owned(),
+            http_status: Some(400),
+            envelope_code: None,
+            ..ErrorInfo::default()
+        })
+    }
     /// `MissingParameter` as documented: its code, message and (first) HTTP status, no request id (`test-util`).
     pub fn missing_parameter() -> Self {
         Self::MissingParameter(ErrorInfo {
@@ -2002,6 +2092,10 @@ impl DescribeVpnConnectionsError {
             | Self::InvalidTimeStampFormat(info)
             | Self::InvalidAccessKeyIdNotFound(info)
             | Self::InvalidAccessKeyIdInactive(info)
+            | Self::MissingSecurityToken(info)
+            | Self::InvalidSecurityTokenExpired(info)
+            | Self::InvalidSecurityTokenMalformed(info)
+            | Self::InvalidSecurityTokenMismatchWithAccessKey(info)
             | Self::MissingParameter(info)
             | Self::InvalidParameter(info)
             | Self::InvalidActionNotFound(info)
@@ -2026,6 +2120,10 @@ impl DescribeVpnConnectionsError {
             | Self::InvalidTimeStampFormat(info)
             | Self::InvalidAccessKeyIdNotFound(info)
             | Self::InvalidAccessKeyIdInactive(info)
+            | Self::MissingSecurityToken(info)
+            | Self::InvalidSecurityTokenExpired(info)
+            | Self::InvalidSecurityTokenMalformed(info)
+            | Self::InvalidSecurityTokenMismatchWithAccessKey(info)
             | Self::MissingParameter(info)
             | Self::InvalidParameter(info)
             | Self::InvalidActionNotFound(info)

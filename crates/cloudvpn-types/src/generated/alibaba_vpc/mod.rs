@@ -157,6 +157,54 @@ pub const API: ApiMeta = ApiMeta {
             envelope_code: None,
         },
         DocumentedError {
+            code: "MissingSecurityToken",
+            also_spelled: &[],
+            statuses: &[400],
+            message: "SecurityToken is mandatory for this action.",
+            description: "A temporary (STS) AccessKey was used without its SecurityToken. Code and message: the STS common-errors page (there for AssumeRole called with temporary keys); the gateway answers it for every API signed with an STS key. Status 400 assumed like the other authentication errors; unverified.",
+            hint: "This AccessKey is temporary and needs its security token. Set ALIBABA_CLOUD_SECURITY_TOKEN (or the profile's sts_token) together with the key, or use a long-term key.",
+            retryable: false,
+            throttling: false,
+            not_found: false,
+            envelope_code: None,
+        },
+        DocumentedError {
+            code: "InvalidSecurityToken.Expired",
+            also_spelled: &[],
+            statuses: &[400],
+            message: "Specified SecurityToken is expired.",
+            description: "The temporary credentials have expired. The code is in the gateway's list of common errors; the message is the one the emulator answers (Alibaba's usual \"Specified ... is expired.\" wording), status 400 assumed like the other authentication errors. Confidence: unverified (message and status).",
+            hint: "The temporary credentials have expired. Get new ones (assume the role again, or refresh the profile's token) and try again.",
+            retryable: false,
+            throttling: false,
+            not_found: false,
+            envelope_code: None,
+        },
+        DocumentedError {
+            code: "InvalidSecurityToken.Malformed",
+            also_spelled: &[],
+            statuses: &[400],
+            message: "Specified SecurityToken is malformed.",
+            description: "The SecurityToken sent is not a token the gateway can read. The code is in the gateway's list of common errors; message in Alibaba's usual wording, status 400 assumed. Confidence: unverified (message and status). The emulator does not answer it: a token it did not issue is a mismatch there.",
+            hint: "The security token sent with the temporary key is not a valid token. Check that the whole token was copied, or get new temporary credentials.",
+            retryable: false,
+            throttling: false,
+            not_found: false,
+            envelope_code: None,
+        },
+        DocumentedError {
+            code: "InvalidSecurityToken.MismatchWithAccessKey",
+            also_spelled: &[],
+            statuses: &[400],
+            message: "Specified SecurityToken mismatch with the AccessKey.",
+            description: "The SecurityToken was not issued with this temporary AccessKey ID. The code is in the gateway's list of common errors; the message is the one the emulator answers, status 400 assumed. Confidence: unverified (message and status).",
+            hint: "The security token does not belong to this AccessKey ID. Use the token issued together with the temporary key, or get new temporary credentials.",
+            retryable: false,
+            throttling: false,
+            not_found: false,
+            envelope_code: None,
+        },
+        DocumentedError {
             code: "MissingParameter",
             also_spelled: &[],
             statuses: &[400],
@@ -320,7 +368,8 @@ pub const OPERATIONS: &[&OperationMeta] = &[
     &describe_vpn_gateway::META,
     &describe_vpn_gateways::META,
 ];
-/// The codes of the errors every operation of this API may answer (the API's common errors).
+/// The codes of the errors this API documents: the common errors every operation may answer, then
+/// each operation's own (every spelling).
 pub mod codes {
     /// `SignatureDoesNotMatch`: The request's signature does not match: the AccessKey secret is probably wrong. Check the secret of the key in use.
     pub const SIGNATURE_DOES_NOT_MATCH: &str = "SignatureDoesNotMatch";
@@ -336,6 +385,14 @@ pub mod codes {
     pub const INVALID_ACCESS_KEY_ID_NOT_FOUND: &str = "InvalidAccessKeyId.NotFound";
     /// `InvalidAccessKeyId.Inactive`: This AccessKey is disabled. Enable it in the RAM console, or use another key.
     pub const INVALID_ACCESS_KEY_ID_INACTIVE: &str = "InvalidAccessKeyId.Inactive";
+    /// `MissingSecurityToken`: This AccessKey is temporary and needs its security token. Set ALIBABA_CLOUD_SECURITY_TOKEN (or the profile's sts_token) together with the key, or use a long-term key.
+    pub const MISSING_SECURITY_TOKEN: &str = "MissingSecurityToken";
+    /// `InvalidSecurityToken.Expired`: The temporary credentials have expired. Get new ones (assume the role again, or refresh the profile's token) and try again.
+    pub const INVALID_SECURITY_TOKEN_EXPIRED: &str = "InvalidSecurityToken.Expired";
+    /// `InvalidSecurityToken.Malformed`: The security token sent with the temporary key is not a valid token. Check that the whole token was copied, or get new temporary credentials.
+    pub const INVALID_SECURITY_TOKEN_MALFORMED: &str = "InvalidSecurityToken.Malformed";
+    /// `InvalidSecurityToken.MismatchWithAccessKey`: The security token does not belong to this AccessKey ID. Use the token issued together with the temporary key, or get new temporary credentials.
+    pub const INVALID_SECURITY_TOKEN_MISMATCH_WITH_ACCESS_KEY: &str = "InvalidSecurityToken.MismatchWithAccessKey";
     /// `MissingParameter`: A required parameter is missing; the message names it. Add the matching flag and try again.
     pub const MISSING_PARAMETER: &str = "MissingParameter";
     /// `InvalidParameter`: A parameter value was refused; the message says which one. Correct the value and try again.
@@ -358,6 +415,34 @@ pub mod codes {
     pub const FORBIDDEN_RAM: &str = "Forbidden.RAM";
     /// `NoPermission`: The key has no permission for this operation. Ask the account's administrator to grant it in RAM.
     pub const NO_PERMISSION: &str = "NoPermission";
+    /// `VpnGateway.Configuring`: Documented by DeleteEnhancedVpnGateway, DeleteVpnConnection, DeleteVpnGateway. The VPN gateway is busy applying an earlier change. Try again in a minute.
+    pub const VPN_GATEWAY_CONFIGURING: &str = "VpnGateway.Configuring";
+    /// `TaskConflict`: Documented by DeleteEnhancedVpnGateway. Another operation on this gateway is still running. Wait for it to finish, then try again.
+    pub const TASK_CONFLICT: &str = "TaskConflict";
+    /// `InvalidVpnGatewayInstanceId.NotFound`: Documented by DeleteEnhancedVpnGateway, DeleteVpnGateway, DescribeVpnGateway. No VPN gateway with this ID exists in this region, or it is already deleted: check the ID and the region (--region).
+    pub const INVALID_VPN_GATEWAY_INSTANCE_ID_NOT_FOUND: &str = "InvalidVpnGatewayInstanceId.NotFound";
+    /// `VpnDependencyViolation.VpnConnection`: Documented by DeleteEnhancedVpnGateway. The gateway still has IPsec connections. Delete them first, or run `cloudvpn teardown alibaba --vpn-gateway-id <ID>` to delete the gateway with its connections.
+    pub const VPN_DEPENDENCY_VIOLATION_VPN_CONNECTION: &str = "VpnDependencyViolation.VpnConnection";
+    /// `Forbidden.SubUser`: Documented by DeleteEnhancedVpnGateway, DeleteVpnConnection, DeleteVpnGateway. This RAM user may not operate on the resource. Ask the account's administrator to grant the permission, or use a key that has it.
+    pub const FORBIDDEN_SUB_USER: &str = "Forbidden.SubUser";
+    /// `Forbbiden.SubUser`: Documented by DeleteEnhancedVpnGateway, DeleteVpnConnection, DeleteVpnGateway. This RAM user may not operate on the resource. Ask the account's administrator to grant the permission, or use a key that has it.
+    pub const FORBBIDEN_SUB_USER: &str = "Forbbiden.SubUser";
+    /// `Forbidden`: Documented by DeleteEnhancedVpnGateway, DeleteVpnConnection, DeleteVpnGateway. Your key may not operate on this resource. Ask the account's administrator to grant the permission, or submit a ticket to Alibaba Cloud.
+    pub const FORBIDDEN: &str = "Forbidden";
+    /// `ForbiddenRelease`: Documented by DeleteEnhancedVpnGateway, DeleteVpnGateway. A prepaid (subscription) gateway cannot be deleted before its term ends. Wait until the subscription expires, or unsubscribe it in the console.
+    pub const FORBIDDEN_RELEASE: &str = "ForbiddenRelease";
+    /// `InvalidVpnConnectionInstanceId.NotFound`: Documented by DeleteVpnConnection, DescribeVpnConnection. No IPsec-VPN connection with this ID exists in this region, or it is already deleted: check the ID and the region (--region).
+    pub const INVALID_VPN_CONNECTION_INSTANCE_ID_NOT_FOUND: &str = "InvalidVpnConnectionInstanceId.NotFound";
+    /// `Appliance.Configuring`: Documented by DeleteVpnConnection. The VPN gateway's appliance is busy applying an earlier change. Try again in a minute.
+    pub const APPLIANCE_CONFIGURING: &str = "Appliance.Configuring";
+    /// `VpnTask.CONFLICT`: Documented by DeleteVpnConnection. Another task on this VPN gateway is still running, such as an earlier deletion. Wait for it to finish, then try again.
+    pub const VPN_TASK_CONFLICT: &str = "VpnTask.CONFLICT";
+    /// `VpnConnection.Configuring`: Documented by DeleteVpnConnection. The IPsec-VPN connection is busy applying an earlier change. Try again in a minute.
+    pub const VPN_CONNECTION_CONFIGURING: &str = "VpnConnection.Configuring";
+    /// `DependencyViolation.VpnConnection`: Documented by DeleteVpnGateway. The gateway still has IPsec connections. Delete them first, or run `cloudvpn teardown alibaba --vpn-gateway-id <ID>` to delete the gateway with its connections.
+    pub const DEPENDENCY_VIOLATION_VPN_CONNECTION: &str = "DependencyViolation.VpnConnection";
+    /// `DependencyViolation.SslVpnServer`: Documented by DeleteVpnGateway. The gateway still has an SSL-VPN server. Delete the SSL-VPN server first, then delete the gateway.
+    pub const DEPENDENCY_VIOLATION_SSL_VPN_SERVER: &str = "DependencyViolation.SslVpnServer";
 }
 /// A request of any operation of this API, for code that picks the operation at run time (a server
 /// parsing `Action`, a command line).

@@ -484,7 +484,8 @@ pub const API: ApiMeta = ApiMeta {
 };
 /// Every operation of this API, sorted by action.
 pub const OPERATIONS: &[&OperationMeta] = &[&describe_regions::META];
-/// The codes of the errors every operation of this API may answer (the API's common errors).
+/// The codes of the errors this API documents: the common errors every operation may answer, then
+/// each operation's own (every spelling).
 pub mod codes {
     /// `AuthFailure.InvalidAuthorization`: The request's Authorization header was malformed. This is a client bug; update the tool or report it.
     pub const AUTH_FAILURE_INVALID_AUTHORIZATION: &str = "AuthFailure.InvalidAuthorization";

@@ -472,7 +472,8 @@ pub const OPERATIONS: &[&OperationMeta] = &[
     &assume_role_with_web_identity::META,
     &get_caller_identity::META,
 ];
-/// The codes of the errors every operation of this API may answer (the API's common errors).
+/// The codes of the errors this API documents: the common errors every operation may answer, then
+/// each operation's own (every spelling).
 pub mod codes {
     /// `AuthFailure.InvalidAuthorization`: The request's Authorization header was malformed. This is a client bug; update the tool or report it.
     pub const AUTH_FAILURE_INVALID_AUTHORIZATION: &str = "AuthFailure.InvalidAuthorization";
@@ -544,6 +545,30 @@ pub mod codes {
     pub const UNSUPPORTED_PROTOCOL: &str = "UnsupportedProtocol";
     /// `UnsupportedRegion`: This product is not offered in the region. Choose another region.
     pub const UNSUPPORTED_REGION: &str = "UnsupportedRegion";
+    /// `InvalidParameter.ParamError`: Documented by AssumeRole, AssumeRoleWithWebIdentity. A parameter is wrong; the message says which. Check the role ARN and the session name.
+    pub const INVALID_PARAMETER_PARAM_ERROR: &str = "InvalidParameter.ParamError";
+    /// `InvalidParameter.OverTimeError`: Documented by AssumeRole. The requested duration is longer than the role allows. Ask for a shorter DurationSeconds.
+    pub const INVALID_PARAMETER_OVER_TIME_ERROR: &str = "InvalidParameter.OverTimeError";
+    /// `InvalidParameter.PolicyTooLong`: Documented by AssumeRole. The session policy is too long. Shorten it, or leave it out.
+    pub const INVALID_PARAMETER_POLICY_TOO_LONG: &str = "InvalidParameter.PolicyTooLong";
+    /// `InvalidParameter.StrategyFormatError`: Documented by AssumeRole. The session policy is not valid CAM policy syntax. Fix it, or leave it out.
+    pub const INVALID_PARAMETER_STRATEGY_FORMAT_ERROR: &str = "InvalidParameter.StrategyFormatError";
+    /// `InvalidParameter.AccountNotAvaliable`: Documented by AssumeRole. The account in the role ARN does not exist or is not available. Check the uin in the ARN.
+    pub const INVALID_PARAMETER_ACCOUNT_NOT_AVALIABLE: &str = "InvalidParameter.AccountNotAvaliable";
+    /// `ResourceNotFound.RoleNotFound`: Documented by AssumeRole. No such role in that account. Check the role name and the uin in the ARN.
+    pub const RESOURCE_NOT_FOUND_ROLE_NOT_FOUND: &str = "ResourceNotFound.RoleNotFound";
+    /// `InternalError.GetRoleError`: Documented by AssumeRole, AssumeRoleWithWebIdentity. The service could not read the role. Try again later; if it persists, contact Tencent Cloud support.
+    pub const INTERNAL_ERROR_GET_ROLE_ERROR: &str = "InternalError.GetRoleError";
+    /// `FailedOperation.TempKeyNotAllowed`: Documented by AssumeRole. Temporary credentials may not make this call here. Use a permanent key of a CAM user.
+    pub const FAILED_OPERATION_TEMP_KEY_NOT_ALLOWED: &str = "FailedOperation.TempKeyNotAllowed";
+    /// `InvalidParameter.WebIdentityTokenError`: Documented by AssumeRoleWithWebIdentity. The OIDC token was refused: it may have expired or come from another issuer or audience. Get a fresh token and check the provider ID.
+    pub const INVALID_PARAMETER_WEB_IDENTITY_TOKEN_ERROR: &str = "InvalidParameter.WebIdentityTokenError";
+    /// `InvalidParameter.OverLimit`: Documented by AssumeRoleWithWebIdentity. Too many credential requests in a short time. Wait a moment and try again.
+    pub const INVALID_PARAMETER_OVER_LIMIT: &str = "InvalidParameter.OverLimit";
+    /// `AuthFailure.AccessKeyIllegal`: Documented by GetCallerIdentity. The key is not valid. Check the SecretId and SecretKey.
+    pub const AUTH_FAILURE_ACCESS_KEY_ILLEGAL: &str = "AuthFailure.AccessKeyIllegal";
+    /// `InvalidParameter.AccessKeyNotSupport`: Documented by GetCallerIdentity. This kind of key cannot call GetCallerIdentity. Use an account's, a sub-user's or a role's credentials.
+    pub const INVALID_PARAMETER_ACCESS_KEY_NOT_SUPPORT: &str = "InvalidParameter.AccessKeyNotSupport";
 }
 /// A request of any operation of this API, for code that picks the operation at run time (a server
 /// parsing `Action`, a command line).

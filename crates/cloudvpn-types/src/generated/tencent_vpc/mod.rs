@@ -508,7 +508,8 @@ pub const OPERATIONS: &[&OperationMeta] = &[
     &describe_vpn_connections::META,
     &describe_vpn_gateways::META,
 ];
-/// The codes of the errors every operation of this API may answer (the API's common errors).
+/// The codes of the errors this API documents: the common errors every operation may answer, then
+/// each operation's own (every spelling).
 pub mod codes {
     /// `AuthFailure.InvalidAuthorization`: The request's Authorization header was malformed. This is a client bug; update the tool or report it.
     pub const AUTH_FAILURE_INVALID_AUTHORIZATION: &str = "AuthFailure.InvalidAuthorization";
@@ -580,6 +581,36 @@ pub mod codes {
     pub const UNSUPPORTED_PROTOCOL: &str = "UnsupportedProtocol";
     /// `UnsupportedRegion`: This product is not offered in the region. Choose another region.
     pub const UNSUPPORTED_REGION: &str = "UnsupportedRegion";
+    /// `InvalidParameterValue.Malformed`: Documented by DeleteVpnConnection, DeleteVpnGateway, DescribeVpnConnections, DescribeVpnGateways. An ID is malformed. Check the VPN gateway ID (vpngw-…) and the tunnel ID (vpnx-…).
+    pub const INVALID_PARAMETER_VALUE_MALFORMED: &str = "InvalidParameterValue.Malformed";
+    /// `UnsupportedOperation.DeleteVpnConnInvalidState`: Documented by DeleteVpnConnection. The tunnel is being created, updated or deleted. Wait until it is AVAILABLE, then try again.
+    pub const UNSUPPORTED_OPERATION_DELETE_VPN_CONN_INVALID_STATE: &str = "UnsupportedOperation.DeleteVpnConnInvalidState";
+    /// `UnsupportedOperation.InvalidState`: Documented by DeleteVpnConnection. The tunnel or its gateway is not ready yet. Wait until it is AVAILABLE, then try again.
+    pub const UNSUPPORTED_OPERATION_INVALID_STATE: &str = "UnsupportedOperation.InvalidState";
+    /// `UnsupportedOperation.MutexOperationTaskRunning`: Documented by DeleteVpnConnection. Another operation on this gateway is still running. Wait for it to finish, then try again.
+    pub const UNSUPPORTED_OPERATION_MUTEX_OPERATION_TASK_RUNNING: &str = "UnsupportedOperation.MutexOperationTaskRunning";
+    /// `UnsupportedOperation.RecordNotExists`: Documented by DeleteVpnConnection. The service has no record of this tunnel. Check the IDs; it may already be deleted.
+    pub const UNSUPPORTED_OPERATION_RECORD_NOT_EXISTS: &str = "UnsupportedOperation.RecordNotExists";
+    /// `InvalidVpnGatewayId.Malformed`: Documented by DeleteVpnGateway, DescribeVpnGateways. The VPN gateway ID is not valid. Check it (vpngw-…).
+    pub const INVALID_VPN_GATEWAY_ID_MALFORMED: &str = "InvalidVpnGatewayId.Malformed";
+    /// `InvalidVpnGatewayId.NotFound`: Documented by DeleteVpnGateway, DescribeVpnGateways. No such VPN gateway: check the ID and the region.
+    pub const INVALID_VPN_GATEWAY_ID_NOT_FOUND: &str = "InvalidVpnGatewayId.NotFound";
+    /// `UnsupportedOperation.BindCloudFirewall`: Documented by DeleteVpnGateway. The gateway is bound to Cloud Firewall. Unbind it in the Cloud Firewall console, then delete it.
+    pub const UNSUPPORTED_OPERATION_BIND_CLOUD_FIREWALL: &str = "UnsupportedOperation.BindCloudFirewall";
+    /// `InternalError.ModuleError`: Documented by DescribeVpcTaskResult, DescribeVpnConnections, DescribeVpnGateways. The service had an internal error. Try again later; if it persists, contact support with the request ID.
+    pub const INTERNAL_ERROR_MODULE_ERROR: &str = "InternalError.ModuleError";
+    /// `InvalidParameter.Coexist`: Documented by DescribeVpnConnections, DescribeVpnGateways. VpnConnectionIds and Filters cannot be used together. Give one of them.
+    pub const INVALID_PARAMETER_COEXIST: &str = "InvalidParameter.Coexist";
+    /// `InvalidParameter.FilterInvalidKey`: Documented by DescribeVpnConnections, DescribeVpnGateways. A filter name is not supported. Use vpc-id, vpn-gateway-id, customer-gateway-id, vpn-connection-name or vpn-connection-id.
+    pub const INVALID_PARAMETER_FILTER_INVALID_KEY: &str = "InvalidParameter.FilterInvalidKey";
+    /// `InvalidParameterValue.LimitExceeded`: Documented by DescribeVpnConnections, DescribeVpnGateways. Too many values in one call. Give at most 100 IDs, 10 filters of 5 values each, and a Limit of at most 100.
+    pub const INVALID_PARAMETER_VALUE_LIMIT_EXCEEDED: &str = "InvalidParameterValue.LimitExceeded";
+    /// `InvalidParameter.FilterNotDict`: Documented by DescribeVpnGateways. Each filter must be an object with Name and Values, e.g. {"Name": "vpc-id", "Values": ["vpc-1"]}.
+    pub const INVALID_PARAMETER_FILTER_NOT_DICT: &str = "InvalidParameter.FilterNotDict";
+    /// `InvalidParameter.FilterValuesNotList`: Documented by DescribeVpnGateways. A filter's Values must be a list of strings.
+    pub const INVALID_PARAMETER_FILTER_VALUES_NOT_LIST: &str = "InvalidParameter.FilterValuesNotList";
+    /// `InvalidParameterValue.Range`: Documented by DescribeVpnGateways. Offset or Limit is out of range. Use an Offset of 0 or more and a Limit from 1 to 100.
+    pub const INVALID_PARAMETER_VALUE_RANGE: &str = "InvalidParameterValue.Range";
 }
 /// A request of any operation of this API, for code that picks the operation at run time (a server
 /// parsing `Action`, a command line).

@@ -349,7 +349,8 @@ pub const OPERATIONS: &[&OperationMeta] = &[
     &describe_vpc_task_result::META,
     &describe_vpn_conn::META,
 ];
-/// The codes of the errors every operation of this API may answer (the API's common errors).
+/// The codes of the errors this API documents: the common errors every operation may answer, then
+/// each operation's own (every spelling).
 pub mod codes {
     /// `4000`: A request parameter is missing or malformed; the message says which. Correct it and try again.
     pub const INVALID_REQUEST_PARAMETER: &str = "4000";
@@ -397,6 +398,14 @@ pub mod codes {
     pub const VERSION_NOT_SUPPORTED: &str = "6100";
     /// `6200`: The API is under maintenance. Try again later.
     pub const API_UNAVAILABLE: &str = "6200";
+    /// `InvalidVpc.NotFound`: Documented by DeleteVpnConn, DescribeVpnConn. No VPC with this ID exists in this region: check the ID and the region (--region), and that --vpc-id is the VPC of the gateway.
+    pub const INVALID_VPC_NOT_FOUND: &str = "InvalidVpc.NotFound";
+    /// `InvalidVpnGw.NotFound`: Documented by DeleteVpnConn, DescribeVpnConn. No VPN gateway with this ID exists in this VPC: check the ID and the region (--region).
+    pub const INVALID_VPN_GW_NOT_FOUND: &str = "InvalidVpnGw.NotFound";
+    /// `InvalidVpnConnState`: Documented by DeleteVpnConn. The VPN connection's current state does not allow deleting it, for example while it is being created or changed. Wait until it is stable, then try again.
+    pub const INVALID_VPN_CONN_STATE: &str = "InvalidVpnConnState";
+    /// `InvalidVpnConn.NotFound`: Documented by DeleteVpnConn, DescribeVpnConn. No VPN connection with this ID exists on this gateway, or it is already deleted: check the ID and the region (--region).
+    pub const INVALID_VPN_CONN_NOT_FOUND: &str = "InvalidVpnConn.NotFound";
 }
 /// A request of any operation of this API, for code that picks the operation at run time (a server
 /// parsing `Action`, a command line).

@@ -18,6 +18,7 @@ use cloudvpn_types::{Completable, Operation, OperationError};
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 /// What the wire log sees: every request as sent and every response as received.
@@ -97,6 +98,9 @@ impl fmt::Debug for Core {
 enum Failure<E> {
     Done(Error<E>),
     Retryable(Error<E>, u32),
+    /// The service rejected the attempt's temporary credentials (an expired or revoked session token), which
+    /// the cache has now forgotten: the next attempt signs with refreshed ones, at once.
+    Rejected(Error<E>),
 }
 
 impl Core {
@@ -142,16 +146,24 @@ impl Core {
     /// The attempt loop. `build` signs attempt `n` afresh (new nonce and timestamp) with the credentials the
     /// client's cache gives for that attempt, so a call that outlives temporary credentials signs its later
     /// attempts with refreshed ones; `parse` reads the answer. An error that rejects the credentials names
-    /// the source of those used in the attempt.
+    /// the source of those used in the attempt. `acted_on` counts the attempts the service may have acted
+    /// on (all that were sent, but those it refused for their credentials).
+    ///
+    /// A rejection of temporary credentials themselves (an expired or revoked session: the server's clock
+    /// or the issuer disagrees with their expiry here) makes the cache forget them, and the call tries once
+    /// more with refreshed ones if its attempts allow; a second such rejection is the caller's error. The
+    /// server refused the attempt before acting on it, so this retry is safe for any operation.
     async fn execute<O: Operation, W: Wire + ?Sized>(
         &self,
         wire: &W,
         meta: &'static OperationMeta,
         build: impl Fn(&Core, Option<&W::Credentials>) -> HttpRequest,
         parse: Parser<O>,
+        acted_on: &AtomicU32,
     ) -> Result<O::Output, Error<O::Error>> {
         let safe_to_repeat = meta.read_only || meta.idempotency_token.is_some();
         let mut attempt = 0;
+        let mut renewed = false;
         loop {
             attempt += 1;
             // An unsigned operation (an OIDC exchange) needs no credentials, and must not fail for want of them.
@@ -166,6 +178,7 @@ impl Core {
                 None => e,
             };
             let request = build(self, resolved.as_ref().map(|r| &r.credentials));
+            acted_on.fetch_add(1, Ordering::Relaxed);
             if let Some(log) = &self.wire_log {
                 log(WireEvent::Request {
                     attempt,
@@ -222,6 +235,15 @@ impl Core {
                             self.bucket.refund(self.retry.success_refund);
                             return Ok(output);
                         }
+                        Err(Error::Service(e))
+                            if !renewed
+                                && W::rejects_session(e.info(), e.documented())
+                                && resolved
+                                    .as_ref()
+                                    .is_some_and(|r| wire.credentials().invalidate_rejected(r)) =>
+                        {
+                            Failure::Rejected(Error::Service(e))
+                        }
                         Err(Error::Service(e)) => {
                             let server_side = e.info().http_status.is_some_and(|s| s >= 500);
                             if e.is_retryable() || (server_side && safe_to_repeat) {
@@ -249,6 +271,13 @@ impl Core {
                         return Err(named(e));
                     }
                     tokio::time::sleep(self.backoff.delay(attempt, Duration::ZERO)).await;
+                }
+                Failure::Rejected(e) => {
+                    acted_on.fetch_sub(1, Ordering::Relaxed);
+                    if attempt >= self.retry.max_attempts {
+                        return Err(named(e));
+                    }
+                    renewed = true;
                 }
             }
         }
@@ -323,6 +352,7 @@ pub trait ApiClient: Wire + Clone + fmt::Debug + Send + Sync + 'static {
                     O::META,
                     |core, credentials| self.sign(O::META, &prepared, credentials, core),
                     Self::parser::<O>(),
+                    &AtomicU32::new(0),
                 )
                 .await
         }
@@ -442,28 +472,22 @@ fn name_credentials_source<W: Wire + ?Sized, E: OperationError>(
     }
 }
 
-/// The idempotent-delete wrapper: runs the call with the retry loop, but remembers whether any attempt was
-/// made before a not-found answer.
+/// The idempotent-delete wrapper: runs the call with the retry loop, but remembers whether an attempt the
+/// service may have acted on was made before a not-found answer (one refused for its credentials was not).
 async fn delete_with<O: Operation, W: Wire + ?Sized>(
     wire: &W,
     meta: &'static OperationMeta,
     build: impl Fn(&Core, Option<&W::Credentials>) -> HttpRequest,
     parse: Parser<O>,
 ) -> Result<Deletion<O::Output>, Error<O::Error>> {
-    let attempts = std::sync::atomic::AtomicU32::new(0);
-    let counting = |c: &Core, credentials: Option<&W::Credentials>| {
-        attempts.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        build(c, credentials)
-    };
+    let acted_on = AtomicU32::new(0);
     match wire
         .core()
-        .execute::<O, W>(wire, meta, counting, parse)
+        .execute::<O, W>(wire, meta, build, parse, &acted_on)
         .await
     {
         Ok(out) => Ok(Deletion::Deleted(out)),
-        Err(Error::Service(e))
-            if e.is_not_found() && attempts.load(std::sync::atomic::Ordering::Relaxed) > 1 =>
-        {
+        Err(Error::Service(e)) if e.is_not_found() && acted_on.load(Ordering::Relaxed) > 1 => {
             Ok(Deletion::AlreadyGone {
                 request_id: e.request_id().map(str::to_owned),
             })

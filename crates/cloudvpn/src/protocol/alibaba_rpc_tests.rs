@@ -16,6 +16,38 @@ fn every_credential_rejection_is_a_documented_common_error() {
     assert!(!rejects_credentials(&ErrorInfo::default(), None));
 }
 
+#[test]
+fn session_rejections_are_the_security_token_errors_and_also_name_the_source() {
+    let info = |code: &str| ErrorInfo {
+        code: code.into(),
+        http_status: Some(400),
+        ..ErrorInfo::default()
+    };
+    for code in SESSION_REJECTIONS {
+        assert!(rejects_session(&info(code), None), "{code}");
+        assert!(rejects_credentials(&info(code), None), "{code}");
+    }
+    let common = cloudvpn_types::alibaba_vpc::API.common_errors;
+    for api in [
+        &cloudvpn_types::alibaba_vpc::API,
+        &cloudvpn_types::alibaba_sts::API,
+    ] {
+        for code in SESSION_REJECTIONS {
+            assert!(
+                api.common_errors.iter().any(|e| e.code == code),
+                "{code} is not a common error of {}",
+                api.title
+            );
+        }
+    }
+    // A wrong secret or an unknown key: refreshing gives nothing new (the base keys are wrong).
+    for code in CREDENTIAL_REJECTIONS {
+        let documented = common.iter().find(|e| e.code == code);
+        assert!(!rejects_session(&info(code), documented), "{code}");
+    }
+    assert!(!rejects_session(&info("Throttling"), None));
+}
+
 use super::*;
 use crate::credentials::{AlibabaCredentials, Secret};
 use crate::transport::HttpMethod;

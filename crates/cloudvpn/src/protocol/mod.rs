@@ -60,6 +60,11 @@ pub trait Wire: Sync {
     /// Whether a service error rejects the credentials themselves (wrong secret, unknown or disabled
     /// key, bad token), so that the error should say where they came from.
     fn rejects_credentials(info: &ErrorInfo, documented: Option<&'static DocumentedError>) -> bool;
+    /// Whether a service error rejects the session of temporary credentials (an expired, revoked or
+    /// malformed session token, or none), so that refreshed credentials may succeed where these failed:
+    /// the client's cache then forgets them and the call tries once more. A subset of
+    /// [`rejects_credentials`](Self::rejects_credentials).
+    fn rejects_session(info: &ErrorInfo, documented: Option<&'static DocumentedError>) -> bool;
     /// Signs one attempt afresh with `credentials`; with `None` (an operation whose spec says
     /// `auth: anonymous`), builds it unsigned, exactly as the official libraries send that operation.
     fn sign(

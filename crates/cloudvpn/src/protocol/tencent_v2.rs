@@ -198,13 +198,28 @@ pub(crate) fn parse_response<O: Operation>(
 /// `AuthFailure.SecretIdNotFound`, …); each is a documented common error of the API (a test checks).
 const CREDENTIAL_REJECTIONS: [i64; 3] = [4100, 4104, 4105];
 
+/// The envelope codes that reject the session of temporary credentials: 4105, API 3.0's
+/// `AuthFailure.TokenFailure` (an expired or invalid token). Refreshed credentials may succeed.
+const SESSION_REJECTIONS: [i64; 1] = [4105];
+
+/// Whether an error rejects the session of temporary credentials (see [`SESSION_REJECTIONS`]).
+pub(crate) fn rejects_session(
+    info: &ErrorInfo,
+    _documented: Option<&'static DocumentedError>,
+) -> bool {
+    envelope_code_in(info, &SESSION_REJECTIONS)
+}
+
 /// Whether an error rejects the credentials (see [`CREDENTIAL_REJECTIONS`]).
 pub(crate) fn rejects_credentials(
     info: &ErrorInfo,
     _documented: Option<&'static DocumentedError>,
 ) -> bool {
-    info.envelope_code
-        .is_some_and(|code| CREDENTIAL_REJECTIONS.contains(&code))
+    envelope_code_in(info, &CREDENTIAL_REJECTIONS)
+}
+
+fn envelope_code_in(info: &ErrorInfo, codes: &[i64]) -> bool {
+    info.envelope_code.is_some_and(|code| codes.contains(&code))
 }
 
 /// The parts of a v2 envelope that say whether it is an error.
@@ -344,6 +359,10 @@ impl Wire for TencentClient {
 
     fn rejects_credentials(info: &ErrorInfo, documented: Option<&'static DocumentedError>) -> bool {
         rejects_credentials(info, documented)
+    }
+
+    fn rejects_session(info: &ErrorInfo, documented: Option<&'static DocumentedError>) -> bool {
+        rejects_session(info, documented)
     }
 
     /// Serializes once and resolves credentials and region (the client's, else the credential source's).

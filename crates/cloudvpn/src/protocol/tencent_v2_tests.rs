@@ -22,6 +22,23 @@ fn every_credential_rejection_is_a_documented_common_error() {
     assert!(!rejects_credentials(&denied, None));
 }
 
+#[test]
+fn only_the_token_failure_rejects_the_session() {
+    let info = |code: i64| ErrorInfo {
+        code: "AuthFailure".into(),
+        envelope_code: Some(code),
+        ..ErrorInfo::default()
+    };
+    for code in SESSION_REJECTIONS {
+        assert!(CREDENTIAL_REJECTIONS.contains(&code), "{code}");
+        assert!(rejects_session(&info(code), None), "{code}");
+    }
+    assert!(rejects_session(&info(4105), None));
+    for code in [4100, 4104, 4300, 4400] {
+        assert!(!rejects_session(&info(code), None), "{code}");
+    }
+}
+
 use super::*;
 use crate::credentials::Secret;
 use cloudvpn_types::params::ParamName;

@@ -183,6 +183,10 @@ impl Wire for TencentApi3Client {
         wire::rejects_credentials(info)
     }
 
+    fn rejects_session(info: &ErrorInfo, _documented: Option<&'static DocumentedError>) -> bool {
+        wire::rejects_session(info)
+    }
+
     /// Serializes once — the JSON body for TC3 over POST, the flattened parameters otherwise — and
     /// resolves credentials and region. Every 3.0 call of a regional API carries the region
     /// (`X-TC-Region`), so a call with no region anywhere is refused before anything is sent.

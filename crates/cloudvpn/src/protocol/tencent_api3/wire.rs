@@ -416,6 +416,16 @@ pub(crate) fn rejects_credentials(info: &ErrorInfo) -> bool {
     CREDENTIAL_REJECTIONS.contains(&info.code.as_str())
 }
 
+/// The common errors that reject the session of temporary credentials (an expired or invalid token), where
+/// refreshed credentials may succeed: a subset of [`CREDENTIAL_REJECTIONS`].
+pub(crate) const SESSION_REJECTIONS: [&str; 1] =
+    [cloudvpn_types::tencent_vpc::codes::AUTH_FAILURE_TOKEN_FAILURE];
+
+/// Whether an error rejects the session of temporary credentials (see [`SESSION_REJECTIONS`]).
+pub(crate) fn rejects_session(info: &ErrorInfo) -> bool {
+    SESSION_REJECTIONS.contains(&info.code.as_str())
+}
+
 #[cfg(test)]
 #[path = "wire_tests.rs"]
 mod tests;

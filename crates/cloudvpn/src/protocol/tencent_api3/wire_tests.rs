@@ -322,3 +322,18 @@ fn without_credentials_the_tc3_request_says_skip_whatever_the_signature_setting(
         assert_eq!(req.body, json);
     }
 }
+
+#[test]
+fn only_the_token_failure_rejects_the_session() {
+    let info = |code: &str| ErrorInfo {
+        code: code.into(),
+        ..ErrorInfo::default()
+    };
+    assert_eq!(SESSION_REJECTIONS, ["AuthFailure.TokenFailure"]);
+    for code in CREDENTIAL_REJECTIONS {
+        let expected = code == "AuthFailure.TokenFailure";
+        assert_eq!(rejects_session(&info(code)), expected, "{code}");
+        assert!(rejects_credentials(&info(code)), "{code}");
+    }
+    assert!(!rejects_session(&info("RequestLimitExceeded")));
+}

@@ -45,7 +45,7 @@ impl HttpRequest {
             crate::redact::params(&self.url)
         );
         for (k, v) in &self.headers {
-            let shown = if SECRET_HEADERS.iter().any(|s| k.eq_ignore_ascii_case(s)) {
+            let shown = if is_secret_header(k) {
                 "***"
             } else {
                 v.as_ref()
@@ -67,8 +67,9 @@ impl fmt::Debug for HttpRequest {
     }
 }
 
-/// What came back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What came back. Its `Debug` masks the body's secrets as [`HttpResponse::redacted_body`] does (an STS
+/// or metadata answer holds working keys) and the values of secret headers.
+#[derive(Clone, PartialEq, Eq)]
 pub struct HttpResponse {
     /// The status code.
     pub status: u16,
@@ -107,6 +108,33 @@ impl HttpResponse {
     /// `SecurityToken`, `TmpSecretKey`, `Token`, …) replaced by `***`. What `--debug` prints.
     pub fn redacted_body(&self) -> String {
         crate::redact::body(&self.body)
+    }
+}
+
+fn is_secret_header(name: &str) -> bool {
+    SECRET_HEADERS.iter().any(|s| name.eq_ignore_ascii_case(s))
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let shown = if is_secret_header(k) {
+                    "***"
+                } else {
+                    v.as_str()
+                };
+                (k.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &headers)
+            // As text, so that what is masked and what is not reads plainly.
+            .field("body", &format_args!("{}", self.redacted_body()))
+            .finish()
     }
 }
 
@@ -324,5 +352,23 @@ mod tests {
         let shown = answer.redacted_body();
         assert!(shown.contains("AKID"), "{shown}");
         assert!(!shown.contains("secret"), "{shown}");
+    }
+
+    #[test]
+    fn debug_of_a_response_masks_the_secrets_of_an_sts_answer() {
+        let answer = HttpResponse::new(
+            200,
+            r#"{"RequestId":"r-1","Credentials":{"AccessKeyId":"STS.id","AccessKeySecret":"ak-secret","SecurityToken":"tok-secret","Expiration":"2099-01-01T00:00:00Z"}}"#,
+        )
+        .with_header("x-acs-security-token", "hdr-secret")
+        .with_header("x-acs-request-id", "r-1");
+        let shown = format!("{answer:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(shown.contains(r#""AccessKeySecret":"***""#), "{shown}");
+        assert!(shown.contains(r#""AccessKeyId":"STS.id""#), "{shown}");
+        // Not as the bytes of "ak-secret" either.
+        assert!(!shown.contains("97, 107, 45"), "{shown}");
+        assert!(shown.contains("status: 200"), "{shown}");
+        assert!(shown.contains("x-acs-request-id"), "{shown}");
     }
 }

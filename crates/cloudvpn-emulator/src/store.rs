@@ -276,10 +276,20 @@ impl Store {
 
     /// Makes queued changes durable whenever woken; runs until the task is dropped or the store is
     /// retired. Does nothing without a backend, or when already running.
-    pub async fn run_writer(self: Arc<Self>) {
-        if !self.durable || self.writer_started.swap(true, Ordering::AcqRel) {
-            return;
+    ///
+    /// The writer counts as started as soon as this is called, not when the task is first polled: a
+    /// [`Store::close`] right after spawning it (an emulator shut down as soon as it started) must wait
+    /// for it, not find it "not running".
+    pub fn run_writer(self: Arc<Self>) -> impl Future<Output = ()> + Send + 'static {
+        let claimed = self.durable && !self.writer_started.swap(true, Ordering::AcqRel);
+        async move {
+            if claimed {
+                self.write_until_stopped().await;
+            }
         }
+    }
+
+    async fn write_until_stopped(&self) {
         loop {
             self.wake_writer.notified().await;
             loop {

@@ -226,3 +226,14 @@ async fn compaction_folds_the_journal_into_the_state_file() {
     assert_eq!(gateway_ids(&closed).len(), 10);
     writer.abort();
 }
+
+#[tokio::test]
+async fn close_right_after_the_writer_is_spawned_waits_for_it() {
+    // On one thread the spawned writer has not been polled when `close` runs: it must count as
+    // started (it was the flaky end of `state_lock::a_second_emulator_is_refused…`, whose restarted
+    // emulator was shut down at once).
+    let (store, _disk, _appended) = gated(world_with(&["g1"]));
+    let writer = tokio::spawn(store.clone().run_writer());
+    store.close().await.unwrap();
+    writer.abort();
+}

@@ -28,7 +28,7 @@ pub(crate) fn role_mode_outcome(
     let described = name.describe();
     let outcome = match mode {
         "EcsRamRole" => optional_setting(profile, "ram_role_name")
-            .map(|role| alibaba_roles::ecs_role_outcome(env, role)),
+            .map(|role| alibaba_roles::ecs_role_outcome(env, role, "ram_role_name")),
         "RamRoleArn" => ram_role_arn(label, name, profile, env),
         "OIDC" => oidc(profile, env),
         "ChainableRamRoleArn" => chainable(path, label, profile, env, depth),

@@ -10,7 +10,9 @@
 
 use super::alibaba::AlibabaCredentials;
 use super::json::{parse_object, string_field};
-use super::metadata::{self, MetadataHttp, error_code, failure, parse_expiration};
+use super::metadata::{
+    self, MetadataHttp, RoleService, error_code, failure, parse_expiration, role_name_problem,
+};
 use super::{CredentialsError, ProvideCredentials, ProvideFuture, Resolved};
 use cloudvpn_types::meta::Provider;
 use reqwest::Method;
@@ -31,6 +33,8 @@ pub(crate) const CREDENTIALS_URI_VAR: &str = "ALIBABA_CLOUD_CREDENTIALS_URI";
 
 const TOKEN_PATH: &str = "/latest/api/token";
 const ROLES_PATH: &str = "/latest/meta-data/ram/security-credentials/";
+/// What a RAM role name may hold besides letters and digits.
+pub(crate) const ROLE_PUNCTUATION: &str = "._-";
 /// The IMDSv2 token's lifetime the official library asks for (six hours).
 const TOKEN_TTL_SECONDS: &str = "21600";
 
@@ -52,6 +56,16 @@ impl EcsRamRoleProvider {
         imdsv1_disabled: bool,
     ) -> Result<Self, CredentialsError> {
         let base = base.into();
+        if let Some(problem) = role
+            .as_deref()
+            .and_then(|r| role_name_problem(r, ROLE_PUNCTUATION))
+        {
+            return Err(failure(
+                Provider::Alibaba,
+                &label(&base, None),
+                format!("the role name {problem}"),
+            ));
+        }
         let http = MetadataHttp::new().map_err(|problem| {
             failure(Provider::Alibaba, &label(&base, role.as_deref()), problem)
         })?;
@@ -81,38 +95,36 @@ impl EcsRamRoleProvider {
         if let Some(token) = &token {
             headers.push(("X-aliyun-ecs-metadata-token", token.as_str()));
         }
-        let role = match &self.role {
-            Some(role) => role.clone(),
-            None => self
-                .discover_role(&headers)
-                .await
-                .map_err(|problem| fail(None, problem))?,
-        };
-        let path = format!("{ROLES_PATH}{role}");
         let answer = self
-            .http
-            .call(Method::GET, &format!("{}{path}", self.base), &headers)
+            .service()
+            .fetch(self.role.as_deref(), &headers)
             .await
-            .map_err(|problem| fail(Some(&role), format!("GET {path}: {problem}")))?;
-        if answer.status == 404 {
-            return Err(fail(
-                Some(&role),
-                format!("GET {path}: HTTP 404 (no RAM role `{role}` is attached to this instance)"),
-            ));
-        }
-        if answer.status != 200 {
-            return Err(fail(
-                Some(&role),
-                format!("GET {path}: HTTP {}", answer.status),
-            ));
-        }
-        let label = self.label(Some(&role));
+            .map_err(|(role, problem)| fail(role.as_deref(), problem))?;
+        let label = self.label(Some(&answer.role));
         credentials_json(&answer.body)
             .map(|(credentials, expires_at)| Resolved {
                 expires_at: Some(expires_at),
                 ..Resolved::new(credentials, label.clone())
             })
-            .map_err(|problem| failure(Provider::Alibaba, &label, format!("GET {path}: {problem}")))
+            .map_err(|problem| {
+                failure(
+                    Provider::Alibaba,
+                    &label,
+                    format!("GET {}: {problem}", answer.path),
+                )
+            })
+    }
+
+    fn service(&self) -> RoleService<'_> {
+        RoleService {
+            http: &self.http,
+            base: &self.base,
+            roles_path: ROLES_PATH,
+            role_punctuation: ROLE_PUNCTUATION,
+            role_kind: "RAM role",
+            belongs: "attached to",
+            remedy: "attach one, or name it with ALIBABA_CLOUD_ECS_METADATA",
+        }
     }
 
     /// The IMDSv2 token, or `None` when the service gives none and reading without one is allowed.
@@ -132,38 +144,6 @@ impl EcsRamRoleProvider {
             ));
         }
         Ok(None)
-    }
-
-    async fn discover_role(&self, headers: &[(&str, &str)]) -> Result<String, String> {
-        let url = format!("{}{ROLES_PATH}", self.base);
-        let answer = self
-            .http
-            .call(Method::GET, &url, headers)
-            .await
-            .map_err(|problem| format!("GET {ROLES_PATH} (the role's name): {problem}"))?;
-        if answer.status == 404 {
-            return Err(format!(
-                "GET {ROLES_PATH}: HTTP 404 (no RAM role is attached to this instance; attach one, or name it with {ECS_ROLE_VAR})"
-            ));
-        }
-        if answer.status != 200 {
-            return Err(format!("GET {ROLES_PATH}: HTTP {}", answer.status));
-        }
-        let role = answer
-            .body
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_owned();
-        let plain = !role.is_empty()
-            && role
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-        if !plain {
-            return Err(format!("GET {ROLES_PATH}: the answer is not a role name"));
-        }
-        Ok(role)
     }
 }
 

@@ -69,7 +69,7 @@ pub(crate) fn credentials_file_outcome(
                 .get("role_name")
                 .map(str::trim)
                 .filter(|r| !r.is_empty());
-            return alibaba_roles::ecs_role_outcome(env, role.map(str::to_owned));
+            return alibaba_roles::ecs_role_outcome(env, role.map(str::to_owned), "role_name");
         }
         Some("ram_role_arn") => {
             return ini_ram_role_arn(values, label, section, env)

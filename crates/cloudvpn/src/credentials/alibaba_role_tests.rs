@@ -160,3 +160,87 @@ async fn an_ini_ecs_ram_role_section_uses_the_metadata_service() {
         format!("ECS RAM role `IniRole` (metadata service {})", server.base)
     );
 }
+
+/// Role names that would make the metadata path point elsewhere, or are no names at all.
+const BAD_ROLE_NAMES: &[&str] = &[
+    "../../api/token",
+    "a/b",
+    "..",
+    "r?x=1",
+    "r#frag",
+    "r x",
+    "r\u{7}",
+];
+
+#[tokio::test]
+async fn role_names_that_would_change_the_metadata_path_are_refused_before_any_call() {
+    let server = FakeServer::start().await;
+    let home = Home::new();
+    let at =
+        |env: MapEnvironment| env.with_var("ALIBABA_CLOUD_ECS_METADATA_ENDPOINT", &server.base);
+    for bad in BAD_ROLE_NAMES {
+        let from_env = at(home.env()).with_var("ALIBABA_CLOUD_ECS_METADATA", *bad);
+        let shown = provide_with(from_env).await.unwrap_err().to_string();
+        assert!(
+            shown.contains("ALIBABA_CLOUD_ECS_METADATA holds more than a role name may"),
+            "{bad:?}: {shown}"
+        );
+        assert!(shown.contains("ASCII letters, digits and . _ -"), "{shown}");
+    }
+    // The ini parser trims a value's surrounding whitespace and control characters and cuts an inline
+    // `#` comment: those are tried from the environment only.
+    let in_ini = |b: &&&str| b.trim() == **b && !b.ends_with('\u{7}') && !b.contains('#');
+    for bad in BAD_ROLE_NAMES.iter().filter(in_ini) {
+        home.ini(&format!(
+            "[default]\ntype = ecs_ram_role\nrole_name = {bad}\n"
+        ));
+        let shown = provide_with(at(home.env())).await.unwrap_err().to_string();
+        assert!(
+            shown
+                .contains("~/.alibabacloud/credentials (role_name holds more than a role name may"),
+            "{bad:?}: {shown}"
+        );
+    }
+    let config = home.dir.path().join(".aliyun/config.json");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::remove_file(home.dir.path().join(".alibabacloud/credentials")).unwrap();
+    std::fs::write(
+        &config,
+        r#"{"current":"p","profiles":[{"name":"p","mode":"EcsRamRole","ram_role_name":"../x"}]}"#,
+    )
+    .unwrap();
+    let shown = provide_with(at(home.env())).await.unwrap_err().to_string();
+    assert!(
+        shown.contains("ram_role_name holds more than a role name may"),
+        "{shown}"
+    );
+    assert!(shown.contains("config.json"), "{shown}");
+    assert!(
+        server.received().is_empty(),
+        "a metadata path was built from a bad role name"
+    );
+}
+
+#[tokio::test]
+async fn a_discovered_role_that_is_not_a_role_name_is_refused() {
+    for listed in ["..", "a/b", "r?x", "r#x", "r\tx"] {
+        let server = FakeServer::start().await;
+        server.route("PUT", "/latest/api/token", 200, "t");
+        server.route(
+            "GET",
+            "/latest/meta-data/ram/security-credentials/",
+            200,
+            listed,
+        );
+        let env = Home::new()
+            .env()
+            .with_var("ALIBABA_CLOUD_ECS_METADATA_ENDPOINT", &server.base);
+        let shown = provide_with(env).await.unwrap_err().to_string();
+        assert!(
+            shown.contains("the answer is not a role name"),
+            "{listed:?}: {shown}"
+        );
+        // The token and the list, nothing more.
+        assert_eq!(server.received().len(), 2, "{listed:?}");
+    }
+}

@@ -5,7 +5,7 @@
 use super::alibaba::AlibabaCredentials;
 use super::alibaba_ecs::{
     CREDENTIALS_URI_VAR, CredentialsUriProvider, ECS_DISABLED_VAR, ECS_METADATA_ENDPOINT_VAR,
-    ECS_ROLE_VAR, EcsRamRoleProvider, IMDSV1_DISABLED_VAR, ecs_base,
+    ECS_ROLE_VAR, EcsRamRoleProvider, IMDSV1_DISABLED_VAR, ROLE_PUNCTUATION, ecs_base,
 };
 use super::alibaba_sts::{
     OIDC_PROVIDER_ARN_VAR, OIDC_TOKEN_FILE_VAR, OidcRoleArnProvider, ROLE_ARN_VAR,
@@ -13,6 +13,7 @@ use super::alibaba_sts::{
 };
 use super::env::Environment;
 use super::error::CredentialsError;
+use super::metadata::role_name_problem;
 use super::search::{Found, Outcome, non_empty_var, value_problem};
 use super::{FoundCredentials, ProvideCredentials};
 use std::path::PathBuf;
@@ -34,10 +35,12 @@ fn setup_problem<C>(error: CredentialsError) -> Outcome<C> {
     Outcome::Malformed(problem)
 }
 
-/// The ECS RAM role `role` (discovered when `None`), asked for by a profile or by `ALIBABA_CLOUD_ECS_METADATA`.
+/// The ECS RAM role `role` (discovered when `None`), asked for by a profile or by `ALIBABA_CLOUD_ECS_METADATA`
+/// (`origin` names the variable or the profile's key, for the message when it is not a role name).
 pub(crate) fn ecs_role_outcome(
     env: &dyn Environment,
     role: Option<String>,
+    origin: &str,
 ) -> Outcome<AlibabaCredentials> {
     if flag(env, ECS_DISABLED_VAR) {
         return Outcome::Malformed(format!(
@@ -46,9 +49,9 @@ pub(crate) fn ecs_role_outcome(
     }
     if let Some(problem) = role
         .as_deref()
-        .and_then(|r| value_problem("the role name", r))
+        .and_then(|r| role_name_problem(r, ROLE_PUNCTUATION))
     {
-        return Outcome::Malformed(problem);
+        return Outcome::Malformed(format!("{origin} {problem}"));
     }
     let base = match ecs_base(non_empty_var(env, ECS_METADATA_ENDPOINT_VAR)) {
         Ok(base) => base,
@@ -80,7 +83,7 @@ pub(crate) fn ecs_env_outcome(env: &dyn Environment) -> Outcome<AlibabaCredentia
             "{ECS_ROLE_VAR} and {ECS_METADATA_ENDPOINT_VAR} not set"
         ));
     }
-    ecs_role_outcome(env, role.map(|r| r.trim().to_owned()))
+    ecs_role_outcome(env, role.map(|r| r.trim().to_owned()), ECS_ROLE_VAR)
 }
 
 /// The chain's last step: `ALIBABA_CLOUD_CREDENTIALS_URI`.

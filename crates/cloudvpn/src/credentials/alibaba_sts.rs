@@ -11,7 +11,7 @@ use super::env::Environment;
 use super::metadata::{base_url, failure, parse_expiration};
 use super::search::{non_empty_var, value_problem};
 use super::sts_call::{
-    STS_ATTEMPT_TIMEOUT, STS_CONNECT_TIMEOUT, call_failure, default_session_name, sts_retry,
+    self, STS_ATTEMPT_TIMEOUT, STS_CONNECT_TIMEOUT, call_failure, default_session_name, sts_retry,
 };
 use super::{CredentialsError, ProvideCredentials, ProvideFuture, Resolved};
 use crate::AlibabaSignature;
@@ -267,7 +267,7 @@ fn oidc_label(role_arn: &str, endpoint: &str) -> String {
     format!("STS AssumeRoleWithOIDC of `{role_arn}` at {endpoint}")
 }
 
-/// Issued credentials, checked, with their expiry.
+/// The credentials of an `AssumeRole` or `AssumeRoleWithOIDC` answer (each has its own `Credentials` type).
 fn issued(
     source: &str,
     id: String,
@@ -275,25 +275,10 @@ fn issued(
     token: String,
     expiration: &str,
 ) -> Result<Resolved<AlibabaCredentials>, CredentialsError> {
-    let expires_at = parse_expiration(expiration).ok_or_else(|| {
-        failure(
-            Provider::Alibaba,
-            source,
-            "the answer's Expiration is not a time like 2024-01-01T12:00:00Z",
-        )
-    })?;
+    let expires_at = parse_expiration(expiration)
+        .ok_or("the answer's Expiration is not a time like 2024-01-01T12:00:00Z");
     let credentials = AlibabaCredentials::new(id, secret).with_token(token);
-    if let Some(problem) = <AlibabaCredentials as super::sealed::Sealed>::problem(&credentials) {
-        return Err(failure(
-            Provider::Alibaba,
-            source,
-            format!("the answer's {problem}"),
-        ));
-    }
-    Ok(Resolved {
-        expires_at: Some(expires_at),
-        ..Resolved::new(credentials, source)
-    })
+    sts_call::issued(source, credentials, expires_at)
 }
 
 impl fmt::Debug for RamRoleArnProvider {

@@ -76,6 +76,128 @@ impl MetadataHttp {
     }
 }
 
+/// A metadata service that lists an instance's role at `roles_path` and serves its credentials at
+/// `roles_path` + the role's name: the ECS and CVM services alike.
+pub(crate) struct RoleService<'a> {
+    pub(crate) http: &'a MetadataHttp,
+    /// `http://100.100.100.200`, `http://metadata.tencentyun.com`, or an override.
+    pub(crate) base: &'a str,
+    pub(crate) roles_path: &'static str,
+    /// What a role name may hold besides ASCII letters and digits (the cloud's own rule).
+    pub(crate) role_punctuation: &'static str,
+    /// What the roles are called and how they belong to an instance: `RAM role` / `attached to`.
+    pub(crate) role_kind: &'static str,
+    pub(crate) belongs: &'static str,
+    /// How to get a role when none is there, for the 404 of the list.
+    pub(crate) remedy: &'static str,
+}
+
+/// The JSON a metadata service answered for `role`, read at `path`.
+pub(crate) struct RoleAnswer {
+    pub(crate) role: String,
+    pub(crate) path: String,
+    pub(crate) body: String,
+}
+
+impl RoleService<'_> {
+    /// The credentials document of `role` (the listed one when `None`), sending `headers` on every read.
+    /// `Err` holds the role when known and why there is no document (no secret: no body is quoted).
+    pub(crate) async fn fetch(
+        &self,
+        role: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Result<RoleAnswer, (Option<String>, String)> {
+        let role = match role {
+            Some(role) => role.to_owned(),
+            None => self
+                .discover(headers)
+                .await
+                .map_err(|problem| (None, problem))?,
+        };
+        if let Some(problem) = role_name_problem(&role, self.role_punctuation) {
+            // Before any path is built; the name is not quoted, as it is not one.
+            return Err((None, format!("the role name {problem}")));
+        }
+        let path = format!("{}{role}", self.roles_path);
+        let fail = |problem: String| (Some(role.clone()), format!("GET {path}: {problem}"));
+        let answer = self
+            .http
+            .call(
+                reqwest::Method::GET,
+                &format!("{}{path}", self.base),
+                headers,
+            )
+            .await
+            .map_err(fail)?;
+        match answer.status {
+            200 => Ok(RoleAnswer {
+                role: role.clone(),
+                path: path.clone(),
+                body: answer.body,
+            }),
+            404 => Err(fail(format!(
+                "HTTP 404 (no {} `{role}` is {} this instance)",
+                self.role_kind, self.belongs
+            ))),
+            status => Err(fail(format!("HTTP {status}"))),
+        }
+    }
+
+    /// The role the service lists: the first line of its answer, which must be a role name.
+    async fn discover(&self, headers: &[(&str, &str)]) -> Result<String, String> {
+        let roles_path = self.roles_path;
+        let answer = self
+            .http
+            .call(
+                reqwest::Method::GET,
+                &format!("{}{roles_path}", self.base),
+                headers,
+            )
+            .await
+            .map_err(|problem| format!("GET {roles_path} (the role's name): {problem}"))?;
+        match answer.status {
+            200 => {}
+            404 => {
+                return Err(format!(
+                    "GET {roles_path}: HTTP 404 (no {} is {} this instance; {})",
+                    self.role_kind, self.belongs, self.remedy
+                ));
+            }
+            status => return Err(format!("GET {roles_path}: HTTP {status}")),
+        }
+        let role = answer.body.lines().next().unwrap_or_default().trim();
+        match role_name_problem(role, self.role_punctuation) {
+            None => Ok(role.to_owned()),
+            Some(problem) => Err(format!(
+                "GET {roles_path}: the answer is not a role name (it {problem})"
+            )),
+        }
+    }
+}
+
+/// Why `role` cannot be a role name put into a metadata path, if it cannot: it may hold ASCII letters,
+/// digits and `punctuation` only, and be neither `.` nor hold `..` — so that no `/`, `?`, `#`, `..`,
+/// whitespace or control character can make the path point elsewhere. The message never quotes the name
+/// (it says what a role name may hold).
+pub(crate) fn role_name_problem(role: &str, punctuation: &str) -> Option<String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || punctuation.contains(c);
+    let shown: String = punctuation
+        .chars()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if role.is_empty() {
+        Some("is empty".to_owned())
+    } else if !role.chars().all(allowed) || role == "." || role.contains("..") {
+        Some(format!(
+            "holds more than a role name may: ASCII letters, digits and {shown} (no `..`, `/`, `?`, `#`, \
+             whitespace or control characters)"
+        ))
+    } else {
+        None
+    }
+}
+
 /// What went wrong, without reqwest's URL (which the caller names anyway).
 fn describe(e: &reqwest::Error) -> String {
     let kind = if e.is_connect() {

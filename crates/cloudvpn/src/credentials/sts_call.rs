@@ -1,8 +1,10 @@
 //! What the STS-based providers share: how a failed STS call is described (provider, endpoint and code,
 //! never a secret), the timeouts and retries of those calls, and the session names they make up.
 
+use super::Resolved;
 use super::error::CredentialsError;
-use super::metadata::call_failed;
+use super::metadata::{call_failed, failure};
+use super::sealed::Sealed;
 use crate::error::Error;
 use crate::retry::RetryConfig;
 use crate::transport::TransportErrorKind;
@@ -32,6 +34,27 @@ pub(crate) fn default_session_name() -> String {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     format!("cloudvpn-{seconds}")
+}
+
+/// Temporary credentials an STS answered (from the provider named `source`), checked, with their expiry:
+/// `expires_at` is the answer's expiry, or what is wrong with it. Messages name fields, never values.
+pub(crate) fn issued<C: Sealed>(
+    source: &str,
+    credentials: C,
+    expires_at: Result<SystemTime, &str>,
+) -> Result<Resolved<C>, CredentialsError> {
+    let expires_at = expires_at.map_err(|problem| failure(C::provider(), source, problem))?;
+    if let Some(problem) = credentials.problem() {
+        return Err(failure(
+            C::provider(),
+            source,
+            format!("the answer's {problem}"),
+        ));
+    }
+    Ok(Resolved {
+        expires_at: Some(expires_at),
+        ..Resolved::new(credentials, source)
+    })
 }
 
 /// The error of a failed STS call made by the provider named `source`. The service's message is left out:

@@ -4,11 +4,10 @@
 //! the role name (`Code` `Success`, `TmpSecretId`, `TmpSecretKey`, `Token`, `ExpiredTime` in Unix seconds).
 
 use super::json::{parse_object, string_field};
-use super::metadata::{self, MetadataHttp, failure, unix_time};
+use super::metadata::{self, MetadataHttp, RoleService, failure, role_name_problem, unix_time};
 use super::tencent::TencentCredentials;
 use super::{CredentialsError, ProvideCredentials, ProvideFuture, Resolved};
 use cloudvpn_types::meta::Provider;
-use reqwest::Method;
 use std::fmt;
 
 /// The metadata service of every CVM instance.
@@ -17,6 +16,8 @@ pub(crate) const CVM_METADATA_DEFAULT: &str = "http://metadata.tencentyun.com";
 pub(crate) const CVM_METADATA_ENDPOINT_VAR: &str = "TENCENTCLOUD_METADATA_ENDPOINT";
 
 const ROLES_PATH: &str = "/latest/meta-data/cam/security-credentials/";
+/// What a CAM role name may hold besides letters and digits.
+pub(crate) const ROLE_PUNCTUATION: &str = "._-+=,@";
 
 /// The CAM role of the CVM instance this runs on.
 #[derive(Clone)]
@@ -30,6 +31,16 @@ impl CvmRoleProvider {
     /// The provider for `role` (discovered when `None`) at `base` (`http://metadata.tencentyun.com` on CVM).
     pub fn new(base: impl Into<String>, role: Option<String>) -> Result<Self, CredentialsError> {
         let base = base.into();
+        if let Some(problem) = role
+            .as_deref()
+            .and_then(|r| role_name_problem(r, ROLE_PUNCTUATION))
+        {
+            return Err(failure(
+                Provider::Tencent,
+                &label(&base, None),
+                format!("the role name {problem}"),
+            ));
+        }
         let http = MetadataHttp::new().map_err(|problem| {
             failure(Provider::Tencent, &label(&base, role.as_deref()), problem)
         })?;
@@ -42,73 +53,42 @@ impl CvmRoleProvider {
     }
 
     async fn fetch(&self) -> Result<Resolved<TencentCredentials>, CredentialsError> {
-        let fail = |role: Option<&str>, problem: String| {
-            super::metadata::call_failed(Provider::Tencent, &label(&self.base, role), problem)
-        };
-        let role = match &self.role {
-            Some(role) => role.clone(),
-            None => self
-                .discover_role()
-                .await
-                .map_err(|problem| fail(None, problem))?,
-        };
-        let path = format!("{ROLES_PATH}{role}");
         let answer = self
-            .http
-            .call(Method::GET, &format!("{}{path}", self.base), &[])
+            .service()
+            .fetch(self.role.as_deref(), &[])
             .await
-            .map_err(|problem| fail(Some(&role), format!("GET {path}: {problem}")))?;
-        if answer.status != 200 {
-            let why = if answer.status == 404 {
-                format!(" (no CAM role `{role}` is bound to this instance)")
-            } else {
-                String::new()
-            };
-            return Err(fail(
-                Some(&role),
-                format!("GET {path}: HTTP {}{why}", answer.status),
-            ));
-        }
-        let source = label(&self.base, Some(&role));
+            .map_err(|(role, problem)| {
+                metadata::call_failed(
+                    Provider::Tencent,
+                    &label(&self.base, role.as_deref()),
+                    problem,
+                )
+            })?;
+        let source = label(&self.base, Some(&answer.role));
         credentials_json(&answer.body)
             .map(|(credentials, expires_at)| Resolved {
                 expires_at,
                 ..Resolved::new(credentials, source.clone())
             })
             .map_err(|problem| {
-                failure(Provider::Tencent, &source, format!("GET {path}: {problem}"))
+                failure(
+                    Provider::Tencent,
+                    &source,
+                    format!("GET {}: {problem}", answer.path),
+                )
             })
     }
 
-    async fn discover_role(&self) -> Result<String, String> {
-        let answer = self
-            .http
-            .call(Method::GET, &format!("{}{ROLES_PATH}", self.base), &[])
-            .await
-            .map_err(|problem| format!("GET {ROLES_PATH} (the role's name): {problem}"))?;
-        if answer.status == 404 {
-            return Err(format!(
-                "GET {ROLES_PATH}: HTTP 404 (no CAM role is bound to this instance; bind one in the CVM console)"
-            ));
+    fn service(&self) -> RoleService<'_> {
+        RoleService {
+            http: &self.http,
+            base: &self.base,
+            roles_path: ROLES_PATH,
+            role_punctuation: ROLE_PUNCTUATION,
+            role_kind: "CAM role",
+            belongs: "bound to",
+            remedy: "bind one in the CVM console",
         }
-        if answer.status != 200 {
-            return Err(format!("GET {ROLES_PATH}: HTTP {}", answer.status));
-        }
-        let role = answer
-            .body
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_owned();
-        let plain = !role.is_empty()
-            && role.chars().all(|c| {
-                c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '=' | ',' | '@')
-            });
-        if !plain {
-            return Err(format!("GET {ROLES_PATH}: the answer is not a role name"));
-        }
-        Ok(role)
     }
 }
 
@@ -239,5 +219,36 @@ mod tests {
         assert!(shown.contains("CVM role `R`"), "{shown}");
         assert!(shown.contains("the answer's Code is Failure"), "{shown}");
         assert!(!shown.contains("DISTINCTIVE"), "{shown}");
+    }
+
+    #[tokio::test]
+    async fn role_names_that_would_change_the_metadata_path_are_refused() {
+        let server = FakeServer::start().await;
+        for bad in ["../x", "a/b", "..", "r?x", "r#x", "r x", "r\u{1}"] {
+            let error = CvmRoleProvider::new(&server.base, Some(bad.into())).unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .contains("the role name holds more than a role name may"),
+                "{bad:?}: {error}"
+            );
+            server.route("GET", ROLES_PATH, 200, bad);
+            let shown = CvmRoleProvider::new(&server.base, None)
+                .unwrap()
+                .provide()
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(
+                shown.contains("the answer is not a role name"),
+                "{bad:?}: {shown}"
+            );
+            assert!(
+                shown.contains("ASCII letters, digits and . _ - + = , @"),
+                "{shown}"
+            );
+        }
+        // Only the role lists were read.
+        assert!(server.received().iter().all(|r| r.path() == ROLES_PATH));
     }
 }

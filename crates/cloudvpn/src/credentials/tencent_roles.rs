@@ -4,10 +4,11 @@
 
 use super::env::Environment;
 use super::error::CredentialsError;
+use super::metadata::role_name_problem;
 use super::search::{Found, Outcome, non_empty_var, value_problem};
 use super::sts_call::default_session_name;
 use super::tencent::TencentCredentials;
-use super::tencent_cvm::{CVM_METADATA_ENDPOINT_VAR, CvmRoleProvider, cvm_base};
+use super::tencent_cvm::{CVM_METADATA_ENDPOINT_VAR, CvmRoleProvider, ROLE_PUNCTUATION, cvm_base};
 use super::tencent_sts::{
     DEFAULT_DURATION_SECONDS, DEFAULT_STS_REGION, RoleSession, TencentAssumeRoleProvider,
     WebIdentityProvider, sts_endpoint,
@@ -29,16 +30,16 @@ pub(crate) fn setup_problem<C>(error: CredentialsError) -> Outcome<C> {
     Outcome::Malformed(problem)
 }
 
-/// The CVM role `role` (discovered when `None`).
+/// The CVM role `role` (discovered when `None`), named by `TENCENTCLOUD_CAM_ROLE_NAME`.
 pub(crate) fn cvm_role_outcome(
     env: &dyn Environment,
     role: Option<String>,
 ) -> Outcome<TencentCredentials> {
     if let Some(problem) = role
         .as_deref()
-        .and_then(|r| value_problem("the role name", r))
+        .and_then(|r| role_name_problem(r, ROLE_PUNCTUATION))
     {
-        return Outcome::Malformed(problem);
+        return Outcome::Malformed(format!("{CVM_ROLE_VAR} {problem}"));
     }
     let base = match cvm_base(non_empty_var(env, CVM_METADATA_ENDPOINT_VAR)) {
         Ok(base) => base,

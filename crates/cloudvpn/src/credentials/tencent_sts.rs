@@ -10,7 +10,7 @@ use super::alibaba_sts::read_token;
 use super::env::Environment;
 use super::metadata::{base_url, failure, unix_time};
 use super::search::non_empty_var;
-use super::sts_call::{STS_ATTEMPT_TIMEOUT, STS_CONNECT_TIMEOUT, call_failure, sts_retry};
+use super::sts_call::{self, STS_ATTEMPT_TIMEOUT, STS_CONNECT_TIMEOUT, call_failure, sts_retry};
 use super::tencent::TencentCredentials;
 use super::{CredentialsError, ProvideCredentials, ProvideFuture, Resolved};
 use crate::tencent::StsClient;
@@ -181,6 +181,8 @@ fn web_label(role_arn: &str, endpoint: &str) -> String {
     format!("STS AssumeRoleWithWebIdentity (TKE OIDC) of `{role_arn}` at {endpoint}")
 }
 
+/// The credentials of an `AssumeRole` or `AssumeRoleWithWebIdentity` answer (each has its own
+/// `Credentials` type).
 fn issued(
     source: &str,
     id: String,
@@ -188,25 +190,9 @@ fn issued(
     token: String,
     expired_time: i64,
 ) -> Result<Resolved<TencentCredentials>, CredentialsError> {
-    let expires_at = unix_time(expired_time).ok_or_else(|| {
-        failure(
-            Provider::Tencent,
-            source,
-            "the answer's ExpiredTime is before 1970",
-        )
-    })?;
+    let expires_at = unix_time(expired_time).ok_or("the answer's ExpiredTime is before 1970");
     let credentials = TencentCredentials::new(id, key).with_token(token);
-    if let Some(problem) = <TencentCredentials as super::sealed::Sealed>::problem(&credentials) {
-        return Err(failure(
-            Provider::Tencent,
-            source,
-            format!("the answer's {problem}"),
-        ));
-    }
-    Ok(Resolved {
-        expires_at: Some(expires_at),
-        ..Resolved::new(credentials, source)
-    })
+    sts_call::issued(source, credentials, expires_at)
 }
 
 impl fmt::Debug for TencentAssumeRoleProvider {

@@ -20,8 +20,8 @@ pub(crate) mod implemented {
     pub(crate) type AlibabaVpc<'a> = crate::alibaba::behaviour::Call<'a>;
     pub(crate) type TencentVpcV2<'a> = crate::tencent::behaviour::Call<'a>;
     pub(crate) type TencentVpc<'a> = crate::tencent::api3::behaviour::Call<'a>;
-    pub(crate) type AlibabaSts<'a> = crate::sts::alibaba::Call<'a>;
-    pub(crate) type TencentSts<'a> = crate::sts::tencent::Call<'a>;
+    pub(crate) type AlibabaSts<'a> = crate::sts::call::Call<'a>;
+    pub(crate) type TencentSts<'a> = crate::sts::call::Call<'a>;
 }
 
 /// How the generated server side makes an API's behaviour for one call: from the world (under its lock),

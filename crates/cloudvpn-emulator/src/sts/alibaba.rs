@@ -15,14 +15,12 @@
 //! (`acs:ram::<id>:user/<key id>`) for a sub-user's and `AssumedRoleUser`
 //! (`acs:ram::<id>:assumed-role/<role>/<session>`) for issued credentials.
 
+use super::call::{Call, Refused, internal, say, stable_number};
+use super::iso_utc;
 use super::oidc::{self, Refusal};
 use super::trust::{self, Cloud, Role};
-use super::{IssuedCredentials, Sts, iso_utc, session_name_ok};
-use crate::behaviour::{Behaviour, Ctx};
-use crate::credentials::{Key, Principal};
+use crate::credentials::Principal;
 use crate::generated::alibaba_sts::AlibabaStsBehaviour;
-use crate::model::World;
-use crate::store::Effects;
 use cloudvpn_types::alibaba_sts::{
     AssumeRoleError, AssumeRoleRequest, AssumeRoleResponse, AssumeRoleWithOidcError,
     AssumeRoleWithOidcRequest, AssumeRoleWithOidcResponse, GetCallerIdentityError,
@@ -33,86 +31,39 @@ use cloudvpn_types::{BuildError, ErrorInfo, OperationError};
 /// The default `DurationSeconds` (3600).
 const DEFAULT_DURATION_SECS: u64 = 3600;
 
-/// One call: what the generated [`AlibabaStsBehaviour`] is implemented on.
-pub(crate) struct Call<'a> {
-    pub(crate) sts: &'a Sts,
-    /// The key that signed the call; `None` for an unsigned operation.
-    pub(crate) caller: Option<&'a Key>,
-    pub(crate) ctx: &'a Ctx<'a>,
+/// An answer that could not be built, as RPC's `InternalError` (HTTP 500).
+fn failed<E: OperationError>(e: BuildError) -> E {
+    internal(
+        e,
+        cloudvpn_types::alibaba_sts::codes::INTERNAL_ERROR,
+        Some(500),
+    )
 }
 
-impl<'a> Behaviour<'a> for Call<'a> {
-    fn new(_world: &'a mut World, _fx: &'a mut Effects, ctx: &'a Ctx<'a>) -> Self {
-        // STS keeps no state in the world: its roles and issued keys are the emulator's own.
-        Call {
-            sts: ctx.sts,
-            caller: ctx.caller,
-            ctx,
+/// The role `arn` names, its session name, duration and session `policy` checked (in that order).
+fn role(
+    call: &Call<'_>,
+    arn: &str,
+    session: &str,
+    duration: Option<i64>,
+    policy: Option<&str>,
+) -> Result<Role, Refusing> {
+    let role = call
+        .role(Cloud::Alibaba, parse_role_arn(arn), session, "", duration)
+        .map_err(Refusing::Role)?;
+    if let Some(policy) = policy {
+        let parsed: Option<serde_json::Value> = serde_json::from_str(policy).ok();
+        if parsed.is_none_or(|v| v.get("Statement").is_none()) {
+            return Err(Refusing::Policy);
         }
     }
+    Ok(role)
 }
 
-/// The same error with the emulator's own message.
-fn say<E: OperationError>(e: E, message: impl Into<String>) -> E {
-    E::from_info(ErrorInfo {
-        message: message.into(),
-        ..e.info().clone()
-    })
-}
-
-fn internal<E: OperationError>(e: BuildError) -> E {
-    E::from_info(ErrorInfo {
-        code: cloudvpn_types::alibaba_sts::codes::INTERNAL_ERROR.to_owned(),
-        message: format!("(emulator) {e}"),
-        http_status: Some(500),
-        ..ErrorInfo::default()
-    })
-}
-
-/// What is wrong with a role request, before each operation words it.
-enum Refused {
-    RoleArn,
-    SessionName,
-    NoRole(String),
-    Duration(u32),
+/// Why a role request is refused: the checks both clouds make, or Alibaba's policy grammar.
+enum Refusing {
+    Role(Refused),
     Policy,
-}
-
-impl Call<'_> {
-    /// The role `arn` names, its session name and duration checked.
-    fn role(
-        &self,
-        arn: &str,
-        session: &str,
-        duration: Option<i64>,
-        policy: Option<&str>,
-    ) -> Result<Role, Refused> {
-        let (account_id, name) = parse_role_arn(arn).ok_or(Refused::RoleArn)?;
-        if !session_name_ok(session, "") {
-            return Err(Refused::SessionName);
-        }
-        let account = trust::emulator_account(Cloud::Alibaba, account_id);
-        let role = self
-            .sts
-            .trust()
-            .role(Cloud::Alibaba, account, name)
-            .ok_or_else(|| Refused::NoRole(arn.to_owned()))?;
-        if duration.is_some_and(|d| d > i64::from(role.max_session_secs)) {
-            return Err(Refused::Duration(role.max_session_secs));
-        }
-        if let Some(policy) = policy {
-            let parsed: Option<serde_json::Value> = serde_json::from_str(policy).ok();
-            if parsed.is_none_or(|v| v.get("Statement").is_none()) {
-                return Err(Refused::Policy);
-            }
-        }
-        Ok(role)
-    }
-
-    fn issue(&self, role: &Role, session: &str, duration: Option<i64>) -> IssuedCredentials {
-        let lifetime = self.sts.lifetime_ms(duration, DEFAULT_DURATION_SECS);
-        self.sts.issue(role, session, self.ctx.now_ms, lifetime)
-    }
 }
 
 /// `acs:ram::<account id>:role/<name>` → (account id, name).
@@ -141,19 +92,19 @@ fn role_arn(role: &Role) -> String {
 }
 
 macro_rules! refusal {
-    ($E:ty, $refused:expr) => {
+    ($E:ty, $refused:expr, $arn:expr) => {
         match $refused {
-            Refused::RoleArn => <$E>::invalid_parameter_role_arn(),
-            Refused::SessionName => <$E>::invalid_parameter_role_session_name(),
-            Refused::NoRole(arn) => say(
+            Refusing::Role(Refused::RoleArn) => <$E>::invalid_parameter_role_arn(),
+            Refusing::Role(Refused::SessionName) => <$E>::invalid_parameter_role_session_name(),
+            Refusing::Role(Refused::NoRole) => say(
                 <$E>::entity_not_exist_role(),
-                format!("The role not exists: {arn}."),
+                format!("The role not exists: {}.", $arn),
             ),
-            Refused::Duration(max) => say(
+            Refusing::Role(Refused::Duration(max)) => say(
                 <$E>::invalid_parameter_duration_seconds(),
                 format!("The Min/Max value of DurationSeconds is 15min/{max}s."),
             ),
-            Refused::Policy => {
+            Refusing::Policy => {
                 // Only AssumeRole takes a policy grammar error; the OIDC call words it as a parameter error.
                 <$E>::from_info(ErrorInfo {
                     code: cloudvpn_types::alibaba_sts::codes::INVALID_PARAMETER_POLICY_GRAMMAR.to_owned(),
@@ -169,22 +120,27 @@ macro_rules! refusal {
 impl AlibabaStsBehaviour for Call<'_> {
     fn assume_role(&mut self, r: AssumeRoleRequest) -> Result<AssumeRoleResponse, AssumeRoleError> {
         type E = AssumeRoleError;
-        let caller = self.caller.ok_or_else(E::no_permission)?;
-        let role = self
-            .role(
-                &r.role_arn,
-                &r.role_session_name,
-                r.duration_seconds,
-                r.policy.as_deref(),
-            )
-            .map_err(|refused| refusal!(E, refused))?;
-        if !role.trusts_key(&caller.id, &caller.account) {
+        self.caller.ok_or_else(E::no_permission)?;
+        let role = role(
+            self,
+            &r.role_arn,
+            &r.role_session_name,
+            r.duration_seconds,
+            r.policy.as_deref(),
+        )
+        .map_err(|refused| refusal!(E, refused, r.role_arn))?;
+        if !self.caller_trusted(&role) {
             return Err(say(
                 E::no_permission(),
                 "You are not authorized to do this action. You should be authorized by RAM.",
             ));
         }
-        let creds = self.issue(&role, &r.role_session_name, r.duration_seconds);
+        let creds = self.issue(
+            &role,
+            &r.role_session_name,
+            r.duration_seconds,
+            DEFAULT_DURATION_SECS,
+        );
         let arn = role_arn(&role);
         AssumeRoleResponse::builder()
             .request_id(self.ctx.request_id)
@@ -195,17 +151,17 @@ impl AlibabaStsBehaviour for Call<'_> {
                     .security_token(creds.token)
                     .expiration(iso_utc(creds.expires_ms))
                     .build()
-                    .map_err(internal)?,
+                    .map_err(failed)?,
             )
             .assumed_role_user(
                 assume_role::AssumedRoleUser::builder()
                     .arn(format!("{arn}/{}", r.role_session_name))
                     .assumed_role_id(format!("{}:{}", role.role_id(), r.role_session_name))
                     .build()
-                    .map_err(internal)?,
+                    .map_err(failed)?,
             )
             .build()
-            .map_err(internal)
+            .map_err(failed)
     }
 
     fn assume_role_with_oidc(
@@ -217,14 +173,14 @@ impl AlibabaStsBehaviour for Call<'_> {
             .role_session_name
             .clone()
             .unwrap_or_else(|| format!("oidc-{}", self.ctx.now_ms / 1000));
-        let role = self
-            .role(
-                &r.role_arn,
-                &session,
-                r.duration_seconds,
-                r.policy.as_deref(),
-            )
-            .map_err(|refused| refusal!(E, refused))?;
+        let role = role(
+            self,
+            &r.role_arn,
+            &session,
+            r.duration_seconds,
+            r.policy.as_deref(),
+        )
+        .map_err(|refused| refusal!(E, refused, r.role_arn))?;
         let no_provider = || {
             say(
                 E::authentication_fail_no_permission(),
@@ -245,20 +201,20 @@ impl AlibabaStsBehaviour for Call<'_> {
         if !role.trusts_provider(provider) {
             return Err(E::authentication_fail_no_permission());
         }
-        let claims = oidc::read(&r.oidc_token).and_then(|claims| {
-            let now = i64::try_from(self.ctx.now_ms / 1000).unwrap_or(i64::MAX);
-            oidc::check(&claims, provider, now).map(|()| claims)
-        });
-        let claims = claims.map_err(|refusal| match refusal {
-            Refusal::Malformed(why) => say(
-                E::authentication_fail_oidc_token_invalid(),
-                format!("The Jwt content is invalid that cannot be recognized: {why}."),
-            ),
-            Refusal::Expired => E::authentication_fail_oidc_token_expired(),
-            Refusal::WrongIssuer => E::authentication_fail_oidc_token_issuer_not_match(),
-            Refusal::WrongAudience => E::authentication_fail_oidc_token_audience_not_match(),
-        })?;
-        let creds = self.issue(&role, &session, r.duration_seconds);
+        let claims =
+            self.verified_claims(&r.oidc_token, provider)
+                .map_err(|refusal| match refusal {
+                    Refusal::Malformed(why) => say(
+                        E::authentication_fail_oidc_token_invalid(),
+                        format!("The Jwt content is invalid that cannot be recognized: {why}."),
+                    ),
+                    Refusal::Expired => E::authentication_fail_oidc_token_expired(),
+                    Refusal::WrongIssuer => E::authentication_fail_oidc_token_issuer_not_match(),
+                    Refusal::WrongAudience => {
+                        E::authentication_fail_oidc_token_audience_not_match()
+                    }
+                })?;
+        let creds = self.issue(&role, &session, r.duration_seconds, DEFAULT_DURATION_SECS);
         let arn = role_arn(&role);
         AssumeRoleWithOidcResponse::builder()
             .request_id(self.ctx.request_id)
@@ -271,14 +227,14 @@ impl AlibabaStsBehaviour for Call<'_> {
                     .issuance_time(iso_utc(oidc::claim_ms(claims.iat)))
                     .verification_info("Success")
                     .build()
-                    .map_err(internal)?,
+                    .map_err(failed)?,
             )
             .assumed_role_user(
                 assume_role_with_oidc::AssumedRoleUser::builder()
                     .arn(format!("{arn}/{session}"))
                     .assumed_role_id(format!("{}:{session}", role.role_id()))
                     .build()
-                    .map_err(internal)?,
+                    .map_err(failed)?,
             )
             .credentials(
                 assume_role_with_oidc::Credentials::builder()
@@ -287,10 +243,10 @@ impl AlibabaStsBehaviour for Call<'_> {
                     .security_token(creds.token)
                     .expiration(iso_utc(creds.expires_ms))
                     .build()
-                    .map_err(internal)?,
+                    .map_err(failed)?,
             )
             .build()
-            .map_err(internal)
+            .map_err(failed)
     }
 
     fn get_caller_identity(
@@ -325,16 +281,13 @@ impl AlibabaStsBehaviour for Call<'_> {
                     .user_id(user_id)
             }
         };
-        b.build().map_err(internal)
+        b.build().map_err(failed)
     }
 }
 
 /// A stable 16-digit user id for a sub-user's key.
 fn user_id(key_id: &str) -> String {
-    let hash = key_id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("2{:015}", hash % 10_u64.pow(15))
+    format!("2{:015}", stable_number(key_id, 15))
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! The Alibaba STS behaviour through its generated trait, with a fixed clock.
 
 use super::*;
+use crate::behaviour::Ctx;
 use crate::credentials::{DEFAULT_ACCOUNT, Key};
+use crate::sts::Sts;
 use crate::sts::oidc::{Audience, Claims, unsigned_token};
 use crate::sts::trust::{DEFAULT_ALIBABA_AUDIENCE, DEFAULT_OIDC_ISSUER, Trust};
 use crate::timing::Transitions;

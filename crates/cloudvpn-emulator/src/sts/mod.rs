@@ -12,6 +12,7 @@
 //! `DurationSeconds`, else the API's documented default (Alibaba 3600 s, Tencent 7200 s).
 
 pub(crate) mod alibaba;
+pub(crate) mod call;
 pub mod metadata;
 pub mod oidc;
 pub(crate) mod tencent;

@@ -14,64 +14,28 @@
 //! answers `RootAccount` for an account's key, `CAMUser` for a sub-user's and `AssumedRole`
 //! (`qcs::sts:<uin>:assumed-role/<role id>/<session>`) for issued credentials.
 
-use super::oidc::{self, Refusal};
-use super::trust::{self, Cloud, Role};
-use super::{IssuedCredentials, Sts, iso_utc, session_name_ok};
-use crate::behaviour::{Behaviour, Ctx};
-use crate::credentials::{Key, Principal};
+use super::call::{Call, Refused, internal, say, stable_number};
+use super::iso_utc;
+use super::oidc::Refusal;
+use super::trust::{self, Cloud};
+use crate::credentials::Principal;
 use crate::generated::tencent_sts::TencentStsBehaviour;
-use crate::model::World;
-use crate::store::Effects;
+use cloudvpn_types::BuildError;
 use cloudvpn_types::tencent_sts::{
     AssumeRoleError, AssumeRoleRequest, AssumeRoleResponse, AssumeRoleWithWebIdentityError,
     AssumeRoleWithWebIdentityRequest, AssumeRoleWithWebIdentityResponse, GetCallerIdentityError,
     GetCallerIdentityRequest, GetCallerIdentityResponse, assume_role,
     assume_role_with_web_identity,
 };
-use cloudvpn_types::{BuildError, ErrorInfo, OperationError};
 
 /// The default `DurationSeconds` (7200).
 const DEFAULT_DURATION_SECS: u64 = 7200;
+/// What a session name may hold besides letters, digits and `.@-_`.
+const SESSION_PUNCTUATION: &str = "=,+";
 
-/// One call: what the generated [`TencentStsBehaviour`] is implemented on.
-pub(crate) struct Call<'a> {
-    pub(crate) sts: &'a Sts,
-    /// The key that signed the call; `None` for an unsigned operation.
-    pub(crate) caller: Option<&'a Key>,
-    pub(crate) ctx: &'a Ctx<'a>,
-}
-
-impl<'a> Behaviour<'a> for Call<'a> {
-    fn new(_world: &'a mut World, _fx: &'a mut Effects, ctx: &'a Ctx<'a>) -> Self {
-        // STS keeps no state in the world: its roles and issued keys are the emulator's own.
-        Call {
-            sts: ctx.sts,
-            caller: ctx.caller,
-            ctx,
-        }
-    }
-}
-
-fn say<E: OperationError>(e: E, message: impl Into<String>) -> E {
-    E::from_info(ErrorInfo {
-        message: message.into(),
-        ..e.info().clone()
-    })
-}
-
-fn internal<E: OperationError>(e: BuildError) -> E {
-    E::from_info(ErrorInfo {
-        code: cloudvpn_types::tencent_sts::codes::INTERNAL_ERROR.to_owned(),
-        message: format!("(emulator) {e}"),
-        ..ErrorInfo::default()
-    })
-}
-
-enum Refused {
-    RoleArn(String),
-    SessionName,
-    NoRole(String),
-    Duration(u32),
+/// An answer that could not be built, as API 3.0's `InternalError` (always HTTP 200).
+fn failed<E: cloudvpn_types::OperationError>(e: BuildError) -> E {
+    internal(e, cloudvpn_types::tencent_sts::codes::INTERNAL_ERROR, None)
 }
 
 /// `qcs::cam::uin/<uin>:roleName/<name>` → (uin, name).
@@ -83,39 +47,31 @@ fn parse_role_arn(arn: &str) -> Option<(&str, &str)> {
     (digits && !name.is_empty() && !name.contains('/')).then_some((uin, name))
 }
 
-impl Call<'_> {
-    fn role(&self, arn: &str, session: &str, duration: Option<i64>) -> Result<Role, Refused> {
-        let (uin, name) = parse_role_arn(arn).ok_or_else(|| Refused::RoleArn(arn.to_owned()))?;
-        if !session_name_ok(session, "=,+") {
-            return Err(Refused::SessionName);
-        }
-        let account = trust::emulator_account(Cloud::Tencent, uin);
-        let role = self
-            .sts
-            .trust()
-            .role(Cloud::Tencent, account, name)
-            .ok_or_else(|| Refused::NoRole(arn.to_owned()))?;
-        if duration.is_some_and(|d| d > i64::from(role.max_session_secs)) {
-            return Err(Refused::Duration(role.max_session_secs));
-        }
-        Ok(role)
-    }
-
-    fn issue(&self, role: &Role, session: &str, duration: Option<i64>) -> IssuedCredentials {
-        let lifetime = self.sts.lifetime_ms(duration, DEFAULT_DURATION_SECS);
-        self.sts.issue(role, session, self.ctx.now_ms, lifetime)
-    }
+/// The role `arn` names, its session name and duration checked.
+fn role(
+    call: &Call<'_>,
+    arn: &str,
+    session: &str,
+    duration: Option<i64>,
+) -> Result<super::trust::Role, Refused> {
+    call.role(
+        Cloud::Tencent,
+        parse_role_arn(arn),
+        session,
+        SESSION_PUNCTUATION,
+        duration,
+    )
 }
 
-fn refused_message(refused: &Refused) -> String {
+fn refused_message(refused: &Refused, arn: &str) -> String {
     match refused {
-        Refused::RoleArn(arn) => {
+        Refused::RoleArn => {
             format!("(emulator) RoleArn {arn:?} is not qcs::cam::uin/<uin>:roleName/<name>")
         }
         Refused::SessionName => {
             "(emulator) RoleSessionName takes letters, digits and =,.@_-+ only".to_owned()
         }
-        Refused::NoRole(arn) => format!("(emulator) the role {arn} does not exist"),
+        Refused::NoRole => format!("(emulator) the role {arn} does not exist"),
         Refused::Duration(max) => {
             format!("(emulator) DurationSeconds is above the role's maximum of {max} seconds")
         }
@@ -125,20 +81,20 @@ fn refused_message(refused: &Refused) -> String {
 impl TencentStsBehaviour for Call<'_> {
     fn assume_role(&mut self, r: AssumeRoleRequest) -> Result<AssumeRoleResponse, AssumeRoleError> {
         type E = AssumeRoleError;
-        let caller = self.caller.ok_or_else(E::unauthorized_operation)?;
-        let role = self
-            .role(&r.role_arn, &r.role_session_name, r.duration_seconds)
-            .map_err(|refused| {
-                let message = refused_message(&refused);
+        self.caller.ok_or_else(E::unauthorized_operation)?;
+        let role = role(self, &r.role_arn, &r.role_session_name, r.duration_seconds).map_err(
+            |refused| {
+                let message = refused_message(&refused, &r.role_arn);
                 match refused {
-                    Refused::RoleArn(_) | Refused::SessionName => {
+                    Refused::RoleArn | Refused::SessionName => {
                         say(E::invalid_parameter_param_error(), message)
                     }
-                    Refused::NoRole(_) => say(E::resource_not_found_role_not_found(), message),
+                    Refused::NoRole => say(E::resource_not_found_role_not_found(), message),
                     Refused::Duration(_) => say(E::invalid_parameter_over_time_error(), message),
                 }
-            })?;
-        if !role.trusts_key(&caller.id, &caller.account) {
+            },
+        )?;
+        if !self.caller_trusted(&role) {
             return Err(say(
                 E::unauthorized_operation(),
                 "(emulator) the role's trust policy does not name this key",
@@ -149,7 +105,12 @@ impl TencentStsBehaviour for Call<'_> {
                 return Err(E::invalid_parameter_strategy_format_error());
             }
         }
-        let creds = self.issue(&role, &r.role_session_name, r.duration_seconds);
+        let creds = self.issue(
+            &role,
+            &r.role_session_name,
+            r.duration_seconds,
+            DEFAULT_DURATION_SECS,
+        );
         let expires_secs = i64::try_from(creds.expires_ms / 1000).unwrap_or(i64::MAX);
         AssumeRoleResponse::builder()
             .credentials(
@@ -158,13 +119,13 @@ impl TencentStsBehaviour for Call<'_> {
                     .tmp_secret_key(creds.secret)
                     .token(creds.token)
                     .build()
-                    .map_err(internal)?,
+                    .map_err(failed)?,
             )
             .expired_time(expires_secs)
             .expiration(iso_utc(creds.expires_ms))
             .request_id(self.ctx.request_id)
             .build()
-            .map_err(internal)
+            .map_err(failed)
     }
 
     fn assume_role_with_web_identity(
@@ -172,15 +133,15 @@ impl TencentStsBehaviour for Call<'_> {
         r: AssumeRoleWithWebIdentityRequest,
     ) -> Result<AssumeRoleWithWebIdentityResponse, AssumeRoleWithWebIdentityError> {
         type E = AssumeRoleWithWebIdentityError;
-        let role = self
-            .role(&r.role_arn, &r.role_session_name, r.duration_seconds)
-            .map_err(|refused| {
-                let message = refused_message(&refused);
+        let role = role(self, &r.role_arn, &r.role_session_name, r.duration_seconds).map_err(
+            |refused| {
+                let message = refused_message(&refused, &r.role_arn);
                 match refused {
-                    Refused::NoRole(_) => say(E::internal_error_get_role_error(), message),
+                    Refused::NoRole => say(E::internal_error_get_role_error(), message),
                     _ => say(E::invalid_parameter_param_error(), message),
                 }
-            })?;
+            },
+        )?;
         let provider = self
             .sts
             .trust()
@@ -195,9 +156,7 @@ impl TencentStsBehaviour for Call<'_> {
                     ),
                 )
             })?;
-        let now = i64::try_from(self.ctx.now_ms / 1000).unwrap_or(i64::MAX);
-        oidc::read(&r.web_identity_token)
-            .and_then(|claims| oidc::check(&claims, provider, now))
+        self.verified_claims(&r.web_identity_token, provider)
             .map_err(|refusal| {
                 let why = match refusal {
                     Refusal::Malformed(why) => why,
@@ -210,7 +169,12 @@ impl TencentStsBehaviour for Call<'_> {
                     format!("(emulator) WebIdentityToken refused: {why}"),
                 )
             })?;
-        let creds = self.issue(&role, &r.role_session_name, r.duration_seconds);
+        let creds = self.issue(
+            &role,
+            &r.role_session_name,
+            r.duration_seconds,
+            DEFAULT_DURATION_SECS,
+        );
         AssumeRoleWithWebIdentityResponse::builder()
             .expired_time(i64::try_from(creds.expires_ms / 1000).unwrap_or(i64::MAX))
             .expiration(iso_utc(creds.expires_ms))
@@ -220,11 +184,11 @@ impl TencentStsBehaviour for Call<'_> {
                     .tmp_secret_key(creds.secret)
                     .token(creds.token)
                     .build()
-                    .map_err(internal)?,
+                    .map_err(failed)?,
             )
             .request_id(self.ctx.request_id)
             .build()
-            .map_err(internal)
+            .map_err(failed)
     }
 
     fn get_caller_identity(
@@ -259,7 +223,7 @@ impl TencentStsBehaviour for Call<'_> {
                     .identity_type("CAMUser")
             }
         };
-        b.build().map_err(internal)
+        b.build().map_err(failed)
     }
 }
 
@@ -272,10 +236,7 @@ fn policy_ok(policy: &str) -> bool {
 
 /// A stable 12-digit uin for a sub-user's key.
 fn sub_uin(key_id: &str) -> String {
-    let hash = key_id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("1{:011}", hash % 10_u64.pow(11))
+    format!("1{:011}", stable_number(key_id, 11))
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! The Tencent STS behaviour through its generated trait, with a fixed clock.
 
 use super::*;
+use crate::behaviour::Ctx;
 use crate::credentials::{DEFAULT_ACCOUNT, Key};
+use crate::sts::Sts;
 use crate::sts::oidc::{Audience, Claims, unsigned_token};
 use crate::sts::trust::{DEFAULT_OIDC_ISSUER, DEFAULT_TENCENT_AUDIENCE, Trust};
 use crate::timing::Transitions;

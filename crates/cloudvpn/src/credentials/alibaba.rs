@@ -1,4 +1,6 @@
-//! Alibaba Cloud credentials and their chain: explicit → environment → CLI profile → credentials file.
+//! Alibaba Cloud credentials and their chain: explicit → environment keys → OIDC (RRSA) → CLI profile
+//! (`~/.aliyun/config.json`) → credentials file (ini) → ECS RAM role → credentials URI, then, when a role
+//! ARN is given, `AssumeRole` with what the chain found.
 
 use super::alibaba_cli::{self, Lookup, cli_profile_outcome};
 use super::alibaba_ini::{CREDENTIALS_FILE_VAR, credentials_file_outcome};

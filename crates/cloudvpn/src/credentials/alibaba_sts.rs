@@ -5,6 +5,19 @@
 //!
 //! Calls go through the generated [`crate::alibaba::StsClient`]: `AssumeRole` signed with RPC v1 HMAC-SHA1
 //! over GET, as `alibabacloud_credentials` signs it; `AssumeRoleWithOIDC` unsigned, as it sends it.
+//!
+//! `AssumeRoleWithOIDC` as `alibabacloud_credentials` 1.0.12 sends it (its `OIDCRoleArnCredentialsProvider`
+//! and Tea's `compose_url`, read for this): GET `/`, every parameter in the query, the OIDC token
+//! included, none in a body; query order `Action`, `Format=JSON`, `Version`, `DurationSeconds`, `RoleArn`,
+//! `OIDCProviderArn`, `OIDCToken`, `RoleSessionName`, `Timestamp`, then `Policy` when set, encoded like
+//! Python's `urlencode` (`+` for a space); headers `user-agent` and `host` (and what `requests` adds:
+//! `Accept-Encoding`, `Accept: */*`, `Connection`). Ours is the same call with the same method, the token in
+//! the query, the same encoding (`form_urlencode`) and no signature, but not byte for byte: its
+//! parameters come in the spec's order (`OIDCProviderArn`, `RoleArn`, `OIDCToken`, `Policy`,
+//! `DurationSeconds`, `RoleSessionName`, between `Version` and `Timestamp`), and its headers are `host`,
+//! `user-agent`, `accept: application/json`. STS does not depend on either (nothing is signed), and the
+//! interop test runs the official library against the emulator; matching the order would mean reordering
+//! the spec's parameters, which the generated request follows.
 
 use super::alibaba::AlibabaCredentials;
 use super::env::Environment;

@@ -1,15 +1,22 @@
 //! Credentials for both clouds, and the chains that find them.
 //!
-//! | | Alibaba Cloud ([`AlibabaChain`]) | Tencent Cloud ([`TencentChain`]) |
+//! | | Alibaba Cloud ([`AlibabaChain`], the order of `alibabacloud_credentials`) | Tencent Cloud ([`TencentChain`], the order of `DefaultCredentialProvider`) |
 //! |---|---|---|
 //! | 1 | explicit credentials | explicit credentials |
 //! | 2 | `ALIBABA_CLOUD_ACCESS_KEY_ID` / `_SECRET` / `ALIBABA_CLOUD_SECURITY_TOKEN`, then the older `ALICLOUD_ACCESS_KEY` / `ALICLOUD_SECRET_KEY` / `ALICLOUD_SECURITY_TOKEN` | `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY`, token from `TENCENTCLOUD_SECURITY_TOKEN`, `TENCENTCLOUD_TOKEN` or `TENCENTCLOUD_SESSION_TOKEN` |
-//! | 3 | the CLI's `~/.aliyun/config.json` (modes `AK`, `StsToken`, `EcsRamRole`) | `TENCENTCLOUD_CREDENTIALS_FILE` or `~/.tencentcloud/credentials` |
-//! | 4 | `ALIBABA_CLOUD_CREDENTIALS_FILE`, or `~/.alibabacloud/credentials` then `~/.alibabacloud/credentials.ini` (types `access_key`, `sts`, `ecs_ram_role`) | tccli's `~/.tccli/<profile>.credential` (`secretId`, `secretKey`, optional `token`; `"type": "cvm-role"`) |
-//! | 5 | the ECS RAM role ([`EcsRamRoleProvider`]) when `ALIBABA_CLOUD_ECS_METADATA` names it or `ALIBABA_CLOUD_ECS_METADATA_ENDPOINT` names the service | the CVM role ([`CvmRoleProvider`]) when `TENCENTCLOUD_CAM_ROLE_NAME` names it or `TENCENTCLOUD_METADATA_ENDPOINT` names the service |
-//! | 6 | `ALIBABA_CLOUD_CREDENTIALS_URI` ([`CredentialsUriProvider`]) | |
+//! | 3 | OIDC / RRSA ([`OidcRoleArnProvider`]): `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`, `ALIBABA_CLOUD_OIDC_TOKEN_FILE` (all three), optional `ALIBABA_CLOUD_ROLE_SESSION_NAME` → STS `AssumeRoleWithOIDC`, unsigned, the token file read again on every refresh | `TENCENTCLOUD_CREDENTIALS_FILE` or `~/.tencentcloud/credentials` |
+//! | 4 | the CLI's `~/.aliyun/config.json`, modes `AK`, `StsToken`, `RamRoleArn` ([`RamRoleArnProvider`]), `EcsRamRole`, `OIDC`, `ChainableRamRoleArn` (`source_profile`'s credentials assume `ram_role_arn`) | tccli's `~/.tccli/<profile>.credential` (`secretId`, `secretKey`, optional `token`; with `role-arn` / `role-session-name` those keys assume the role through STS `AssumeRole`, [`TencentAssumeRoleProvider`]; `"type": "cvm-role"`) |
+//! | 5 | `ALIBABA_CLOUD_CREDENTIALS_FILE`, or `~/.alibabacloud/credentials` then `~/.alibabacloud/credentials.ini` (types `access_key`, `sts`, `ram_role_arn`, `ecs_ram_role`, `oidc_role_arn`) | the CVM role ([`CvmRoleProvider`]) when `TENCENTCLOUD_CAM_ROLE_NAME` names it or `TENCENTCLOUD_METADATA_ENDPOINT` names the service |
+//! | 6 | the ECS RAM role ([`EcsRamRoleProvider`], IMDSv2 token first) when `ALIBABA_CLOUD_ECS_METADATA` names it or `ALIBABA_CLOUD_ECS_METADATA_ENDPOINT` names the service (`ALIBABA_CLOUD_ECS_METADATA_DISABLED`, `ALIBABA_CLOUD_IMDSV1_DISABLED`) | TKE OIDC ([`WebIdentityProvider`]): `TKE_REGION`, `TKE_PROVIDER_ID`, `TKE_WEB_IDENTITY_TOKEN_FILE`, `TKE_ROLE_ARN` (all four) → STS `AssumeRoleWithWebIdentity`, unsigned, the token file read again on every refresh |
+//! | 7 | `ALIBABA_CLOUD_CREDENTIALS_URI` ([`CredentialsUriProvider`]): a local agent answering the metadata service's JSON to a GET; the URI is never shown | |
+//! | role | a role ARN given to the chain (the CLI's `--role-arn` / `--role-session-name`): what the chain found assumes it through STS `AssumeRole` | the same, else Terraform's `TENCENTCLOUD_ASSUME_ROLE_ARN` with `TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME` and optional `TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION` |
 //! | profile | explicit, else `ALIBABA_CLOUD_PROFILE`, else (`config.json` only) its `current`, else `default` | explicit, else `TENCENTCLOUD_PROFILE`, else `TCCLI_PROFILE`, else `default` |
 //! | region | `ALIBABA_CLOUD_REGION`, `ALICLOUD_REGION`, then the `config.json` profile's `region_id` | `TENCENTCLOUD_REGION`, then `_sys_param.region` of `~/.tccli/<profile>.configure` |
+//!
+//! The STS and metadata endpoints can be pointed elsewhere (tests, the emulator, private clouds):
+//! `ALIBABA_CLOUD_STS_ENDPOINT` (else `sts.<ALIBABA_CLOUD_STS_REGION or a profile's sts_region>.aliyuncs.com`,
+//! else `sts.aliyuncs.com`), `ALIBABA_CLOUD_ECS_METADATA_ENDPOINT`, `TENCENTCLOUD_STS_ENDPOINT`,
+//! `TENCENTCLOUD_METADATA_ENDPOINT`.
 //!
 //! The region row is [`AlibabaChain::configured_region`] / [`TencentChain::configured_region`]: the region
 //! users keep beside their credentials, read from the same files with the same profile, for callers (such as

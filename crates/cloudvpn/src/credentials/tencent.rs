@@ -79,13 +79,16 @@ const CREDENTIALS_FILE_VAR: &str = "TENCENTCLOUD_CREDENTIALS_FILE";
 
 /// The Tencent Cloud credentials chain: explicit → `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` (+
 /// token) → `TENCENTCLOUD_CREDENTIALS_FILE` or `~/.tencentcloud/credentials` → tccli's
-/// `~/.tccli/<profile>.credential`.
+/// `~/.tccli/<profile>.credential` → the CVM role → TKE OIDC; then, when a role ARN is given (or
+/// Terraform's `TENCENTCLOUD_ASSUME_ROLE_ARN`), STS `AssumeRole` with what the chain found.
 ///
 /// One profile name serves both files: the explicit name, else `TENCENTCLOUD_PROFILE`, else `TCCLI_PROFILE`,
 /// else `default`. The credentials file is INI: section = the profile name; keys `secret_id`, `secret_key`
 /// and optional `token`; values trimmed. tccli's file is JSON (`secretId`, `secretKey`, optional `token`;
-/// see `tccli configure`); `"type": "cvm-role"` uses the instance's CAM role, and the chain ends with the CVM
-/// role when `TENCENTCLOUD_CAM_ROLE_NAME` or `TENCENTCLOUD_METADATA_ENDPOINT` is set. The Python SDK's second
+/// see `tccli configure`), with `role-arn` / `role-session-name` those keys assume the role; `"type":
+/// "cvm-role"` uses the instance's CAM role. The CVM role step is taken when `TENCENTCLOUD_CAM_ROLE_NAME` or
+/// `TENCENTCLOUD_METADATA_ENDPOINT` is set, and TKE OIDC when `TKE_PROVIDER_ID` or
+/// `TKE_WEB_IDENTITY_TOKEN_FILE` is (all four `TKE_*` variables are then needed). The Python SDK's second
 /// location, `/etc/tencentcloud/credentials`, is not read: a system-wide secret is better passed explicitly,
 /// and reading outside the home directory would make the chain depend on more than its [`Environment`].
 ///

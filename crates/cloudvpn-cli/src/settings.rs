@@ -40,6 +40,19 @@ pub struct Settings {
     pub max_items: Option<u64>,
     /// When the command started: `--timeout` counts from here, waiting included.
     pub started: Instant,
+    /// Hears every wire event of the clients these settings build, beside `--debug`'s log (the sweep's
+    /// limiter counts the throttled attempts the clients repeat on their own).
+    pub observer: Option<Observer>,
+}
+
+/// A wire-event callback that settings carry to each client they build.
+#[derive(Clone)]
+pub struct Observer(pub cloudvpn::WireLog);
+
+impl std::fmt::Debug for Observer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Observer")
+    }
 }
 
 /// `--signature-method`: the Tencent signatures, spelled as tccli and the official SDKs spell them.
@@ -94,6 +107,7 @@ impl Settings {
             no_paginate: m.get_flag("no-paginate"),
             max_items: m.get_one::<u64>("max-items").copied(),
             started: Instant::now(),
+            observer: None,
         })
     }
 
@@ -155,20 +169,16 @@ impl Settings {
         o
     }
 
+    /// What the clients log: `--debug`'s lines on stderr, and the observer, when there is one.
     fn wire_log(&self) -> Option<cloudvpn::WireLog> {
+        let observer = self.observer.clone().map(|o| o.0);
         if !self.debug {
-            return None;
+            return observer;
         }
-        Some(Arc::new(|event: WireEvent<'_>| match event {
-            WireEvent::Request { attempt, request } => {
-                eprintln!("--> attempt {attempt}\n{}", request.redacted().trim_end());
-            }
-            WireEvent::Response { attempt, response } => {
-                eprintln!(
-                    "<-- attempt {attempt}: HTTP {}\n{}",
-                    response.status,
-                    response.redacted_body()
-                );
+        Some(Arc::new(move |event: WireEvent<'_>| {
+            debug_line(event);
+            if let Some(observer) = &observer {
+                observer(event);
             }
         }))
     }
@@ -279,5 +289,33 @@ impl Settings {
         }
         b.build()
             .map_err(|e| Failure::usage(format!("cannot set up the HTTP client: {e}")))
+    }
+}
+
+/// `--debug`'s line for one wire event (requests and answers redacted: no secret or token).
+fn debug_line(event: WireEvent<'_>) {
+    match event {
+        WireEvent::Request { attempt, request } => {
+            eprintln!("--> attempt {attempt}\n{}", request.redacted().trim_end());
+        }
+        WireEvent::Response { attempt, response } => {
+            eprintln!(
+                "<-- attempt {attempt}: HTTP {}\n{}",
+                response.status,
+                response.redacted_body()
+            );
+        }
+        WireEvent::Retrying {
+            attempt,
+            operation,
+            reason,
+            delay,
+        } => {
+            eprintln!(
+                "--- attempt {attempt} of {} failed: {reason}; retrying in {} ms",
+                operation.action,
+                delay.as_millis()
+            );
+        }
     }
 }

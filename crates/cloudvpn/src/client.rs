@@ -8,7 +8,7 @@ use crate::credentials::Offline;
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::protocol::{Parser, Prepared, Wire};
-use crate::retry::{Backoff, RetryConfig, TokenBucket};
+use crate::retry::{Backoff, RetryConfig, RetryReason, TokenBucket};
 use crate::transport::{
     HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportErrorKind,
 };
@@ -21,7 +21,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-/// What the wire log sees: every request as sent and every response as received.
+/// What the wire log sees: every request as sent, every response as received, and every attempt the client
+/// is about to repeat.
 #[derive(Debug, Clone, Copy)]
 pub enum WireEvent<'a> {
     /// About to send attempt `attempt` (1-based).
@@ -37,6 +38,18 @@ pub enum WireEvent<'a> {
         attempt: u32,
         /// The response.
         response: &'a HttpResponse,
+    },
+    /// Attempt `attempt` failed and will be repeated after `delay`. Sent before the backoff, so that a
+    /// caller pacing its own calls hears of throttling the client absorbs (it never returns it as an error).
+    Retrying {
+        /// The attempt that failed.
+        attempt: u32,
+        /// The operation.
+        operation: &'static OperationMeta,
+        /// Why it is repeated.
+        reason: RetryReason<'a>,
+        /// The backoff before the next attempt.
+        delay: Duration,
     },
 }
 
@@ -270,7 +283,16 @@ impl Core {
                     if !may_retry {
                         return Err(named(e));
                     }
-                    tokio::time::sleep(self.backoff.delay(attempt, Duration::ZERO)).await;
+                    let delay = self.backoff.delay(attempt, Duration::ZERO);
+                    if let (Some(log), Some(reason)) = (&self.wire_log, RetryReason::of(&e)) {
+                        log(WireEvent::Retrying {
+                            attempt,
+                            operation: meta,
+                            reason,
+                            delay,
+                        });
+                    }
+                    tokio::time::sleep(delay).await;
                 }
                 Failure::Rejected(e) => {
                     acted_on.fetch_sub(1, Ordering::Relaxed);

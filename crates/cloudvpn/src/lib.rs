@@ -73,5 +73,5 @@ pub use protocol::tencent_api3::{
     Api3SignatureMethod, DEFAULT_LANGUAGE, TencentApi3Client, TencentApi3ClientBuilder,
 };
 pub use protocol::tencent_v2::{SignatureMethod, TencentClient, TencentClientBuilder};
-pub use retry::RetryConfig;
+pub use retry::{RetryConfig, RetryReason};
 pub use waiter::{Completed, WaitError, WaitOptions, WaitProgress, WaitSubject};

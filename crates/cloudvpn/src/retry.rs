@@ -1,8 +1,95 @@
 //! Retry policy: when a failed attempt may be repeated (classification lives in the client), how long to
-//! wait (capped exponential backoff with full jitter), and a token bucket that stops retry storms.
+//! wait (capped exponential backoff with full jitter), a token bucket that stops retry storms, and why an
+//! attempt is repeated ([`RetryReason`], what the wire log's [`WireEvent::Retrying`](crate::WireEvent) says).
 
+use crate::error::Error;
+use crate::transport::TransportErrorKind;
+use cloudvpn_types::OperationError;
+use std::fmt;
 use std::sync::Mutex;
 use std::time::Duration;
+
+/// Why the client is about to repeat an attempt. Names the service's error code where there is one (a
+/// code, never a message, a key or a token), so that an observer can tell throttling, which a caller that
+/// paces its own calls must slow down for, from a transient failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RetryReason<'a> {
+    /// The service refused the call for its rate (an error the specs mark throttling, such as
+    /// `Throttling.User`, `RequestLimitExceeded` or Tencent v2's `4400`).
+    Throttled {
+        /// The error code.
+        code: &'a str,
+    },
+    /// A transient failure the service answered: an error the specs mark retryable (a busy resource), or a
+    /// 5xx answer (`code` is `None` when its body was not an error of the protocol).
+    Transient {
+        /// The error code, when the answer had one.
+        code: Option<&'a str>,
+        /// The HTTP status, when known (Tencent v2 errors come with 200).
+        status: Option<u16>,
+    },
+    /// No answer within the attempt's timeout.
+    Timeout {
+        /// The timeout of the attempt.
+        after: Duration,
+    },
+    /// The connection failed.
+    Transport {
+        /// How it failed.
+        kind: TransportErrorKind,
+    },
+}
+
+impl<'a> RetryReason<'a> {
+    /// The reason for repeating after `error`; `None` for errors the client never repeats (validation,
+    /// configuration, credentials).
+    pub fn of<E: OperationError>(error: &'a Error<E>) -> Option<Self> {
+        match error {
+            Error::Service(e) if e.is_throttling() => {
+                Some(RetryReason::Throttled { code: e.code() })
+            }
+            Error::Service(e) => Some(RetryReason::Transient {
+                code: Some(e.code()),
+                status: e.info().http_status,
+            }),
+            Error::Unparsable { status, .. } => Some(RetryReason::Transient {
+                code: None,
+                status: Some(*status),
+            }),
+            Error::Timeout { after, .. } => Some(RetryReason::Timeout { after: *after }),
+            Error::Transport { source, .. } => Some(RetryReason::Transport { kind: source.kind }),
+            Error::Validation(_)
+            | Error::Config { .. }
+            | Error::WrongProtocol { .. }
+            | Error::Credentials(_) => None,
+        }
+    }
+
+    /// Whether the service refused the call for its rate.
+    pub fn is_throttling(&self) -> bool {
+        matches!(self, RetryReason::Throttled { .. })
+    }
+}
+
+impl fmt::Display for RetryReason<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RetryReason::Throttled { code } => write!(f, "throttled ({code})"),
+            RetryReason::Transient { code, status } => {
+                f.write_str("transient error")?;
+                match (code, status) {
+                    (Some(c), Some(s)) => write!(f, " ({c}, HTTP {s})"),
+                    (Some(c), None) => write!(f, " ({c})"),
+                    (None, Some(s)) => write!(f, " (HTTP {s})"),
+                    (None, None) => Ok(()),
+                }
+            }
+            RetryReason::Timeout { after } => write!(f, "no answer within {after:?}"),
+            RetryReason::Transport { kind } => write!(f, "connection failed ({kind:?})"),
+        }
+    }
+}
 
 /// Retry settings. `RetryConfig::default()` is what clients use unless told otherwise.
 #[derive(Debug, Clone, PartialEq)]

@@ -38,14 +38,6 @@ fn watchdog(pid: u32, secs: u64) -> Arc<AtomicBool> {
     done
 }
 
-fn interrupt(pid: u32) {
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &pid.to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(status.success());
-}
-
 /// Ctrl-C while waiting: what was accepted (ids, request id) is printed, and the exit code is 130.
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_while_waiting_names_what_was_accepted_and_exits_130() {

@@ -1,26 +1,18 @@
-//! How `cloudvpn sweep` ends when part of it goes wrong: a region that cannot be listed is exit 7 with a
-//! message that says so (in a plan too), and a `--report` that cannot be written does not replace that code.
+//! How a sweep ends when part of it goes wrong: a region that cannot be listed is exit 7 with a message
+//! that says so (in a plan too), and a `--report` that cannot be written does not replace that code.
 
-mod support;
-
+use super::*;
 use cloudvpn_emulator::Emulator;
 use cloudvpn_emulator::faults::FaultRule;
-use support::*;
 
 /// Every DescribeVpnGateways of Alibaba is refused.
 fn refuse_listing(e: &Emulator) {
     e.handle()
         .add_faults(vec![FaultRule {
-            provider: Some("alibaba".to_owned()),
-            action: Some("DescribeVpnGateways".to_owned()),
             error: Some("Forbidden.RAM".to_owned()),
             status: Some(403),
             message: Some("listing refused".to_owned()),
-            drop_connection: false,
-            latency_ms: 0,
-            probability: 1.0,
-            count: None,
-            seed: 0,
+            ..rule("alibaba", "DescribeVpnGateways")
         }])
         .expect("rule");
 }

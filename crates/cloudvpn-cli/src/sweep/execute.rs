@@ -149,16 +149,7 @@ mod tests {
     use super::*;
 
     fn target() -> Target {
-        // Nothing listens there: a deletion that starts fails at once, and never reaches a real cloud.
-        let m = crate::cli::command()
-            .try_get_matches_from(["cloudvpn", "--endpoint", "http://127.0.0.1:9", "demo"])
-            .unwrap();
-        Target {
-            cloud: cloudvpn_types::meta::Provider::Alibaba,
-            account: "default".into(),
-            region: "cn-hangzhou".into(),
-            settings: crate::settings::Settings::from_matches(&m).unwrap(),
-        }
+        crate::sweep::target::tests::unreachable()
     }
 
     fn gateway(id: &str) -> Gateway {

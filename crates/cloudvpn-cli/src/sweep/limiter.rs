@@ -3,10 +3,18 @@
 //! when the service answers with a throttling error and recovers slowly with each success (AIMD), so a
 //! sweep settles just under whatever limit the account really has. A throttled call is sent again once
 //! the bucket allows: throttling never becomes a failure.
+//!
+//! The clients repeat a throttled attempt on their own (after their backoff) before they give up and return
+//! the error, so most throttling answers never reach [`Limiter::call`]. Every client of a sweep therefore
+//! reports to the [`Limiter::observer`] of its target: each attempt a client repeats is charged to the
+//! bucket (the bucket did not grant it, the service counts it), and a throttled one halves the bucket and
+//! counts, exactly as a throttling answer returned to [`Limiter::call`] does.
 
 use super::target::Target;
 use crate::failure::Failure;
-use cloudvpn::{ApiClient, Error};
+use crate::settings::Observer;
+use cloudvpn::{ApiClient, Error, WireEvent};
+use cloudvpn_types::meta::OperationMeta;
 use cloudvpn_types::{Operation, OperationError};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -71,9 +79,25 @@ impl Bucket {
     fn succeeded(&mut self) {
         self.rate = (self.rate + self.ceiling * RECOVERY_SHARE).min(self.ceiling);
     }
+
+    /// A client repeats an attempt on its own: a request the bucket did not grant, paid for by the next
+    /// ones (the tokens may go below zero).
+    fn repeated(&mut self) {
+        self.tokens -= 1.0;
+    }
 }
 
+/// Cloud, account and region: where a bucket's calls go.
+type Place = (&'static str, String, String);
 type Key = (&'static str, String, String, &'static str);
+
+fn place_of(target: &Target) -> Place {
+    (
+        target.cloud_name(),
+        target.account.clone(),
+        target.region.clone(),
+    )
+}
 
 /// The buckets of one sweep, shared by every task.
 #[derive(Debug, Clone)]
@@ -115,16 +139,11 @@ impl Limiter {
 
     fn with_bucket<R>(
         &self,
-        target: &Target,
-        op: &'static cloudvpn_types::meta::OperationMeta,
+        place: &Place,
+        op: &'static OperationMeta,
         f: impl FnOnce(&mut Bucket) -> R,
     ) -> R {
-        let key = (
-            target.cloud_name(),
-            target.account.clone(),
-            target.region.clone(),
-            op.action,
-        );
+        let key = (place.0, place.1.clone(), place.2.clone(), op.action);
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         let bucket = buckets.entry(key).or_insert_with(|| {
             Bucket::new(
@@ -135,10 +154,33 @@ impl Limiter {
         f(bucket)
     }
 
+    fn throttled_answer(&self, place: &Place, op: &'static OperationMeta) {
+        self.throttled.fetch_add(1, Ordering::Relaxed);
+        self.with_bucket(place, op, Bucket::throttled);
+    }
+
+    /// What the clients of `target` report to (see the module's note): the attempts they repeat on their
+    /// own are charged to the target's buckets, and a throttled one counts and halves its bucket.
+    pub fn observer(&self, target: &Target) -> Observer {
+        let limiter = self.clone();
+        let place = place_of(target);
+        Observer(Arc::new(move |event: WireEvent<'_>| {
+            if let WireEvent::Retrying {
+                operation, reason, ..
+            } = event
+            {
+                if reason.is_throttling() {
+                    limiter.throttled_answer(&place, operation);
+                }
+                limiter.with_bucket(&place, operation, Bucket::repeated);
+            }
+        }))
+    }
+
     /// Waits for a token of the target's bucket for `op`.
-    async fn acquire(&self, target: &Target, op: &'static cloudvpn_types::meta::OperationMeta) {
+    async fn acquire(&self, place: &Place, op: &'static OperationMeta) {
         loop {
-            match self.with_bucket(target, op, |b| b.take(Instant::now())) {
+            match self.with_bucket(place, op, |b| b.take(Instant::now())) {
                 Ok(()) => return,
                 Err(wait) => tokio::time::sleep(wait).await,
             }
@@ -153,16 +195,16 @@ impl Limiter {
         client: &C,
         request: O,
     ) -> Result<O::Output, Error<O::Error>> {
+        let place = place_of(target);
         loop {
-            self.acquire(target, O::META).await;
+            self.acquire(&place, O::META).await;
             match client.send(request.clone()).await {
                 Err(Error::Service(e)) if e.is_throttling() => {
-                    self.throttled.fetch_add(1, Ordering::Relaxed);
-                    self.with_bucket(target, O::META, Bucket::throttled);
+                    self.throttled_answer(&place, O::META)
                 }
                 other => {
                     if other.is_ok() {
-                        self.with_bucket(target, O::META, Bucket::succeeded);
+                        self.with_bucket(&place, O::META, Bucket::succeeded);
                     }
                     return other;
                 }
@@ -186,6 +228,53 @@ impl Limiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cloudvpn::RetryReason;
+    use cloudvpn_types::alibaba_vpc::DeleteVpnGatewayRequest;
+
+    fn retrying(reason: RetryReason<'_>) -> WireEvent<'_> {
+        WireEvent::Retrying {
+            attempt: 1,
+            operation: DeleteVpnGatewayRequest::META,
+            reason,
+            delay: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn a_throttle_a_client_repeats_on_its_own_halves_the_bucket_and_counts() {
+        let limiter = Limiter::new(Some(40.0));
+        let target = super::super::target::tests::unreachable();
+        let mut elsewhere = target.clone();
+        elsewhere.region = "cn-shanghai".into();
+        let observe = limiter.observer(&target).0;
+        let op = DeleteVpnGatewayRequest::META;
+        let state = |t: &Target| limiter.with_bucket(&place_of(t), op, |b| (b.rate, b.tokens));
+        let (start, _) = state(&target);
+        assert_eq!(state(&elsewhere).0, start);
+
+        observe(retrying(RetryReason::Throttled {
+            code: "Throttling.User",
+        }));
+        assert_eq!(limiter.throttled(), 1);
+        // Halved, and the repeated attempt is paid for by the next call.
+        assert_eq!(state(&target), (start / 2.0, -1.0));
+        assert_eq!(state(&elsewhere).0, start, "another region's bucket");
+
+        // A transient failure repeated costs its token, and neither halves nor counts.
+        observe(retrying(RetryReason::Transient {
+            code: Some("VpnGateway.Configuring"),
+            status: Some(400),
+        }));
+        assert_eq!(limiter.throttled(), 1);
+        assert_eq!(state(&target), (start / 2.0, -2.0));
+        // The other events are not the limiter's business.
+        let answer = cloudvpn::transport::HttpResponse::new(200, String::new());
+        observe(WireEvent::Response {
+            attempt: 1,
+            response: &answer,
+        });
+        assert_eq!(state(&target), (start / 2.0, -2.0));
+    }
 
     #[test]
     fn a_rate_outside_the_range_starts_at_its_end_and_its_wait_fits_a_duration() {

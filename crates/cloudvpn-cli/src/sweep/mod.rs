@@ -77,7 +77,8 @@ pub async fn run(
         &options.clouds,
         &options.profiles,
         &options.regions,
-        options.all_regions.then_some(&limiter),
+        &limiter,
+        options.all_regions,
     );
     let targets = tokio::select! {
         targets = targets => targets?,

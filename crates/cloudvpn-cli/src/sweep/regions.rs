@@ -20,13 +20,14 @@ pub async fn of(
 ) -> Result<Vec<String>, Failure> {
     let mut settings = settings.clone();
     settings.region = None;
-    let mut target = Target {
+    // The region calls are not regional: their bucket is one of its own.
+    let mut target = Target::new(
         cloud,
-        account: account.to_owned(),
-        // The region calls are not regional: their bucket is one of its own.
-        region: "(regions)".to_owned(),
+        account.to_owned(),
+        "(regions)".to_owned(),
         settings,
-    };
+        limiter,
+    );
     match cloud {
         Provider::Alibaba => {
             let client = target.settings.alibaba_client()?;

@@ -19,6 +19,26 @@ pub struct Target {
 }
 
 impl Target {
+    /// The target whose clients report to `limiter` (see [`super::limiter::Limiter::observer`]): every
+    /// client a sweep builds comes from a target made here.
+    pub fn new(
+        cloud: Provider,
+        account: String,
+        region: String,
+        settings: Settings,
+        limiter: &super::limiter::Limiter,
+    ) -> Self {
+        let mut target = Target {
+            cloud,
+            account,
+            region,
+            settings,
+        };
+        let observer = limiter.observer(&target);
+        target.settings.observer = Some(observer);
+        target
+    }
+
     pub fn cloud_name(&self) -> &'static str {
         match self.cloud {
             Provider::Alibaba => "alibaba",
@@ -56,14 +76,15 @@ fn regions_of(cloud: Provider, given: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Every target, in the order clouds, then accounts, then regions. With `all_regions` (its limiter) each
-/// cloud is asked for its regions, for each account.
+/// Every target, in the order clouds, then accounts, then regions, its clients reporting to `limiter`.
+/// With `all_regions` each cloud is asked for its regions, for each account.
 pub async fn targets(
     base: &Settings,
     clouds: &[Provider],
     profiles: &[String],
     regions: &[String],
-    all_regions: Option<&super::limiter::Limiter>,
+    limiter: &super::limiter::Limiter,
+    all_regions: bool,
 ) -> Result<Vec<Target>, Failure> {
     let accounts: Vec<Option<String>> = if profiles.is_empty() {
         vec![base.profile.clone()]
@@ -76,7 +97,7 @@ pub async fn targets(
             let mut settings = base.clone();
             settings.profile = profile.clone();
             let account = profile.clone().unwrap_or_else(|| "default".to_owned());
-            let regions = if let Some(limiter) = all_regions {
+            let regions = if all_regions {
                 super::regions::of(cloud, &settings, &account, limiter).await?
             } else if regions.is_empty() {
                 settings.region = None;
@@ -99,12 +120,13 @@ pub async fn targets(
             for region in regions {
                 let mut settings = settings.clone();
                 settings.region = Some(region.clone());
-                out.push(Target {
+                out.push(Target::new(
                     cloud,
-                    account: account.clone(),
+                    account.clone(),
                     region,
                     settings,
-                });
+                    limiter,
+                ));
             }
         }
     }
@@ -112,8 +134,22 @@ pub async fn targets(
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
+
+    /// An Alibaba target in cn-hangzhou where nothing listens: a call fails at once, and never reaches a
+    /// real cloud.
+    pub fn unreachable() -> Target {
+        let m = crate::cli::command()
+            .try_get_matches_from(["cloudvpn", "--endpoint", "http://127.0.0.1:9", "demo"])
+            .unwrap();
+        Target {
+            cloud: Provider::Alibaba,
+            account: "default".into(),
+            region: "cn-hangzhou".into(),
+            settings: Settings::from_matches(&m).unwrap(),
+        }
+    }
 
     #[test]
     fn a_region_known_to_one_cloud_only_goes_to_that_cloud() {

@@ -40,12 +40,12 @@ use hmac::Mac as _;
 use sha2::{Digest, Sha256};
 
 use crate::mac;
-use crate::sink::{self, Ascii, Emit, Sink, Text};
+use crate::sink::{self, Emit, Sink, Text};
 use std::fmt;
 
 pub use authorization::{AuthorizationError, ParsedAuthorization, parse_authorization};
 pub use canonical::CanonicalRequest;
-use canonical::Part;
+use canonical::{Part, Rendered};
 pub use verify::{V3Error, verify};
 
 /// The algorithm name that starts the string to sign and the
@@ -193,11 +193,74 @@ pub fn authorize_with_key(
     key: &SigningKey,
     request: &CanonicalRequest,
 ) -> String {
-    let tag = request.mac_with(key.keyed.clone()).finalize().into_bytes();
-    let signature = sink::hex_lower_32(&tag.into());
-    sink::render(&Authorization {
-        access_key_id,
-        signed_headers: Part::SignedHeaders(request),
-        signature: Ascii(&signature),
-    })
+    authorize_rendered(access_key_id, key, request, None)
+}
+
+/// What a client sends for one signed request: the `Authorization` value and
+/// the canonical query string it covers, which is also the request's query on
+/// the wire (the Tea SDK sends the canonical query).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedQuery {
+    /// The whole `Authorization` header value.
+    pub authorization: String,
+    /// [`CanonicalRequest::canonical_query_string`].
+    pub canonical_query: String,
+}
+
+/// [`authorize_with_key`] and [`CanonicalRequest::canonical_query_string`] at
+/// once, with the same bytes: the query is percent-encoded once, and the text
+/// returned for the URL is the text that is hashed (a client that called the
+/// two functions encoded its query twice per attempt).
+pub fn sign_with_key(
+    access_key_id: &str,
+    key: &SigningKey,
+    request: &CanonicalRequest,
+) -> SignedQuery {
+    let canonical_query = request.canonical_query_string();
+    let authorization = authorize_rendered(access_key_id, key, request, Some(&canonical_query));
+    SignedQuery {
+        authorization,
+        canonical_query,
+    }
+}
+
+/// The `Authorization` value, written once into a buffer sized without a
+/// counting pass. The signed-header list is written into the header first and
+/// hashed from there, so the headers are joined once, not twice; `query` is
+/// the canonical query when the caller has rendered it already.
+fn authorize_rendered(
+    access_key_id: &str,
+    key: &SigningKey,
+    request: &CanonicalRequest,
+    query: Option<&str>,
+) -> String {
+    const CREDENTIAL: &str = " Credential=";
+    const SIGNED_HEADERS: &str = ",SignedHeaders=";
+    const SIGNATURE: &str = ",Signature=";
+    let mut header = String::with_capacity(
+        ALGORITHM.len()
+            + CREDENTIAL.len()
+            + access_key_id.len()
+            + SIGNED_HEADERS.len()
+            + request.signed_headers_len_bound()
+            + SIGNATURE.len()
+            + 64,
+    );
+    header.push_str(ALGORITHM);
+    header.push_str(CREDENTIAL);
+    header.push_str(access_key_id);
+    header.push_str(SIGNED_HEADERS);
+    let start = header.len();
+    Part::SignedHeaders(request).emit(&mut header);
+    let rendered = Rendered {
+        query,
+        signed_headers: header.get(start..),
+    };
+    let tag = request
+        .mac_with(key.keyed.clone(), &rendered)
+        .finalize()
+        .into_bytes();
+    header.push_str(SIGNATURE);
+    header.put_ascii(&sink::hex_lower_32(&tag.into()));
+    header
 }

@@ -109,6 +109,29 @@ fn acs3_signature_and_authorization_header_match_the_sdk() {
     }
 }
 
+/// The one-pass signer a client uses gives the captured `Authorization` byte for byte, and the query it
+/// returns is the canonical query it hashed.
+#[test]
+fn acs3_sign_with_key_matches_the_sdk_header_and_query() {
+    let key = alibaba_v3::SigningKey::new(ALIBABA_SECRET);
+    for case in alibaba_cases(&ACS3_CASES) {
+        let request = acs3_client_side(&case);
+        let signed = alibaba_v3::sign_with_key(ALIBABA_ACCESS_KEY_ID, &key, &request);
+        assert_eq!(
+            Some(signed.authorization.as_str()),
+            case.wire().header("authorization"),
+            "{}",
+            case.title
+        );
+        assert_eq!(
+            signed.canonical_query,
+            request.canonical_query_string(),
+            "{}",
+            case.title
+        );
+    }
+}
+
 #[test]
 fn acs3_verify_accepts_the_captured_requests() {
     for case in alibaba_cases(&ACS3_CASES) {

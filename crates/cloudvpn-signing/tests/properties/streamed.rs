@@ -132,10 +132,19 @@ proptest! {
         let string_to_sign = alibaba_v3::string_to_sign(&canonical);
         prop_assert_eq!(request.string_to_sign(), string_to_sign.clone());
         let signature = alibaba_v3::signature(&secret, &string_to_sign);
-        prop_assert_eq!(
-            alibaba_v3::authorize(&access_key_id, &secret, &request),
-            alibaba_v3::authorization_header(&access_key_id, &request.signed_headers(), &signature)
+        let header =
+            alibaba_v3::authorization_header(&access_key_id, &request.signed_headers(), &signature);
+        prop_assert_eq!(alibaba_v3::authorize(&access_key_id, &secret, &request), header.clone());
+        // The client's one-pass form: the same header, and the query it hashed is the canonical one.
+        let signed = alibaba_v3::sign_with_key(
+            &access_key_id,
+            &alibaba_v3::SigningKey::new(&secret),
+            &request,
         );
+        prop_assert_eq!(signed.authorization, header);
+        prop_assert_eq!(signed.canonical_query, request.canonical_query_string());
+        let prefix = format!("{method}\n{path}\n{}\n", request.canonical_query_string());
+        prop_assert!(canonical.starts_with(&prefix));
     }
 
     #[test]

@@ -35,12 +35,13 @@ pub enum AlibabaSignature {
     V1,
 }
 
-/// The inputs of one attempt that change between attempts.
-pub(crate) struct Attempt<'a> {
+/// The inputs of one attempt that change between attempts. Owned by the attempt, so that V3 moves them
+/// into their `x-acs-*` headers instead of copying them (tests give `'static` text).
+pub(crate) struct Attempt {
     /// `2024-01-01T12:00:00Z`.
-    pub timestamp: &'a str,
+    pub timestamp: Cow<'static, str>,
     /// The signature nonce.
-    pub nonce: &'a str,
+    pub nonce: Cow<'static, str>,
 }
 
 /// The V3 HMAC keyed with the last secret signed with, so that a call hashes the secret's two key blocks
@@ -90,7 +91,7 @@ pub(crate) fn build_request(
     signature: AlibabaSignature,
     endpoint: &Endpoint,
     user_agent: &str,
-    attempt: &Attempt<'_>,
+    attempt: Attempt,
     keys: &V3Keys,
 ) -> HttpRequest {
     match signature {
@@ -103,7 +104,7 @@ pub(crate) fn build_request(
             attempt,
             keys,
         ),
-        AlibabaSignature::V1 => build_v1(meta, params, credentials, endpoint, user_agent, attempt),
+        AlibabaSignature::V1 => build_v1(meta, params, credentials, endpoint, user_agent, &attempt),
     }
 }
 
@@ -115,7 +116,7 @@ fn build_v3(
     credentials: &AlibabaCredentials,
     endpoint: &Endpoint,
     user_agent: &str,
-    attempt: &Attempt<'_>,
+    attempt: Attempt,
     keys: &V3Keys,
 ) -> HttpRequest {
     let method = meta.default_method();
@@ -127,11 +128,8 @@ fn build_v3(
         ("x-acs-version".into(), meta.api.version.into()),
         ("x-acs-action".into(), meta.action.into()),
         ("user-agent".into(), user_agent.to_owned().into()),
-        ("x-acs-date".into(), attempt.timestamp.to_owned().into()),
-        (
-            "x-acs-signature-nonce".into(),
-            attempt.nonce.to_owned().into(),
-        ),
+        ("x-acs-date".into(), attempt.timestamp),
+        ("x-acs-signature-nonce".into(), attempt.nonce),
         ("accept".into(), "application/json".into()),
         (
             alibaba_v3::CONTENT_SHA256_HEADER.into(),
@@ -156,18 +154,19 @@ fn build_v3(
         .query_params(params)
         .hashed_payload(alibaba_v3::EMPTY_PAYLOAD_HASH);
     canonical.extend_headers(headers.iter().map(|(k, v)| (k, v)));
-    let authorization = alibaba_v3::authorize_with_key(
+    // The query is encoded once: the URL's query is the canonical query that was hashed.
+    let signed = alibaba_v3::sign_with_key(
         &credentials.access_key_id,
         &keys.key(&credentials.access_key_secret).key,
         &canonical,
     );
     headers.push((
         alibaba_v3::AUTHORIZATION_HEADER.into(),
-        authorization.into(),
+        signed.authorization.into(),
     ));
     HttpRequest {
         method,
-        url: endpoint.url_with_query(&canonical.canonical_query_string()),
+        url: endpoint.url_with_query(&signed.canonical_query),
         headers,
         body: Vec::new(),
     }
@@ -211,7 +210,7 @@ fn build_v1(
     credentials: &AlibabaCredentials,
     endpoint: &Endpoint,
     user_agent: &str,
-    attempt: &Attempt<'_>,
+    attempt: &Attempt,
 ) -> HttpRequest {
     let method = meta.default_method();
     let mut all: Vec<(&str, &str)> = Vec::with_capacity(params.len() + 11);
@@ -219,8 +218,8 @@ fn build_v1(
         ("Action", meta.action),
         ("Format", "json"),
         ("Version", meta.api.version),
-        ("Timestamp", attempt.timestamp),
-        ("SignatureNonce", attempt.nonce),
+        ("Timestamp", attempt.timestamp.as_ref()),
+        ("SignatureNonce", attempt.nonce.as_ref()),
     ]);
     all.extend(params.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
     if let Some(token) = &credentials.security_token {
@@ -528,7 +527,6 @@ impl Wire for AlibabaClient {
                 &timestamp,
             );
         };
-        let nonce = core.ids.nonce();
         build_request(
             meta,
             &prepared.params,
@@ -536,9 +534,9 @@ impl Wire for AlibabaClient {
             self.signature,
             &prepared.endpoint,
             &core.user_agent,
-            &Attempt {
-                timestamp: &timestamp,
-                nonce: &nonce,
+            Attempt {
+                timestamp: timestamp.into(),
+                nonce: core.ids.nonce().into(),
             },
             &self.v3_keys,
         )

@@ -68,9 +68,9 @@ fn endpoint() -> Endpoint {
     Endpoint::parse_base("http://127.0.0.1:47123", "/").expect("endpoint")
 }
 
-const ATTEMPT: Attempt<'static> = Attempt {
-    timestamp: "2024-01-01T12:00:00Z",
-    nonce: "45e25e9b-0a6f-4070-8c85-2956eda1b466",
+const ATTEMPT: Attempt = Attempt {
+    timestamp: Cow::Borrowed("2024-01-01T12:00:00Z"),
+    nonce: Cow::Borrowed("45e25e9b-0a6f-4070-8c85-2956eda1b466"),
 };
 
 #[test]
@@ -84,7 +84,7 @@ fn v3_reproduces_the_official_sdk_vector_a() {
         AlibabaSignature::V3,
         &endpoint(),
         PYTHON_UA,
-        &ATTEMPT,
+        ATTEMPT,
         &V3Keys::default(),
     );
     assert_eq!(
@@ -113,7 +113,7 @@ fn v3_with_sts_reproduces_vector_d() {
         AlibabaSignature::V3,
         &endpoint(),
         PYTHON_UA,
-        &ATTEMPT,
+        ATTEMPT,
         &V3Keys::default(),
     );
     let auth = req.header("Authorization").expect("signed");
@@ -136,7 +136,7 @@ fn v1_reproduces_the_official_sdk_vector_e() {
         AlibabaSignature::V1,
         &endpoint(),
         PYTHON_UA,
-        &ATTEMPT,
+        ATTEMPT,
         &V3Keys::default(),
     );
     assert!(
@@ -168,7 +168,7 @@ fn v1_with_sts_and_special_characters_reproduces_vector_f() {
         AlibabaSignature::V1,
         &endpoint(),
         PYTHON_UA,
-        &ATTEMPT,
+        ATTEMPT,
         &V3Keys::default(),
     );
     assert!(
@@ -253,7 +253,7 @@ fn v3_kept_key_follows_a_changed_secret() {
             AlibabaSignature::V3,
             &endpoint(),
             PYTHON_UA,
-            &ATTEMPT,
+            ATTEMPT,
             keys,
         )
         .header("Authorization")

@@ -157,11 +157,13 @@ impl CanonicalRequest {
     }
 
     /// The string `span` covers.
+    #[inline]
     fn str(&self, span: Span) -> &str {
         get(&self.text, span)
     }
 
     /// The strings of one query or header entry.
+    #[inline]
     fn pair(&self, entry: Entry) -> (&str, &str) {
         (self.str(entry.name), self.str(entry.value))
     }

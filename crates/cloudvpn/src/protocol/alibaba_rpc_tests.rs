@@ -268,3 +268,37 @@ fn v3_kept_key_follows_a_changed_secret() {
     assert_eq!(sign("testsecret", &keys), Some(first));
     assert_eq!(format!("{keys:?}"), "V3Keys(<redacted>)");
 }
+
+/// The tables that hand the V3 headers to the signer in signed order name every header once and sort
+/// them, with and without STS credentials: a header added to `build_v3` without its place in the table
+/// fails here (the request would still be signed correctly, only sorted the slow way).
+#[test]
+fn v3_sorted_header_tables_match_the_headers() {
+    let plain = AlibabaCredentials::new("testid", Secret::new("testsecret"));
+    let sts = plain.clone().with_token(Secret::new("token"));
+    for (creds, table) in [(plain, &SORTED_HEADERS[..]), (sts, &SORTED_STS_HEADERS[..])] {
+        let req = build_request(
+            DeleteVpnGatewayRequest::META,
+            &vector_request(),
+            &creds,
+            AlibabaSignature::V3,
+            &endpoint(),
+            PYTHON_UA,
+            ATTEMPT,
+            &V3Keys::default(),
+        );
+        let signed: Vec<&str> = req
+            .headers
+            .iter()
+            .map(|(name, _)| name.as_ref())
+            .filter(|name| *name != alibaba_v3::AUTHORIZATION_HEADER)
+            .collect();
+        let mut every: Vec<usize> = table.to_vec();
+        every.sort_unstable();
+        assert_eq!(every, (0..signed.len()).collect::<Vec<_>>());
+        let in_table_order: Vec<&str> = table.iter().map(|&i| signed[i]).collect();
+        let mut sorted = in_table_order.clone();
+        sorted.sort_unstable();
+        assert_eq!(in_table_order, sorted);
+    }
+}

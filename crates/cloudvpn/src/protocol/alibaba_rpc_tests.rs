@@ -48,9 +48,11 @@ fn session_rejections_are_the_security_token_errors_and_also_name_the_source() {
     assert!(!rejects_session(&info("Throttling"), None));
 }
 
+use super::v3::{SORTED_HEADERS, SORTED_STS_HEADERS};
 use super::*;
 use crate::credentials::{AlibabaCredentials, Secret};
 use crate::transport::HttpMethod;
+use cloudvpn_signing::alibaba_v3;
 use cloudvpn_types::alibaba_vpc::{
     DeleteVpnGatewayError, DeleteVpnGatewayRequest, DescribeVpnGatewaysRequest,
 };

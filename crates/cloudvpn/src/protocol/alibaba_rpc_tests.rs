@@ -75,20 +75,28 @@ const ATTEMPT: Attempt = Attempt {
     nonce: Cow::Borrowed("45e25e9b-0a6f-4070-8c85-2956eda1b466"),
 };
 
-#[test]
-fn v3_reproduces_the_official_sdk_vector_a() {
-    let creds = AlibabaCredentials::new("testid", Secret::new("testsecret"));
-    let meta = DeleteVpnGatewayRequest::META;
-    let req = build_request(
-        meta,
-        &vector_request(),
-        &creds,
+/// The V3 request of DeleteVpnGateway with `params`, as the vectors' SDK sent it.
+fn v3_request(
+    creds: &AlibabaCredentials,
+    params: &[(ParamName, String)],
+    keys: &V3Keys,
+) -> HttpRequest {
+    build_request(
+        DeleteVpnGatewayRequest::META,
+        params,
+        creds,
         AlibabaSignature::V3,
         &endpoint(),
         PYTHON_UA,
         ATTEMPT,
-        &V3Keys::default(),
-    );
+        keys,
+    )
+}
+
+#[test]
+fn v3_reproduces_the_official_sdk_vector_a() {
+    let creds = AlibabaCredentials::new("testid", Secret::new("testsecret"));
+    let req = v3_request(&creds, &vector_request(), &V3Keys::default());
     assert_eq!(
         req.url,
         "http://127.0.0.1:47123/?ClientToken=02fb3da4-130e-11e9-8e44-001%2A%2A%2A%2A&RegionId=cn-hangzhou&VpnGatewayId=vpn-bp1q8bgx4xnkm2ogj%2A%2A%2A%2A"
@@ -108,16 +116,7 @@ fn v3_with_sts_reproduces_vector_d() {
         .with_token(Secret::new("sts/token+with=special*chars~"));
     let params =
         DeleteVpnGatewayRequest::new("cn-hangzhou", "vpn-bp1q8bgx4xnkm2ogj****").to_params();
-    let req = build_request(
-        DeleteVpnGatewayRequest::META,
-        &params,
-        &creds,
-        AlibabaSignature::V3,
-        &endpoint(),
-        PYTHON_UA,
-        ATTEMPT,
-        &V3Keys::default(),
-    );
+    let req = v3_request(&creds, &params, &V3Keys::default());
     let auth = req.header("Authorization").expect("signed");
     assert!(
         auth.ends_with(
@@ -248,18 +247,9 @@ fn v3_kept_key_follows_a_changed_secret() {
     let keys = V3Keys::default();
     let sign = |secret: &str, keys: &V3Keys| {
         let creds = AlibabaCredentials::new("testid", Secret::new(secret));
-        build_request(
-            DeleteVpnGatewayRequest::META,
-            &vector_request(),
-            &creds,
-            AlibabaSignature::V3,
-            &endpoint(),
-            PYTHON_UA,
-            ATTEMPT,
-            keys,
-        )
-        .header("Authorization")
-        .map(str::to_owned)
+        v3_request(&creds, &vector_request(), keys)
+            .header("Authorization")
+            .map(str::to_owned)
     };
     let vector_a = "Signature=eadc44f9b322ecf34983efd801fa831d72d7ef094e9aa35f9a850f358a9f6fbf";
     let first = sign("testsecret", &keys).expect("signed");
@@ -279,16 +269,7 @@ fn v3_sorted_header_tables_match_the_headers() {
     let plain = AlibabaCredentials::new("testid", Secret::new("testsecret"));
     let sts = plain.clone().with_token(Secret::new("token"));
     for (creds, table) in [(plain, &SORTED_HEADERS[..]), (sts, &SORTED_STS_HEADERS[..])] {
-        let req = build_request(
-            DeleteVpnGatewayRequest::META,
-            &vector_request(),
-            &creds,
-            AlibabaSignature::V3,
-            &endpoint(),
-            PYTHON_UA,
-            ATTEMPT,
-            &V3Keys::default(),
-        );
+        let req = v3_request(&creds, &vector_request(), &V3Keys::default());
         let signed: Vec<&str> = req
             .headers
             .iter()

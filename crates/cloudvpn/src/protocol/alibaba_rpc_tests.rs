@@ -128,6 +128,37 @@ fn v3_with_sts_reproduces_vector_d() {
 }
 
 #[test]
+fn v3_with_special_characters_reproduces_vector_g() {
+    use cloudvpn_types::alibaba_vpc::DeleteVpnConnectionRequest;
+    let creds = AlibabaCredentials::new("testid", Secret::new("testsecret"));
+    let params = DeleteVpnConnectionRequest::new("cn-hangzhou", "vco-bp1bbi27hojx80nck****")
+        .client_token("a b*c~d/é+x")
+        .to_params();
+    let req = build_request(
+        DeleteVpnConnectionRequest::META,
+        &params,
+        &creds,
+        AlibabaSignature::V3,
+        &endpoint(),
+        PYTHON_UA,
+        ATTEMPT,
+        &V3Keys::default(),
+    );
+    // The SDK signs the space as %20 but sends it as +.
+    assert_eq!(
+        req.url,
+        "http://127.0.0.1:47123/?ClientToken=a+b%2Ac~d%2F%C3%A9%2Bx&RegionId=cn-hangzhou&VpnConnectionId=vco-bp1bbi27hojx80nck%2A%2A%2A%2A"
+    );
+    assert!(
+        req.header("Authorization").is_some_and(|a| a.ends_with(
+            "Signature=12daf653e52470459496b41107b192dc02f124fee86d6dcc2f7c1a9e25c0be32"
+        )),
+        "{:?}",
+        req.header("Authorization")
+    );
+}
+
+#[test]
 fn v1_reproduces_the_official_sdk_vector_e() {
     let creds = AlibabaCredentials::new("testid", Secret::new("testsecret"));
     let req = build_request(

@@ -119,7 +119,8 @@ pub(super) fn build_v3(
         ),
         None => canonical.extend_headers(headers.iter().map(|(k, v)| (k, v))),
     }
-    // The query is encoded once: the URL's query is the canonical query that was hashed.
+    // The query is encoded once: the URL's query is the canonical query that was hashed (with a space
+    // written as the SDK writes it, see `url_query`).
     let signed = alibaba_v3::sign_with_key(
         &credentials.access_key_id,
         &keys.key(&credentials.access_key_secret).key,
@@ -131,8 +132,21 @@ pub(super) fn build_v3(
     ));
     HttpRequest {
         method,
-        url: endpoint.url_with_query(&signed.canonical_query),
+        url: endpoint.url_with_query(&url_query(signed.canonical_query)),
         headers,
         body: Vec::new(),
+    }
+}
+
+/// The query as the URL carries it: the canonical query, except that a space is `+` where the canonical
+/// form has `%20`. The Tea SDK signs `%20` but sends its query through Python's `urlencode` (vector [G]:
+/// `ClientToken=a+b%2Ac~d...` on the wire, `a%20b%2Ac~d...` in the canonical request); Alibaba's gateway and
+/// the emulator decode both alike. Every `%` of the canonical query starts a `%HH` triplet (a literal `%`
+/// is `%25`), so `%20` can only be an encoded space. Only a query that has one is copied.
+fn url_query(canonical_query: String) -> String {
+    if canonical_query.contains("%20") {
+        canonical_query.replace("%20", "+")
+    } else {
+        canonical_query
     }
 }

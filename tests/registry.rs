@@ -139,3 +139,35 @@ fn the_api_types_are_named_after_their_modules() {
         cloudvpn_types::tencent_vpc_v2::DeleteVpnConnRequest,
     >());
 }
+
+#[test]
+fn the_apis_of_one_protocol_share_its_errors_generated_once() {
+    use cloudvpn_types::{
+        alibaba_sts, alibaba_vpc, protocols, tencent_region, tencent_sts, tencent_vpc,
+    };
+    for (api, shared) in [
+        (&alibaba_vpc::API, protocols::alibaba_rpc::ERRORS),
+        (&alibaba_sts::API, protocols::alibaba_rpc::ERRORS),
+        (&tencent_vpc::API, protocols::tencent_api3::ERRORS),
+        (&tencent_sts::API, protocols::tencent_api3::ERRORS),
+        (&tencent_region::API, protocols::tencent_api3::ERRORS),
+    ] {
+        assert!(!shared.is_empty());
+        assert_eq!(api.common_errors, shared, "{}", api.module);
+    }
+    // The paths users have keep naming the codes, now the protocol's.
+    assert_eq!(
+        alibaba_vpc::codes::THROTTLING,
+        protocols::alibaba_rpc::codes::THROTTLING
+    );
+    assert_eq!(
+        alibaba_sts::codes::INVALID_SECURITY_TOKEN_EXPIRED,
+        "InvalidSecurityToken.Expired"
+    );
+    assert_eq!(
+        tencent_sts::codes::AUTH_FAILURE_TOKEN_FAILURE,
+        protocols::tencent_api3::codes::AUTH_FAILURE_TOKEN_FAILURE
+    );
+    // An API's own operation codes stay its own.
+    assert_eq!(alibaba_vpc::codes::FORBBIDEN_SUB_USER, "Forbbiden.SubUser");
+}

@@ -10,6 +10,13 @@ fn every_operation_of_every_api_parses_to_the_pinned_model() {
     for api in &specs.apis {
         let module = api.module_name();
         insta::assert_yaml_snapshot!(format!("{module}__api"), api.file);
+        // The protocol's errors, as this API includes them: one snapshot per file, whichever API reads it.
+        if let Some(shared) = &api.protocol_errors {
+            insta::assert_yaml_snapshot!(
+                format!("protocols__{}", shared.module_name()),
+                shared.file
+            );
+        }
         for op in &api.operations {
             insta::assert_yaml_snapshot!(format!("{module}__{}", op.spec.action), op.spec);
         }

@@ -6,4 +6,5 @@ mod error_lists;
 mod fixture;
 mod keys_and_references;
 mod operations;
+mod protocol_errors;
 mod sensitive;

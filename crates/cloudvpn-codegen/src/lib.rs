@@ -85,6 +85,30 @@ pub fn generate(specs: &SpecSet, workspace: &Path) -> Result<Vec<GeneratedFile>,
         render(TYPES_DIR, "mod.rs", emit::root_module(&apis))?,
         render(EMULATOR_DIR, "mod.rs", emit::server_root_module(&apis))?,
     ];
+    // Each protocol errors file once, however many APIs include it (they include the same file, so the
+    // first API's lowering of it stands for all).
+    let mut protocols: Vec<&ir::ProtocolErrorsIr> = Vec::new();
+    for p in apis.iter().filter_map(|a| a.protocol_errors.as_ref()) {
+        if !protocols.iter().any(|q| q.module == p.module) {
+            protocols.push(p);
+        }
+    }
+    protocols.sort_by(|a, b| a.module.cmp(&b.module));
+    if !protocols.is_empty() {
+        let modules: Vec<String> = protocols.iter().map(|p| p.module.clone()).collect();
+        files.push(render(
+            TYPES_DIR,
+            "protocols/mod.rs",
+            emit::protocols_root_module(&modules),
+        )?);
+        for p in protocols {
+            files.push(render(
+                TYPES_DIR,
+                &format!("protocols/{}.rs", p.module),
+                emit::protocol_module(p),
+            )?);
+        }
+    }
     for api in &apis {
         files.push(render(
             TYPES_DIR,

@@ -7,6 +7,7 @@
 
 mod error;
 mod hint;
+mod include;
 mod locate;
 pub mod model;
 mod validate;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 pub use cloudvpn_naming::{pascal_case, snake_case};
 pub use error::{SpecError, SpecErrors};
 pub use hint::MAX_HINT_CHARS;
+pub use include::ProtocolErrors;
 pub use model::*;
 pub use validate::resolve_path;
 
@@ -34,6 +36,9 @@ pub struct Api {
     pub dir: PathBuf,
     /// `api.yaml`.
     pub file: ApiFile,
+    /// The protocol's errors file `api.yaml` includes (`protocol_errors:`), loaded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocol_errors: Option<ProtocolErrors>,
     /// The operations, sorted by action.
     pub operations: Vec<Operation>,
 }
@@ -71,6 +76,12 @@ impl Api {
     pub fn operation(&self, action: &str) -> Option<&Operation> {
         self.operations.iter().find(|o| o.spec.action == action)
     }
+
+    /// Every error any operation of the API may answer: its protocol's, then its own common errors.
+    pub fn common_errors(&self) -> impl Iterator<Item = &ErrorSpec> {
+        let shared = self.protocol_errors.iter().flat_map(|p| &p.file.errors);
+        shared.chain(&self.file.common_errors)
+    }
 }
 
 /// Loads every API folder under `root` (`root/<provider>/<api>/api.yaml`).
@@ -84,7 +95,11 @@ pub fn load(root: &Path) -> Result<SpecSet, SpecErrors> {
     for provider_dir in providers.into_iter().filter(|p| p.is_dir()) {
         match sorted_entries(&provider_dir) {
             Ok(dirs) => {
-                for dir in dirs.into_iter().filter(|p| p.is_dir()) {
+                // `_protocols/` and the like hold files APIs include, not an API.
+                let apis_dirs = dirs
+                    .into_iter()
+                    .filter(|p| p.is_dir() && !include::is_include_folder(p));
+                for dir in apis_dirs {
                     match load_api(&dir) {
                         Ok(api) => apis.push(api),
                         Err(SpecErrors(mut es)) => errors.append(&mut es),
@@ -141,6 +156,7 @@ pub fn load_api(dir: &Path) -> Result<Api, SpecErrors> {
     let Some(api_file) = api_file else {
         return Err(SpecErrors(errors));
     };
+    let protocol_errors = include::protocol_errors(&api_path, &api_text, &api_file, &mut errors);
     validate::api(&api_path, &api_text, &api_file, &operations, &mut errors);
     if !errors.is_empty() {
         return Err(SpecErrors(errors));
@@ -153,6 +169,7 @@ pub fn load_api(dir: &Path) -> Result<Api, SpecErrors> {
     Ok(Api {
         dir: dir.to_path_buf(),
         file: api_file,
+        protocol_errors,
         operations,
     })
 }
@@ -204,6 +221,24 @@ fn check_names(apis: &[Api], errors: &mut Vec<SpecError>) {
                     other.dir.display()
                 ),
             ));
+        }
+        if let Some(mine) = &api.protocol_errors {
+            let clash = earlier
+                .iter()
+                .filter_map(|o| o.protocol_errors.as_ref())
+                .find(|p| p.module_name() == mine.module_name() && p.path != mine.path);
+            if let Some(other) = clash {
+                errors.push(SpecError::new(
+                    &file,
+                    (line_of(&file, "protocol_errors:"), 1),
+                    format!(
+                        "{} would generate protocols::{}, which {} already does; name each protocol's errors file                          after its own protocol",
+                        mine.path.display(),
+                        mine.module_name(),
+                        other.path.display()
+                    ),
+                ));
+            }
         }
         let names = &api.file.names;
         let at = |key: &str| (line_of(&file, key), 1);

@@ -16,7 +16,17 @@ pub fn api_module(api: &ApiIr) -> TokenStream {
     let signing = api.signing.iter().map(|s| format_ident!("{}", s));
     let window = Literal::u64_unsuffixed(api.timestamp_window_seconds);
     let error_status = format_ident!("{}", api.error_status);
-    let common_errors = api.common_errors.iter().map(documented_error);
+    // An API with no errors of its own shares its protocol's table; one with its own lists both.
+    let common_errors = match &api.protocol_errors {
+        Some(p) if p.errors.len() == api.common_errors.len() => {
+            let m = format_ident!("{}", p.module);
+            quote!(crate::protocols::#m::ERRORS)
+        }
+        _ => {
+            let list = api.common_errors.iter().map(documented_error);
+            quote!(&[#(#list),*])
+        }
+    };
     let codes = common_error_codes(api);
     let regions = &api.regions;
 
@@ -102,7 +112,7 @@ pub fn api_module(api: &ApiIr) -> TokenStream {
             signing: &[#(SigningScheme::#signing),*],
             timestamp_window_seconds: #window,
             error_status: ErrorStatus::#error_status,
-            common_errors: &[#(#common_errors),*],
+            common_errors: #common_errors,
             regions: &[#(#regions),*],
         };
 
@@ -184,8 +194,14 @@ pub fn root_module(apis: &[ApiIr]) -> TokenStream {
         );
         quote!(#module => Some(visitor.visit::<#m::#ty>()),)
     });
+    let protocols = apis.iter().any(|a| a.protocol_errors.is_some()).then(|| {
+        quote!(
+            pub mod protocols;
+        )
+    });
     quote! {
         #![doc = " The generated API modules."]
+        #protocols
         #(pub mod #mods;)*
 
         /// Every API the specs describe: what [`all_apis`] returns.
@@ -224,7 +240,17 @@ fn common_error_codes(api: &ApiIr) -> TokenStream {
     let mut names = std::collections::BTreeSet::new();
     let mut seen = std::collections::BTreeSet::new();
     let mut consts = Vec::new();
-    for e in &api.common_errors {
+    // The protocol's codes are its module's; they are re-exported here, so `<api>::codes::X` still names them.
+    let shared = api.protocol_errors.as_ref().map_or(0, |p| p.errors.len());
+    for e in &api.common_errors[..shared] {
+        names.insert(cloudvpn_spec::snake_case(&e.variant).to_uppercase());
+        seen.insert(e.code.clone());
+    }
+    let reexport = api.protocol_errors.as_ref().map(|p| {
+        let m = format_ident!("{}", p.module);
+        quote!(pub use crate::protocols::#m::codes::*;)
+    });
+    for e in &api.common_errors[shared..] {
         let name = cloudvpn_spec::snake_case(&e.variant).to_uppercase();
         names.insert(name.clone());
         seen.insert(e.code.clone());
@@ -269,7 +295,56 @@ fn common_error_codes(api: &ApiIr) -> TokenStream {
         /// The codes of the errors this API documents: the common errors every operation may answer, then
         /// each operation's own (every spelling).
         pub mod codes {
+            #reexport
             #(#consts)*
         }
+    }
+}
+
+/// The constants of a list of errors' codes, each named by its variant and documented with its hint.
+pub(crate) fn code_constants(errors: &[ErrorIr]) -> Vec<TokenStream> {
+    errors
+        .iter()
+        .map(|e| {
+            let name = format_ident!("{}", cloudvpn_spec::snake_case(&e.variant).to_uppercase());
+            let code = &e.code;
+            let doc = docs(&format!("`{code}`: {}", e.hint));
+            quote! {
+                #doc
+                pub const #name: &str = #code;
+            }
+        })
+        .collect()
+}
+
+/// `generated/protocols/<module>.rs`: the errors every API of one protocol may answer, once.
+pub fn protocol_module(p: &ProtocolErrorsIr) -> TokenStream {
+    let doc = inner_docs(&format!(
+        "{}: the errors every API of the protocol may answer, and their codes.\n\nGenerated from `{}`; each \
+         API's `API.common_errors` and `codes` include them.",
+        p.title, p.spec_file
+    ));
+    let errors = p.errors.iter().map(documented_error);
+    let consts = code_constants(&p.errors);
+    quote! {
+        #doc
+        use crate::meta::DocumentedError;
+
+        /// The protocol's errors, in the order of their file.
+        pub const ERRORS: &[DocumentedError] = &[#(#errors),*];
+
+        /// The codes of the protocol's errors.
+        pub mod codes {
+            #(#consts)*
+        }
+    }
+}
+
+/// `generated/protocols/mod.rs`: one module per protocol errors file the APIs include.
+pub fn protocols_root_module(modules: &[String]) -> TokenStream {
+    let mods = modules.iter().map(|m| format_ident!("{}", m));
+    quote! {
+        #![doc = " The errors each protocol's APIs share, generated once per protocol."]
+        #(pub mod #mods;)*
     }
 }

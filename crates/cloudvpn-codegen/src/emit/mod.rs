@@ -18,7 +18,7 @@ mod response;
 mod server;
 mod wire;
 
-pub use api::{api_module, root_module};
+pub use api::{api_module, protocol_module, protocols_root_module, root_module};
 use builders::builders;
 pub use client::{client_module, client_root_module};
 use completion::completion_impl;

@@ -8,7 +8,13 @@ use std::collections::BTreeSet;
 /// Lowers one API. The spec set has been validated, so references resolve.
 pub fn lower_api(api: &Api, spec_path: &dyn Fn(&std::path::Path) -> String) -> ApiIr {
     let f = &api.file;
-    let common_errors: Vec<ErrorIr> = f.common_errors.iter().map(lower_error).collect();
+    let common_errors: Vec<ErrorIr> = api.common_errors().map(lower_error).collect();
+    let protocol_errors = api.protocol_errors.as_ref().map(|p| ProtocolErrorsIr {
+        module: p.module_name(),
+        title: p.file.title.clone(),
+        spec_file: spec_path(&p.path),
+        errors: p.file.errors.iter().map(lower_error).collect(),
+    });
     let operations = api
         .operations
         .iter()
@@ -52,6 +58,7 @@ pub fn lower_api(api: &Api, spec_path: &dyn Fn(&std::path::Path) -> String) -> A
             cloudvpn_spec::ErrorStatus::Envelope => "Envelope",
         },
         common_errors,
+        protocol_errors,
         regions: f
             .regions
             .as_ref()

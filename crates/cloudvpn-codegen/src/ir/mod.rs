@@ -55,12 +55,27 @@ pub struct ApiIr {
     pub timestamp_window_seconds: u64,
     /// `Http` / `Envelope`.
     pub error_status: &'static str,
-    /// Errors shared by every operation.
+    /// Errors shared by every operation: the protocol's (see `protocol_errors`), then the API's own.
     pub common_errors: Vec<ErrorIr>,
+    /// The protocol's errors file the API includes, generated once for all its APIs.
+    pub protocol_errors: Option<ProtocolErrorsIr>,
     /// Region ids the documents name.
     pub regions: Vec<String>,
     /// Operations, sorted by action.
     pub operations: Vec<OpIr>,
+}
+
+/// A protocol's errors file: generated once, as `crate::protocols::<module>`, for every API including it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProtocolErrorsIr {
+    /// Rust module (`alibaba_rpc`).
+    pub module: String,
+    /// Human title.
+    pub title: String,
+    /// The spec file, relative to the workspace.
+    pub spec_file: String,
+    /// The errors, in file order (the first `errors.len()` of the including API's `common_errors`).
+    pub errors: Vec<ErrorIr>,
 }
 
 /// One operation.

@@ -31,7 +31,12 @@ pub struct ApiFile {
     /// Parameters the runtime adds to every call (documentation).
     #[serde(default)]
     pub common_parameters: Vec<CommonParameter>,
-    /// Errors any operation of the API may answer.
+    /// The file of the errors every API of the protocol may answer (authentication, signature, throttling,
+    /// version...), relative to this API's folder: `../_protocols/alibaba-rpc-errors.yaml`. They are the
+    /// API's common errors too, before its own `common_errors`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol_errors: Option<String>,
+    /// Errors any operation of the API may answer that are the API's own (not its protocol's).
     #[serde(default)]
     pub common_errors: Vec<ErrorSpec>,
     /// Region ids the documents name (what the command line offers to complete).
@@ -110,4 +115,25 @@ pub struct CommonParameter {
     pub description: Text,
     /// Where it is documented.
     pub source: String,
+}
+
+/// A protocol's errors file (`specs/<provider>/_protocols/<protocol>-errors.yaml`): the errors every API of
+/// one protocol may answer, written once and included by each API's `protocol_errors:`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolErrorsFile {
+    /// The protocol whose APIs include it; an API of another protocol may not.
+    pub protocol: Protocol,
+    /// A human title.
+    pub title: String,
+    /// For maintainers: where the list comes from, how the copies it replaces compared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+    /// The sources its errors cite (the including API's sources are not visible here).
+    pub sources: BTreeMap<String, Source>,
+    /// The errors, in the same shape as an operation's.
+    pub errors: Vec<ErrorSpec>,
+    /// Where the documents, or the APIs' copies this file replaced, disagree.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discrepancies: Vec<Discrepancy>,
 }

@@ -114,6 +114,29 @@ struct Marked<'a> {
     element: Option<FieldType>,
 }
 
+/// Checks a protocol's errors file for an API that reports errors as `status` says: its sources, every
+/// error (codes once, statuses, hints) and its description.
+pub(crate) fn protocol_errors(
+    path: &Path,
+    text: &str,
+    file: &ProtocolErrorsFile,
+    status: ErrorStatus,
+    errors: &mut Vec<SpecError>,
+) {
+    let loc = Locator::new(text);
+    let mut ctx = Ctx {
+        path,
+        loc: &loc,
+        sources: file.sources.keys().map(String::as_str).collect(),
+        errors,
+    };
+    if let Some(d) = &file.description {
+        ctx.text(d, "title", &file.title);
+    }
+    ctx.errors_list(&file.errors, status);
+    ctx.discrepancies(&file.discrepancies);
+}
+
 struct Ctx<'a, 'e> {
     path: &'a Path,
     loc: &'a Locator<'a>,
@@ -188,6 +211,20 @@ impl Ctx<'_, '_> {
                     "{owner}: `sensitive` marks a scalar or a list of scalars; mark the secret members of the object instead"
                 ),
             );
+        }
+    }
+
+    fn discrepancies(&mut self, list: &[Discrepancy]) {
+        for d in list {
+            for s in &d.sources {
+                if !self.sources.contains(s.as_str()) {
+                    let at = self.loc.find("topic", &d.topic, 0);
+                    self.error_at(
+                        at,
+                        format!("discrepancy `{}` cites unknown source `{s}`", d.topic),
+                    );
+                }
+            }
         }
     }
 
@@ -343,17 +380,7 @@ fn operation(
     for e in &op.examples {
         ctx.source(&e.source);
     }
-    for d in &op.discrepancies {
-        for s in &d.sources {
-            if !ctx.sources.contains(s.as_str()) {
-                let at = ctx.loc.find("topic", &d.topic, 0);
-                ctx.error_at(
-                    at,
-                    format!("discrepancy `{}` cites unknown source `{s}`", d.topic),
-                );
-            }
-        }
-    }
+    ctx.discrepancies(&op.discrepancies);
     let mut structs = BTreeSet::new();
     parameters(ctx, op, &mut structs);
     fields(ctx, &op.response, "response", &mut structs);

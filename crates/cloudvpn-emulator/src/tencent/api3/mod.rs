@@ -21,6 +21,7 @@
 mod auth;
 pub(crate) mod behaviour;
 mod id_format;
+mod lists;
 
 use crate::credentials::{Caller, Principal};
 use crate::error::{ServiceError, api_error};

@@ -8,7 +8,8 @@
 //! - **Nobody with working credentials waits for others**: while credentials are due but still usable, the
 //!   first caller refreshes them and every other caller signs with the ones in hand at once (botocore's
 //!   "advisory" refresh). Only when nothing usable is in hand do callers wait, all on the same single
-//!   refresh (single flight) instead of each making their own call.
+//!   refresh (single flight) instead of each making their own call, and all share its outcome: when it
+//!   fails, every caller that waited on it gets its error, rather than each trying again in turn.
 //! - **Bounded**: one refresh may take [`RefreshPolicy::refresh_timeout`] (five seconds); a provider that
 //!   hangs longer fails that refresh with an error naming it and saying it timed out.
 //! - **Keep what still works**: a refresh that fails or times out while the old credentials are still usable
@@ -28,12 +29,15 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-/// How long one refresh may take. A refresh runs while calls wait on it, so the bound is what a caller with no
-/// usable credentials waits at worst (and what the one caller refreshing due credentials waits before it
-/// signs with the old ones). Five seconds, as aws-config bounds every provider of its lazy cache (STS ones
-/// included): a metadata service or STS that has not answered by then is down for practical purposes, and a
-/// clear error (or the old credentials) serves the caller better than half a minute of retries. The
-/// providers' own retries still cover fast failures (a refused connection, a 5xx) within it.
+/// How long one refresh may take. A refresh runs while calls wait on it, and the callers that wait on one
+/// share its outcome (a failure included), so the bound is what a caller with no usable credentials waits at
+/// worst (and what the one caller refreshing due credentials waits before it signs with the old ones). Five
+/// seconds, as aws-config bounds every provider of its lazy cache (STS ones included): a metadata service or
+/// STS that has not answered by then is down for practical purposes, and a clear error (or the old
+/// credentials) serves the caller better than half a minute of retries. The providers' own timeouts and
+/// retries are sized to end within it (see `sts_call` and `metadata`), so that their error, which names
+/// the attempt that failed, is what the caller reads; the bound itself only stops a provider that hangs
+/// in a way they do not cover (a credentials process, a custom provider).
 const DEFAULT_REFRESH_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// When [`CredentialsCache`] refreshes temporary credentials.
@@ -110,6 +114,16 @@ impl<C> Entry<C> {
     }
 }
 
+/// How the refreshes so far ended: a caller notes `finished` before it waits for the flight, and, once it
+/// holds the flight, knows whether one ended in the meantime and how.
+#[derive(Debug, Default)]
+struct Flights {
+    /// Refreshes that ran to their end (one whose caller was dropped mid-way did not).
+    finished: u64,
+    /// The error of the last one, when it failed with nothing usable in hand.
+    failure: Option<CredentialsError>,
+}
+
 /// Credentials from a provider, kept and refreshed ahead of their expiry. Every client holds one; see the
 /// [module documentation](self) for the rules.
 ///
@@ -129,6 +143,8 @@ pub struct CredentialsCache<C> {
     current: Mutex<Option<Entry<C>>>,
     /// Held while a refresh runs: the single flight.
     refreshing: tokio::sync::Mutex<()>,
+    /// How the flights so far ended, for the callers that waited on one.
+    flights: Mutex<Flights>,
     jitter: Mutex<fastrand::Rng>,
 }
 
@@ -155,6 +171,7 @@ impl<C: CloudCredentials + 'static> CredentialsCache<C> {
             policy: RefreshPolicy::default(),
             current: Mutex::new(None),
             refreshing: tokio::sync::Mutex::new(()),
+            flights: Mutex::new(Flights::default()),
             jitter: Mutex::new(fastrand::Rng::new()),
         }
     }
@@ -173,7 +190,8 @@ impl<C: CloudCredentials + 'static> CredentialsCache<C> {
 
     /// Usable credentials: the ones in hand while they are fresh; while they are due but still usable,
     /// the ones in hand for every caller but the one that refreshes; else those of one refresh shared by
-    /// every concurrent caller. Errors when the provider fails (or times out) and nothing usable is in hand.
+    /// every concurrent caller. Errors when the provider fails (or times out) and nothing usable is in hand;
+    /// callers that waited on a refresh that failed so get its error without asking the provider again.
     pub async fn get(&self) -> Result<Arc<Resolved<C>>, CredentialsError> {
         let usable = match self.in_hand(self.clock.now()) {
             InHand::Fresh(fresh) => return Ok(fresh),
@@ -191,13 +209,37 @@ impl<C: CloudCredentials + 'static> CredentialsCache<C> {
                 Ok(flight) => flight,
                 Err(_) => return Ok(usable),
             },
-            None => self.refreshing.lock().await,
+            None => {
+                let seen = self.flights().finished;
+                let flight = self.refreshing.lock().await;
+                // The flight we waited on failed: its error is ours too. Asking again at once would make
+                // each waiter wait for its own refresh in turn, well past the bound.
+                let failed = {
+                    let flights = self.flights();
+                    (flights.finished != seen)
+                        .then(|| flights.failure.clone())
+                        .flatten()
+                };
+                match (failed, self.in_hand(self.clock.now())) {
+                    (_, InHand::Fresh(fresh)) => return Ok(fresh),
+                    (Some(failure), _) => return Err(failure),
+                    (None, _) => flight,
+                }
+            }
         };
         // Whoever held the flight before us may have refreshed already.
         if let InHand::Fresh(fresh) = self.in_hand(self.clock.now()) {
             return Ok(fresh);
         }
-        self.refresh().await
+        let outcome = self.refresh().await;
+        let mut flights = self.flights();
+        flights.finished += 1;
+        flights.failure = outcome.as_ref().err().cloned();
+        outcome
+    }
+
+    fn flights(&self) -> std::sync::MutexGuard<'_, Flights> {
+        self.flights.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Asks the provider (bounded by the refresh timeout) and keeps what it gives; on failure keeps the

@@ -129,8 +129,47 @@ async fn a_refresh_that_hangs_with_nothing_usable_fails_with_a_timeout_error() {
         assert!(failed.outcome.contains("timed out"), "{error}");
         assert!(failed.outcome.contains("5s"), "{error}");
     }
-    // Each waiting caller, finding nothing usable after the failed flight, asked once in its turn.
-    assert_eq!(provider.calls(), 3);
+    // The three waited on one flight and share its failure: the provider was asked once.
+    assert_eq!(provider.calls(), 1);
+}
+
+#[tokio::test]
+async fn callers_queued_behind_a_hanging_refresh_all_fail_within_the_bound() {
+    tokio::time::pause();
+    let clock = ManualClock::new();
+    let provider = GatedProvider::new(&clock, 0);
+    let cache = Arc::new(gated_cache(&clock, &provider));
+    let started = tokio::time::Instant::now();
+    let callers = spawn_gets(&cache, 4);
+    let mut waited = Vec::new();
+    for caller in callers {
+        assert!(caller.await.unwrap().is_err());
+        waited.push(started.elapsed());
+    }
+    // Paused time: these are the timer's virtual seconds, exact, not a measure of speed.
+    let bound = RefreshPolicy::default().refresh_timeout;
+    assert!(
+        waited
+            .iter()
+            .all(|w| *w <= bound + Duration::from_millis(10)),
+        "waits {waited:?}, provider calls {}",
+        provider.calls()
+    );
+    assert_eq!(provider.calls(), 1);
+}
+
+#[tokio::test]
+async fn a_caller_after_a_failed_flight_asks_the_provider_again() {
+    tokio::time::pause();
+    let clock = ManualClock::new();
+    let provider = GatedProvider::new(&clock, 0);
+    let cache = Arc::new(gated_cache(&clock, &provider));
+    assert!(cache.get().await.is_err());
+    // It did not wait on that flight: its own refresh, which this time succeeds.
+    provider.open();
+    let got = cache.get().await.expect("refreshed");
+    assert_eq!(got.credentials.access_key_id, "second");
+    assert_eq!(provider.calls(), 2);
 }
 
 #[tokio::test]

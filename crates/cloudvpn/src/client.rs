@@ -113,7 +113,7 @@ enum Failure<E> {
     Retryable(Error<E>, u32),
     /// The service rejected the attempt's temporary credentials (an expired or revoked session token), which
     /// the cache has now forgotten: the next attempt signs with refreshed ones, at once.
-    Rejected(Error<E>),
+    Rejected(E),
 }
 
 impl Core {
@@ -160,12 +160,17 @@ impl Core {
     /// client's cache gives for that attempt, so a call that outlives temporary credentials signs its later
     /// attempts with refreshed ones; `parse` reads the answer. An error that rejects the credentials names
     /// the source of those used in the attempt. `acted_on` counts the attempts the service may have acted
-    /// on (all that were sent, but those it refused for their credentials).
+    /// on: all that were sent, but those whose connection was refused (they never reached it) and those it
+    /// refused for their credentials.
     ///
     /// A rejection of temporary credentials themselves (an expired or revoked session: the server's clock
     /// or the issuer disagrees with their expiry here) makes the cache forget them, and the call tries once
-    /// more with refreshed ones if its attempts allow; a second such rejection is the caller's error. The
-    /// server refused the attempt before acting on it, so this retry is safe for any operation.
+    /// more with refreshed ones if its attempts and the retry budget allow; a second such rejection is the
+    /// caller's error (those credentials are forgotten too, so the next call does not spend an attempt on
+    /// them). The server refused the attempt before acting on it, so this retry is safe for any operation;
+    /// it is announced as [`RetryReason::SessionRejected`] and costs `retry_cost` like any other: a clock
+    /// that disagrees with the service gets every fresh session rejected too, and then these retries are a
+    /// storm the budget should stop like any other.
     async fn execute<O: Operation, W: Wire + ?Sized>(
         &self,
         wire: &W,
@@ -191,7 +196,8 @@ impl Core {
                 None => e,
             };
             let request = build(self, resolved.as_ref().map(|r| &r.credentials));
-            acted_on.fetch_add(1, Ordering::Relaxed);
+            // Until the outcome says otherwise, the service may have acted on this attempt.
+            let mut reached_service = true;
             if let Some(log) = &self.wire_log {
                 log(WireEvent::Request {
                     attempt,
@@ -225,6 +231,7 @@ impl Core {
                         u32::MAX
                     };
                     let kind = e.kind;
+                    reached_service = kind != TransportErrorKind::Connect;
                     let error = Error::Transport {
                         action: meta.action,
                         attempts: attempt,
@@ -249,13 +256,17 @@ impl Core {
                             return Ok(output);
                         }
                         Err(Error::Service(e))
-                            if !renewed
-                                && W::rejects_session(e.info(), e.documented())
+                            if W::rejects_session(e.info(), e.documented())
                                 && resolved
                                     .as_ref()
                                     .is_some_and(|r| wire.credentials().invalidate_rejected(r)) =>
                         {
-                            Failure::Rejected(Error::Service(e))
+                            reached_service = false;
+                            if renewed {
+                                Failure::Done(Error::Service(e))
+                            } else {
+                                Failure::Rejected(e)
+                            }
                         }
                         Err(Error::Service(e)) => {
                             let server_side = e.info().http_status.is_some_and(|s| s >= 500);
@@ -274,6 +285,9 @@ impl Core {
                     }
                 }
             };
+            if reached_service {
+                acted_on.fetch_add(1, Ordering::Relaxed);
+            }
             match outcome {
                 Failure::Done(e) => return Err(named(e)),
                 Failure::Retryable(e, cost) => {
@@ -295,9 +309,18 @@ impl Core {
                     tokio::time::sleep(delay).await;
                 }
                 Failure::Rejected(e) => {
-                    acted_on.fetch_sub(1, Ordering::Relaxed);
-                    if attempt >= self.retry.max_attempts {
-                        return Err(named(e));
+                    if attempt >= self.retry.max_attempts
+                        || !self.bucket.try_acquire(self.retry.retry_cost)
+                    {
+                        return Err(named(Error::Service(e)));
+                    }
+                    if let Some(log) = &self.wire_log {
+                        log(WireEvent::Retrying {
+                            attempt,
+                            operation: meta,
+                            reason: RetryReason::SessionRejected { code: e.code() },
+                            delay: Duration::ZERO,
+                        });
                     }
                     renewed = true;
                 }
@@ -495,7 +518,8 @@ fn name_credentials_source<W: Wire + ?Sized, E: OperationError>(
 }
 
 /// The idempotent-delete wrapper: runs the call with the retry loop, but remembers whether an attempt the
-/// service may have acted on was made before a not-found answer (one refused for its credentials was not).
+/// service may have acted on was made before a not-found answer (one whose connection was refused, or that
+/// the service refused for its credentials, was not).
 async fn delete_with<O: Operation, W: Wire + ?Sized>(
     wire: &W,
     meta: &'static OperationMeta,

@@ -39,6 +39,12 @@ pub enum RetryReason<'a> {
         /// How it failed.
         kind: TransportErrorKind,
     },
+    /// The service rejected the session of the attempt's temporary credentials (an expired or revoked
+    /// session token): the next attempt, at once, signs with refreshed ones.
+    SessionRejected {
+        /// The error code.
+        code: &'a str,
+    },
 }
 
 impl<'a> RetryReason<'a> {
@@ -87,6 +93,12 @@ impl fmt::Display for RetryReason<'_> {
             }
             RetryReason::Timeout { after } => write!(f, "no answer within {after:?}"),
             RetryReason::Transport { kind } => write!(f, "connection failed ({kind:?})"),
+            RetryReason::SessionRejected { code } => {
+                write!(
+                    f,
+                    "session rejected ({code}), retrying with refreshed credentials"
+                )
+            }
         }
     }
 }

@@ -375,6 +375,24 @@ async fn not_found_after_a_retried_delete_means_already_deleted() {
 }
 
 #[tokio::test]
+async fn not_found_after_a_refused_connection_is_an_error_not_already_deleted() {
+    // The refused attempt never reached the service: the not-found answer is the first it acted on, so the
+    // gateway never existed (a wrong id), not one an earlier attempt deleted.
+    let t = Arc::new(ScriptedTransport::new([
+        Scripted::Refuse,
+        respond(404, &json_error("InvalidVpnGatewayInstanceId.NotFound")),
+    ]));
+    let outcome = alibaba(&t, RetryConfig::deterministic(1))
+        .delete(DeleteVpnGatewayRequest::new("cn-hangzhou", "vpn-1"))
+        .await;
+    assert!(
+        matches!(&outcome, Err(e) if e.is_not_found()),
+        "{outcome:?}"
+    );
+    assert_eq!(t.requests().len(), 2, "the refusal was retried");
+}
+
+#[tokio::test]
 async fn tencent_errors_arrive_in_http_200() {
     let body =
         r#"{"code":5000,"message":"vpn conn not found","codeDesc":"InvalidVpnConn.NotFound"}"#;

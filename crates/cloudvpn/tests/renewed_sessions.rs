@@ -7,11 +7,13 @@ use cloudvpn::credentials::{
 };
 use cloudvpn::test_util::{FixedIds, Scripted, ScriptedTransport};
 use cloudvpn::transport::{HttpRequest, HttpResponse};
-use cloudvpn::{AlibabaClient, ApiClient, Deletion, Error, RetryConfig, TencentClient};
+use cloudvpn::{
+    AlibabaClient, ApiClient, Deletion, Error, RetryConfig, TencentClient, WireEvent, WireLog,
+};
 use cloudvpn_types::alibaba_vpc::{DeleteVpnGatewayRequest, DescribeVpnGatewayRequest};
 use cloudvpn_types::tencent_vpc_v2::DeleteVpnConnRequest;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 /// Role sessions `STS.1`, `STS.2`, … (or, for Tencent, `AKIDsession1`, …), each valid for an hour, so the
@@ -77,8 +79,18 @@ fn alibaba(
     sessions: &Arc<RoleSessions>,
     retry: RetryConfig,
 ) -> (AlibabaClient, Arc<ScriptedTransport>) {
+    alibaba_logged(script, sessions, retry, Arc::new(|_: WireEvent<'_>| {}))
+}
+
+fn alibaba_logged(
+    script: impl IntoIterator<Item = Scripted>,
+    sessions: &Arc<RoleSessions>,
+    retry: RetryConfig,
+    log: WireLog,
+) -> (AlibabaClient, Arc<ScriptedTransport>) {
     let transport = Arc::new(ScriptedTransport::new(script));
     let client = AlibabaClient::builder()
+        .wire_log(log)
         .endpoint("http://127.0.0.1:9")
         .credentials_provider(sessions.clone())
         .transport(transport.clone())
@@ -147,6 +159,92 @@ async fn a_second_rejection_with_fresh_credentials_reaches_the_caller() {
     assert!(!error.to_string().contains("token-2"), "{error}");
     assert_eq!(alibaba_keys(&transport.requests()), ["STS.1", "STS.2"]);
     assert_eq!(sessions.calls(), 2);
+    // The second rejected session is forgotten too: the next call does not spend an attempt on it.
+    client
+        .send(DescribeVpnGatewayRequest::new("cn-hangzhou", "vpn-1"))
+        .await
+        .expect("a third session");
+    assert_eq!(
+        alibaba_keys(&transport.requests()),
+        ["STS.1", "STS.2", "STS.3"]
+    );
+}
+
+/// A wire log that keeps every event as one line: `request 1`, `retrying 1 after 0ns: ...`, `response 1`.
+fn event_lines() -> (WireLog, Arc<Mutex<Vec<String>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let kept = seen.clone();
+    let log: WireLog = Arc::new(move |event: WireEvent<'_>| {
+        let line = match event {
+            WireEvent::Request { attempt, .. } => format!("request {attempt}"),
+            WireEvent::Response { attempt, .. } => format!("response {attempt}"),
+            WireEvent::Retrying {
+                attempt,
+                reason,
+                delay,
+                ..
+            } => format!("retrying {attempt} after {delay:?}: {reason}"),
+        };
+        kept.lock().unwrap().push(line);
+    });
+    (log, seen)
+}
+
+#[tokio::test]
+async fn a_session_retry_is_announced_to_the_wire_log_at_once() {
+    let sessions = Arc::new(RoleSessions::default());
+    let (log, seen) = event_lines();
+    let (client, _transport) = alibaba_logged(
+        [
+            alibaba_error("InvalidSecurityToken.Expired"),
+            respond(200, DESCRIBED),
+        ],
+        &sessions,
+        RetryConfig::deterministic(1),
+        log,
+    );
+    client
+        .send(DescribeVpnGatewayRequest::new("cn-hangzhou", "vpn-1"))
+        .await
+        .expect("renewed");
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            "request 1",
+            "response 1",
+            "retrying 1 after 0ns: session rejected (InvalidSecurityToken.Expired), retrying with refreshed credentials",
+            "request 2",
+            "response 2",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_session_retry_is_paid_from_the_retry_budget() {
+    let sessions = Arc::new(RoleSessions::default());
+    // Enough for one retry: the first rejected call spends it, the second finds the budget empty.
+    let retry = RetryConfig {
+        budget: 5,
+        retry_cost: 5,
+        success_refund: 0,
+        ..RetryConfig::deterministic(1)
+    };
+    let expired = || alibaba_error("InvalidSecurityToken.Expired");
+    let (client, transport) = alibaba(
+        [
+            expired(),
+            respond(200, DESCRIBED),
+            expired(),
+            respond(200, DESCRIBED),
+        ],
+        &sessions,
+        retry,
+    );
+    let request = DescribeVpnGatewayRequest::new("cn-hangzhou", "vpn-1");
+    client.send(request.clone()).await.expect("renewed");
+    let error = client.send(request).await.expect_err("no budget left");
+    assert_eq!(error.code(), Some("InvalidSecurityToken.Expired"));
+    assert_eq!(transport.requests().len(), 3);
 }
 
 #[tokio::test]

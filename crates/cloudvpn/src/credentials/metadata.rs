@@ -9,9 +9,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// Connect timeout: a metadata service is on the local network or not there at all (the official libraries
 /// use one second).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
-/// Time one call may take in all.
-const CALL_TIMEOUT: Duration = Duration::from_secs(3);
-/// Attempts per call: a metadata service drops the odd request under load.
+/// Time one attempt may take in all (the official libraries' read timeout is one second too). An attempt
+/// that runs out of it is not repeated: a service on the local network that has not answered in a second
+/// is down, and repeating it would take the refresh past its bound (five seconds, for up to three calls:
+/// an IMDSv2 token, the role's name, its credentials) with the cache's generic timeout instead of this
+/// call's own error.
+const CALL_TIMEOUT: Duration = Duration::from_secs(1);
+/// Attempts per call: a metadata service drops the odd request under load (a reset, a 5xx), which fails
+/// fast and is worth repeating.
 const ATTEMPTS: u32 = 3;
 /// The pause before the second attempt; doubled before the third.
 const FIRST_PAUSE: Duration = Duration::from_millis(100);
@@ -40,8 +45,9 @@ impl MetadataHttp {
             .map_err(|e| format!("cannot set up an HTTP client: {e}"))
     }
 
-    /// Sends `method url` with `headers`, retrying connection failures, timeouts and 5xx answers. `Err` is
-    /// why no usable answer came (no secret: URLs of these services carry none, and no body is quoted).
+    /// Sends `method url` with `headers`, retrying connection failures and 5xx answers (not an attempt that
+    /// timed out, see [`CALL_TIMEOUT`]). `Err` is why no usable answer came (no secret: URLs of these
+    /// services carry none, and no body is quoted).
     pub(crate) async fn call(
         &self,
         method: reqwest::Method,
@@ -55,19 +61,24 @@ impl MetadataHttp {
             for (name, value) in headers {
                 request = request.header(*name, *value);
             }
-            let outcome = match request.send().await {
+            let failed = match request.send().await {
                 Ok(response) => {
                     let status = response.status().as_u16();
                     match response.text().await {
                         Ok(body) if status < 500 => return Ok(Answer { status, body }),
-                        Ok(_) => format!("HTTP {status}"),
-                        Err(e) => describe(&e),
+                        Ok(_) => Err(format!("HTTP {status}")),
+                        Err(e) => Ok(e),
                     }
                 }
-                Err(e) => describe(&e),
+                Err(e) => Ok(e),
             };
-            if attempt >= ATTEMPTS {
-                return Err(format!("{outcome} (after {attempt} attempts)"));
+            let (outcome, timed_out) = match failed {
+                Ok(e) => (describe(&e), e.is_timeout()),
+                Err(answered) => (answered, false),
+            };
+            if attempt >= ATTEMPTS || timed_out {
+                let plural = if attempt == 1 { "" } else { "s" };
+                return Err(format!("{outcome} (after {attempt} attempt{plural})"));
             }
             tokio::time::sleep(pause).await;
             pause *= 2;
@@ -307,6 +318,45 @@ pub(crate) fn error_code(body: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_call_that_times_out_is_not_repeated() {
+        // Accepts connections and never answers; dropped (and its connections closed) at the end.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!(
+            "http://{}/latest/meta-data/",
+            listener.local_addr().expect("addr")
+        );
+        let held = tokio::spawn(async move {
+            let mut connections = Vec::new();
+            while let Ok((stream, _)) = listener.accept().await {
+                connections.push(stream);
+            }
+        });
+        let http = MetadataHttp::new().expect("client");
+        let error = http
+            .call(reqwest::Method::GET, &url, &[])
+            .await
+            .err()
+            .expect("no answer");
+        held.abort();
+        assert!(error.contains("no answer in time"), "{error}");
+        assert!(error.ends_with("(after 1 attempt)"), "{error}");
+    }
+
+    #[test]
+    fn metadata_attempts_end_well_within_the_refresh_timeout() {
+        // A lookup of three calls whose services each hang once costs three call timeouts: it ends with
+        // its own error before the cache's bound cuts it off.
+        let bound = crate::credentials::RefreshPolicy::default().refresh_timeout;
+        assert!(
+            CALL_TIMEOUT * 3 < bound,
+            "{CALL_TIMEOUT:?} x 3 vs {bound:?}"
+        );
+        assert!(CONNECT_TIMEOUT <= CALL_TIMEOUT);
+    }
 
     #[test]
     fn base_urls_are_checked() {

@@ -12,17 +12,25 @@ use cloudvpn_types::OperationError;
 use cloudvpn_types::meta::Provider;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Connect timeout of an STS call.
-pub(crate) const STS_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Time one STS attempt may take (the official libraries' read timeout is 5 to 10 s).
-pub(crate) const STS_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+// An STS call runs inside a refresh, which the credentials cache bounds at five seconds. Its timeouts are
+// sized so that every attempt ends within that bound (two attempts of 2 s and a backoff of at most 0.1 s):
+// a slow or hanging STS then fails with this call's own error, which says which attempt got no answer,
+// rather than with the cache's generic timeout; and one slow connect cannot use the whole bound. The
+// official libraries allow 5 to 10 s per attempt, but they have no bound above them; an STS that takes
+// more than 2 s to answer is unwell, and the refresh made while credentials are only due keeps the old
+// ones meanwhile.
 
-/// Three attempts, quickly: a refresh runs while a call waits for it.
+/// Connect timeout of an STS call (a connection to a well-connected endpoint takes well under a second).
+pub(crate) const STS_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+/// Time one STS attempt may take, its connection included.
+pub(crate) const STS_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Two attempts, quickly: a refused connection or a 5xx is repeated once within the refresh's bound.
 pub(crate) fn sts_retry() -> RetryConfig {
     RetryConfig {
-        max_attempts: 3,
+        max_attempts: 2,
         base_delay: Duration::from_millis(100),
-        max_delay: Duration::from_secs(1),
+        max_delay: Duration::from_millis(100),
         ..RetryConfig::default()
     }
 }
@@ -106,4 +114,24 @@ pub(crate) fn call_failure<E: OperationError>(
         other => other.to_string(),
     };
     call_failed(provider, source, problem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::retry::Backoff;
+
+    #[test]
+    fn every_sts_attempt_ends_within_the_refresh_timeout() {
+        let retry = sts_retry();
+        let backoff = Backoff::new(&retry);
+        let backoffs: Duration = (1..retry.max_attempts).map(|a| backoff.ceiling(a)).sum();
+        let worst = STS_ATTEMPT_TIMEOUT * retry.max_attempts + backoffs;
+        let bound = crate::credentials::RefreshPolicy::default().refresh_timeout;
+        assert!(
+            worst < bound,
+            "worst case {worst:?} vs the refresh bound {bound:?}"
+        );
+        assert!(STS_CONNECT_TIMEOUT < STS_ATTEMPT_TIMEOUT);
+    }
 }

@@ -1,14 +1,25 @@
 //! Rate awareness: one token bucket per cloud, account, region and action. Each starts at the limit the
 //! specs document for the action (`--max-rps` caps it, and stands in where nothing is documented), halves
-//! when the service answers with a throttling error and recovers slowly with each success (AIMD), so a
-//! sweep settles just under whatever limit the account really has. A throttled call is sent again once
-//! the bucket allows: throttling never becomes a failure.
+//! once per congestion event when the service answers with throttling errors and recovers slowly with
+//! each success (AIMD), so a sweep settles just under whatever limit the account really has. A throttled
+//! call is sent again once the bucket allows: throttling never becomes a failure.
 //!
 //! The clients repeat a throttled attempt on their own (after their backoff) before they give up and return
 //! the error, so most throttling answers never reach [`Limiter::call`]. Every client of a sweep therefore
 //! reports to the [`Limiter::observer`] of its target: each attempt a client repeats is charged to the
-//! bucket (the bucket did not grant it, the service counts it), and a throttled one halves the bucket and
-//! counts, exactly as a throttling answer returned to [`Limiter::call`] does.
+//! bucket (the bucket did not grant it, the service counts it), and a throttled one counts and reaches the
+//! bucket, exactly as a throttling answer returned to [`Limiter::call`] does.
+//!
+//! One congestion event, one halving: the calls in flight when the service's limit is crossed (eight with
+//! the default `--concurrency`, each client adding its own repeats) are throttled together, and halving
+//! for each answer would take the bucket to its floor from a single overshoot. TCP reduces its window
+//! once per window of data, not once per lost segment (RFC 5681 section 3.2 with RFC 6582's `recover`;
+//! RFC 3168 section 6.1.2: not again "within the last round trip time"). The limiter's counterpart of a
+//! window is an epoch of [`Bucket::epoch`] after each halving: throttles reported within it belong to
+//! the event that caused the halving, and only charge tokens. An epoch bounded by the grants (ignoring
+//! throttles of requests granted before the last halving) would be closer to RFC 6582, but the limiter
+//! is told of most throttles through [`WireEvent::Retrying`], which does not say when the bucket granted
+//! the call the attempt belongs to; a time epoch applies to both paths alike.
 
 use super::target::Target;
 use crate::failure::Failure;
@@ -38,6 +49,8 @@ struct Bucket {
     rate: f64,
     tokens: f64,
     refilled: Instant,
+    /// Until when throttles belong to the congestion event that last halved the rate.
+    epoch_ends: Option<Instant>,
 }
 
 impl Bucket {
@@ -47,6 +60,7 @@ impl Bucket {
             rate,
             tokens: 1.0,
             refilled: now,
+            epoch_ends: None,
         }
     }
 
@@ -71,9 +85,25 @@ impl Bucket {
         }
     }
 
-    fn throttled(&mut self) {
+    /// How long the throttles after a halving are taken as the same congestion event: a second, the window
+    /// both clouds document their limits over (and longer than the clients' first backoffs, 200 and 400 ms
+    /// at most, so the repeats of the throttled calls fall in it); at a rate under one per second, the gap
+    /// before the bucket grants its next call, since no throttle before that answers a call sent at the
+    /// halved rate.
+    fn epoch(rate: f64) -> Duration {
+        Duration::from_secs_f64((1.0 / rate.max(MIN_RPS)).clamp(1.0, 1.0 / MIN_RPS))
+    }
+
+    /// The service throttled a call: the first throttle of a congestion event halves the rate and starts
+    /// an epoch, the others in it do not. Either way the tokens saved up are dropped (the service had
+    /// none left) but a debt is kept: attempts the clients repeated are still to be paid for.
+    fn throttled(&mut self, now: Instant) {
+        self.tokens = self.tokens.min(0.0);
+        if self.epoch_ends.is_some_and(|end| now < end) {
+            return;
+        }
         self.rate = (self.rate / 2.0).max(MIN_RPS);
-        self.tokens = 0.0;
+        self.epoch_ends = Some(now + Self::epoch(self.rate));
     }
 
     fn succeeded(&mut self) {
@@ -156,11 +186,12 @@ impl Limiter {
 
     fn throttled_answer(&self, place: &Place, op: &'static OperationMeta) {
         self.throttled.fetch_add(1, Ordering::Relaxed);
-        self.with_bucket(place, op, Bucket::throttled);
+        self.with_bucket(place, op, |b| b.throttled(Instant::now()));
     }
 
     /// What the clients of `target` report to (see the module's note): the attempts they repeat on their
-    /// own are charged to the target's buckets, and a throttled one counts and halves its bucket.
+    /// own are charged to the target's buckets, and a throttled one counts and may halve its bucket (once
+    /// per congestion event).
     pub fn observer(&self, target: &Target) -> Observer {
         let limiter = self.clone();
         let place = place_of(target);
@@ -288,11 +319,16 @@ mod tests {
 
     #[test]
     fn halves_on_throttling_and_recovers_slowly_to_its_ceiling() {
-        let now = Instant::now();
+        let mut now = Instant::now();
         let mut b = Bucket::new(100.0, now);
-        b.throttled();
+        // Each throttle a second after the last: a new congestion event every time.
+        let mut throttle = |b: &mut Bucket| {
+            now += Duration::from_secs(1);
+            b.throttled(now);
+        };
+        throttle(&mut b);
         assert_eq!(b.rate, 50.0);
-        b.throttled();
+        throttle(&mut b);
         assert_eq!(b.rate, 25.0);
         for _ in 0..10 {
             b.succeeded();
@@ -303,9 +339,90 @@ mod tests {
         }
         assert_eq!(b.rate, 100.0);
         for _ in 0..20 {
-            b.throttled();
+            throttle(&mut b);
         }
         assert_eq!(b.rate, MIN_RPS);
+    }
+
+    #[test]
+    fn one_burst_of_concurrent_throttles_halves_the_bucket_once() {
+        let limiter = Limiter::new(Some(20.0));
+        let target = super::super::target::tests::unreachable();
+        let observe = limiter.observer(&target).0;
+        let op = DeleteVpnGatewayRequest::META;
+        // --concurrency 8 (the default): the eight calls in flight are throttled together, and each
+        // client repeats its attempt on its own.
+        for _ in 0..8 {
+            observe(retrying(RetryReason::Throttled {
+                code: "Throttling.User",
+            }));
+        }
+        let (rate, tokens) = limiter.with_bucket(&place_of(&target), op, |b| (b.rate, b.tokens));
+        assert_eq!(rate, 10.0, "one congestion event, one halving");
+        assert_eq!(limiter.throttled(), 8, "every throttle still counts");
+        assert_eq!(tokens, -8.0, "and every repeated attempt is still charged");
+    }
+
+    #[test]
+    fn a_throttle_after_the_epoch_halves_again_and_one_within_it_does_not() {
+        let t0 = Instant::now();
+        let mut b = Bucket::new(40.0, t0);
+        b.throttled(t0);
+        assert_eq!(b.rate, 20.0);
+        b.throttled(t0 + Duration::from_millis(999));
+        assert_eq!(b.rate, 20.0, "within the second after the halving");
+        b.throttled(t0 + Duration::from_secs(1));
+        assert_eq!(b.rate, 10.0, "a new congestion event");
+        // Its epoch starts at its own halving, not at the throttles it ignored.
+        b.throttled(t0 + Duration::from_millis(1999));
+        assert_eq!(b.rate, 10.0);
+        b.throttled(t0 + Duration::from_secs(2));
+        assert_eq!(b.rate, 5.0);
+    }
+
+    #[test]
+    fn under_one_call_a_second_the_epoch_lasts_until_the_next_grant() {
+        assert_eq!(Bucket::epoch(20.0), Duration::from_secs(1));
+        assert_eq!(Bucket::epoch(1.0), Duration::from_secs(1));
+        assert_eq!(Bucket::epoch(0.8), Duration::from_millis(1250));
+        assert_eq!(Bucket::epoch(MIN_RPS), Duration::from_secs(2));
+        let t0 = Instant::now();
+        let mut b = Bucket::new(1.6, t0);
+        b.throttled(t0);
+        assert_eq!(b.rate, 0.8);
+        b.throttled(t0 + Duration::from_millis(1249));
+        assert_eq!(b.rate, 0.8, "the halved bucket has not granted a call yet");
+        b.throttled(t0 + Duration::from_millis(1250));
+        assert_eq!(b.rate, MIN_RPS);
+    }
+
+    #[test]
+    fn throttles_keep_the_debt_of_the_attempts_repeated_before_them() {
+        let limiter = Limiter::new(Some(40.0));
+        let target = super::super::target::tests::unreachable();
+        let observe = limiter.observer(&target).0;
+        let op = DeleteVpnGatewayRequest::META;
+        for _ in 0..2 {
+            observe(retrying(RetryReason::Throttled {
+                code: "Throttling.User",
+            }));
+        }
+        let tokens = limiter.with_bucket(&place_of(&target), op, |b| b.tokens);
+        assert_eq!(tokens, -2.0, "two repeated attempts, two tokens owed");
+
+        // A throttle returned to `Limiter::call` after its client repeated three attempts: the debt of
+        // the three stays, the tokens saved up do not.
+        let t0 = Instant::now();
+        let mut b = Bucket::new(40.0, t0);
+        for _ in 0..3 {
+            b.repeated();
+        }
+        b.throttled(t0);
+        assert_eq!(b.tokens, -2.0, "one token saved up, three owed");
+        let mut saved = Bucket::new(40.0, t0);
+        saved.tokens = 4.0;
+        saved.throttled(t0);
+        assert_eq!(saved.tokens, 0.0, "saved-up tokens are dropped");
     }
 
     #[test]

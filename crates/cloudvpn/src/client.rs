@@ -9,9 +9,7 @@ use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::protocol::{Parser, Prepared, Wire};
 use crate::retry::{Backoff, RetryConfig, RetryReason, TokenBucket};
-use crate::transport::{
-    HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportErrorKind,
-};
+use crate::transport::{HttpRequest, ReqwestTransport, Transport, TransportErrorKind};
 use crate::waiter::{Completed, WaitError, WaitOptions, WaitProgress};
 use cloudvpn_types::meta::{OperationAuth, OperationMeta, Protocol};
 use cloudvpn_types::{Completable, Operation, OperationError};
@@ -21,40 +19,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-/// What the wire log sees: every request as sent, every response as received, and every attempt the client
-/// is about to repeat.
-#[derive(Debug, Clone, Copy)]
-pub enum WireEvent<'a> {
-    /// About to send attempt `attempt` (1-based).
-    Request {
-        /// Attempt number.
-        attempt: u32,
-        /// The request (its `Debug` and [`HttpRequest::redacted`] hide session tokens).
-        request: &'a HttpRequest,
-    },
-    /// The answer to it.
-    Response {
-        /// Attempt number.
-        attempt: u32,
-        /// The response.
-        response: &'a HttpResponse,
-    },
-    /// Attempt `attempt` failed and will be repeated after `delay`. Sent before the backoff, so that a
-    /// caller pacing its own calls hears of throttling the client absorbs (it never returns it as an error).
-    Retrying {
-        /// The attempt that failed.
-        attempt: u32,
-        /// The operation.
-        operation: &'static OperationMeta,
-        /// Why it is repeated.
-        reason: RetryReason<'a>,
-        /// The backoff before the next attempt.
-        delay: Duration,
-    },
-}
+mod deletion;
+mod wire_log;
 
-/// A callback that observes the wire (for `--debug` style logging).
-pub type WireLog = Arc<dyn Fn(WireEvent<'_>) + Send + Sync>;
+pub use deletion::Deletion;
+use deletion::delete_with;
+pub use wire_log::{WireEvent, WireLog};
 
 /// A request built by [`ApiClient::dry_run`], not sent.
 #[derive(Debug, Clone)]
@@ -65,18 +35,6 @@ pub struct DryRun {
     /// endpoint (an STS or metadata call, which a dry run does not make); `None` when it is signed (or its
     /// operation is sent unsigned anyway).
     pub unsigned_because: Option<String>,
-}
-
-/// The result of a delete made idempotent for the caller (see [`ApiClient::delete`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Deletion<T> {
-    /// The service confirmed this deletion.
-    Deleted(T),
-    /// A retry found the resource gone: an earlier attempt whose answer was lost deleted it.
-    AlreadyGone {
-        /// The request id of the not-found answer.
-        request_id: Option<String>,
-    },
 }
 
 /// What every client shares: transport, clock, identifiers, retry state and timeouts.
@@ -514,30 +472,5 @@ fn name_credentials_source<W: Wire + ?Sized, E: OperationError>(
             Error::Service(E::from_info(info))
         }
         other => other,
-    }
-}
-
-/// The idempotent-delete wrapper: runs the call with the retry loop, but remembers whether an attempt the
-/// service may have acted on was made before a not-found answer (one whose connection was refused, or that
-/// the service refused for its credentials, was not).
-async fn delete_with<O: Operation, W: Wire + ?Sized>(
-    wire: &W,
-    meta: &'static OperationMeta,
-    build: impl Fn(&Core, Option<&W::Credentials>) -> HttpRequest,
-    parse: Parser<O>,
-) -> Result<Deletion<O::Output>, Error<O::Error>> {
-    let acted_on = AtomicU32::new(0);
-    match wire
-        .core()
-        .execute::<O, W>(wire, meta, build, parse, &acted_on)
-        .await
-    {
-        Ok(out) => Ok(Deletion::Deleted(out)),
-        Err(Error::Service(e)) if e.is_not_found() && acted_on.load(Ordering::Relaxed) > 1 => {
-            Ok(Deletion::AlreadyGone {
-                request_id: e.request_id().map(str::to_owned),
-            })
-        }
-        Err(e) => Err(e),
     }
 }

@@ -1,11 +1,14 @@
 //! `--role-arn` end to end against the emulator's STS on 127.0.0.1: the command signs with the keys STS
 //! issued, and a role the keys may not assume is refused with an error naming STS and its endpoint. A dry
-//! run with role credentials calls nothing: no STS, no metadata service.
+//! run with role credentials calls nothing: no STS, no metadata service. A signature mismatch with the
+//! issued keys prints no session token.
 
 #[path = "support/mod.rs"]
 mod support;
 
-use cloudvpn::credentials::{CredentialsError, MapEnvironment, ProvideCredentials, TencentChain};
+use cloudvpn::credentials::{
+    AlibabaChain, CredentialsError, MapEnvironment, ProvideCredentials, TencentChain,
+};
 use cloudvpn_emulator::timing::{Transition, Transitions};
 use cloudvpn_emulator::{Emulator, EmulatorConfig};
 use std::sync::Arc;
@@ -274,4 +277,53 @@ async fn debug_masks_secrets_in_response_bodies() {
     assert!(log.contains("<-- attempt 1: HTTP 200"), "{log}");
     assert!(log.contains("STS.visible"), "{log}");
     assert!(!log.contains("DISTINCTIVE"), "{log}");
+}
+
+/// A v1 signature mismatch with temporary keys: the gateway (here the emulator) echoes its string to sign,
+/// session token and all. Neither the error the command prints nor the `--debug` wire log shows it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_signature_mismatch_keeps_the_session_token_out_of_the_error_and_the_wire_log() {
+    let e = short_lived_emulator().await;
+    let base = e.base_url();
+    let env = MapEnvironment::new()
+        .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "emulator-ak")
+        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "emulator-secret")
+        .with_var("ALIBABA_CLOUD_STS_ENDPOINT", &base);
+    let issued = AlibabaChain::new()
+        .assume_role(ROLE, Some("mismatch".to_owned()))
+        .environment(Arc::new(env))
+        .provide()
+        .await
+        .expect("assumed");
+    let key_id = issued.credentials.access_key_id.clone();
+    let token = issued
+        .credentials
+        .security_token
+        .as_ref()
+        .expect("a session token")
+        .expose()
+        .to_owned();
+    let mut c = command(&[
+        "alibaba",
+        "describe-vpn-gateways",
+        "--endpoint",
+        &base,
+        "--region",
+        REGION,
+        "--signature",
+        "v1",
+        "--debug",
+    ]);
+    c.env("ALIBABA_CLOUD_ACCESS_KEY_ID", &key_id)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "not-the-secret")
+        .env("ALIBABA_CLOUD_SECURITY_TOKEN", &token);
+    let o = output(c).await;
+    let printed = stderr(&o);
+    assert_ne!(code(&o), 0, "{printed}");
+    assert!(printed.contains("SignatureDoesNotMatch"), "{printed}");
+    // The string to sign is still there to compare with, its token masked.
+    assert!(printed.contains("SecurityToken%3D***"), "{printed}");
+    // The token as signed (percent-encoded) and as sent: any stretch of it would do, its head is enough.
+    let head: String = token.chars().take(12).collect();
+    assert!(!printed.contains(&head), "token head {head}: {printed}");
 }

@@ -50,6 +50,7 @@ mod fluent;
 mod generated;
 mod protocol;
 mod redact;
+mod redact_text;
 pub mod retry;
 #[cfg(feature = "test-util")]
 pub mod test_util;

@@ -1,6 +1,8 @@
-//! Masking secrets in what is printed (`--dry-run`, `--debug`, `Debug`): the values of secret parameters
-//! in query strings and form bodies, and of secret members anywhere in a JSON body (a TC3 POST's
-//! parameters, an STS or metadata answer).
+//! Masking secrets in what is printed (`--dry-run`, `--debug`, `Debug`, errors): the values of secret
+//! parameters in query strings and form bodies, of secret members anywhere in a JSON body (a TC3 POST's
+//! parameters, an STS or metadata answer), and of secret parameters quoted inside a text (a server's
+//! string to sign echoed in a signature error) or in a body that is not valid JSON (an XML answer, a JSON
+//! answer cut short).
 
 use serde_json::Value;
 
@@ -17,9 +19,9 @@ pub(crate) const SECRET_NAMES: &[&str] = &[
     "SecretAccessKey",
 ];
 
-const MASK: &str = "***";
+pub(crate) const MASK: &str = "***";
 
-fn is_secret(name: &str) -> bool {
+pub(crate) fn is_secret(name: &str) -> bool {
     SECRET_NAMES.iter().any(|s| s.eq_ignore_ascii_case(name))
 }
 
@@ -35,7 +37,8 @@ pub(crate) fn body(bytes: &[u8]) -> String {
                 text.into_owned()
             }
         }
-        _ => params(&text),
+        // An XML answer, a JSON answer cut short, a form: whatever shape the secrets are in.
+        _ => crate::redact_text::text(&params(&text)).into_owned(),
     }
 }
 
@@ -57,6 +60,15 @@ fn mask_json(value: &mut Value) -> bool {
         Value::Array(items) => items
             .iter_mut()
             .fold(false, |found, item| mask_json(item) | found),
+        // A message quoting the server's string to sign (`SignatureDoesNotMatch`) holds the request's
+        // parameters, its session token among them.
+        Value::String(text) => match crate::redact_text::text(text) {
+            std::borrow::Cow::Owned(masked) => {
+                *text = masked;
+                true
+            }
+            std::borrow::Cow::Borrowed(_) => false,
+        },
         _ => false,
     }
 }
@@ -131,5 +143,13 @@ mod tests {
         let spaced = b"{ \"Limit\": 20,  \"Offset\": 0 }";
         assert_eq!(body(spaced), String::from_utf8_lossy(spaced));
         assert_eq!(body(b"Action=X&RegionId=cn"), "Action=X&RegionId=cn");
+    }
+
+    #[test]
+    fn a_session_token_quoted_in_an_error_message_is_masked() {
+        let answer = br#"{"RequestId":"1","Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation. server string to sign is:POST&%2F&AccessKeyId%3DSTS.a%26SecurityToken%3DCAIS-secret%26Version%3D2016-04-28"}"#;
+        let shown = body(answer);
+        assert!(!shown.contains("-secret"), "{shown}");
+        assert!(shown.contains("SecurityToken%3D***%26Version"), "{shown}");
     }
 }

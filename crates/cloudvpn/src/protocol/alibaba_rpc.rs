@@ -230,7 +230,12 @@ fn error_info(body: &Value, status: u16) -> Option<ErrorInfo> {
     let code = field("Code", "code").filter(|c| !c.is_empty())?;
     Some(ErrorInfo {
         code,
-        message: field("Message", "message").unwrap_or_default(),
+        // `SignatureDoesNotMatch` and `IncompleteSignature` quote the server's string to sign, which holds
+        // the request's `SecurityToken`; the message is printed (the error's `Display`, the CLI), so its
+        // secrets are masked. Masking every message costs one scan and covers a code that starts quoting.
+        message: field("Message", "message")
+            .map(|m| crate::redact_text::text(&m).into_owned())
+            .unwrap_or_default(),
         request_id: field("RequestId", "requestId"),
         http_status: Some(status),
         recommend: field("Recommend", "recommend"),

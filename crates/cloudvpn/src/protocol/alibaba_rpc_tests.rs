@@ -250,6 +250,22 @@ fn error_bodies_become_typed_errors_with_status_and_request_id() {
     );
 }
 
+/// The gateway echoes its string to sign in `SignatureDoesNotMatch`, session token included: the typed
+/// error's message (what `Display` and the CLI print) keeps the token masked, the rest readable.
+#[test]
+fn a_signature_mismatch_keeps_the_session_token_out_of_the_message() {
+    let body = r#"{"RequestId":"R","Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation. server string to sign is:POST&%2F&AccessKeyId%3DSTS.WV53%26Action%3DDeleteVpnGateway%26SecurityToken%3DCAISxQHCJS1gisMxv2rf%252Btok%26SignatureMethod%3DHMAC-SHA1"}"#;
+    let err =
+        parse_response::<DeleteVpnGatewayRequest>(&HttpResponse::new(400, body)).expect_err("400");
+    let shown = format!("{err} / {err:?}");
+    assert!(!shown.contains("CAISxQ"), "{shown}");
+    assert!(
+        shown.contains("%26SecurityToken%3D***%26SignatureMethod%3DHMAC-SHA1"),
+        "{shown}"
+    );
+    assert_eq!(err.code(), Some("SignatureDoesNotMatch"));
+}
+
 #[test]
 fn garbage_is_unparsable_with_the_evidence_kept() {
     for (status, body) in [

@@ -1,14 +1,21 @@
 //! Masking secrets in what is printed (`--dry-run`, `--debug`, `Debug`, errors): the values of secret
 //! parameters in query strings and form bodies, of secret members anywhere in a JSON body (a TC3 POST's
-//! parameters, an STS or metadata answer), and of secret parameters quoted inside a text (a server's
-//! string to sign echoed in a signature error) or in a body that is not valid JSON (an XML answer, a JSON
-//! answer cut short).
+//! parameters, an STS or metadata answer, a Describe answer's pre-shared keys), and of secret parameters
+//! quoted inside a text (a server's string to sign echoed in a signature error) or in a body that is not
+//! valid JSON (an XML answer, a JSON answer cut short).
 
 use serde_json::Value;
 
 /// Names whose values are secrets, as request parameters or as members of a JSON body: session tokens
 /// (`SecurityToken`, `Token`), the OIDC tokens the STS exchanges take (`OIDCToken`, `WebIdentityToken`),
-/// and the secrets STS and the metadata services answer with (`AccessKeySecret`, `TmpSecretKey`).
+/// the secrets STS and the metadata services answer with (`AccessKeySecret`, `TmpSecretKey`), and the
+/// keys of a VPN connection (`Psk`, `AuthKey` of Alibaba's IKE and BGP configurations, Tencent v2's
+/// `preSharedKey`, Tencent VPC 3.0's `PreShareKey`).
+///
+/// Every member a spec marks `sensitive: true` is here (a test reads the specs and checks), so what the
+/// generated `Debug` hides is hidden in printed bodies too. `PreShareKey` is here without a spec marking
+/// it: Tencent VPC 3.0's `DescribeVpnConnections` answers it, and its spec leaves the member out on
+/// purpose (never kept), yet `--debug` prints the body as it came. Matched without regard to case.
 pub(crate) const SECRET_NAMES: &[&str] = &[
     "SecurityToken",
     "Token",
@@ -17,6 +24,10 @@ pub(crate) const SECRET_NAMES: &[&str] = &[
     "AccessKeySecret",
     "TmpSecretKey",
     "SecretAccessKey",
+    "Psk",
+    "AuthKey",
+    "preSharedKey",
+    "PreShareKey",
 ];
 
 pub(crate) const MASK: &str = "***";
@@ -146,10 +157,66 @@ mod tests {
     }
 
     #[test]
+    fn pre_shared_and_bgp_keys_of_alibaba_describe_answers_are_masked() {
+        let answer = br#"{"RequestId":"1","IkeConfig":{"Psk":"psk-secret","LocalId":"1.1.1.1"},"VpnBgpConfig":{"AuthKey":"bgp-secret"}}"#;
+        let shown = body(answer);
+        assert!(!shown.contains("-secret"), "{shown}");
+        assert!(shown.contains("1.1.1.1"), "{shown}");
+    }
+
+    #[test]
+    fn pre_shared_keys_of_tencent_describe_answers_are_masked() {
+        let v2 = br#"{"code":0,"data":{"preSharedKey":"v2-secret","vpnConnName":"c"}}"#;
+        let api3 = br#"{"Response":{"VpnConnectionSet":[{"PreShareKey":"v3-secret"}]}}"#;
+        for raw in [&v2[..], &api3[..]] {
+            let shown = body(raw);
+            assert!(!shown.contains("-secret"), "{shown}");
+        }
+    }
+
+    #[test]
     fn a_session_token_quoted_in_an_error_message_is_masked() {
         let answer = br#"{"RequestId":"1","Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation. server string to sign is:POST&%2F&AccessKeyId%3DSTS.a%26SecurityToken%3DCAIS-secret%26Version%3D2016-04-28"}"#;
         let shown = body(answer);
         assert!(!shown.contains("-secret"), "{shown}");
         assert!(shown.contains("SecurityToken%3D***%26Version"), "{shown}");
+    }
+
+    /// The generated `Debug` hides what the specs mark `sensitive: true`; printed bodies must hide the same
+    /// members, so a secret added to a spec cannot be left out of [`SECRET_NAMES`].
+    #[test]
+    fn every_member_the_specs_mark_sensitive_is_a_secret_name() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
+        let specs = cloudvpn_spec::load(&root).expect("the specs load");
+        let mut sensitive = Vec::new();
+        collect_sensitive(
+            &serde_json::to_value(&specs).expect("specs as JSON"),
+            &mut sensitive,
+        );
+        assert!(
+            sensitive.iter().any(|n| n == "preSharedKey") && sensitive.len() >= 10,
+            "the walk found too few: {sensitive:?}"
+        );
+        let missing: Vec<&String> = sensitive.iter().filter(|n| !is_secret(n)).collect();
+        assert!(
+            missing.is_empty(),
+            "sensitive in a spec, not in SECRET_NAMES: {missing:?}"
+        );
+    }
+
+    /// The names of the parameters and fields, at any depth, that say `sensitive: true`.
+    fn collect_sensitive(value: &Value, names: &mut Vec<String>) {
+        match value {
+            Value::Object(members) => {
+                if members.get("sensitive") == Some(&Value::Bool(true)) {
+                    if let Some(Value::String(name)) = members.get("name") {
+                        names.push(name.clone());
+                    }
+                }
+                members.values().for_each(|m| collect_sensitive(m, names));
+            }
+            Value::Array(items) => items.iter().for_each(|i| collect_sensitive(i, names)),
+            _ => {}
+        }
     }
 }

@@ -61,7 +61,8 @@ pub enum Error<E> {
         /// The timeout of each attempt.
         after: Duration,
     },
-    /// A response that is not a valid answer of the protocol: status and raw body are kept as evidence.
+    /// A response that is not a valid answer of the protocol: status and body are kept as evidence, the
+    /// body's secrets (an STS answer's keys, a Describe answer's pre-shared keys) masked.
     Unparsable {
         /// The operation.
         action: &'static str,
@@ -69,7 +70,7 @@ pub enum Error<E> {
         status: u16,
         /// What was wrong with it.
         reason: String,
-        /// The body (at most 4 KiB, lossily decoded).
+        /// The body (at most 4 KiB, lossily decoded), its secrets masked.
         body: String,
     },
     /// The service answered with an error.
@@ -83,12 +84,21 @@ impl<E> Error<E> {
         reason: impl Into<String>,
         body: &[u8],
     ) -> Self {
-        let kept = &body[..body.len().min(MAX_KEPT_BODY)];
+        // Masked before it is cut: a whole JSON answer is masked member by member, and what was cut from
+        // it can no longer be. An STS or Describe answer that fails typed parsing still holds its secrets.
+        let mut kept = crate::redact::body(body);
+        if kept.len() > MAX_KEPT_BODY {
+            let cut = (0..=MAX_KEPT_BODY)
+                .rev()
+                .find(|&i| kept.is_char_boundary(i))
+                .unwrap_or(0);
+            kept.truncate(cut);
+        }
         Error::Unparsable {
             action,
             status,
             reason: reason.into(),
-            body: String::from_utf8_lossy(kept).into_owned(),
+            body: kept,
         }
     }
 
@@ -211,5 +221,39 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
             Error::Service(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type AnyError = Error<std::io::Error>;
+
+    #[test]
+    fn an_unparsable_sts_answer_keeps_its_secrets_out_of_display_and_debug() {
+        let answer = br#"{"RequestId":"1","Credentials":{"AccessKeySecret":"sk-secret","SecurityToken":"tok-secret"}}"#;
+        let e = AnyError::unparsable("AssumeRole", 200, "missing field `Expiration`", answer);
+        let shown = format!("{e} / {e:?}");
+        assert!(!shown.contains("-secret"), "{shown}");
+        assert!(shown.contains(r#""RequestId":"1""#), "{shown}");
+    }
+
+    #[test]
+    fn a_long_body_is_masked_whole_then_cut_on_a_character_boundary() {
+        // The secret comes first, the cut falls in the middle of a two-byte character.
+        let mut answer = br#"{"Credentials":{"AccessKeySecret":"sk-secret"},"Padding":""#.to_vec();
+        answer.extend("é".repeat(MAX_KEPT_BODY).as_bytes());
+        answer.extend(br#""}"#);
+        let e = AnyError::unparsable("AssumeRole", 200, "reason", &answer);
+        let Error::Unparsable { body, .. } = &e else {
+            panic!("{e:?}")
+        };
+        assert!(
+            body.len() <= MAX_KEPT_BODY && body.len() > MAX_KEPT_BODY - 2,
+            "{}",
+            body.len()
+        );
+        assert!(!body.contains("sk-secret"), "{body}");
     }
 }

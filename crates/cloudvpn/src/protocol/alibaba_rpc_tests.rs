@@ -266,6 +266,20 @@ fn a_signature_mismatch_keeps_the_session_token_out_of_the_message() {
     assert_eq!(err.code(), Some("SignatureDoesNotMatch"));
 }
 
+/// An answer that fails typed parsing is kept as evidence, with its secrets masked.
+#[test]
+fn an_unparsable_answer_keeps_its_secrets_out_of_the_error() {
+    let answer = r#"{"Credentials":{"AccessKeyId":"STS.id","AccessKeySecret":"sk-secret","SecurityToken":"tok-secret"}}"#;
+    let err = parse_response::<DeleteVpnGatewayRequest>(&HttpResponse::new(200, answer))
+        .expect_err("no RequestId");
+    let shown = format!("{err} / {err:?}");
+    assert!(matches!(err, Error::Unparsable { .. }), "{shown}");
+    assert!(
+        !shown.contains("-secret") && shown.contains("STS.id"),
+        "{shown}"
+    );
+}
+
 #[test]
 fn garbage_is_unparsable_with_the_evidence_kept() {
     for (status, body) in [

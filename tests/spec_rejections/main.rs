@@ -2,6 +2,7 @@
 //! per kind of check, all editing the one valid fixture of `fixture`.
 
 mod apis;
+mod code_desc;
 mod error_lists;
 mod fixture;
 mod keys_and_references;

@@ -261,8 +261,10 @@ fn refuse_web_request(
         }
         Route::Tencent => {
             // Tencent v2 answers every error with HTTP 200 and the envelope; 4300 is its "access denied".
-            let e =
-                tencent::common_error(4300).with_message(format!("(emulator) {}", refusal.message));
+            let e = tencent::common_error(
+                cloudvpn_types::tencent_vpc_v2::codes::documented::ACCESS_DENIED,
+            )
+            .with_message(format!("(emulator) {}", refusal.message));
             let envelope = serde_json::json!({
                 "code": e.envelope_code.unwrap_or(4300),
                 "message": e.message,

@@ -279,6 +279,9 @@ pub struct DocumentedError {
     pub not_found: bool,
     /// Tencent v2: the integer `code` documented with it.
     pub envelope_code: Option<i64>,
+    /// Tencent v2 common errors: the `codeDesc` the envelope carries with the integer code (`AuthFailure`
+    /// with 4100); `None` where no document names one.
+    pub code_desc: Option<&'static str>,
 }
 
 impl DocumentedError {

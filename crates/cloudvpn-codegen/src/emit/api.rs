@@ -250,12 +250,32 @@ fn common_error_codes(api: &ApiIr) -> TokenStream {
         let m = format_ident!("{}", p.module);
         quote!(pub use crate::protocols::#m::codes::*;)
     });
-    for e in &api.common_errors[shared..] {
+    let mut documented = Vec::new();
+    for (index, e) in api.common_errors.iter().enumerate().skip(shared) {
         let name = cloudvpn_spec::snake_case(&e.variant).to_uppercase();
         names.insert(name.clone());
         seen.insert(e.code.clone());
-        consts.push((name, e.code.clone(), e.hint.clone()));
+        consts.push((name.clone(), e.code.clone(), e.hint.clone()));
+        let ident = format_ident!("{}", name);
+        let index_lit = Literal::usize_unsuffixed(index);
+        let doc = docs(&format!("`{}`: {}", e.code, e.hint));
+        documented.push(quote! {
+            #doc
+            pub const #ident: &DocumentedError = &super::super::API.common_errors[#index_lit];
+        });
     }
+    // The API's own common errors as their metadata, for a server that answers one by name and needs
+    // more than the code (Tencent v2: the integer code and the `codeDesc` that go with it).
+    let documented = (!documented.is_empty()).then(|| {
+        quote! {
+            /// The API's own common errors, each as its entry of `API.common_errors`: naming one answers
+            /// exactly what the specs document, and a misspelt name does not compile.
+            pub mod documented {
+                use crate::meta::DocumentedError;
+                #(#documented)*
+            }
+        }
+    });
     for op in &api.operations {
         for e in &op.own_errors {
             for spelling in std::iter::once(&e.code).chain(&e.also_spelled) {
@@ -297,6 +317,7 @@ fn common_error_codes(api: &ApiIr) -> TokenStream {
         pub mod codes {
             #reexport
             #(#consts)*
+            #documented
         }
     }
 }

@@ -12,6 +12,7 @@ pub fn documented_error(e: &ErrorIr) -> TokenStream {
     let hint = &e.hint;
     let (retryable, throttling, not_found) = (e.retryable, e.throttling, e.not_found);
     let envelope = opt_num(e.envelope_code, Literal::i64_unsuffixed);
+    let code_desc = opt_str(&e.code_desc);
     quote! {
         DocumentedError {
             code: #code,
@@ -24,6 +25,7 @@ pub fn documented_error(e: &ErrorIr) -> TokenStream {
             throttling: #throttling,
             not_found: #not_found,
             envelope_code: #envelope,
+            code_desc: #code_desc,
         }
     }
 }

@@ -202,6 +202,7 @@ fn lower_error(e: &ErrorSpec) -> ErrorIr {
         throttling: e.throttling,
         not_found: e.not_found,
         envelope_code: e.envelope_code,
+        code_desc: e.code_desc.clone(),
     }
 }
 

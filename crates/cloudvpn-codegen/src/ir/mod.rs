@@ -314,6 +314,8 @@ pub struct ErrorIr {
     pub not_found: bool,
     /// Tencent v2 integer code.
     pub envelope_code: Option<i64>,
+    /// Tencent v2: the `codeDesc` answered with the integer code.
+    pub code_desc: Option<String>,
 }
 
 impl ErrorIr {

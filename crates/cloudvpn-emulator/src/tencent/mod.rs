@@ -27,8 +27,9 @@ use crate::server::Shared;
 use crate::store::SaveError;
 use cloudvpn_signing::tencent_v2;
 use cloudvpn_types::error::Problem;
-use cloudvpn_types::meta::{ApiMeta, OperationMeta, Protocol};
+use cloudvpn_types::meta::{ApiMeta, DocumentedError, OperationMeta, Protocol};
 use cloudvpn_types::tencent_vpc_v2;
+use cloudvpn_types::tencent_vpc_v2::codes::documented as common;
 use cloudvpn_types::{BuildError, ErrorInfo, OperationError, ValidationError};
 use serde::Serialize;
 
@@ -38,40 +39,33 @@ const API: &ApiMeta = &tencent_vpc_v2::API;
 /// The request path every v2 signature covers.
 pub const PATH: &str = "/v2/index.php";
 
-/// `codeDesc` of the common integer codes. The v2 documents show `{"code": 4100, "codeDesc":
-/// "AuthFailure"}` in an example; for the other codes no example was found, so these follow the names
-/// the same errors have in API 3.0 (unverified).
-fn common_code_desc(code: i64) -> &'static str {
-    match code {
-        4000 => "InvalidParameter",
-        4100 => "AuthFailure",
-        4101..=4103 | 4110 => "UnauthorizedOperation",
-        4104 => "AuthFailure.SecretIdNotFound",
-        4105 => "AuthFailure.TokenFailure",
-        4106 => "AuthFailure.MFAFailure",
-        4200 => "RequestExpired",
-        4300 => "AccessDenied",
-        4400 => "RequestLimitExceeded",
-        4500 => "ReplayAttack",
-        4600 => "UnsupportedProtocol",
-        5000 => "ResourceNotFound",
-        5100 => "FailedOperation",
-        6000 => "InternalError",
-        6100 => "UnsupportedOperation",
-        6200 => "ResourceUnavailable",
-        _ => "InternalError",
-    }
-}
+/// The `codeDesc` of an integer code the specs name none for (5200-5500, or a fault rule's own integer).
+const UNNAMED_CODE_DESC: &str = "InternalError";
 
-/// A common error by its integer code, message from the documents.
-pub fn common_error(code: i64) -> ServiceError {
-    let text = code.to_string();
-    let mut e = ServiceError::of_api(API, &text)
-        .unwrap_or_else(|| ServiceError::custom(String::new(), "", 200));
-    e.code = common_code_desc(code).into();
-    e.envelope_code = Some(code);
+/// A common error, named by its generated metadata (`common::AUTHENTICATION_FAILED`, so a misspelt one
+/// does not compile): its integer code, its `codeDesc` and its documented text all come from the spec.
+pub fn common_error(doc: &'static DocumentedError) -> ServiceError {
+    let mut e = ServiceError::documented(doc);
+    e.code = doc.code_desc.unwrap_or(UNNAMED_CODE_DESC).into();
     e.http_status = 200;
     e
+}
+
+/// A common error by its integer code, for the codes that arrive as text (a fault rule's `"6000"`, a
+/// behaviour's error). An integer the specs do not list is still answered with it, without a text.
+fn numbered_error(code: i64) -> ServiceError {
+    match API
+        .common_errors
+        .iter()
+        .find(|e| e.matches(&code.to_string()))
+    {
+        Some(doc) => common_error(doc),
+        None => {
+            let mut e = ServiceError::custom(UNNAMED_CODE_DESC, "", 200);
+            e.envelope_code = Some(code);
+            e
+        }
+    }
 }
 
 /// A business error of `op` (`InvalidVpnConn.NotFound`): `codeDesc` is the documented code. The documents
@@ -90,7 +84,7 @@ pub fn business_error(op: &OperationMeta, code: &'static str) -> ServiceError {
             e
         }
         None => {
-            let mut e = common_error(5100);
+            let mut e = common_error(common::RESOURCE_OPERATION_FAILED);
             e.code = code.into();
             e
         }
@@ -98,12 +92,12 @@ pub fn business_error(op: &OperationMeta, code: &'static str) -> ServiceError {
 }
 
 fn invalid(message: impl Into<std::borrow::Cow<'static, str>>) -> ServiceError {
-    common_error(4000).with_message(message)
+    common_error(common::INVALID_REQUEST_PARAMETER).with_message(message)
 }
 
 /// A response the behaviour could not build (a bug, not the caller's fault): code 6000.
 fn internal<E: OperationError>(e: BuildError) -> E {
-    let error = common_error(6000);
+    let error = common_error(common::INTERNAL_SERVER_ERROR);
     E::from_info(ErrorInfo {
         code: "6000".to_owned(),
         message: format!("(emulator) {e}"),
@@ -176,9 +170,10 @@ impl Frontend for TencentV2 {
             Complaint::BodyTooLarge(max) => invalid(format!(
                 "(emulator) the request body is larger than {max} bytes"
             )),
-            Complaint::UnknownAction(_, action) => common_error(6100).with_message(clip(format!(
-                "(emulator) {action:?} is not an action of this module"
-            ))),
+            Complaint::UnknownAction(_, action) => common_error(common::VERSION_NOT_SUPPORTED)
+                .with_message(clip(format!(
+                    "(emulator) {action:?} is not an action of this module"
+                ))),
             Complaint::UnsupportedMethod(other) => invalid(clip(format!(
                 "(emulator) method {other} is not supported; use GET or POST"
             ))),
@@ -207,7 +202,7 @@ impl Frontend for TencentV2 {
 
     /// Not reached: a request without a version is routed by its action alone.
     fn unknown_version(&self, version: &str, _served: &[&'static ApiMeta]) -> ServiceError {
-        common_error(6100).with_message(clip(format!(
+        common_error(common::VERSION_NOT_SUPPORTED).with_message(clip(format!(
             "(emulator) version {version:?} is not served"
         )))
     }
@@ -224,8 +219,8 @@ impl Frontend for TencentV2 {
 
     fn forbidden(&self, _op: &'static OperationMeta, principal: Principal) -> ServiceError {
         common_error(match principal {
-            Principal::SubUser => 4101,
-            Principal::Account => 4110,
+            Principal::SubUser => common::UNAUTHORIZED_API,
+            Principal::Account => common::CAM_AUTH_FAILED,
         })
     }
 
@@ -254,11 +249,11 @@ impl Frontend for TencentV2 {
     /// A common error (its code is the integer) or a business error of the operation.
     fn behaviour_error(&self, op: &'static OperationMeta, info: ErrorInfo) -> ServiceError {
         let e = match info.code.parse::<i64>() {
-            Ok(n) => common_error(n),
+            Ok(n) => numbered_error(n),
             Err(_) => match op.documented_error(&info.code) {
                 Some(doc) => business_error(op, doc.code),
                 None => {
-                    let mut e = common_error(5100);
+                    let mut e = common_error(common::RESOURCE_OPERATION_FAILED);
                     e.code = info.code.into();
                     e
                 }
@@ -268,7 +263,8 @@ impl Frontend for TencentV2 {
     }
 
     fn not_saved(&self, e: SaveError) -> ServiceError {
-        common_error(6000).with_message(format!("(emulator) nothing was changed; {e}"))
+        common_error(common::INTERNAL_SERVER_ERROR)
+            .with_message(format!("(emulator) nothing was changed; {e}"))
     }
 
     fn success(
@@ -315,18 +311,18 @@ fn authenticate<'s>(
                 .sts
                 .key(crate::sts::trust::Cloud::Tencent, secret_id)
                 .map(|k| (*k).clone())
-                .ok_or_else(|| common_error(4104))?,
+                .ok_or_else(|| common_error(common::SECRET_ID_NOT_FOUND))?,
         ),
     };
     if !key.enabled {
-        return Err(common_error(4300));
+        return Err(common_error(common::ACCESS_DENIED));
     }
     match tencent_v2::verify(key.secret(), req.method.as_str(), req.host(), PATH, pairs) {
         Ok(()) => {}
         Err(tencent_v2::V2Error::MissingSignature) => {
             return Err(invalid("(emulator) missing parameter Signature"));
         }
-        Err(_) => return Err(common_error(4100)),
+        Err(_) => return Err(common_error(common::AUTHENTICATION_FAILED)),
     }
     let timestamp = decoded
         .find("Timestamp")
@@ -339,7 +335,7 @@ fn authenticate<'s>(
     // One clock reading for both checks, so a nonce cannot be forgotten between them.
     let now = clock::now_secs();
     if !auth::within_window(signed, now, window) {
-        return Err(common_error(4500));
+        return Err(common_error(common::REPLAY_ATTACK));
     }
     let nonce = decoded
         .find("Nonce")
@@ -354,10 +350,10 @@ fn authenticate<'s>(
         .first_use("tencent", &key.id, nonce, keep_until, now)
     {
         NonceCheck::Fresh => {}
-        NonceCheck::Replay => return Err(common_error(4500)),
+        NonceCheck::Replay => return Err(common_error(common::REPLAY_ATTACK)),
         // Refusing is safe; forgetting a nonce that can still be replayed is not.
         NonceCheck::Full => {
-            return Err(common_error(4400).with_message(
+            return Err(common_error(common::QUOTA_EXCEEDED).with_message(
                 "(emulator) too many requests inside the timestamp window: every nonce is kept until its \
                  Timestamp leaves the window, and the replay cache is full; try again later",
             ));
@@ -372,7 +368,7 @@ fn authenticate<'s>(
             auth::TokenProblem::Mismatch => "(emulator) the Token is not this temporary key's",
             auth::TokenProblem::Expired => "(emulator) the Token has expired",
         };
-        return Err(common_error(4105).with_message(why));
+        return Err(common_error(common::TOKEN_ERROR).with_message(why));
     }
     Ok(key)
 }
@@ -386,11 +382,11 @@ fn fault_error(
     message: Option<String>,
 ) -> ServiceError {
     let mut e = if let Ok(n) = code.parse::<i64>() {
-        common_error(n)
+        numbered_error(n)
     } else if let Some(doc) = op.documented_error(code) {
         business_error(op, doc.code)
     } else {
-        let mut e = common_error(5100);
+        let mut e = common_error(common::RESOURCE_OPERATION_FAILED);
         e.code = code.to_owned().into();
         e
     };
@@ -410,12 +406,62 @@ mod tests {
 
     #[test]
     fn common_errors_carry_their_integer_code_and_document_text() {
-        let e = common_error(4100);
+        let e = common_error(common::AUTHENTICATION_FAILED);
         assert_eq!(
             (e.code.as_ref(), e.envelope_code),
             ("AuthFailure", Some(4100))
         );
         assert!(e.message.contains("身份认证失败"), "{}", e.message);
+    }
+
+    /// The envelope of every common code the emulator answers, pinned: the spec's `code_desc` and the
+    /// generated constants must keep answering what the hand-written table did.
+    #[test]
+    fn every_common_code_the_emulator_answers_keeps_its_code_desc() {
+        let answered = [
+            (common::INVALID_REQUEST_PARAMETER, 4000, "InvalidParameter"),
+            (common::AUTHENTICATION_FAILED, 4100, "AuthFailure"),
+            (common::UNAUTHORIZED_API, 4101, "UnauthorizedOperation"),
+            (
+                common::SECRET_ID_NOT_FOUND,
+                4104,
+                "AuthFailure.SecretIdNotFound",
+            ),
+            (common::TOKEN_ERROR, 4105, "AuthFailure.TokenFailure"),
+            (common::CAM_AUTH_FAILED, 4110, "UnauthorizedOperation"),
+            (common::ACCESS_DENIED, 4300, "AccessDenied"),
+            (common::QUOTA_EXCEEDED, 4400, "RequestLimitExceeded"),
+            (common::REPLAY_ATTACK, 4500, "ReplayAttack"),
+            (common::RESOURCE_OPERATION_FAILED, 5100, "FailedOperation"),
+            (common::INTERNAL_SERVER_ERROR, 6000, "InternalError"),
+            (common::VERSION_NOT_SUPPORTED, 6100, "UnsupportedOperation"),
+        ];
+        for (doc, code, code_desc) in answered {
+            let e = common_error(doc);
+            assert_eq!(
+                (e.code.as_ref(), e.envelope_code, e.http_status),
+                (code_desc, Some(code), 200),
+                "{}",
+                doc.code
+            );
+            assert_eq!(numbered_error(code), e, "a fault rule's {code:?}");
+        }
+    }
+
+    /// Codes given as text keep the old answers where the specs name no `codeDesc`.
+    #[test]
+    fn an_integer_code_without_a_code_desc_answers_internal_error() {
+        let e = numbered_error(5200);
+        assert_eq!(
+            (e.code.as_ref(), e.envelope_code),
+            ("InternalError", Some(5200))
+        );
+        assert!(!e.message.is_empty(), "5200 keeps its documented text");
+        let e = numbered_error(7000);
+        assert_eq!(
+            (e.code.as_ref(), e.message.as_ref(), e.envelope_code),
+            ("InternalError", "", Some(7000))
+        );
     }
 
     #[test]

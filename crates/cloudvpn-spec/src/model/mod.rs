@@ -9,6 +9,7 @@ mod api;
 mod completion;
 mod operation;
 mod shape;
+mod strict;
 
 pub use api::*;
 pub use completion::*;

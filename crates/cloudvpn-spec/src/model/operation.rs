@@ -134,6 +134,14 @@ pub struct ErrorSpec {
     /// Tencent v2: the integer `code` that comes with this `codeDesc`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope_code: Option<i64>,
+    /// Tencent v2 common errors: the `codeDesc` the envelope carries with the integer `code` (`AuthFailure`
+    /// for 4100). Absent where no document names it.
+    #[serde(
+        default,
+        deserialize_with = "strict::some_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub code_desc: Option<String>,
     /// Where it is documented.
     pub source: String,
 }

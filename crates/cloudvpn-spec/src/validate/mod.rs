@@ -235,6 +235,29 @@ impl Ctx<'_, '_> {
         }
     }
 
+    /// A `codeDesc` names an error of the v2 envelope: it goes with the integer `code` it is answered with,
+    /// and is a code (`AuthFailure.SecretIdNotFound`), not prose.
+    fn code_desc(&mut self, e: &ErrorSpec, desc: &str) {
+        let is_code = !desc.is_empty()
+            && desc.split('.').all(|part| {
+                part.starts_with(|c: char| c.is_ascii_uppercase())
+                    && part.chars().all(|c| c.is_ascii_alphanumeric())
+            });
+        let problem = if e.envelope_code.is_none() {
+            Some("has `code_desc` but no `envelope_code`: a codeDesc comes with the integer code of the v2 envelope; add `envelope_code:`".to_owned())
+        } else if !is_code {
+            Some(format!(
+                "`code_desc: {desc:?}` is not a codeDesc: write dot-separated PascalCase words, e.g. `AuthFailure.SecretIdNotFound`"
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            let at = self.loc.find("code", &e.code, 0);
+            self.error_at(at, format!("error `{}` {problem}", e.code));
+        }
+    }
+
     fn errors_list(&mut self, list: &[ErrorSpec], status: ErrorStatus) {
         let mut codes: BTreeMap<&str, &str> = BTreeMap::new();
         let mut variants = BTreeSet::new();
@@ -312,6 +335,9 @@ impl Ctx<'_, '_> {
             }
             if let Some(d) = &e.description {
                 self.text(d, "code", &e.code);
+            }
+            if let Some(desc) = &e.code_desc {
+                self.code_desc(e, desc);
             }
             let at = self.loc.find("code", &e.code, 0);
             self.hint(&e.hint, at, &format!("error `{}`", e.code));

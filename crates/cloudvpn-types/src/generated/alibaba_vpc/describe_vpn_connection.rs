@@ -57,6 +57,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: true,
             envelope_code: None,
+            code_desc: None,
         },
     ],
     completion: None,

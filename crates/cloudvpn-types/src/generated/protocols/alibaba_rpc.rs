@@ -17,6 +17,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "IncompleteSignature",
@@ -29,6 +30,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "SignatureNonceUsed",
@@ -41,6 +43,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "InvalidTimeStamp.Expired",
@@ -53,6 +56,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "InvalidTimeStamp.Format",
@@ -65,6 +69,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "InvalidAccessKeyId.NotFound",
@@ -77,6 +82,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "InvalidAccessKeyId.Inactive",
@@ -89,6 +95,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "MissingSecurityToken",
@@ -101,6 +108,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "InvalidSecurityToken.Expired",
@@ -113,6 +121,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "InvalidSecurityToken.Malformed",
@@ -125,6 +134,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "InvalidSecurityToken.MismatchWithAccessKey",
@@ -137,6 +147,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "MissingParameter",
@@ -149,6 +160,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "InvalidParameter",
@@ -161,6 +173,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "InvalidAction.NotFound",
@@ -173,6 +186,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "InvalidVersion",
@@ -185,6 +199,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "Throttling",
@@ -197,6 +212,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: true,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "Throttling.User",
@@ -209,6 +225,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: true,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "Throttling.Api",
@@ -221,6 +238,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: true,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "ServiceUnavailable",
@@ -233,6 +251,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "InternalError",
@@ -245,6 +264,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "Forbidden.RAM",
@@ -257,6 +277,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "NoPermission",
@@ -269,6 +290,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
 ];
 /// The codes of the protocol's errors.

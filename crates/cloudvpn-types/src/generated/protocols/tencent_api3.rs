@@ -17,6 +17,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "AuthFailure.InvalidSecretId",
@@ -29,6 +30,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "AuthFailure.MFAFailure",
@@ -41,6 +43,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "AuthFailure.SecretIdNotFound",
@@ -53,6 +56,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "AuthFailure.SignatureExpire",
@@ -65,6 +69,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "AuthFailure.SignatureFailure",
@@ -77,6 +82,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "AuthFailure.TokenFailure",
@@ -89,6 +95,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "AuthFailure.UnauthorizedOperation",
@@ -101,6 +108,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "DryRunOperation",
@@ -113,6 +121,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "FailedOperation",
@@ -125,6 +134,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "InternalError",
@@ -137,6 +147,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "InvalidAction",
@@ -149,6 +160,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "InvalidParameter",
@@ -161,6 +173,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "InvalidParameterValue",
@@ -173,6 +186,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "InvalidRequest",
@@ -185,6 +199,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "IpInBlacklist",
@@ -197,6 +212,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "IpNotInWhitelist",
@@ -209,6 +225,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "LimitExceeded",
@@ -221,6 +238,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "MissingParameter",
@@ -233,6 +251,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "NoSuchProduct",
@@ -245,6 +264,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "NoSuchVersion",
@@ -257,6 +277,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "RequestLimitExceeded",
@@ -269,6 +290,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: true,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
@@ -281,6 +303,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: true,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "RequestLimitExceeded.IPLimitExceeded",
@@ -293,6 +316,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: true,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "RequestLimitExceeded.UinLimitExceeded",
@@ -305,6 +329,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: true,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "RequestSizeLimitExceeded",
@@ -317,6 +342,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "ResourceInUse",
@@ -329,6 +355,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "ResourceInsufficient",
@@ -341,6 +368,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "ResourceNotFound",
@@ -353,6 +381,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: true,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "ResourceUnavailable",
@@ -365,6 +394,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "UnauthorizedOperation",
@@ -377,6 +407,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "UnknownParameter",
@@ -389,6 +420,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "UnsupportedOperation",
@@ -401,6 +433,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "UnsupportedProtocol",
@@ -413,6 +446,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
     DocumentedError {
         code: "UnsupportedRegion",
@@ -425,6 +459,7 @@ pub const ERRORS: &[DocumentedError] = &[
         throttling: false,
         not_found: false,
         envelope_code: None,
+        code_desc: None,
     },
 ];
 /// The codes of the protocol's errors.

@@ -61,6 +61,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "RequestLimitExceeded",
@@ -73,6 +74,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: true,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
     ],
     completion: None,

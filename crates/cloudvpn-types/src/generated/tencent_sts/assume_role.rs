@@ -123,6 +123,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "InvalidParameter.OverTimeError",
@@ -135,6 +136,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "InvalidParameter.PolicyTooLong",
@@ -147,6 +149,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "InvalidParameter.StrategyFormatError",
@@ -159,6 +162,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "InvalidParameter.AccountNotAvaliable",
@@ -171,6 +175,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "ResourceNotFound.RoleNotFound",
@@ -183,6 +188,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "InternalError.GetRoleError",
@@ -195,6 +201,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "FailedOperation.TempKeyNotAllowed",
@@ -207,6 +214,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
     ],
     completion: None,

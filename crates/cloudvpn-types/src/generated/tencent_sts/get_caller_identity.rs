@@ -30,6 +30,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "InvalidParameter.AccessKeyNotSupport",
@@ -42,6 +43,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
     ],
     completion: None,

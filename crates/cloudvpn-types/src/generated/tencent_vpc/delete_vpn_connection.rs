@@ -57,6 +57,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "ResourceNotFound",
@@ -69,6 +70,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: true,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "UnsupportedOperation.DeleteVpnConnInvalidState",
@@ -81,6 +83,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "UnsupportedOperation.InvalidState",
@@ -93,6 +96,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "UnsupportedOperation.MutexOperationTaskRunning",
@@ -105,6 +109,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "UnsupportedOperation.RecordNotExists",
@@ -117,6 +122,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
     ],
     completion: Some(CompletionMeta {

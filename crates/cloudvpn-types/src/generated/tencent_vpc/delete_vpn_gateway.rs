@@ -44,6 +44,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "InvalidVpnGatewayId.Malformed",
@@ -56,6 +57,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "InvalidVpnGatewayId.NotFound",
@@ -68,6 +70,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: true,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "ResourceNotFound",
@@ -80,6 +83,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: true,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "UnsupportedOperation",
@@ -92,6 +96,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "UnsupportedOperation.BindCloudFirewall",
@@ -104,6 +109,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
     ],
     completion: Some(CompletionMeta {

@@ -44,6 +44,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "InvalidParameterValue",
@@ -56,6 +57,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "ResourceNotFound",
@@ -68,6 +70,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: true,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "UnauthorizedOperation",
@@ -80,6 +83,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "UnsupportedOperation",
@@ -92,6 +96,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
     ],
     completion: None,

@@ -162,6 +162,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "InvalidParameter.Coexist",
@@ -174,6 +175,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "InvalidParameter.FilterInvalidKey",
@@ -186,6 +188,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "InvalidParameter.FilterNotDict",
@@ -198,6 +201,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "InvalidParameter.FilterValuesNotList",
@@ -210,6 +214,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "InvalidParameterValue.LimitExceeded",
@@ -222,6 +227,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "InvalidParameterValue.Malformed",
@@ -234,6 +240,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "InvalidParameterValue.Range",
@@ -246,6 +253,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "InvalidVpnGatewayId.Malformed",
@@ -258,6 +266,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "InvalidVpnGatewayId.NotFound",
@@ -270,6 +279,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: true,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "ResourceNotFound",
@@ -282,6 +292,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: true,
             envelope_code: None,
+            code_desc: None,
         },
         DocumentedError {
             code: "UnsupportedOperation",
@@ -294,6 +305,7 @@ pub const META: OperationMeta = OperationMeta {
             throttling: false,
             not_found: false,
             envelope_code: None,
+            code_desc: None,
         },
     ],
     completion: None,

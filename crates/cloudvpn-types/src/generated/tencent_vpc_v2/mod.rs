@@ -52,6 +52,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(4000),
+            code_desc: Some("InvalidParameter"),
         },
         DocumentedError {
             code: "4100",
@@ -64,6 +65,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(4100),
+            code_desc: Some("AuthFailure"),
         },
         DocumentedError {
             code: "4101",
@@ -76,6 +78,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(4101),
+            code_desc: Some("UnauthorizedOperation"),
         },
         DocumentedError {
             code: "4102",
@@ -88,6 +91,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(4102),
+            code_desc: Some("UnauthorizedOperation"),
         },
         DocumentedError {
             code: "4103",
@@ -100,6 +104,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(4103),
+            code_desc: Some("UnauthorizedOperation"),
         },
         DocumentedError {
             code: "4104",
@@ -112,6 +117,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(4104),
+            code_desc: Some("AuthFailure.SecretIdNotFound"),
         },
         DocumentedError {
             code: "4105",
@@ -124,6 +130,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(4105),
+            code_desc: Some("AuthFailure.TokenFailure"),
         },
         DocumentedError {
             code: "4106",
@@ -136,6 +143,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(4106),
+            code_desc: Some("AuthFailure.MFAFailure"),
         },
         DocumentedError {
             code: "4110",
@@ -148,6 +156,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(4110),
+            code_desc: Some("UnauthorizedOperation"),
         },
         DocumentedError {
             code: "4200",
@@ -160,6 +169,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(4200),
+            code_desc: Some("RequestExpired"),
         },
         DocumentedError {
             code: "4300",
@@ -172,6 +182,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(4300),
+            code_desc: Some("AccessDenied"),
         },
         DocumentedError {
             code: "4400",
@@ -184,6 +195,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: true,
             not_found: false,
             envelope_code: Some(4400),
+            code_desc: Some("RequestLimitExceeded"),
         },
         DocumentedError {
             code: "4500",
@@ -196,6 +208,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(4500),
+            code_desc: Some("ReplayAttack"),
         },
         DocumentedError {
             code: "4600",
@@ -208,6 +221,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(4600),
+            code_desc: Some("UnsupportedProtocol"),
         },
         DocumentedError {
             code: "5000",
@@ -220,6 +234,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: true,
             envelope_code: Some(5000),
+            code_desc: Some("ResourceNotFound"),
         },
         DocumentedError {
             code: "5100",
@@ -232,6 +247,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(5100),
+            code_desc: Some("FailedOperation"),
         },
         DocumentedError {
             code: "5200",
@@ -244,6 +260,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(5200),
+            code_desc: None,
         },
         DocumentedError {
             code: "5300",
@@ -256,6 +273,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(5300),
+            code_desc: None,
         },
         DocumentedError {
             code: "5400",
@@ -268,6 +286,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(5400),
+            code_desc: None,
         },
         DocumentedError {
             code: "5500",
@@ -280,6 +299,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(5500),
+            code_desc: None,
         },
         DocumentedError {
             code: "6000",
@@ -292,6 +312,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(6000),
+            code_desc: Some("InternalError"),
         },
         DocumentedError {
             code: "6100",
@@ -304,6 +325,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(6100),
+            code_desc: Some("UnsupportedOperation"),
         },
         DocumentedError {
             code: "6200",
@@ -316,6 +338,7 @@ pub const API: ApiMeta = ApiMeta {
             throttling: false,
             not_found: false,
             envelope_code: Some(6200),
+            code_desc: Some("ResourceUnavailable"),
         },
     ],
     regions: &[
@@ -406,6 +429,77 @@ pub mod codes {
     pub const INVALID_VPN_CONN_STATE: &str = "InvalidVpnConnState";
     /// `InvalidVpnConn.NotFound`: Documented by DeleteVpnConn, DescribeVpnConn. No VPN connection with this ID exists on this gateway, or it is already deleted: check the ID and the region (--region).
     pub const INVALID_VPN_CONN_NOT_FOUND: &str = "InvalidVpnConn.NotFound";
+    /// The API's own common errors, each as its entry of `API.common_errors`: naming one answers
+    /// exactly what the specs document, and a misspelt name does not compile.
+    pub mod documented {
+        use crate::meta::DocumentedError;
+        /// `4000`: A request parameter is missing or malformed; the message says which. Correct it and try again.
+        pub const INVALID_REQUEST_PARAMETER: &DocumentedError = &super::super::API
+            .common_errors[0];
+        /// `4100`: Authentication failed: the signature did not verify. Check the SecretKey of the key in use.
+        pub const AUTHENTICATION_FAILED: &DocumentedError = &super::super::API
+            .common_errors[1];
+        /// `4101`: This sub-account may not call this API. Ask the root account's administrator for the API permission.
+        pub const UNAUTHORIZED_API: &DocumentedError = &super::super::API
+            .common_errors[2];
+        /// `4102`: This sub-account may not access this resource. Ask the root account's administrator for the resource permission.
+        pub const UNAUTHORIZED_RESOURCE: &DocumentedError = &super::super::API
+            .common_errors[3];
+        /// `4103`: This sub-account may not operate on the resources this API acts on. Ask the root account's administrator for the resource permission.
+        pub const UNAUTHORIZED_API_RESOURCE: &DocumentedError = &super::super::API
+            .common_errors[4];
+        /// `4104`: The service does not know this SecretId. Check the key ID in your environment variables or profile, and that the key still exists.
+        pub const SECRET_ID_NOT_FOUND: &DocumentedError = &super::super::API
+            .common_errors[5];
+        /// `4105`: The session token was refused. Get fresh temporary credentials and try again.
+        pub const TOKEN_ERROR: &DocumentedError = &super::super::API.common_errors[6];
+        /// `4106`: The MFA check failed. Complete multi-factor authentication for this account and try again.
+        pub const MFA_CHECK_FAILED: &DocumentedError = &super::super::API
+            .common_errors[7];
+        /// `4110`: The permission check failed. Ask the account's administrator to grant the permission in CAM.
+        pub const CAM_AUTH_FAILED: &DocumentedError = &super::super::API
+            .common_errors[8];
+        /// `4200`: The request expired before the service checked it. Correct this machine's clock and try again.
+        pub const REQUEST_EXPIRED: &DocumentedError = &super::super::API
+            .common_errors[9];
+        /// `4300`: Access denied: the account is blocked or may not use this API. Contact Tencent Cloud support.
+        pub const ACCESS_DENIED: &DocumentedError = &super::super::API.common_errors[10];
+        /// `4400`: The request quota is used up. Wait a moment and try again.
+        pub const QUOTA_EXCEEDED: &DocumentedError = &super::super::API
+            .common_errors[11];
+        /// `4500`: The request was refused as a replay: its nonce repeats, or its time is far from the service's clock. Correct this machine's clock and try again.
+        pub const REPLAY_ATTACK: &DocumentedError = &super::super::API.common_errors[12];
+        /// `4600`: This API accepts HTTPS only. Use an https:// endpoint.
+        pub const UNSUPPORTED_PROTOCOL: &DocumentedError = &super::super::API
+            .common_errors[13];
+        /// `5000`: The resource does not exist, was released, or belongs to another account: check the ID and the region (--region).
+        pub const RESOURCE_NOT_FOUND: &DocumentedError = &super::super::API
+            .common_errors[14];
+        /// `5100`: The operation on the resource failed; the message says why. Try again later, or contact Tencent Cloud support.
+        pub const RESOURCE_OPERATION_FAILED: &DocumentedError = &super::super::API
+            .common_errors[15];
+        /// `5200`: The purchase failed, for example because the configuration is not supported or resources are short. Try another configuration or zone.
+        pub const RESOURCE_PURCHASE_FAILED: &DocumentedError = &super::super::API
+            .common_errors[16];
+        /// `5300`: The account balance is too low for this purchase or upgrade. Top up the account and try again.
+        pub const INSUFFICIENT_BALANCE: &DocumentedError = &super::super::API
+            .common_errors[17];
+        /// `5400`: The batch operation succeeded on some resources only. Check the result for the ones that failed.
+        pub const PARTIAL_SUCCESS: &DocumentedError = &super::super::API
+            .common_errors[18];
+        /// `5500`: The purchase failed because the account has not passed identity verification. Complete the verification in the console.
+        pub const IDENTITY_VERIFICATION_FAILED: &DocumentedError = &super::super::API
+            .common_errors[19];
+        /// `6000`: The service failed internally. Try again later; if it keeps failing, contact Tencent Cloud support.
+        pub const INTERNAL_SERVER_ERROR: &DocumentedError = &super::super::API
+            .common_errors[20];
+        /// `6100`: This API is not supported here or is under maintenance. Check the endpoint (--endpoint) first.
+        pub const VERSION_NOT_SUPPORTED: &DocumentedError = &super::super::API
+            .common_errors[21];
+        /// `6200`: The API is under maintenance. Try again later.
+        pub const API_UNAVAILABLE: &DocumentedError = &super::super::API
+            .common_errors[22];
+    }
 }
 /// A request of any operation of this API, for code that picks the operation at run time (a server
 /// parsing `Action`, a command line).
